@@ -1,0 +1,51 @@
+# 乡镇人大工作平台: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint messages worker beat bench clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+	DEBUG=1 $(PY) manage.py compile_catalogues
+
+## make run: SQLite under var/, tasks in-process, demo data on first start.
+run: setup
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite on a throwaway PostgreSQL (and redis-server when installed).
+test: setup
+	SECRET_KEY=test-only-not-secret DEBUG=0 SECURE_SSL_REDIRECT=0 \
+		scripts/test_services.sh $(PY) -m pytest $(ARGS)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check . || true
+
+messages: setup
+	DEBUG=1 $(PY) manage.py messages $(APPS)
+	$(PY) manage.py compile_catalogues
+
+worker: setup
+	$(VENV)/bin/celery -A renda worker --loglevel=info --concurrency=2
+
+beat: setup
+	$(VENV)/bin/celery -A renda beat --loglevel=info --schedule var/celerybeat-schedule
+
+bench: setup
+	SECRET_KEY=bench-only-not-secret DEBUG=0 SECURE_SSL_REDIRECT=0 \
+		scripts/test_services.sh $(PY) manage.py bench $(ARGS)
+
+clean:
+	rm -rf $(VENV) var/staticfiles

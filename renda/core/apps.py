@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "renda.core"
+    label = "core"
+    verbose_name = _("Organisation")
+
+    def ready(self):
+        from . import roles
+
+        # Roles are data; their permissions are (re)synchronised after every migrate so that
+        # models added by later apps are covered without a hand-written data migration.
+        post_migrate.connect(roles.roles_sync_after_migrate)
+        # Every app registers its background documents in <app>/jobs.py.
+        autodiscover_modules("jobs")

@@ -1,0 +1,27 @@
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import term_current, township_list_for_user, township_selected
+
+NAV = [
+    ("deputies", _("Deputies"), "deputies:list"),
+    ("meetings", _("Meetings & activities"), "meetings:index"),
+    ("proposals", _("Motions & suggestions"), "proposals:list"),
+    ("assessments", _("Assessment"), "assessments:index"),
+    ("dashboard", _("Statistics & reports"), "dashboard:index"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    selected = township_selected(request=request)
+    context = {
+        "nav_items": [] if user.is_handling_unit else NAV,
+        "nav_section": request.resolver_match.app_name if request.resolver_match else "",
+        "nav_township": selected,
+        "nav_term": term_current(township=selected) if selected else None,
+    }
+    if user.is_county:
+        context["nav_townships"] = township_list_for_user(user=user)
+    return context

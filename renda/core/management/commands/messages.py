@@ -1,0 +1,74 @@
+"""Extract translatable strings into one catalogue per app, so apps never edit the same file.
+
+    python manage.py messages            # every app
+    python manage.py messages deputies   # one app: deputies/**.py and templates/deputies/**
+
+Strings of renda/ (core, dashboard), templates/*.html at the top and templates/core|registration
+go to renda/core/locale or renda/dashboard/locale. Needs GNU gettext (xgettext, msgmerge).
+"""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.commands import makemessages
+
+BASE = Path(settings.BASE_DIR)
+APP_ROOTS = {
+    "deputies": ["deputies", "templates/deputies"],
+    "meetings": ["meetings", "templates/meetings"],
+    "proposals": ["proposals", "templates/proposals"],
+    "assessments": ["assessments", "templates/assessments"],
+    "dashboard": ["renda/dashboard", "templates/dashboard"],
+    "core": ["renda", "templates", "static/js"],
+}
+LOCALE_DIRS = {
+    "deputies": "deputies/locale",
+    "meetings": "meetings/locale",
+    "proposals": "proposals/locale",
+    "assessments": "assessments/locale",
+    "dashboard": "renda/dashboard/locale",
+    "core": "renda/core/locale",
+}
+
+
+def app_of(path: Path) -> str:
+    rel = path.relative_to(BASE).as_posix()
+    best, best_len = "core", -1
+    for app, roots in APP_ROOTS.items():
+        for root in roots:
+            if (rel == root or rel.startswith(root + "/")) and len(root) > best_len:
+                best, best_len = app, len(root)
+    return best
+
+
+class Command(makemessages.Command):
+    help = "Extract messages into per-app zh_Hans catalogues."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("apps", nargs="*", help="apps to extract (default: all)")
+
+    def handle(self, *args, **options):
+        self.only_apps = set(options.pop("apps") or APP_ROOTS)
+        options["locale"] = options.get("locale") or ["zh_Hans"]
+        options["ignore_patterns"] = list(options.get("ignore_patterns") or []) + [
+            ".venv/*", "var/*", "node_modules/*", "static/vendor/*", "tests/*", "docs/*",
+        ]
+        options["no_obsolete"] = True
+        options["no_location"] = options.get("no_location") or False
+        options["add_location"] = "file"
+        for app in self.only_apps:
+            os.makedirs(BASE / LOCALE_DIRS[app], exist_ok=True)
+        os.chdir(BASE)
+        return super().handle(*args, **options)
+
+    def find_files(self, root):
+        files = super().find_files(root)
+        kept = []
+        for f in files:
+            app = app_of(Path(f.path).resolve())
+            if app in self.only_apps:
+                f.locale_dir = str(BASE / LOCALE_DIRS[app])
+                kept.append(f)
+        return kept

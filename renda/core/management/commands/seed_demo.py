@@ -1,0 +1,62 @@
+"""Build a realistic demo county. `--size county|city` builds the benchmark scales."""
+
+import importlib
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from renda.core.demo import DEMO_PASSWORD, SIZES, seed_core
+from renda.core.models import Township
+
+# Each app's demo.py seeds after the apps it depends on.
+DEMO_MODULES = ["deputies.demo", "meetings.demo", "proposals.demo", "assessments.demo", "renda.dashboard.demo"]
+
+
+class Command(BaseCommand):
+    help = "Create a demo county with users for every role (refuses a non-empty database)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=sorted(SIZES), default="small")
+        parser.add_argument("--townships", type=int, help="override the number of townships")
+        parser.add_argument("--deputies", type=int, help="override deputies per township")
+        parser.add_argument("--years", type=int, help="override years of records")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+
+    def handle(self, *args, **opts):
+        if Township.objects.exists():
+            if opts["if_empty"]:
+                self.stdout.write("Database already has data; demo not loaded.")
+                return
+            raise CommandError("The database already has townships; seed_demo needs an empty one.")
+        townships, deputies, years = SIZES[opts["size"]]
+        townships = opts["townships"] or townships
+        deputies = opts["deputies"] or deputies
+        years = opts["years"] or years
+        started = time.monotonic()
+        ctx = seed_core(
+            townships=townships,
+            deputies=deputies,
+            years=years,
+            today=timezone.localdate(),
+            log=lambda msg: self.stdout.write(msg),
+        )
+        for name in DEMO_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            t0 = time.monotonic()
+            module.seed(ctx)
+            self.stdout.write(f"  {name}: {time.monotonic() - t0:.1f}s")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo county: {townships} townships, {deputies} deputies each, years "
+                f"{ctx.years[0]}–{ctx.years[-1]} ({time.monotonic() - started:.0f}s)."
+            )
+        )
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role, township in ctx.logins:
+            self.stdout.write(f"  {username:<22} {role} {township}")

@@ -1,0 +1,160 @@
+import datetime as dt
+import logging
+import traceback
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .exceptions import ApplicationError
+from .jobs import job_handler_get, job_kinds
+from .models import AuditEvent, DocumentJob, Reminder
+
+logger = logging.getLogger(__name__)
+
+
+def audit_record(*, user, action, detail="", township=None, row_count=0):
+    return AuditEvent.objects.create(
+        user=user if user and user.is_authenticated else None,
+        township=township,
+        action=action,
+        detail=detail[:300],
+        row_count=row_count,
+    )
+
+
+def reminder_upsert(*, township, key, text, url="", due_date=None):
+    """Create the reminder once; running a beat job twice creates nothing new."""
+    reminder, _created = Reminder.objects.get_or_create(
+        township=township,
+        key=key,
+        defaults={"text": text[:300], "url": url, "due_date": due_date},
+    )
+    return reminder
+
+
+def _dispatch(job_id):
+    """Send the job to the worker (or run it here when eager). A broker outage leaves it queued."""
+    from .tasks import document_job_build
+
+    try:
+        document_job_build.delay(job_id)
+    except Exception:  # kombu raises OperationalError and friends when Redis is down
+        logger.warning("Broker unavailable; document job %s stays queued", job_id, exc_info=True)
+        return False
+    return True
+
+
+def document_job_request(*, user, kind, params=None, township=None, title=None):
+    """Record a document request and hand it to the worker once the transaction commits."""
+    if kind not in job_kinds():
+        raise ApplicationError(_("Unknown document kind."))
+    if user.township_id is not None and township is not None and township.pk != user.township_id:
+        raise ApplicationError(_("You may only request documents of your own township."))
+    if township is None and not user.is_county:
+        township = user.township
+    handler = job_handler_get(kind)
+    job = DocumentJob.objects.create(
+        kind=kind,
+        title=title or str(handler.label),
+        params=params or {},
+        township=township,
+        requested_by=user,
+    )
+    audit_record(user=user, action="export_requested", detail=job.title, township=township)
+    transaction.on_commit(lambda: _dispatch(job.pk))
+    return job
+
+
+def document_job_retry(*, job, user):
+    with transaction.atomic():
+        job = DocumentJob.objects.select_for_update().get(pk=job.pk)
+        if job.status not in (DocumentJob.Status.FAILED, DocumentJob.Status.QUEUED):
+            raise ApplicationError(_("Only a failed or waiting document can be retried."))
+        job.status = DocumentJob.Status.QUEUED
+        job.progress = 0
+        job.error = ""
+        job.save(update_fields=["status", "progress", "error", "updated_at"])
+        transaction.on_commit(lambda: _dispatch(job.pk))
+    return job
+
+
+def document_job_run(*, job_id):
+    """Build one document. Idempotent: a finished job is left alone; a retried one starts over."""
+    with transaction.atomic():
+        job = DocumentJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status == DocumentJob.Status.DONE:
+            return job
+        job.status = DocumentJob.Status.RUNNING
+        job.progress = 0
+        job.error = ""
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "progress", "error", "attempts", "started_at", "updated_at"])
+
+    def progress(percent):
+        DocumentJob.objects.filter(pk=job.pk).update(
+            progress=max(0, min(int(percent), 99)), updated_at=timezone.now()
+        )
+
+    try:
+        filename, content = job_handler_get(job.kind).run(job, progress)
+    except ApplicationError as exc:
+        _document_job_fail(job, exc.message)
+        return job
+    except Exception:
+        _document_job_fail(job, traceback.format_exc(limit=5))
+        raise
+    job.file.save(filename, ContentFile(content), save=False)
+    job.file_size = len(content)
+    job.status = DocumentJob.Status.DONE
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "file_size", "status", "progress", "finished_at", "updated_at"])
+    return job
+
+
+def _document_job_fail(job, error):
+    DocumentJob.objects.filter(pk=job.pk).update(
+        status=DocumentJob.Status.FAILED,
+        error=str(error)[:5000],
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def document_jobs_requeue_stale(*, now=None):
+    """Requeue jobs whose worker died (running too long) or whose dispatch failed (queued too long)."""
+    now = now or timezone.now()
+    stale = now - dt.timedelta(seconds=settings.DOCUMENT_STALE_AFTER_SECONDS)
+    waiting = now - dt.timedelta(minutes=2)
+    ids = list(
+        DocumentJob.objects.filter(status=DocumentJob.Status.RUNNING, updated_at__lt=stale)
+        .values_list("pk", flat=True)
+        .union(
+            DocumentJob.objects.filter(
+                status=DocumentJob.Status.QUEUED, updated_at__lt=waiting
+            ).values_list("pk", flat=True)
+        )
+    )
+    DocumentJob.objects.filter(pk__in=ids).update(status=DocumentJob.Status.QUEUED, updated_at=now)
+    for pk in ids:
+        _dispatch(pk)
+    return ids
+
+
+def document_files_cleanup(*, now=None):
+    """Delete files older than the retention period; keep the job row as the record."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.DOCUMENT_RETENTION_DAYS)
+    count = 0
+    for job in DocumentJob.objects.filter(finished_at__lt=cutoff, file_deleted_at__isnull=True).exclude(
+        file=""
+    ):
+        job.file.delete(save=False)
+        job.file_deleted_at = now
+        job.save(update_fields=["file", "file_deleted_at", "updated_at"])
+        count += 1
+    return count

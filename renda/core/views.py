@@ -1,0 +1,143 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import roles
+from .exceptions import ApplicationError
+from .models import DocumentJob
+from .selectors import (
+    document_job_list,
+    document_job_visible,
+    reminder_list,
+    term_current,
+    township_list_for_user,
+)
+from .services import audit_record, document_job_request, document_job_retry
+
+
+def home(request):
+    user = request.user
+    township = user.township
+    context = {
+        "township": township,
+        "term": term_current(township=township) if township else None,
+        "townships": township_list_for_user(user=user) if user.is_county else None,
+        "reminders": reminder_list(user=user)[:10],
+    }
+    return render(request, "core/home.html", context)
+
+
+@require_POST
+def township_select(request):
+    """County users narrow list pages to one township (or all)."""
+    if not request.user.is_county:
+        raise PermissionDenied
+    pk = request.POST.get("township") or None
+    if pk and not township_list_for_user(user=request.user).filter(pk=pk).exists():
+        raise Http404
+    request.session["selected_township"] = int(pk) if pk else None
+    nxt = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        nxt = reverse("home")
+    return redirect(nxt)
+
+
+def document_list(request):
+    jobs = document_job_list(user=request.user)[:100]
+    return render(
+        request,
+        "core/documents.html",
+        {"jobs": jobs, "can_export_townships": request.user.role == roles.ADMIN},
+    )
+
+
+def document_status(request, pk):
+    """htmx polling target: one row of the 我的文件 table, or the progress box on a page."""
+    job = get_object_or_404(document_job_visible(user=request.user), pk=pk)
+    template = request.GET.get("template") == "box" and "core/_job_box.html" or "core/_job_row.html"
+    response = render(request, template, {"job": job})
+    if job.is_finished:
+        response["HX-Trigger"] = "document-finished"
+    return response
+
+
+def document_download(request, pk):
+    job = get_object_or_404(document_job_visible(user=request.user), pk=pk)
+    if job.status != DocumentJob.Status.DONE or not job.file or job.file_deleted_at:
+        raise Http404
+    audit_record(user=request.user, action="download", detail=job.title, township=job.township)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+
+
+@require_POST
+def document_retry(request, pk):
+    job = get_object_or_404(document_job_list(user=request.user), pk=pk)
+    try:
+        document_job_retry(job=job, user=request.user)
+        messages.success(request, _("The document was queued again."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("documents")
+
+
+@require_POST
+def township_export(request):
+    if request.user.role != roles.ADMIN:
+        raise PermissionDenied
+    job = document_job_request(user=request.user, kind="townships_xlsx")
+    job.refresh_from_db()
+    messages.info(request, document_queued_message(job))
+    return redirect("documents")
+
+
+def document_queued_message(job):
+    if job.status == DocumentJob.Status.DONE:
+        return _("The document “%(title)s” is ready.") % {"title": job.title}
+    return _("The document “%(title)s” is queued; it will appear here when it is ready.") % {
+        "title": job.title
+    }
+
+
+@require_GET
+def healthz(request):
+    from django.conf import settings
+
+    status = {"database": "ok", "broker": "ok"}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # any database failure means unhealthy
+        status["database"] = f"error: {exc.__class__.__name__}"
+        healthy = False
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        status["broker"] = "eager (tasks run in-process)"
+    else:
+        from renda.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+        except Exception as exc:
+            status["broker"] = f"error: {exc.__class__.__name__}"
+            healthy = False
+    status["status"] = "ok" if healthy else "unavailable"
+    return JsonResponse(status, status=200 if healthy else 503)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

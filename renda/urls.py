@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("renda.core.urls")),
+    path("deputies/", include("deputies.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("proposals/", include("proposals.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("dashboard/", include("renda.dashboard.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "renda.core.views.error_403"
+handler404 = "renda.core.views.error_404"
+handler500 = "renda.core.views.error_500"
