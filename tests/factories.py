@@ -46,3 +46,35 @@ class UserFactory(factory.django.DjangoModelFactory):
         if extracted:
             self.groups.add(Group.objects.get(name=extracted))
         self.save()
+
+
+class DeputyFactory(factory.django.DjangoModelFactory):
+    """A deputy with an active township mandate in the township's current term."""
+
+    class Meta:
+        model = "deputies.Deputy"
+        skip_postgeneration_save = True
+
+    township = factory.SubFactory(TownshipFactory)
+    name = factory.Sequence(lambda n: "张王李赵刘陈杨黄周吴"[n % 10] + "明华强芳丽军"[n % 6] + "一二三四五六七八九十"[n // 10 % 10])
+    gender = "M"
+    birth_date = dt.date(1975, 5, 1)
+
+    @factory.post_generation
+    def mandate(self, create, extracted, **kwargs):
+        """DeputyFactory(mandate=False) for none; mandate__level="county" etc. to vary it."""
+        if not create or extracted is False:
+            return
+        from deputies.models import Mandate
+
+        term = self.township.terms.order_by("-number").first() or TermFactory(township=self.township)
+        Mandate.objects.create(
+            township=self.township,
+            deputy=self,
+            level=kwargs.get("level", Mandate.Level.TOWNSHIP),
+            term=term,
+            term_number=term.number,
+            start_date=kwargs.get("start_date", term.start_date),
+            end_date=kwargs.get("end_date"),
+            end_reason=kwargs.get("end_reason", "resigned" if kwargs.get("end_date") else ""),
+        )

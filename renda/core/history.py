@@ -1,0 +1,27 @@
+"""Change history of a record for detail pages: who changed which fields, when."""
+
+from django.utils.translation import gettext as _
+
+
+def history_entries(obj, *, limit=20):
+    records = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    entries = []
+    for newer, older in zip(records, records[1:] + [None]):
+        if older is None:
+            if len(records) > limit:
+                break
+            changes = [_("created")] if newer.history_type == "+" else []
+        else:
+            delta = newer.diff_against(older)
+            changes = [str(obj._meta.get_field(c.field).verbose_name) for c in delta.changes]
+        if newer.history_type == "-":
+            changes = [_("deleted")]
+        entries.append(
+            {
+                "at": newer.history_date,
+                "user": newer.history_user,
+                "changes": changes,
+                "reason": newer.history_change_reason or "",
+            }
+        )
+    return entries
