@@ -1,7 +1,7 @@
 """Background documents: registry of builders, and core's own (the admin's township export)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.utils.translation import gettext_lazy as _
 
