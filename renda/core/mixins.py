@@ -17,6 +17,13 @@ from .selectors import township_selected
 
 class ScopedQuerysetMixin:
     model = None
+    allow_handling_unit = False  # handling-unit users reach only the views that say so
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and user.is_handling_unit and not self.allow_handling_unit:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.model.objects.for_user(self.request.user)

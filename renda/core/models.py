@@ -162,6 +162,9 @@ class TownshipQuerySet(models.QuerySet):
     def for_user(self, user):
         if user is None or not user.is_authenticated:
             return self.none()
+        if user.is_handling_unit:
+            # Handling units see only proposals assigned to them; proposals overrides for_user.
+            return self.none()
         if user.township_id is not None:
             return self.filter(township_id=user.township_id)
         if user.is_county:
