@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class DeputiesConfig(AppConfig):
     name = "deputies"
     verbose_name = _("Deputies")
+
+    def ready(self):
+        from .archive import register_archive_section
+        from .archive_roster import roster_section_context
+
+        register_archive_section(
+            "deputies.roster",
+            _("Mandates, group and station in the year"),
+            "deputies/archive/_roster.html",
+            roster_section_context,
+            order=10,
+        )

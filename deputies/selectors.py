@@ -2,10 +2,19 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Deputy, Mandate
+from .models import (
+    ContactAssignment,
+    Deputy,
+    DeputyGroup,
+    GroupMembership,
+    LiaisonStation,
+    Mandate,
+    PresidiumMembership,
+)
 
 
 def mandate_active_q(*, on: dt.date, prefix: str = "") -> Q:
@@ -36,3 +45,265 @@ def deputy_current(*, township=None, user=None, on: dt.date | None = None, level
     if level:
         mandates = mandates.filter(level=level)
     return qs.filter(Exists(mandates))
+
+
+# --- privacy -------------------------------------------------------------------------------
+
+
+def deputy_may_see_sensitive(*, user, township_id) -> bool:
+    """Phone and ID number in clear: only the township's own staff (secretary, chair)."""
+    return bool(user and user.is_authenticated and user.is_township_staff and user.township_id == township_id)
+
+
+def mask_phone(value: str) -> str:
+    value = (value or "").strip()
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_id_number(value: str) -> str:
+    value = (value or "").strip()
+    if len(value) < 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+# --- roster list ---------------------------------------------------------------------------
+
+SORTS = {"strokes": ["surname_strokes", "name_pinyin", "pk"], "pinyin": ["name_pinyin", "pk"]}
+STATUS_CURRENT, STATUS_FORMER, STATUS_ALL = "current", "former", "all"
+
+
+def _active_mandates_prefetch(on):
+    return Prefetch(
+        "mandates",
+        queryset=Mandate.objects.filter(mandate_active_q(on=on)).order_by("level"),
+        to_attr="active_mandates",
+    )
+
+
+def deputy_list(*, user, township=None, filters: dict | None = None, on: dt.date | None = None):
+    """The roster a user may see, filtered and sorted; pages prefetch current mandates and group.
+
+    filters: q (name / pinyin initials / unit), level, group, station, gender, ethnicity
+    ("han", "minority" or a name), affiliation, status (current/former/all), term, sort.
+    """
+    f = filters or {}
+    on = on or timezone.localdate()
+    qs = Deputy.objects.for_user(user)
+    if township is not None:
+        qs = qs.filter(township=township)
+    q = (f.get("q") or "").strip()
+    if q:
+        cond = Q(name__icontains=q) | Q(work_unit__icontains=q)
+        if q.isascii():
+            cond |= Q(name_initials__startswith=q.lower()) | Q(name_pinyin__startswith=q.lower())
+        qs = qs.filter(cond)
+    status = f.get("status") or STATUS_CURRENT
+    active = Mandate.objects.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))
+    if f.get("level"):
+        active = active.filter(level=f["level"])
+    if status == STATUS_CURRENT:
+        qs = qs.filter(Exists(active))
+    elif status == STATUS_FORMER:
+        qs = qs.exclude(Exists(Mandate.objects.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))))
+        if f.get("level"):
+            qs = qs.filter(Exists(Mandate.objects.filter(deputy=OuterRef("pk"), level=f["level"])))
+    elif f.get("level"):
+        qs = qs.filter(Exists(Mandate.objects.filter(deputy=OuterRef("pk"), level=f["level"])))
+    if f.get("term"):
+        qs = qs.filter(Exists(Mandate.objects.filter(deputy=OuterRef("pk"), term_id=f["term"])))
+    if f.get("group"):
+        qs = qs.filter(Exists(GroupMembership.objects.filter(deputy=OuterRef("pk"), group_id=f["group"])))
+    if f.get("station"):
+        qs = qs.filter(
+            Exists(
+                LiaisonStation.resident_deputies.through.objects.filter(
+                    deputy_id=OuterRef("pk"), liaisonstation_id=f["station"]
+                )
+            )
+        )
+    for field in ("gender", "affiliation", "education", "occupation"):
+        if f.get(field):
+            qs = qs.filter(**{field: f[field]})
+    eth = f.get("ethnicity")
+    if eth == "han":
+        qs = qs.filter(ethnicity="汉族")
+    elif eth == "minority":
+        qs = qs.exclude(ethnicity="汉族")
+    elif eth:
+        qs = qs.filter(ethnicity=eth)
+    order = SORTS.get(f.get("sort") or "strokes", SORTS["strokes"])
+    return qs.select_related("township").order_by(*order)
+
+
+def deputy_list_page_prefetch(deputies, *, on: dt.date | None = None):
+    """Attach `active_mandates` and `current_group` to one page of deputies (2 queries)."""
+    on = on or timezone.localdate()
+    deputies = list(deputies)
+    ids = [d.pk for d in deputies]
+    by_deputy = {pk: [] for pk in ids}
+    for m in Mandate.objects.filter(mandate_active_q(on=on), deputy_id__in=ids).order_by("level"):
+        by_deputy[m.deputy_id].append(m)
+    groups = {}
+    for gm in (
+        GroupMembership.objects.filter(deputy_id__in=ids, term__start_date__lte=on, term__end_date__gte=on)
+        .select_related("group")
+    ):
+        groups[gm.deputy_id] = gm.group
+    level_order = {v: i for i, v in enumerate(Mandate.Level.values)}
+    for d in deputies:
+        d.active_mandates = sorted(by_deputy[d.pk], key=lambda m: level_order[m.level])
+        d.current_group = groups.get(d.pk)
+    return deputies
+
+
+def deputy_get(*, user, pk):
+    return Deputy.objects.for_user(user).select_related("township").get(pk=pk)
+
+
+def deputy_profile(*, deputy, on: dt.date | None = None):
+    """Mandates (all, oldest first), groups, stations, presidium role, contacts of one deputy."""
+    on = on or timezone.localdate()
+    mandates = list(deputy.mandates.select_related("term").order_by("start_date", "level"))
+    memberships = list(
+        GroupMembership.objects.filter(deputy=deputy).select_related("group", "term").order_by("-term__number")
+    )
+    stations = list(LiaisonStation.objects.filter(resident_deputies=deputy).order_by("name"))
+    headed = list(
+        LiaisonStation.objects.filter(Q(head=deputy) | Q(deputy_heads=deputy)).distinct().order_by("name")
+    )
+    presidium = list(
+        PresidiumMembership.objects.filter(deputy=deputy).select_related("term").order_by("-term__number")
+    )
+    contacted_by = list(
+        ContactAssignment.objects.filter(deputy=deputy).select_related("member", "term").order_by("-term__number")
+    )
+    contacts = list(
+        ContactAssignment.objects.filter(member=deputy).select_related("deputy", "term").order_by("deputy__name")
+    )
+    return {
+        "mandates": mandates,
+        "active_mandates": [m for m in mandates if m.start_date <= on and (m.end_date is None or m.end_date > on)],
+        "memberships": memberships,
+        "stations": stations,
+        "headed_stations": headed,
+        "presidium": presidium,
+        "contacted_by": contacted_by,
+        "contacts": contacts,
+    }
+
+
+def deputy_archive_years(*, deputy, today: dt.date | None = None):
+    """Calendar years the deputy held a mandate in, newest first (always includes this year)."""
+    today = today or timezone.localdate()
+    first = deputy.mandates.order_by("start_date").values_list("start_date", flat=True).first()
+    start = first.year if first else today.year
+    return list(range(today.year, min(start, today.year) - 1, -1))
+
+
+# --- groups and stations -------------------------------------------------------------------
+
+
+def group_list(*, user, township=None, term=None):
+    qs = DeputyGroup.objects.for_user(user)
+    if township is not None:
+        qs = qs.filter(township=township)
+    if term is not None:
+        qs = qs.filter(term=term)
+    return (
+        qs.select_related("township", "term", "leader", "deputy_leader")
+        .annotate(member_count=Count("groupmembership", distinct=True))
+        .order_by("township__display_order", "-term__number", "number")
+    )
+
+
+def group_members(*, group):
+    return list(
+        Deputy.objects.filter(groupmembership__group=group).order_by(*SORTS["strokes"])
+    )
+
+
+def station_list(*, user, township=None):
+    qs = LiaisonStation.objects.for_user(user)
+    if township is not None:
+        qs = qs.filter(township=township)
+    return (
+        qs.select_related("township", "head")
+        .annotate(resident_count=Count("resident_deputies", distinct=True))
+        .order_by("township__display_order", "name")
+    )
+
+
+def deputy_choices(*, township, on: dt.date | None = None):
+    """Current deputies of a township for pickers, in stroke order."""
+    return deputy_current(township=township, on=on).order_by(*SORTS["strokes"])
+
+
+# --- structure statistics ------------------------------------------------------------------
+
+AGE_BANDS = [(None, 35), (35, 45), (45, 55), (55, 60), (60, None)]
+
+
+def _age_band_label(lo, hi):
+    if lo is None:
+        return _("under %(n)s") % {"n": hi}
+    if hi is None:
+        return _("%(n)s and over") % {"n": lo}
+    return _("%(lo)s to %(hi)s") % {"lo": lo, "hi": hi - 1}
+
+
+def _years_ago(on, years):
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def deputy_structure(*, user, township=None, on: dt.date | None = None, level=None):
+    """Counts of current deputies by level, gender, age band, ethnicity, affiliation,
+    education and occupation. A fixed number of aggregate queries, whatever the roster size."""
+    on = on or timezone.localdate()
+    base = deputy_current(user=user, township=township, on=on, level=level)
+    aggregates = {
+        "total": Count("pk"),
+        "male": Count("pk", filter=Q(gender=Deputy.Gender.MALE)),
+        "female": Count("pk", filter=Q(gender=Deputy.Gender.FEMALE)),
+        "han": Count("pk", filter=Q(ethnicity="汉族")),
+        "minority": Count("pk", filter=~Q(ethnicity="汉族")),
+        "age_unknown": Count("pk", filter=Q(birth_date__isnull=True)),
+    }
+    for i, (lo, hi) in enumerate(AGE_BANDS):
+        cond = Q(birth_date__isnull=False)
+        if lo is not None:  # at least lo years old: born on or before on - lo years
+            cond &= Q(birth_date__lte=_years_ago(on, lo))
+        if hi is not None:  # younger than hi: born after on - hi years
+            cond &= Q(birth_date__gt=_years_ago(on, hi))
+        aggregates[f"age_{i}"] = Count("pk", filter=cond)
+    totals = base.aggregate(**aggregates)
+
+    def by(field, choices):
+        counts = dict(base.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+        rows = [(str(label), counts.pop(value, 0)) for value, label in choices]
+        unknown = sum(counts.values())
+        if unknown:
+            rows.append((_("not recorded"), unknown))
+        return rows
+
+    mandates = Mandate.objects.filter(mandate_active_q(on=on), deputy__in=base.values("pk"))
+    level_counts = dict(
+        mandates.order_by().values_list("level").annotate(n=Count("deputy", distinct=True)).values_list("level", "n")
+    )
+    return {
+        "on": on,
+        "total": totals["total"],
+        "by_level": [(str(label), level_counts.get(value, 0)) for value, label in Mandate.Level.choices],
+        "by_gender": [(str(Deputy.Gender.MALE.label), totals["male"]), (str(Deputy.Gender.FEMALE.label), totals["female"])],
+        "by_age": [(_age_band_label(lo, hi), totals[f"age_{i}"]) for i, (lo, hi) in enumerate(AGE_BANDS)]
+        + ([(_("not recorded"), totals["age_unknown"])] if totals["age_unknown"] else []),
+        "by_ethnicity": [(_("Han"), totals["han"]), (_("ethnic minorities"), totals["minority"])],
+        "by_affiliation": by("affiliation", Deputy.Affiliation.choices),
+        "by_education": by("education", Deputy.Education.choices),
+        "by_occupation": by("occupation", Deputy.Occupation.choices),
+    }

@@ -1,5 +1,497 @@
-from django.shortcuts import render
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from renda.core.exceptions import ApplicationError
+from renda.core.history import history_entries
+from renda.core.mixins import require_write, user_can_write
+from renda.core.models import Township
+from renda.core.selectors import township_selected
+from renda.core.services import audit_record
+
+from . import selectors as sel
+from . import services
+from .archive import archive_sections
+from .charts import structure_charts
+from .documents import roster_template_workbook
+from .exports import roster_export_data, roster_template_sample
+from .forms import (
+    DeputyForm,
+    FirstMandateForm,
+    GroupForm,
+    ImportForm,
+    MandateEndForm,
+    MembersForm,
+    PlanForm,
+    RosterFilterForm,
+    StationForm,
+)
+from .importing import ERROR, roster_import_apply, roster_import_read
+from .models import Deputy, DeputyGroup, GroupPlan, LiaisonStation, Mandate
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _no_handling_unit(user):
+    if user.is_handling_unit:
+        raise PermissionDenied
+
+
+def _xlsx_response(content, filename):
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name):
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+# --- roster ----------------------------------------------------------------------------------
 
 
 def deputy_list(request):
-    return render(request, "deputies/list.html")
+    user = request.user
+    _no_handling_unit(user)
+    township = township_selected(request=request)
+    form = RosterFilterForm(request.GET or None, user=user, township=township)
+    filters = form.filters() if request.GET else {}
+    qs = sel.deputy_list(user=user, township=township, filters=filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    deputies = sel.deputy_list_page_prefetch(page.object_list)
+    for d in deputies:
+        d.phone_shown = d.phone if sel.deputy_may_see_sensitive(user=user, township_id=d.township_id) else sel.mask_phone(d.phone)
+    return render(
+        request,
+        "deputies/list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "deputies": deputies,
+            "township": township,
+            "can_write": user_can_write(user, "deputies.add_deputy"),
+            "query": request.GET.urlencode(),
+            "show_township": township is None,
+        },
+    )
+
+
+def deputy_detail(request, pk):
+    user = request.user
+    _no_handling_unit(user)
+    deputy = get_object_or_404(Deputy.objects.for_user(user).select_related("township"), pk=pk)
+    years = sel.deputy_archive_years(deputy=deputy)
+    try:
+        year = int(request.GET.get("year") or years[0])
+    except ValueError:
+        year = years[0]
+    if year not in years:
+        year = years[0]
+    sensitive = sel.deputy_may_see_sensitive(user=user, township_id=deputy.township_id)
+    return render(
+        request,
+        "deputies/detail.html",
+        {
+            "deputy": deputy,
+            "profile": sel.deputy_profile(deputy=deputy),
+            "phone": deputy.phone if sensitive else sel.mask_phone(deputy.phone),
+            "id_number": deputy.id_number if sensitive else sel.mask_id_number(deputy.id_number),
+            "years": years,
+            "year": year,
+            "sections": archive_sections(deputy, year, user),
+            "history": history_entries(deputy),
+            "can_write": user_can_write(user, "deputies.change_deputy") and user.township_id == deputy.township_id,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _form_error(form, exc):
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def deputy_create(request):
+    user = request.user
+    require_write(user, "deputies.add_deputy")
+    township = user.township
+    form = DeputyForm(request.POST or None, request.FILES or None)
+    mandate_form = FirstMandateForm(request.POST or None, township=township, prefix="m")
+    if request.method == "POST" and form.is_valid() and mandate_form.is_valid():
+        m = mandate_form.cleaned_data
+        try:
+            deputy = services.deputy_create(
+                township=township,
+                data=form.cleaned_data,
+                by=user,
+                mandate={
+                    "level": m["level"],
+                    "term": m["term"] if m["level"] == Mandate.Level.TOWNSHIP else None,
+                    "term_number": m["term"].number if m["level"] == Mandate.Level.TOWNSHIP else m["term_number"],
+                    "start_date": m["start_date"],
+                    "start_reason": m["start_reason"],
+                },
+            )
+        except ApplicationError as exc:
+            target = mandate_form if exc.field in mandate_form.fields else form
+            _form_error(target, exc)
+        else:
+            messages.success(request, _("%(name)s was added to the roster.") % {"name": deputy.name})
+            return redirect("deputies:detail", pk=deputy.pk)
+    return render(request, "deputies/form.html", {"form": form, "mandate_form": mandate_form, "deputy": None})
+
+
+def deputy_edit(request, pk):
+    user = request.user
+    require_write(user, "deputies.change_deputy")
+    deputy = get_object_or_404(Deputy.objects.for_user(user), pk=pk)
+    form = DeputyForm(request.POST or None, request.FILES or None, instance=deputy)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data.get("photo"):
+            data.pop("photo", None)
+        try:
+            services.deputy_update(deputy=deputy, data=data, by=user)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("deputies:detail", pk=deputy.pk)
+    return render(request, "deputies/form.html", {"form": form, "deputy": deputy})
+
+
+def mandate_add(request, pk):
+    user = request.user
+    require_write(user, "deputies.add_mandate")
+    deputy = get_object_or_404(Deputy.objects.for_user(user), pk=pk)
+    form = FirstMandateForm(request.POST or None, township=deputy.township)
+    if request.method == "POST" and form.is_valid():
+        m = form.cleaned_data
+        township_level = m["level"] == Mandate.Level.TOWNSHIP
+        try:
+            services.mandate_create(
+                deputy=deputy,
+                level=m["level"],
+                term=m["term"] if township_level else None,
+                term_number=m["term"].number if township_level else m["term_number"],
+                start_date=m["start_date"],
+                start_reason=m["start_reason"],
+                by=user,
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Mandate added."))
+            return redirect("deputies:detail", pk=deputy.pk)
+    return render(request, "deputies/mandate_form.html", {"form": form, "deputy": deputy, "ending": None})
+
+
+def mandate_end(request, pk):
+    user = request.user
+    require_write(user, "deputies.change_mandate")
+    mandate = get_object_or_404(Mandate.objects.for_user(user).select_related("deputy"), pk=pk)
+    form = MandateEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandate_end(
+                mandate=mandate,
+                end_date=form.cleaned_data["end_date"],
+                end_reason=form.cleaned_data["end_reason"],
+                note=form.cleaned_data["note"],
+                by=user,
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The mandate has ended; the history is kept."))
+            return redirect("deputies:detail", pk=mandate.deputy_id)
+    return render(
+        request, "deputies/mandate_form.html", {"form": form, "deputy": mandate.deputy, "ending": mandate}
+    )
+
+
+# --- structure statistics --------------------------------------------------------------------
+
+
+def structure(request):
+    user = request.user
+    _no_handling_unit(user)
+    township = township_selected(request=request)
+    level = request.GET.get("level") or None
+    if level not in Mandate.Level.values:
+        level = None
+    stats = sel.deputy_structure(user=user, township=township, level=level)
+    return render(
+        request,
+        "deputies/structure.html",
+        {"stats": stats, "township": township, "charts": structure_charts(stats), "level": level,
+         "levels": Mandate.Level.choices},
+    )
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+def roster_export(request):
+    user = request.user
+    _no_handling_unit(user)
+    township = township_selected(request=request)
+    form = RosterFilterForm(request.GET or None, user=user, township=township)
+    filters = form.filters() if request.GET else {}
+    data = roster_export_data(user=user, township=township, filters=filters)
+    from .documents import roster_workbook
+
+    content = roster_workbook(data)
+    audit_record(user=user, action="deputies_roster_export", detail=data["title"], township=township,
+                 row_count=len(data["rows"]))
+    return _xlsx_response(content, f"{data['title']}.xlsx")
+
+
+def roster_template(request):
+    user = request.user
+    _no_handling_unit(user)
+    township = township_selected(request=request)
+    groups = []
+    if township is not None:
+        term = township.current_term()
+        groups = list(DeputyGroup.objects.filter(township=township, term=term).order_by("number")
+                      .values_list("name", flat=True)) if term else []
+    content = roster_template_workbook(groups=groups, sample=roster_template_sample(groups=groups))
+    return _xlsx_response(content, _("roster import template") + ".xlsx")
+
+
+def _upload_dir():
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def roster_import(request):
+    """Step 1: upload → preview every row's outcome. Nothing is written."""
+    user = request.user
+    require_write(user, "deputies.add_deputy")
+    township = user.township
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result, token = None, None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            form.add_error("file", _("The file is larger than 20 MB."))
+        else:
+            content = upload.read()
+            result = roster_import_read(township=township, content=content)
+            if result.file_error:
+                form.add_error("file", result.file_error)
+                result = None
+            elif result.ok:
+                token = uuid.uuid4().hex
+                (_upload_dir() / f"{token}.xlsx").write_bytes(content)
+                request.session[f"roster_import_{token}"] = {"township": township.pk, "name": upload.name}
+    return render(
+        request,
+        "deputies/import.html",
+        {"form": form, "result": result, "token": token, "township": township,
+         "rows": _preview_rows(result) if result else []},
+    )
+
+
+def _preview_rows(result):
+    # Errors first, then changes; unchanged rows last.
+    order = {ERROR: 0, "new": 1, "update": 2, "unchanged": 3}
+    return sorted(result.rows, key=lambda r: (order[r.status], r.row))
+
+
+@require_POST
+def roster_import_confirm(request):
+    """Step 2: apply the checked file in one transaction (checked again against today's roster)."""
+    user = request.user
+    require_write(user, "deputies.add_deputy")
+    token = request.POST.get("token", "")
+    info = request.session.get(f"roster_import_{token}")
+    if not token.isalnum() or not info or info["township"] != user.township_id:
+        messages.error(request, _("This import has expired; upload the file again."))
+        return redirect("deputies:import")
+    path = _upload_dir() / f"{token}.xlsx"
+    if not path.exists():
+        messages.error(request, _("This import has expired; upload the file again."))
+        return redirect("deputies:import")
+    township = Township.objects.get(pk=user.township_id)
+    result = roster_import_read(township=township, content=path.read_bytes())
+    if not result.ok:
+        messages.error(request, _("The roster changed since the preview and the file now has errors; upload it again."))
+        return redirect("deputies:import")
+    try:
+        counts = roster_import_apply(township=township, result=result, by=user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("deputies:import")
+    path.unlink(missing_ok=True)
+    del request.session[f"roster_import_{token}"]
+    audit_record(user=user, action="deputies_roster_import", detail=info.get("name", ""), township=township,
+                 row_count=len(result.rows))
+    messages.success(
+        request,
+        _("Import done: %(new)s new, %(update)s updated, %(unchanged)s unchanged.")
+        % {"new": counts["new"], "update": counts["update"], "unchanged": counts["unchanged"]},
+    )
+    return redirect("deputies:list")
+
+
+# --- groups ----------------------------------------------------------------------------------
+
+
+def group_list(request):
+    user = request.user
+    _no_handling_unit(user)
+    township = township_selected(request=request)
+    groups = list(sel.group_list(user=user, township=township))
+    for g in groups:
+        g.size_warning = services.group_size_warning(g.member_count)
+    return render(request, "deputies/groups.html", {
+        "groups": groups, "township": township, "can_write": user_can_write(user, "deputies.add_deputygroup"),
+    })
+
+
+def group_detail(request, pk):
+    user = request.user
+    _no_handling_unit(user)
+    group = get_object_or_404(
+        DeputyGroup.objects.for_user(user).select_related("township", "term", "leader", "deputy_leader"), pk=pk
+    )
+    members = sel.group_members(group=group)
+    plans = GroupPlan.objects.filter(group=group).prefetch_related("items").order_by("-year")
+    return render(request, "deputies/group_detail.html", {
+        "group": group, "members": members, "plans": plans,
+        "size_warning": services.group_size_warning(len(members)),
+        "can_write": user_can_write(user, "deputies.change_deputygroup") and user.township_id == group.township_id,
+        "history": history_entries(group),
+    })
+
+
+def group_edit(request, pk=None):
+    user = request.user
+    require_write(user, "deputies.change_deputygroup")
+    group = get_object_or_404(DeputyGroup.objects.for_user(user), pk=pk) if pk else None
+    initial = {}
+    if group:
+        initial = {k: getattr(group, k) for k in ("term", "number", "name", "activity_room", "villages",
+                                                  "leader", "deputy_leader")}
+    form = GroupForm(request.POST or None, township=user.township, group=group, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_save(township=user.township, data=form.cleaned_data, by=user, group=group)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("deputies:group_members" if pk is None else "deputies:group", pk=group.pk)
+    return render(request, "deputies/group_form.html", {"form": form, "group": group})
+
+
+def group_members(request, pk):
+    user = request.user
+    require_write(user, "deputies.change_deputygroup")
+    group = get_object_or_404(DeputyGroup.objects.for_user(user), pk=pk)
+    current = sel.group_members(group=group)
+    form = MembersForm(request.POST or None, township=group.township, label=_("members"),
+                       initial={"members": [d.pk for d in current]})
+    if request.method == "POST" and form.is_valid():
+        warnings = services.group_set_members(group=group, deputies=form.cleaned_data["members"], by=user)
+        for w in warnings:
+            messages.warning(request, w)
+        messages.success(request, _("Members saved."))
+        return redirect("deputies:group", pk=group.pk)
+    return render(request, "deputies/members_form.html", {"form": form, "object": group,
+                                                          "back": reverse("deputies:group", args=[group.pk])})
+
+
+def group_plan(request, pk):
+    user = request.user
+    require_write(user, "deputies.change_deputygroup")
+    group = get_object_or_404(DeputyGroup.objects.for_user(user), pk=pk)
+    year_text = request.GET.get("year") or ""
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else timezone.localdate().year
+    plan = GroupPlan.objects.filter(group=group, year=year).prefetch_related("items").first()
+    initial = {"year": year}
+    if plan:
+        initial["text"] = plan.text
+        initial["items"] = "\n".join(f"{i.planned_date:%Y-%m-%d} {i.topic}" for i in plan.items.all())
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_plan_save(group=group, year=form.cleaned_data["year"], text=form.cleaned_data["text"],
+                                     items=form.cleaned_data["items"], by=user)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect("deputies:group", pk=group.pk)
+    return render(request, "deputies/plan_form.html", {"form": form, "group": group})
+
+
+# --- stations --------------------------------------------------------------------------------
+
+
+def station_list(request):
+    user = request.user
+    _no_handling_unit(user)
+    township = township_selected(request=request)
+    return render(request, "deputies/stations.html", {
+        "stations": sel.station_list(user=user, township=township), "township": township,
+        "can_write": user_can_write(user, "deputies.add_liaisonstation"),
+    })
+
+
+def station_detail(request, pk):
+    user = request.user
+    _no_handling_unit(user)
+    station = get_object_or_404(LiaisonStation.objects.for_user(user).select_related("township", "head"), pk=pk)
+    residents = list(station.resident_deputies.order_by(*sel.SORTS["strokes"]))
+    return render(request, "deputies/station_detail.html", {
+        "station": station, "residents": residents, "deputy_heads": list(station.deputy_heads.all()),
+        "can_write": user_can_write(user, "deputies.change_liaisonstation") and user.township_id == station.township_id,
+        "history": history_entries(station),
+    })
+
+
+def station_edit(request, pk=None):
+    user = request.user
+    require_write(user, "deputies.change_liaisonstation")
+    station = get_object_or_404(LiaisonStation.objects.for_user(user), pk=pk) if pk else None
+    form = StationForm(request.POST or None, instance=station, township=user.township)
+    if request.method == "POST" and form.is_valid():
+        try:
+            station = services.station_save(township=user.township, data=form.cleaned_data, by=user, station=station)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("deputies:station", pk=station.pk)
+    return render(request, "deputies/station_form.html", {"form": form, "station": station})
+
+
+def station_residents(request, pk):
+    user = request.user
+    require_write(user, "deputies.change_liaisonstation")
+    station = get_object_or_404(LiaisonStation.objects.for_user(user), pk=pk)
+    form = MembersForm(request.POST or None, township=station.township, label=_("resident deputies"),
+                       initial={"members": list(station.resident_deputies.values_list("pk", flat=True))})
+    if request.method == "POST" and form.is_valid():
+        for w in services.station_set_residents(station=station, deputies=form.cleaned_data["members"], by=user):
+            messages.warning(request, w)
+        messages.success(request, _("Resident deputies saved."))
+        return redirect("deputies:station", pk=station.pk)
+    return render(request, "deputies/members_form.html", {"form": form, "object": station,
+                                                          "back": reverse("deputies:station", args=[station.pk])})

@@ -1,0 +1,42 @@
+"""Selectors that gather plain data for the roster workbooks (documents.py builds the bytes)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renda.core.models import County
+
+from . import vocab
+from .resources import DeputyResource
+from .selectors import deputy_list, deputy_list_page_prefetch, deputy_may_see_sensitive
+
+CHUNK = 2000
+
+
+def roster_export_data(*, user, township=None, filters=None):
+    """Rows of the roster as the user sees it (filters applied), masked per role."""
+    on = timezone.localdate()
+    qs = deputy_list(user=user, township=township, filters=filters, on=on)
+    resource = DeputyResource(may_see_sensitive=lambda d: deputy_may_see_sensitive(user=user, township_id=d.township_id))
+    rows = []
+    ids = list(qs.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):  # a fixed number of queries per 2,000 deputies
+        chunk = ids[start : start + CHUNK]
+        by_pk = {d.pk: d for d in deputy_list_page_prefetch(qs.model.objects.filter(pk__in=chunk), on=on)}
+        dataset = resource.export(queryset=[by_pk[pk] for pk in chunk])
+        rows.extend(list(r) for r in dataset)
+    if township is not None:
+        place = township.name
+    else:
+        county = County.current()
+        place = county.name if county else ""
+    return {
+        "title": _("%(place)s deputy roster") % {"place": place},
+        "headers": [h for h, _k in vocab.COLUMNS],
+        "rows": rows,
+        "footer": _("Exported %(date)s by %(user)s") % {"date": on.strftime("%Y-%m-%d"), "user": user},
+    }
+
+
+def roster_template_sample(*, groups):
+    return ["张明华", "男", "汉族", "1968.05", "中共党员", "大学本科", "红星村党总支书记", "第3选区（红星村）",
+            "县、乡镇", groups[0] if groups else "第1代表小组", "13855551234", "340225196805120018"]

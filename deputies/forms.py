@@ -1,0 +1,205 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from renda.core.forms import BootstrapFormMixin, DateInput
+from renda.core.models import Term
+
+from .choices import ETHNICITY_CHOICES
+from .models import Deputy, DeputyGroup, LiaisonStation, Mandate
+from .selectors import deputy_choices
+
+
+class DeputyForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Deputy
+        fields = [
+            "name", "gender", "ethnicity", "birth_date", "id_number", "affiliation", "education",
+            "occupation", "work_unit", "constituency", "phone", "photo", "notes",
+        ]
+        widgets = {"birth_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"id_number": _("18 characters; the birth date and gender are checked against it.")}
+
+    def clean_phone(self):
+        phone = (self.cleaned_data.get("phone") or "").strip().replace(" ", "").replace("-", "")
+        if phone and not phone.isdigit():
+            raise forms.ValidationError(_("A phone number has digits only."))
+        return phone
+
+
+class FirstMandateForm(BootstrapFormMixin, forms.Form):
+    level = forms.ChoiceField(label=_("level"), choices=Mandate.Level.choices, initial=Mandate.Level.TOWNSHIP)
+    term = forms.ModelChoiceField(label=_("term"), queryset=Term.objects.none(), required=False)
+    term_number = forms.IntegerField(label=_("term number (higher levels)"), required=False, min_value=1)
+    start_reason = forms.ChoiceField(label=_("how it began"), choices=Mandate.StartReason.choices)
+    start_date = forms.DateField(label=_("start date"), widget=DateInput())
+
+    def __init__(self, *args, township, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = Term.objects.filter(township=township).order_by("-number")
+        current = township.current_term()
+        if current:
+            self.fields["term"].initial = current.pk
+            self.fields["start_date"].initial = current.start_date
+
+    def clean(self):
+        data = super().clean()
+        if data.get("level") == Mandate.Level.TOWNSHIP and not data.get("term"):
+            self.add_error("term", _("A township mandate needs the township's term."))
+        if data.get("level") and data.get("level") != Mandate.Level.TOWNSHIP and not data.get("term_number"):
+            self.add_error("term_number", _("Give the term number of this level."))
+        return data
+
+
+class MandateEndForm(BootstrapFormMixin, forms.Form):
+    end_reason = forms.ChoiceField(label=_("how it ended"), choices=Mandate.EndReason.choices)
+    end_date = forms.DateField(label=_("end date"), widget=DateInput())
+    note = forms.CharField(label=_("reason"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _deputy_field(township, label, required=False, multiple=False):
+    qs = deputy_choices(township=township)
+    if multiple:
+        return forms.ModelMultipleChoiceField(label=label, queryset=qs, required=required,
+                                              widget=forms.SelectMultiple(attrs={"size": 12}))
+    return forms.ModelChoiceField(label=label, queryset=qs, required=required)
+
+
+class GroupForm(BootstrapFormMixin, forms.Form):
+    term = forms.ModelChoiceField(label=_("term"), queryset=Term.objects.none())
+    number = forms.IntegerField(label=_("number"), min_value=1)
+    name = forms.CharField(label=_("name"), max_length=60)
+    activity_room = forms.CharField(label=_("activity room"), max_length=200, required=False)
+    villages = forms.CharField(label=_("villages it draws from"), max_length=300, required=False)
+
+    def __init__(self, *args, township, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = Term.objects.filter(township=township).order_by("-number")
+        members = DeputyGroup.objects.none()
+        if group is not None:
+            from .models import Deputy as D
+
+            members = D.objects.filter(groupmembership__group=group).order_by("surname_strokes", "name_pinyin")
+        self.fields["leader"] = forms.ModelChoiceField(label=_("leader"), queryset=members, required=False)
+        self.fields["deputy_leader"] = forms.ModelChoiceField(
+            label=_("deputy leader"), queryset=members, required=False
+        )
+        if group is None:
+            del self.fields["leader"], self.fields["deputy_leader"]
+            current = township.current_term()
+            if current:
+                self.fields["term"].initial = current.pk
+
+
+class MembersForm(BootstrapFormMixin, forms.Form):
+    def __init__(self, *args, township, label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"] = _deputy_field(township, label, multiple=True)
+        self.fields["members"].help_text = _("Hold Ctrl (or ⌘) to choose several.")
+
+
+class PlanForm(BootstrapFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    text = forms.CharField(label=_("plan"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    items = forms.CharField(
+        label=_("planned activities"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line: date, a space, the topic (e.g. 2026-03-20 学习法律法规)."),
+    )
+
+    def clean_items(self):
+        import datetime as dt
+
+        out = []
+        for n, line in enumerate((self.cleaned_data.get("items") or "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            date_text, _sep, topic = line.partition(" ")
+            try:
+                date = dt.date.fromisoformat(date_text.strip())
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Line %(n)s: the date must look like 2026-03-20.") % {"n": n}
+                ) from None
+            if not topic.strip():
+                raise forms.ValidationError(_("Line %(n)s: give the topic after the date.") % {"n": n})
+            out.append((date, topic.strip()))
+        return out
+
+
+class StationForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = LiaisonStation
+        fields = ["name", "kind", "address", "head", "deputy_heads", "liaison_officer", "liaison_phone",
+                  "villages", "reception_day", "rules"]
+        widgets = {"rules": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, township, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = deputy_choices(township=township)
+        self.fields["head"].queryset = qs
+        self.fields["deputy_heads"].queryset = qs
+        self.fields["deputy_heads"].help_text = _("One or two. Hold Ctrl (or ⌘) to choose several.")
+
+
+class ImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label=_("Roster workbook (.xlsx)"))
+
+
+ETHNICITY_FILTER_CHOICES = [("", _("All ethnicities")), ("han", _("Han")), ("minority", _("ethnic minorities"))] + list(
+    ETHNICITY_CHOICES[1:]
+)
+
+
+class RosterFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("name, pinyin initials or unit")}))
+    level = forms.ChoiceField(label=_("level"), required=False, choices=[("", _("All levels"))] + Mandate.Level.choices)
+    group = forms.ModelChoiceField(label=_("deputy group"), required=False, queryset=DeputyGroup.objects.none(),
+                                   empty_label=_("All groups"))
+    station = forms.ModelChoiceField(label=_("liaison station"), required=False,
+                                     queryset=LiaisonStation.objects.none(), empty_label=_("All stations"))
+    gender = forms.ChoiceField(label=_("gender"), required=False, choices=[("", _("All"))] + Deputy.Gender.choices)
+    ethnicity = forms.ChoiceField(label=_("ethnicity"), required=False, choices=ETHNICITY_FILTER_CHOICES)
+    affiliation = forms.ChoiceField(label=_("political affiliation"), required=False,
+                                    choices=[("", _("All"))] + Deputy.Affiliation.choices)
+    status = forms.ChoiceField(
+        label=_("status"), required=False,
+        choices=[("current", _("serving")), ("former", _("no longer serving")), ("all", _("everyone"))],
+    )
+    term = forms.ModelChoiceField(label=_("term"), required=False, queryset=Term.objects.none(),
+                                  empty_label=_("All terms"))
+    sort = forms.ChoiceField(label=_("order"), required=False,
+                             choices=[("strokes", _("surname strokes")), ("pinyin", _("pinyin"))])
+
+    def __init__(self, *args, user, township=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = DeputyGroup.objects.for_user(user).select_related("term", "township")
+        stations = LiaisonStation.objects.for_user(user).select_related("township")
+        terms = Term.objects.select_related("township").order_by("township__display_order", "-number")
+        if township is not None:
+            groups, stations, terms = groups.filter(township=township), stations.filter(township=township), \
+                terms.filter(township=township)
+        elif user.township_id:
+            terms = terms.filter(township_id=user.township_id)
+        self.fields["group"].queryset = groups.order_by("township__display_order", "-term__number", "number")
+        self.fields["station"].queryset = stations.order_by("township__display_order", "name")
+        self.fields["term"].queryset = terms
+        if township is None and user.township_id is None:
+            # County-wide: a list of every township's groups would be unusable; pick a township first.
+            del self.fields["group"], self.fields["station"], self.fields["term"]
+            return
+        if township is None:
+            self.fields["group"].label_from_instance = lambda g: f"{g.township.name} {g.name}"
+            self.fields["station"].label_from_instance = lambda s: f"{s.township.name} {s.name}"
+            self.fields["term"].label_from_instance = lambda t: f"{t.township.name} {t.label}"
+
+    def filters(self):
+        if not self.is_valid():
+            return {}
+        data = dict(self.cleaned_data)
+        for key in ("group", "station", "term"):
+            data[key] = data.get(key)
+            data[key] = data[key].pk if data.get(key) else None
+        return data
