@@ -1,5 +1,388 @@
-from django.shortcuts import render
+"""County dashboard, township workbench, drill-down, year-end documents. Thin views: the
+figures come from `selectors`, documents from `jobs` via core's document jobs."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Min, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deputies.models import Deputy, Mandate
+from deputies.selectors import mandate_active_during_q
+from meetings.models import Activity
+from proposals.models import Proposal
+from renda.core.exceptions import ApplicationError
+from renda.core.mixins import user_can_write
+from renda.core.models import Term
+from renda.core.selectors import document_job_visible, township_list_for_user, township_selected
+from renda.core.services import document_job_request
+from renda.core.views import document_queued_message
+
+from . import charts, quotas, selectors
+from .forms import WorkReportForm, YearForm
+from .models import WorkReportText
+
+LEVEL_LABELS = dict(Mandate.Level.choices)
+
+
+def _deny_handling_units(user):
+    if user.is_handling_unit or not (user.is_county or user.is_township_staff):
+        raise PermissionDenied
+
+
+def year_choices(today=None):
+    today = today or timezone.localdate()
+    first = Term.objects.aggregate(first=Min("start_date"))["first"]
+    first_year = max(first.year, today.year - 10) if first else today.year
+    return list(range(today.year, first_year - 1, -1))
+
+
+def _year(request, today=None):
+    today = today or timezone.localdate()
+    form = YearForm(request.GET or None, years=year_choices(today))
+    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else today.year
+    return form, year
+
+
+def _townships(request):
+    """Townships the page shows: the user's own, or (county) all or the one picked in the nav."""
+    qs = township_list_for_user(user=request.user)
+    selected = township_selected(request=request)
+    return qs.filter(pk=selected.pk) if selected else qs
+
+
+def _job_from_query(request):
+    pk = request.GET.get("job")
+    if pk and pk.isdigit():
+        return document_job_visible(user=request.user).filter(pk=pk).first()
+    return None
+
+
+def drill_url(metric, township, year):
+    return reverse("dashboard:records") + "?" + urlencode({"metric": metric, "township": township.pk, "year": year})
+
+
+def _pct(value):
+    return "" if value is None else f"{value:.1f}%"
+
+
+def _grades_text(grades):
+    from django.apps import apps
+
+    try:
+        labels = dict(apps.get_model("assessments", "ScoreResult").Grade.choices)
+    except LookupError:
+        labels = {}
+    return " ".join(f"{labels.get(g, g)} {n}" for g, n in grades.items() if n)
+
+
+def dashboard_table(rows, *, year):
+    """Headers, values and light colours of the dashboard table (used by the .xlsx export)."""
+    headers = [
+        _("Township"),
+        _("Deputies"),
+        _("National / provincial / city"),
+        _("County"),
+        _("Township level"),
+        _("Sessions held"),
+        _("Presidium meetings Q1–Q4"),
+        _("Groups active Q1–Q4"),
+        _("Receptions (months with one)"),
+        _("Trainings"),
+        _("Proposals received"),
+        _("Carried over"),
+        _("Closed"),
+        _("Overdue"),
+        _("Closing rate"),
+        _("On-time reply rate"),
+        _("Meeting rate"),
+        _("Satisfaction rate"),
+        _("Dormant deputies"),
+        _("Average score"),
+        _("Grades"),
+    ]
+    values, colours = [], []
+    for r in rows:
+        higher = sum(r.deputies_by_level.get(lv, 0) for lv in ("national", "provincial", "city"))
+        groups = " ".join(f"{n}/{r.groups}" for n in r.groups_active_per_quarter) if r.groups else "—"
+        values.append(
+            [
+                r.township.name,
+                r.deputies_total,
+                higher,
+                r.deputies_by_level.get("county", 0),
+                r.deputies_by_level.get("township", 0),
+                r.sessions,
+                " ".join(str(n) for n in r.presidium_per_quarter) if r.township.has_presidium else "—",
+                groups,
+                f"{r.receptions} ({r.reception_months})",
+                r.trainings,
+                r.received,
+                r.carried_over,
+                r.closed,
+                r.overdue,
+                _pct(r.closed_rate),
+                _pct(r.on_time_rate),
+                _pct(r.met_rate),
+                _pct(r.satisfied_rate),
+                r.dormant,
+                float(r.score_average) if r.score_state else "",
+                _grades_text(r.grades),
+            ]
+        )
+        lights = r.lights
+        colours.append(
+            [""] * 5
+            + [lights["session"].colour, lights["presidium"].colour, lights["groups"].colour,
+               lights["receptions"].colour, lights["trainings"].colour]
+            + ["", "", "", lights["overdue"].colour]
+            + [""] * 7
+        )
+    legend = _(
+        "Colours: green = quota met; yellow = not met yet, the period is still running; red = quota "
+        "missed; no colour = not applicable. Quotas: a session a year, a presidium meeting a quarter, "
+        "every group active each quarter, a reception every month, a training a year, no overdue proposal."
+    )
+    return {"headers": headers, "rows": values, "colours": colours, "legend": legend}
 
 
 def index(request):
-    return render(request, "dashboard/index.html")
+    """The county dashboard; a township user sees the same for their own township."""
+    _deny_handling_units(request.user)
+    today = timezone.localdate()
+    form, year = _year(request, today)
+    townships = list(_townships(request))
+    rows = selectors.county_figures(townships=townships, year=year, today=today)
+    ids = [t.pk for t in townships]
+    for row in rows:
+        row.links = {m: drill_url(m, row.township, year) for m in selectors.DRILL}
+    totals = selectors.county_totals(rows) if len(rows) > 1 else None
+    context = {
+        "year_form": form,
+        "year": year,
+        "rows": rows,
+        "totals": totals,
+        "levels": LEVEL_LABELS,
+        "charts": charts.dashboard_charts(rows=rows, township_ids=ids, year=year, today=today),
+        "proposals_due": list(selectors.proposals_due(township_ids=ids, today=today)[:50]),
+        "decisions_due": list(selectors.decisions_due(township_ids=ids, today=today)[:50]),
+        "today": today,
+        "job": _job_from_query(request),
+        "light_labels": quotas.LIGHT_LABELS,
+        "is_township_user": request.user.township_id is not None,
+        "can_bundle_all": request.user.is_county and request.user.role == "county_admin",
+    }
+    return render(request, "dashboard/index.html", context)
+
+
+@require_POST
+def export_xlsx(request):
+    _deny_handling_units(request.user)
+    year = request.POST.get("year", "")
+    if not year.isdigit() or int(year) not in year_choices():
+        raise Http404
+    year = int(year)
+    selected = township_selected(request=request)
+    job = document_job_request(
+        user=request.user,
+        kind="dashboard_xlsx",
+        params={"year": year},
+        township=selected if (selected and request.user.is_county) else None,
+    )
+    job.refresh_from_db()
+    messages.info(request, document_queued_message(job))
+    return redirect(reverse("dashboard:index") + "?" + urlencode({"year": year, "job": job.pk}))
+
+
+def records(request):
+    """Drill-down: the records behind one number of the dashboard."""
+    _deny_handling_units(request.user)
+    metric = request.GET.get("metric", "")
+    try:
+        year = int(request.GET.get("year", ""))
+        township_pk = int(request.GET.get("township", ""))
+    except ValueError:
+        raise Http404 from None
+    township = get_object_or_404(township_list_for_user(user=request.user), pk=township_pk)
+    qs = selectors.drill_records(metric=metric, township_ids=[township.pk], year=year)
+    if qs is None:
+        raise Http404
+    labels = metric_labels()
+    items = list(qs[:500])
+    return render(
+        request,
+        "dashboard/records.html",
+        {
+            "township": township,
+            "year": year,
+            "metric": metric,
+            "metric_label": labels.get(metric, metric),
+            "kind": qs.model._meta.model_name,
+            "items": items,
+            "truncated": len(items) == 500,
+            "list_url": _list_url(qs.model),
+        },
+    )
+
+
+def _list_url(model):
+    names = {Proposal: "proposals:list", Deputy: "deputies:list", Activity: "meetings:index"}
+    try:
+        return reverse(names.get(model, "meetings:index"))
+    except NoReverseMatch:
+        return ""
+
+
+def metric_labels():
+    return {
+        "sessions": _("People's congress sessions"),
+        "presidium": _("Presidium meetings"),
+        "group_activities": _("Group activities"),
+        "receptions": _("Voter receptions"),
+        "trainings": _("Trainings"),
+        "received": _("Proposals received"),
+        "total": _("Proposals handled this year (incl. carried over)"),
+        "closed": _("Proposals closed"),
+        "overdue": _("Overdue proposals"),
+        "dormant": _("Dormant deputies"),
+        "deputies": _("Deputies"),
+    }
+
+
+def workbench(request):
+    """工作台: what a township's staff must do this week and this quarter."""
+    _deny_handling_units(request.user)
+    township = township_selected(request=request)
+    if township is None:
+        messages.info(request, _("Pick a township in the navigation bar to see its workbench."))
+        return redirect("dashboard:index")
+    data = selectors.workbench(township=township)
+    data["township"] = township
+    data["light"] = data["figures"].lights
+    return render(request, "dashboard/workbench.html", data)
+
+
+def year_end(request):
+    """Year-end documents of a township: the work report (with the secretary's text), the
+    deputies' archives and the bundle; the admin may also bundle every township."""
+    _deny_handling_units(request.user)
+    today = timezone.localdate()
+    township = township_selected(request=request)
+    user = request.user
+    _form, year = _year(request, today)
+    year = int(request.POST.get("year", year)) if request.method == "POST" and request.POST.get(
+        "year", ""
+    ).isdigit() else year
+    if year not in year_choices(today):
+        year = today.year
+    can_write = township is not None and user_can_write(user, "dashboard.change_workreporttext")
+    text = WorkReportText.objects.filter(township=township, year=year).first() if township else None
+    form = WorkReportForm(instance=text, initial={"year": year}, years=year_choices(today))
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            job = _year_end_post(request, action=action, township=township, year=year, can_write=can_write)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            job = None
+        except _FormInvalid as invalid:
+            form = invalid.form
+            job = None
+        if job is not None:
+            job.refresh_from_db()
+            messages.info(request, document_queued_message(job))
+            return redirect(reverse("dashboard:year_end") + "?" + urlencode({"year": year, "job": job.pk}))
+    deputies = []
+    if township:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        deputies = list(
+            Deputy.objects.filter(township=township)
+            .filter(Exists(Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk"))))
+            .order_by("surname_strokes", "name_pinyin", "pk")
+            .only("pk", "name", "constituency", "work_unit")
+        )
+    return render(
+        request,
+        "dashboard/year_end.html",
+        {
+            "township": township,
+            "year": year,
+            "years": year_choices(today),
+            "form": form,
+            "text": text,
+            "can_write": can_write,
+            "deputies": deputies,
+            "job": _job_from_query(request),
+            "can_bundle_all": user.role == "county_admin",
+        },
+    )
+
+
+class _FormInvalid(Exception):
+    def __init__(self, form):
+        self.form = form
+
+
+def _year_end_post(request, *, action, township, year, can_write):
+    from .services import work_report_text_save
+
+    user = request.user
+    if action == "bundle_all":
+        if user.role != "county_admin":
+            raise PermissionDenied
+        return document_job_request(
+            user=user, kind="dashboard_year_bundle", params={"year": year, "all": True}, township=None,
+            title=_("Year-end documents of all townships, %(year)s (.zip)") % {"year": year},
+        )
+    if township is None:
+        raise ApplicationError(_("Pick a township in the navigation bar first."))
+    if action == "save_report":
+        if not can_write:
+            raise PermissionDenied
+        text = WorkReportText.objects.filter(township=township, year=year).first()
+        form = WorkReportForm(request.POST, instance=text, years=year_choices())
+        if not form.is_valid():
+            raise _FormInvalid(form)
+        try:
+            work_report_text_save(
+                township=township, year=year, by=user,
+                opening=form.cleaned_data["opening"], problems=form.cleaned_data["problems"],
+                plans=form.cleaned_data["plans"],
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            raise _FormInvalid(form) from None
+        return document_job_request(
+            user=user, kind="dashboard_work_report", params={"year": year}, township=township,
+            title=_("%(township)s %(year)s work report (.docx)") % {"township": township.name, "year": year},
+        )
+    if action == "report":
+        if not WorkReportText.objects.filter(township=township, year=year).exists():
+            raise ApplicationError(
+                _("The township has not yet written the problems and plans of its %(year)s report.")
+                % {"year": year}
+            )
+        return document_job_request(
+            user=user, kind="dashboard_work_report", params={"year": year}, township=township,
+            title=_("%(township)s %(year)s work report (.docx)") % {"township": township.name, "year": year},
+        )
+    if action == "archive":
+        deputy = get_object_or_404(Deputy.objects.for_user(user), pk=request.POST.get("deputy"), township=township)
+        return document_job_request(
+            user=user, kind="dashboard_deputy_archive", params={"year": year, "deputy": deputy.pk},
+            township=township,
+            title=_("Archive of %(name)s, %(year)s (.docx)") % {"name": deputy.name, "year": year},
+        )
+    if action == "bundle":
+        return document_job_request(
+            user=user, kind="dashboard_year_bundle", params={"year": year}, township=township,
+            title=_("%(township)s year-end documents %(year)s (.zip)") % {"township": township.name, "year": year},
+        )
+    raise Http404

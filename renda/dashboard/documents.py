@@ -1,0 +1,463 @@
+"""Dashboard documents: the year-end work report, the deputy archive, the dashboard workbook
+and the year-end bundle. Plain data in, bytes out: no ORM access here (the selectors gather
+the data first), so they are fast to test.
+"""
+
+import io
+import re
+import zipfile
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from renda.core.docx_official import OfficialDocument
+
+CN_NUMERALS = "零一二三四五六七八九十"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (enough for section numbers)."""
+    if n <= 10:
+        return CN_NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    return (CN_NUMERALS[tens] if tens > 1 else "") + "十" + (CN_NUMERALS[ones] if ones else "")
+
+
+def h1(n, text):
+    return _("%(number)s. %(text)s") % {"number": cn_number(n), "text": text}
+
+
+def h2(n, text):
+    return _("(%(number)s) %(text)s") % {"number": cn_number(n), "text": text}
+
+
+def point(n):
+    """一是 / 二是 …"""
+    return _("%(number)s is that ") % {"number": cn_number(n)}
+
+
+def day_text(d):
+    return _("%(month)s/%(day)s") % {"month": d.month, "day": d.day} if d else ""
+
+
+def date_text(d):
+    return _("%(year)s/%(month)s/%(day)s") % {"year": d.year, "month": d.month, "day": d.day}
+
+
+def join_list(items):
+    """A、B和C"""
+    items = [str(i) for i in items if i]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return _(", ").join(items[:-1]) + _(" and ") + items[-1]
+
+
+def pct(value):
+    return _("no data") if value is None else f"{value:.1f}%"
+
+
+# Lines the secretary types: "（一）…" or "(一)…" at the start makes a level-2 heading.
+_SUBHEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]")
+
+
+def _free_text(doc, text):
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if _SUBHEADING.match(line) and len(line) <= 40:
+            doc.heading2(line)
+        else:
+            doc.paragraph(line)
+
+
+# --------------------------------------------------------------------------- work report
+def work_report_title(data):
+    return _("%(township)s %(year)s People's Congress Work Summary") % {
+        "township": data["township_name"],
+        "year": data["year"],
+    }
+
+
+def _section_session(doc, data):
+    sessions = data["sessions"]
+    if not sessions:
+        doc.paragraph(
+            _(
+                "No people's congress session was held in %(year)s; the session required by law "
+                "at least once a year is still to be convened."
+            )
+            % {"year": data["year"]}
+        )
+        return
+    for s in sessions:
+        text = _("On %(date)s we convened the %(session)s.") % {
+            "date": day_text(s["start"]),
+            "session": s["name"],
+        }
+        if s["end"] and s["end"] != s["start"]:
+            text = _("From %(start)s to %(end)s we convened the %(session)s.") % {
+                "start": day_text(s["start"]),
+                "end": day_text(s["end"]),
+                "session": s["name"],
+            }
+        if s["reports"]:
+            text += _(" The session heard, reviewed and approved %(reports)s.") % {
+                "reports": join_list(s["reports"])
+            }
+        if s["resolutions"]:
+            text += _(" It passed %(n)s resolutions.") % {"n": s["resolutions"]}
+        if s["elections"]:
+            text += _(" It held %(n)s elections or by-elections according to law.") % {
+                "n": s["elections"]
+            }
+        doc.paragraph(text)
+        if s["expected"]:
+            att = _(
+                "Of %(expected)s deputies expected, %(present)s attended (attendance %(rate)s); "
+                "%(excused)s were absent with leave and %(unexcused)s without leave."
+            ) % {
+                "expected": s["expected"],
+                "present": s["present"],
+                "rate": pct(s["attendance_rate"]),
+                "excused": s["excused"],
+                "unexcused": s["unexcused"],
+            }
+            if s["speeches"]:
+                att += _(
+                    " Deputies took the floor %(n)s times during the review, exercising their "
+                    "powers earnestly."
+                ) % {"n": s["speeches"]}
+            doc.paragraph(att)
+
+
+def _section_presidium(doc, data):
+    p = data["presidium"]
+    if not p["applicable"]:
+        doc.paragraph(
+            _(
+                "As a subdistrict, %(township)s has a people's congress working committee instead "
+                "of a presidium; the committee held %(n)s meetings during the year."
+            )
+            % {"township": data["township_name"], "n": p["count"]}
+        )
+        return
+    quarters = p["per_quarter"]
+    text = _(
+        "We kept to the rule of at least one presidium meeting a quarter. In %(year)s the "
+        "presidium met %(n)s times (%(q1)s, %(q2)s, %(q3)s and %(q4)s in the four quarters"
+    ) % {
+        "year": data["year"],
+        "n": p["count"],
+        "q1": quarters[0],
+        "q2": quarters[1],
+        "q3": quarters[2],
+        "q4": quarters[3],
+    }
+    if p["adhoc"]:
+        text += _(", including %(n)s ad hoc meetings") % {"n": p["adhoc"]}
+    text += _(").")
+    missed = [cn_number(i + 1) for i, n in enumerate(quarters) if n == 0 and i < p["quarters_elapsed"]]
+    if missed:
+        text += _(" No meeting was held in quarter(s) %(quarters)s, which must be corrected.") % {
+            "quarters": _(", ").join(missed)
+        }
+    doc.paragraph(text)
+    if p["items"]:
+        topics = join_list(p["topics"][:6])
+        text = _("The meetings heard %(n)s special reports, covering %(topics)s") % {
+            "n": p["items"],
+            "topics": topics,
+        }
+        if len(p["topics"]) > 6:
+            text += _(" and other matters")
+        text += _(".")
+        doc.paragraph(text)
+    if p["decisions"]:
+        doc.paragraph(
+            _(
+                "The presidium made %(n)s decisions and review opinions; %(done)s have been "
+                "carried out and reported back, %(open)s are being followed up."
+            )
+            % {"n": p["decisions"], "done": p["decisions_done"], "open": p["decisions"] - p["decisions_done"]}
+        )
+
+
+def _section_contact(doc, data):
+    c = data["contact"]
+    stations = data["stations"]
+    if stations:
+        names = join_list([s["name"] for s in stations[:5]])
+        text = _(
+            "We strengthened the deputy liaison stations: %(n)s stations, homes and points "
+            "(%(names)s) with %(deputies)s resident deputies"
+        ) % {"n": len(stations), "names": names, "deputies": sum(s["resident"] for s in stations)}
+        text += _(".")
+        doc.paragraph(text, lead=point(1))
+    if c["receptions"]:
+        doc.paragraph(
+            _(
+                "Deputies received voters %(n)s times in %(months)s months of the year, "
+                "%(pt)s person-times of deputies on duty, listening to the people's concerns "
+                "and passing them on for handling."
+            )
+            % {"n": c["receptions"], "months": c["reception_months"], "pt": c["reception_person_times"]},
+            lead=point(2 if stations else 1),
+        )
+    if c["visits"]:
+        doc.paragraph(
+            _("Deputies visited voters %(n)s times, %(pt)s person-times.")
+            % {"n": c["visits"], "pt": c["visit_person_times"]}
+        )
+    if c["reports"]:
+        doc.paragraph(
+            _(
+                "In %(n)s report meetings, %(deputies)s deputies reported on their work to the "
+                "voters of their original constituencies and were rated by them."
+            )
+            % {"n": c["reports"], "deputies": c["report_deputies"]}
+        )
+    if not (stations or c["receptions"] or c["visits"] or c["reports"]):
+        doc.paragraph(
+            _("No liaison station, voter reception or deputy report to voters was recorded this year.")
+        )
+
+
+def _section_activities(doc, data):
+    d = data["deputies"]
+    groups = data["groups"]
+    n = 0
+    n += 1
+    doc.heading2(h2(n, _("Sound organisation of deputy groups")))
+    levels = join_list([_("%(label)s: %(n)s") % {"label": label, "n": count} for label, count in d["by_level"]])
+    text = _("The township has %(total)s deputies (%(levels)s)") % {"total": d["total"], "levels": levels}
+    if groups:
+        text += _(", organised into %(n)s deputy groups, each with a leader") % {"n": len(groups)}
+    text += _(".")
+    doc.paragraph(text)
+    rooms = [g for g in groups if g["room"]]
+    if rooms:
+        n += 1
+        doc.heading2(h2(n, _("Activity rooms for every group")))
+        for g in rooms:
+            text = _("%(group)s has its activity room at %(room)s") % {"group": g["name"], "room": g["room"]}
+            if g["villages"]:
+                text += _("; its deputies come mainly from %(villages)s") % {"villages": g["villages"]}
+            text += _("; %(n)s members.") % {"n": g["members"]}
+            doc.paragraph(text)
+    n += 1
+    doc.heading2(h2(n, _("Active deputy activities")))
+    a = data["activities"]
+    points = 0
+    ga = a["group"]
+    if ga["count"]:
+        points += 1
+        doc.paragraph(
+            _(
+                "Deputy groups held %(n)s activities with %(pt)s person-times of deputies; "
+                "%(ok)s of %(groups)s groups were active in every quarter so far."
+            )
+            % {"n": ga["count"], "pt": ga["person_times"], "ok": a["groups_every_quarter"], "groups": len(groups)},
+            lead=point(points),
+        )
+    tr = a["training"]
+    points += 1
+    if tr["count"]:
+        doc.paragraph(
+            _("We organised %(n)s training sessions, attended by %(pt)s person-times of deputies.")
+            % {"n": tr["count"], "pt": tr["person_times"]},
+            lead=point(points),
+        )
+    else:
+        doc.paragraph(_("No deputy training was recorded this year."), lead=point(points))
+    others = [k for k in a["others"] if k["count"]]
+    if others:
+        points += 1
+        parts = [
+            _("%(label)s %(n)s times (%(pt)s person-times)")
+            % {"label": k["label"], "n": k["count"], "pt": k["person_times"]}
+            for k in others
+        ]
+        doc.paragraph(
+            _("Deputies took part in %(parts)s.") % {"parts": join_list(parts)}, lead=point(points)
+        )
+    s = data["scores"]
+    if s:
+        n += 1
+        doc.heading2(h2(n, _("Assessment of deputies' performance")))
+        grades = join_list([_("%(label)s %(n)s") % {"label": label, "n": count} for label, count in s["grades"]])
+        text = _("We assessed %(n)s deputies' performance for the year; the average score was %(avg)s") % {
+            "n": s["count"],
+            "avg": s["average"],
+        }
+        if grades:
+            text += _(", graded %(grades)s") % {"grades": grades}
+        text += _(".")
+        if s["dormant"]:
+            text += _(
+                " %(n)s deputies attended no meeting, took part in no activity and made no "
+                "suggestion; we will talk with them and urge them to perform their duties."
+            ) % {"n": s["dormant"]}
+        doc.paragraph(text)
+
+
+def _section_proposals(doc, data):
+    p = data["proposals"]
+    if not p["received"]:
+        doc.paragraph(_("No motion or suggestion was received this year."))
+        return
+    text = _("This year we received %(n)s motions and suggestions from deputies") % {"n": p["received"]}
+    if p["motions"]:
+        text += _(", of which %(n)s motions") % {"n": p["motions"]}
+    if p["carried_over"]:
+        text += _("; together with %(n)s items carried over from earlier years, %(total)s items were handled") % {
+            "n": p["carried_over"],
+            "total": p["total"],
+        }
+    text += _(".")
+    if p["by_category"]:
+        cats = join_list([_("%(label)s %(n)s") % {"label": c, "n": n} for c, n in p["by_category"][:5]])
+        text += _(" By subject: %(cats)s.") % {"cats": cats}
+    doc.paragraph(text)
+    doc.paragraph(
+        _(
+            "%(closed)s have been closed, a closing rate of %(closing)s; %(replied)s received a "
+            "written reply, %(on_time)s of them on time; the handling units met the deputies in "
+            "%(meeting)s of cases; deputies were satisfied or basically satisfied with %(satisfaction)s "
+            "of the replies they evaluated."
+        )
+        % {
+            "closed": p["closed"],
+            "closing": pct(p["closing_rate"]),
+            "replied": p["replied"],
+            "on_time": pct(p["on_time_rate"]),
+            "meeting": pct(p["meeting_rate"]),
+            "satisfaction": pct(p["satisfaction_rate"]),
+        }
+    )
+    if p["overdue"]:
+        doc.paragraph(
+            _("%(n)s items are past their deadline and are being supervised until they are done.")
+            % {"n": p["overdue"]}
+        )
+
+
+def work_report_docx(data) -> bytes:
+    """The year-end work report (seed 002 structure) in the official layout."""
+    doc = OfficialDocument(work_report_title(data))
+    opening = (data.get("opening") or "").strip() or _(
+        "In %(year)s, under the guidance of %(committee)s and the leadership of the township party "
+        "committee, the people's congress of %(township)s performed the duties given by the "
+        "Constitution and the law, kept close contact with deputies and the people, and supported "
+        "the township's development."
+    ) % {"year": data["year"], "committee": data["committee_name"], "township": data["township_name"]}
+    lead_in = _("We report on our work as follows:")
+    if not opening.endswith(lead_in):
+        opening = opening.rstrip("。:：") + _(". ") + lead_in
+    doc.paragraph(opening)
+    sections = [
+        (_("Holding the people's congress session according to law"), _section_session),
+        (_("Regular presidium meetings"), _section_presidium),
+        (_("The \u201ctwo contacts and one report\u201d work"), _section_contact),
+        (_("Organising deputy activities"), _section_activities),
+        (_("Handling deputies' suggestions"), _section_proposals),
+    ]
+    for i, (title, build) in enumerate(sections, start=1):
+        doc.heading1(h1(i, title))
+        build(doc, data)
+    doc.heading1(h1(6, _("Existing problems")))
+    _free_text(doc, data.get("problems"))
+    doc.heading1(h1(7, _("Plans for the next stage")))
+    _free_text(doc, data.get("plans"))
+    doc.signature([data["organ"]], date_text=date_text(data["date"]))
+    return doc.to_bytes()
+
+
+# --------------------------------------------------------------------------- deputy archive
+def deputy_archive_docx(data) -> bytes:
+    """一人一档: one deputy's year."""
+    doc = OfficialDocument(
+        _("Deputy performance archive"),
+    )
+    doc.paragraph(
+        _("%(township)s · %(name)s · %(year)s") % data["heading"], align="center", indent=False
+    )
+    doc.heading1(h1(1, _("Profile")))
+    doc.table([_("Item"), _("Content")], data["profile"], widths_mm=(40, 116))
+    doc.heading1(h1(2, _("Mandates")))
+    if data["mandates"]:
+        doc.table([_("Level"), _("Term"), _("How it began"), _("From"), _("Until")], data["mandates"])
+    else:
+        doc.paragraph(_("No mandate recorded."))
+    for n, section in enumerate(data["sections"], start=3):
+        doc.heading1(h1(n, section["title"]))
+        if section.get("summary"):
+            doc.paragraph(section["summary"])
+        if section["rows"]:
+            doc.table(section["headers"], section["rows"])
+        elif not section.get("summary"):
+            doc.paragraph(_("Nothing recorded this year."))
+    return doc.to_bytes()
+
+
+# --------------------------------------------------------------------------- dashboard workbook
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def dashboard_workbook(data) -> bytes:
+    """The county dashboard table: one row per township, with the light of every quota."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = str(data["year"])
+    headers = data["headers"]
+    ws.append([data["title"]])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(headers)
+    fills = {
+        "green": PatternFill("solid", fgColor="C7EFCF"),
+        "yellow": PatternFill("solid", fgColor="FFE8B0"),
+        "red": PatternFill("solid", fgColor="F8C4C4"),
+    }
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BORDER
+    for r, (values, colours) in enumerate(zip(data["rows"], data["colours"]), start=3):
+        ws.append(values)
+        for c, colour in enumerate(colours, start=1):
+            cell = ws.cell(row=r, column=c)
+            cell.border = BORDER
+            if colour in fills:
+                cell.fill = fills[colour]
+    if data.get("legend"):
+        ws.append([])
+        ws.append([data["legend"]])
+    ws.column_dimensions["A"].width = 14
+    for col in range(2, len(headers) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 11
+    ws.row_dimensions[2].height = 45
+    ws.freeze_panes = "B3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def zip_bytes(files) -> bytes:
+    """files: iterable of (path inside the zip, bytes)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, content in files:
+            zf.writestr(name, content)
+    return buf.getvalue()

@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from renda.core.forms import BootstrapFormMixin
+
+from .models import WorkReportText
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in years]
+        self.fields["year"].widget.attrs["class"] = "form-select js-autosubmit"
+
+
+class WorkReportForm(BootstrapFormMixin, forms.ModelForm):
+    """The secretary's text: optional opening, 存在的问题, 下一步工作打算."""
+
+    class Meta:
+        model = WorkReportText
+        fields = ["opening", "problems", "plans"]
+        widgets = {
+            "opening": forms.Textarea(attrs={"rows": 4}),
+            "problems": forms.Textarea(attrs={"rows": 8}),
+            "plans": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, years=None, **kwargs):
+        kwargs.pop("initial", None)
+        super().__init__(*args, **kwargs)
+        self.fields["problems"].error_messages["required"] = _(
+            "Please describe the existing problems: this section is written by the township."
+        )
+        self.fields["plans"].error_messages["required"] = _(
+            "Please describe the plans for the next stage: this section is written by the township."
+        )

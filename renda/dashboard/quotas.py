@@ -1,0 +1,131 @@
+"""Quotas the county standing committee watches, and their traffic lights.
+
+Pure functions on plain numbers (no ORM), so the boundaries are easy to test.
+
+The rules come from the domain file:
+- a people's congress session at least once a year ("一年至少召开一次");
+- a presidium meeting at least once a quarter ("季会制"; a 街道 has no presidium);
+- every deputy group active at least once a quarter;
+- a voter reception every month (township deputies receive voters monthly);
+- training at least once a year;
+- no proposal past its deadline.
+
+A period is judged only once it has begun: a period that is over and missed its quota is red,
+the period still running that has not met it yet is yellow (still time), everything met is
+green, and a quota that does not apply (no groups, no presidium, a year not begun) is grey.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+# The shipped quotas; an installation may override any of them with RENDA_QUOTAS in settings.
+DEFAULT_QUOTAS = {
+    "sessions_per_year": 1,
+    "presidium_per_quarter": 1,
+    "group_activities_per_quarter": 1,
+    "receptions_per_month": 1,
+    "trainings_per_year": 1,
+}
+QUOTAS = {**DEFAULT_QUOTAS, **getattr(settings, "RENDA_QUOTAS", {})}
+
+GREEN = "green"
+YELLOW = "yellow"
+RED = "red"
+GREY = "grey"
+
+LIGHT_LABELS = {
+    GREEN: _("quota met"),
+    YELLOW: _("not met yet, period still running"),
+    RED: _("quota missed"),
+    GREY: _("not applicable"),
+}
+
+
+@dataclass(frozen=True)
+class Light:
+    colour: str
+    note: str = ""
+
+    @property
+    def label(self):
+        return LIGHT_LABELS[self.colour]
+
+    @property
+    def css(self):
+        return f"light-{self.colour}"
+
+
+def quarter_of(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def period_states(*, year: int, today: dt.date, periods: int):
+    """For each period of the year (4 quarters or 12 months): 'past', 'current' or 'future'."""
+    per = 12 // periods
+    states = []
+    for i in range(periods):
+        start = dt.date(year, i * per + 1, 1)
+        end_month = (i + 1) * per
+        end = dt.date(year + (end_month // 12), end_month % 12 + 1, 1) - dt.timedelta(days=1)
+        if today > end:
+            states.append("past")
+        elif today >= start:
+            states.append("current")
+        else:
+            states.append("future")
+    return states
+
+
+def light_per_period(*, counts, required, year, today):
+    """Traffic light for a quota of `required` per period; `counts` has one number per period.
+
+    `required` may be 0 (nothing expected: grey)."""
+    if not required:
+        return Light(GREY)
+    states = period_states(year=year, today=today, periods=len(counts))
+    missed = [i + 1 for i, (n, s) in enumerate(zip(counts, states)) if s == "past" and n < required]
+    if missed:
+        return Light(RED, ", ".join(str(i) for i in missed))
+    pending = [i + 1 for i, (n, s) in enumerate(zip(counts, states)) if s == "current" and n < required]
+    if pending:
+        return Light(YELLOW, ", ".join(str(i) for i in pending))
+    if all(s == "future" for s in states):
+        return Light(GREY)
+    return Light(GREEN)
+
+
+def light_per_year(*, count, required, year, today):
+    """A yearly quota (session held, trainings): red only once the year is over."""
+    if not required:
+        return Light(GREY)
+    if count >= required:
+        return Light(GREEN)
+    if today.year > year:
+        return Light(RED)
+    if today.year < year:
+        return Light(GREY)
+    return Light(YELLOW)
+
+
+def light_groups_per_quarter(*, groups_active, group_count, year, today):
+    """Every group at least once a quarter: `groups_active` = groups with ≥1 activity per quarter."""
+    if not group_count:
+        return Light(GREY)
+    # The quota is met in a quarter when every group was active: compare with group_count.
+    return light_per_period(
+        counts=[1 if n >= group_count else 0 for n in groups_active], required=1, year=year, today=today
+    )
+
+
+def light_overdue(*, overdue):
+    return Light(GREEN) if not overdue else Light(RED)
+
+
+def rate(numerator, denominator):
+    """A percentage with one decimal, or None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return round(100.0 * numerator / denominator, 1)

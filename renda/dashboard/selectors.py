@@ -1,0 +1,809 @@
+"""Figures of the county dashboard, the workbench and the year-end documents.
+
+Everything is computed with a fixed number of aggregate queries for any number of townships
+(`values("township_id", …).annotate(Count(…, filter=Q(…)))`), never a query per township or
+per row. Township scoping: callers pass townships from `township_list_for_user`.
+
+Year membership (what a year's row counts):
+- deputies: mandates active on the reference day (31 December, or today in the current year);
+- sessions, presidium meetings, activities: dated in the year (start date);
+- proposals: received in the year (`Proposal.year`, not-accepted ones excluded) for received /
+  closed / the four rates; "overdue" counts every proposal of that year or earlier that is
+  past its deadline today, so carried-over items stay visible;
+- dormant deputies: deputies with a mandate during the year who attended no session, took
+  part in no activity and signed no proposal in that year ("三不代表").
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from deputies.models import Deputy, DeputyGroup, LiaisonStation, Mandate
+from deputies.selectors import mandate_active_during_q, mandate_active_q
+from meetings.models import (
+    ATTENDED,
+    Activity,
+    ActivityParticipation,
+    Decision,
+    FloorSpeech,
+    PresidiumMeeting,
+    Session,
+    SessionAttendance,
+)
+from meetings.selectors import compliance_for_townships
+from proposals.models import Proposal
+from proposals.selectors import proposal_stats_by_township, proposal_year_q, stats_finish
+
+from . import quotas
+
+LEVELS = [c.value for c in Mandate.Level]
+SATISFIED = [Proposal.Rating.SATISFIED, Proposal.Rating.BASICALLY]
+
+
+def reference_day(year: int, today: dt.date | None = None) -> dt.date:
+    """The day the roster is read for a year: 31 December, or today during the year."""
+    today = today or timezone.localdate()
+    end = dt.date(year, 12, 31)
+    return min(end, today) if today.year == year else end
+
+
+def _score_models():
+    """The assessments app's models, or (None, None) before that app has them."""
+    try:
+        return apps.get_model("assessments", "Assessment"), apps.get_model("assessments", "ScoreResult")
+    except LookupError:
+        return None, None
+
+
+@dataclass
+class TownshipFigures:
+    """One township's row of the county dashboard for a year.
+
+    `proposals` holds proposals.selectors figures (received, carried_over, total, closed,
+    replied, on_time, met, evaluated, satisfied, overdue and the four rates)."""
+
+    township: object
+    year: int
+    deputies_by_level: dict = field(default_factory=dict)
+    deputies_total: int = 0
+    sessions: int = 0
+    presidium_per_quarter: list = field(default_factory=lambda: [0, 0, 0, 0])
+    groups: int = 0
+    groups_active_per_quarter: list = field(default_factory=lambda: [0, 0, 0, 0])
+    receptions_per_month: list = field(default_factory=lambda: [0] * 12)
+    trainings: int = 0
+    proposals: dict = field(default_factory=dict)
+    dormant: int = 0
+    score_state: str = ""
+    score_average: object = None
+    score_count: int = 0
+    grades: dict = field(default_factory=dict)
+    lights: dict = field(default_factory=dict)
+
+    @property
+    def presidium_meetings(self):
+        return sum(self.presidium_per_quarter)
+
+    @property
+    def receptions(self):
+        return sum(self.receptions_per_month)
+
+    @property
+    def reception_months(self):
+        return sum(1 for n in self.receptions_per_month if n)
+
+    def __getattr__(self, name):
+        # received, closed, overdue, closed_rate … read from the proposal figures.
+        if name in PROPOSAL_KEYS:
+            proposals = self.__dict__.get("proposals") or {}
+            return proposals.get(name, None if name.endswith("_rate") else 0)
+        raise AttributeError(name)
+
+
+PROPOSAL_KEYS = {
+    "received", "carried_over", "total", "not_accepted", "closed", "replied", "on_time", "met",
+    "evaluated", "satisfied", "overdue", "closed_rate", "on_time_rate", "met_rate", "satisfied_rate",
+}
+
+
+def dormant_deputies_q(*, year: int) -> Q:
+    """Q on Deputy: mandate during the year, and no session attended, activity or proposal."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    mandate = Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk"))
+    attended = SessionAttendance.objects.filter(
+        deputy=OuterRef("pk"), status__in=ATTENDED, session__start_date__year=year
+    )
+    active = ActivityParticipation.objects.filter(deputy=OuterRef("pk"), activity__start_date__year=year)
+    led = Proposal.objects.filter(lead_deputy=OuterRef("pk"), year=year)
+    cosigned = Proposal.co_signers.through.objects.filter(deputy_id=OuterRef("pk"), proposal__year=year)
+    return Q(Exists(mandate)) & ~Q(Exists(attended)) & ~Q(Exists(active)) & ~Q(Exists(led)) & ~Q(
+        Exists(cosigned)
+    )
+
+
+def county_figures(*, townships, year: int, today: dt.date | None = None):
+    """One TownshipFigures per township (in the given order), with traffic lights.
+
+    Quotas come from meetings.selectors.compliance_for_townships and proposal figures from
+    proposals.selectors.proposal_stats_by_township; deputies, dormant deputies and scores are
+    aggregated here. A constant number of queries whatever the number of townships."""
+    today = today or timezone.localdate()
+    townships = list(townships)
+    ids = [t.pk for t in townships]
+    rows = {t.pk: TownshipFigures(township=t, year=year) for t in townships}
+    if not ids:
+        return []
+    ref = reference_day(year, today)
+
+    # Deputies by level (a person with two levels counts once per level) and in total.
+    active = Mandate.objects.filter(mandate_active_q(on=ref), township_id__in=ids)
+    for r in active.values("township_id", "level").annotate(n=Count("deputy", distinct=True)):
+        rows[r["township_id"]].deputies_by_level[r["level"]] = r["n"]
+    for r in active.values("township_id").annotate(n=Count("deputy", distinct=True)):
+        rows[r["township_id"]].deputies_total = r["n"]
+
+    for tid, c in compliance_for_townships(townships=ids, year=year).items():
+        row = rows[tid]
+        row.sessions = c.sessions
+        row.presidium_per_quarter = list(c.presidium_by_quarter)
+        row.groups = c.groups_total
+        row.groups_active_per_quarter = list(c.groups_active_by_quarter)
+        row.receptions_per_month = list(c.receptions_by_month)
+        row.trainings = c.trainings
+
+    for tid, figures in proposal_stats_by_township(townships=ids, year=year, today=today).items():
+        rows[tid].proposals = figures
+
+    for r in (
+        Deputy.objects.filter(township_id__in=ids)
+        .filter(dormant_deputies_q(year=year))
+        .values("township_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[r["township_id"]].dormant = r["n"]
+
+    Assessment, ScoreResult = _score_models()
+    if Assessment is not None:
+        for a in Assessment.objects.filter(township_id__in=ids, year=year).values(
+            "township_id", "state", "average", "deputy_count"
+        ):
+            row = rows[a["township_id"]]
+            row.score_state, row.score_average, row.score_count = a["state"], a["average"], a["deputy_count"]
+        for r in (
+            ScoreResult.objects.filter(assessment__township_id__in=ids, assessment__year=year)
+            .values("assessment__township_id", "grade")
+            .annotate(n=Count("pk"))
+        ):
+            rows[r["assessment__township_id"]].grades[r["grade"]] = r["n"]
+
+    result = [rows[i] for i in ids]
+    for row in result:
+        row.lights = lights_for(row, today=today)
+    return result
+
+
+def lights_for(row: TownshipFigures, *, today: dt.date):
+    t = row.township
+    q = quotas.QUOTAS
+    return {
+        "session": quotas.light_per_year(count=row.sessions, required=q["sessions_per_year"], year=row.year, today=today),
+        "presidium": quotas.light_per_period(
+            counts=row.presidium_per_quarter,
+            required=q["presidium_per_quarter"] if t.has_presidium else 0,
+            year=row.year,
+            today=today,
+        ),
+        "groups": quotas.light_groups_per_quarter(
+            groups_active=row.groups_active_per_quarter, group_count=row.groups, year=row.year, today=today
+        ),
+        "receptions": quotas.light_per_period(
+            counts=row.receptions_per_month, required=q["receptions_per_month"], year=row.year, today=today
+        ),
+        "trainings": quotas.light_per_year(
+            count=row.trainings, required=q["trainings_per_year"], year=row.year, today=today
+        ),
+        "overdue": quotas.light_overdue(overdue=row.overdue),
+    }
+
+
+def county_totals(rows):
+    """A totals row over the townships' figures (sums; rates recomputed from the sums)."""
+    total = TownshipFigures(township=None, year=rows[0].year if rows else None)
+    counts = {}
+    for row in rows:
+        for level, n in row.deputies_by_level.items():
+            total.deputies_by_level[level] = total.deputies_by_level.get(level, 0) + n
+        for attr in ("deputies_total", "sessions", "groups", "trainings", "dormant", "score_count"):
+            setattr(total, attr, getattr(total, attr) + getattr(row, attr))
+        for i in range(4):
+            total.presidium_per_quarter[i] += row.presidium_per_quarter[i]
+            total.groups_active_per_quarter[i] += row.groups_active_per_quarter[i]
+        for i in range(12):
+            total.receptions_per_month[i] += row.receptions_per_month[i]
+        for grade, n in row.grades.items():
+            total.grades[grade] = total.grades.get(grade, 0) + n
+        for key, value in row.proposals.items():
+            if not key.endswith("_rate") and key != "total" and isinstance(value, int):
+                counts[key] = counts.get(key, 0) + value
+    if counts:
+        total.proposals = stats_finish(counts)
+    return total
+
+
+# --------------------------------------------------------------------------- charts
+def proposals_by_month(*, township_ids, year):
+    """{state: [12 counts]} of the year's proposals by month received, one query."""
+    out = defaultdict(lambda: [0] * 12)
+    for r in (
+        Proposal.objects.filter(township_id__in=township_ids, year=year, submitted_on__year=year)
+        .annotate(m=ExtractMonth("submitted_on"))
+        .values("state", "m")
+        .annotate(n=Count("pk"))
+    ):
+        out[r["state"]][r["m"] - 1] += r["n"]
+    return dict(out)
+
+
+def deputy_structure(*, township_ids, on):
+    """Counts of current deputies by gender, affiliation, education and occupation (4 queries)."""
+    qs = Deputy.objects.filter(township_id__in=township_ids).filter(
+        Exists(Mandate.objects.filter(mandate_active_q(on=on), deputy=OuterRef("pk")))
+    )
+    return {
+        key: {r[key]: r["n"] for r in qs.values(key).annotate(n=Count("pk")).order_by(key)}
+        for key in ("gender", "affiliation", "education", "occupation")
+    }
+
+
+# --------------------------------------------------------------------------- due lists
+def proposals_due(*, township_ids, today=None, soon_days=7):
+    """Open proposals past their deadline or due within `soon_days`, across townships."""
+    today = today or timezone.localdate()
+    return (
+        Proposal.objects.filter(
+            township_id__in=township_ids,
+            state__in=Proposal.OPEN_HANDLING_STATES,
+            deadline__lte=today + dt.timedelta(days=soon_days),
+        )
+        .select_related("township", "lead_unit", "lead_deputy")
+        .order_by("deadline", "pk")
+    )
+
+
+def decisions_due(*, township_ids, today=None, soon_days=7):
+    """Open presidium decisions past their deadline or due within `soon_days`."""
+    today = today or timezone.localdate()
+    return (
+        Decision.objects.filter(
+            township_id__in=township_ids,
+            status__in=Decision.OPEN_STATUSES,
+            deadline__lte=today + dt.timedelta(days=soon_days),
+        )
+        .select_related("township", "meeting", "term")
+        .order_by("deadline", "pk")
+    )
+
+
+# --------------------------------------------------------------------------- drill-down
+def _year_end(year):
+    return min(dt.date(year, 12, 31), timezone.localdate())
+
+
+def _overdue_before(year):
+    """Overdue means past the deadline today, or for a past year, at the end of that year."""
+    today = timezone.localdate()
+    end = _year_end(year)
+    return today if end >= today else end + dt.timedelta(days=1)
+
+
+def _activity_kind(kind):
+    return lambda ids, year: Activity.objects.filter(township_id__in=ids, start_date__year=year, kind=kind)
+
+
+DRILL = {
+    "sessions": lambda ids, year: Session.objects.filter(township_id__in=ids, start_date__year=year).select_related(
+        "term", "township"
+    ),
+    "presidium": lambda ids, year: PresidiumMeeting.objects.filter(township_id__in=ids, date__year=year).select_related(
+        "term", "township"
+    ),
+    "group_activities": _activity_kind(Activity.Kind.GROUP),
+    "receptions": _activity_kind(Activity.Kind.RECEPTION),
+    "trainings": _activity_kind(Activity.Kind.TRAINING),
+    "received": lambda ids, year: Proposal.objects.filter(township_id__in=ids, year=year).exclude(
+        state=Proposal.State.NOT_ACCEPTED
+    ),
+    "total": lambda ids, year: Proposal.objects.filter(township_id__in=ids).filter(proposal_year_q(year)),
+    "closed": lambda ids, year: Proposal.objects.filter(township_id__in=ids)
+    .filter(proposal_year_q(year))
+    .filter(state=Proposal.State.CLOSED, closed_on__lte=_year_end(year)),
+    "overdue": lambda ids, year: Proposal.objects.filter(township_id__in=ids)
+    .filter(proposal_year_q(year))
+    .filter(state__in=Proposal.OPEN_HANDLING_STATES, deadline__lt=_overdue_before(year)),
+    "dormant": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(dormant_deputies_q(year=year)),
+    "deputies": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(
+        Exists(Mandate.objects.filter(mandate_active_q(on=reference_day(year)), deputy=OuterRef("pk")))
+    ),
+}
+
+
+def drill_records(*, metric, township_ids, year):
+    """The records behind one dashboard number (a queryset), or None for an unknown metric."""
+    build = DRILL.get(metric)
+    if build is None:
+        return None
+    qs = build(township_ids, year)
+    if qs.model is Activity:
+        qs = qs.select_related("township", "group").annotate(participants=Count("participations"))
+    elif qs.model is Proposal:
+        qs = qs.select_related("township", "lead_deputy", "lead_unit", "category")
+    elif qs.model is Deputy:
+        qs = qs.select_related("township")
+    return qs
+
+
+# --------------------------------------------------------------------------- workbench
+def workbench(*, township, today=None):
+    """What a township's staff must do this week and this quarter (constant query count)."""
+    today = today or timezone.localdate()
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    quarter = quotas.quarter_of(today)
+    q_start = dt.date(today.year, 3 * quarter - 2, 1)
+    q_end = (
+        dt.date(today.year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
+    )
+    figures = county_figures(townships=[township], year=today.year, today=today)[0]
+    ids = [township.pk]
+    open_proposals = Proposal.objects.filter(township=township, state__in=Proposal.OPEN_HANDLING_STATES)
+    to_register = Proposal.objects.filter(township=township, state=Proposal.State.SUBMITTED)
+    to_evaluate = Proposal.objects.filter(township=township, state=Proposal.State.REPLIED)
+    upcoming_receptions = Activity.objects.filter(
+        township=township, kind=Activity.Kind.RECEPTION, start_date__gte=today, start_date__lte=q_end
+    ).order_by("start_date")
+    groups_idle = (
+        DeputyGroup.objects.filter(township=township, term__start_date__lte=today, term__end_date__gte=today)
+        .annotate(
+            this_quarter=Count(
+                "activities",
+                filter=Q(
+                    activities__kind=Activity.Kind.GROUP,
+                    activities__start_date__gte=q_start,
+                    activities__start_date__lte=q_end,
+                ),
+            )
+        )
+        .filter(this_quarter=0)
+        .order_by("number")
+    )
+    return {
+        "today": today,
+        "week_end": week_end,
+        "quarter": quarter,
+        "quarter_start": q_start,
+        "quarter_end": q_end,
+        "figures": figures,
+        "presidium_this_quarter": figures.presidium_per_quarter[quarter - 1],
+        "receptions_this_month": figures.receptions_per_month[today.month - 1],
+        "groups_idle": list(groups_idle),
+        "upcoming_receptions": list(
+            upcoming_receptions.annotate(on_duty=Count("participations")).values(
+                "pk", "start_date", "topic", "place", "notice_date", "on_duty"
+            )[:10]
+        ),
+        "replies_due_week": list(
+            open_proposals.filter(deadline__lte=week_end).select_related("lead_unit").order_by("deadline")[:20]
+        ),
+        "replies_due_quarter": open_proposals.filter(deadline__gt=week_end, deadline__lte=q_end).count(),
+        "to_register": to_register.count(),
+        "to_evaluate": list(to_evaluate.select_related("lead_deputy", "lead_unit").order_by("replied_on")[:20]),
+        "decisions_due": list(decisions_due(township_ids=ids, today=today, soon_days=(q_end - today).days)[:20]),
+        "session_held": figures.sessions > 0,
+        "trainings": figures.trainings,
+    }
+
+
+# --------------------------------------------------------------------------- work report data
+def _ordinal_session_name(session):
+    from meetings.naming import chinese_number
+
+    return session_name(chinese_number(session.term.number), chinese_number(session.number))
+
+
+def session_name(term, number):
+    from django.utils.translation import gettext as _
+
+    return _("%(term)sth People's Congress, session %(number)s") % {"term": term, "number": number}
+
+
+def work_report_data(*, township, year, texts=None, today=None):
+    """Everything the year-end work report says, read from the database (plain data)."""
+    from django.utils.translation import gettext as _
+
+    from renda.core.models import County
+
+    today = today or timezone.localdate()
+    texts = texts or {}
+    figures = county_figures(townships=[township], year=year, today=today)[0]
+    county = County.current()
+
+    sessions = []
+    session_qs = (
+        Session.objects.filter(township=township, start_date__year=year)
+        .select_related("term")
+        .prefetch_related("reports")
+        .annotate(
+            n_resolutions=Count("resolutions", distinct=True),
+            n_elections=Count("elections", distinct=True),
+            n_speeches=Count("speeches", distinct=True),
+        )
+        .order_by("start_date")
+    )
+    attendance = {
+        r["session_id"]: r
+        for r in SessionAttendance.objects.filter(session__township=township, session__start_date__year=year)
+        .values("session_id")
+        .annotate(
+            expected=Count("pk"),
+            present=Count("pk", filter=Q(status__in=ATTENDED)),
+            excused=Count("pk", filter=Q(status="excused")),
+            unexcused=Count("pk", filter=Q(status="unexcused")),
+        )
+    }
+    for s in session_qs:
+        att = attendance.get(s.pk, {"expected": 0, "present": 0, "excused": 0, "unexcused": 0})
+        sessions.append(
+            {
+                "pk": s.pk,
+                "name": _ordinal_session_name(s),
+                "start": s.start_date,
+                "end": s.end_date,
+                "reports": [r.title for r in s.reports.all()],
+                "resolutions": s.n_resolutions,
+                "elections": s.n_elections,
+                "speeches": s.n_speeches,
+                "expected": att["expected"],
+                "present": att["present"],
+                "excused": att["excused"],
+                "unexcused": att["unexcused"],
+                "attendance_rate": quotas.rate(att["present"], att["expected"]),
+            }
+        )
+
+    meetings = PresidiumMeeting.objects.filter(township=township, date__year=year)
+    topics = list(
+        meetings.values_list("agenda_items__topic", flat=True)
+        .exclude(agenda_items__topic=None)
+        .order_by("date", "agenda_items__order")
+    )
+    decision_counts = Decision.objects.filter(meeting__township=township, meeting__date__year=year).aggregate(
+        n=Count("pk"), done=Count("pk", filter=Q(status=Decision.Status.DONE))
+    )
+    ref = reference_day(year, today)
+    quarters_elapsed = 4 if ref.year < today.year or ref == dt.date(year, 12, 31) else quotas.quarter_of(ref) - 1
+    presidium = {
+        "applicable": township.has_presidium,
+        "count": figures.presidium_meetings,
+        "per_quarter": figures.presidium_per_quarter,
+        "adhoc": meetings.filter(kind=PresidiumMeeting.Kind.AD_HOC).count(),
+        "topics": topics,
+        "items": len(topics),
+        "decisions": decision_counts["n"],
+        "decisions_done": decision_counts["done"],
+        "quarters_elapsed": quarters_elapsed,
+    }
+
+    term_q = Q(term__start_date__lte=dt.date(year, 12, 31), term__end_date__gte=dt.date(year, 1, 1))
+    groups = [
+        {"name": g.name, "room": g.activity_room, "villages": g.villages, "members": g.n_members}
+        for g in DeputyGroup.objects.filter(term_q, township=township)
+        .annotate(n_members=Count("groupmembership"))
+        .order_by("number")
+    ]
+    stations = [
+        {"name": s.name, "kind": s.get_kind_display(), "resident": s.n_resident, "villages": s.villages}
+        for s in LiaisonStation.objects.filter(township=township).annotate(
+            n_resident=Count("resident_deputies", distinct=True)
+        )
+    ]
+
+    per_kind = {
+        r["kind"]: r
+        for r in Activity.objects.filter(township=township, start_date__year=year)
+        .values("kind")
+        .annotate(count=Count("pk", distinct=True), person_times=Count("participations"))
+    }
+    reporters = ActivityParticipation.objects.filter(
+        activity__township=township, activity__start_date__year=year, activity__kind=Activity.Kind.REPORT
+    ).aggregate(n=Count("deputy", distinct=True))["n"]
+
+    def kind(k):
+        r = per_kind.get(k, {})
+        return {"count": r.get("count", 0), "person_times": r.get("person_times", 0)}
+
+    others = [
+        {"kind": k, "label": str(Activity.Kind(k).label), **kind(k)}
+        for k in (Activity.Kind.INSPECTION, Activity.Kind.INVESTIGATION, Activity.Kind.LAW_CHECK, Activity.Kind.EVALUATION)
+    ]
+    groups_every_quarter = groups_active_all_quarters(township=township, year=year, upto_quarter=quarters_elapsed)
+
+    contact = {
+        "receptions": kind(Activity.Kind.RECEPTION)["count"],
+        "reception_person_times": kind(Activity.Kind.RECEPTION)["person_times"],
+        "reception_months": figures.reception_months,
+        "visits": kind(Activity.Kind.VISIT)["count"],
+        "visit_person_times": kind(Activity.Kind.VISIT)["person_times"],
+        "reports": kind(Activity.Kind.REPORT)["count"],
+        "report_deputies": reporters,
+    }
+
+    proposals_qs = Proposal.objects.filter(township=township, year=year).exclude(state=Proposal.State.NOT_ACCEPTED)
+    by_category = [
+        (r["category__name"] or _("uncategorised"), r["n"])
+        for r in proposals_qs.values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name")
+    ]
+    proposals = {
+        "received": figures.received,
+        "motions": proposals_qs.filter(kind=Proposal.Kind.MOTION).count(),
+        "closed": figures.closed,
+        "overdue": figures.overdue,
+        "replied": figures.replied,
+        "carried_over": figures.carried_over,
+        "total": figures.total,
+        "closing_rate": figures.closed_rate,
+        "on_time_rate": figures.on_time_rate,
+        "meeting_rate": figures.met_rate,
+        "satisfaction_rate": figures.satisfied_rate,
+        "by_category": by_category,
+    }
+
+    scores = None
+    if figures.score_state:
+        Assessment, ScoreResult = _score_models()
+        labels = dict(ScoreResult.Grade.choices)
+        scores = {
+            "state": figures.score_state,
+            "count": figures.score_count,
+            "average": figures.score_average,
+            "grades": [(str(labels[g]), figures.grades[g]) for g in labels if figures.grades.get(g)],
+            "dormant": figures.dormant,
+        }
+
+    levels = dict(Mandate.Level.choices)
+    organ = (
+        _("Presidium of the %(township)s People's Congress") % {"township": township.name}
+        if township.has_presidium
+        else _("People's Congress Working Committee of %(township)s") % {"township": township.name}
+    )
+    return {
+        "township_name": township.name,
+        "township_code": township.code,
+        "county_name": county.name if county else "",
+        "committee_name": county.committee_name if county else "",
+        "year": year,
+        "organ": organ,
+        "date": min(today, dt.date(year, 12, 31)) if today.year >= year else today,
+        "opening": texts.get("opening", ""),
+        "problems": texts.get("problems", ""),
+        "plans": texts.get("plans", ""),
+        "sessions": sessions,
+        "presidium": presidium,
+        "deputies": {
+            "total": figures.deputies_total,
+            "by_level": [(str(levels[lv]), figures.deputies_by_level[lv]) for lv in LEVELS if figures.deputies_by_level.get(lv)],
+        },
+        "groups": groups,
+        "stations": stations,
+        "contact": contact,
+        "activities": {
+            "group": kind(Activity.Kind.GROUP),
+            "training": kind(Activity.Kind.TRAINING),
+            "others": others,
+            "groups_every_quarter": groups_every_quarter,
+        },
+        "proposals": proposals,
+        "scores": scores,
+    }
+
+
+def groups_active_all_quarters(*, township, year, upto_quarter):
+    """How many of the township's groups had an activity in every quarter 1..upto_quarter."""
+    if upto_quarter <= 0:
+        return DeputyGroup.objects.filter(township=township).count()
+    quarter_filters = {
+        f"q{q}": Count(
+            "activities",
+            filter=Q(
+                activities__kind=Activity.Kind.GROUP,
+                activities__start_date__year=year,
+                activities__start_date__month__gte=3 * q - 2,
+                activities__start_date__month__lte=3 * q,
+            ),
+        )
+        for q in range(1, upto_quarter + 1)
+    }
+    qs = DeputyGroup.objects.filter(
+        township=township, term__start_date__lte=dt.date(year, 12, 31), term__end_date__gte=dt.date(year, 1, 1)
+    ).annotate(**quarter_filters)
+    for q in range(1, upto_quarter + 1):
+        qs = qs.filter(**{f"q{q}__gt": 0})
+    return qs.count()
+
+
+
+# --------------------------------------------------------------------------- deputy archives
+def _d(value):
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def deputy_archives_data(*, township, year, deputy_ids=None, today=None):
+    """Archive data (一人一档) for the township's deputies of a year, in a constant number of
+    queries however many deputies: [{heading, profile, mandates, sections}] in roster order.
+
+    Deputies included: a mandate during the year (or `deputy_ids` when given)."""
+    from django.utils.translation import gettext as _
+
+    from meetings.models import PresidiumAttendance
+
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    deputies = Deputy.objects.filter(township=township)
+    if deputy_ids is not None:
+        deputies = deputies.filter(pk__in=deputy_ids)
+    else:
+        deputies = deputies.filter(
+            Exists(Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk")))
+        )
+    deputies = list(deputies.order_by("surname_strokes", "name_pinyin", "pk"))
+    ids = [d.pk for d in deputies]
+
+    mandates = defaultdict(list)
+    for m in Mandate.objects.filter(deputy_id__in=ids).select_related("term").order_by("start_date"):
+        mandates[m.deputy_id].append(
+            [
+                str(m.get_level_display()),
+                str(m.term_number or (m.term.number if m.term else "")),
+                str(m.get_start_reason_display()),
+                _d(m.start_date),
+                _d(m.end_date) + (f" {m.get_end_reason_display()}" if m.end_reason else ""),
+            ]
+        )
+    groups = {
+        r["deputy_id"]: r["group__name"]
+        for r in Deputy.deputy_groups.through.objects.filter(
+            deputy_id__in=ids, term__start_date__lte=end, term__end_date__gte=start
+        ).values("deputy_id", "group__name")
+    }
+    attendance = defaultdict(list)
+    for a in (
+        SessionAttendance.objects.filter(deputy_id__in=ids, session__start_date__year=year)
+        .select_related("session__term")
+        .order_by("session__start_date")
+    ):
+        attendance[a.deputy_id].append(
+            [_ordinal_session_name(a.session), _d(a.session.start_date), str(a.get_status_display()), a.reason]
+        )
+    for a in (
+        PresidiumAttendance.objects.filter(deputy_id__in=ids, meeting__date__year=year)
+        .select_related("meeting__term")
+        .order_by("meeting__date")
+    ):
+        attendance[a.deputy_id].append([str(a.meeting.title), _d(a.meeting.date), str(a.get_status_display()), a.reason])
+    speeches = defaultdict(int)
+    for r in (
+        FloorSpeech.objects.filter(
+            deputy_id__in=ids, session__start_date__year=year
+        )
+        .values("deputy_id")
+        .annotate(n=Count("pk"))
+    ):
+        speeches[r["deputy_id"]] = r["n"]
+    activities = defaultdict(list)
+    for p in (
+        ActivityParticipation.objects.filter(deputy_id__in=ids, activity__start_date__year=year)
+        .select_related("activity")
+        .order_by("activity__start_date")
+    ):
+        a = p.activity
+        activities[p.deputy_id].append(
+            [_d(a.start_date), str(a.get_kind_display()), a.topic, str(p.get_role_display())]
+        )
+    proposals = defaultdict(list)
+    cosigned = defaultdict(set)
+    for r in Proposal.co_signers.through.objects.filter(deputy_id__in=ids, proposal__year=year).values(
+        "deputy_id", "proposal_id"
+    ):
+        cosigned[r["proposal_id"]].add(r["deputy_id"])
+    for p in (
+        Proposal.objects.filter(township=township, year=year)
+        .filter(Q(lead_deputy_id__in=ids) | Q(pk__in=list(cosigned)))
+        .select_related("lead_unit")
+        .order_by("submitted_on", "pk")
+    ):
+        outcome = " ".join(
+            str(x) for x in (p.get_state_display(), p.get_outcome_display() if p.outcome else "",
+                             p.get_rating_display() if p.rating else "") if x
+        )
+        who = {p.lead_deputy_id} | cosigned.get(p.pk, set())
+        for deputy_id in who & set(ids):
+            role = _("lead") if deputy_id == p.lead_deputy_id else _("co-signer")
+            proposals[deputy_id].append([p.number, p.title, str(role), str(p.lead_unit or ""), outcome])
+
+    scores = {}
+    Assessment, ScoreResult = _score_models()
+    if Assessment is not None:
+        for s in ScoreResult.objects.filter(deputy_id__in=ids, assessment__year=year).select_related("assessment"):
+            names = {i.get("key"): i.get("name") for i in s.assessment.items if isinstance(i, dict)}
+            scores[s.deputy_id] = {
+                "total": s.total,
+                "rank": s.rank,
+                "grade": str(s.get_grade_display()),
+                "state": str(s.assessment.get_state_display()),
+                "dormant": s.dormant,
+                "lines": [
+                    [names.get(line.get("item")) or line.get("item", ""), str(line.get("count", "")),
+                     str(line.get("points", "")), str(line.get("adjustment", "") or ""), line.get("reason", "") or ""]
+                    for line in s.lines
+                ],
+            }
+
+    out = []
+    for d in deputies:
+        att = attendance.get(d.pk, [])
+        score = scores.get(d.pk)
+        score_summary = (
+            _("Total %(total)s points, rank %(rank)s, grade: %(grade)s (%(state)s).")
+            % {"total": score["total"], "rank": score["rank"], "grade": score["grade"], "state": score["state"]}
+            if score
+            else _("No assessment has been computed for this year.")
+        )
+        out.append(
+            {
+                "deputy_id": d.pk,
+                "name": d.name,
+                "heading": {"township": township.name, "name": d.name, "year": year},
+                "profile": [
+                    [_("Name"), d.name],
+                    [_("Gender"), str(d.get_gender_display())],
+                    [_("Ethnicity"), d.ethnicity],
+                    [_("Birth date"), d.birth_date.strftime("%Y-%m") if d.birth_date else ""],
+                    [_("Political affiliation"), str(d.get_affiliation_display()) if d.affiliation else ""],
+                    [_("Education"), str(d.get_education_display()) if d.education else ""],
+                    [_("Occupation"), str(d.get_occupation_display()) if d.occupation else ""],
+                    [_("Work unit and post"), d.work_unit],
+                    [_("Constituency"), d.constituency],
+                    [_("Deputy group"), groups.get(d.pk, "")],
+                ],
+                "mandates": mandates.get(d.pk, []),
+                "sections": [
+                    {
+                        "title": _("Attendance at meetings"),
+                        "summary": _("Floor speeches at the session: %(n)s.") % {"n": speeches.get(d.pk, 0)}
+                        if speeches.get(d.pk)
+                        else "",
+                        "headers": [_("Meeting"), _("Date"), _("Attendance"), _("Reason")],
+                        "rows": att,
+                    },
+                    {
+                        "title": _("Activities"),
+                        "headers": [_("Date"), _("Kind"), _("Topic"), _("Role")],
+                        "rows": activities.get(d.pk, []),
+                    },
+                    {
+                        "title": _("Motions and suggestions"),
+                        "headers": [_("Number"), _("Title"), _("Role"), _("Lead unit"), _("Outcome")],
+                        "rows": proposals.get(d.pk, []),
+                    },
+                    {
+                        "title": _("Score card"),
+                        "summary": score_summary,
+                        "headers": [_("Item"), _("Count"), _("Points"), _("Adjustment"), _("Reason")],
+                        "rows": score["lines"] if score else [],
+                    },
+                ],
+            }
+        )
+    return out
