@@ -35,14 +35,38 @@ from meetings.models import (
     Session,
     SessionAttendance,
 )
-from meetings.selectors import compliance_for_townships
 from proposals.models import Proposal
-from proposals.selectors import proposal_stats_by_township, proposal_year_q, stats_finish
 
 from . import quotas
 
 LEVELS = [c.value for c in Mandate.Level]
 SATISFIED = [Proposal.Rating.SATISFIED, Proposal.Rating.BASICALLY]
+
+
+# The meetings and proposals selectors are imported when used, so this module loads even in a
+# checkout where those apps' selectors are not there yet.
+def compliance_for_townships(**kwargs):
+    from meetings.selectors import compliance_for_townships as compliance
+
+    return compliance(**kwargs)
+
+
+def proposal_stats_by_township(**kwargs):
+    from proposals.selectors import proposal_stats_by_township as stats
+
+    return stats(**kwargs)
+
+
+def proposal_year_q(year, prefix=""):
+    from proposals.selectors import proposal_year_q as year_q
+
+    return year_q(year, prefix)
+
+
+def stats_finish(row):
+    from proposals.selectors import stats_finish as finish
+
+    return finish(row)
 
 
 def reference_day(year: int, today: dt.date | None = None) -> dt.date:
