@@ -1,0 +1,215 @@
+"""The scoresheet (考核评分表) workbook: plain data in, .xlsx bytes out. No ORM access.
+
+Sheet layout: title row, a note row, a merged two-row header (item groups over items), one row per
+deputy, a closing average row and the grade counts; frozen panes; A4 landscape, header rows
+repeated on every printed page.
+"""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+TITLE_FONT = Font(name="宋体", size=16, bold=True)
+HEAD_FONT = Font(name="宋体", size=10, bold=True)
+BODY_FONT = Font(name="宋体", size=10)
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+HEAD_FILL = PatternFill("solid", fgColor="F2DCDB")
+HEADER_TOP = 3  # first header row; rows 1-2 hold the title and the note
+
+
+def sheet_columns(items):
+    """Fixed columns before and after the items (labels translated)."""
+    before = [_("No."), _("Name"), _("Deputy group")]
+    after = [_("Adjustment"), _("Total"), _("Rank"), _("Grade"), _("Notes")]
+    return before, after
+
+
+def _safe_title(name, used):
+    title = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "Sheet"
+    base, n = title, 2
+    while title in used:
+        suffix = f"({n})"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(title)
+    return title
+
+
+def _print_setup(ws, last_col, header_bottom):
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_TOP}:{header_bottom}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = _("Page &P of &N")
+
+
+def write_township_sheet(ws, data):
+    """Fill one worksheet with one township's scoresheet."""
+    items = data["items"]
+    before, after = sheet_columns(items)
+    n_cols = len(before) + len(items) + len(after)
+    last = get_column_letter(n_cols)
+    title = _("%(township)s %(year)s deputies' performance assessment scoresheet") % {
+        "township": data["township"], "year": data["year"]}
+    ws["A1"] = title
+    ws["A1"].font = TITLE_FONT
+    ws["A1"].alignment = CENTER
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 30
+    t = data["thresholds"]
+    note = _("State: %(state)s; computed %(at)s; grades: excellent ≥ %(e)s, competent ≥ %(c)s, basically competent ≥ %(b)s") % {
+        "state": data["state"], "at": data["computed_at"], "e": t[0], "c": t[1], "b": t[2]}
+    if data.get("excellent_max_percent") is not None:
+        note += _("; at most %(p)s%% excellent") % {"p": data["excellent_max_percent"]}
+    ws["A2"] = note
+    ws["A2"].font = BODY_FONT
+    ws.merge_cells(f"A2:{last}2")
+    top, bottom = HEADER_TOP, HEADER_TOP + 1
+    # Fixed columns span both header rows.
+    fixed = [(i + 1, label) for i, label in enumerate(before)] + [
+        (len(before) + len(items) + i + 1, label) for i, label in enumerate(after)]
+    for col, label in fixed:
+        ws.cell(row=top, column=col, value=label)
+        ws.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
+    col = len(before) + 1
+    groups = []
+    for item in items:
+        if groups and groups[-1][0] == item["category"]:
+            groups[-1][2] += 1
+        else:
+            groups.append([item["category"], col, 1])
+        ws.cell(row=bottom, column=col, value=item["name"])
+        col += 1
+    for category, start_col, span in groups:
+        ws.cell(row=top, column=start_col, value=category)
+        if span > 1:
+            ws.merge_cells(start_row=top, start_column=start_col, end_row=top, end_column=start_col + span - 1)
+    for r in (top, bottom):
+        ws.row_dimensions[r].height = 32
+        for c in range(1, n_cols + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.font, cell.alignment, cell.border, cell.fill = HEAD_FONT, CENTER, BORDER, HEAD_FILL
+    row_no = bottom + 1
+    for i, row in enumerate(data["rows"], start=1):
+        values = [i, row["name"], row["group"], *row["cells"], row["adjustment"], row["total"], row["rank"],
+                  row["grade"], row["note"]]
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=row_no, column=c, value=value)
+            cell.font, cell.border = BODY_FONT, BORDER
+            cell.alignment = CENTER if c != 2 else Alignment(vertical="center")
+            if isinstance(value, float):
+                cell.number_format = "0.0"
+        row_no += 1
+    # Closing row: averages of every numeric column, as values consistent with the page.
+    ws.cell(row=row_no, column=2, value=_("Average"))
+    count = len(data["rows"])
+    numeric_cols = list(range(len(before) + 1, len(before) + len(items) + 3))
+    for c in numeric_cols:
+        values = [v for v in (_col_values(data["rows"], c - len(before) - 1, len(items))) if v is not None]
+        ws.cell(row=row_no, column=c, value=round(sum(values) / count, 1) if count else None).number_format = "0.0"
+    for c in range(1, n_cols + 1):
+        cell = ws.cell(row=row_no, column=c)
+        cell.font, cell.border, cell.alignment = HEAD_FONT, BORDER, CENTER
+    row_no += 2
+    grades = {}
+    for row in data["rows"]:
+        grades[row["grade"]] = grades.get(row["grade"], 0) + 1
+    summary = "；".join(f"{g} {n}" for g, n in grades.items())
+    ws.cell(row=row_no, column=1, value=_("Deputies scored: %(n)s; %(grades)s") % {"n": count, "grades": summary})
+    ws.cell(row=row_no, column=1).font = BODY_FONT
+    widths = [6, 10, 14] + [9] * len(items) + [8, 8, 6, 10, 16]
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.freeze_panes = ws.cell(row=bottom + 1, column=len(before) + 1)
+    _print_setup(ws, n_cols, bottom)
+
+
+def _col_values(rows, index, n_items):
+    for row in rows:
+        if index < n_items:
+            yield row["cells"][index]
+        elif index == n_items:
+            yield row["adjustment"]
+        else:
+            yield row["total"]
+
+
+def township_workbook(data) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _safe_title(data["township"], set())
+    write_township_sheet(ws, data)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def summary_columns():
+    return [_("Township"), _("State"), _("Deputies scored"), _("Average"), _("Highest"), _("Lowest"),
+            _("excellent"), _("competent"), _("basically competent"), _("incompetent"), _("Dormant deputies")]
+
+
+def county_workbook(*, county_name, year, sheets, progress=None) -> bytes:
+    """A summary sheet (one row per township) then one sheet per township."""
+    wb = Workbook()
+    ws = wb.active
+    used = set()
+    ws.title = _safe_title(_("Summary"), used)
+    columns = summary_columns()
+    last = get_column_letter(len(columns))
+    ws["A1"] = _("%(county)s %(year)s deputies' performance assessment: summary by township") % {
+        "county": county_name, "year": year}
+    ws["A1"].font, ws["A1"].alignment = TITLE_FONT, CENTER
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 30
+    for c, label in enumerate(columns, start=1):
+        cell = ws.cell(row=HEADER_TOP, column=c, value=label)
+        cell.font, cell.alignment, cell.border, cell.fill = HEAD_FONT, CENTER, BORDER, HEAD_FILL
+    row_no = HEADER_TOP + 1
+    grade_codes = ["excellent", "competent", "basic", "incompetent"]
+    all_totals = []
+    for data in sheets:
+        totals = [r["total"] for r in data["rows"]]
+        all_totals.extend(totals)
+        grades = [sum(1 for r in data["rows"] if r["grade_code"] == g) for g in grade_codes]
+        dormant = sum(1 for r in data["rows"] if r["dormant"])
+        values = [data["township"], data["state"], len(totals), round(sum(totals) / len(totals), 1) if totals else None,
+                  max(totals) if totals else None, min(totals) if totals else None, *grades, dormant]
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=row_no, column=c, value=value)
+            cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, CENTER
+        row_no += 1
+    # County total row.
+    first, end = HEADER_TOP + 1, row_no - 1
+    ws.cell(row=row_no, column=1, value=_("Whole county"))
+    ws.cell(row=row_no, column=3, value=len(all_totals))
+    ws.cell(row=row_no, column=4, value=round(sum(all_totals) / len(all_totals), 1) if all_totals else None)
+    ws.cell(row=row_no, column=5, value=max(all_totals) if all_totals else None)
+    ws.cell(row=row_no, column=6, value=min(all_totals) if all_totals else None)
+    for c in range(7, len(columns) + 1):
+        ws.cell(row=row_no, column=c, value=sum(ws.cell(row=r, column=c).value or 0 for r in range(first, end + 1)))
+    for c in range(1, len(columns) + 1):
+        cell = ws.cell(row=row_no, column=c)
+        cell.font, cell.border, cell.alignment = HEAD_FONT, BORDER, CENTER
+    for c, w in enumerate([14, 10, 10, 9, 9, 9, 8, 8, 10, 8, 10], start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.freeze_panes = ws.cell(row=HEADER_TOP + 1, column=2)
+    _print_setup(ws, len(columns), HEADER_TOP)
+    ws.print_title_rows = f"{HEADER_TOP}:{HEADER_TOP}"
+    for i, data in enumerate(sheets):
+        sheet = wb.create_sheet(_safe_title(data["township"], used))
+        write_township_sheet(sheet, data)
+        if progress:
+            progress(50 + 45 * (i + 1) // max(len(sheets), 1))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

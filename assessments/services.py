@@ -1,0 +1,381 @@
+"""Writes of the year-end assessment: schemes, computing a year, adjustments, state changes."""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deputies.models import GroupMembership, Mandate
+from renda.core.exceptions import ApplicationError
+
+from . import sources
+from .defaults import GRADE_DEFAULTS, default_items
+from .engine import scheme_snapshot, served_days_in_year, township_score
+from .models import Assessment, ScoreAdjustment, ScoreResult, ScoringItem, ScoringScheme
+from .rules import thresholds_check
+
+SCHEME_FIELDS = ["partial_year", "excellent_min", "competent_min", "basic_min", "excellent_max_percent", "notes"]
+ITEM_FIELDS = ["order", "category", "name", "source", "rule", "points", "step", "count", "floor", "cap"]
+
+
+def year_bounds(year):
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return start, end, (end - start).days + 1
+
+
+# --- permissions (chair/admin edit schemes; the chair locks) -----------------------------
+
+def user_can_edit_scheme(user, township) -> bool:
+    if user.is_county:
+        return user.role == "county_admin"
+    return user.is_chair and user.township_id == township.pk
+
+
+def user_can_compute(user, township) -> bool:
+    return user.is_township_staff and user.township_id == township.pk and user.has_perm(
+        "assessments.change_assessment"
+    )
+
+
+def user_can_lock(user, township) -> bool:
+    return user.is_chair and user.township_id == township.pk and user.has_perm(
+        "assessments.signoff_lock_assessment"
+    )
+
+
+def _require(allowed):
+    if not allowed:
+        raise ApplicationError(_("You may not do this."))
+
+
+# --- schemes -----------------------------------------------------------------------------
+
+def _locked_years(township_ids, year):
+    return set(
+        Assessment.objects.filter(township_id__in=township_ids, year=year, state=Assessment.State.LOCKED)
+        .values_list("township_id", flat=True)
+    )
+
+
+def schemes_ensure(*, townships, year) -> dict:
+    """The scheme of each township for `year`, created where missing: copied from the township's
+    latest earlier scheme, or the shipped default. A fixed number of queries for any count."""
+    townships = list(townships)
+    ids = [t.pk for t in townships]
+    existing = {s.township_id: s for s in ScoringScheme.objects.filter(township_id__in=ids, year=year)}
+    missing = [t for t in townships if t.pk not in existing]
+    if missing:
+        previous = {}
+        for s in ScoringScheme.objects.filter(
+            township_id__in=[t.pk for t in missing], year__lt=year
+        ).order_by("township_id", "-year"):
+            previous.setdefault(s.township_id, s)
+        previous_items = defaultdict(list)
+        for item in ScoringItem.objects.filter(scheme__in=list(previous.values())).order_by("order", "pk"):
+            previous_items[item.scheme_id].append(item)
+        new_schemes, item_specs = [], []
+        for t in missing:
+            prev = previous.get(t.pk)
+            if prev:
+                fields = {f: getattr(prev, f) for f in SCHEME_FIELDS}
+                items = [{f: getattr(i, f) for f in ITEM_FIELDS} for i in previous_items[prev.pk]]
+            else:
+                fields = dict(GRADE_DEFAULTS)
+                items = default_items(has_presidium=t.has_presidium)
+            new_schemes.append(ScoringScheme(township=t, year=year, **fields))
+            item_specs.append(items)
+        with transaction.atomic():
+            ScoringScheme.objects.bulk_create(new_schemes)
+            ScoringItem.objects.bulk_create(
+                [
+                    ScoringItem(township_id=s.township_id, scheme=s, **spec)
+                    for s, specs in zip(new_schemes, item_specs)
+                    for spec in specs
+                ]
+            )
+        for s in new_schemes:
+            existing[s.township_id] = s
+    return existing
+
+
+def scheme_get_or_create(*, township, year) -> ScoringScheme:
+    return schemes_ensure(townships=[township], year=year)[township.pk]
+
+
+def _check_not_locked(scheme):
+    if scheme.township_id in _locked_years([scheme.township_id], scheme.year):
+        raise ApplicationError(_("The assessment of %(year)s is locked; its scheme can no longer change.")
+                               % {"year": scheme.year})
+
+
+def scheme_update(*, scheme, data, by) -> ScoringScheme:
+    """Change the grade thresholds and options of a scheme (not for a locked year)."""
+    _require(user_can_edit_scheme(by, scheme.township))
+    message = thresholds_check(
+        excellent_min=data.get("excellent_min"), competent_min=data.get("competent_min"), basic_min=data.get("basic_min")
+    )
+    if message:
+        raise ApplicationError(message, field="competent_min")
+    percent = data.get("excellent_max_percent")
+    if percent is not None and not 0 <= percent <= 100:
+        raise ApplicationError(_("The share of 优秀 must be between 0 and 100%."), field="excellent_max_percent")
+    with transaction.atomic():
+        scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
+        _check_not_locked(scheme)
+        for field in SCHEME_FIELDS:
+            if field in data:
+                setattr(scheme, field, data[field])
+        scheme._change_reason = _("scheme changed")
+        scheme.save(update_fields=[f for f in SCHEME_FIELDS if f in data] + ["updated_at"])
+    return scheme
+
+
+def item_validate(data):
+    """Raise ApplicationError on an item that cannot make sense."""
+    floor, cap = data.get("floor"), data.get("cap")
+    if floor is not None and cap is not None and cap < floor:
+        raise ApplicationError(_("The cap cannot be below the floor."), field="cap")
+    if data.get("count") is not None and data["count"] < 0:
+        raise ApplicationError(_("A count cannot be negative."), field="count")
+    if data.get("rule") in ("per_occurrence", "first_further", "fixed") and data.get("points") is not None and data["points"] < 0:
+        raise ApplicationError(_("Use the deduction rule for negative points."), field="points")
+    if data.get("rule") == "deduction" and not (data.get("step") or data.get("points")):
+        raise ApplicationError(_("Give the points deducted for each occurrence."), field="step")
+    if data.get("rule") == "deduction" and (data.get("step") or 0) < 0:
+        raise ApplicationError(_("Give the deduction as a positive number of points."), field="step")
+
+
+def scheme_item_save(*, scheme, data, by, item=None) -> ScoringItem:
+    """Add an item to a scheme, or change one (not for a locked year)."""
+    _require(user_can_edit_scheme(by, scheme.township))
+    item_validate(data)
+    with transaction.atomic():
+        scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
+        _check_not_locked(scheme)
+        if item is None:
+            item = ScoringItem(scheme=scheme, township_id=scheme.township_id)
+        elif item.scheme_id != scheme.pk:
+            raise ApplicationError(_("This item belongs to another scheme."))
+        for field in ITEM_FIELDS:
+            if field in data:
+                setattr(item, field, data[field])
+        item.save()
+    return item
+
+
+def scheme_item_delete(*, item, by):
+    _require(user_can_edit_scheme(by, item.township))
+    with transaction.atomic():
+        scheme = ScoringScheme.objects.select_for_update().get(pk=item.scheme_id)
+        _check_not_locked(scheme)
+        item.delete()
+
+
+def scheme_reset_from_previous(*, scheme, by) -> ScoringScheme:
+    """Replace a scheme's items by last year's (or the default when there is none)."""
+    _require(user_can_edit_scheme(by, scheme.township))
+    with transaction.atomic():
+        scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
+        _check_not_locked(scheme)
+        prev = ScoringScheme.objects.filter(township_id=scheme.township_id, year__lt=scheme.year).order_by("-year").first()
+        if prev:
+            specs = [{f: getattr(i, f) for f in ITEM_FIELDS} for i in prev.items.order_by("order", "pk")]
+            for f in SCHEME_FIELDS:
+                setattr(scheme, f, getattr(prev, f))
+        else:
+            specs = default_items(has_presidium=scheme.township.has_presidium)
+            for f, v in GRADE_DEFAULTS.items():
+                setattr(scheme, f, v)
+        scheme.save()
+        scheme.items.all().delete()
+        ScoringItem.objects.bulk_create(
+            [ScoringItem(scheme=scheme, township_id=scheme.township_id, **spec) for spec in specs]
+        )
+    return scheme
+
+
+# --- computing ---------------------------------------------------------------------------
+
+def _eligible_deputies(township_ids, start, end, year_days):
+    """{township_id: [(deputy_id, served_days, group_id)]}: township deputies whose mandate was
+    active at some time in the year (one query for mandates, one for group memberships)."""
+    periods = defaultdict(list)
+    township_of = {}
+    mandates = Mandate.objects.filter(
+        township_id__in=township_ids, level=Mandate.Level.TOWNSHIP, start_date__lte=end
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
+    for deputy_id, township_id, s, e in mandates.values_list("deputy_id", "township_id", "start_date", "end_date"):
+        periods[deputy_id].append((s, e))
+        township_of[deputy_id] = township_id
+    groups = {}
+    memberships = GroupMembership.objects.filter(
+        township_id__in=township_ids, term__start_date__lte=end, term__end_date__gte=start
+    ).order_by("term__number")
+    for deputy_id, group_id in memberships.values_list("deputy_id", "group_id"):
+        groups[deputy_id] = group_id  # the latest term's group wins
+    out = defaultdict(list)
+    for deputy_id, spans in periods.items():
+        served = served_days_in_year(spans, start=start, end=end)
+        if served > 0:
+            out[township_of[deputy_id]].append((deputy_id, served, groups.get(deputy_id)))
+    for rows in out.values():
+        rows.sort()
+    return out
+
+
+def _latest_adjustments(assessment_ids):
+    """{assessment_id: {(deputy_id, item_key): (points, reason)}} from the latest row of each line."""
+    out = defaultdict(dict)
+    rows = ScoreAdjustment.objects.filter(assessment_id__in=assessment_ids).order_by(
+        "assessment_id", "deputy_id", "item_key", "-created_at", "-pk"
+    ).values_list("assessment_id", "deputy_id", "item_key", "points", "reason")
+    for assessment_id, deputy_id, key, points, reason in rows:
+        out[assessment_id].setdefault((deputy_id, key), (points, reason))
+    return out
+
+
+def assessments_compute(*, townships, year, by=None) -> dict:
+    """Compute (or recompute) the year for each township whose assessment is a draft.
+
+    Set-based: one query per scoring source for all townships together, then pure-Python rules.
+    Returns {"computed": [assessments], "skipped": [assessments not in draft]}.
+    """
+    townships = [t for t in townships]
+    start, end, year_days = year_bounds(year)
+    ids = [t.pk for t in townships]
+    with transaction.atomic():
+        schemes = schemes_ensure(townships=townships, year=year)
+        existing = {
+            a.township_id: a
+            for a in Assessment.objects.select_for_update().filter(township_id__in=ids, year=year)
+        }
+        new = [Assessment(township=t, year=year) for t in townships if t.pk not in existing]
+        Assessment.objects.bulk_create(new)
+        for a in new:
+            existing[a.township_id] = a
+        skipped = [a for a in existing.values() if a.state != Assessment.State.DRAFT]
+        todo = {tid: a for tid, a in existing.items() if a.state == Assessment.State.DRAFT}
+        if not todo:
+            return {"computed": [], "skipped": skipped}
+        tids = list(todo)
+        items_by_scheme = defaultdict(list)
+        for item in ScoringItem.objects.filter(scheme__in=[schemes[t] for t in tids]).order_by("order", "pk"):
+            items_by_scheme[item.scheme_id].append(item)
+        snapshots = {t: scheme_snapshot(schemes[t], items_by_scheme[schemes[t].pk]) for t in tids}
+        needed = {i["source"] for s in snapshots.values() for i in s["items"]} | set(sources.DORMANT_SOURCES)
+        counts = sources.source_counts(sorted(needed), township_ids=tids, start=start, end=end)
+        deputies = _eligible_deputies(tids, start, end, year_days)
+        adjustments = _latest_adjustments([a.pk for a in todo.values()])
+        ScoreResult.objects.filter(assessment__in=list(todo.values())).delete()
+        results, now = [], timezone.now()
+        for tid, assessment in todo.items():
+            rows = township_score(
+                snapshots[tid], deputies=deputies.get(tid, []), counts=counts,
+                adjustments=adjustments.get(assessment.pk, {}), year_days=year_days,
+                dormant_sources=sources.DORMANT_SOURCES,
+            )
+            for r in rows:
+                results.append(ScoreResult(
+                    township_id=tid, assessment=assessment, deputy_id=r["deputy_id"], group_id=r["group_id"],
+                    served_days=r["served_days"], year_days=year_days, lines=r["lines"],
+                    computed_total=r["computed_total"], adjustment_total=r["adjustment_total"],
+                    total=r["total"], rank=r["rank"], grade=r["grade"], dormant=r["dormant"],
+                ))
+            assessment.snapshot = snapshots[tid]
+            assessment.computed_at = now
+            assessment.computed_by = by if by is not None and by.is_authenticated else None
+            assessment.deputy_count = len(rows)
+            assessment.dormant_count = sum(1 for r in rows if r["dormant"])
+            total = sum((r["total"] for r in rows), Decimal(0))
+            assessment.average = (total / len(rows)).quantize(Decimal("0.1")) if rows else Decimal(0)
+        ScoreResult.objects.bulk_create(results, batch_size=2000)
+        Assessment.objects.bulk_update(
+            list(todo.values()),
+            ["snapshot", "computed_at", "computed_by", "deputy_count", "dormant_count", "average", "updated_at"],
+            batch_size=200,
+        )
+    return {"computed": list(todo.values()), "skipped": skipped}
+
+
+def assessment_compute(*, township, year, by) -> Assessment:
+    """Compute one township's year from the page: township staff, draft only."""
+    _require(user_can_compute(by, township))
+    outcome = assessments_compute(townships=[township], year=year, by=by)
+    if outcome["skipped"]:
+        raise ApplicationError(_("Only a draft can be recomputed; return it to draft first."))
+    return outcome["computed"][0]
+
+
+def _transition(assessment, *, allowed_from, to, by, extra=None):
+    with transaction.atomic():
+        a = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if a.state not in allowed_from:
+            if a.state == Assessment.State.LOCKED:
+                raise ApplicationError(_("This year is locked: nothing can change any more."))
+            raise ApplicationError(_("This cannot be done in the state “%(state)s”.") % {"state": a.get_state_display()})
+        if a.computed_at is None:
+            raise ApplicationError(_("Compute the scores first."))
+        a.state = to
+        fields = ["state", "updated_at"]
+        for k, v in (extra or {}).items():
+            setattr(a, k, v)
+            fields.append(k)
+        a._change_reason = str(Assessment.State(to).label)
+        a.save(update_fields=fields)
+    return a
+
+
+def assessment_publish(*, assessment, by) -> Assessment:
+    """Draft → published: the county sees it."""
+    _require(user_can_compute(by, assessment.township))
+    return _transition(assessment, allowed_from=[Assessment.State.DRAFT], to=Assessment.State.PUBLISHED, by=by,
+                       extra={"published_at": timezone.now()})
+
+
+def assessment_unpublish(*, assessment, by) -> Assessment:
+    """Published → draft, to correct it before it is locked."""
+    _require(user_can_compute(by, assessment.township))
+    return _transition(assessment, allowed_from=[Assessment.State.PUBLISHED], to=Assessment.State.DRAFT, by=by)
+
+
+def assessment_lock(*, assessment, by) -> Assessment:
+    """Published → locked, by the chair: no more changes, whatever happens to the scheme."""
+    _require(user_can_lock(by, assessment.township))
+    return _transition(assessment, allowed_from=[Assessment.State.PUBLISHED], to=Assessment.State.LOCKED, by=by,
+                       extra={"locked_at": timezone.now(), "locked_by": by})
+
+
+def score_adjust(*, assessment, deputy, item_key, points, reason, by) -> ScoreAdjustment:
+    """Set the manual adjustment of one line (0 removes it). A reason is mandatory; the year is
+    recomputed so totals, ranks and grades follow."""
+    _require(user_can_compute(by, assessment.township))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for the adjustment."), field="reason")
+    try:
+        points = Decimal(str(points)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        raise ApplicationError(_("Enter the points as a number."), field="points") from None
+    if abs(points) > 1000:
+        raise ApplicationError(_("An adjustment of more than 1000 points is not plausible."), field="points")
+    with transaction.atomic():
+        a = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if a.state != Assessment.State.DRAFT:
+            if a.state == Assessment.State.LOCKED:
+                raise ApplicationError(_("This year is locked: nothing can change any more."))
+            raise ApplicationError(_("Return the assessment to draft before adjusting scores."))
+        item = next((i for i in a.items if i["key"] == str(item_key)), None)
+        if item is None:
+            raise ApplicationError(_("This item is not part of the computed scheme."), field="item_key")
+        if not ScoreResult.objects.filter(assessment=a, deputy=deputy).exists():
+            raise ApplicationError(_("This deputy is not scored in this year."))
+        adjustment = ScoreAdjustment.objects.create(
+            township_id=a.township_id, assessment=a, deputy=deputy, item_key=str(item_key),
+            item_name=item["name"], points=points, reason=reason[:300], by=by,
+        )
+        assessments_compute(townships=[a.township], year=a.year, by=by)
+    return adjustment
