@@ -1,5 +1,619 @@
-from django.shortcuts import render
+"""Thin views: collect input, call a service or selector, render."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from renda.core.exceptions import ApplicationError
+from renda.core.history import history_entries
+from renda.core.mixins import require_write, user_can_write
+from renda.core.models import DocumentJob
+from renda.core.selectors import township_list_for_user, township_selected
+from renda.core.services import document_job_request
+
+from . import selectors, services
+from .forms import (
+    ActivityForm,
+    AgendaItemForm,
+    AttachmentForm,
+    CompleteForm,
+    DecisionForm,
+    ElectionForm,
+    FloorSpeechForm,
+    NonVotingForm,
+    PrepItemForm,
+    PresidiumMeetingForm,
+    ProgressForm,
+    ResolutionForm,
+    SessionForm,
+    SessionReportForm,
+    VoteForm,
+)
+from .models import (
+    Activity,
+    ActivityAttachment,
+    AgendaItem,
+    AttendanceStatus,
+    Decision,
+    PresidiumMeeting,
+    Session,
+    SessionPrepItem,
+)
+
+PER_PAGE = 30
+
+
+def _read_guard(request):
+    if request.user.is_handling_unit:
+        raise PermissionDenied
+
+
+def _form_error(form, exc):
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _page(request, qs):
+    return Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+# --- Workbench ---------------------------------------------------------------------------
 
 
 def index(request):
-    return render(request, "meetings/index.html")
+    """工作台: what is due this quarter, compliance of the year, open follow-ups, recent items."""
+    _read_guard(request)
+    user = request.user
+    today = timezone.localdate()
+    year = _year(request)
+    township = township_selected(request=request)
+    townships = [township] if township else list(township_list_for_user(user=user))
+    compliance = selectors.compliance_for_townships(townships=townships, year=year)
+    rows = [(t, compliance[t.pk]) for t in townships if t.pk in compliance]
+    due = selectors.compliance_due(compliance=compliance[township.pk], today=today) if township and year == today.year else None
+    open_decisions = selectors.decision_open_list(user=user, township=township)
+    context = {
+        "township": township,
+        "year": year,
+        "years": list(range(today.year, today.year - 6, -1)),
+        "rows": rows[:300],
+        "due": due,
+        "quarters": [1, 2, 3, 4],
+        "open_decisions": open_decisions[:8],
+        "open_count": open_decisions.count(),
+        "recent_activities": selectors.activity_list(user=user, township=township)[:8],
+        "recent_meetings": selectors.presidium_meeting_list(user=user, township=township)[:5],
+        "can_write": user_can_write(user),
+        "has_presidium": township.has_presidium if township else True,
+    }
+    return render(request, "meetings/index.html", context)
+
+
+# --- Sessions ----------------------------------------------------------------------------
+
+
+def session_list(request):
+    _read_guard(request)
+    qs = selectors.session_list(user=request.user, township=township_selected(request=request))
+    return render(request, "meetings/session_list.html", {
+        "page_obj": _page(request, qs), "can_write": user_can_write(request.user, "meetings.add_session"),
+    })
+
+
+def session_create(request):
+    require_write(request.user, "meetings.add_session")
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(township=request.user.township, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Session recorded; every current deputy is marked present. Record the exceptions."))
+            return redirect("meetings:session_attendance", session.pk)
+    return render(request, "meetings/form.html", {
+        "form": form, "title": _("New congress session"), "back": reverse("meetings:session_list"),
+    })
+
+
+def _session(request, pk):
+    _read_guard(request)
+    return get_object_or_404(Session.objects.for_user(request.user).select_related("term", "township"), pk=pk)
+
+
+def session_edit(request, pk):
+    require_write(request.user, "meetings.change_session")
+    session = _session(request, pk)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(session=session, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            return redirect("meetings:session_detail", session.pk)
+    return render(request, "meetings/form.html", {
+        "form": form, "title": _("Edit %(title)s") % {"title": session.title},
+        "back": reverse("meetings:session_detail", args=[session.pk]),
+    })
+
+
+SESSION_CHILD_FORMS = {
+    "report": SessionReportForm,
+    "resolution": ResolutionForm,
+    "election": ElectionForm,
+    "speech": FloorSpeechForm,
+}
+
+
+def _session_forms(session, bound=None):
+    forms = {}
+    for key, cls in SESSION_CHILD_FORMS.items():
+        kwargs = {"session": session} if key == "speech" else {}
+        forms[key] = bound if bound is not None and bound.prefix == cls.prefix else cls(**kwargs)
+    return forms
+
+
+def session_detail(request, pk, bound=None):
+    session = _session(request, pk)
+    summary, total = selectors.session_attendance_summary(session=session)
+    exceptions = session.attendance.exclude(status=AttendanceStatus.PRESENT).select_related("deputy").order_by("status")
+    context = {
+        "session": session,
+        "summary": summary,
+        "total": total,
+        "exceptions": exceptions,
+        "reports": session.reports.all(),
+        "resolutions": session.resolutions.all(),
+        "elections": session.elections.all(),
+        "speeches": session.speeches.select_related("deputy"),
+        "prep_items": session.prep_items.all(),
+        "forms": _session_forms(session, bound),
+        "can_write": user_can_write(request.user, "meetings.change_session"),
+        "history": history_entries(session),
+    }
+    return render(request, "meetings/session_detail.html", context, status=400 if bound is not None else 200)
+
+
+@require_POST
+def session_child_add(request, pk, what):
+    require_write(request.user, "meetings.change_session")
+    session = _session(request, pk)
+    cls = SESSION_CHILD_FORMS.get(what)
+    if cls is None:
+        raise Http404
+    kwargs = {"session": session} if what == "speech" else {}
+    form = cls(request.POST, request.FILES, **kwargs)
+    if form.is_valid():
+        try:
+            services.session_child_add(session=session, instance=form.save(commit=False))
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("meetings:session_detail", args=[session.pk]) + f"#{what}")
+    return session_detail(request, pk, bound=form)
+
+
+@require_POST
+def session_prep_mark(request, pk, item_pk):
+    require_write(request.user, "meetings.change_session")
+    session = _session(request, pk)
+    item = get_object_or_404(SessionPrepItem, session=session, pk=item_pk)
+    form = PrepItemForm(request.POST, instance=item)
+    if form.is_valid():
+        try:
+            services.session_prep_item_mark(item=item, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, f"{item.get_item_display()}：{exc.message}")
+    else:
+        messages.error(request, _("Check the date."))
+    return redirect(reverse("meetings:session_detail", args=[session.pk]) + "#prep")
+
+
+def _attendance_entries(post, ids):
+    return {pk: (post.get(f"status_{pk}", ""), post.get(f"reason_{pk}", "")) for pk in ids}
+
+
+def session_attendance(request, pk):
+    """Attendance of every deputy on one page: all present by default, change the exceptions."""
+    session = _session(request, pk)
+    can_write = user_can_write(request.user, "meetings.change_sessionattendance")
+    errors = {}
+    if request.method == "POST":
+        require_write(request.user, "meetings.change_sessionattendance")
+        ids = [a.deputy_id for a in session.attendance.only("deputy_id")]
+        try:
+            changed = services.session_attendance_save(
+                session=session, entries=_attendance_entries(request.POST, ids), by=request.user
+            )
+        except ApplicationError as exc:
+            errors = exc.extra.get("rows", {})
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Attendance saved (%(n)s changed).") % {"n": changed})
+            return redirect("meetings:session_detail", session.pk)
+    elif can_write:
+        services.session_attendance_sync(session=session)
+    rows = list(selectors.session_attendance_rows(session=session))
+    if errors:  # show what was typed
+        for row in rows:
+            row.status = request.POST.get(f"status_{row.deputy_id}", row.status)
+            row.reason = request.POST.get(f"reason_{row.deputy_id}", row.reason)
+            row.error = errors.get(row.deputy_id)
+    return render(request, "meetings/attendance.html", {
+        "object": session, "title": session.title, "rows": rows, "statuses": AttendanceStatus.choices,
+        "can_write": can_write, "back": reverse("meetings:session_detail", args=[session.pk]),
+        "action": reverse("meetings:session_attendance", args=[session.pk]),
+    }, status=400 if errors else 200)
+
+
+# --- Presidium meetings ------------------------------------------------------------------
+
+
+def meeting_list(request):
+    _read_guard(request)
+    township = township_selected(request=request)
+    qs = selectors.presidium_meeting_list(user=request.user, township=township, year=request.GET.get("year"))
+    return render(request, "meetings/meeting_list.html", {
+        "page_obj": _page(request, qs),
+        "can_write": user_can_write(request.user, "meetings.add_presidiummeeting")
+        and request.user.township.has_presidium,
+        "no_presidium": township is not None and not township.has_presidium,
+    })
+
+
+def meeting_create(request):
+    require_write(request.user, "meetings.add_presidiummeeting")
+    township = request.user.township
+    if not township.has_presidium:
+        messages.error(request, _("A subdistrict (街道) has a people's congress working committee, not a presidium: "
+                                  "presidium meetings are not recorded here."))
+        return redirect("meetings:meeting_list")
+    form = PresidiumMeetingForm(request.POST or None, township=township)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.presidium_meeting_create(township=township, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Meeting recorded. Add the agenda items, attendance and decisions."))
+            return redirect("meetings:meeting_detail", meeting.pk)
+    return render(request, "meetings/form.html", {
+        "form": form, "title": _("New presidium meeting"), "back": reverse("meetings:meeting_list"),
+    })
+
+
+def _meeting(request, pk):
+    _read_guard(request)
+    return get_object_or_404(
+        PresidiumMeeting.objects.for_user(request.user).select_related("term", "township", "chair"), pk=pk
+    )
+
+
+def meeting_edit(request, pk):
+    require_write(request.user, "meetings.change_presidiummeeting")
+    meeting = _meeting(request, pk)
+    form = PresidiumMeetingForm(request.POST or None, instance=meeting, township=meeting.township)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.presidium_meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            return redirect("meetings:meeting_detail", meeting.pk)
+    return render(request, "meetings/form.html", {
+        "form": form, "title": _("Edit %(title)s") % {"title": meeting.title},
+        "back": reverse("meetings:meeting_detail", args=[meeting.pk]),
+    })
+
+
+def meeting_detail(request, pk, bound=None, status=200):
+    meeting = _meeting(request, pk)
+    items = list(meeting.agenda_items.all())
+    for item in items:
+        item.meeting = meeting  # `passed` reads the meeting without another query
+    attendance = list(
+        meeting.attendance.select_related("deputy").order_by("deputy__surname_strokes", "deputy__name_pinyin")
+    )
+    present = sum(1 for a in attendance if a.status in ("present", "late", "left_early"))
+    forms = {
+        "agenda": AgendaItemForm(),
+        "nonvoting": NonVotingForm(township=meeting.township),
+        "decision": DecisionForm(meeting=meeting),
+    }
+    if bound is not None:
+        forms[bound.prefix] = bound
+    job = (
+        DocumentJob.objects.filter(kind="meeting_minutes", township_id=meeting.township_id,
+                                   params__meeting_id=meeting.pk).order_by("-created_at").first()
+    )
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "attendance": attendance,
+        "present": present,
+        "statuses": AttendanceStatus.choices,
+        "non_voting": meeting.non_voting.select_related("deputy"),
+        "decisions": meeting.decisions.select_related("agenda_item"),
+        "reported": meeting.decisions_reported.all(),
+        "forms": forms,
+        "job": job,
+        "can_write": user_can_write(request.user, "meetings.change_presidiummeeting"),
+        "can_export": request.user.has_perm("core.add_documentjob") and not request.user.is_county,
+        "history": history_entries(meeting),
+        "errors": getattr(bound, "row_errors", {}),
+    }
+    return render(request, "meetings/meeting_detail.html", context, status=status if bound is None else 400)
+
+
+@require_POST
+def meeting_attendance(request, pk):
+    require_write(request.user, "meetings.change_presidiumattendance")
+    meeting = _meeting(request, pk)
+    ids = [a.deputy_id for a in meeting.attendance.only("deputy_id")]
+    try:
+        services.presidium_attendance_save(meeting=meeting, entries=_attendance_entries(request.POST, ids), by=request.user)
+    except ApplicationError as exc:
+        rows = exc.extra.get("rows", {})
+        messages.error(request, exc.message + " " + "；".join(rows.values()))
+    else:
+        messages.success(request, _("Attendance saved."))
+    return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#attendance")
+
+
+@require_POST
+def meeting_agenda_add(request, pk):
+    require_write(request.user, "meetings.change_presidiummeeting")
+    meeting = _meeting(request, pk)
+    form = AgendaItemForm(request.POST)
+    if form.is_valid():
+        services.agenda_item_save(meeting=meeting, instance=form.save(commit=False), by=request.user)
+        return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#agenda")
+    return meeting_detail(request, pk, bound=form)
+
+
+@require_POST
+def agenda_vote(request, pk):
+    require_write(request.user, "meetings.change_agendaitem")
+    item = get_object_or_404(AgendaItem.objects.for_user(request.user), pk=pk)
+    form = VoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agenda_vote_record(item=item, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, f"{item.topic}：{exc.message}")
+        else:
+            messages.success(request, _("Vote recorded."))
+    else:
+        messages.error(request, _("Votes must be whole numbers, 0 or more."))
+    return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
+
+
+@require_POST
+def meeting_non_voting_add(request, pk):
+    require_write(request.user, "meetings.change_presidiummeeting")
+    meeting = _meeting(request, pk)
+    form = NonVotingForm(request.POST, township=meeting.township)
+    if form.is_valid():
+        try:
+            services.non_voting_add(meeting=meeting, instance=form.save(commit=False), by=request.user)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#nonvoting")
+    return meeting_detail(request, pk, bound=form)
+
+
+@require_POST
+def meeting_decision_add(request, pk):
+    require_write(request.user, "meetings.add_decision")
+    meeting = _meeting(request, pk)
+    form = DecisionForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            decision = services.decision_create(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Recorded as No. %(n)s.") % {"n": decision.number})
+            return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#decisions")
+    return meeting_detail(request, pk, bound=form)
+
+
+@require_POST
+def meeting_minutes(request, pk):
+    meeting = _meeting(request, pk)
+    if request.user.is_county or not request.user.has_perm("core.add_documentjob"):
+        raise PermissionDenied
+    document_job_request(
+        user=request.user, kind="meeting_minutes", params={"meeting_id": meeting.pk}, township=meeting.township,
+        title=_("Minutes: %(title)s") % {"title": meeting.title},
+    )
+    return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#minutes")
+
+
+# --- Decisions ---------------------------------------------------------------------------
+
+
+def decision_list(request):
+    _read_guard(request)
+    filters = {"status": request.GET.get("status", "open"), "q": request.GET.get("q", "").strip()}
+    qs = selectors.decision_list(user=request.user, township=township_selected(request=request), filters=filters)
+    return render(request, "meetings/decision_list.html", {
+        "page_obj": _page(request, qs), "filters": filters, "statuses": Decision.Status.choices,
+        "today": timezone.localdate(),
+    })
+
+
+def decision_detail(request, pk):
+    _read_guard(request)
+    decision = get_object_or_404(
+        Decision.objects.for_user(request.user).select_related("meeting", "meeting__term", "term", "reported_at",
+                                                               "reported_at__term", "agenda_item"), pk=pk
+    )
+    can_write = user_can_write(request.user, "meetings.change_decision")
+    progress_form = ProgressForm(initial={"date": timezone.localdate()})
+    complete_form = CompleteForm(decision=decision, initial={"completed_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        require_write(request.user, "meetings.change_decision")
+        action = request.POST.get("action")
+        try:
+            if action == "progress":
+                progress_form = ProgressForm(request.POST)
+                if progress_form.is_valid():
+                    services.decision_progress_add(decision=decision, by=request.user, **progress_form.cleaned_data)
+                    messages.success(request, _("Progress recorded."))
+                    return redirect("meetings:decision_detail", decision.pk)
+            elif action == "complete":
+                complete_form = CompleteForm(request.POST, decision=decision)
+                if complete_form.is_valid():
+                    services.decision_complete(decision=decision, by=request.user, **complete_form.cleaned_data)
+                    messages.success(request, _("Marked as done."))
+                    return redirect("meetings:decision_detail", decision.pk)
+        except ApplicationError as exc:
+            form = progress_form if action == "progress" else complete_form
+            _form_error(form, exc)
+        status = 400
+    return render(request, "meetings/decision_detail.html", {
+        "decision": decision, "notes": decision.progress_notes.select_related("recorded_by"),
+        "progress_form": progress_form, "complete_form": complete_form, "can_write": can_write,
+        "history": history_entries(decision), "today": timezone.localdate(),
+    }, status=status)
+
+
+# --- Activities --------------------------------------------------------------------------
+
+
+def activity_list(request):
+    _read_guard(request)
+    filters = {k: request.GET.get(k, "").strip() for k in ("kind", "year", "month", "q")}
+    for key in ("year", "month"):
+        if filters[key] and not filters[key].isdigit():
+            filters[key] = ""
+    qs = selectors.activity_list(user=request.user, filters=filters, township=township_selected(request=request))
+    return render(request, "meetings/activity_list.html", {
+        "page_obj": _page(request, qs), "filters": filters, "kinds": Activity.Kind.choices,
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+        "months": list(range(1, 13)),
+        "can_write": user_can_write(request.user, "meetings.add_activity"),
+    })
+
+
+def _activity_form_view(request, activity, title, back):
+    form = ActivityForm(request.POST or None, instance=activity, township=activity.township)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        try:
+            obj, warnings = services.activity_save(
+                activity=obj, deputies=form.cleaned_data["deputies"], on_duty=form.cleaned_data["on_duty"],
+                by=request.user,
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            for w in warnings:
+                messages.warning(request, w)
+            messages.success(request, _("Activity saved."))
+            return redirect("meetings:activity_detail", obj.pk)
+    return render(request, "meetings/activity_form.html", {"form": form, "title": title, "back": back},
+                  status=400 if form.is_bound else 200)
+
+
+def activity_create(request):
+    require_write(request.user, "meetings.add_activity")
+    kind = request.GET.get("kind")
+    activity = Activity(township=request.user.township, kind=kind if kind in Activity.Kind.values else "")
+    return _activity_form_view(request, activity, _("New deputy activity"), reverse("meetings:activity_list"))
+
+
+def _activity(request, pk):
+    _read_guard(request)
+    return get_object_or_404(Activity.objects.for_user(request.user).select_related("township", "group", "station"), pk=pk)
+
+
+def activity_edit(request, pk):
+    require_write(request.user, "meetings.change_activity")
+    activity = _activity(request, pk)
+    return _activity_form_view(request, activity, _("Edit activity"), reverse("meetings:activity_detail", args=[pk]))
+
+
+def activity_detail(request, pk, attachment_form=None):
+    activity = _activity(request, pk)
+    participations = list(activity.participations.select_related("deputy").order_by("role", "deputy__surname_strokes"))
+    warnings = []
+    if activity.kind == Activity.Kind.RECEPTION:
+        warnings = services.reception_warnings(
+            start_date=activity.start_date, notice_date=activity.notice_date,
+            on_duty_count=sum(1 for p in participations if p.role == "on_duty"),
+        )
+    ratings = []
+    for name in services.RATING_FIELDS.get(activity.kind, ()):
+        ratings.append((Activity._meta.get_field(name).verbose_name, getattr(activity, name)))
+    return render(request, "meetings/activity_detail.html", {
+        "activity": activity, "participations": participations, "warnings": warnings, "ratings": ratings,
+        "attachments": activity.attachments.all(), "attachment_form": attachment_form or AttachmentForm(),
+        "can_write": user_can_write(request.user, "meetings.change_activity"),
+        "history": history_entries(activity),
+    }, status=400 if attachment_form is not None else 200)
+
+
+@require_POST
+def activity_attachment_add(request, pk):
+    require_write(request.user, "meetings.add_activityattachment")
+    activity = _activity(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.activity_attachment_add(activity=activity, upload=form.cleaned_data["file"], by=request.user)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Attachment archived."))
+            return redirect(reverse("meetings:activity_detail", args=[pk]) + "#attachments")
+    return activity_detail(request, pk, attachment_form=form)
+
+
+def attachment_download(request, pk):
+    _read_guard(request)
+    att = get_object_or_404(ActivityAttachment.objects.for_user(request.user), pk=pk)
+    return FileResponse(att.file.open("rb"), filename=att.name, as_attachment=not att.is_image,
+                        content_type=att.content_type)
+
+
+# --- Calendar ----------------------------------------------------------------------------
+
+
+def calendar_view(request):
+    _read_guard(request)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    prev = (first - dt.timedelta(days=1)).replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    weeks = selectors.calendar_month(
+        user=request.user, year=first.year, month=first.month, township=township_selected(request=request)
+    )
+    return render(request, "meetings/calendar.html", {
+        "weeks": weeks, "first": first, "prev": prev, "next": nxt, "today": today,
+    })

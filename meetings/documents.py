@@ -1,0 +1,82 @@
+"""The minutes (会议纪要) of a presidium meeting as an official .docx. Plain data in, bytes out."""
+
+from django.utils.translation import gettext as _
+
+from renda.core.docx_official import OfficialDocument
+
+from .naming import chinese_number
+
+SEP = "、"
+
+
+def _date(d):
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def minutes_docx(data) -> bytes:
+    doc = OfficialDocument()
+    doc.title(data["title"], subtitle=data["subtitle"])
+    opening = _(
+        "On %(date)s the presidium of the %(township)s people's congress met at %(place)s, chaired by %(chair)s. "
+        "The presidium has %(members)s members; %(present)s attended. The meeting discussed the following matters:"
+    ) % {
+        "date": _date(data["date"]),
+        "township": data["township"],
+        "place": data["place"] or _("the township congress office"),
+        "chair": data["chair"] or _("the chair"),
+        "members": data["member_count"],
+        "present": len(data["present"]),
+    }
+    doc.paragraph(opening)
+    if data["summary"]:
+        doc.paragraph(data["summary"])
+    decisions_by_item = {}
+    loose = []
+    for d in data["decisions"]:
+        (decisions_by_item.setdefault(d["agenda_item"], []) if d["agenda_item"] else loose).append(d)
+    for i, item in enumerate(data["items"], start=1):
+        doc.heading1(f"{chinese_number(i)}、{item['topic']}")
+        if item["unit"] or item["reporter"]:
+            who = "".join(x for x in (item["unit"], item["rank"] and f"（{item['rank']}）", item["reporter"]) if x)
+            doc.paragraph(_("Reported by %(who)s.") % {"who": who})
+        vote = item["vote"]
+        if vote:
+            verdict = _("adopted") if vote["passed"] else _("not adopted (fewer than a majority of all members)")
+            doc.paragraph(
+                _("Vote: %(for)s for, %(against)s against, %(abstain)s abstaining; %(needed)s votes needed "
+                  "(a majority of all %(members)s members): %(verdict)s.")
+                % {"for": vote["for"], "against": vote["against"], "abstain": vote["abstain"],
+                   "needed": data["majority_needed"], "members": data["member_count"], "verdict": verdict}
+            )
+        for d in decisions_by_item.get(item["pk"], []):
+            _decision(doc, d)
+    if loose:
+        doc.heading1(f"{chinese_number(len(data['items']) + 1)}、{_('Other decisions and review opinions')}")
+        for d in loose:
+            _decision(doc, d)
+    if data["reported"]:
+        doc.heading2(_("(Follow-up reported at this meeting)"))
+        for d in data["reported"]:
+            doc.paragraph(
+                _("No. %(number)s %(title)s (%(unit)s): completed on %(date)s.")
+                % {"number": d["number"], "title": d["title"], "unit": d["unit"],
+                   "date": _date(d["completed_on"]) if d["completed_on"] else ""}
+            )
+    doc.blank()
+    doc.paragraph(_("Members attending: ") + (SEP.join(data["present"]) or _("none")), indent=False)
+    if data["absent"]:
+        doc.paragraph(_("Absent: ") + SEP.join(data["absent"]), indent=False)
+    if data["non_voting"]:
+        doc.paragraph(_("Attending without a vote: ") + SEP.join(data["non_voting"]), indent=False)
+    doc.signature([_("Presidium of the %(township)s People's Congress") % {"township": data["township"]}],
+                  date_text=_date(data["date"]))
+    return doc.to_bytes()
+
+
+def _decision(doc, d):
+    doc.heading2(f"（{d['kind']}第{d['number']}号）{d['title']}")
+    doc.paragraph(d["text"])
+    doc.paragraph(
+        _("Responsible unit: %(unit)s; to be completed by %(deadline)s.")
+        % {"unit": d["unit"], "deadline": _date(d["deadline"])}
+    )

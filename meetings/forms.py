@@ -1,0 +1,225 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy, DeputyGroup, LiaisonStation
+from renda.core.forms import BootstrapFormMixin, DateInput
+
+from .models import (
+    Activity,
+    AgendaItem,
+    Decision,
+    Election,
+    FloorSpeech,
+    NonVotingAttendee,
+    PresidiumMeeting,
+    Resolution,
+    Session,
+    SessionPrepItem,
+    SessionReport,
+)
+
+
+class DeputyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class DeputyMultipleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class SessionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["number", "start_date", "end_date", "place", "notes"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"number": _("The N in 第N次会议 of the current term.")}
+
+
+class SessionReportForm(BootstrapFormMixin, forms.ModelForm):
+    prefix = "report"
+
+    class Meta:
+        model = SessionReport
+        fields = ["kind", "title", "reporter", "file"]
+
+
+class ResolutionForm(BootstrapFormMixin, forms.ModelForm):
+    prefix = "resolution"
+
+    class Meta:
+        model = Resolution
+        fields = ["number", "title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class ElectionForm(BootstrapFormMixin, forms.ModelForm):
+    prefix = "election"
+
+    class Meta:
+        model = Election
+        fields = ["kind", "office", "person", "votes_for", "votes_cast", "elected"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("votes_for") is not None and data.get("votes_cast") is not None:
+            if data["votes_for"] > data["votes_cast"]:
+                self.add_error("votes_for", _("Votes for cannot exceed the votes cast."))
+        return data
+
+
+class FloorSpeechForm(BootstrapFormMixin, forms.ModelForm):
+    prefix = "speech"
+    deputy = DeputyChoiceField(queryset=Deputy.objects.none(), label=_("deputy"))
+
+    class Meta:
+        model = FloorSpeech
+        fields = ["deputy", "topic"]
+
+    def __init__(self, *args, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if session is not None:
+            self.fields["deputy"].queryset = Deputy.objects.filter(session_attendances__session=session).order_by(
+                "surname_strokes", "name_pinyin"
+            )
+
+
+class PrepItemForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = SessionPrepItem
+        fields = ["done_by", "done_on", "note"]
+        widgets = {"done_on": DateInput()}
+
+
+class PresidiumMeetingForm(BootstrapFormMixin, forms.ModelForm):
+    chair = DeputyChoiceField(queryset=Deputy.objects.none(), required=False, label=_("chaired by"))
+
+    class Meta:
+        model = PresidiumMeeting
+        fields = ["date", "kind", "chair", "place", "summary"]
+        widgets = {"date": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, township=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if township is not None:
+            self.fields["chair"].queryset = (
+                Deputy.objects.filter(township=township, presidium_memberships__role__in=["chair", "vice_chair"])
+                .distinct()
+                .order_by("surname_strokes", "name_pinyin")
+            )
+
+
+class AgendaItemForm(BootstrapFormMixin, forms.ModelForm):
+    prefix = "agenda"
+
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "topic", "reporting_unit", "reporter", "reporter_rank"]
+
+
+class VoteForm(BootstrapFormMixin, forms.Form):
+    votes_for = forms.IntegerField(label=_("for"), min_value=0, required=False)
+    votes_against = forms.IntegerField(label=_("against"), min_value=0, required=False)
+    votes_abstain = forms.IntegerField(label=_("abstain"), min_value=0, required=False)
+
+
+class NonVotingForm(BootstrapFormMixin, forms.ModelForm):
+    prefix = "nonvoting"
+    deputy = DeputyChoiceField(queryset=Deputy.objects.none(), required=False, label=_("deputy"))
+
+    class Meta:
+        model = NonVotingAttendee
+        fields = ["kind", "deputy", "name", "post"]
+
+    def __init__(self, *args, township=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if township is not None:
+            self.fields["deputy"].queryset = Deputy.objects.filter(township=township).order_by(
+                "surname_strokes", "name_pinyin"
+            )
+
+
+class DecisionForm(BootstrapFormMixin, forms.ModelForm):
+    prefix = "decision"
+
+    class Meta:
+        model = Decision
+        fields = ["kind", "agenda_item", "title", "text", "responsible_unit", "deadline"]
+        widgets = {"deadline": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = (
+            meeting.agenda_items.all() if meeting is not None else AgendaItem.objects.none()
+        )
+
+
+class ProgressForm(BootstrapFormMixin, forms.Form):
+    date = forms.DateField(label=_("date"), widget=DateInput())
+    note = forms.CharField(label=_("progress"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CompleteForm(BootstrapFormMixin, forms.Form):
+    completed_on = forms.DateField(label=_("completed on"), widget=DateInput())
+    reported_at = forms.ModelChoiceField(
+        label=_("completion reported at"), queryset=PresidiumMeeting.objects.none(), required=False
+    )
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, decision=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if decision is not None:
+            self.fields["reported_at"].queryset = PresidiumMeeting.objects.filter(
+                township_id=decision.township_id, date__gt=decision.meeting.date
+            ).select_related("term")
+
+
+class ActivityForm(BootstrapFormMixin, forms.ModelForm):
+    deputies = DeputyMultipleField(
+        queryset=Deputy.objects.none(), required=False, label=_("participating deputies"),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Hold Ctrl to choose several."),
+    )
+    on_duty = DeputyMultipleField(
+        queryset=Deputy.objects.none(), required=False, label=_("deputies on duty / reporting"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Voter reception: the deputies on duty (at least 2). Report to voters: the reporting deputies."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "kind", "start_date", "end_date", "place", "organiser", "group", "station", "topic",
+            "law_name", "target", "invited_officials", "notice_date", "deputies", "on_duty",
+            "voter_count", "rating_excellent", "rating_competent", "rating_incompetent",
+            "rating_satisfied", "rating_basically_satisfied", "rating_unsatisfied",
+            "findings", "suggestions_count",
+        ]
+        widgets = {
+            "start_date": DateInput(), "end_date": DateInput(), "notice_date": DateInput(),
+            "findings": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "notice_date": _("Voter reception only: the notice must go out at least 3 working days before."),
+            "voter_count": _("Report to voters and work evaluation: the ratings must add up to this number."),
+        }
+
+    def __init__(self, *args, township=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if township is not None:
+            deputies = Deputy.objects.filter(township=township).order_by("surname_strokes", "name_pinyin")
+            self.fields["deputies"].queryset = deputies
+            self.fields["on_duty"].queryset = deputies
+            self.fields["group"].queryset = DeputyGroup.objects.filter(township=township).select_related("term")
+            self.fields["station"].queryset = LiaisonStation.objects.filter(township=township)
+        if self.instance.pk:
+            roles = {p.deputy_id: p.role for p in self.instance.participations.all()}
+            self.initial["deputies"] = [pk for pk, r in roles.items() if r == "participant"]
+            self.initial["on_duty"] = [pk for pk, r in roles.items() if r != "participant"]
+        for name in self.fields:
+            self.fields[name].widget.attrs.setdefault("data-field", name)
+
+
+class AttachmentForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label=_("photo or scan"), help_text=_("JPG, PNG or PDF, at most 10 MB."))

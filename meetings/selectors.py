@@ -1,0 +1,352 @@
+"""Reads of meetings and activities. Everything starts from `objects.for_user(user)`; counts are
+aggregate queries whose number does not grow with the data."""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deputies.models import DeputyGroup
+
+from .models import (
+    ATTENDED,
+    Activity,
+    AttendanceStatus,
+    Decision,
+    PresidiumMeeting,
+    Session,
+    SessionAttendance,
+)
+from .naming import chinese_number
+
+# --- Lists -------------------------------------------------------------------------------
+
+
+def session_list(*, user, township=None):
+    qs = Session.objects.for_user(user)
+    if township is not None:
+        qs = qs.filter(township=township)
+    return qs.select_related("term", "township").annotate(
+        deputies=Count("attendance", distinct=True),
+        attended=Count("attendance", filter=Q(attendance__status__in=ATTENDED), distinct=True),
+    ).order_by("-start_date", "-pk")
+
+
+def presidium_meeting_list(*, user, township=None, year=None):
+    qs = PresidiumMeeting.objects.for_user(user)
+    if township is not None:
+        qs = qs.filter(township=township)
+    if year:
+        qs = qs.filter(date__year=year)
+    return qs.select_related("term", "township", "chair").annotate(
+        items=Count("agenda_items", distinct=True),
+        present=Count("attendance", filter=Q(attendance__status__in=ATTENDED), distinct=True),
+    ).order_by("-date", "-pk")
+
+
+def decision_list(*, user, township=None, filters=None):
+    filters = filters or {}
+    qs = Decision.objects.for_user(user)
+    if township is not None:
+        qs = qs.filter(township=township)
+    status = filters.get("status")
+    if status == "open":
+        qs = qs.filter(status__in=Decision.OPEN_STATUSES)
+    elif status in Decision.Status.values:
+        qs = qs.filter(status=status)
+    if filters.get("q"):
+        qs = qs.filter(Q(title__icontains=filters["q"]) | Q(responsible_unit__icontains=filters["q"]))
+    return qs.select_related("township", "term", "meeting", "meeting__term", "reported_at", "reported_at__term").order_by(
+        "deadline", "pk"
+    )
+
+
+def decision_open_list(*, user, township=None):
+    """Every follow-up not yet done (open, in progress, overdue), earliest deadline first."""
+    return decision_list(user=user, township=township, filters={"status": "open"})
+
+
+def activity_list(*, user, filters=None, township=None):
+    """Activities the user may see. filters: kind, year, month, group (id), q (topic/place)."""
+    filters = filters or {}
+    qs = Activity.objects.for_user(user)
+    if township is not None:
+        qs = qs.filter(township=township)
+    if filters.get("kind") in Activity.Kind.values:
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("year"):
+        qs = qs.filter(start_date__year=int(filters["year"]))
+    if filters.get("month"):
+        qs = qs.filter(start_date__month=int(filters["month"]))
+    if filters.get("group"):
+        qs = qs.filter(group_id=int(filters["group"]))
+    if filters.get("q"):
+        qs = qs.filter(Q(topic__icontains=filters["q"]) | Q(place__icontains=filters["q"]))
+    return qs.select_related("township", "group").annotate(
+        participant_count=Count("participations", distinct=True)
+    ).order_by("-start_date", "-pk")
+
+
+def session_attendance_rows(*, session):
+    """The attendance rows of a session, in roster order, with the deputy loaded."""
+    return (
+        SessionAttendance.objects.filter(session=session)
+        .select_related("deputy")
+        .order_by("deputy__surname_strokes", "deputy__name_pinyin", "deputy_id")
+    )
+
+
+def session_attendance_summary(*, session):
+    counts = SessionAttendance.objects.filter(session=session).aggregate(
+        total=Count("pk"), **{s.value: Count("pk", filter=Q(status=s.value)) for s in AttendanceStatus}
+    )
+    return [(str(s.label), counts[s.value]) for s in AttendanceStatus], counts["total"]
+
+
+# --- Compliance --------------------------------------------------------------------------
+
+
+@dataclass
+class Compliance:
+    """One township's record against the quotas in one year."""
+
+    township_id: int
+    has_presidium: bool
+    year: int
+    presidium_by_quarter: list = field(default_factory=lambda: [0, 0, 0, 0])
+    groups_total: int = 0
+    groups_active_by_quarter: list = field(default_factory=lambda: [0, 0, 0, 0])
+    receptions_by_month: list = field(default_factory=lambda: [0] * 12)
+    trainings: int = 0
+    sessions: int = 0
+
+    def quarter_ok(self, quarter):
+        """Presidium meeting held (where there is a presidium) and every group active."""
+        presidium = not self.has_presidium or self.presidium_by_quarter[quarter - 1] >= 1
+        groups = self.groups_active_by_quarter[quarter - 1] >= self.groups_total
+        return presidium and groups
+
+    @property
+    def session_held(self):
+        return self.sessions >= 1
+
+    @property
+    def months_with_reception(self):
+        return sum(1 for n in self.receptions_by_month if n)
+
+
+def compliance_for_townships(*, townships, year):
+    """{township_id: Compliance} for the given townships (ids, objects or a queryset) and year.
+
+    Five aggregate queries whatever the number of townships."""
+    ids = [t if isinstance(t, int) else t.pk for t in townships]
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    # 1. townships' kinds
+    from renda.core.models import Township
+
+    rows = {
+        pk: Compliance(township_id=pk, has_presidium=kind != Township.Kind.JIEDAO, year=year)
+        for pk, kind in Township.objects.filter(pk__in=ids).values_list("pk", "kind")
+    }
+    # 2. presidium meetings per quarter
+    for r in (
+        PresidiumMeeting.objects.filter(township_id__in=ids, date__range=(start, end))
+        .values("township_id")
+        .annotate(**{f"q{q}": Count("pk", filter=Q(quarter=q)) for q in range(1, 5)})
+    ):
+        rows[r["township_id"]].presidium_by_quarter = [r[f"q{q}"] for q in range(1, 5)]
+    # 3. groups of the term(s) running that year
+    for r in (
+        DeputyGroup.objects.filter(township_id__in=ids, term__start_date__lte=end, term__end_date__gte=start)
+        .values("township_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[r["township_id"]].groups_total = r["n"]
+    # 4. groups with at least one group activity, per quarter
+    quarter_months = {q: [3 * q - 2, 3 * q - 1, 3 * q] for q in range(1, 5)}
+    for r in (
+        Activity.objects.filter(
+            township_id__in=ids, kind=Activity.Kind.GROUP, start_date__range=(start, end), group__isnull=False
+        )
+        .values("township_id")
+        .annotate(
+            **{
+                f"q{q}": Count("group_id", filter=Q(start_date__month__in=months), distinct=True)
+                for q, months in quarter_months.items()
+            }
+        )
+    ):
+        rows[r["township_id"]].groups_active_by_quarter = [r[f"q{q}"] for q in range(1, 5)]
+    # 5. receptions per month, trainings per year
+    rec = Q(kind=Activity.Kind.RECEPTION)
+    for r in (
+        Activity.objects.filter(township_id__in=ids, start_date__range=(start, end))
+        .values("township_id")
+        .annotate(
+            trainings=Count("pk", filter=Q(kind=Activity.Kind.TRAINING)),
+            **{f"m{m}": Count("pk", filter=rec & Q(start_date__month=m)) for m in range(1, 13)},
+        )
+    ):
+        row = rows[r["township_id"]]
+        row.trainings = r["trainings"]
+        row.receptions_by_month = [r[f"m{m}"] for m in range(1, 13)]
+    # 6. sessions
+    for r in (
+        Session.objects.filter(township_id__in=ids, start_date__range=(start, end))
+        .values("township_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[r["township_id"]].sessions = r["n"]
+    return rows
+
+
+@dataclass
+class DueItem:
+    label: str
+    done: bool
+    detail: str = ""
+
+
+def compliance_due(*, compliance, today=None):
+    """What is due this quarter (and this month / year) for one township, as DueItems."""
+    today = today or timezone.localdate()
+    c = compliance
+    q = (today.month - 1) // 3 + 1
+    items = []
+    if c.has_presidium:
+        n = c.presidium_by_quarter[q - 1]
+        items.append(DueItem(_("Presidium meeting this quarter (at least 1)"), n >= 1, _("%(n)s held") % {"n": n}))
+    active, total = c.groups_active_by_quarter[q - 1], c.groups_total
+    items.append(
+        DueItem(
+            _("Every deputy group active this quarter"),
+            total > 0 and active >= total,
+            _("%(active)s of %(total)s groups") % {"active": active, "total": total},
+        )
+    )
+    n = c.receptions_by_month[today.month - 1]
+    items.append(DueItem(_("Voter reception this month"), n >= 1, _("%(n)s held") % {"n": n}))
+    items.append(
+        DueItem(_("Deputy training this year (at least 1)"), c.trainings >= 1, _("%(n)s held") % {"n": c.trainings})
+    )
+    items.append(
+        DueItem(_("Congress session this year"), c.session_held, _("%(n)s held") % {"n": c.sessions})
+    )
+    return items
+
+
+# --- Calendar ----------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarEvent:
+    date: dt.date
+    kind: str
+    label: str
+    url: str
+    css: str
+
+
+def calendar_month(*, user, year, month, township=None):
+    """Weeks (lists of 7 (date, events)) of a month: sessions, presidium meetings, activities."""
+    from django.urls import reverse
+
+    cal = calendar.Calendar(firstweekday=0)
+    days = list(cal.itermonthdates(year, month))
+    first, last = days[0], days[-1]
+    events = {}
+
+    def add(day, ev):
+        if first <= day <= last:
+            events.setdefault(day, []).append(ev)
+
+    sessions = Session.objects.for_user(user).filter(start_date__lte=last, end_date__gte=first)
+    meetings = PresidiumMeeting.objects.for_user(user).filter(date__range=(first, last))
+    activities = Activity.objects.for_user(user).filter(start_date__range=(first, last))
+    if township is not None:
+        sessions, meetings, activities = (
+            sessions.filter(township=township), meetings.filter(township=township), activities.filter(township=township)
+        )
+    show_township = township is None and user.is_county
+    for s in sessions.select_related("term", "township"):
+        day = s.start_date
+        while day <= s.end_date:
+            add(day, CalendarEvent(day, "session", _prefix(s, show_township) + str(s.title),
+                                   reverse("meetings:session_detail", args=[s.pk]), "text-bg-danger"))
+            day += dt.timedelta(days=1)
+    for m in meetings.select_related("term", "township"):
+        label = _("Presidium meeting %(n)s") % {"n": chinese_number(m.number)}
+        add(m.date, CalendarEvent(m.date, "presidium", _prefix(m, show_township) + label,
+                                  reverse("meetings:meeting_detail", args=[m.pk]), "text-bg-primary"))
+    for a in activities.select_related("township").only("pk", "kind", "topic", "start_date", "township__name")[:2000]:
+        add(a.start_date, CalendarEvent(a.start_date, a.kind, _prefix(a, show_township) + f"{a.get_kind_display()}：{a.topic}",
+                                        reverse("meetings:activity_detail", args=[a.pk]), "text-bg-success"))
+    weeks = [[(d, events.get(d, [])) for d in days[i : i + 7]] for i in range(0, len(days), 7)]
+    return weeks
+
+
+def _prefix(obj, show):
+    return f"{obj.township.name}·" if show else ""
+
+
+# --- Minutes -----------------------------------------------------------------------------
+
+
+def minutes_data(*, meeting_id):
+    """Plain data for the minutes (会议纪要) of one presidium meeting."""
+    meeting = PresidiumMeeting.objects.select_related("township", "term", "chair").get(pk=meeting_id)
+    attendance = list(
+        meeting.attendance.select_related("deputy").order_by("deputy__surname_strokes", "deputy__name_pinyin")
+    )
+    present = [a.deputy.name for a in attendance if a.status in ATTENDED]
+    absent = [
+        f"{a.deputy.name}（{a.reason or a.get_status_display()}）" for a in attendance if a.status not in ATTENDED
+    ]
+    non_voting = [
+        (f"{nv.deputy.name}（{_('deputy')}）" if nv.deputy_id else f"{nv.name}（{nv.post}）" if nv.post else nv.name)
+        for nv in meeting.non_voting.select_related("deputy")
+    ]
+    items = []
+    for item in meeting.agenda_items.all():
+        vote = None
+        if item.was_voted:
+            vote = {
+                "for": item.votes_for, "against": item.votes_against, "abstain": item.votes_abstain,
+                "passed": item.votes_for >= meeting.majority_needed,
+            }
+        items.append({
+            "pk": item.pk, "order": item.order, "topic": item.topic, "unit": item.reporting_unit,
+            "reporter": item.reporter, "rank": str(item.get_reporter_rank_display()) if item.reporter_rank else "",
+            "vote": vote,
+        })
+    decisions = [
+        {
+            "number": d.number, "kind": str(d.get_kind_display()), "title": d.title, "text": d.text,
+            "unit": d.responsible_unit, "deadline": d.deadline, "agenda_item": d.agenda_item_id,
+        }
+        for d in meeting.decisions.order_by("number")
+    ]
+    reported = [
+        {"number": d.number, "title": d.title, "unit": d.responsible_unit, "completed_on": d.completed_on}
+        for d in meeting.decisions_reported.order_by("number")
+    ]
+    return {
+        "township": meeting.township.name,
+        "title": _("Minutes of the %(township)s presidium meeting") % {"township": meeting.township.name},
+        "subtitle": str(meeting.title),
+        "date": meeting.date,
+        "place": meeting.place,
+        "chair": meeting.chair.name if meeting.chair_id else "",
+        "member_count": meeting.member_count,
+        "majority_needed": meeting.majority_needed,
+        "present": present,
+        "absent": absent,
+        "non_voting": non_voting,
+        "summary": meeting.summary,
+        "items": items,
+        "decisions": decisions,
+        "reported": reported,
+    }
