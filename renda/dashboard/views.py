@@ -163,7 +163,10 @@ def index(request):
     ids = [t.pk for t in townships]
     for row in rows:
         row.links = {m: drill_url(m, row.township, year) for m in selectors.DRILL}
+        row.grades_display = _grades_text(row.grades)
     totals = selectors.county_totals(rows) if len(rows) > 1 else None
+    if totals:
+        totals.grades_display = _grades_text(totals.grades)
     context = {
         "year_form": form,
         "year": year,

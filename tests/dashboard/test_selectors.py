@@ -1,0 +1,91 @@
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from renda.dashboard import selectors
+from renda.dashboard.quotas import GREEN, GREY, RED, YELLOW
+from tests.factories import TermFactory, TownshipFactory
+
+from .conftest import TODAY, YEAR
+
+
+def test_county_figures_equal_hand_counts(year_data, other_township):
+    rows = selectors.county_figures(townships=[year_data.township, other_township], year=YEAR, today=TODAY)
+    hq, qs = rows
+    assert hq.deputies_total == 5
+    assert hq.deputies_by_level == {"township": 5, "county": 1}
+    assert hq.sessions == 1
+    assert hq.presidium_per_quarter == [1, 2, 0, 1]
+    assert hq.groups == 2
+    assert hq.groups_active_per_quarter == [2, 2, 1, 2]
+    assert hq.receptions_per_month == [1, 1, 2, 1, 1, 1, 0, 1, 1, 1, 1, 1]
+    assert (hq.receptions, hq.reception_months) == (12, 11)
+    assert hq.trainings == 1
+    assert (hq.received, hq.carried_over, hq.closed, hq.overdue) == (4, 0, 2, 1)
+    assert (hq.replied, hq.on_time, hq.met, hq.evaluated, hq.satisfied) == (3, 2, 2, 2, 1)
+    assert (hq.closed_rate, hq.on_time_rate, hq.met_rate, hq.satisfied_rate) == (50.0, 66.7, 66.7, 50.0)
+    assert hq.dormant == 1
+    lights = {k: v.colour for k, v in hq.lights.items()}
+    assert lights == {
+        "session": GREEN, "presidium": RED, "groups": RED, "receptions": RED, "trainings": GREEN, "overdue": RED,
+    }
+    assert qs.deputies_total == 0 and qs.received == 0 and qs.closed_rate is None
+    assert {k: v.colour for k, v in qs.lights.items()} == {
+        "session": RED, "presidium": RED, "groups": GREY, "receptions": RED, "trainings": RED, "overdue": GREEN,
+    }
+
+
+def test_current_year_lights_are_yellow_while_periods_run(year_data):
+    # Seen on 20 July 2025: Q3 and July are running with no presidium meeting and no reception yet.
+    row = selectors.county_figures(townships=[year_data.township], year=YEAR, today=dt.date(YEAR, 7, 20))[0]
+    assert row.lights["presidium"].colour == YELLOW
+    assert row.lights["receptions"].colour == YELLOW
+    assert row.lights["session"].colour == GREEN
+    # A day after July ends, the month without a reception turns red.
+    row = selectors.county_figures(townships=[year_data.township], year=YEAR, today=dt.date(YEAR, 8, 1))[0]
+    assert row.lights["receptions"].colour == RED
+
+
+def test_totals_add_up(year_data, other_township):
+    rows = selectors.county_figures(townships=[year_data.township, other_township], year=YEAR, today=TODAY)
+    total = selectors.county_totals(rows)
+    assert total.deputies_total == 5 and total.received == 4 and total.closed == 2
+    assert total.closed_rate == 50.0
+
+
+def test_query_count_does_not_depend_on_townships(year_data):
+    def count(n):
+        townships = [year_data.township]
+        for i in range(n):
+            t = TownshipFactory(code=f"q{n}x{i}", name=f"测试{n}镇{i}")
+            TermFactory(township=t)
+            townships.append(t)
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.county_figures(townships=townships, year=YEAR, today=TODAY)
+        return len(ctx.captured_queries)
+
+    assert count(1) == count(8)
+
+
+def test_drill_down_matches_the_numbers(year_data):
+    ids = [year_data.township.pk]
+    counts = {m: selectors.drill_records(metric=m, township_ids=ids, year=YEAR).count() for m in selectors.DRILL}
+    assert counts["sessions"] == 1
+    assert counts["presidium"] == 4
+    assert counts["receptions"] == 12
+    assert counts["trainings"] == 1
+    assert counts["received"] == 4
+    assert counts["closed"] == 2
+    assert counts["dormant"] == 1
+    assert counts["deputies"] == 5
+    assert selectors.drill_records(metric="nonsense", township_ids=ids, year=YEAR) is None
+
+
+def test_workbench_lists_what_is_due(year_data):
+    data = selectors.workbench(township=year_data.township, today=TODAY)
+    assert [d.title for d in data["decisions_due"]] == ["审议意见二"]
+    assert data["to_register"] == 0
+    assert [p.number for p in data["replies_due_week"]] == ["2025-003"]  # overdue, still open
+    assert [p.number for p in data["to_evaluate"]] == ["2025-004"]
+    assert {g.name for g in data["groups_idle"]} == {"第一代表小组", "第二代表小组"}  # nothing in Q1 2026
