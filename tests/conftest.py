@@ -8,6 +8,7 @@ from django.conf import settings
 from tests.factories import TermFactory, TownshipFactory, UserFactory
 
 IN_CI = os.environ.get("CI") == "true"
+os.makedirs(settings.STATIC_ROOT, exist_ok=True)
 
 
 def pytest_report_header(config):

@@ -39,8 +39,15 @@ def _dispatch(job_id):
     """Send the job to the worker (or run it here when eager). A broker outage leaves it queued."""
     from .tasks import document_job_build
 
+    app = document_job_build.app
     try:
-        document_job_build.delay(job_id)
+        if app.conf.task_always_eager:
+            document_job_build.delay(job_id)
+        else:
+            # One attempt to reach the broker: kombu's default connect retries keep the user
+            # waiting for seconds when Redis is down; the beat sweep dispatches the job later.
+            with app.connection_for_write(transport_options={"max_retries": 0}) as conn:
+                document_job_build.apply_async((job_id,), connection=conn)
     except Exception:  # kombu raises OperationalError and friends when Redis is down
         logger.warning("Broker unavailable; document job %s stays queued", job_id, exc_info=True)
         return False

@@ -8,9 +8,13 @@ go to renda/core/locale or renda/dashboard/locale. Needs GNU gettext (xgettext, 
 """
 
 import os
+import tempfile
 from pathlib import Path
 
+import polib
+
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.core.management.commands import makemessages
 
 BASE = Path(settings.BASE_DIR)
@@ -48,9 +52,17 @@ class Command(makemessages.Command):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("apps", nargs="*", help="apps to extract (default: all)")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="extract into a temporary folder and fail if a string is missing from a catalogue",
+        )
 
     def handle(self, *args, **options):
         self.only_apps = set(options.pop("apps") or APP_ROOTS)
+        self.locale_dirs = {app: BASE / path for app, path in LOCALE_DIRS.items()}
+        if options.pop("check"):
+            return self.check_current(*args, **options)
         options["locale"] = options.get("locale") or ["zh_Hans"]
         options["ignore_patterns"] = list(options.get("ignore_patterns") or []) + [
             ".venv/*", "var/*", "node_modules/*", "static/vendor/*", "tests/*", "docs/*",
@@ -59,7 +71,7 @@ class Command(makemessages.Command):
         options["no_location"] = options.get("no_location") or False
         options["add_location"] = "file"
         for app in self.only_apps:
-            os.makedirs(BASE / LOCALE_DIRS[app], exist_ok=True)
+            os.makedirs(self.locale_dirs[app], exist_ok=True)
         os.chdir(BASE)
         return super().handle(*args, **options)
 
@@ -69,6 +81,37 @@ class Command(makemessages.Command):
         for f in files:
             app = app_of(Path(f.path).resolve())
             if app in self.only_apps:
-                f.locale_dir = str(BASE / LOCALE_DIRS[app])
+                f.locale_dir = str(self.locale_dirs[app])
                 kept.append(f)
         return kept
+
+    def check_current(self, *args, **options):
+        committed = {app: BASE / path for app, path in LOCALE_DIRS.items()}
+        missing = []
+        with tempfile.TemporaryDirectory() as tmp:
+            self.locale_dirs = {app: Path(tmp) / app for app in LOCALE_DIRS}
+            options["verbosity"] = 0
+            self.handle_extract(*args, **options)
+            for app in sorted(self.only_apps):
+                fresh = self.locale_dirs[app] / "zh_Hans" / "LC_MESSAGES" / "django.po"
+                if not fresh.exists():
+                    continue
+                ours = committed[app] / "zh_Hans" / "LC_MESSAGES" / "django.po"
+                known = {(e.msgctxt, e.msgid) for e in polib.pofile(str(ours))} if ours.exists() else set()
+                for entry in polib.pofile(str(fresh)):
+                    if (entry.msgctxt, entry.msgid) not in known:
+                        missing.append(f"{app}: {entry.msgid!r}")
+        if missing:
+            raise CommandError("Strings missing from the catalogues:\n" + "\n".join(missing))
+        self.stdout.write("Catalogues are current.")
+
+    def handle_extract(self, *args, **options):
+        options["locale"] = ["zh_Hans"]
+        options["ignore_patterns"] = list(options.get("ignore_patterns") or []) + [
+            ".venv/*", "var/*", "node_modules/*", "static/vendor/*", "tests/*", "docs/*",
+        ]
+        options["no_obsolete"] = True
+        for app in self.only_apps:
+            os.makedirs(self.locale_dirs[app], exist_ok=True)
+        os.chdir(BASE)
+        return super().handle(*args, **options)
