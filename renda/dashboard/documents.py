@@ -289,7 +289,9 @@ def _section_activities(doc, data):
     if s:
         n += 1
         doc.heading2(h2(n, _("Assessment of deputies' performance")))
-        grades = join_list([_("%(label)s %(n)s") % {"label": label, "n": count} for label, count in s["grades"]])
+        grades = join_list(
+            [_("%(label)s: %(n)s deputies") % {"label": label, "n": count} for label, count in s["grades"]]
+        )
         text = _("We assessed %(n)s deputies' performance for the year; the average score was %(avg)s") % {
             "n": s["count"],
             "avg": s["average"],
@@ -320,7 +322,7 @@ def _section_proposals(doc, data):
         }
     text += _(".")
     if p["by_category"]:
-        cats = join_list([_("%(label)s %(n)s") % {"label": c, "n": n} for c, n in p["by_category"][:5]])
+        cats = join_list([_("%(label)s: %(n)s items") % {"label": c, "n": n} for c, n in p["by_category"][:5]])
         text += _(" By subject: %(cats)s.") % {"cats": cats}
     doc.paragraph(text)
     doc.paragraph(
@@ -362,7 +364,7 @@ def work_report_docx(data) -> bytes:
     sections = [
         (_("Holding the people's congress session according to law"), _section_session),
         (_("Regular presidium meetings"), _section_presidium),
-        (_("The \u201ctwo contacts and one report\u201d work"), _section_contact),
+        (_("The “two contacts and one report” work"), _section_contact),
         (_("Organising deputy activities"), _section_activities),
         (_("Handling deputies' suggestions"), _section_proposals),
     ]

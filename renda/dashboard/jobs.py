@@ -1,8 +1,6 @@
 """Background documents of the dashboard: work report, deputy archive, dashboard workbook and
 the year-end bundle. Each handler is `handler(job, progress) -> (filename, bytes)`."""
 
-import datetime as dt
-
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -111,6 +109,7 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
     missing = [kind for kind, _folder in BUNDLE_PARTS if kind not in kinds]
     townships = list(townships)
     steps = max(len(townships), 1)
+    archives_folder = _("Deputy archives")
     for i, township in enumerate(townships):
         base = f"{year}/{township.name}"
         name, content = work_report_build(township=township, year=year)
@@ -124,7 +123,7 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
         for archive in selectors.deputy_archives_data(township=township, year=year):
             files.append(
                 (
-                    f"{base}/{_('Deputy archives')}/{archive['name']}-{archive['deputy_id']}.docx",
+                    f"{base}/{archives_folder}/{archive['name']}-{archive['deputy_id']}.docx",
                     documents.deputy_archive_docx(archive),
                 )
             )
@@ -135,7 +134,8 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
         index += ["", _("Not included (not available in this installation): %(kinds)s") % {
             "kinds": ", ".join(str(kinds.get(k).label) if k in kinds else k for k in missing)
         }]
-    files.insert(0, (f"{year}/{_('Contents')}.txt", "\n".join(index).encode("utf-8")))
+    contents = _("Contents")
+    files.insert(0, (f"{year}/{contents}.txt", "\n".join(index).encode("utf-8")))
     return files
 
 
@@ -152,7 +152,3 @@ def year_bundle_job(job, progress):
         files = year_bundle_files(townships=townships, year=year, requested_by=job.requested_by, progress=progress)
         label = job.township.name if job.township_id else _("all townships")
         return _("%(who)s year-end documents %(year)s.zip") % {"who": label, "year": year}, documents.zip_bytes(files)
-
-
-def current_year():
-    return dt.date.today().year

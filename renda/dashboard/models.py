@@ -14,7 +14,7 @@ class WorkReportText(TownshipScopedModel):
         _("opening paragraph"),
         blank=True,
         help_text=_("Optional. Left empty, a standard opening is written; it always ends with "
-                    "\u201cWe report on our work as follows:\u201d."),
+                    "“We report on our work as follows:”."),
     )
     problems = models.TextField(
         _("existing problems"),
