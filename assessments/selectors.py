@@ -112,7 +112,7 @@ def group_scores(*, assessment):
         ScoreResult.objects.filter(assessment=assessment, group__isnull=False)
         .values("group_id", "group__name", "group__number")
         .annotate(
-            members=Count("pk"), total=Sum("total"), average=Avg("total"),
+            members=Count("pk"), sum_total=Sum("total"), average=Avg("total"),
             excellent=Count("pk", filter=Q(grade="excellent")), dormant=Count("pk", filter=Q(dormant=True)),
         )
         .order_by("group__number")
@@ -123,7 +123,7 @@ def group_scores(*, assessment):
     for r in rows:
         out.append({
             "group_id": r["group_id"], "name": r["group__name"], "members": r["members"],
-            "total": r["total"], "average": Decimal(r["average"]).quantize(Decimal("0.1")),
+            "total": r["sum_total"], "average": Decimal(r["average"]).quantize(Decimal("0.1")),
             "excellent": r["excellent"], "dormant": r["dormant"], "activities": held.get(r["group_id"], 0),
         })
     return out
