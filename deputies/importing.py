@@ -49,6 +49,7 @@ class RowOutcome:
     group: DeputyGroup | None = None
 
     def error(self, key, message):
+        key = {"birth_date": "birth"}.get(key, key)  # service field names → sheet columns
         self.errors.append((vocab.HEADER_OF.get(key, ""), message))
         self.status = ERROR
 

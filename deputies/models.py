@@ -78,7 +78,11 @@ class Deputy(TownshipScopedModel):
                 name="deputy_unique_id_number_per_township",
             ),
         ]
-        indexes = [models.Index(fields=["township", "name"], name="deputy_township_name_idx")]
+        indexes = [
+            models.Index(fields=["township", "name"], name="deputy_township_name_idx"),
+            models.Index(fields=["township", "surname_strokes", "name_pinyin"], name="deputy_township_strokes_idx"),
+            models.Index(fields=["surname_strokes", "name_pinyin", "id"], name="deputy_strokes_idx"),
+        ]
 
     def __str__(self):
         return self.name

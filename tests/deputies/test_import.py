@@ -1,0 +1,209 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import Workbook
+
+from deputies.importing import ERROR, NEW, UNCHANGED, UPDATE, roster_import, roster_import_read
+from deputies.models import Deputy, GroupMembership, Mandate
+from renda.core.models import AuditEvent
+from tests.deputies.factories import HEADERS, id_number, make_group, row, xlsx
+from tests.factories import DeputyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _read(township, content):
+    return roster_import_read(township=township, content=content)
+
+
+def test_happy_path_creates_deputies_mandates_and_group(township, term, secretary):
+    make_group(township, term, 2, name="第2代表小组")
+    content = xlsx([
+        row(levels="县、乡镇", group="第2代表小组"),
+        row(name="李 红", gender="女", birth="1975年3月", id_no=id_number(dt.date(1975, 3, 8), female=True),
+            levels="乡镇", group="2"),
+    ])
+    result = roster_import(township=township, content=content, by=secretary)
+    assert result.ok and result.counts == {NEW: 2, UPDATE: 0, UNCHANGED: 0, ERROR: 0}
+    zhang = Deputy.objects.get(name="张明华")
+    assert zhang.birth_date == dt.date(1968, 5, 12)  # the full date from the ID number
+    assert (zhang.gender, zhang.affiliation, zhang.education) == ("M", "cpc", "bachelor")
+    assert zhang.surname_strokes == 7 and zhang.name_initials == "zmh"
+    assert set(zhang.mandates.values_list("level", flat=True)) == {"county", "township"}
+    assert zhang.mandates.get(level="township").term == term
+    li = Deputy.objects.get(name="李红")  # inner space of an aligned name removed
+    assert GroupMembership.objects.get(deputy=li).group.number == 2
+    assert zhang.history.first().history_user == secretary
+
+
+def test_usual_variants_are_accepted(township, term, secretary):
+    birth = dt.date(1968, 5, 12)
+    variants = [
+        (birth, "男 "),  # a date cell; trailing space
+        ("1968.05", "男"),
+        ("1968年5月", "男"),
+        (1968.05, "男"),  # typed as a number
+        ("１９６８．０５", "男"),  # full-width
+    ]
+    for i, (b, g) in enumerate(variants):
+        content = xlsx([row(name=f"张明{i}", birth=b, gender=g, id_no=id_number(birth, seq=i + 1),
+                            ethnicity="汉族 ", affiliation="党员", education="本科", levels="镇人大代表")])
+        result = _read(township, content)
+        assert result.ok, (b, result.rows[0].errors)
+        assert result.rows[0].data["birth_date"] == birth
+
+
+def test_preview_writes_nothing(township, term):
+    content = xlsx([row()])
+    result = _read(township, content)
+    assert result.ok and result.rows[0].status == NEW
+    assert Deputy.objects.count() == 0 and Mandate.objects.count() == 0
+
+
+def test_duplicates_match_by_id_number_then_name_and_birth(township, term, secretary):
+    number = id_number(dt.date(1968, 5, 12))
+    by_id = DeputyFactory(township=township, name="张明", id_number=number, birth_date=dt.date(1968, 5, 12))
+    by_name = DeputyFactory(township=township, name="王芳", gender="F", birth_date=dt.date(1980, 2, 3))
+    content = xlsx([
+        row(name="张明华", id_no=number),  # renamed: same ID → update
+        row(name="王芳", gender="女", birth="1980.02", id_no="", phone="13900001111"),
+    ])
+    result = roster_import(township=township, content=content, by=secretary)
+    assert [r.status for r in result.rows] == [UPDATE, UPDATE]
+    assert Deputy.objects.count() == 2
+    by_id.refresh_from_db()
+    by_name.refresh_from_db()
+    assert by_id.name == "张明华" and by_id.surname_strokes == 7
+    assert by_name.phone == "13900001111"
+    assert by_name.birth_date == dt.date(1980, 2, 3)  # month precision keeps the stored day
+
+
+def test_same_person_twice_in_file_is_an_error(township, term):
+    result = _read(township, xlsx([row(), row()]))
+    assert result.rows[1].status == ERROR
+    assert "2" in result.rows[1].errors[0][1] or "row" in result.rows[1].errors[0][1]
+
+
+@pytest.mark.parametrize(
+    "change, column",
+    [
+        ({"id_no": "340225196805120010"}, "身份证号"),  # wrong checksum
+        ({"ethnicity": "火星族"}, "民族"),
+        ({"group": "第9代表小组"}, "代表小组"),
+        ({"gender": "未知"}, "性别"),
+        ({"birth": "去年"}, "出生年月"),
+        ({"birth": "1968.06"}, "出生年月"),  # disagrees with the ID number
+        ({"levels": "火星"}, "代表层级"),
+        ({"levels": ""}, "代表层级"),
+        ({"affiliation": "某某党"}, "政治面貌"),
+        ({"phone": "电话坏了"}, "联系电话"),
+    ],
+)
+def test_bad_cells_are_errors_with_the_column_and_block_the_import(township, term, secretary, change, column):
+    content = xlsx([row(name="王五", id_no=id_number(dt.date(1970, 1, 1), seq=3), birth="1970.01"), row(**change)])
+    result = roster_import(township=township, content=content, by=secretary)
+    assert not result.ok
+    bad = result.rows[1]
+    assert bad.status == ERROR and bad.row == 3
+    assert column in [c for c, _m in bad.errors]
+    assert all(m for _c, m in bad.errors)
+    assert Deputy.objects.count() == 0  # the good row was not written either
+
+
+def test_id_number_stored_as_number_is_explained(township, term):
+    result = _read(township, xlsx([row(id_no=340225196805120000)]))
+    assert result.rows[0].status == ERROR and result.rows[0].errors[0][0] == "身份证号"
+
+
+def _sheet(build):
+    wb = Workbook()
+    build(wb.active)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"name,gender\n", "xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".xls"),
+        (b"PK\x03\x04garbage", "xlsx"),
+        (_sheet(lambda ws: None), "empty"),
+        (_sheet(lambda ws: ws.append(["姓名", "性别"])), "missing"),
+        (_sheet(lambda ws: ws.append(HEADERS)), "no deputies"),
+        (_sheet(lambda ws: [ws.append(["a", "b"]) for _ in range(3)]), "header"),
+    ],
+)
+def test_bad_files_get_a_clear_message(township, term, content, words):
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = _read(township, content)
+    assert result.file_error and not result.ok
+    assert words.lower() in result.file_error.lower()
+
+
+def test_file_with_10000_rows_is_refused_whole(township, term, secretary):
+    rows = [row(name=f"张{i}", id_no="", birth="1970.01") for i in range(10_000)]
+    result = roster_import(township=township, content=xlsx(rows), by=secretary)
+    assert "5000" in result.file_error
+    assert Deputy.objects.count() == 0
+
+
+def test_command_prints_rows_and_exits_1_on_error(township, term, tmp_path, capsys):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(xlsx([row(), row(name="错误", ethnicity="火星族")]))
+    with pytest.raises(SystemExit) as exc:
+        call_command("import_roster", str(path), "--township", township.code)
+    assert exc.value.code == 1
+    out = capsys.readouterr()
+    assert "row     2  new" in out.out and "row     3  error" in out.out
+    assert Deputy.objects.count() == 0
+
+
+def test_command_dry_run_never_writes_then_real_run_imports(township, term, tmp_path, capsys):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(xlsx([row()]))
+    call_command("import_roster", str(path), "--township", township.code, "--dry-run")
+    assert Deputy.objects.count() == 0
+    assert "dry run" in capsys.readouterr().out
+    call_command("import_roster", str(path), "--township", township.code)
+    assert Deputy.objects.count() == 1
+    assert AuditEvent.objects.get(action="deputies_roster_import").row_count == 1
+
+
+def test_upload_preview_confirm_through_the_views(township, term, secretary, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = client_for(secretary)
+    upload = SimpleUploadedFile("名册.xlsx", xlsx([row()]))
+    response = c.post("/deputies/import/", {"file": upload})
+    assert response.status_code == 200
+    token = response.context["token"]
+    assert token and Deputy.objects.count() == 0
+    response = c.post("/deputies/import/confirm/", {"token": token})
+    assert response.status_code == 302
+    assert Deputy.objects.filter(township=township).count() == 1
+    event = AuditEvent.objects.get(action="deputies_roster_import")
+    assert (event.user, event.row_count, event.township) == (secretary, 1, township)
+    # the token is spent
+    response = c.post("/deputies/import/confirm/", {"token": token})
+    assert Deputy.objects.count() == 1
+
+
+def test_upload_with_errors_shows_rows_and_offers_no_confirm(township, term, secretary, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = client_for(secretary)
+    response = c.post("/deputies/import/", {"file": SimpleUploadedFile("x.xlsx", xlsx([row(ethnicity="火星族")]))})
+    assert response.context["token"] is None
+    assert "火星族" in response.content.decode()
+    response = c.post("/deputies/import/", {"file": SimpleUploadedFile("x.txt", b"hello")})
+    assert response.context["form"].errors["file"]
+
+
+def test_reviewer_cannot_import(reviewer, client_for):
+    assert client_for(reviewer).get("/deputies/import/").status_code == 403
