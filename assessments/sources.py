@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from meetings.models import (
     ATTENDED,
@@ -215,7 +216,8 @@ def report_records(deputy_id, start, end):
     out = []
     for p in qs.order_by("activity__start_date"):
         a = p.activity
-        tally = "%s / %s / %s" % (a.rating_excellent or 0, a.rating_competent or 0, a.rating_incompetent or 0)
+        tally = _("voters' rating: excellent %(e)s, competent %(c)s, incompetent %(i)s") % {
+            "e": a.rating_excellent or 0, "c": a.rating_competent or 0, "i": a.rating_incompetent or 0}
         out.append({"date": a.start_date, "title": a.topic, "note": tally,
                     "url": _url("meetings:activity_detail", a.pk)})
     return out

@@ -1,5 +1,369 @@
-from django.shortcuts import render
+"""Pages of the year-end assessment. Thin: collect input, call a service or a selector."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deputies.models import Deputy
+from renda.core.exceptions import ApplicationError
+from renda.core.selectors import township_list_for_user, township_selected
+from renda.core.services import document_job_request
+
+from . import selectors, services, sources
+from .engine import deputy_lines, scheme_snapshot
+from .forms import AdjustForm, ItemForm, SchemeForm
+from .models import Assessment, ScoreResult, ScoringItem
+
+GRADE_COLOURS = {"excellent": "#2b9348", "competent": "#3a86ff", "basic": "#f4a261", "incompetent": "#d00000"}
 
 
+def _year(request, default):
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or default)
+    except ValueError:
+        return default
+    return year if 2000 <= year <= 2100 else default
+
+
+def _guard(user):
+    if user.is_handling_unit or not (user.is_township_staff or user.is_county):
+        raise PermissionDenied
+
+
+def _township_for(user, pk):
+    """A township the user may see (their own; any for county users), else 404."""
+    township = township_list_for_user(user=user).filter(pk=pk).first()
+    if township is None:
+        raise Http404
+    return township
+
+
+@login_required
 def index(request):
-    return render(request, "assessments/index.html")
+    _guard(request.user)
+    selected = township_selected(request=request)
+    if selected is None:
+        return redirect(reverse("assessments:county") + _query(request))
+    return redirect(reverse("assessments:township", args=[selected.pk]) + _query(request))
+
+
+def _query(request):
+    year = request.GET.get("year")
+    return f"?year={year}" if year and year.isdigit() else ""
+
+
+def _chart_options(dist):
+    labels = dict(ScoreResult.Grade.choices)
+    pie = {
+        "tooltip": {"trigger": "item"},
+        "series": [{
+            "type": "pie", "radius": ["35%", "65%"],
+            "data": [{"name": str(labels[g]), "value": n, "itemStyle": {"color": GRADE_COLOURS[g]}}
+                     for g, n in dist["grades"].items()],
+        }],
+    }
+    bars = {
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 40, "right": 10, "top": 20, "bottom": 40},
+        "xAxis": {"type": "category", "data": [label for label, _n in dist["histogram"]], "name": _("points")},
+        "yAxis": {"type": "value", "minInterval": 1, "name": _("deputies")},
+        "series": [{"type": "bar", "data": [n for _label, n in dist["histogram"]], "itemStyle": {"color": "#a4161a"}}],
+    }
+    return pie, bars
+
+
+@login_required
+def township_page(request, pk):
+    """One township's year: state and actions, distribution, groups, the results table."""
+    user = request.user
+    _guard(user)
+    township = _township_for(user, pk)
+    year = _year(request, selectors.default_year(user=user, township=township))
+    assessment = selectors.assessment_for_year(user=user, township=township, year=year)
+    context = {
+        "township": township, "year": year, "assessment": assessment,
+        "years": range(year + 1, year - 5, -1),
+        "can_compute": services.user_can_compute(user, township),
+        "can_lock": services.user_can_lock(user, township),
+        "can_edit_scheme": services.user_can_edit_scheme(user, township),
+    }
+    if assessment is not None and assessment.computed_at is not None:
+        order = request.GET.get("sort", "rank")
+        group = request.GET.get("group") or None
+        grade = request.GET.get("grade") or None
+        dormant = request.GET.get("dormant") == "1"
+        results = selectors.score_results(
+            assessment=assessment, group=group if group and group.isdigit() else None,
+            grade=grade if grade in dict(ScoreResult.Grade.choices) else None, dormant=dormant, order=order,
+        )
+        page = Paginator(results, 50).get_page(request.GET.get("page"))
+        dist = selectors.grade_distribution(assessment=assessment)
+        pie, bars = _chart_options(dist)
+        context.update({
+            "page_obj": page,
+            "rows": selectors.result_rows(assessment=assessment, results=page.object_list),
+            "item_groups": selectors.item_groups(assessment.items),
+            "dist": dist, "pie": pie, "bars": bars,
+            "groups": selectors.group_scores(assessment=assessment),
+            "grades": ScoreResult.Grade.choices,
+            "filters": {"sort": order, "group": group or "", "grade": grade or "", "dormant": dormant},
+        })
+    return render(request, "assessments/township.html", context)
+
+
+@login_required
+def county_page(request):
+    """County users: every township side by side for a year, and the county workbook."""
+    user = request.user
+    _guard(user)
+    if not user.is_county:
+        return redirect("assessments:township", user.township_id)
+    year = _year(request, selectors.default_year(user=user))
+    rows = selectors.township_comparison(user=user, year=year)
+    scored = [r for r in rows if r["n"]]
+    option = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 40, "right": 10, "top": 40, "bottom": 60},
+        "xAxis": {"type": "category", "data": [r["township"].name for r in scored], "axisLabel": {"rotate": 30}},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {"type": "bar", "stack": "g", "name": str(label), "itemStyle": {"color": GRADE_COLOURS[g]},
+             "data": [r["grades"][g] for r in scored]}
+            for g, label in ScoreResult.Grade.choices
+        ],
+    }
+    return render(request, "assessments/county.html", {
+        "year": year, "rows": rows, "option": option, "years": range(year + 1, year - 5, -1),
+        "grades": ScoreResult.Grade.choices, "any_scored": bool(scored),
+    })
+
+
+@login_required
+@require_POST
+def compute(request, pk):
+    township = _township_for(request.user, pk)
+    year = _year(request, None)
+    if year is None:
+        raise Http404
+    try:
+        services.assessment_compute(township=township, year=year, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Scores of %(year)s computed from the records.") % {"year": year})
+    return redirect(reverse("assessments:township", args=[township.pk]) + f"?year={year}")
+
+
+@login_required
+@require_POST
+def transition(request, pk, action):
+    assessment = get_object_or_404(Assessment.objects.for_user(request.user).select_related("township"), pk=pk)
+    service = {
+        "publish": services.assessment_publish,
+        "unpublish": services.assessment_unpublish,
+        "lock": services.assessment_lock,
+    }.get(action)
+    if service is None:
+        raise Http404
+    try:
+        assessment = service(assessment=assessment, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The assessment is now “%(state)s”.") % {"state": assessment.get_state_display()})
+    return redirect(reverse("assessments:township", args=[assessment.township_id]) + f"?year={assessment.year}")
+
+
+@login_required
+@require_POST
+def export(request, pk):
+    assessment = get_object_or_404(selectors.assessment_visible(user=request.user), pk=pk)
+    if not request.user.has_perm("core.add_documentjob"):
+        raise PermissionDenied
+    job = document_job_request(
+        user=request.user, kind="assessment_scoresheet", params={"assessment": assessment.pk},
+        township=assessment.township,
+        title=_("%(township)s %(year)s scoresheet") % {"township": assessment.township.name, "year": assessment.year},
+    )
+    return render(request, "assessments/_job.html", {"job": job}) if request.htmx else redirect("documents")
+
+
+@login_required
+@require_POST
+def export_county(request):
+    if not request.user.is_county or not request.user.has_perm("core.add_documentjob"):
+        raise PermissionDenied
+    year = _year(request, None)
+    if year is None:
+        raise Http404
+    job = document_job_request(
+        user=request.user, kind="assessment_county_scoresheet", params={"year": year},
+        title=_("County %(year)s scoresheet") % {"year": year},
+    )
+    return render(request, "assessments/_job.html", {"job": job}) if request.htmx else redirect("documents")
+
+
+@login_required
+def score_card(request, pk, deputy_pk):
+    """One deputy's score: every line explained with the records it counted; adjustments."""
+    user = request.user
+    _guard(user)
+    assessment = get_object_or_404(selectors.assessment_visible(user=user), pk=pk)
+    deputy = get_object_or_404(Deputy.objects.for_user(user), pk=deputy_pk, township=assessment.township)
+    card = selectors.score_card(assessment=assessment, deputy=deputy)
+    if card is None:
+        raise Http404
+    can_adjust = services.user_can_compute(user, assessment.township) and assessment.state == Assessment.State.DRAFT
+    form = AdjustForm(request.POST or None, items=assessment.items) if can_adjust else None
+    if request.method == "POST":
+        if not can_adjust:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.score_adjust(
+                    assessment=assessment, deputy=deputy, item_key=form.cleaned_data["item_key"],
+                    points=form.cleaned_data["points"], reason=form.cleaned_data["reason"], by=user,
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Adjustment recorded; totals, ranks and grades recomputed."))
+                return redirect("assessments:card", pk=assessment.pk, deputy_pk=deputy.pk)
+    elif form is not None and request.GET.get("item"):
+        form.initial["item_key"] = request.GET["item"]
+    return render(request, "assessments/card.html", {
+        "assessment": assessment, "deputy": deputy, "card": card, "form": form, "can_adjust": can_adjust,
+    })
+
+
+# --- scheme editor -------------------------------------------------------------------------
+
+@login_required
+def scheme(request, pk, year):
+    """The scheme of a township-year: grade thresholds and items; a live preview on one deputy."""
+    user = request.user
+    _guard(user)
+    township = _township_for(user, pk)
+    can_edit = services.user_can_edit_scheme(user, township)
+    scheme_obj = services.scheme_get_or_create(township=township, year=year)
+    locked = Assessment.objects.filter(township=township, year=year, state=Assessment.State.LOCKED).exists()
+    editable = can_edit and not locked
+    item = None
+    if request.GET.get("item"):
+        item = get_object_or_404(ScoringItem, pk=request.GET["item"], scheme=scheme_obj)
+    scheme_form = SchemeForm(instance=scheme_obj, prefix="scheme")
+    item_form = ItemForm(instance=item, prefix="item") if editable else None
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        which = request.POST.get("form")
+        try:
+            if which == "scheme":
+                scheme_form = SchemeForm(request.POST, instance=scheme_obj, prefix="scheme")
+                if scheme_form.is_valid():
+                    services.scheme_update(scheme=scheme_obj, data=scheme_form.cleaned_data, by=user)
+                    messages.success(request, _("Grades and options saved."))
+                    return redirect("assessments:scheme", pk=township.pk, year=year)
+            elif which == "item":
+                item_form = ItemForm(request.POST, instance=item, prefix="item")
+                if item_form.is_valid():
+                    services.scheme_item_save(scheme=scheme_obj, item=item, data=item_form.cleaned_data, by=user)
+                    messages.success(request, _("Item saved."))
+                    return redirect("assessments:scheme", pk=township.pk, year=year)
+            elif which == "reset":
+                services.scheme_reset_from_previous(scheme=scheme_obj, by=user)
+                messages.success(request, _("Items replaced by last year's scheme (or the default)."))
+                return redirect("assessments:scheme", pk=township.pk, year=year)
+        except ApplicationError as exc:
+            target = scheme_form if which == "scheme" else item_form
+            if target is not None:
+                target.add_error(exc.field if exc.field in target.fields else None, exc.message)
+            else:
+                messages.error(request, exc.message)
+    scheme_obj.refresh_from_db()
+    items = list(scheme_obj.items.order_by("order", "pk"))
+    snapshot = scheme_snapshot(scheme_obj, items)
+    deputies = list(
+        Deputy.objects.filter(township=township, mandates__level="township")
+        .filter(mandates__start_date__lte=services.year_bounds(year)[1]).distinct()
+        .order_by("surname_strokes", "name_pinyin")
+    )
+    return render(request, "assessments/scheme.html", {
+        "township": township, "year": year, "scheme": scheme_obj, "items": items,
+        "explained": {i["key"]: i["explain"] for i in snapshot["items"]},
+        "scheme_form": scheme_form, "item_form": item_form, "editing": item, "can_edit": can_edit,
+        "locked": locked, "editable": editable, "deputies": deputies,
+        "preview_deputy": deputies[0].pk if deputies else None,
+    })
+
+
+@login_required
+@require_POST
+def scheme_item_delete(request, pk, year, item_pk):
+    township = _township_for(request.user, pk)
+    item = get_object_or_404(ScoringItem, pk=item_pk, township=township, scheme__year=year)
+    try:
+        services.scheme_item_delete(item=item, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Item deleted."))
+    return redirect("assessments:scheme", pk=township.pk, year=year)
+
+
+@login_required
+def scheme_preview(request, pk, year):
+    """htmx: the chosen deputy's lines under the scheme as edited (the item form's unsaved values
+    replace or add that item)."""
+    user = request.user
+    _guard(user)
+    township = _township_for(user, pk)
+    scheme_obj = services.scheme_get_or_create(township=township, year=year)
+    data = request.POST if request.method == "POST" else request.GET
+    deputy = Deputy.objects.filter(township=township, pk=data.get("deputy") or 0).first()
+    items = list(scheme_obj.items.order_by("order", "pk"))
+    error = None
+    edited_key = None
+    if data.get("item-name") is not None:
+        editing = None
+        if data.get("editing"):
+            editing = next((i for i in items if str(i.pk) == data["editing"]), None)
+        form = ItemForm(data, instance=ScoringItem(scheme=scheme_obj, township=township) if editing is None else
+                        ScoringItem.objects.get(pk=editing.pk), prefix="item")
+        if form.is_valid():
+            draft = form.save(commit=False)
+            if editing is None:
+                draft.pk = 0
+                items.append(draft)
+            else:
+                items = [draft if i.pk == editing.pk else i for i in items]
+            edited_key = str(draft.pk)
+            items.sort(key=lambda i: (i.order, i.pk or 0))
+        else:
+            error = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+    lines, total = [], None
+    if deputy is not None:
+        snapshot = scheme_snapshot(scheme_obj, items)
+        start, end, year_days = services.year_bounds(year)
+        served = services._eligible_deputies([township.pk], start, end, year_days).get(township.pk, [])
+        served_days = next((s for d, s, _g in served if d == deputy.pk), 0)
+        keys = {i["source"] for i in snapshot["items"]}
+        counts = sources.source_counts(sorted(keys), township_ids=[township.pk], start=start, end=end)
+        raw = deputy_lines(snapshot, deputy_id=deputy.pk, served_days=served_days or year_days,
+                           year_days=year_days, counts=counts, adjustments={})
+        lines = [{"item": i, "line": line, "edited": i["key"] == edited_key} for i, line in zip(snapshot["items"], raw)]
+        total = sum((Decimal(line["points"]) for line in raw), Decimal(0))
+        return render(request, "assessments/_preview.html", {
+            "deputy": deputy, "lines": lines, "total": total, "error": error, "served_days": served_days,
+            "year_days": year_days, "scheme": scheme_obj,
+        })
+    return render(request, "assessments/_preview.html", {"deputy": None, "error": error})
