@@ -337,6 +337,11 @@ class Proposal(TownshipScopedModel):
             return None
         return (self.deadline - timezone.localdate()).days
 
+    @property
+    def days_overdue(self):
+        left = self.days_left
+        return -left if left is not None and left < 0 else 0
+
     def is_carried_over(self, year):
         """Received before `year` and not finished when `year` began."""
         if self.year >= year or self.state == self.State.NOT_ACCEPTED:

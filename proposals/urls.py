@@ -4,5 +4,17 @@ from . import views
 
 app_name = "proposals"
 urlpatterns = [
-    path("", views.index, name="list"),
+    path("", views.proposal_register, name="list"),
+    path("export/", views.proposal_register_export, name="export"),
+    path("new/", views.proposal_create, name="create"),
+    path("statistics/", views.proposal_statistics, name="statistics"),
+    path("report/", views.proposal_report, name="report"),
+    path("units/", views.unit_list, name="units"),
+    path("units/new/", views.unit_edit, name="unit_create"),
+    path("units/<int:pk>/", views.unit_edit, name="unit_edit"),
+    path("settings/", views.proposal_settings, name="settings"),
+    path("<int:pk>/", views.proposal_show, name="detail"),
+    path("<int:pk>/edit/", views.proposal_edit, name="edit"),
+    path("<int:pk>/assignment-sheet/", views.proposal_assignment_sheet, name="assignment_sheet"),
+    path("<int:pk>/<slug:action>/", views.proposal_action, name="action"),
 ]

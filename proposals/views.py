@@ -1,5 +1,588 @@
-from django.shortcuts import render
+"""Thin views: collect input, call a selector or a service, render."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from renda.core.exceptions import ApplicationError
+from renda.core.forms import BootstrapFormMixin
+from renda.core.history import history_entries
+from renda.core.mixins import require_write
+from renda.core.selectors import township_selected
+from renda.core.services import document_job_request
+from renda.core.views import document_queued_message
+
+from . import services
+from .forms import (
+    AssignForm,
+    DecideForm,
+    EvaluateForm,
+    HandlingUnitForm,
+    NoteForm,
+    ProposalForm,
+    RejectForm,
+    ReplyForm,
+    SettingsForm,
+)
+from .models import HandlingUnit, Proposal, ProposalCategory
+from .selectors import (
+    proposal_detail,
+    proposal_list,
+    proposal_register_page_qs,
+    proposal_state_counts,
+    proposal_stats,
+    proposal_stats_by_category,
+    proposal_stats_by_month,
+    proposal_timeline,
+    proposal_unit_ranking,
+)
+
+PAGE_SIZE = 50
 
 
-def index(request):
-    return render(request, "proposals/index.html")
+def _block_unit(user):
+    if user.is_handling_unit:
+        raise PermissionDenied
+
+
+def _year_choices():
+    this = timezone.localdate().year
+    return [("", gettext_lazy("All years"))] + [(str(y), str(y)) for y in range(this, this - 8, -1)]
+
+
+class RegisterFilterForm(BootstrapFormMixin, forms.Form):
+    year = forms.ChoiceField(label=gettext_lazy("year"), required=False)
+    term = forms.IntegerField(label=gettext_lazy("term"), required=False, min_value=1)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("kind"), required=False, choices=[("", gettext_lazy("All kinds"))] + Proposal.Kind.choices
+    )
+    category = forms.ChoiceField(label=gettext_lazy("category"), required=False)
+    state = forms.ChoiceField(
+        label=gettext_lazy("state"), required=False, choices=[("", gettext_lazy("All states"))] + Proposal.State.choices
+    )
+    unit = forms.ChoiceField(label=gettext_lazy("lead unit"), required=False)
+    overdue = forms.BooleanField(label=gettext_lazy("overdue"), required=False)
+    due_soon = forms.BooleanField(label=gettext_lazy("due within 7 days"), required=False)
+    key = forms.BooleanField(label=gettext_lazy("key suggestions"), required=False)
+    q = forms.CharField(label=gettext_lazy("search"), required=False, max_length=100)
+
+    def __init__(self, *args, township=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = _year_choices()
+        cats = ProposalCategory.objects.all()
+        units = HandlingUnit.objects.all()
+        if township is not None:
+            cats, units = cats.filter(township=township), units.filter(township=township)
+        self.fields["category"].choices = [("", _("All categories"))] + [
+            (n, n) for n in cats.order_by("display_order").values_list("name", flat=True).distinct()[:100]
+        ]
+        self.fields["unit"].choices = [("", _("All units"))] + [
+            (n, n) for n in units.order_by("name").values_list("name", flat=True).distinct()[:200]
+        ]
+
+
+def _scope_township(request):
+    user = request.user
+    if user.township_id:
+        return user.township
+    return township_selected(request=request)
+
+
+def proposal_register(request):
+    """台账: filters, counts per state, pagination, export."""
+    user = request.user
+    township = _scope_township(request)
+    data = request.GET.copy()
+    if "year" not in data and not user.is_handling_unit:
+        data["year"] = str(timezone.localdate().year)
+    form = RegisterFilterForm(data, township=township)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = proposal_list(user=user, filters=filters, township=township)
+    count_filters = {k: v for k, v in filters.items() if k != "state"}
+    counts = proposal_state_counts(proposal_list(user=user, filters=count_filters, township=township))
+    page = Paginator(proposal_register_page_qs(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = data.copy()
+    query.pop("state", None)
+    query.pop("page", None)
+    return render(
+        request,
+        "proposals/register.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "counts": counts,
+            "state_query": query.urlencode(),
+            "is_staff": user.is_township_staff,
+            "today": timezone.localdate(),
+            "show_township": township is None,
+        },
+    )
+
+
+@require_POST
+def proposal_register_export(request):
+    user = request.user
+    _block_unit(user)
+    township = _scope_township(request)
+    form = RegisterFilterForm(request.POST, township=township)
+    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
+    job = document_job_request(user=user, kind="proposals_register", params={"filters": filters}, township=township)
+    job.refresh_from_db()
+    messages.info(request, document_queued_message(job))
+    return redirect("documents")
+
+
+def _proposal_or_404(request, pk):
+    try:
+        return proposal_detail(user=request.user, pk=pk)
+    except Proposal.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+ACTION_FORMS = {
+    "decide": DecideForm,
+    "register": NoteForm,
+    "reject": RejectForm,
+    "assign": AssignForm,
+    "start": NoteForm,
+    "reply": ReplyForm,
+    "evaluate": EvaluateForm,
+    "close": NoteForm,
+}
+ACTION_LABELS = {
+    "decide": gettext_lazy("Record the presidium's decision"),
+    "register": gettext_lazy("Register"),
+    "reject": gettext_lazy("Do not accept"),
+    "assign": gettext_lazy("Assign"),
+    "start": gettext_lazy("Start handling"),
+    "reply": gettext_lazy("Record the reply"),
+    "evaluate": gettext_lazy("Record the deputy's evaluation"),
+    "close": gettext_lazy("Close"),
+}
+
+
+def _action_form(action, proposal, data=None, files=None):
+    cls = ACTION_FORMS[action]
+    today = timezone.localdate()
+    kwargs = {}
+    initial = {}
+    if action == "assign":
+        kwargs["township"] = proposal.township
+        initial = {"assigned_on": today}
+    elif action == "reply":
+        initial = {"replied_on": today}
+    elif action == "evaluate":
+        initial = {"evaluated_on": today}
+    return cls(data, files, prefix=action, initial=initial, **kwargs)
+
+
+def proposal_show(request, pk):
+    proposal = _proposal_or_404(request, pk)
+    actions = services.proposal_actions(proposal=proposal, user=request.user)
+    forms_ = [(a, ACTION_LABELS[a], _action_form(a, proposal)) for a in actions]
+    return render(
+        request,
+        "proposals/detail.html",
+        {
+            "p": proposal,
+            "action_forms": forms_,
+            "events": proposal_timeline(proposal=proposal),
+            "replies": list(proposal.replies.select_related("unit", "by")),
+            "evaluations": list(proposal.evaluations.select_related("by")),
+            "history": history_entries(proposal),
+            "is_staff": request.user.is_township_staff and request.user.township_id == proposal.township_id,
+            "can_edit": request.user.is_township_staff
+            and proposal.state in (Proposal.State.SUBMITTED, Proposal.State.REGISTERED),
+        },
+    )
+
+
+@require_POST
+def proposal_action(request, pk, action):
+    if action not in ACTION_FORMS:
+        raise Http404
+    proposal = _proposal_or_404(request, pk)
+    user = request.user
+    if user.is_county:
+        raise PermissionDenied
+    form = _action_form(action, proposal, request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if action == "decide":
+                services.proposal_motion_decide(proposal=proposal, on_agenda=d["on_agenda"], note=d["note"], by=user)
+            elif action == "register":
+                services.proposal_register(proposal=proposal, note=d["note"], by=user)
+            elif action == "reject":
+                services.proposal_reject(proposal=proposal, reason=d["reason"], by=user)
+            elif action == "assign":
+                services.proposal_assign(
+                    proposal=proposal,
+                    lead_unit=d["lead_unit"],
+                    assisting_units=list(d["assisting_units"]),
+                    responsible_leader=d["responsible_leader"],
+                    assigned_on=d["assigned_on"],
+                    deadline=d["deadline"],
+                    note=d["note"],
+                    by=user,
+                )
+            elif action == "start":
+                services.proposal_start(proposal=proposal, note=d["note"], by=user)
+            elif action == "reply":
+                services.proposal_reply(
+                    proposal=proposal,
+                    text=d["text"],
+                    outcome=d["outcome"],
+                    met_in_person=d["met_in_person"],
+                    replied_on=d["replied_on"],
+                    file=d["file"],
+                    by=user,
+                )
+            elif action == "evaluate":
+                services.proposal_evaluate(
+                    proposal=proposal,
+                    rating=d["rating"],
+                    comment=d["comment"],
+                    evaluated_on=d["evaluated_on"],
+                    new_deadline=d["new_deadline"],
+                    by=user,
+                )
+            elif action == "close":
+                services.proposal_close(proposal=proposal, note=d["note"], by=user)
+        except ApplicationError as exc:
+            if exc.field and exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.error(request, exc.message)
+                return redirect("proposals:detail", pk=proposal.pk)
+        else:
+            messages.success(request, _("%(action)s: done.") % {"action": ACTION_LABELS[action]})
+            return redirect("proposals:detail", pk=proposal.pk)
+    # Invalid: show the detail page with this form open and its errors beside the fields.
+    actions = services.proposal_actions(proposal=proposal, user=user)
+    forms_ = [(a, ACTION_LABELS[a], form if a == action else _action_form(a, proposal)) for a in actions]
+    return render(
+        request,
+        "proposals/detail.html",
+        {
+            "p": proposal,
+            "action_forms": forms_,
+            "open_action": action,
+            "events": proposal_timeline(proposal=proposal),
+            "replies": list(proposal.replies.select_related("unit", "by")),
+            "evaluations": list(proposal.evaluations.select_related("by")),
+            "history": history_entries(proposal),
+            "is_staff": user.is_township_staff,
+        },
+        status=400,
+    )
+
+
+def proposal_create(request):
+    user = request.user
+    require_write(user, "proposals.add_proposal")
+    township = user.township
+    services.proposal_categories_ensure(township=township)
+    if request.method == "POST":
+        form = ProposalForm(request.POST, request.FILES, township=township)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                p = services.proposal_submit(
+                    township=township,
+                    by=user,
+                    kind=d["kind"],
+                    title=d["title"],
+                    content=d["content"],
+                    category=d["category"],
+                    lead_deputy=d["lead_deputy"],
+                    co_signers=list(d["co_signers"]),
+                    by_presidium=d["by_presidium"],
+                    submitted_on=d["submitted_on"],
+                    during_session=d["during_session"],
+                    session_number=d["session_number"],
+                    origin=d["origin"],
+                    is_key=d["is_key"],
+                    supervising_leader=d["supervising_leader"],
+                    attachments=[d["attachments"]] if d["attachments"] else [],
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Recorded as %(number)s.") % {"number": p.number})
+                return redirect("proposals:detail", pk=p.pk)
+    else:
+        form = ProposalForm(
+            township=township,
+            initial={"submitted_on": timezone.localdate(), "kind": Proposal.Kind.SUGGESTION},
+        )
+    return render(request, "proposals/form.html", {"form": form})
+
+
+def proposal_edit(request, pk):
+    user = request.user
+    require_write(user, "proposals.change_proposal")
+    proposal = _proposal_or_404(request, pk)
+    if request.method == "POST":
+        form = ProposalForm(request.POST, township=proposal.township, editing=True)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.proposal_update(
+                    proposal=proposal,
+                    by=user,
+                    title=d["title"],
+                    content=d["content"],
+                    category=d["category"],
+                    lead_deputy=d["lead_deputy"],
+                    co_signers=list(d["co_signers"]),
+                    by_presidium=d["by_presidium"],
+                    origin=d["origin"],
+                    is_key=d["is_key"],
+                    supervising_leader=d["supervising_leader"],
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("proposals:detail", pk=proposal.pk)
+    else:
+        form = ProposalForm(
+            township=proposal.township,
+            editing=True,
+            initial={
+                "title": proposal.title,
+                "content": proposal.content,
+                "category": proposal.category_id,
+                "lead_deputy": proposal.lead_deputy_id,
+                "co_signers": [d.pk for d in proposal.co_signers.all()],
+                "by_presidium": proposal.by_presidium,
+                "origin": proposal.origin,
+                "is_key": proposal.is_key,
+                "supervising_leader": proposal.supervising_leader,
+            },
+        )
+    return render(request, "proposals/form.html", {"form": form, "proposal": proposal})
+
+
+@require_POST
+def proposal_assignment_sheet(request, pk):
+    proposal = _proposal_or_404(request, pk)
+    if proposal.lead_unit_id is None:
+        messages.error(request, _("This proposal has not been assigned to a unit."))
+        return redirect("proposals:detail", pk=pk)
+    job = document_job_request(
+        user=request.user,
+        kind="proposals_assignment",
+        params={"proposal_id": proposal.pk},
+        township=proposal.township if not request.user.is_county else None,
+        title=_("Assignment sheet %(number)s") % {"number": proposal.number},
+    )
+    job.refresh_from_db()
+    messages.info(request, document_queued_message(job))
+    return redirect("documents")
+
+
+def _stats_year(request):
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+def proposal_statistics(request):
+    user = request.user
+    _block_unit(user)
+    township = _scope_township(request)
+    year = _stats_year(request)
+    qs = Proposal.objects.for_user(user)
+    if township is not None:
+        qs = qs.filter(township=township)
+    stats = proposal_stats(qs=qs, year=year)
+    by_category = proposal_stats_by_category(qs=qs, year=year)
+    by_month = proposal_stats_by_month(qs=qs, year=year)
+    ranking = proposal_unit_ranking(qs=qs, year=year)
+    by_township = None
+    if township is None:
+        from .selectors import proposal_stats_grouped
+
+        rows = proposal_stats_grouped(qs=qs, year=year, field="township")
+        from renda.core.models import Township
+
+        names = dict(Township.objects.values_list("pk", "name"))
+        by_township = sorted(
+            [dict(r, name=names.get(r["township"], "")) for r in rows], key=lambda r: -r["total"]
+        )
+    month_labels = [_("Month %(m)s") % {"m": m} for m in range(1, 13)]
+    month_chart = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [str(_("received")), str(_("closed"))]},
+        "xAxis": {"type": "category", "data": month_labels, "name": str(_("month"))},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {"name": str(_("received")), "type": "bar", "data": [m["received"] for m in by_month]},
+            {"name": str(_("closed")), "type": "bar", "data": [m["closed"] for m in by_month]},
+        ],
+    }
+    cat_chart = {
+        "tooltip": {"trigger": "item"},
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["35%", "65%"],
+                "data": [{"name": r["name"], "value": r["total"]} for r in by_category],
+            }
+        ],
+    }
+    top = ranking[:15]
+    unit_chart = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [str(_("on-time reply rate")), str(_("satisfaction rate"))]},
+        "grid": {"left": 140},
+        "xAxis": {"type": "value", "max": 100},
+        "yAxis": {"type": "category", "inverse": True, "data": [r["name"] for r in top]},
+        "series": [
+            {"name": str(_("on-time reply rate")), "type": "bar", "data": [r["on_time_rate"] or 0 for r in top]},
+            {"name": str(_("satisfaction rate")), "type": "bar", "data": [r["satisfied_rate"] or 0 for r in top]},
+        ],
+    }
+    return render(
+        request,
+        "proposals/statistics.html",
+        {
+            "year": year,
+            "years": [y for y in range(timezone.localdate().year, timezone.localdate().year - 8, -1)],
+            "township": township,
+            "stats": stats,
+            "by_category": by_category,
+            "ranking": ranking,
+            "by_township": by_township,
+            "month_chart": month_chart,
+            "cat_chart": cat_chart,
+            "unit_chart": unit_chart,
+            "can_report": township is not None,
+        },
+    )
+
+
+@require_POST
+def proposal_report(request):
+    user = request.user
+    _block_unit(user)
+    township = _scope_township(request)
+    if township is None:
+        messages.error(request, _("Choose a township first."))
+        return redirect("proposals:statistics")
+    try:
+        year = int(request.POST.get("year"))
+    except (TypeError, ValueError):
+        year = timezone.localdate().year
+    job = document_job_request(
+        user=user,
+        kind="proposals_report",
+        params={"year": year, "township_id": township.pk},
+        township=township,
+        title=_("Handling report %(township)s %(year)s") % {"township": township.name, "year": year},
+    )
+    job.refresh_from_db()
+    messages.info(request, document_queued_message(job))
+    return redirect("documents")
+
+
+# ---------------------------------------------------------------- units and settings
+
+
+def unit_list(request):
+    user = request.user
+    _block_unit(user)
+    township = _scope_township(request)
+    units = HandlingUnit.objects.for_user(user).select_related("township").prefetch_related("users")
+    if township is not None:
+        units = units.filter(township=township)
+    return render(
+        request,
+        "proposals/units.html",
+        {"units": units.order_by("township__display_order", "display_order", "name"), "is_staff": user.is_township_staff},
+    )
+
+
+def unit_edit(request, pk=None):
+    user = request.user
+    require_write(user, "proposals.change_handlingunit")
+    unit = get_object_or_404(HandlingUnit.objects.for_user(user), pk=pk) if pk else None
+    if request.method == "POST":
+        form = HandlingUnitForm(request.POST, township=user.township)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.handling_unit_save(
+                    township=user.township,
+                    by=user,
+                    unit=unit,
+                    name=d["name"],
+                    contact_person=d["contact_person"],
+                    phone=d["phone"],
+                    is_active=d["is_active"],
+                    users=list(d["users"]),
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("proposals:units")
+    else:
+        initial = {"is_active": True}
+        if unit:
+            initial = {
+                "name": unit.name,
+                "contact_person": unit.contact_person,
+                "phone": unit.phone,
+                "is_active": unit.is_active,
+                "users": [u.pk for u in unit.users.all()],
+            }
+        form = HandlingUnitForm(initial=initial, township=user.township)
+    return render(request, "proposals/unit_form.html", {"form": form, "unit": unit})
+
+
+def proposal_settings(request):
+    user = request.user
+    require_write(user, "proposals.change_proposalsettings")
+    township = user.township
+    rule = services.proposal_settings_get(township=township)
+    services.proposal_categories_ensure(township=township)
+    cats = ProposalCategory.objects.filter(township=township, is_active=True).order_by("display_order", "pk")
+    if request.method == "POST":
+        form = SettingsForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.proposal_settings_update(
+                    township=township,
+                    deadline_amount=d["deadline_amount"],
+                    deadline_unit=d["deadline_unit"],
+                    categories=d["categories"].splitlines(),
+                    by=user,
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("proposals:settings")
+    else:
+        form = SettingsForm(
+            initial={
+                "deadline_amount": rule.deadline_amount,
+                "deadline_unit": rule.deadline_unit,
+                "categories": "\n".join(c.name for c in cats),
+            }
+        )
+    example = services.deadline_compute(township=township, start=timezone.localdate())
+    return render(request, "proposals/settings.html", {"form": form, "example": example, "today": timezone.localdate()})

@@ -1,0 +1,378 @@
+"""Demo proposals: the last two demo years, every state, overdue, re-handled and carried-over
+items, handling units per township and a handling-unit login for the first townships.
+
+Built in memory and bulk-inserted (no per-row services), so city scale stays fast."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import Group
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from deputies.models import Deputy
+from renda.core import roles
+from renda.core.demo import DEMO_PASSWORD
+from renda.core.models import User
+
+from .models import (
+    DEFAULT_CATEGORIES,
+    HandlingUnit,
+    Proposal,
+    ProposalCategory,
+    ProposalEvaluation,
+    ProposalEvent,
+    ProposalReply,
+    ProposalSettings,
+)
+
+PER_TOWNSHIP_YEAR = 300
+UNIT_NAMES = [
+    ("党政办公室", "周文"),
+    ("经济发展办公室", "钱进"),
+    ("农业农村办公室", "孙丰收"),
+    ("社会事务办公室", "李安"),
+    ("村镇建设办公室", "吴建设"),
+    ("财政所", "郑理财"),
+    ("派出所", "王平安"),
+    ("中心学校", "冯育才"),
+    ("卫生院", "陈仁心"),
+    ("自然资源和规划所", "褚国土"),
+    ("交通运输管理站", "卫通达"),
+    ("水利站", "蒋清源"),
+]
+LEADERS = ["张副镇长", "李副镇长", "王镇长", "刘副书记", "陈人武部长"]
+VILLAGES = ["东风村", "红星村", "新河村", "长塘村", "白马村", "青龙村", "三岔村", "柳树村", "双桥村", "荷花村"]
+TOPICS = {
+    "经济建设": [("关于扶持{v}特色种植产业发展的建议", 1), ("关于盘活{v}闲置集体资产的建议", 0)],
+    "社会事业": [("关于加强{v}文化活动室建设的建议", 3), ("关于提升农村养老服务水平的建议", 3)],
+    "乡镇建设和管理": [("关于整治{v}人居环境的建议", 4), ("关于规范集镇占道经营的建议", 4)],
+    "交通水利": [("关于硬化{v}通组道路的建议", 10), ("关于疏浚{v}灌溉沟渠的建议", 11)],
+    "农业农村": [("关于完善{v}高标准农田配套设施的建议", 2), ("关于加强农村土地流转管理的建议", 2)],
+    "教育卫生": [("关于改善{v}小学校舍条件的建议", 7), ("关于增加卫生院夜间门诊的建议", 8)],
+    "民生保障": [("关于加装{v}路灯的建议", 4), ("关于解决{v}饮水安全问题的建议", 11)],
+    "生态环境": [("关于治理{v}河塘污染的建议", 9), ("关于加强秸秆禁烧宣传的建议", 2)],
+    "其他": [("关于加强{v}治安巡逻的建议", 6), ("关于规范政务公开栏的建议", 0)],
+}
+REPLY_TEXTS = {
+    "A": "经研究，您提出的问题已安排专项资金落实解决，现已完成。感谢您对我镇工作的关心和支持。",
+    "B": "您的建议已列入本年度工作计划，目前正在组织实施，预计年底前完成。",
+    "C": "因资金和条件所限，暂时无法实施，已作为今后工作的重要参考。",
+}
+
+
+def _row(model, **values):
+    """A plain row (attribute access like a model instance) with the model's field defaults:
+    building thousands of model instances is the slow part of seeding at city scale."""
+    defaults = _DEFAULTS.get(model)
+    if defaults is None:
+        defaults = _DEFAULTS[model] = {
+            f.attname: f.get_default() for f in model._meta.concrete_fields if not f.primary_key
+        }
+    return SimpleNamespace(**{**defaults, **values})
+
+
+_DEFAULTS = {}
+
+
+def _fast_insert(model, objs, batch=5000):
+    """INSERT many rows with executemany: bulk_create's per-object preparation is the cost at
+    city scale. Values are prepared per column with the field's own DB conversion."""
+    if not objs:
+        return
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from model meta
+    converters = []
+    for f in fields:
+        if isinstance(f, (models.DateTimeField,)):
+            converters.append((f.attname, lambda v: connection.ops.adapt_datetimefield_value(v or now)))
+        elif isinstance(f, models.FileField):
+            converters.append((f.attname, lambda v: str(v or "")))
+        else:
+            converters.append((f.attname, None))
+    rows = []
+    for obj in objs:
+        row = []
+        for attname, conv in converters:
+            value = getattr(obj, attname)
+            if hasattr(value, "_proxy____cast"):
+                value = str(value)
+            row.append(conv(value) if conv else value)
+        rows.append(row)
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), batch):
+            cursor.executemany(sql, rows[i : i + batch])
+
+
+def _aware(day, hour=10):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+@transaction.atomic
+def seed(ctx):
+    rng = ctx.rng
+    today = ctx.today
+    years = ctx.years[-2:]
+    hu_group = Group.objects.get(name=roles.HANDLING_UNIT)
+
+    ProposalSettings.objects.bulk_create([ProposalSettings(township=t) for t in ctx.townships])
+    ProposalCategory.objects.bulk_create(
+        [
+            ProposalCategory(township=t, name=name, display_order=i + 1)
+            for t in ctx.townships
+            for i, name in enumerate(DEFAULT_CATEGORIES)
+        ]
+    )
+    HandlingUnit.objects.bulk_create(
+        [
+            HandlingUnit(
+                township=t,
+                name=name,
+                contact_person=person,
+                phone=f"0553-68{(t.pk * 13 + i) % 100:02d}{i:03d}",
+                display_order=i + 1,
+            )
+            for t in ctx.townships
+            for i, (name, person) in enumerate(UNIT_NAMES)
+        ]
+    )
+    categories = {}
+    for c in ProposalCategory.objects.filter(township__in=ctx.townships):
+        categories.setdefault(c.township_id, {})[c.name] = c
+    units = {}
+    for u in HandlingUnit.objects.filter(township__in=ctx.townships).order_by("display_order"):
+        units.setdefault(u.township_id, []).append(u)
+    deputies = {}
+    for pk, township_id in Deputy.objects.filter(township__in=ctx.townships).values_list("pk", "township_id"):
+        deputies.setdefault(township_id, []).append(pk)
+
+    # A handling-unit login for the first townships, in the unit that leads the most items.
+    for township in ctx.townships[:3]:
+        if township.pk not in ctx.users:
+            continue
+        user = User(username=f"{township.code}_danwei", township=township, full_name="宋办理")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.add(hu_group)
+        units[township.pk][4].users.add(user)
+        ctx.logins.append((user.username, roles.ROLE_LABELS[roles.HANDLING_UNIT], f"{township.name} {units[township.pk][4].name}"))
+
+    proposals, plans = [], []
+    for township in ctx.townships:
+        dep = deputies.get(township.pk) or []
+        if not dep:
+            continue
+        term = ctx.terms[township.pk]
+        secretary = ctx.users.get(township.pk, {}).get("secretary")
+        for year in years:
+            start = dt.date(year, 1, 1)
+            last = min(dt.date(year, 12, 31), today)
+            span = (last - start).days
+            serials = {}
+            for _i in range(PER_TOWNSHIP_YEAR):
+                # Most items come in at the session (January–March), the rest through the year.
+                early = min(span, 80)
+                submitted = start + dt.timedelta(days=rng.randint(0, early if rng.random() < 0.6 else span))
+                in_session = submitted.month <= 2 and rng.random() < 0.7
+                session_number = year - term.start_date.year if in_session else None
+                motion = in_session and rng.random() < 0.04
+                kind = (
+                    Proposal.Kind.MOTION
+                    if motion
+                    else rng.choices(
+                        [Proposal.Kind.SUGGESTION, Proposal.Kind.CRITICISM, Proposal.Kind.OPINION], [85, 7, 8]
+                    )[0]
+                )
+                scope = f"{term.number}-{session_number}" if in_session else f"recess-{year}"
+                serials[scope] = serials.get(scope, 0) + 1
+                serial = serials[scope]
+                if in_session:
+                    label = "议案" if motion else "建议"
+                    number = f"第{term.number}届第{session_number}次会议 {label}第{serial}号"
+                else:
+                    number = f"闭会期间 {year}-{serial:03d}"
+                cat_name = rng.choice(DEFAULT_CATEGORIES)
+                title_tpl, unit_idx = rng.choice(TOPICS[cat_name])
+                village = rng.choice(VILLAGES)
+                title = title_tpl.format(v=village)
+                lead = rng.choice(dep)
+                co = rng.sample(dep, 5 if motion else rng.choice((0, 0, 1, 2, 3)))
+                co = [d for d in co if d != lead]
+                is_key = rng.random() < 0.05
+                p = _row(
+                    Proposal,
+                    township_id=township.pk,
+                    kind=kind,
+                    term_id=term.pk,
+                    year=year,
+                    number_scope=scope,
+                    serial=serial,
+                    number=number,
+                    title=title,
+                    content=(
+                        f"{village}群众反映：{title[2:-3]}方面的问题长期存在，影响群众生产生活。"
+                        "建议镇政府组织相关部门实地调研，制定切实可行的解决方案，明确责任单位和完成时限，"
+                        "并及时向代表和群众反馈办理进展。"
+                    ),
+                    category_id=categories[township.pk][cat_name].pk,
+                    lead_deputy_id=lead,
+                    during_session=in_session,
+                    session_number=session_number,
+                    submitted_on=submitted,
+                    origin=rng.choices(
+                        [Proposal.Origin.DEPUTY, Proposal.Origin.RECEPTION, Proposal.Origin.OPINION_CARD], [80, 14, 6]
+                    )[0],
+                    is_key=is_key,
+                    supervising_leader=rng.choice(LEADERS) if is_key else "",
+                    agenda_decision=Proposal.AgendaDecision.ON_AGENDA if motion else "",
+                )
+                steps = _lifecycle(p, rng=rng, today=today, unit=units[township.pk][unit_idx], leader=rng.choice(LEADERS))
+                proposals.append(p)
+                plans.append((p, co, steps, secretary))
+
+    _fast_insert(Proposal, proposals)
+    pks = {
+        (t, scope, serial): pk
+        for pk, t, scope, serial in Proposal.objects.filter(township__in=ctx.townships).values_list(
+            "pk", "township_id", "number_scope", "serial"
+        )
+    }
+    for p in proposals:
+        p.pk = pks[(p.township_id, p.number_scope, p.serial)]
+    through = Proposal.co_signers.through
+    _fast_insert(through, [_row(through, proposal_id=p.pk, deputy_id=d) for p, co, _s, _u in plans for d in co])
+    events, replies, evaluations = [], [], []
+    for p, _co, steps, secretary in plans:
+        for kind, day, extra in steps:
+            if kind == "event":
+                events.append(
+                    _row(
+                        ProposalEvent,
+                        township_id=p.township_id,
+                        proposal_id=p.pk,
+                        action=extra["action"],
+                        from_state=extra["from"],
+                        to_state=extra["to"],
+                        by_id=secretary.pk if secretary else None,
+                        at=_aware(day),
+                        note=extra.get("note", ""),
+                    )
+                )
+            elif kind == "reply" and secretary is not None:
+                replies.append(
+                    _row(
+                        ProposalReply,
+                        township_id=p.township_id,
+                        proposal_id=p.pk,
+                        by_id=secretary.pk,
+                        replied_on=day,
+                        **extra,
+                    )
+                )
+            elif kind == "evaluation" and secretary is not None:
+                evaluations.append(
+                    _row(
+                        ProposalEvaluation,
+                        township_id=p.township_id,
+                        proposal_id=p.pk,
+                        by_id=secretary.pk,
+                        evaluated_on=day,
+                        **extra,
+                    )
+                )
+    _fast_insert(ProposalEvent, events)
+    _fast_insert(ProposalReply, replies)
+    _fast_insert(ProposalEvaluation, evaluations)
+    ctx.log(f"  proposals: {len(proposals)} items, {len(events)} workflow steps")
+
+
+def _lifecycle(p, *, rng, today, unit, leader):
+    """Walk one proposal through the workflow as far as its dates (and chance) allow; set its
+    fields and return the steps to record: ("event" | "reply" | "evaluation", date, data)."""
+    S = Proposal.State
+    steps = []
+
+    def event(day, action, old, new, note=""):
+        steps.append(("event", day, {"action": action, "from": old, "to": new, "note": note}))
+
+    event(p.submitted_on, "submit", "", S.SUBMITTED)
+    if p.kind == Proposal.Kind.MOTION:
+        event(p.submitted_on, "decide_on_agenda", S.SUBMITTED, S.SUBMITTED)
+    day = p.submitted_on + dt.timedelta(days=rng.randint(2, 10))
+    if day > today:
+        return steps
+    if rng.random() < 0.03:
+        p.state = S.NOT_ACCEPTED
+        p.not_accepted_reason = "属于司法程序处理事项，不属于乡镇人大代表建议范围，已建议代表通过法定途径反映。"
+        event(day, "reject", S.SUBMITTED, S.NOT_ACCEPTED, p.not_accepted_reason)
+        return steps
+    p.state, p.registered_on = S.REGISTERED, day
+    event(day, "register", S.SUBMITTED, S.REGISTERED)
+    day += dt.timedelta(days=rng.randint(2, 8))
+    if day > today:
+        return steps
+    p.state, p.lead_unit_id, p.responsible_leader = S.ASSIGNED, unit.pk, leader
+    p.assigned_on, p.deadline = day, day + relativedelta(months=3)
+    event(day, "assign", S.REGISTERED, S.ASSIGNED, f"牵头单位 {unit.name}")
+    for round_no in (1, 2):
+        stall = rng.random() < (0.07 if round_no == 1 else 0.15)
+        started = p.assigned_on + dt.timedelta(days=rng.randint(3, 15))
+        if started <= today:
+            p.state = S.IN_PROGRESS
+            event(started, "start", S.ASSIGNED, S.IN_PROGRESS)
+        late = rng.random() < 0.12
+        reply_day = p.deadline + dt.timedelta(days=rng.randint(3, 30)) if late else p.assigned_on + dt.timedelta(
+            days=rng.randint(20, 85)
+        )
+        if stall or reply_day > today or started > today:
+            return steps  # still being handled: overdue once the deadline passes
+        outcome = rng.choices(["A", "B", "C"], [55, 35, 10])[0]
+        met = rng.random() < 0.8
+        p.round = round_no
+        old = p.state
+        p.state, p.replied_on, p.replied_on_time = S.REPLIED, reply_day, reply_day <= p.deadline
+        p.outcome, p.met_in_person = outcome, met
+        steps.append(
+            (
+                "reply",
+                reply_day,
+                {
+                    "round": round_no,
+                    "unit_id": unit.pk,
+                    "text": REPLY_TEXTS[outcome],
+                    "outcome": outcome,
+                    "met_in_person": met,
+                    "deadline": p.deadline,
+                    "on_time": p.replied_on_time,
+                },
+            )
+        )
+        event(reply_day, "reply", old, S.REPLIED, f"办理结果 {outcome}")
+        eval_day = reply_day + dt.timedelta(days=rng.randint(5, 20))
+        if eval_day > today or rng.random() < 0.05:
+            return steps
+        rating = rng.choices(
+            [Proposal.Rating.SATISFIED, Proposal.Rating.BASICALLY, Proposal.Rating.DISSATISFIED],
+            [62, 28, 10] if outcome != "C" else [30, 40, 30],
+        )[0]
+        p.rating, p.evaluated_on = rating, eval_day
+        steps.append(("evaluation", eval_day, {"round": round_no, "rating": rating, "comment": ""}))
+        if rating == Proposal.Rating.DISSATISFIED and round_no == 1:
+            p.round, p.state = 2, S.ASSIGNED
+            p.assigned_on, p.deadline = eval_day, eval_day + relativedelta(months=3)
+            event(eval_day, "rehandle", S.REPLIED, S.ASSIGNED, "代表不满意，重新办理")
+            continue
+        p.state = S.EVALUATED
+        event(eval_day, "evaluate", S.REPLIED, S.EVALUATED, str(Proposal.Rating(rating).label))
+        close_day = eval_day + dt.timedelta(days=rng.randint(1, 10))
+        if close_day > today or rng.random() < 0.04:
+            return steps
+        p.state, p.closed_on = S.CLOSED, close_day
+        event(close_day, "close", S.EVALUATED, S.CLOSED)
+        return steps
+    return steps

@@ -1,0 +1,260 @@
+"""Document builders for proposals: plain data in, bytes out, no ORM."""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from renda.core.docx_official import OfficialDocument
+
+
+def date_text(d):
+    if not d:
+        return ""
+    return _("%(year)s-%(month)s-%(day)s") % {"year": d.year, "month": d.month, "day": d.day}
+
+
+def pct(value):
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def register_headers():
+    return [
+        _("Township"),
+        _("Number"),
+        _("Kind"),
+        _("Title"),
+        _("Category"),
+        _("Lead deputy"),
+        _("Co-signers"),
+        _("Submitted on"),
+        _("State"),
+        _("Lead unit"),
+        _("Assisting units"),
+        _("Responsible leader"),
+        _("Assigned on"),
+        _("Deadline"),
+        _("Replied on"),
+        _("Outcome"),
+        _("Rating"),
+        _("Round"),
+        _("Overdue"),
+        _("Key suggestion"),
+    ]
+
+
+REGISTER_WIDTHS = [12, 26, 8, 40, 14, 10, 24, 12, 10, 18, 22, 10, 12, 12, 12, 22, 12, 6, 8, 8]
+DATE_COLUMNS = {7, 12, 13, 14}
+BOOL_COLUMNS = {18, 19}
+
+
+def register_workbook(*, title, rows, progress=None, total=None):
+    """The formatted register (台账): write-only workbook, one row per proposal."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Register"))
+    headers = register_headers()
+    for i, width in enumerate(REGISTER_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "C3"
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    title_cell = WriteOnlyCell(ws, value=title)
+    title_cell.font = Font(bold=True, size=14)
+    ws.append([title_cell])
+    header_cells = []
+    fill = PatternFill("solid", fgColor="F2DCDB")
+    for h in headers:
+        c = WriteOnlyCell(ws, value=h)
+        c.font = Font(bold=True)
+        c.fill = fill
+        c.border = border
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header_cells.append(c)
+    ws.append(header_cells)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    yes, no = _("yes"), ""
+    red = Font(color="C00000", bold=True)
+    n = 0
+    for row in rows:
+        cells = []
+        overdue = bool(row[18])
+        for i, value in enumerate(row):
+            if i in BOOL_COLUMNS:
+                value = yes if value else no
+            c = WriteOnlyCell(ws, value=value)
+            c.border = border
+            c.alignment = wrap
+            if i in DATE_COLUMNS and value:
+                c.number_format = "yyyy-mm-dd"
+            if overdue and i in (13, 18):
+                c.font = red
+            cells.append(c)
+        ws.append(cells)
+        n += 1
+        if progress and total and n % 500 == 0:
+            progress(10 + 80 * n / total)
+    ws.print_options.gridLines = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "2:2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def assignment_sheet_docx(data) -> bytes:
+    """交办单: one proposal, handed to its lead unit."""
+    doc = OfficialDocument(
+        _("%(township)s people's congress deputies' motion and suggestion assignment sheet")
+        % {"township": data["township"]}
+    )
+    doc.paragraph(_("Number: %(number)s") % {"number": data["number"]}, align="right", indent=False)
+    signers = data["lead_deputy"] or (_("the presidium") if data["by_presidium"] else "")
+    if data["co_signers"]:
+        signers += _(" (co-signed by %(names)s)") % {"names": "、".join(data["co_signers"])}
+    rows = [
+        (_("Title"), data["title"]),
+        (_("Kind"), data["kind"]),
+        (_("Category"), data["category"]),
+        (_("Proposer"), signers),
+        (_("Submitted on"), date_text(data["submitted_on"])),
+        (_("Key suggestion"), (_("yes, supervised by %(name)s") % {"name": data["supervising_leader"]}) if data["is_key"] else _("no")),
+        (_("Lead unit"), data["lead_unit"]),
+        (_("Assisting units"), "、".join(data["assisting_units"]) or _("none")),
+        (_("Responsible leader"), data["responsible_leader"]),
+        (_("Assigned on"), date_text(data["assigned_on"])),
+        (_("Reply deadline"), date_text(data["deadline"])),
+    ]
+    if data["round"] > 1:
+        rows.append((_("Handling round"), _("second handling after the deputy was dissatisfied")))
+    doc.table([_("Item"), _("Details")], rows, widths_mm=[40, 116])
+    doc.blank()
+    doc.heading1(_("Content"))
+    for para in [p for p in data["content"].splitlines() if p.strip()]:
+        doc.paragraph(para.strip())
+    doc.heading1(_("Requirements"))
+    doc.paragraph(
+        _(
+            "Please study and handle this item carefully, contact the deputy in person, and send the "
+            "written reply (signed by the responsible leader and stamped by the unit) to the township "
+            "congress office no later than %(deadline)s, stating the outcome class: A (solved or adopted), "
+            "B (being solved or planned) or C (kept for reference because of present conditions)."
+        )
+        % {"deadline": date_text(data["deadline"])}
+    )
+    doc.signature(
+        [_("%(township)s people's congress presidium") % {"township": data["township"]}],
+        date_text=date_text(data["assigned_on"]),
+    )
+    return doc.to_bytes()
+
+
+def handling_report_docx(data) -> bytes:
+    """办理情况报告: the year's handling of motions and suggestions, figures in the prose."""
+    s = data["stats"]
+    doc = OfficialDocument(
+        _("Report on the handling of deputies' motions and suggestions of %(township)s in %(year)s")
+        % {"township": data["township"], "year": data["year"]}
+    )
+    kinds = "、".join(f"{k}{n}{_(' items')}" for k, n in data["kinds"].items()) or _("none")
+    doc.paragraph(
+        _(
+            "In %(year)s the township congress received %(received)s motions and suggestions from "
+            "deputies (%(kinds)s); together with %(carried)s items carried over from earlier years, "
+            "%(total)s items were handled this year, %(key)s of them key suggestions. The handling is "
+            "reported as follows:"
+        )
+        % {
+            "year": data["year"],
+            "received": s["received"],
+            "kinds": kinds,
+            "carried": s["carried_over"],
+            "total": s["total"],
+            "key": data["key_count"],
+        }
+    )
+    doc.heading1(_("1. Overall results"))
+    o = data["outcomes"]
+    doc.paragraph(
+        _(
+            "%(closed)s items have been closed, a completion rate of %(closed_rate)s. Handling units "
+            "replied in writing on %(replied)s items, %(on_time)s of them within the deadline (on-time "
+            "reply rate %(on_time_rate)s); units met the deputies in person on %(met)s items (meeting "
+            "rate %(met_rate)s). Of the replies, %(a)s were class A (solved or adopted), %(b)s class B "
+            "(being solved or planned) and %(c)s class C (kept for reference)."
+        )
+        % {
+            "closed": s["closed"],
+            "closed_rate": pct(s["closed_rate"]),
+            "replied": s["replied"],
+            "on_time": s["on_time"],
+            "on_time_rate": pct(s["on_time_rate"]),
+            "met": s["met"],
+            "met_rate": pct(s["met_rate"]),
+            "a": o.get("A", 0),
+            "b": o.get("B", 0),
+            "c": o.get("C", 0),
+        }
+    )
+    doc.paragraph(
+        _(
+            "Deputies evaluated %(evaluated)s replies; %(satisfied)s were rated satisfied or basically "
+            "satisfied, a satisfaction rate of %(satisfied_rate)s. %(rehandled)s items were handled a "
+            "second time after the deputy was dissatisfied."
+        )
+        % {
+            "evaluated": s["evaluated"],
+            "satisfied": s["satisfied"],
+            "satisfied_rate": pct(s["satisfied_rate"]),
+            "rehandled": data["rehandled"],
+        }
+    )
+    doc.heading1(_("2. By category"))
+    if data["by_category"]:
+        doc.table(
+            [_("Category"), _("Items"), _("Closed")],
+            [(r["name"], r["total"], r["closed"]) for r in data["by_category"]],
+            widths_mm=[80, 38, 38],
+        )
+    else:
+        doc.paragraph(_("No items this year."))
+    doc.heading1(_("3. Handling units"))
+    if data["units"]:
+        doc.table(
+            [_("Handling unit"), _("Items led"), _("On-time reply rate"), _("Satisfaction rate")],
+            [(u["name"], u["total"], pct(u["on_time_rate"]), pct(u["satisfied_rate"])) for u in data["units"]],
+            widths_mm=[62, 28, 33, 33],
+        )
+    else:
+        doc.paragraph(_("No items were assigned this year."))
+    doc.heading1(_("4. Problems and next steps"))
+    if s["overdue"] or data["open_items"]:
+        doc.paragraph(
+            _(
+                "%(open)s items are not yet closed and %(overdue)s are past their deadline; they will "
+                "be carried over and supervised until they are closed:"
+            )
+            % {"open": s["total"] - s["closed"], "overdue": s["overdue"]}
+        )
+        doc.table(
+            [_("Number"), _("Title"), _("Lead unit"), _("State"), _("Deadline")],
+            [(i["number"], i["title"], i["unit"], i["state"], date_text(i["deadline"])) for i in data["open_items"]],
+            widths_mm=[34, 56, 26, 18, 22],
+        )
+    else:
+        doc.paragraph(_("Every item of the year has been closed."))
+    doc.paragraph(
+        _(
+            "Next year the presidium will keep supervising the handling of every item, report progress "
+            "to each quarterly presidium meeting, and improve both the on-time reply rate and the "
+            "deputies' satisfaction."
+        )
+    )
+    doc.signature([_("%(township)s people's congress presidium") % {"township": data["township"]}])
+    return doc.to_bytes()

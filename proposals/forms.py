@@ -1,0 +1,154 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deputies.selectors import deputy_current
+from renda.core.forms import BootstrapFormMixin, DateInput
+from renda.core.models import User
+
+from .models import HandlingUnit, Proposal, ProposalCategory, ProposalSettings
+
+
+def _deputy_choices(township):
+    return deputy_current(township=township).order_by("surname_strokes", "name_pinyin", "pk")
+
+
+class ProposalForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=Proposal.Kind.choices)
+    title = forms.CharField(label=_("title"), max_length=200, required=False)
+    content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    category = forms.ModelChoiceField(label=_("category"), queryset=ProposalCategory.objects.none(), required=False)
+    lead_deputy = forms.ModelChoiceField(label=_("lead deputy"), queryset=None, required=False)
+    co_signers = forms.ModelMultipleChoiceField(
+        label=_("co-signers"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Hold Ctrl to choose several. A motion needs at least five deputies in all."),
+    )
+    by_presidium = forms.BooleanField(label=_("proposed by the presidium (motions)"), required=False)
+    submitted_on = forms.DateField(label=_("submitted on"), widget=DateInput())
+    during_session = forms.BooleanField(label=_("submitted during a session"), required=False)
+    session_number = forms.IntegerField(
+        label=_("session number"), min_value=1, max_value=30, required=False, help_text=_("e.g. 3 for the 3rd session")
+    )
+    origin = forms.ChoiceField(label=_("origin"), choices=Proposal.Origin.choices)
+    is_key = forms.BooleanField(label=_("key suggestion"), required=False)
+    supervising_leader = forms.CharField(label=_("supervising leader"), max_length=50, required=False)
+    attachments = forms.FileField(label=_("attachment"), required=False)
+
+    def __init__(self, *args, township, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        deputies = _deputy_choices(township)
+        self.fields["lead_deputy"].queryset = deputies
+        self.fields["co_signers"].queryset = deputies
+        self.fields["category"].queryset = ProposalCategory.objects.filter(township=township, is_active=True)
+        if editing:
+            for name in ("kind", "submitted_on", "during_session", "session_number", "attachments"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("title") or "").strip():
+            self.add_error("title", _("Enter the title."))
+        if not (data.get("content") or "").strip():
+            self.add_error("content", _("Enter the content."))
+        return data
+
+
+class RejectForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("reason not accepted"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(NoteForm):
+    on_agenda = forms.TypedChoiceField(
+        label=_("presidium decision"),
+        choices=[("1", _("put on the agenda")), ("0", _("not put on the agenda: handle as a suggestion"))],
+        coerce=lambda v: v == "1",
+    )
+
+
+class AssignForm(BootstrapFormMixin, forms.Form):
+    lead_unit = forms.ModelChoiceField(label=_("lead unit"), queryset=HandlingUnit.objects.none())
+    assisting_units = forms.ModelMultipleChoiceField(
+        label=_("assisting units"), queryset=HandlingUnit.objects.none(), required=False
+    )
+    responsible_leader = forms.CharField(label=_("responsible leader"), max_length=50, required=False)
+    assigned_on = forms.DateField(label=_("assigned on"), widget=DateInput())
+    deadline = forms.DateField(
+        label=_("deadline"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Leave empty for the township's default rule."),
+    )
+    note = forms.CharField(label=_("note"), required=False)
+
+    def __init__(self, *args, township, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = HandlingUnit.objects.filter(township=township, is_active=True)
+        self.fields["lead_unit"].queryset = units
+        self.fields["assisting_units"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        if data.get("deadline") and data.get("assigned_on") and data["deadline"] < data["assigned_on"]:
+            self.add_error("deadline", _("The deadline cannot be before the assignment date."))
+        return data
+
+
+class ReplyForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label=_("reply text"), widget=forms.Textarea(attrs={"rows": 6}))
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Proposal.Outcome.choices)
+    met_in_person = forms.BooleanField(label=_("met the deputy in person"), required=False)
+    replied_on = forms.DateField(label=_("replied on"), widget=DateInput())
+    file = forms.FileField(label=_("reply letter (scanned, PDF or image)"), required=False)
+
+    def clean_file(self):
+        f = self.cleaned_data.get("file")
+        if f and f.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("The file may be at most 20 MB."))
+        return f
+
+
+class EvaluateForm(BootstrapFormMixin, forms.Form):
+    rating = forms.ChoiceField(label=_("rating"), choices=Proposal.Rating.choices)
+    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evaluated_on = forms.DateField(label=_("evaluated on"), widget=DateInput())
+    new_deadline = forms.DateField(
+        label=_("new deadline (if dissatisfied)"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Only for a first-round 'dissatisfied'; empty for the default rule."),
+    )
+
+
+class SettingsForm(BootstrapFormMixin, forms.Form):
+    deadline_amount = forms.IntegerField(label=_("reply deadline"), min_value=1, max_value=365)
+    deadline_unit = forms.ChoiceField(label=_("counted in"), choices=ProposalSettings.DeadlineUnit.choices)
+    categories = forms.CharField(
+        label=_("categories"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("One category a line, in display order."),
+    )
+
+
+class HandlingUnitForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    contact_person = forms.CharField(label=_("contact person"), max_length=50, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
+    is_active = forms.BooleanField(label=_("in use"), required=False, initial=True)
+    users = forms.ModelMultipleChoiceField(
+        label=_("user accounts"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Handling-unit accounts of this township (created by the administrator)."),
+    )
+
+    def __init__(self, *args, township, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = User.objects.filter(
+            township=township, groups__name="handling_unit"
+        ).order_by("username")

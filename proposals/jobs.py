@@ -1,0 +1,76 @@
+"""Background documents of proposals: the register (.xlsx), the 交办单 and the year's report."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from renda.core.exceptions import ApplicationError
+from renda.core.jobs import job_handler
+from renda.core.models import Township
+
+from .models import Proposal
+
+
+def register_export(*, qs, title, progress=None):
+    """(row count, bytes) of the formatted register of `qs`; used by the page and the command."""
+    from .documents import register_workbook
+    from .selectors import proposal_register_rows
+
+    total = qs.count()
+    if progress:
+        progress(5)
+    content = register_workbook(title=title, rows=proposal_register_rows(qs=qs), progress=progress, total=total)
+    return total, content
+
+
+def register_title(*, township=None, year=None):
+    name = township.name if township else _("All townships")
+    if year:
+        return _("%(name)s register of motions and suggestions, %(year)s") % {"name": name, "year": year}
+    return _("%(name)s register of motions and suggestions") % {"name": name}
+
+
+@job_handler("proposals_register", gettext_lazy("Register of motions and suggestions (.xlsx)"))
+def proposals_register(job, progress):
+    from .selectors import proposal_list
+
+    filters = job.params.get("filters", {})
+    qs = proposal_list(user=job.requested_by, filters=filters, township=job.township)
+    year = filters.get("year") or None
+    _count, content = register_export(qs=qs, title=register_title(township=job.township, year=year), progress=progress)
+    code = job.township.code if job.township else "all"
+    return f"proposals-register-{code}-{year or 'all'}.xlsx", content
+
+
+@job_handler("proposals_assignment", gettext_lazy("Assignment sheet (.docx)"))
+def proposals_assignment(job, progress):
+    from .documents import assignment_sheet_docx
+    from .selectors import proposal_assignment_data
+
+    proposal = (
+        Proposal.objects.for_user(job.requested_by)
+        .select_related("township", "category", "lead_deputy", "lead_unit")
+        .filter(pk=job.params.get("proposal_id"))
+        .first()
+    )
+    if proposal is None or proposal.lead_unit_id is None:
+        raise ApplicationError(_("This proposal has not been assigned to a unit."))
+    progress(40)
+    content = assignment_sheet_docx(proposal_assignment_data(proposal=proposal))
+    return f"assignment-{proposal.pk}-round{proposal.round}.docx", content
+
+
+@job_handler("proposals_report", gettext_lazy("Handling report of the year (.docx)"))
+def proposals_report(job, progress):
+    from .documents import handling_report_docx
+    from .selectors import proposal_report_data
+
+    township = job.township or Township.objects.filter(pk=job.params.get("township_id")).first()
+    if township is None:
+        raise ApplicationError(_("Choose a township for the handling report."))
+    user = job.requested_by
+    if not (user.is_county or user.township_id == township.pk):
+        raise ApplicationError(_("You may only request documents of your own township."))
+    year = int(job.params["year"])
+    data = proposal_report_data(township=township, year=year)
+    progress(60)
+    return f"proposals-report-{township.code}-{year}.docx", handling_report_docx(data)

@@ -1,0 +1,398 @@
+"""Reads of motions and suggestions: the register, figures and document data.
+
+Year membership (used by every figure of a year Y):
+  an accepted proposal (any state but 不予立案) belongs to year Y when it was received in Y
+  (`year == Y`), or was received earlier and was still not closed on 1 January of Y (carried
+  over: `year < Y` and `closed_on` is empty or on/after 1 January Y). Carried-over items stay in
+  each following year's figures until the year they are closed in.
+
+Figures of a set of proposals (`proposal_stats`):
+  received      received in the year (year == Y; without a year: every accepted proposal)
+  carried_over  members of the year received earlier
+  total         received + carried_over
+  not_accepted  received in the year and not accepted (not part of total)
+  closed        members closed (办结) by the end of the year
+  replied       members with a written reply (first or second round) by the end of the year
+  on_time       replied members whose latest reply came on or before its deadline
+  met           replied members whose unit met the deputy in person
+  evaluated     members rated by the lead deputy; satisfied = 满意 + 基本满意
+  overdue       members still being handled (assigned / in progress) whose deadline is before
+                today (for a past year: before the year's end)
+  rates (percent, one decimal, None when the denominator is 0):
+    closed_rate    办结率   closed / total
+    on_time_rate   按期答复率 on_time / replied
+    met_rate       见面率   met / replied
+    satisfied_rate 满意率   satisfied / evaluated
+All of it is one aggregate query per grouping.
+"""
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from deputies.models import Deputy
+
+from .models import HandlingUnit, Proposal, ProposalCategory
+
+S = Proposal.State
+RATE_KEYS = ("closed_rate", "on_time_rate", "met_rate", "satisfied_rate")
+
+
+def proposal_year_q(year: int, prefix: str = "") -> Q:
+    """Q for membership of year `year` (received in it, or carried over into it)."""
+    p = prefix
+    jan1 = dt.date(year, 1, 1)
+    return ~Q(**{f"{p}state": S.NOT_ACCEPTED}) & (
+        Q(**{f"{p}year": year})
+        | Q(**{f"{p}year__lt": year})
+        & (Q(**{f"{p}closed_on__isnull": True}) | Q(**{f"{p}closed_on__gte": jan1}))
+    )
+
+
+def _aggregates(*, year=None, today=None, prefix=""):
+    p = prefix
+    today = today or timezone.localdate()
+    if year is None:
+        member = ~Q(**{f"{p}state": S.NOT_ACCEPTED})
+        end = today
+        received = member
+        carried = Q(**{f"{p}year__lt": 0})
+        not_accepted = Q(**{f"{p}state": S.NOT_ACCEPTED})
+    else:
+        member = proposal_year_q(year, p)
+        end = min(dt.date(year, 12, 31), today)
+        received = member & Q(**{f"{p}year": year})
+        carried = member & Q(**{f"{p}year__lt": year})
+        not_accepted = Q(**{f"{p}state": S.NOT_ACCEPTED, f"{p}year": year})
+    replied = member & Q(**{f"{p}replied_on__isnull": False, f"{p}replied_on__lte": end})
+    evaluated = member & ~Q(**{f"{p}rating": ""}) & Q(**{f"{p}evaluated_on__lte": end})
+    overdue_before = today if year is None or end >= today else end + dt.timedelta(days=1)
+    key = f"{p}pk" if p else "pk"
+    return {
+        "received": Count(key, filter=received),
+        "carried_over": Count(key, filter=carried),
+        "not_accepted": Count(key, filter=not_accepted),
+        "closed": Count(key, filter=member & Q(**{f"{p}state": S.CLOSED, f"{p}closed_on__lte": end})),
+        "replied": Count(key, filter=replied),
+        "on_time": Count(key, filter=replied & Q(**{f"{p}replied_on_time": True})),
+        "met": Count(key, filter=replied & Q(**{f"{p}met_in_person": True})),
+        "evaluated": Count(key, filter=evaluated),
+        "satisfied": Count(
+            key,
+            filter=evaluated
+            & Q(**{f"{p}rating__in": [Proposal.Rating.SATISFIED, Proposal.Rating.BASICALLY]}),
+        ),
+        "overdue": Count(
+            key,
+            filter=member
+            & Q(**{f"{p}state__in": Proposal.OPEN_HANDLING_STATES, f"{p}deadline__lt": overdue_before}),
+        ),
+    }
+
+
+def _rate(num, den):
+    return round(100.0 * num / den, 1) if den else None
+
+
+def stats_finish(row: dict) -> dict:
+    """Add total and the four rates to a row of counts."""
+    row = dict(row)
+    row["total"] = row["received"] + row["carried_over"]
+    row["closed_rate"] = _rate(row["closed"], row["total"])
+    row["on_time_rate"] = _rate(row["on_time"], row["replied"])
+    row["met_rate"] = _rate(row["met"], row["replied"])
+    row["satisfied_rate"] = _rate(row["satisfied"], row["evaluated"])
+    return row
+
+
+def proposal_stats(*, qs=None, year=None, today=None) -> dict:
+    """The figures (see module docstring) of `qs` (default: all proposals) in one query."""
+    qs = Proposal.objects.all() if qs is None else qs
+    if year is not None:
+        qs = qs.filter(proposal_year_q(year) | Q(year=year, state=S.NOT_ACCEPTED))
+    return stats_finish(qs.aggregate(**_aggregates(year=year, today=today)))
+
+
+def proposal_stats_grouped(*, qs, year=None, field, today=None) -> list[dict]:
+    """The figures per value of `field` (e.g. "category", "lead_unit", "township"), one query."""
+    if year is not None:
+        qs = qs.filter(proposal_year_q(year) | Q(year=year, state=S.NOT_ACCEPTED))
+    rows = qs.order_by().values(field).annotate(**_aggregates(year=year, today=today))
+    return [stats_finish(r) for r in rows]
+
+
+def proposal_stats_by_township(*, townships, year, today=None) -> dict:
+    """{township_pk: figures} for the given townships in `year`; townships without proposals
+    get zero counts. One aggregate query."""
+    ids = [t.pk if hasattr(t, "pk") else t for t in townships]
+    rows = proposal_stats_grouped(
+        qs=Proposal.objects.filter(township_id__in=ids), year=year, field="township", today=today
+    )
+    empty = stats_finish(dict.fromkeys(_aggregates(year=year), 0))
+    result = {pk: dict(empty) for pk in ids}
+    for row in rows:
+        result[row.pop("township")] = row
+    return result
+
+
+def proposal_stats_by_month(*, qs, year, today=None) -> list[dict]:
+    """Received / replied / closed per month of `year` (received in the year only), one query."""
+    rows = (
+        qs.filter(year=year)
+        .exclude(state=S.NOT_ACCEPTED)
+        .annotate(month=ExtractMonth("submitted_on"))
+        .order_by()
+        .values("month")
+        .annotate(received=Count("pk"))
+    )
+    received = {r["month"]: r["received"] for r in rows}
+    closed_rows = (
+        qs.filter(proposal_year_q(year), state=S.CLOSED, closed_on__year=year)
+        .annotate(month=ExtractMonth("closed_on"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    closed = {r["month"]: r["n"] for r in closed_rows}
+    return [{"month": m, "received": received.get(m, 0), "closed": closed.get(m, 0)} for m in range(1, 13)]
+
+
+def proposal_stats_by_category(*, qs, year, today=None):
+    rows = proposal_stats_grouped(qs=qs, year=year, field="category", today=today)
+    names = dict(ProposalCategory.objects.filter(pk__in=[r["category"] for r in rows if r["category"]]).values_list("pk", "name"))
+    for r in rows:
+        r["name"] = names.get(r["category"], "—")
+    return sorted(rows, key=lambda r: -r["total"])
+
+
+def proposal_unit_ranking(*, qs, year, today=None):
+    """Lead units ranked by on-time rate, then satisfaction (units with no reply last)."""
+    rows = [r for r in proposal_stats_grouped(qs=qs, year=year, field="lead_unit", today=today) if r["lead_unit"]]
+    units = {u.pk: u for u in HandlingUnit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).select_related("township")}
+    for r in rows:
+        unit = units.get(r["lead_unit"])
+        r["name"] = unit.name if unit else "—"
+        r["township_name"] = unit.township.name if unit else ""
+    rows.sort(
+        key=lambda r: (
+            r["on_time_rate"] is None,
+            -(r["on_time_rate"] or 0),
+            -(r["satisfied_rate"] or 0),
+            -r["total"],
+        )
+    )
+    return rows
+
+
+# ---------------------------------------------------------------- register
+
+
+def proposal_list(*, user, filters=None, township=None):
+    """The register (台账) rows the user may see, filtered. `filters` keys: year, term, kind,
+    category, state, unit, overdue, due_soon, key, q."""
+    qs = Proposal.objects.for_user(user)
+    if township is not None:
+        qs = qs.filter(township=township)
+    return proposal_filter(qs=qs, filters=filters or {})
+
+
+def proposal_filter(*, qs, filters):
+    f = filters
+    today = timezone.localdate()
+    if f.get("year"):
+        qs = qs.filter(proposal_year_q(int(f["year"])) | Q(year=int(f["year"]), state=S.NOT_ACCEPTED))
+    if f.get("term"):
+        qs = qs.filter(term__number=int(f["term"]))
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("category"):
+        qs = qs.filter(category__name=f["category"])
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    if f.get("unit"):
+        qs = qs.filter(lead_unit__name=f["unit"])
+    if f.get("overdue"):
+        qs = qs.filter(state__in=Proposal.OPEN_HANDLING_STATES, deadline__lt=today)
+    if f.get("due_soon"):
+        qs = qs.filter(
+            state__in=Proposal.OPEN_HANDLING_STATES,
+            deadline__gte=today,
+            deadline__lte=today + dt.timedelta(days=7),
+        )
+    if f.get("key"):
+        qs = qs.filter(is_key=True)
+    if f.get("q"):
+        q = f["q"].strip()
+        deputies = Deputy.objects.filter(name__contains=q, pk=OuterRef("lead_deputy_id"))
+        qs = qs.filter(Q(title__contains=q) | Q(number__contains=q) | Q(content__contains=q) | Exists(deputies))
+    return qs
+
+
+def proposal_register_page_qs(qs):
+    return qs.select_related("township", "lead_deputy", "category", "lead_unit").order_by(
+        "-year", "township__display_order", "number_scope", "serial"
+    )
+
+
+def proposal_state_counts(qs) -> dict:
+    rows = qs.order_by().values("state").annotate(n=Count("pk"))
+    counts = {r["state"]: r["n"] for r in rows}
+    return [(value, label, counts.get(value, 0)) for value, label in S.choices]
+
+
+def proposal_register_rows(*, qs):
+    """Rows of the .xlsx register (plain data), streamed in chunks: ≤ 3 queries per 2,000 rows."""
+    qs = (
+        proposal_register_page_qs(qs)
+        .prefetch_related(
+            Prefetch("co_signers", queryset=Deputy.objects.only("pk", "name")),
+            Prefetch("assisting_units", queryset=HandlingUnit.objects.only("pk", "name")),
+        )
+    )
+    today = timezone.localdate()
+    for p in qs.iterator(chunk_size=2000):
+        yield [
+            p.township.name,
+            p.number,
+            p.get_kind_display(),
+            p.title,
+            p.category.name if p.category else "",
+            p.lead_deputy.name if p.lead_deputy else (str(Proposal._meta.get_field("by_presidium").verbose_name) if p.by_presidium else ""),
+            "、".join(d.name for d in p.co_signers.all()),
+            p.submitted_on,
+            p.get_state_display(),
+            p.lead_unit.name if p.lead_unit else "",
+            "、".join(u.name for u in p.assisting_units.all()),
+            p.responsible_leader,
+            p.assigned_on,
+            p.deadline,
+            p.replied_on,
+            p.get_outcome_display() if p.outcome else "",
+            p.get_rating_display() if p.rating else "",
+            p.round,
+            p.is_overdue(today),
+            p.is_key,
+        ]
+
+
+def proposal_detail(*, user, pk):
+    return (
+        Proposal.objects.for_user(user)
+        .select_related("township", "term", "category", "lead_deputy", "lead_unit")
+        .prefetch_related("co_signers", "assisting_units", "attachments")
+        .get(pk=pk)
+    )
+
+
+def proposal_timeline(*, proposal):
+    return list(proposal.events.select_related("by").order_by("at", "pk"))
+
+
+def proposal_count_by_deputy(*, township, year) -> dict:
+    """{deputy_pk: number of proposals (lead or co-signer) received in `year`}, not-accepted
+    ones excluded. Two aggregate queries."""
+    base = Proposal.objects.filter(township=township, year=year).exclude(state=S.NOT_ACCEPTED)
+    counts = {}
+    for row in base.filter(lead_deputy__isnull=False).order_by().values("lead_deputy").annotate(n=Count("pk")):
+        counts[row["lead_deputy"]] = row["n"]
+    through = Proposal.co_signers.through.objects.filter(proposal__in=base)
+    for row in through.order_by().values("deputy").annotate(n=Count("proposal", distinct=True)):
+        counts[row["deputy"]] = counts.get(row["deputy"], 0) + row["n"]
+    return counts
+
+
+def proposal_list_for_deputy(*, user, deputy):
+    """A deputy's proposals (lead or co-signer) for the deputy's archive."""
+    return (
+        Proposal.objects.for_user(user)
+        .filter(Q(lead_deputy=deputy) | Q(pk__in=Proposal.co_signers.through.objects.filter(deputy=deputy).values("proposal_id")))
+        .select_related("lead_unit", "category")
+        .order_by("-year", "-submitted_on")
+    )
+
+
+# ---------------------------------------------------------------- document data
+
+
+def proposal_assignment_data(*, proposal) -> dict:
+    """Plain data for the 交办单 of one proposal."""
+    p = proposal
+    return {
+        "township": p.township.name,
+        "number": p.number,
+        "kind": str(p.get_kind_display()),
+        "title": p.title,
+        "content": p.content,
+        "category": p.category.name if p.category else "",
+        "lead_deputy": p.lead_deputy.name if p.lead_deputy else "",
+        "co_signers": [d.name for d in p.co_signers.all()],
+        "by_presidium": p.by_presidium,
+        "is_key": p.is_key,
+        "supervising_leader": p.supervising_leader,
+        "lead_unit": p.lead_unit.name if p.lead_unit else "",
+        "assisting_units": [u.name for u in p.assisting_units.all()],
+        "responsible_leader": p.responsible_leader,
+        "assigned_on": p.assigned_on,
+        "deadline": p.deadline,
+        "round": p.round,
+        "submitted_on": p.submitted_on,
+    }
+
+
+def proposal_report_data(*, township, year, today=None) -> dict:
+    """Plain data for the year's handling report (办理情况报告) of a township."""
+    qs = Proposal.objects.filter(township=township)
+    stats = proposal_stats(qs=qs, year=year, today=today)
+    kinds = dict(
+        qs.filter(year=year).exclude(state=S.NOT_ACCEPTED).order_by().values_list("kind").annotate(n=Count("pk"))
+    )
+    key_count = qs.filter(proposal_year_q(year), is_key=True).count()
+    outcomes = dict(
+        qs.filter(proposal_year_q(year), replied_on__isnull=False)
+        .exclude(outcome="")
+        .order_by()
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+    )
+    rehandled = qs.filter(proposal_year_q(year), round=2).count()
+    open_items = list(
+        qs.filter(proposal_year_q(year))
+        .exclude(state=S.CLOSED)
+        .select_related("lead_unit")
+        .order_by("deadline", "pk")
+        .values_list("number", "title", "lead_unit__name", "state", "deadline")[:50]
+    )
+    return {
+        "township": township.name,
+        "year": year,
+        "stats": stats,
+        "kinds": {str(Proposal.Kind(k).label): n for k, n in kinds.items()},
+        "key_count": key_count,
+        "outcomes": outcomes,
+        "rehandled": rehandled,
+        "by_category": [
+            {"name": r["name"], "total": r["total"], "closed": r["closed"]}
+            for r in proposal_stats_by_category(qs=qs, year=year, today=today)
+        ],
+        "units": [
+            {
+                "name": r["name"],
+                "total": r["total"],
+                "on_time_rate": r["on_time_rate"],
+                "satisfied_rate": r["satisfied_rate"],
+            }
+            for r in proposal_unit_ranking(qs=qs, year=year, today=today)
+        ],
+        "open_items": [
+            {
+                "number": n,
+                "title": t,
+                "unit": u or "",
+                "state": str(Proposal.State(s).label),
+                "deadline": d,
+            }
+            for n, t, u, s, d in open_items
+        ],
+    }

@@ -1,0 +1,649 @@
+"""Writes for motions and suggestions. Every workflow step is one service that locks the row,
+checks the state and the actor, changes it, and records a ProposalEvent."""
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renda.core.exceptions import ApplicationError
+from renda.core.workdays import add_workdays
+
+from .models import (
+    DEFAULT_CATEGORIES,
+    HandlingUnit,
+    Proposal,
+    ProposalAttachment,
+    ProposalCategory,
+    ProposalEvaluation,
+    ProposalEvent,
+    ProposalReply,
+    ProposalSettings,
+)
+
+S = Proposal.State
+STAFF = "staff"  # township secretary / chair of the proposal's township
+UNIT = "unit"  # a user of the proposal's lead handling unit
+
+# action -> (states it starts from, who may do it)
+TRANSITIONS = {
+    "decide": ([S.SUBMITTED], {STAFF}),
+    "register": ([S.SUBMITTED], {STAFF}),
+    "reject": ([S.SUBMITTED], {STAFF}),
+    "assign": ([S.REGISTERED], {STAFF}),
+    "start": ([S.ASSIGNED], {STAFF, UNIT}),
+    "reply": ([S.ASSIGNED, S.IN_PROGRESS], {STAFF, UNIT}),
+    "evaluate": ([S.REPLIED], {STAFF}),
+    "close": ([S.EVALUATED], {STAFF}),
+}
+
+
+# ---------------------------------------------------------------- settings, categories, units
+
+
+def proposal_settings_get(*, township) -> ProposalSettings:
+    obj = ProposalSettings.objects.filter(township=township).first()
+    if obj is None:
+        obj, _created = ProposalSettings.objects.get_or_create(township=township)
+    return obj
+
+
+def proposal_categories_ensure(*, township):
+    """Give a township the default category list the first time it needs one."""
+    if not ProposalCategory.objects.filter(township=township).exists():
+        ProposalCategory.objects.bulk_create(
+            [
+                ProposalCategory(township=township, name=name, display_order=i + 1)
+                for i, name in enumerate(DEFAULT_CATEGORIES)
+            ],
+            ignore_conflicts=True,
+        )
+    return ProposalCategory.objects.filter(township=township)
+
+
+@transaction.atomic
+def proposal_settings_update(*, township, deadline_amount, deadline_unit, categories, by):
+    """Save the deadline rule and the category list (one name a line; removed names that are in
+    use are kept but marked not in use)."""
+    _require_staff(by, township)
+    if not deadline_amount or deadline_amount < 1:
+        raise ApplicationError(_("The deadline must be at least 1."), field="deadline_amount")
+    if deadline_unit not in ProposalSettings.DeadlineUnit.values:
+        raise ApplicationError(_("Choose how the deadline is counted."), field="deadline_unit")
+    names = []
+    for raw in categories:
+        name = raw.strip()
+        if name and name not in names:
+            if len(name) > 50:
+                raise ApplicationError(
+                    _("A category name may have at most 50 characters: %(name)s") % {"name": name},
+                    field="categories",
+                )
+            names.append(name)
+    if not names:
+        raise ApplicationError(_("Keep at least one category."), field="categories")
+    settings_obj = proposal_settings_get(township=township)
+    settings_obj = ProposalSettings.objects.select_for_update().get(pk=settings_obj.pk)
+    settings_obj.deadline_amount = deadline_amount
+    settings_obj.deadline_unit = deadline_unit
+    settings_obj.save(update_fields=["deadline_amount", "deadline_unit", "updated_at"])
+    existing = {c.name: c for c in ProposalCategory.objects.filter(township=township)}
+    for order, name in enumerate(names, start=1):
+        cat = existing.pop(name, None)
+        if cat is None:
+            ProposalCategory.objects.create(township=township, name=name, display_order=order)
+        elif cat.display_order != order or not cat.is_active:
+            cat.display_order = order
+            cat.is_active = True
+            cat.save(update_fields=["display_order", "is_active", "updated_at"])
+    for cat in existing.values():
+        if cat.proposals.exists():
+            if cat.is_active:
+                cat.is_active = False
+                cat.save(update_fields=["is_active", "updated_at"])
+        else:
+            cat.delete()
+    return settings_obj
+
+
+def handling_unit_save(*, township, by, unit=None, name, contact_person="", phone="", is_active=True, users=()):
+    """Create or update a handling unit; its users must be handling-unit accounts of the township."""
+    _require_staff(by, township)
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Enter the unit's name."), field="name")
+    clash = HandlingUnit.objects.filter(township=township, name=name)
+    if unit is not None:
+        clash = clash.exclude(pk=unit.pk)
+    if clash.exists():
+        raise ApplicationError(_("This township already has a unit with this name."), field="name")
+    for u in users:
+        if u.township_id != township.pk or not u.is_handling_unit:
+            raise ApplicationError(
+                _("%(user)s is not a handling-unit account of this township.") % {"user": u}, field="users"
+            )
+    with transaction.atomic():
+        if unit is None:
+            unit = HandlingUnit(township=township)
+        elif unit.township_id != township.pk:
+            raise ApplicationError(_("This unit belongs to another township."))
+        unit.name = name
+        unit.contact_person = contact_person
+        unit.phone = phone
+        unit.is_active = is_active
+        unit.save()
+        unit.users.set(users)
+    return unit
+
+
+# ---------------------------------------------------------------- deadlines and numbering
+
+
+def deadline_compute(*, township, start: dt.date) -> dt.date:
+    """The default reply deadline for an assignment on `start`, by the township's rule."""
+    rule = proposal_settings_get(township=township)
+    if rule.deadline_unit == ProposalSettings.DeadlineUnit.WORKDAYS:
+        return add_workdays(start, rule.deadline_amount)
+    if rule.deadline_unit == ProposalSettings.DeadlineUnit.DAYS:
+        return start + dt.timedelta(days=rule.deadline_amount)
+    return start + relativedelta(months=rule.deadline_amount)
+
+
+def number_scope_for(*, term, during_session, session_number, year):
+    if during_session and session_number:
+        return f"{term.number}-{session_number}"
+    return f"recess-{year}"
+
+
+def number_label(*, kind, term, during_session, session_number, year, serial):
+    if during_session and session_number:
+        kind_label = _("motion") if kind == Proposal.Kind.MOTION else _("suggestion")
+        return _("Term %(term)s Session %(session)s %(kind)s No. %(serial)s") % {
+            "term": term.number,
+            "session": session_number,
+            "kind": kind_label,
+            "serial": serial,
+        }
+    return _("Recess %(year)s-%(serial)03d") % {"year": year, "serial": serial}
+
+
+def _next_serial(*, township, scope):
+    # The township's settings row is the lock that serialises numbering.
+    settings_obj = proposal_settings_get(township=township)
+    ProposalSettings.objects.select_for_update().filter(pk=settings_obj.pk).first()
+    top = Proposal.objects.filter(township=township, number_scope=scope).aggregate(m=Max("serial"))["m"]
+    return (top or 0) + 1
+
+
+# ---------------------------------------------------------------- actors
+
+
+def _require_staff(user, township):
+    if user is None or not user.is_township_staff or user.township_id != township.pk:
+        raise ApplicationError(_("Only the township's congress office may do this."))
+
+
+def actor_roles(*, proposal, user) -> set:
+    roles_ = set()
+    if user is None or not user.is_authenticated or user.township_id != proposal.township_id:
+        return roles_
+    if user.is_township_staff:
+        roles_.add(STAFF)
+    if (
+        user.is_handling_unit
+        and proposal.lead_unit_id
+        and HandlingUnit.objects.filter(pk=proposal.lead_unit_id, users=user).exists()
+    ):
+        roles_.add(UNIT)
+    return roles_
+
+
+def proposal_actions(*, proposal, user) -> list:
+    """The workflow actions this user may take on this proposal now (for the buttons)."""
+    roles_ = actor_roles(proposal=proposal, user=user)
+    actions = []
+    for action, (states, who) in TRANSITIONS.items():
+        if proposal.state in states and roles_ & who:
+            if action == "decide" and (proposal.kind != Proposal.Kind.MOTION or proposal.agenda_decision):
+                continue
+            if action == "register" and proposal.kind == Proposal.Kind.MOTION and not proposal.agenda_decision:
+                continue
+            actions.append(action)
+    return actions
+
+
+def _lock_and_check(proposal, action, by):
+    """Lock the row, re-read it, and refuse a wrong state or a wrong actor."""
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    states, who = TRANSITIONS[action]
+    if not actor_roles(proposal=locked, user=by) & who:
+        if UNIT in who and by is not None and by.is_handling_unit:
+            raise ApplicationError(_("This proposal is not assigned to your unit."))
+        raise ApplicationError(_("You may not do this on this proposal."))
+    if locked.state not in states:
+        raise ApplicationError(
+            _("This cannot be done now: the proposal is “%(state)s”. Reload the page to see its current state.")
+            % {"state": locked.get_state_display()}
+        )
+    return locked
+
+
+def _event(proposal, *, action, from_state, by, note="", to_state=None):
+    return ProposalEvent.objects.create(
+        township_id=proposal.township_id,
+        proposal=proposal,
+        action=action,
+        from_state=from_state,
+        to_state=to_state or proposal.state,
+        by=by,
+        note=note or "",
+    )
+
+
+# ---------------------------------------------------------------- submission
+
+
+def _validate_signers(*, township, kind, lead_deputy, co_signers, by_presidium):
+    signers = [d for d in [lead_deputy, *co_signers] if d is not None]
+    if any(d.township_id != township.pk for d in signers):
+        raise ApplicationError(_("Signers must be deputies of this township."), field="co_signers")
+    if kind == Proposal.Kind.MOTION:
+        distinct = {d.pk for d in signers}
+        if not by_presidium and len(distinct) < Proposal.MIN_MOTION_SIGNERS:
+            raise ApplicationError(
+                _(
+                    "A motion needs at least %(min)s deputies as signers (it has %(n)s), "
+                    "or the presidium as proposer."
+                )
+                % {"min": Proposal.MIN_MOTION_SIGNERS, "n": len(distinct)},
+                field="co_signers",
+            )
+    elif lead_deputy is None:
+        raise ApplicationError(_("Choose the lead deputy."), field="lead_deputy")
+
+
+@transaction.atomic
+def proposal_submit(
+    *,
+    township,
+    by,
+    kind,
+    title,
+    content,
+    lead_deputy=None,
+    co_signers=(),
+    by_presidium=False,
+    submitted_on=None,
+    during_session=False,
+    session_number=None,
+    category=None,
+    origin=Proposal.Origin.DEPUTY,
+    is_key=False,
+    supervising_leader="",
+    attachments=(),
+    note="",
+):
+    """Record a received motion or suggestion (state 提交), numbered in its session or recess."""
+    _require_staff(by, township)
+    title = (title or "").strip()
+    content = (content or "").strip()
+    if not title:
+        raise ApplicationError(_("Enter the title."), field="title")
+    if not content:
+        raise ApplicationError(_("Enter the content."), field="content")
+    if kind not in Proposal.Kind.values:
+        raise ApplicationError(_("Choose the kind."), field="kind")
+    co_signers = [d for d in co_signers if lead_deputy is None or d.pk != lead_deputy.pk]
+    _validate_signers(
+        township=township, kind=kind, lead_deputy=lead_deputy, co_signers=co_signers, by_presidium=by_presidium
+    )
+    if category is not None and category.township_id != township.pk:
+        raise ApplicationError(_("Choose one of this township's categories."), field="category")
+    if is_key and not (supervising_leader or "").strip():
+        raise ApplicationError(_("A key suggestion needs its supervising leader."), field="supervising_leader")
+    if during_session and not session_number:
+        raise ApplicationError(_("Enter which session it was submitted at."), field="session_number")
+    if kind == Proposal.Kind.MOTION and not during_session:
+        raise ApplicationError(_("A motion can only be submitted during a session."), field="during_session")
+    submitted_on = submitted_on or timezone.localdate()
+    term = township.terms.filter(start_date__lte=submitted_on, end_date__gte=submitted_on).first()
+    if term is None:
+        raise ApplicationError(_("No congress term covers this date."), field="submitted_on")
+    year = submitted_on.year
+    scope = number_scope_for(term=term, during_session=during_session, session_number=session_number, year=year)
+    serial = _next_serial(township=township, scope=scope)
+    proposal = Proposal.objects.create(
+        township=township,
+        kind=kind,
+        term=term,
+        year=year,
+        number_scope=scope,
+        serial=serial,
+        number=number_label(
+            kind=kind,
+            term=term,
+            during_session=during_session,
+            session_number=session_number,
+            year=year,
+            serial=serial,
+        ),
+        title=title,
+        content=content,
+        category=category,
+        lead_deputy=lead_deputy,
+        by_presidium=by_presidium,
+        during_session=during_session,
+        session_number=session_number if during_session else None,
+        submitted_on=submitted_on,
+        origin=origin,
+        is_key=is_key,
+        supervising_leader=(supervising_leader or "").strip() if is_key else "",
+    )
+    if co_signers:
+        proposal.co_signers.set(co_signers)
+    for f in attachments:
+        ProposalAttachment.objects.create(
+            township=township, proposal=proposal, file=f, name=f.name[:200], uploaded_by=by
+        )
+    _event(proposal, action="submit", from_state="", by=by, note=note)
+    return proposal
+
+
+@transaction.atomic
+def proposal_update(*, proposal, by, **fields):
+    """Correct the details of a proposal before it is assigned."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    _require_staff(by, proposal.township)
+    if proposal.state not in (S.SUBMITTED, S.REGISTERED):
+        raise ApplicationError(_("Only a proposal not yet assigned can be edited."))
+    co_signers = fields.pop("co_signers", None)
+    title = (fields.get("title", proposal.title) or "").strip()
+    content = (fields.get("content", proposal.content) or "").strip()
+    if not title:
+        raise ApplicationError(_("Enter the title."), field="title")
+    if not content:
+        raise ApplicationError(_("Enter the content."), field="content")
+    fields["title"], fields["content"] = title, content
+    lead = fields.get("lead_deputy", proposal.lead_deputy)
+    signers = list(proposal.co_signers.all()) if co_signers is None else list(co_signers)
+    signers = [d for d in signers if lead is None or d.pk != lead.pk]
+    _validate_signers(
+        township=proposal.township,
+        kind=proposal.kind,
+        lead_deputy=lead,
+        co_signers=signers,
+        by_presidium=fields.get("by_presidium", proposal.by_presidium),
+    )
+    if fields.get("is_key", proposal.is_key) and not fields.get(
+        "supervising_leader", proposal.supervising_leader
+    ):
+        raise ApplicationError(_("A key suggestion needs its supervising leader."), field="supervising_leader")
+    allowed = {"title", "content", "category", "lead_deputy", "by_presidium", "origin", "is_key", "supervising_leader"}
+    for key, value in fields.items():
+        if key in allowed:
+            setattr(proposal, key, value)
+    proposal._change_reason = _("details corrected")
+    proposal.save()
+    proposal.co_signers.set(signers)
+    return proposal
+
+
+# ---------------------------------------------------------------- workflow steps
+
+
+@transaction.atomic
+def proposal_motion_decide(*, proposal, on_agenda: bool, by, note=""):
+    """Record the presidium's decision on a motion. Not on the agenda: it becomes a suggestion
+    (keeping its number and history) and waits to be registered as one."""
+    proposal = _lock_and_check(proposal, "decide", by)
+    if proposal.kind != Proposal.Kind.MOTION or proposal.agenda_decision:
+        raise ApplicationError(_("Only an undecided motion goes to the presidium."))
+    old = proposal.state
+    if on_agenda:
+        proposal.agenda_decision = Proposal.AgendaDecision.ON_AGENDA
+        proposal.save(update_fields=["agenda_decision", "updated_at"])
+        _event(proposal, action="decide_on_agenda", from_state=old, by=by, note=note)
+    else:
+        proposal.agenda_decision = Proposal.AgendaDecision.NOT_ON_AGENDA
+        proposal.kind = Proposal.Kind.SUGGESTION
+        proposal.converted_from_motion = True
+        proposal.save(update_fields=["agenda_decision", "kind", "converted_from_motion", "updated_at"])
+        _event(proposal, action="decide_not_on_agenda", from_state=old, by=by, note=note)
+    return proposal
+
+
+@transaction.atomic
+def proposal_register(*, proposal, by, registered_on=None, note=""):
+    proposal = _lock_and_check(proposal, "register", by)
+    if proposal.kind == Proposal.Kind.MOTION and not proposal.agenda_decision:
+        raise ApplicationError(_("The presidium must first decide whether this motion goes on the agenda."))
+    old = proposal.state
+    proposal.state = S.REGISTERED
+    proposal.registered_on = registered_on or timezone.localdate()
+    proposal.save(update_fields=["state", "registered_on", "updated_at"])
+    _event(proposal, action="register", from_state=old, by=by, note=note)
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(*, proposal, by, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason it is not accepted."), field="reason")
+    proposal = _lock_and_check(proposal, "reject", by)
+    old = proposal.state
+    proposal.state = S.NOT_ACCEPTED
+    proposal.not_accepted_reason = reason
+    proposal.save(update_fields=["state", "not_accepted_reason", "updated_at"])
+    _event(proposal, action="reject", from_state=old, by=by, note=reason)
+    return proposal
+
+
+def _check_units(proposal, lead_unit, assisting_units):
+    if lead_unit is None:
+        raise ApplicationError(_("Choose the lead unit."), field="lead_unit")
+    for unit in [lead_unit, *assisting_units]:
+        if unit.township_id != proposal.township_id:
+            raise ApplicationError(_("Choose units of this township."), field="lead_unit")
+        if not unit.is_active:
+            raise ApplicationError(_("%(unit)s is no longer in use.") % {"unit": unit}, field="lead_unit")
+    return [u for u in assisting_units if u.pk != lead_unit.pk]
+
+
+def _check_deadline(assigned_on, deadline):
+    if deadline < assigned_on:
+        raise ApplicationError(_("The deadline cannot be before the assignment date."), field="deadline")
+
+
+@transaction.atomic
+def proposal_assign(
+    *, proposal, by, lead_unit, assisting_units=(), responsible_leader="", assigned_on=None, deadline=None, note=""
+):
+    """交办: lead unit (and assisting units), responsible leader and deadline (the township's
+    default rule when not given)."""
+    proposal = _lock_and_check(proposal, "assign", by)
+    assisting = _check_units(proposal, lead_unit, list(assisting_units))
+    assigned_on = assigned_on or timezone.localdate()
+    deadline = deadline or deadline_compute(township=proposal.township, start=assigned_on)
+    _check_deadline(assigned_on, deadline)
+    old = proposal.state
+    proposal.state = S.ASSIGNED
+    proposal.lead_unit = lead_unit
+    proposal.responsible_leader = (responsible_leader or "").strip()
+    proposal.assigned_on = assigned_on
+    proposal.deadline = deadline
+    proposal.save(
+        update_fields=["state", "lead_unit", "responsible_leader", "assigned_on", "deadline", "updated_at"]
+    )
+    proposal.assisting_units.set(assisting)
+    _event(
+        proposal,
+        action="assign",
+        from_state=old,
+        by=by,
+        note=note or _("Lead unit %(unit)s, deadline %(deadline)s")
+        % {"unit": lead_unit.name, "deadline": deadline.isoformat()},
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_start(*, proposal, by, note=""):
+    """The unit has taken it up (督办 from here on)."""
+    proposal = _lock_and_check(proposal, "start", by)
+    old = proposal.state
+    proposal.state = S.IN_PROGRESS
+    proposal.save(update_fields=["state", "updated_at"])
+    _event(proposal, action="start", from_state=old, by=by, note=note)
+    return proposal
+
+
+@transaction.atomic
+def proposal_reply(*, proposal, by, text, outcome, met_in_person=False, replied_on=None, file=None):
+    """答复: the written reply (and the letter) of the lead unit for the current round."""
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(_("Enter the reply text."), field="text")
+    if outcome not in Proposal.Outcome.values:
+        raise ApplicationError(_("Choose the outcome class A, B or C."), field="outcome")
+    proposal = _lock_and_check(proposal, "reply", by)
+    replied_on = replied_on or timezone.localdate()
+    if proposal.assigned_on and replied_on < proposal.assigned_on:
+        raise ApplicationError(_("The reply date cannot be before the assignment date."), field="replied_on")
+    if replied_on > timezone.localdate():
+        raise ApplicationError(_("The reply date cannot be in the future."), field="replied_on")
+    on_time = proposal.deadline is None or replied_on <= proposal.deadline
+    ProposalReply.objects.create(
+        township_id=proposal.township_id,
+        proposal=proposal,
+        round=proposal.round,
+        unit=proposal.lead_unit,
+        text=text,
+        file=file or "",
+        outcome=outcome,
+        met_in_person=met_in_person,
+        replied_on=replied_on,
+        deadline=proposal.deadline,
+        on_time=on_time,
+        by=by,
+    )
+    old = proposal.state
+    proposal.state = S.REPLIED
+    proposal.replied_on = replied_on
+    proposal.replied_on_time = on_time
+    proposal.met_in_person = met_in_person
+    proposal.outcome = outcome
+    proposal.save(
+        update_fields=["state", "replied_on", "replied_on_time", "met_in_person", "outcome", "updated_at"]
+    )
+    _event(proposal, action="reply", from_state=old, by=by, note=_("Outcome %(o)s") % {"o": outcome})
+    return proposal
+
+
+@transaction.atomic
+def proposal_evaluate(*, proposal, by, rating, comment="", evaluated_on=None, new_deadline=None):
+    """The lead deputy's evaluation, recorded by township staff. 不满意 in the first round sends it
+    back to the lead unit for a second handling with a new deadline; in the second round the
+    rating is recorded and the proposal can be closed whatever it is."""
+    if rating not in Proposal.Rating.values:
+        raise ApplicationError(_("Choose the deputy's rating."), field="rating")
+    proposal = _lock_and_check(proposal, "evaluate", by)
+    evaluated_on = evaluated_on or timezone.localdate()
+    if proposal.replied_on and evaluated_on < proposal.replied_on:
+        raise ApplicationError(_("The evaluation cannot be before the reply."), field="evaluated_on")
+    ProposalEvaluation.objects.create(
+        township_id=proposal.township_id,
+        proposal=proposal,
+        round=proposal.round,
+        rating=rating,
+        comment=(comment or "").strip(),
+        evaluated_on=evaluated_on,
+        by=by,
+    )
+    old = proposal.state
+    proposal.rating = rating
+    proposal.evaluated_on = evaluated_on
+    fields = ["state", "rating", "evaluated_on", "updated_at"]
+    if rating == Proposal.Rating.DISSATISFIED and proposal.round < Proposal.MAX_ROUNDS:
+        deadline = new_deadline or deadline_compute(township=proposal.township, start=evaluated_on)
+        _check_deadline(evaluated_on, deadline)
+        proposal.round += 1
+        proposal.state = S.ASSIGNED
+        proposal.assigned_on = evaluated_on
+        proposal.deadline = deadline
+        fields += ["round", "assigned_on", "deadline"]
+        proposal.save(update_fields=fields)
+        _event(
+            proposal,
+            action="rehandle",
+            from_state=old,
+            by=by,
+            note=_("Dissatisfied: second handling, new deadline %(d)s. %(c)s")
+            % {"d": deadline.isoformat(), "c": comment},
+        )
+        return proposal
+    proposal.state = S.EVALUATED
+    proposal.save(update_fields=fields)
+    _event(proposal, action="evaluate", from_state=old, by=by, note=f"{Proposal.Rating(rating).label} {comment}")
+    return proposal
+
+
+@transaction.atomic
+def proposal_close(*, proposal, by, closed_on=None, note=""):
+    proposal = _lock_and_check(proposal, "close", by)
+    old = proposal.state
+    proposal.state = S.CLOSED
+    proposal.closed_on = closed_on or timezone.localdate()
+    proposal.save(update_fields=["state", "closed_on", "updated_at"])
+    _event(proposal, action="close", from_state=old, by=by, note=note)
+    return proposal
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def proposals_remind_deadlines(*, today=None):
+    """Daily: one reminder per proposal and round when its deadline is near and when it is
+    passed. Idempotent (reminder keys). Returns how many proposals were looked at."""
+    from django.urls import reverse
+
+    from renda.core.services import reminder_upsert
+
+    today = today or timezone.localdate()
+    soon = today + dt.timedelta(days=7)
+    rows = (
+        Proposal.objects.filter(state__in=Proposal.OPEN_HANDLING_STATES, deadline__lte=soon)
+        .select_related("township", "lead_unit")
+        .only("pk", "number", "title", "deadline", "round", "township", "lead_unit__name")
+        .order_by("pk")
+    )
+    count = 0
+    for p in rows.iterator(chunk_size=2000):
+        overdue = p.deadline < today
+        key = f"proposal-{p.pk}-r{p.round}-{'overdue' if overdue else 'due'}"
+        if overdue:
+            text = _("Overdue: %(number)s “%(title)s” (%(unit)s) was due on %(date)s") % {
+                "number": p.number,
+                "title": p.title,
+                "unit": p.lead_unit.name if p.lead_unit else "",
+                "date": p.deadline.isoformat(),
+            }
+        else:
+            text = _("Due soon: %(number)s “%(title)s” (%(unit)s) is due on %(date)s") % {
+                "number": p.number,
+                "title": p.title,
+                "unit": p.lead_unit.name if p.lead_unit else "",
+                "date": p.deadline.isoformat(),
+            }
+        reminder_upsert(
+            township=p.township,
+            key=key,
+            text=text,
+            url=reverse("proposals:detail", args=[p.pk]),
+            due_date=p.deadline,
+        )
+        count += 1
+    return count
