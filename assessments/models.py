@@ -118,10 +118,11 @@ class ScoringItem(TownshipScopedModel):
         help_text=_("Award, points at the baseline, points per occurrence, or the first occurrence's points."),
     )
     step = models.DecimalField(
-        _("points per item more or fewer / per further occurrence / deducted"),
+        _("step points"),
         max_digits=6,
         decimal_places=1,
         default=Decimal("0"),
+        help_text=_("Per item more or fewer (baseline), per further occurrence, or deducted per occurrence."),
     )
     count = models.PositiveSmallIntegerField(
         _("baseline or minimum count"), default=1, help_text=_("The baseline (rule 'baseline') or the minimum count for the award.")

@@ -261,7 +261,8 @@ def scheme(request, pk, year):
     if request.GET.get("item"):
         item = get_object_or_404(ScoringItem, pk=request.GET["item"], scheme=scheme_obj)
     scheme_form = SchemeForm(instance=scheme_obj, prefix="scheme")
-    item_form = ItemForm(instance=item, prefix="item") if editable else None
+    next_order = (scheme_obj.items.order_by("-order").values_list("order", flat=True).first() or 0) + 10
+    item_form = ItemForm(instance=item, prefix="item", initial=None if item else {"order": next_order}) if editable else None
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -333,7 +334,7 @@ def scheme_preview(request, pk, year):
     items = list(scheme_obj.items.order_by("order", "pk"))
     error = None
     edited_key = None
-    if data.get("item-name") is not None:
+    if (data.get("item-name") or "").strip() or data.get("editing"):
         editing = None
         if data.get("editing"):
             editing = next((i for i in items if str(i.pk) == data["editing"]), None)
