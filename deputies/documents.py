@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import vocab
@@ -22,7 +23,7 @@ HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 def _setup_sheet(ws, title, headers, widths):
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.print_title_rows = "2:2"
@@ -41,6 +42,10 @@ def roster_workbook(data: dict) -> bytes:
     keys = [None] + [k for _h, k in vocab.COLUMNS]
     _setup_sheet(ws, data["title"], headers, [6] + [WIDTHS[k] for k in keys[1:]])
     ws.freeze_panes = "C3"
+    # Who exported it and the page number go in the printed footer, not below the data, so the
+    # file imports back as it is.
+    ws.oddFooter.left.text = data.get("footer", "")
+    ws.oddFooter.right.text = "&P / &N"
     title = WriteOnlyCell(ws, value=data["title"])
     title.font = Font(name="方正小标宋简体", size=16, bold=True)
     ws.append([title])
@@ -67,8 +72,6 @@ def roster_workbook(data: dict) -> bytes:
             c.alignment = wrap if key in ("work_unit", "constituency") else center
             cells.append(c)
         ws.append(cells)
-    if data.get("footer"):
-        ws.append([data["footer"]])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -39,4 +39,4 @@ def roster_export_data(*, user, township=None, filters=None):
 
 def roster_template_sample(*, groups):
     return ["张明华", "男", "汉族", "1968.05", "中共党员", "大学本科", "红星村党总支书记", "第3选区（红星村）",
-            "县、乡镇", groups[0] if groups else "第1代表小组", "13855551234", "340225196805120018"]
+            "县、乡镇", groups[0] if groups else "第1代表小组", "13855551234", "340225196805120012"]
