@@ -26,13 +26,16 @@ class WorkReportForm(BootstrapFormMixin, forms.ModelForm):
             "problems": forms.Textarea(attrs={"rows": 8}),
             "plans": forms.Textarea(attrs={"rows": 8}),
         }
+        # Meta, not __init__: BootstrapFormMixin validates while the form is built.
+        error_messages = {
+            "problems": {
+                "required": _("Please describe the existing problems: this section is written by the township.")
+            },
+            "plans": {
+                "required": _("Please describe the plans for the next stage: this section is written by the township.")
+            },
+        }
 
     def __init__(self, *args, years=None, **kwargs):
         kwargs.pop("initial", None)
         super().__init__(*args, **kwargs)
-        self.fields["problems"].error_messages["required"] = _(
-            "Please describe the existing problems: this section is written by the township."
-        )
-        self.fields["plans"].error_messages["required"] = _(
-            "Please describe the plans for the next stage: this section is written by the township."
-        )

@@ -1,22 +1,60 @@
 """Background documents of the dashboard: work report, deputy archive, dashboard workbook and
 the year-end bundle. Each handler is `handler(job, progress) -> (filename, bytes)`."""
 
+import logging
+
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.core.exceptions import ApplicationError
-from renda.core.jobs import job_handler, job_handler_get, job_kinds
-from renda.core.models import DocumentJob, Township
+from renda.core.jobs import job_handler
+from renda.core.models import Township
 
 from . import documents, selectors
 from .models import WorkReportText
 
-# Documents of other apps put into the year-end bundle: (job kind, folder in the zip).
+logger = logging.getLogger(__name__)
+
+
+def _scoresheet(township, year, user):
+    """The township's assessment scoresheet of the year, or None when no scores are computed."""
+    from assessments.jobs import scoresheet_township_build
+    from assessments.models import Assessment
+
+    assessment = Assessment.objects.select_related("township").filter(township=township, year=year).first()
+    if assessment is None or assessment.computed_at is None:
+        return None
+    return scoresheet_township_build(assessment=assessment)
+
+
+def _register(township, year, user):
+    """The register of motions and suggestions of the year (as proposals' own export)."""
+    from proposals.jobs import register_export, register_title
+    from proposals.selectors import proposal_list
+
+    qs = proposal_list(user=user, filters={"year": year}, township=township)
+    _count, content = register_export(qs=qs, title=register_title(township=township, year=year))
+    return _("%(township)s %(year)s register of motions and suggestions.xlsx") % {
+        "township": township.name,
+        "year": year,
+    }, content
+
+
+def _roster(township, year, user):
+    """The deputy roster (current deputies, masked as the requesting user sees it)."""
+    from deputies.documents import roster_workbook
+    from deputies.exports import roster_export_data
+
+    data = roster_export_data(user=user, township=township)
+    return _("%(township)s deputy roster.xlsx") % {"township": township.name}, roster_workbook(data)
+
+
+# Documents of other apps in the year-end bundle: (label, builder(township, year, user)).
 BUNDLE_PARTS = [
-    ("assessments_scoresheet", "scoresheet"),
-    ("proposals_register", "register"),
-    ("deputies_roster", "roster"),
+    (gettext_lazy("assessment scoresheet"), _scoresheet),
+    (gettext_lazy("register of motions and suggestions"), _register),
+    (gettext_lazy("deputy roster"), _roster),
 ]
 
 
@@ -97,16 +135,10 @@ def dashboard_xlsx_job(job, progress):
         return _("Township statistics %(year)s.xlsx") % {"year": year}, content
 
 
-def _part_job(kind, township, year, requested_by):
-    """An unsaved job to hand to another app's handler: it reads township and params only."""
-    return DocumentJob(kind=kind, township=township, params={"year": year}, requested_by=requested_by)
-
-
 def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None):
-    """[(path in zip, bytes)] of every township's year-end documents."""
+    """[(path in zip, bytes)] of every township's year-end documents, a contents list first."""
     files = []
-    kinds = job_kinds()
-    missing = [kind for kind, _folder in BUNDLE_PARTS if kind not in kinds]
+    notes = []
     townships = list(townships)
     steps = max(len(townships), 1)
     archives_folder = _("Deputy archives")
@@ -114,12 +146,29 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
         base = f"{year}/{township.name}"
         name, content = work_report_build(township=township, year=year)
         files.append((f"{base}/{name}", content))
-        for kind, _folder in BUNDLE_PARTS:
-            if kind in kinds:
-                name, content = job_handler_get(kind).run(
-                    _part_job(kind, township, year, requested_by), lambda p: None
+        if not WorkReportText.objects.filter(township=township, year=year).exists():
+            notes.append(
+                _("%(township)s: the problems and plans of the work report have not been written yet.")
+                % {"township": township.name}
+            )
+        for label, build in BUNDLE_PARTS:
+            try:
+                part = build(township, year, requested_by)
+            except Exception as exc:  # one broken document must not lose the rest of the bundle
+                logger.exception("Year-end bundle: %s of %s failed", label, township.code)
+                notes.append(
+                    _("%(township)s: the %(document)s could not be built (%(error)s).")
+                    % {"township": township.name, "document": label, "error": exc.__class__.__name__}
                 )
-                files.append((f"{base}/{name}", content))
+                continue
+            if part is None:
+                notes.append(
+                    _("%(township)s: no %(document)s for %(year)s (nothing computed yet).")
+                    % {"township": township.name, "document": label, "year": year}
+                )
+                continue
+            name, content = part
+            files.append((f"{base}/{name}", content))
         for archive in selectors.deputy_archives_data(township=township, year=year):
             files.append(
                 (
@@ -130,10 +179,8 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
         progress(5 + 90 * (i + 1) // steps)
     index = [_("Year-end documents %(year)s") % {"year": year}, ""]
     index += [path for path, _content in files]
-    if missing:
-        index += ["", _("Not included (not available in this installation): %(kinds)s") % {
-            "kinds": ", ".join(str(kinds.get(k).label) if k in kinds else k for k in missing)
-        }]
+    if notes:
+        index += [""] + notes
     contents = _("Contents")
     files.insert(0, (f"{year}/{contents}.txt", "\n".join(index).encode("utf-8")))
     return files

@@ -285,7 +285,7 @@ def year_end(request):
     ).isdigit() else year
     if year not in year_choices(today):
         year = today.year
-    can_write = township is not None and user_can_write(user, "dashboard.change_workreporttext")
+    can_write = township is not None and user_can_write(user)
     text = WorkReportText.objects.filter(township=township, year=year).first() if township else None
     form = WorkReportForm(instance=text, initial={"year": year}, years=year_choices(today))
     if request.method == "POST":
