@@ -95,7 +95,7 @@ def subprocess_env(transactional_db, tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.faults.server_settings",
         "DATABASE_URL": database_url(),
-        "SECRET_KEY": "fault-test-only-not-secret",
+        "SECRET_KEY": settings.SECRET_KEY,  # sessions made here must be valid there
         "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",
@@ -195,6 +195,10 @@ def postgres_cluster():
     class Cluster:
         def stop(self):
             connection.close()
+            self.stop_keep_connection()
+
+        def stop_keep_connection(self):
+            """Stop the server under this process's open connection (mid-transaction)."""
             subprocess.run([*run_as, "pg_ctl", "-D", datadir, "-m", "fast", "-w", "stop"], check=True,
                            capture_output=True)
 
@@ -213,3 +217,55 @@ def postgres_cluster():
     if not cluster.running():
         cluster.start()
     connection.close()
+
+
+class HttpSession:
+    """A tiny HTTP client for a real server on loopback, carrying a session cookie."""
+
+    def __init__(self, base, cookies):
+        self.base = base
+        self.cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+    def get(self, path, timeout=15):
+        import http.client
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.base)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        try:
+            conn.request("GET", path, headers={"Cookie": self.cookie, "Host": "127.0.0.1"})
+            resp = conn.getresponse()
+            return resp.status, resp.read().decode("utf-8", errors="replace")
+        finally:
+            conn.close()
+
+
+@pytest.fixture
+def start_app_server(subprocess_env, tmp_path, procs):
+    """start_app_server(workers=2) -> base URL of gunicorn serving the app on the test database."""
+
+    def start(workers=2, extra_env=None):
+        port = free_port()
+        env = {**subprocess_env, **(extra_env or {})}
+        p = Proc(
+            [GUNICORN, "renda.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+             "--timeout", "60", "--graceful-timeout", "5", "--access-logfile", "-"],
+            env,
+            tmp_path / f"gunicorn-{port}.log",
+        )
+        procs.append(p)
+        base = f"http://127.0.0.1:{port}"
+        session = HttpSession(base, {})
+
+        def up():
+            assert p.alive(), p.log()
+            try:
+                return session.get("/healthz", timeout=2)[0] in (200, 503)
+            except OSError:
+                return False
+
+        wait_for(up, 60, interval=0.2, what="gunicorn to answer")
+        p.base = base
+        return p
+
+    return start
