@@ -93,14 +93,16 @@ def structure_chart(*, rows, township_ids, on):
             {"subtext": name, "left": f"{12.5 + 25 * i}%", "top": "8%", "textAlign": "center"}
             for i, (name, _data) in enumerate(pies)
         ],
-        "tooltip": {"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
+        "tooltip": {"trigger": "item", "formatter": "{a}<br>{b}: {c} ({d}%)"},
         "series": [
             {
                 "name": name,
                 "type": "pie",
                 "radius": ["25%", "45%"],
                 "center": [f"{12.5 + 25 * i}%", "55%"],
-                "label": {"fontSize": 10},
+                "avoidLabelOverlap": True,
+                "label": {"show": False, "position": "center"},
+                "emphasis": {"label": {"show": True, "fontSize": 13, "formatter": "{b}\n{c}"}},
                 "data": [{"name": label, "value": n} for label, n in data if n],
             }
             for i, (name, data) in enumerate(pies)

@@ -3,11 +3,14 @@ and the year-end bundle. Plain data in, bytes out: no ORM access here (the selec
 the data first), so they are fast to test.
 """
 
+import copy
 import io
 import re
 import zipfile
 
 from django.utils.translation import gettext as _
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -177,7 +180,7 @@ def _section_presidium(doc, data):
             text += _(" and other matters")
         text += _(".")
         doc.paragraph(text)
-    if p["decisions"]:
+    if p["decisions"] and p["decisions_done"] < p["decisions"]:
         doc.paragraph(
             _(
                 "The presidium made %(n)s decisions and review opinions; %(done)s have been "
@@ -185,46 +188,55 @@ def _section_presidium(doc, data):
             )
             % {"n": p["decisions"], "done": p["decisions_done"], "open": p["decisions"] - p["decisions_done"]}
         )
+    elif p["decisions"]:
+        doc.paragraph(
+            _("The presidium made %(n)s decisions and review opinions, all carried out and reported back.")
+            % {"n": p["decisions"]}
+        )
 
 
 def _section_contact(doc, data):
     c = data["contact"]
     stations = data["stations"]
+    paragraphs = []
     if stations:
         names = join_list([s["name"] for s in stations[:5]])
-        text = _(
-            "We strengthened the deputy liaison stations: %(n)s stations, homes and points "
-            "(%(names)s) with %(deputies)s resident deputies"
-        ) % {"n": len(stations), "names": names, "deputies": sum(s["resident"] for s in stations)}
-        text += _(".")
-        doc.paragraph(text, lead=point(1))
+        paragraphs.append(
+            _(
+                "We strengthened the deputy liaison stations: %(n)s stations, homes and points "
+                "(%(names)s) with %(deputies)s resident deputies"
+            )
+            % {"n": len(stations), "names": names, "deputies": sum(s["resident"] for s in stations)}
+            + _(".")
+        )
     if c["receptions"]:
-        doc.paragraph(
+        paragraphs.append(
             _(
                 "Deputies received voters %(n)s times in %(months)s months of the year, "
                 "%(pt)s person-times of deputies on duty, listening to the people's concerns "
                 "and passing them on for handling."
             )
-            % {"n": c["receptions"], "months": c["reception_months"], "pt": c["reception_person_times"]},
-            lead=point(2 if stations else 1),
+            % {"n": c["receptions"], "months": c["reception_months"], "pt": c["reception_person_times"]}
         )
     if c["visits"]:
-        doc.paragraph(
+        paragraphs.append(
             _("Deputies visited voters %(n)s times, %(pt)s person-times.")
             % {"n": c["visits"], "pt": c["visit_person_times"]}
         )
     if c["reports"]:
-        doc.paragraph(
+        paragraphs.append(
             _(
                 "In %(n)s report meetings, %(deputies)s deputies reported on their work to the "
                 "voters of their original constituencies and were rated by them."
             )
             % {"n": c["reports"], "deputies": c["report_deputies"]}
         )
-    if not (stations or c["receptions"] or c["visits"] or c["reports"]):
+    if not paragraphs:
         doc.paragraph(
             _("No liaison station, voter reception or deputy report to voters was recorded this year.")
         )
+    for n, text in enumerate(paragraphs, start=1):
+        doc.paragraph(text, lead=point(n) if len(paragraphs) > 1 else None)
 
 
 def _section_activities(doc, data):
@@ -380,6 +392,33 @@ def work_report_docx(data) -> bytes:
 
 
 # --------------------------------------------------------------------------- deputy archive
+def _fast_table(doc, headers, rows, widths_mm=None):
+    """OfficialDocument.table, but rows after the first are copies of the first row's XML with
+    new text: python-docx builds each cell run by run and a bundle has thousands of rows."""
+    rows = [["" if v is None else str(v) for v in row] for row in rows]
+    table = doc.table(headers, rows[:1], widths_mm=widths_mm)
+    if len(rows) <= 1:
+        return table
+    prototype = table.rows[-1]._tr
+    parent = prototype.getparent()
+    for row in rows[1:]:
+        tr = copy.deepcopy(prototype)
+        for tc, value in zip(tr.iter(qn("w:tc")), row):
+            _set_cell_text(tc, value)
+        parent.append(tr)
+    return table
+
+
+def _set_cell_text(tc, value):
+    run = next(tc.iter(qn("w:r")))
+    t = run.find(qn("w:t"))
+    if t is None:
+        t = OxmlElement("w:t")
+        run.append(t)
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    t.text = value
+
+
 def deputy_archive_docx(data) -> bytes:
     """一人一档: one deputy's year."""
     doc = OfficialDocument(
@@ -389,10 +428,15 @@ def deputy_archive_docx(data) -> bytes:
         _("%(township)s · %(name)s · %(year)s") % data["heading"], align="center", indent=False
     )
     doc.heading1(h1(1, _("Profile")))
-    doc.table([_("Item"), _("Content")], data["profile"], widths_mm=(40, 116))
+    _fast_table(doc, [_("Item"), _("Content")], data["profile"], widths_mm=(40, 116))
     doc.heading1(h1(2, _("Mandates")))
     if data["mandates"]:
-        doc.table([_("Level"), _("Term"), _("How it began"), _("From"), _("Until")], data["mandates"])
+        _fast_table(
+            doc,
+            [_("Level"), _("Term"), _("How it began"), _("From"), _("Until")],
+            data["mandates"],
+            widths_mm=(34, 18, 30, 30, 44),
+        )
     else:
         doc.paragraph(_("No mandate recorded."))
     for n, section in enumerate(data["sections"], start=3):
@@ -400,7 +444,7 @@ def deputy_archive_docx(data) -> bytes:
         if section.get("summary"):
             doc.paragraph(section["summary"])
         if section["rows"]:
-            doc.table(section["headers"], section["rows"])
+            _fast_table(doc, section["headers"], section["rows"], widths_mm=section.get("widths"))
         elif not section.get("summary"):
             doc.paragraph(_("Nothing recorded this year."))
     return doc.to_bytes()

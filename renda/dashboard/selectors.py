@@ -610,7 +610,7 @@ def work_report_data(*, township, year, texts=None, today=None):
         "committee_name": county.committee_name if county else "",
         "year": year,
         "organ": organ,
-        "date": min(today, dt.date(year, 12, 31)) if today.year >= year else today,
+        "date": today,  # the day the report is written
         "opening": texts.get("opening", ""),
         "problems": texts.get("problems", ""),
         "plans": texts.get("plans", ""),
@@ -747,7 +747,7 @@ def deputy_archives_data(*, township, year, deputy_ids=None, today=None):
         .select_related("lead_unit")
         .order_by("submitted_on", "pk")
     ):
-        outcome = " ".join(
+        outcome = _("; ").join(
             str(x) for x in (p.get_state_display(), p.get_outcome_display() if p.outcome else "",
                              p.get_rating_display() if p.rating else "") if x
         )
@@ -809,22 +809,26 @@ def deputy_archives_data(*, township, year, deputy_ids=None, today=None):
                         if speeches.get(d.pk)
                         else "",
                         "headers": [_("Meeting"), _("Date"), _("Attendance"), _("Reason")],
+                        "widths": (66, 28, 26, 36),
                         "rows": att,
                     },
                     {
                         "title": _("Activities"),
                         "headers": [_("Date"), _("Kind"), _("Topic"), _("Role")],
+                        "widths": (28, 30, 70, 28),
                         "rows": activities.get(d.pk, []),
                     },
                     {
                         "title": _("Motions and suggestions"),
                         "headers": [_("Number"), _("Title"), _("Role"), _("Lead unit"), _("Outcome")],
+                        "widths": (34, 52, 14, 28, 28),
                         "rows": proposals.get(d.pk, []),
                     },
                     {
                         "title": _("Score card"),
                         "summary": score_summary,
                         "headers": [_("Item"), _("Count"), _("Points"), _("Adjustment"), _("Reason")],
+                        "widths": (46, 18, 20, 20, 52),
                         "rows": score["lines"] if score else [],
                     },
                 ],

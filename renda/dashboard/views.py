@@ -30,6 +30,7 @@ from .forms import WorkReportForm, YearForm
 from .models import WorkReportText
 
 LEVEL_LABELS = dict(Mandate.Level.choices)
+DUE_LIST_LENGTH = 20
 
 
 def _deny_handling_units(user):
@@ -80,7 +81,8 @@ def _grades_text(grades):
         labels = dict(apps.get_model("assessments", "ScoreResult").Grade.choices)
     except LookupError:
         labels = {}
-    return " ".join(f"{labels.get(g, g)} {n}" for g, n in grades.items() if n)
+    order = list(labels) + [g for g in grades if g not in labels]
+    return " ".join(f"{labels.get(g, g)} {grades[g]}" for g in order if grades.get(g))
 
 
 def dashboard_table(rows, *, year):
@@ -174,8 +176,10 @@ def index(request):
         "totals": totals,
         "levels": LEVEL_LABELS,
         "charts": charts.dashboard_charts(rows=rows, township_ids=ids, year=year, today=today),
-        "proposals_due": list(selectors.proposals_due(township_ids=ids, today=today)[:50]),
-        "decisions_due": list(selectors.decisions_due(township_ids=ids, today=today)[:50]),
+        "proposals_due": list(selectors.proposals_due(township_ids=ids, today=today)[:DUE_LIST_LENGTH]),
+        "proposals_due_count": selectors.proposals_due(township_ids=ids, today=today).count(),
+        "decisions_due": list(selectors.decisions_due(township_ids=ids, today=today)[:DUE_LIST_LENGTH]),
+        "decisions_due_count": selectors.decisions_due(township_ids=ids, today=today).count(),
         "today": today,
         "job": _job_from_query(request),
         "light_labels": quotas.LIGHT_LABELS,
