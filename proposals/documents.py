@@ -98,7 +98,7 @@ def register_workbook(*, title, rows, progress=None, total=None):
             progress(10 + 80 * n / total)
     ws.print_options.gridLines = False
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -8,11 +8,24 @@ from renda.core.models import User
 from .models import HandlingUnit, Proposal, ProposalCategory, ProposalSettings
 
 
+class ScopedForm(forms.Form):
+    """Sets up township-dependent fields right after Django's own __init__, so that
+    BootstrapFormMixin (which validates a bound form while styling it) sees the real choices.
+    Use as `class F(BootstrapFormMixin, ScopedForm)` and implement `setup_fields()`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_fields()
+
+    def setup_fields(self):
+        pass
+
+
 def _deputy_choices(township):
     return deputy_current(township=township).order_by("surname_strokes", "name_pinyin", "pk")
 
 
-class ProposalForm(BootstrapFormMixin, forms.Form):
+class ProposalForm(BootstrapFormMixin, ScopedForm):
     kind = forms.ChoiceField(label=_("kind"), choices=Proposal.Kind.choices)
     title = forms.CharField(label=_("title"), max_length=200, required=False)
     content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
@@ -37,7 +50,11 @@ class ProposalForm(BootstrapFormMixin, forms.Form):
     attachments = forms.FileField(label=_("attachment"), required=False)
 
     def __init__(self, *args, township, editing=False, **kwargs):
+        self.township, self.editing = township, editing
         super().__init__(*args, **kwargs)
+
+    def setup_fields(self):
+        township, editing = self.township, self.editing
         deputies = _deputy_choices(township)
         self.fields["lead_deputy"].queryset = deputies
         self.fields["co_signers"].queryset = deputies
@@ -71,7 +88,7 @@ class DecideForm(NoteForm):
     )
 
 
-class AssignForm(BootstrapFormMixin, forms.Form):
+class AssignForm(BootstrapFormMixin, ScopedForm):
     lead_unit = forms.ModelChoiceField(label=_("lead unit"), queryset=HandlingUnit.objects.none())
     assisting_units = forms.ModelMultipleChoiceField(
         label=_("assisting units"), queryset=HandlingUnit.objects.none(), required=False
@@ -87,8 +104,11 @@ class AssignForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label=_("note"), required=False)
 
     def __init__(self, *args, township, **kwargs):
+        self.township = township
         super().__init__(*args, **kwargs)
-        units = HandlingUnit.objects.filter(township=township, is_active=True)
+
+    def setup_fields(self):
+        units = HandlingUnit.objects.filter(township=self.township, is_active=True)
         self.fields["lead_unit"].queryset = units
         self.fields["assisting_units"].queryset = units
 
@@ -135,7 +155,7 @@ class SettingsForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class HandlingUnitForm(BootstrapFormMixin, forms.Form):
+class HandlingUnitForm(BootstrapFormMixin, ScopedForm):
     name = forms.CharField(label=_("name"), max_length=100)
     contact_person = forms.CharField(label=_("contact person"), max_length=50, required=False)
     phone = forms.CharField(label=_("phone"), max_length=30, required=False)
@@ -148,7 +168,10 @@ class HandlingUnitForm(BootstrapFormMixin, forms.Form):
     )
 
     def __init__(self, *args, township, **kwargs):
+        self.township = township
         super().__init__(*args, **kwargs)
+
+    def setup_fields(self):
         self.fields["users"].queryset = User.objects.filter(
-            township=township, groups__name="handling_unit"
+            township=self.township, groups__name="handling_unit"
         ).order_by("username")

@@ -29,6 +29,7 @@ from .forms import (
     ProposalForm,
     RejectForm,
     ReplyForm,
+    ScopedForm,
     SettingsForm,
 )
 from .models import HandlingUnit, Proposal, ProposalCategory
@@ -57,7 +58,7 @@ def _year_choices():
     return [("", gettext_lazy("All years"))] + [(str(y), str(y)) for y in range(this, this - 8, -1)]
 
 
-class RegisterFilterForm(BootstrapFormMixin, forms.Form):
+class RegisterFilterForm(BootstrapFormMixin, ScopedForm):
     year = forms.ChoiceField(label=gettext_lazy("year"), required=False)
     term = forms.IntegerField(label=gettext_lazy("term"), required=False, min_value=1)
     kind = forms.ChoiceField(
@@ -74,7 +75,11 @@ class RegisterFilterForm(BootstrapFormMixin, forms.Form):
     q = forms.CharField(label=gettext_lazy("search"), required=False, max_length=100)
 
     def __init__(self, *args, township=None, **kwargs):
+        self.township = township
         super().__init__(*args, **kwargs)
+
+    def setup_fields(self):
+        township = self.township
         self.fields["year"].choices = _year_choices()
         cats = ProposalCategory.objects.all()
         units = HandlingUnit.objects.all()
