@@ -162,7 +162,7 @@ def handling_report_docx(data) -> bytes:
         _("Report on the handling of deputies' motions and suggestions of %(township)s in %(year)s")
         % {"township": data["township"], "year": data["year"]}
     )
-    kinds = "、".join(f"{k}{n}{_(' items')}" for k, n in data["kinds"].items()) or _("none")
+    kinds = "、".join(_("%(kind)s %(n)s items") % {"kind": k, "n": n} for k, n in data["kinds"].items()) or _("none")
     doc.paragraph(
         _(
             "In %(year)s the township congress received %(received)s motions and suggestions from "

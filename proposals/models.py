@@ -217,6 +217,22 @@ class Proposal(TownshipScopedModel):
     by_presidium = models.BooleanField(_("proposed by the presidium"), default=False)
     during_session = models.BooleanField(_("submitted during a session"), default=False)
     session_number = models.PositiveSmallIntegerField(_("session number"), null=True, blank=True)
+    session = models.ForeignKey(
+        "meetings.Session",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("congress session"),
+    )
+    source_activity = models.ForeignKey(
+        "meetings.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("from the activity"),
+    )
     submitted_on = models.DateField(_("submitted on"))
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.DEPUTY)
     is_key = models.BooleanField(_("key suggestion"), default=False)

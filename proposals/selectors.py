@@ -396,3 +396,13 @@ def proposal_report_data(*, township, year, today=None) -> dict:
             for n, t, u, s, d in open_items
         ],
     }
+
+
+def proposal_list_for_session(*, user, session):
+    """Motions and suggestions submitted at a congress session (motions first)."""
+    return (
+        Proposal.objects.for_user(user)
+        .filter(Q(session=session) | Q(session__isnull=True, township_id=session.township_id, term_id=session.term_id, during_session=True, session_number=session.number))
+        .select_related("lead_deputy", "lead_unit")
+        .order_by("kind", "serial")
+    )

@@ -285,9 +285,20 @@ def proposal_submit(
     supervising_leader="",
     attachments=(),
     note="",
+    session=None,
+    source_activity=None,
 ):
-    """Record a received motion or suggestion (state 提交), numbered in its session or recess."""
+    """Record a received motion or suggestion (state 提交), numbered in its session or recess.
+
+    `session` (meetings.Session) sets "during a session" and its number; `source_activity`
+    (meetings.Activity, e.g. a voter reception) records where a suggestion was adopted from."""
     _require_staff(by, township)
+    if session is not None:
+        if session.township_id != township.pk:
+            raise ApplicationError(_("Choose a session of this township."), field="session_number")
+        during_session, session_number = True, session.number
+    if source_activity is not None and source_activity.township_id != township.pk:
+        raise ApplicationError(_("Choose an activity of this township."))
     title = (title or "").strip()
     content = (content or "").strip()
     if not title:
@@ -337,6 +348,8 @@ def proposal_submit(
         by_presidium=by_presidium,
         during_session=during_session,
         session_number=session_number if during_session else None,
+        session=session,
+        source_activity=source_activity,
         submitted_on=submitted_on,
         origin=origin,
         is_key=is_key,
