@@ -50,15 +50,24 @@ class ItemForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class AdjustForm(BootstrapFormMixin, forms.Form):
-    item_key = forms.ChoiceField(label=_("item"))
+    # A CharField validated against the items (the Bootstrap mixin validates during __init__,
+    # before dynamic choices could be set).
+    item_key = forms.CharField(label=_("item"), widget=forms.Select)
     points = forms.DecimalField(label=_("adjustment (points)"), max_digits=6, decimal_places=1,
                                 help_text=_("Positive adds, negative deducts; 0 removes the adjustment."))
     reason = forms.CharField(label=_("reason"), max_length=300, required=False,
                              widget=forms.TextInput(attrs={"placeholder": _("e.g. sign-in sheet found after the session")}))
 
     def __init__(self, *args, items=(), **kwargs):
+        self.item_choices = [(i["key"], f'{i["category"]} · {i["name"]}') for i in items]
         super().__init__(*args, **kwargs)
-        self.fields["item_key"].choices = [(i["key"], f'{i["category"]} · {i["name"]}') for i in items]
+        self.fields["item_key"].widget.choices = self.item_choices
+
+    def clean_item_key(self):
+        key = self.cleaned_data.get("item_key")
+        if key not in dict(self.item_choices):
+            raise forms.ValidationError(_("Choose one of the items of this year's scheme."))
+        return key
 
     def clean_reason(self):
         reason = (self.cleaned_data.get("reason") or "").strip()

@@ -87,7 +87,6 @@ class ScoringItem(TownshipScopedModel):
         RECEPTIONS = "receptions", _("voter receptions on duty")
         VOTER_CONTACTS = "voter_contacts", _("voter visits")
         TRAININGS = "trainings", _("trainings attended")
-        ACTIVITY_UNEXCUSED = "activity_unexcused", _("activities missed without leave")
         PROPOSALS_LEAD = "proposals_lead", _("motions and suggestions submitted as lead deputy")
         PROPOSALS_ANY = "proposals_any", _("motions and suggestions submitted, lead or co-signer")
         PROPOSALS_COSIGNED = "proposals_cosigned", _("motions and suggestions co-signed")

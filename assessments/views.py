@@ -151,6 +151,8 @@ def county_page(request):
 @require_POST
 def compute(request, pk):
     township = _township_for(request.user, pk)
+    if not services.user_can_compute(request.user, township):
+        raise PermissionDenied
     year = _year(request, None)
     if year is None:
         raise Http404
@@ -174,6 +176,9 @@ def transition(request, pk, action):
     }.get(action)
     if service is None:
         raise Http404
+    allowed = services.user_can_lock if action == "lock" else services.user_can_compute
+    if not allowed(request.user, assessment.township):
+        raise PermissionDenied
     try:
         assessment = service(assessment=assessment, by=request.user)
     except ApplicationError as exc:
