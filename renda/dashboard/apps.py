@@ -6,3 +6,15 @@ class DashboardConfig(AppConfig):
     name = "renda.dashboard"
     label = "dashboard"
     verbose_name = _("Statistics and reports")
+
+    def ready(self):
+        from deputies.archive import register_archive_section
+
+        # The last section of a deputy's archive page: download the year's archive as .docx.
+        register_archive_section(
+            "dashboard",
+            _("Archive document"),
+            "dashboard/_archive_section.html",
+            context=lambda deputy, year, user: {"may_request": not user.is_handling_unit},
+            order=1000,
+        )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("records/", views.records, name="records"),
     path("workbench/", views.workbench, name="workbench"),
     path("year-end/", views.year_end, name="year_end"),
+    path("archive/", views.deputy_archive, name="deputy_archive"),
 ]

@@ -393,3 +393,23 @@ def _year_end_post(request, *, action, township, year, can_write):
             title=_("%(township)s year-end documents %(year)s (.zip)") % {"township": township.name, "year": year},
         )
     raise Http404
+
+
+@require_POST
+def deputy_archive(request):
+    """Build one deputy's archive of a year (from the deputy's page); the file is under My files."""
+    _deny_handling_units(request.user)
+    deputy = get_object_or_404(Deputy.objects.for_user(request.user), pk=request.POST.get("deputy") or 0)
+    year = request.POST.get("year", "")
+    if not year.isdigit() or int(year) not in year_choices():
+        raise Http404
+    job = document_job_request(
+        user=request.user,
+        kind="dashboard_deputy_archive",
+        params={"year": int(year), "deputy": deputy.pk},
+        township=deputy.township,
+        title=_("Archive of %(name)s, %(year)s (.docx)") % {"name": deputy.name, "year": year},
+    )
+    job.refresh_from_db()
+    messages.info(request, document_queued_message(job))
+    return redirect("documents")

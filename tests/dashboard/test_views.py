@@ -227,3 +227,15 @@ def test_commands(year_data, admin_user, tmp_path):
     call_command("build_year_bundle", township="hongqi", year=YEAR, out=str(bundle))
     with zipfile.ZipFile(bundle) as zf:
         assert "2025/红旗镇/红旗镇2025年人大工作总结.docx" in zf.namelist()
+
+
+def test_archive_from_the_deputy_page(year_data, secretary, other_secretary, client_for):
+    wang = year_data.deputies[0]
+    url = reverse("dashboard:deputy_archive")
+    assert client_for(other_secretary).post(url, {"deputy": wang.pk, "year": YEAR}).status_code == 404
+    response = client_for(secretary).post(url, {"deputy": wang.pk, "year": YEAR})
+    assert response.status_code == 302 and response["Location"] == reverse("documents")
+    job = DocumentJob.objects.get(kind="dashboard_deputy_archive")
+    assert job.status == "done" and job.township == year_data.township
+    page = client_for(secretary).get(reverse("deputies:detail", args=[wang.pk]), {"year": YEAR})
+    assert url in page.content.decode()
