@@ -302,11 +302,10 @@ def decision_create(*, meeting, kind, title, text, responsible_unit, deadline, a
             field="agenda_item",
         )
     number = (Decision.objects.filter(term_id=meeting.term_id).aggregate(n=Max("number"))["n"] or 0) + 1
-    status = Decision.Status.OVERDUE if deadline < timezone.localdate() else Decision.Status.OPEN
     return Decision.objects.create(
         township_id=meeting.township_id, term_id=meeting.term_id, number=number, kind=kind, meeting=meeting,
         agenda_item=agenda_item, title=title, text=text, responsible_unit=responsible_unit,
-        deadline=deadline, status=status,
+        deadline=deadline, status=Decision.Status.OPEN,
     )
 
 

@@ -237,7 +237,7 @@ def session_attendance(request, pk):
     errors = {}
     if request.method == "POST":
         require_write(request.user, "meetings.change_sessionattendance")
-        ids = [a.deputy_id for a in session.attendance.only("deputy_id")]
+        ids = list(session.attendance.values_list("deputy_id", flat=True))
         try:
             changed = services.session_attendance_save(
                 session=session, entries=_attendance_entries(request.POST, ids), by=request.user
@@ -366,7 +366,7 @@ def meeting_detail(request, pk, bound=None, status=200):
 def meeting_attendance(request, pk):
     require_write(request.user, "meetings.change_presidiumattendance")
     meeting = _meeting(request, pk)
-    ids = [a.deputy_id for a in meeting.attendance.only("deputy_id")]
+    ids = list(meeting.attendance.values_list("deputy_id", flat=True))
     try:
         services.presidium_attendance_save(meeting=meeting, entries=_attendance_entries(request.POST, ids), by=request.user)
     except ApplicationError as exc:
@@ -532,8 +532,16 @@ def _activity_form_view(request, activity, title, back):
                 messages.warning(request, w)
             messages.success(request, _("Activity saved."))
             return redirect("meetings:activity_detail", obj.pk)
-    return render(request, "meetings/activity_form.html", {"form": form, "title": title, "back": back},
-                  status=400 if form.is_bound else 200)
+    from deputies.models import GroupMembership
+
+    group_members = {}
+    for group_id, deputy_id in GroupMembership.objects.filter(township=activity.township).values_list(
+        "group_id", "deputy_id"
+    ):
+        group_members.setdefault(group_id, []).append(deputy_id)
+    return render(request, "meetings/activity_form.html", {
+        "form": form, "title": title, "back": back, "group_members": group_members,
+    }, status=400 if form.is_bound else 200)
 
 
 def activity_create(request):

@@ -45,7 +45,19 @@
     });
   }
 
+  // Choosing a deputy group ticks its members as participants.
+  function tickGroupMembers(groupId) {
+    var source = document.getElementById("group-members");
+    if (!source || !groupId) { return; }
+    var members = JSON.parse(source.textContent)[groupId] || [];
+    members.forEach(function (id) {
+      var box = document.querySelector("[data-field=deputies] input[value='" + id + "']");
+      if (box) { box.checked = true; }
+    });
+  }
+
   document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-field=group]")) { tickGroupMembers(event.target.value); }
     if (event.target.matches(".js-status")) { refreshAttendance(); }
     if (event.target.matches("select[data-field=kind]")) { refreshKind(); }
   });

@@ -1,0 +1,130 @@
+import datetime as dt
+from io import BytesIO
+
+import docx
+import pytest
+from django.urls import reverse
+
+from meetings.models import AgendaItem, Decision, PresidiumAttendance, PresidiumMeeting
+from meetings.services import (
+    agenda_item_save,
+    agenda_vote_record,
+    decision_create,
+    presidium_attendance_save,
+    presidium_meeting_create,
+)
+from renda.core.exceptions import ApplicationError
+from renda.core.models import DocumentJob
+from tests.factories import TermFactory, TownshipFactory, UserFactory
+
+
+def _item(meeting, topic="审议预算调整方案", order=1):
+    return agenda_item_save(meeting=meeting, instance=AgendaItem(topic=topic, order=order, reporting_unit="镇财政所",
+                                                                  reporter="王明", reporter_rank="principal"))
+
+
+@pytest.mark.django_db
+def test_meeting_takes_members_quarter_and_number(meeting, presidium):
+    assert meeting.member_count == 9 and meeting.majority_needed == 5
+    assert meeting.quarter == 1 and meeting.number == 1
+    assert PresidiumAttendance.objects.filter(meeting=meeting).count() == 9
+
+
+@pytest.mark.django_db
+def test_majority_of_all_members_not_of_those_present(meeting, presidium):
+    # given 9 members, of whom only 6 attend
+    absent = {m.deputy_id: ("excused", "出差") for m in presidium[6:]}
+    presidium_attendance_save(meeting=meeting, entries=absent)
+    item = _item(meeting)
+    # when 4 vote for and 2 against: a majority of those present, but not of all 9
+    item = agenda_vote_record(item=item, votes_for=4, votes_against=2, votes_abstain=0)
+    # then it fails
+    assert item.passed is False
+    # and 5 for passes
+    item = agenda_vote_record(item=item, votes_for=5, votes_against=1, votes_abstain=0)
+    assert item.passed is True
+
+
+@pytest.mark.django_db
+def test_votes_cannot_exceed_members_present(meeting, presidium):
+    presidium_attendance_save(meeting=meeting, entries={presidium[8].deputy_id: ("unexcused", "")})
+    item = _item(meeting)
+    with pytest.raises(ApplicationError):
+        agenda_vote_record(item=item, votes_for=9, votes_against=0, votes_abstain=0)
+
+
+@pytest.mark.django_db
+def test_no_decision_on_an_item_that_failed_the_majority(meeting):
+    item = agenda_vote_record(item=_item(meeting), votes_for=4, votes_against=0, votes_abstain=5)
+    with pytest.raises(ApplicationError) as exc:
+        decision_create(meeting=meeting, kind="decision", title="决定", text="x", responsible_unit="镇政府",
+                        deadline=dt.date(2025, 6, 30), agenda_item=item)
+    assert exc.value.field == "agenda_item"
+
+
+@pytest.mark.django_db
+def test_meeting_page_shows_the_majority_rule(client_for, secretary, meeting):
+    item = agenda_vote_record(item=_item(meeting), votes_for=4, votes_against=0, votes_abstain=0)
+    html = client_for(secretary).get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+    assert item.topic in html
+    assert "badge text-bg-danger" in html  # not adopted
+
+
+@pytest.mark.django_db
+def test_subdistrict_has_no_presidium_meetings(client_for, db):
+    street = TownshipFactory(name="城关街道", code="chengguan", kind="jiedao")
+    TermFactory(township=street)
+    user = UserFactory(username="jd", township=street, role="township_secretary")
+    with pytest.raises(ApplicationError):
+        presidium_meeting_create(township=street, date=dt.date(2025, 3, 1), kind="regular")
+    response = client_for(user).get(reverse("meetings:meeting_create"), follow=True)
+    assert response.redirect_chain and not PresidiumMeeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_minutes_docx_built_by_job_and_read_back(
+    client_for, secretary, meeting, presidium, django_capture_on_commit_callbacks, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # given a meeting with 4 agenda items, one absent member, a non-voting official and decisions
+    presidium_attendance_save(meeting=meeting, entries={presidium[8].deputy_id: ("excused", "外出学习")})
+    topics = ["听取一季度工作报告", "审议民生实事方案", "听取建议办理通报", "讨论代表活动安排"]
+    items = [_item(meeting, t, i) for i, t in enumerate(topics, start=1)]
+    agenda_vote_record(item=items[1], votes_for=8, votes_against=0, votes_abstain=0)
+    client = client_for(secretary)
+    client.post(reverse("meetings:meeting_non_voting_add", args=[meeting.pk]),
+                {"nonvoting-kind": "official", "nonvoting-name": "李副镇长", "nonvoting-post": "镇人民政府"})
+    decision_create(meeting=meeting, kind="decision", title="关于民生实事项目的决定", text="同意实施。",
+                    responsible_unit="镇人民政府", deadline=dt.date(2025, 6, 30), agenda_item=items[1])
+    decision_create(meeting=meeting, kind="opinion", title="关于农村道路的审议意见", text="加快建设。",
+                    responsible_unit="镇交通站", deadline=dt.date(2025, 6, 30))
+    # when the secretary asks for the minutes
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("meetings:meeting_minutes", args=[meeting.pk]))
+    assert response.status_code == 302
+    job = DocumentJob.objects.get(kind="meeting_minutes")
+    assert job.status == DocumentJob.Status.DONE, job.error
+    page = client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+    assert reverse("document_download", args=[job.pk]) in page
+    # then the .docx has the title, the attendees, each agenda item and each decision
+    document = docx.Document(BytesIO(job.file.read()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "红旗镇" in document.paragraphs[0].text
+    for m in presidium[:8]:
+        assert m.deputy.name in text
+    assert presidium[8].deputy.name in text and "外出学习" in text
+    assert "李副镇长" in text
+    for topic in topics:
+        assert topic in text
+    assert "关于民生实事项目的决定" in text and "关于农村道路的审议意见" in text
+    assert document.sections[0].page_width.mm == pytest.approx(210, abs=1)
+
+
+@pytest.mark.django_db
+def test_decision_numbers_run_per_term(meeting):
+    a = decision_create(meeting=meeting, kind="opinion", title="一", text="x", responsible_unit="u",
+                        deadline=dt.date(2025, 6, 30))
+    b = decision_create(meeting=meeting, kind="decision", title="二", text="x", responsible_unit="u",
+                        deadline=dt.date(2025, 6, 30))
+    assert (a.number, b.number) == (1, 2)
+    assert Decision.objects.filter(term=meeting.term).count() == 2
