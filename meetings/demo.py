@@ -269,7 +269,9 @@ def seed(ctx):
                                     votes_against=(present - vf) if voted else None, votes_abstain=0 if voted else None))
         non_voting.append(NonVotingAttendee(township_id=tid, meeting=m, kind="official", name="副镇长", post="镇人民政府"))
         non_voting.append(NonVotingAttendee(township_id=tid, meeting=m, kind="official", name="党政办主任", post="镇党政办"))
-        for d in rng.sample(current(tid, m.date)[9:] or [members[0][0]], 2):
+        member_ids = {d for d, _r in members}
+        guests = [d for d in current(tid, m.date) if d not in member_ids]
+        for d in rng.sample(guests, min(2, len(guests))):
             non_voting.append(NonVotingAttendee(township_id=tid, meeting=m, kind="deputy", deputy_id=d))
     PresidiumAttendance.objects.bulk_create(p_att, batch_size=5000)
     AgendaItem.objects.bulk_create(items, batch_size=2000)

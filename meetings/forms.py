@@ -178,7 +178,7 @@ class DecisionForm(BootstrapFormMixin, forms.ModelForm):
 
 class ProgressForm(BootstrapFormMixin, forms.Form):
     date = forms.DateField(label=_("date"), widget=DateInput())
-    note = forms.CharField(label=_("progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("progress made"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CompleteForm(BootstrapFormMixin, forms.Form):

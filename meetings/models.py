@@ -18,7 +18,7 @@ from renda.core.models import Term, TownshipScopedModel
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("present")
-    LATE = "late", _("late")
+    LATE = "late", _("arrived late")
     LEFT_EARLY = "left_early", _("left early")
     EXCUSED = "excused", _("excused absence")
     UNEXCUSED = "unexcused", _("unexcused absence")
@@ -215,7 +215,7 @@ class SessionPrepItem(TownshipScopedModel):
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="prep_items", verbose_name=_("session")
     )
-    item = models.CharField(_("item"), max_length=12, choices=Item.choices)
+    item = models.CharField(_("checklist item"), max_length=12, choices=Item.choices)
     done_by = models.CharField(_("done by"), max_length=50, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -409,7 +409,7 @@ class Decision(TownshipScopedModel):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         IN_PROGRESS = "in_progress", _("in progress")
-        DONE = "done", _("done")
+        DONE = "done", _("completed")
         OVERDUE = "overdue", _("overdue")
 
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS, Status.OVERDUE)
@@ -482,7 +482,7 @@ class DecisionProgress(TownshipScopedModel):
         Decision, on_delete=models.CASCADE, related_name="progress_notes", verbose_name=_("decision")
     )
     date = models.DateField(_("date"))
-    note = models.TextField(_("progress"))
+    note = models.TextField(_("progress made"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

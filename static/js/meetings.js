@@ -13,7 +13,7 @@
       if (exception) { absent += 1; }
     });
     var counter = document.querySelector(".js-attendance-count");
-    if (counter) { counter.textContent = counter.getAttribute("data-template").replace("%s", absent); }
+    if (counter) { counter.textContent = counter.getAttribute("data-template") + " " + absent; }
   }
 
   // Fields of the activity form that only some kinds use.
