@@ -143,15 +143,21 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
     steps = max(len(townships), 1)
     archives_folder = _("Deputy archives")
     for i, township in enumerate(townships):
+
+        def step(fraction, i=i):
+            """Progress 5–95 % across townships, `fraction` of the way through this one."""
+            progress(5 + int(90 * (i + fraction) / steps))
+
         base = f"{year}/{township.name}"
         name, content = work_report_build(township=township, year=year)
         files.append((f"{base}/{name}", content))
+        step(0.1)
         if not WorkReportText.objects.filter(township=township, year=year).exists():
             notes.append(
                 _("%(township)s: the problems and plans of the work report have not been written yet.")
                 % {"township": township.name}
             )
-        for label, build in BUNDLE_PARTS:
+        for n, (label, build) in enumerate(BUNDLE_PARTS, start=1):
             try:
                 part = build(township, year, requested_by)
             except Exception as exc:  # one broken document must not lose the rest of the bundle
@@ -161,6 +167,8 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
                     % {"township": township.name, "document": label, "error": exc.__class__.__name__}
                 )
                 continue
+            finally:
+                step(0.1 + 0.2 * n / len(BUNDLE_PARTS))
             if part is None:
                 notes.append(
                     _("%(township)s: no %(document)s for %(year)s (nothing computed yet).")
@@ -169,14 +177,16 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
                 continue
             name, content = part
             files.append((f"{base}/{name}", content))
-        for archive in selectors.deputy_archives_data(township=township, year=year):
+        archives = selectors.deputy_archives_data(township=township, year=year)
+        for n, archive in enumerate(archives, start=1):
             files.append(
                 (
                     f"{base}/{archives_folder}/{archive['name']}-{archive['deputy_id']}.docx",
                     documents.deputy_archive_docx(archive),
                 )
             )
-        progress(5 + 90 * (i + 1) // steps)
+            if n % 5 == 0 or n == len(archives):
+                step(0.3 + 0.7 * n / len(archives))
     index = [_("Year-end documents %(year)s") % {"year": year}, ""]
     index += [path for path, _content in files]
     if notes:

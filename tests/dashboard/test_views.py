@@ -239,3 +239,30 @@ def test_archive_from_the_deputy_page(year_data, secretary, other_secretary, cli
     assert job.status == "done" and job.township == year_data.township
     page = client_for(secretary).get(reverse("deputies:detail", args=[wang.pk]), {"year": YEAR})
     assert url in page.content.decode()
+
+
+def test_bundle_progress_rises_to_the_end(year_data, secretary):
+    from renda.dashboard.jobs import year_bundle_files
+
+    seen = []
+    year_bundle_files(townships=[year_data.township], year=YEAR, requested_by=secretary, progress=seen.append)
+    assert seen == sorted(seen) and len(seen) >= 4 and seen[-1] == 95
+
+
+def test_bundle_of_a_dead_worker_is_built_again(year_data, secretary, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from renda.core.services import document_jobs_requeue_stale
+
+    job = DocumentJob.objects.create(
+        kind="dashboard_year_bundle", title="年终资料", params={"year": YEAR}, township=year_data.township,
+        requested_by=secretary, status=DocumentJob.Status.RUNNING, progress=40, attempts=1,
+    )
+    later = timezone.now() + dt.timedelta(seconds=settings.DOCUMENT_STALE_AFTER_SECONDS + 60)
+    assert document_jobs_requeue_stale(now=later) == [job.pk]
+    job.refresh_from_db()
+    assert job.status == "done" and job.attempts == 2 and job.progress == 100
+    with zipfile.ZipFile(job.file.open("rb")) as zf:
+        assert "2025/红旗镇/红旗镇2025年人大工作总结.docx" in zf.namelist()
