@@ -9,6 +9,18 @@ from .models import Deputy, DeputyGroup, LiaisonStation, Mandate
 from .selectors import deputy_choices
 
 
+def querysets_ready(form):
+    """Call at the end of __init__ after narrowing querysets. BootstrapFormMixin reads
+    `self.errors` inside __init__ (to mark invalid fields), which validates the form against the
+    class-level querysets (.none()); throw that result away and validate again."""
+    if not form.is_bound:
+        return
+    form._errors = None
+    for name, field in form.fields.items():
+        if name in form.errors and "is-invalid" not in field.widget.attrs.get("class", ""):
+            field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " is-invalid").strip()
+
+
 class DeputyForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Deputy
@@ -40,6 +52,7 @@ class FirstMandateForm(BootstrapFormMixin, forms.Form):
         if current:
             self.fields["term"].initial = current.pk
             self.fields["start_date"].initial = current.start_date
+        querysets_ready(self)
 
     def clean(self):
         data = super().clean()
@@ -88,6 +101,7 @@ class GroupForm(BootstrapFormMixin, forms.Form):
             current = township.current_term()
             if current:
                 self.fields["term"].initial = current.pk
+        querysets_ready(self)
 
 
 class MembersForm(BootstrapFormMixin, forms.Form):
@@ -95,6 +109,7 @@ class MembersForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["members"] = _deputy_field(township, label, multiple=True)
         self.fields["members"].help_text = _("Hold Ctrl (or ⌘) to choose several.")
+        querysets_ready(self)
 
 
 class PlanForm(BootstrapFormMixin, forms.Form):
@@ -141,6 +156,7 @@ class StationForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["head"].queryset = qs
         self.fields["deputy_heads"].queryset = qs
         self.fields["deputy_heads"].help_text = _("One or two. Hold Ctrl (or ⌘) to choose several.")
+        querysets_ready(self)
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
@@ -189,11 +205,13 @@ class RosterFilterForm(BootstrapFormMixin, forms.Form):
         if township is None and user.township_id is None:
             # County-wide: a list of every township's groups would be unusable; pick a township first.
             del self.fields["group"], self.fields["station"], self.fields["term"]
+            querysets_ready(self)
             return
         if township is None:
             self.fields["group"].label_from_instance = lambda g: f"{g.township.name} {g.name}"
             self.fields["station"].label_from_instance = lambda s: f"{s.township.name} {s.name}"
             self.fields["term"].label_from_instance = lambda t: f"{t.township.name} {t.label}"
+        querysets_ready(self)
 
     def filters(self):
         if not self.is_valid():
