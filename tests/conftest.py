@@ -11,6 +11,13 @@ IN_CI = os.environ.get("CI") == "true"
 os.makedirs(settings.STATIC_ROOT, exist_ok=True)
 
 
+def pytest_configure(config):
+    # Load Celery's configuration now, before any test's `settings` fixture can change it.
+    from renda.celery import app
+
+    assert app.conf.task_always_eager == settings.CELERY_TASK_ALWAYS_EAGER
+
+
 def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"database engine: {engine}"

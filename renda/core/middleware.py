@@ -40,3 +40,26 @@ class LoginRequiredEverywhereMiddleware:
                 return self.get_response(request)
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class ChineseFirstLocaleMiddleware:
+    """Chinese unless the user chose another language (language cookie from /i18n/setlang/).
+
+    Township PCs and headless tools send all sorts of Accept-Language headers; the product is
+    Chinese, so the browser's header is deliberately not consulted.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        codes = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in codes else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

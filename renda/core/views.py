@@ -106,7 +106,7 @@ def document_queued_message(job):
 
 @require_GET
 def healthz(request):
-    from django.conf import settings
+    from renda.celery import app
 
     status = {"database": "ok", "broker": "ok"}
     healthy = True
@@ -116,11 +116,9 @@ def healthz(request):
     except Exception as exc:  # any database failure means unhealthy
         status["database"] = f"error: {exc.__class__.__name__}"
         healthy = False
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if app.conf.task_always_eager:
         status["broker"] = "eager (tasks run in-process)"
     else:
-        from renda.celery import app
-
         try:
             with app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
@@ -140,4 +138,9 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    # No request context: the failure may be the database itself (sessions, the user, the
+    # navigation all query it), and the error page must still render.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

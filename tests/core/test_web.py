@@ -73,9 +73,7 @@ def test_correct_login_before_the_limit_works(client, secretary):
 
 
 @pytest.mark.django_db
-def test_healthz_ok_with_eager_tasks(client, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-
+def test_healthz_ok_with_eager_tasks(client):
     response = client.get("/healthz")
 
     data = json.loads(response.content)
@@ -85,16 +83,15 @@ def test_healthz_ok_with_eager_tasks(client, settings):
 
 
 @pytest.mark.django_db
-def test_healthz_503_when_broker_unreachable(client, settings):
+def test_healthz_503_when_broker_unreachable(client):
     from renda.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    old = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0")
     try:
         response = client.get("/healthz")
     finally:
-        app.conf.broker_url = old
+        app.conf.update(old)
 
     assert response.status_code == 503
     assert json.loads(response.content)["broker"].startswith("error")
@@ -140,14 +137,17 @@ def test_password_change_page(client_for, secretary):
 
 
 @pytest.mark.django_db
-def test_admin_exports_townships_through_eager_job(client_for, admin_user, township, other_township):
+def test_admin_exports_townships_through_eager_job(
+    client_for, admin_user, township, other_township, django_capture_on_commit_callbacks
+):
     from io import BytesIO
 
     import openpyxl
 
     client = client_for(admin_user)
 
-    response = client.post(reverse("township_export"), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("township_export"), follow=True)
 
     job = DocumentJob.objects.get()
     assert response.status_code == 200
@@ -176,3 +176,13 @@ def test_document_download_refused_to_other_township(client_for, secretary, othe
 @pytest.mark.django_db
 def test_township_export_forbidden_for_reviewer(client_for, reviewer):
     assert client_for(reviewer).post(reverse("township_export")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_chinese_even_for_an_english_browser_until_the_user_switches(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in response.content.decode()
+
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert "Log in" in response.content.decode()

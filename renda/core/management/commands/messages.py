@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 
 import polib
-
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands import makemessages
@@ -32,7 +31,7 @@ LOCALE_DIRS = {
     "proposals": "proposals/locale",
     "assessments": "assessments/locale",
     "dashboard": "renda/dashboard/locale",
-    "core": "renda/core/locale",
+    "core": "locale",
 }
 
 
