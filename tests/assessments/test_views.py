@@ -217,3 +217,22 @@ def test_commands_compute_and_export(scored, tmp_path):
     call_command("export_scoresheet", "--township", "hongqi", "--year", str(YEAR), "--out", str(target), stdout=out)
     ws = load_workbook(target).active
     assert ws.cell(row=5, column=2).value == ScoreResult.objects.get(assessment=scored["own"], rank=1).deputy.name
+
+
+def test_county_admin_may_edit_a_townships_scheme(scored, admin_user, client_for):
+    url = _urls(scored["own"], scored["deputies"][0])["scheme"]
+    r = client_for(admin_user).post(url, {"form": "scheme", "scheme-partial_year": "full", "scheme-excellent_min": "80",
+                                          "scheme-competent_min": "50", "scheme-basic_min": "30",
+                                          "scheme-excellent_max_percent": "15"})
+    assert r.status_code == 302
+    scheme = ScoringScheme.objects.get(township=scored["own"].township, year=YEAR)
+    assert scheme.excellent_min == Decimal("80") and scheme.partial_year == "full"
+
+
+def test_score_card_section_in_the_deputy_archive(scored, secretary):
+    archive = pytest.importorskip("deputies.archive")
+    d = scored["deputies"][0]
+    sections = {s["key"]: s for s in archive.archive_sections(d, YEAR, secretary)}
+    ctx = sections["assessments"]["context"]
+    assert ctx["result"].total == ScoreResult.objects.get(deputy=d).total
+    assert len(ctx["lines"]) == len(scored["own"].items)
