@@ -198,7 +198,10 @@ class _Roster:
 
 
 def _check_row(number, cells, roster, term, seen):
-    text = {k: vocab.normalize(v) for k, v in cells.items()}
+    # Coded cells are folded to half-width (NFKC); free text keeps its full-width punctuation
+    # (（龙泉村）) so an exported roster imports back unchanged.
+    text = {k: (vocab.plain(v) if k in ("work_unit", "constituency") else vocab.normalize(v))
+            for k, v in cells.items()}
     name = vocab.clean_name(text.get("name", ""))
     out = RowOutcome(row=number, name=name)
     data = {}

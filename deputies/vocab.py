@@ -86,6 +86,15 @@ def normalize(value) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def plain(value) -> str:
+    """Text of a free-text cell, trimmed (including full-width spaces) but otherwise as typed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
 def header_key(value):
     text = re.sub(r"\s+", "", normalize(value))
     text = text.replace("（", "(").replace("）", ")")

@@ -18,7 +18,8 @@ def roster(township, term, secretary):
     rows = [
         row(group=group.name, levels="县、乡镇"),
         row(name="李红", gender="女", birth="1975.03", id_no=id_number(dt.date(1975, 3, 8), female=True),
-            ethnicity="回族", education="高中", affiliation="群众", phone="13900002222"),
+            ethnicity="回族", education="高中", affiliation="群众", phone="13900002222",
+            constituency="第1选区（龙泉村）", unit="龙泉村村委会（兼）妇女主任"),
         row(name="王强", birth="1980.10", id_no="", phone="", unit="", constituency=""),
     ]
     result = roster_import(township=township, content=xlsx(rows), by=secretary)
