@@ -200,6 +200,8 @@ def seed(ctx):
                 title_tpl, unit_idx = rng.choice(TOPICS[cat_name])
                 village = rng.choice(VILLAGES)
                 title = title_tpl.format(v=village)
+                if motion:
+                    title = title[:-2] + "议案"
                 lead = rng.choice(dep)
                 co = rng.sample(dep, 5 if motion else rng.choice((0, 0, 1, 2, 3)))
                 co = [d for d in co if d != lead]

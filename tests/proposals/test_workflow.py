@@ -78,7 +78,9 @@ def test_handling_unit_cannot_reply_to_another_units_proposal(make_proposal, oth
     p = make_proposal("in_progress")
     with pytest.raises(ApplicationError) as exc:
         services.proposal_reply(proposal=p, by=other_unit_user, text="已办理", outcome="A")
-    assert "not assigned to your unit" in exc.value.message or "承办" in exc.value.message
+    from django.utils.translation import gettext
+
+    assert exc.value.message == gettext("This proposal is not assigned to your unit.")
     p.refresh_from_db()
     assert p.state == "in_progress" and not p.replies.exists()
 
