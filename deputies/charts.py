@@ -20,7 +20,7 @@ def _pie(title, rows):
         "title": {"text": str(title), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
         "series": [{"type": "pie", "radius": ["35%", "65%"], "top": 30,
-                    "data": [{"name": label, "value": n} for label, n in rows],
+                    "data": [{"name": label, "value": n} for label, n in rows if n],
                     "label": {"formatter": "{b}\n{c}"}}],
     }
 
