@@ -51,7 +51,8 @@ def minutes_docx(data) -> bytes:
         for d in decisions_by_item.get(item["pk"], []):
             _decision(doc, d)
     if loose:
-        doc.heading1(f"{chinese_number(len(data['items']) + 1)}、{_('Other decisions and review opinions')}")
+        heading = _("Other decisions and review opinions")
+        doc.heading1(f"{chinese_number(len(data['items']) + 1)}、{heading}")
         for d in loose:
             _decision(doc, d)
     if data["reported"]:
