@@ -6,6 +6,7 @@ repeated on every printed page.
 """
 
 import io
+from copy import copy
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -20,6 +21,30 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 HEAD_FILL = PatternFill("solid", fgColor="F2DCDB")
 HEADER_TOP = 3  # first header row; rows 1-2 hold the title and the note
+
+
+class StyleCache:
+    """Style each kind of cell once, then copy its style ids: setting font, border and alignment
+    on every cell hashes the style objects each time, which dominates a county workbook."""
+
+    def __init__(self):
+        self.protos = {}
+
+    def apply(self, cell, key, **attrs):
+        proto = self.protos.get(key)
+        if proto is None:
+            for name, value in attrs.items():
+                setattr(cell, name, value)
+            self.protos[key] = copy(cell._style)
+        else:
+            cell._style = copy(proto)
+
+
+def _styles(ws):
+    wb = ws.parent
+    if not hasattr(wb, "_renda_styles"):
+        wb._renda_styles = StyleCache()
+    return wb._renda_styles
 
 
 def sheet_columns(items):
@@ -93,21 +118,24 @@ def write_township_sheet(ws, data):
         ws.cell(row=top, column=start_col, value=category)
         if span > 1:
             ws.merge_cells(start_row=top, start_column=start_col, end_row=top, end_column=start_col + span - 1)
+    styles = _styles(ws)
     for r in (top, bottom):
         ws.row_dimensions[r].height = 32
         for c in range(1, n_cols + 1):
-            cell = ws.cell(row=r, column=c)
-            cell.font, cell.alignment, cell.border, cell.fill = HEAD_FONT, CENTER, BORDER, HEAD_FILL
+            styles.apply(ws.cell(row=r, column=c), "head", font=HEAD_FONT, alignment=CENTER, border=BORDER,
+                         fill=HEAD_FILL)
     row_no = bottom + 1
     for i, row in enumerate(data["rows"], start=1):
         values = [i, row["name"], row["group"], *row["cells"], row["adjustment"], row["total"], row["rank"],
                   row["grade"], row["note"]]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=row_no, column=c, value=value)
-            cell.font, cell.border = BODY_FONT, BORDER
-            cell.alignment = CENTER if c != 2 else Alignment(vertical="center")
-            if isinstance(value, float):
-                cell.number_format = "0.0"
+            if c == 2:
+                styles.apply(cell, "name", font=BODY_FONT, border=BORDER, alignment=Alignment(vertical="center"))
+            elif isinstance(value, float):
+                styles.apply(cell, "number", font=BODY_FONT, border=BORDER, alignment=CENTER, number_format="0.0")
+            else:
+                styles.apply(cell, "body", font=BODY_FONT, border=BORDER, alignment=CENTER)
         row_no += 1
     # Closing row: averages of every numeric column, as values consistent with the page.
     ws.cell(row=row_no, column=2, value=_("Average"))
@@ -115,10 +143,10 @@ def write_township_sheet(ws, data):
     numeric_cols = list(range(len(before) + 1, len(before) + len(items) + 3))
     for c in numeric_cols:
         values = [v for v in (_col_values(data["rows"], c - len(before) - 1, len(items))) if v is not None]
-        ws.cell(row=row_no, column=c, value=round(sum(values) / count, 1) if count else None).number_format = "0.0"
+        ws.cell(row=row_no, column=c, value=round(sum(values) / count, 1) if count else None)
     for c in range(1, n_cols + 1):
-        cell = ws.cell(row=row_no, column=c)
-        cell.font, cell.border, cell.alignment = HEAD_FONT, BORDER, CENTER
+        styles.apply(ws.cell(row=row_no, column=c), "total", font=HEAD_FONT, border=BORDER, alignment=CENTER,
+                     number_format="0.0")
     row_no += 2
     grades = {}
     for row in data["rows"]:
