@@ -1,0 +1,393 @@
+"""The benchmark. Prints a table; asserts nothing. Features that do not exist are noted, not failed."""
+
+import datetime as dt
+import io
+import statistics
+import time
+import tracemalloc
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from renda.core.demo import SIZES
+
+
+@dataclass
+class Row:
+    scale: str
+    what: str
+    ms: float | None = None
+    queries: int | None = None
+    peak_mb: float | None = None
+    baseline: str = ""
+    base_ms: float | None = None
+    note: str = ""
+
+    def ratio(self):
+        if self.ms is None or not self.base_ms:
+            return ""
+        return f"{self.ms / self.base_ms:.1f}x"
+
+
+def _median_ms(fn, runs):
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def _switch_database(name):
+    """Point the default connection at a fresh PostgreSQL database (dropped and recreated)."""
+    base = connection.settings_dict["NAME"]
+    connection.close()
+    with connection._nodb_cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    for alias in connections:
+        connections[alias].close()
+    connection.settings_dict["NAME"] = name
+    return base
+
+
+# Pages: (URL name, kwargs maker, admin changelist baseline (app_label, model) or None)
+def _pages(ctx):
+    first = ctx["first"]
+    year = ctx["year"]
+    t = ctx["township"]
+    pages = [
+        ("deputies:list", {}, ("deputies", "deputy")),
+        ("deputies:groups", {}, ("deputies", "deputygroup")),
+        ("deputies:stations", {}, ("deputies", "liaisonstation")),
+        ("meetings:session_list", {}, ("meetings", "session")),
+        ("meetings:meeting_list", {}, ("meetings", "presidiummeeting")),
+        ("meetings:decision_list", {}, ("meetings", "decision")),
+        ("meetings:activity_list", {}, ("meetings", "activity")),
+        ("proposals:list", {}, ("proposals", "proposal")),
+        ("proposals:units", {}, ("proposals", "handlingunit")),
+        ("proposals:statistics", {}, None),
+        ("assessments:township", {"pk": t.pk}, None),
+        ("deputies:detail", {"pk": first("deputies.Deputy")}, None),
+        ("deputies:group", {"pk": first("deputies.DeputyGroup")}, None),
+        ("meetings:session_detail", {"pk": first("meetings.Session")}, None),
+        ("meetings:meeting_detail", {"pk": first("meetings.PresidiumMeeting")}, None),
+        ("meetings:activity_detail", {"pk": first("meetings.Activity")}, None),
+        ("proposals:detail", {"pk": first("proposals.Proposal")}, None),
+        ("dashboard:workbench", {}, None),
+    ]
+    county_pages = [
+        ("dashboard:index", {}, "raw"),
+        ("assessments:county", {}, None),
+        ("proposals:list", {}, ("proposals", "proposal")),
+    ]
+    return pages, county_pages, year
+
+
+def _admin_url(app_label, model, township):
+    from django.apps import apps
+    from django.contrib import admin
+
+    m = apps.get_model(app_label, model)
+    if m not in admin.site._registry:
+        return None
+    url = reverse(f"admin:{app_label}_{model}_changelist")
+    return f"{url}?township__id__exact={township.pk}" if township else url
+
+
+def _measure_page(scale, label, client, url, runs, rows, admin_client=None, admin_url=None, raw=False):
+    with CaptureQueriesContext(connection) as cq:
+        response = client.get(url)
+    if response.status_code != 200:
+        rows.append(Row(scale, label, note=f"HTTP {response.status_code}"))
+        return
+    ms = _median_ms(lambda: client.get(url), runs)
+    row = Row(scale, label, ms=ms, queries=len(cq.captured_queries))
+    if admin_url and admin_client is not None:
+        if admin_client.get(admin_url).status_code == 200:
+            row.baseline = "admin changelist"
+            row.base_ms = _median_ms(lambda: admin_client.get(admin_url), runs)
+    elif raw:
+        sqls = [q["sql"] for q in cq.captured_queries if "COUNT(" in q["sql"].upper() or "SUM(" in q["sql"].upper()]
+
+        def run_sql():
+            with connection.cursor() as cur:
+                for sql in sqls:
+                    cur.execute(sql)
+                    cur.fetchall()
+
+        row.baseline = f"raw SQL of its {len(sqls)} aggregate queries"
+        row.base_ms = _median_ms(run_sql, runs)
+    rows.append(row)
+
+
+def _document_params(kind, ctx):
+    year = ctx["year"]
+    first = ctx["first"]
+    from django.apps import apps
+
+    params = {
+        "meeting_minutes": {"meeting_id": getattr(first("meetings.PresidiumMeeting"), "pk", None)},
+        "assessment_scoresheet": {"assessment": getattr(
+            apps.get_model("assessments", "Assessment").objects.filter(township=ctx["township"], year=year).first(),
+            "pk", None)},
+        "assessment_county_scoresheet": {"year": year},
+        "proposals_register": {"filters": {}},
+        "proposals_assignment": {"proposal_id": getattr(first("proposals.Proposal"), "pk", None)},
+        "proposals_report": {"year": year, "township_id": ctx["township"].pk},
+        "dashboard_work_report": {"year": year},
+        "dashboard_deputy_archive": {"deputy": getattr(first("deputies.Deputy"), "pk", None), "year": year},
+        "dashboard_xlsx": {"year": year},
+        "dashboard_year_bundle": {"year": year},
+        "townships_xlsx": {},
+    }
+    return params.get(kind, {"year": year})
+
+
+def _baseline_for(content, filename):
+    """Write the same cells (xlsx) or paragraphs (docx) with the bare library."""
+    if filename.endswith(".xlsx"):
+        import openpyxl
+
+        wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        sheets = [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets]
+
+        def write():
+            out = openpyxl.Workbook(write_only=True)
+            for title, rows in sheets:
+                ws = out.create_sheet(title)
+                for r in rows:
+                    ws.append(r)
+            out.save(io.BytesIO())
+
+        return "bare openpyxl write-only, same cells", write
+    if filename.endswith(".docx"):
+        import docx
+
+        paragraphs = [p.text for p in docx.Document(io.BytesIO(content)).paragraphs]
+
+        def write():
+            d = docx.Document()
+            for text in paragraphs:
+                d.add_paragraph(text)
+            d.save(io.BytesIO())
+
+        return "bare python-docx, same paragraphs", write
+    return "", None
+
+
+def _measure_documents(scale, ctx, rows):
+    from renda.core.jobs import job_kinds
+    from renda.core.models import DocumentJob
+
+    for kind, handler in sorted(job_kinds().items()):
+        county_wide = kind in {"assessment_county_scoresheet", "dashboard_xlsx", "townships_xlsx"}
+        user = ctx["reviewer"] if county_wide else ctx["secretary"]
+        job = DocumentJob(kind=kind, title=str(handler.label), params=_document_params(kind, ctx),
+                          township=None if county_wide else ctx["township"], requested_by=user)
+        try:
+            tracemalloc.start()
+            t0 = time.perf_counter()
+            filename, content = handler.run(job, lambda p: None)
+            ms = (time.perf_counter() - t0) * 1000
+            peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        except Exception as exc:  # a document that cannot be built is a finding, not a crash
+            rows.append(Row(scale, f"document {kind}", note=f"failed: {exc.__class__.__name__}: {exc}"[:120]))
+            continue
+        finally:
+            tracemalloc.stop()
+        row = Row(scale, f"document {kind} ({len(content) // 1024} KB)", ms=ms, peak_mb=peak)
+        label, write = _baseline_for(content, filename)
+        if write:
+            row.baseline = label
+            t0 = time.perf_counter()
+            write()
+            row.base_ms = (time.perf_counter() - t0) * 1000
+        rows.append(row)
+
+
+def _roster_workbook(n):
+    import openpyxl
+
+    from deputies.vocab import COLUMNS
+
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([h for h, _k in COLUMNS])
+    surnames, given = "王李张刘陈杨黄赵吴周", "明华强芳丽军国建秀英"
+    for i in range(n):
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=i // 40 * 5)
+        body = f"340225{birth:%Y%m%d}{(i % 40 + 1) * 2 + 1:03d}"
+        idn = body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+        ws.append([surnames[i % 10] + given[i // 10 % 10] + given[i // 100 % 10], "男", "汉族",
+                   birth.strftime("%Y.%m"), "中共党员", "大学本科", "红星村党总支书记", f"第{i % 30 + 1}选区",
+                   "乡镇", "", "13855551234", idn])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _measure_import(scale, ctx, rows, n=5000):
+    try:
+        from deputies.importing import roster_import_apply, roster_import_read
+    except ImportError:
+        rows.append(Row(scale, f"roster import {n} rows", note="deputies.importing not available"))
+        return
+    from renda.core.models import Township
+
+    content = _roster_workbook(n)
+    township = Township.objects.create(name=f"基准测试镇{scale}", code=f"bench-{scale}"[:20])
+    from renda.core.models import Term
+
+    Term.objects.create(township=township, number=18, start_date=dt.date(2021, 12, 28),
+                        end_date=dt.date(2026, 12, 27))
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    result = roster_import_read(township=township, content=content)
+    note = ""
+    if result.ok:
+        with transaction.atomic():
+            roster_import_apply(township=township, result=result, by=ctx["secretary"])
+            transaction.set_rollback(True)
+    else:
+        note = f"{result.counts.get('error', '?')} rows refused"
+    ms = (time.perf_counter() - t0) * 1000
+    peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+    tracemalloc.stop()
+
+    import openpyxl
+
+    t1 = time.perf_counter()
+    wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    for _r in wb.active.iter_rows(values_only=True):
+        pass
+    base = (time.perf_counter() - t1) * 1000
+    rows.append(Row(scale, f"roster import {n} rows (check + write)", ms=ms, peak_mb=peak,
+                    baseline="openpyxl read-only read of the file", base_ms=base, note=note))
+
+
+def _measure_scoring(scale, ctx, rows):
+    try:
+        from assessments.services import assessments_compute
+    except ImportError:
+        rows.append(Row(scale, "scoring a year", note="assessments.services not available"))
+        return
+    from renda.core.models import Township
+
+    townships = list(Township.objects.filter(is_active=True).exclude(code__startswith="bench-"))
+    with transaction.atomic():
+        t0 = time.perf_counter()
+        assessments_compute(townships=townships, year=ctx["year"], by=None)
+        ms = (time.perf_counter() - t0) * 1000
+        transaction.set_rollback(True)
+    rows.append(Row(scale, f"scoring a year ({len(townships)} townships)", ms=ms))
+    with transaction.atomic():
+        t0 = time.perf_counter()
+        assessments_compute(townships=[ctx["township"]], year=ctx["year"], by=None)
+        ms = (time.perf_counter() - t0) * 1000
+        transaction.set_rollback(True)
+    rows.append(Row(scale, "scoring a year (one township)", ms=ms))
+
+
+def bench_scale(scale, runs, out):
+    from django.apps import apps
+
+    from renda.core.models import Township, User
+
+    rows = []
+    t0 = time.monotonic()
+    call_command("migrate", verbosity=0)
+    migrate_s = time.monotonic() - t0
+    t0 = time.monotonic()
+    call_command("seed_demo", size=scale, stdout=io.StringIO())
+    seed_s = time.monotonic() - t0
+    townships, deputies, years = SIZES[scale]
+    out(f"{scale}: migrate {migrate_s:.0f}s, seed_demo --size {scale} ({townships} townships × {deputies} deputies × "
+        f"{years} years) {seed_s:.0f}s")
+    rows.append(Row(scale, f"seed_demo --size {scale}", ms=seed_s * 1000))
+    township = Township.objects.order_by("display_order").first()
+
+    def first(label):
+        return apps.get_model(label).objects.filter(township=township).order_by("pk").first()
+
+    ctx = {
+        "township": township,
+        "year": dt.date.today().year,
+        "first": first,
+        "secretary": User.objects.get(username=f"{township.code}_mishu"),
+        "reviewer": User.objects.get(username="county_reviewer"),
+        "admin": User.objects.get(username="county_admin"),
+    }
+    sec, rev, adm = Client(), Client(), Client()
+    sec.force_login(ctx["secretary"])
+    rev.force_login(ctx["reviewer"])
+    admin_user = ctx["admin"]
+    if not admin_user.is_superuser:
+        admin_user.is_superuser = True  # the changelist baseline needs every model's admin
+        admin_user.save(update_fields=["is_superuser"])
+    adm.force_login(admin_user)
+
+    pages, county_pages, year = _pages(ctx)
+    for name, kwargs, base in pages:
+        if any(v is None for v in kwargs.values()):
+            rows.append(Row(scale, f"page {name}", note="no record to show"))
+            continue
+        try:
+            url = reverse(name, kwargs={k: getattr(v, "pk", v) for k, v in kwargs.items()})
+        except NoReverseMatch:
+            rows.append(Row(scale, f"page {name}", note="URL does not exist yet"))
+            continue
+        admin_url = _admin_url(*base, township) if isinstance(base, tuple) else None
+        _measure_page(scale, f"page {name} (secretary)", sec, url, runs, rows, adm, admin_url)
+    for name, kwargs, base in county_pages:
+        try:
+            url = reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            rows.append(Row(scale, f"page {name}", note="URL does not exist yet"))
+            continue
+        admin_url = _admin_url(*base, None) if isinstance(base, tuple) else None
+        _measure_page(scale, f"page {name} (county, all townships)", rev, url + f"?year={year}", runs, rows, adm,
+                      admin_url, raw=base == "raw")
+    _measure_scoring(scale, ctx, rows)
+    _measure_documents(scale, ctx, rows)
+    _measure_import(scale, ctx, rows)
+    return rows
+
+
+def format_table(rows):
+    head = "| scale | what | ours ms | queries | peak MB | baseline | baseline ms | ratio | note |"
+    lines = [head, "|---|---|---:|---:|---:|---|---:|---:|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r.scale} | {r.what} | {'' if r.ms is None else f'{r.ms:.0f}'} | "
+            f"{'' if r.queries is None else r.queries} | {'' if r.peak_mb is None else f'{r.peak_mb:.1f}'} | "
+            f"{r.baseline} | {'' if r.base_ms is None else f'{r.base_ms:.0f}'} | {r.ratio()} | {r.note} |"
+        )
+    return "\n".join(lines)
+
+
+def run(*, scales, runs, out=print):
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench needs PostgreSQL (make bench starts a throwaway one).")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    all_rows = []
+    started = time.monotonic()
+    original = connection.settings_dict["NAME"]
+    for scale in scales:
+        _switch_database(f"renda_bench_{scale}")
+        try:
+            all_rows += bench_scale(scale, runs, out)
+        finally:
+            connection.close()
+            connection.settings_dict["NAME"] = original
+        out(f"{scale} done after {time.monotonic() - started:.0f}s in total")
+    out("")
+    out(format_table(all_rows))
+    out(f"\nTotal {time.monotonic() - started:.0f}s on {dt.datetime.now():%Y-%m-%d %H:%M}.")
+    return all_rows

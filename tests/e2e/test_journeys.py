@@ -1,0 +1,88 @@
+"""The main journeys in a real Chromium. Screenshots of failures go to test-artifacts/."""
+
+import io
+import os
+
+import pytest
+from django.core.management import call_command
+
+from tests.e2e.conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo", townships=2, deputies=20, years=2, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def test_secretary_imports_the_roster_template_and_downloads_the_work_report(demo, live_server, page):
+    from deputies.models import Deputy
+
+    base = live_server.url
+    login(page, base, "hongqi_mishu")
+    assert "红旗镇" in page.content()
+
+    # the roster template, downloaded from the import page, filled in, uploaded and confirmed
+    page.goto(f"{base}/deputies/import/")
+    with page.expect_download() as dl:
+        page.click("a[href$='template.xlsx']")
+    template = dl.value.path()
+    import openpyxl
+
+    wb = openpyxl.load_workbook(template)
+    ws = wb.active
+    header_row = next(i for i, row in enumerate(ws.iter_rows(values_only=True), 1) if row and "姓名" in row)
+    for r in range(ws.max_row, header_row, -1):  # drop the sample rows
+        ws.delete_rows(r)
+    ws.append(["钱新民", "男", "汉族", "1972.03", "中共党员", "大学本科", "东风村党总支书记", "第5选区", "乡镇", "",
+               "13855550001", "340225197203150031"])
+    filled = io.BytesIO()
+    wb.save(filled)
+    before = Deputy.objects.filter(township__code="hongqi").count()
+    page.set_input_files("input[type=file]", files=[{"name": "花名册.xlsx", "mimeType":
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         "buffer": filled.getvalue()}])
+    page.click("form[enctype] button.btn-primary")
+    page.click("form[action$='confirm/'] button")
+    page.wait_for_load_state()
+    assert Deputy.objects.filter(township__code="hongqi", name="钱新民").exists(), page.content()[:2000]
+    assert Deputy.objects.filter(township__code="hongqi").count() == before + 1
+
+    # the year-end work report, built and downloaded
+    page.goto(f"{base}/dashboard/year-end/")
+    page.click("button[value=report], button[value=save_report]")
+    link = page.locator("a.btn-success[href*='/download/']").first
+    link.wait_for()
+    with page.expect_download() as dl:
+        link.click()
+    import docx
+
+    document = docx.Document(dl.value.path())
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "红旗镇" in text and "人大工作" in text
+
+
+def test_county_reviewer_drills_into_an_overdue_proposal_and_cannot_edit_it(demo, live_server, page):
+    from proposals.models import Proposal
+
+    base = live_server.url
+    login(page, base, "county_reviewer")
+    page.goto(f"{base}/dashboard/")
+    overdue_links = page.locator("a[href*='metric=overdue']")
+    count = overdue_links.count()
+    target = next((overdue_links.nth(i) for i in range(count) if overdue_links.nth(i).inner_text().strip() not in
+                   ("", "0")), None)
+    assert target is not None, "the demo county has no overdue proposal on the dashboard"
+    target.click()
+    page.wait_for_url("**/dashboard/records/**")
+    proposal_link = page.locator("a[href^='/proposals/']").first
+    proposal_link.click()
+    page.wait_for_url("**/proposals/*/")
+    pk = int(page.url.rstrip("/").rsplit("/", 1)[-1])
+    title = Proposal.objects.get(pk=pk).title
+    assert title in page.content()
+    # no edit button for a reviewer, and the edit URL refuses
+    assert page.locator(f"a[href='/proposals/{pk}/edit/']").count() == 0
+    response = page.goto(f"{base}/proposals/{pk}/edit/")
+    assert response.status == 403

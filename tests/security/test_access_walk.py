@@ -1,0 +1,261 @@
+"""Walk every URL pattern with every role, on the own and on another township's records.
+
+The answers a role may get:
+- anonymous: a redirect to the login page (the few public URLs aside);
+- township staff (secretary, chair) on their own township: the page (200), a redirect, or 405
+  for POST-only URLs; never 403/404/500;
+- township staff on another township's record: 403 or 404, GET or POST;
+- county reviewer: reads everything, and a POST changes no township data;
+- handling unit: only proposals assigned to it;
+- the Django admin: only for admins.
+Every violation is listed at the end with the URL and what came back.
+"""
+
+import datetime as dt
+import os
+
+import pytest
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db.models import Count, Max
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from renda.core.models import DocumentJob, Township, User
+
+PUBLIC = {"login", "healthz", "set_language", "logout"}
+# Pages for county users only: township staff may get 403 there.
+COUNTY_ONLY = {"township_export", "assessments:county", "assessments:export_county"}
+# POSTs a reviewer may make: navigation, their own account, requesting documents.
+REVIEWER_POST_OK = {"township_select", "set_language", "logout", "password_change", "document_retry"}
+SLUGS = {"what": "report", "action": "register", "slug": "x"}
+
+
+def _first(label, township, **filters):
+    model = apps.get_model(label)
+    return model.objects.filter(township=township, **filters).order_by("pk").first()
+
+
+def _assessment_first(township):
+    return _first("assessments.Assessment", township)
+
+
+# URL name -> kwargs for a township's records (a function of the township)
+RESOLVERS = {
+    "document_status": lambda t: {"pk": _first("core.DocumentJob", t)},
+    "document_download": lambda t: {"pk": _first("core.DocumentJob", t)},
+    "document_retry": lambda t: {"pk": _first("core.DocumentJob", t)},
+    "deputies:detail": lambda t: {"pk": _first("deputies.Deputy", t)},
+    "deputies:edit": lambda t: {"pk": _first("deputies.Deputy", t)},
+    "deputies:mandate_add": lambda t: {"pk": _first("deputies.Deputy", t)},
+    "deputies:mandate_end": lambda t: {"pk": _first("deputies.Mandate", t)},
+    "deputies:group": lambda t: {"pk": _first("deputies.DeputyGroup", t)},
+    "deputies:group_edit": lambda t: {"pk": _first("deputies.DeputyGroup", t)},
+    "deputies:group_members": lambda t: {"pk": _first("deputies.DeputyGroup", t)},
+    "deputies:group_plan": lambda t: {"pk": _first("deputies.DeputyGroup", t)},
+    "deputies:station": lambda t: {"pk": _first("deputies.LiaisonStation", t)},
+    "deputies:station_edit": lambda t: {"pk": _first("deputies.LiaisonStation", t)},
+    "deputies:station_residents": lambda t: {"pk": _first("deputies.LiaisonStation", t)},
+    "meetings:session_detail": lambda t: {"pk": _first("meetings.Session", t)},
+    "meetings:session_edit": lambda t: {"pk": _first("meetings.Session", t)},
+    "meetings:session_attendance": lambda t: {"pk": _first("meetings.Session", t)},
+    "meetings:session_child_add": lambda t: {"pk": _first("meetings.Session", t), "what": "speech"},
+    "meetings:session_prep_mark": lambda t: {
+        "pk": (item := _first("meetings.SessionPrepItem", t)) and item.session_id, "item_pk": item},
+    "meetings:meeting_detail": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
+    "meetings:meeting_edit": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
+    "meetings:meeting_attendance": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
+    "meetings:meeting_agenda_add": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
+    "meetings:meeting_non_voting_add": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
+    "meetings:meeting_decision_add": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
+    "meetings:meeting_minutes": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
+    "meetings:agenda_vote": lambda t: {"pk": _first("meetings.AgendaItem", t)},
+    "meetings:decision_detail": lambda t: {"pk": _first("meetings.Decision", t)},
+    "meetings:activity_detail": lambda t: {"pk": _first("meetings.Activity", t)},
+    "meetings:activity_edit": lambda t: {"pk": _first("meetings.Activity", t)},
+    "meetings:activity_attachment_add": lambda t: {"pk": _first("meetings.Activity", t)},
+    "meetings:attachment_download": lambda t: {"pk": _first("meetings.ActivityAttachment", t)},
+    "proposals:detail": lambda t: {"pk": _first("proposals.Proposal", t)},
+    "proposals:edit": lambda t: {"pk": _first("proposals.Proposal", t)},
+    "proposals:assignment_sheet": lambda t: {"pk": _first("proposals.Proposal", t, state="assigned")
+                                             or _first("proposals.Proposal", t)},
+    "proposals:action": lambda t: {"pk": _first("proposals.Proposal", t, state="submitted"), "action": "register"},
+    "proposals:unit_edit": lambda t: {"pk": _first("proposals.HandlingUnit", t)},
+    "assessments:township": lambda t: {"pk": t},
+    "assessments:compute": lambda t: {"pk": t},
+    "assessments:scheme": lambda t: {"pk": t, "year": dt.date.today().year},
+    "assessments:scheme_preview": lambda t: {"pk": t, "year": dt.date.today().year},
+    "assessments:scheme_item_delete": lambda t: {
+        "pk": t, "year": dt.date.today().year,
+        "item_pk": _first("assessments.ScoringItem", t, scheme__year=dt.date.today().year)},
+    "assessments:export": lambda t: {"pk": _assessment_first(t)},
+    "assessments:transition": lambda t: {"pk": _assessment_first(t), "action": "publish"},
+    "assessments:card": lambda t: {"pk": _assessment_first(t), "deputy_pk": _first("deputies.Deputy", t)},
+}
+
+
+# URLs whose record is named in the query string
+QUERIES = {
+    "dashboard:records": lambda t: f"?metric=overdue&year={dt.date.today().year}&township={t.pk}",
+}
+
+
+def url_patterns(resolver=None, prefix="", ns=None):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            n = ns
+            if p.namespace:
+                n = f"{ns}:{p.namespace}" if ns else p.namespace
+            yield from url_patterns(p, prefix + str(p.pattern), n)
+        elif isinstance(p, URLPattern):
+            name = f"{ns}:{p.name}" if ns and p.name else p.name or ""
+            yield prefix + str(p.pattern), name, p
+
+
+def build_path(route, kwargs):
+    """Fill a route like 'deputies/<int:pk>/edit/' with the given values (objects -> pk)."""
+    import re
+
+    def value(m):
+        key = m.group(2)
+        v = kwargs[key]
+        return str(getattr(v, "pk", v))
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
+
+
+def _param_names(route):
+    import re
+
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)
+
+
+def data_fingerprint():
+    """Row counts and latest change of every township model: a POST that changes data moves it."""
+    out = {}
+    for model in apps.get_models():
+        if model._meta.label in ("core.DocumentJob", "core.HistoricalDocumentJob", "core.AuditEvent"):
+            continue
+        if any(f.name == "township" for f in model._meta.concrete_fields) and hasattr(model, "updated_at"):
+            out[model._meta.label] = tuple(model.objects.aggregate(n=Count("pk"), m=Max("updated_at")).values())
+    return out
+
+
+@pytest.fixture
+def county(db, tmp_path):
+    call_command("seed_demo", townships=2, deputies=20, years=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    own, other = Township.objects.order_by("display_order")[:2]
+    for t in (own, other):
+        sec = User.objects.get(username=f"{t.code}_mishu")
+        job = DocumentJob.objects.create(kind="townships_xlsx", title="测试文件", township=t, requested_by=sec,
+                                         status=DocumentJob.Status.DONE, progress=100)
+        job.file.save("walk.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+    return own, other
+
+
+def _client(username=None):
+    c = Client(raise_request_exception=False)
+    if username:
+        c.force_login(User.objects.get(username=username))
+    return c
+
+
+def test_every_url_with_every_role(county):
+    own, other = county
+    anon = _client()
+    sec, chair = _client(f"{own.code}_mishu"), _client(f"{own.code}_zhuxi")
+    other_sec = _client(f"{other.code}_mishu")
+    reviewer = _client("county_reviewer")
+    unit_user = User.objects.filter(township=own, groups__name="handling_unit").first()
+    unit = _client(unit_user.username) if unit_user else None
+    problems, walked, missing = [], [], []
+
+    for route, name, _pattern in url_patterns():
+        if route.startswith("admin/"):
+            continue
+        params = _param_names(route)
+        if params:
+            if name not in RESOLVERS:
+                problems.append(f"{route} ({name}): not in the walk's RESOLVERS; add it")
+                continue
+            own_kw, other_kw = RESOLVERS[name](own), RESOLVERS[name](other)
+            if any(v is None for v in [*own_kw.values(), *other_kw.values()]):
+                missing.append(name)
+                continue
+            own_path = build_path(route, own_kw)
+        else:
+            own_path = build_path(route, {})
+        if name in QUERIES:
+            own_path += QUERIES[name](own)
+            if name not in COUNTY_ONLY:
+                params = ["pk"]  # the query names a township's record: check the other township too
+        walked.append(name)
+
+        def check(who, client, method, path, allowed, note="", name=name):
+            response = getattr(client, method)(path)
+            code = response.status_code
+            if code == 302 and "/accounts/login/" in response.get("Location", ""):
+                code = "login"
+            if code not in allowed:
+                problems.append(f"{method.upper()} {path} ({name}) as {who}: got {code}, expected {allowed} {note}")
+            return response
+
+        # anonymous: the login page
+        if name not in PUBLIC:
+            check("anonymous", anon, "get", own_path, {"login"})
+        if name in PUBLIC:
+            continue
+
+        # own township staff: the page (or 405 for POST-only), never 403/404/500
+        staff_ok = {200, 302, 405} | ({403} if name in COUNTY_ONLY else set())
+        check("secretary (own)", sec, "get", own_path, staff_ok)
+        check("chair (own)", chair, "get", own_path, staff_ok)
+
+        # another township's staff on this township's record: refused, GET and POST
+        if params and "pk" in params and name not in COUNTY_ONLY:
+            # 405: a POST-only URL refuses a GET before looking anything up
+            check("secretary (other township)", other_sec, "get", own_path, {403, 404, 405})
+            before = data_fingerprint()
+            check("secretary (other township)", other_sec, "post", own_path, {403, 404})
+            if data_fingerprint() != before:
+                problems.append(f"POST {own_path} ({name}) as secretary of another township changed data")
+
+        # county reviewer: reads; a POST changes nothing
+        check("county reviewer", reviewer, "get", own_path, {200, 302, 403, 405})
+        if name not in REVIEWER_POST_OK:
+            before = data_fingerprint()
+            check("county reviewer", reviewer, "post", own_path, {200, 302, 400, 403, 404, 405})
+            after = data_fingerprint()
+            if after != before:
+                changed = [k for k in after if after[k] != before.get(k)]
+                problems.append(f"POST {own_path} ({name}) as county reviewer changed {changed}")
+
+        # handling unit: nothing outside the proposals assigned to it
+        if unit and not name.startswith("proposals:") and name not in {"home", "documents", "password_change",
+                                                                     "password_change_done", "document_status",
+                                                                     "document_download", "document_retry"}:
+            check("handling unit", unit, "get", own_path, {403, 404, 405})
+
+    assert not problems, f"{len(problems)} access problems:\n" + "\n".join(problems)
+    assert len(walked) > 20
+    assert not missing or len(missing) < len(RESOLVERS) // 2, f"no demo records for {missing}"
+
+
+def test_admin_site_only_for_admins(county):
+    own, _other = county
+    for username in [f"{own.code}_mishu", f"{own.code}_zhuxi", "county_reviewer"]:
+        response = _client(username).get("/admin/")
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], username
+    assert _client().get("/admin/").status_code == 302
+    assert _client("county_admin").get("/admin/").status_code == 200
+
+
+def test_document_download_checks_permission(county):
+    own, other = county
+    job = DocumentJob.objects.get(township=own)
+    path = f"/documents/{job.pk}/download/"
+    assert _client(f"{own.code}_mishu").get(path).status_code == 200
+    assert _client(f"{other.code}_mishu").get(path).status_code == 404
+    assert _client().get(path).status_code == 302
