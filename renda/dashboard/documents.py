@@ -144,9 +144,9 @@ def _section_presidium(doc, data):
         doc.paragraph(
             _(
                 "As a subdistrict, %(township)s has a people's congress working committee instead "
-                "of a presidium; the committee held %(n)s meetings during the year."
+                "of a presidium; the committee organised the supervision and deputy work described below."
             )
-            % {"township": data["township_name"], "n": p["count"]}
+            % {"township": data["township_name"]}
         )
         return
     quarters = p["per_quarter"]
@@ -246,7 +246,11 @@ def _section_activities(doc, data):
     n += 1
     doc.heading2(h2(n, _("Sound organisation of deputy groups")))
     levels = join_list([_("%(label)s: %(n)s") % {"label": label, "n": count} for label, count in d["by_level"]])
-    text = _("The township has %(total)s deputies (%(levels)s)") % {"total": d["total"], "levels": levels}
+    text = _("%(township)s has %(total)s deputies (%(levels)s)") % {
+        "township": data["township_name"],
+        "total": d["total"],
+        "levels": levels,
+    }
     if groups:
         text += _(", organised into %(n)s deputy groups, each with a leader") % {"n": len(groups)}
     text += _(".")
@@ -375,7 +379,12 @@ def work_report_docx(data) -> bytes:
     doc.paragraph(opening)
     sections = [
         (_("Holding the people's congress session according to law"), _section_session),
-        (_("Regular presidium meetings"), _section_presidium),
+        (
+            _("Regular presidium meetings")
+            if data["presidium"]["applicable"]
+            else _("Regular work of the people's congress working committee"),
+            _section_presidium,
+        ),
         (_("The “two contacts and one report” work"), _section_contact),
         (_("Organising deputy activities"), _section_activities),
         (_("Handling deputies' suggestions"), _section_proposals),

@@ -22,6 +22,7 @@ from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from deputies.models import Deputy, DeputyGroup, LiaisonStation, Mandate
 from deputies.selectors import mandate_active_during_q, mandate_active_q
@@ -40,6 +41,14 @@ from proposals.models import Proposal
 from . import quotas
 
 LEVELS = [c.value for c in Mandate.Level]
+# How the work report names deputies of each level ("市人大代表2名").
+LEVEL_PROSE = {
+    "national": gettext_lazy("NPC deputies"),
+    "provincial": gettext_lazy("provincial people's congress deputies"),
+    "city": gettext_lazy("city people's congress deputies"),
+    "county": gettext_lazy("county people's congress deputies"),
+    "township": gettext_lazy("township people's congress deputies"),
+}
 SATISFIED = [Proposal.Rating.SATISFIED, Proposal.Rating.BASICALLY]
 
 
@@ -597,7 +606,6 @@ def work_report_data(*, township, year, texts=None, today=None):
             "dormant": figures.dormant,
         }
 
-    levels = dict(Mandate.Level.choices)
     organ = (
         _("Presidium of the %(township)s People's Congress") % {"township": township.name}
         if township.has_presidium
@@ -618,7 +626,9 @@ def work_report_data(*, township, year, texts=None, today=None):
         "presidium": presidium,
         "deputies": {
             "total": figures.deputies_total,
-            "by_level": [(str(levels[lv]), figures.deputies_by_level[lv]) for lv in LEVELS if figures.deputies_by_level.get(lv)],
+            "by_level": [
+                (str(LEVEL_PROSE[lv]), figures.deputies_by_level[lv]) for lv in LEVELS if figures.deputies_by_level.get(lv)
+            ],
         },
         "groups": groups,
         "stations": stations,

@@ -64,7 +64,7 @@ def test_sections_in_order_with_figures_from_the_database(year_data, secretary):
     assert "有11个月开展代表接待选民活动，共接待12次，代表值班24人次" in body
     assert "组织1名代表向原选区选民述职" in body
     # 四: groups, rooms, activities and trainings.
-    assert "共有各级人大代表5名" in body
+    assert "红旗镇共有各级人大代表5名（县人大代表1名和乡镇人大代表5名）" in body
     assert "共划分代表小组2个" in body
     assert "第一代表小组活动室设在新城村部，代表主要来源于新城村，共有成员2名。" in body
     assert "各代表小组共开展活动8次，参加代表16人次；2个代表小组中有1个做到每季度均开展活动" in body
@@ -115,3 +115,17 @@ def test_empty_township_year_reads_sensibly(other_township):
     assert "2025年未召开人民代表大会会议" in body
     assert "本年度未收到代表议案和建议。" in body
     assert all(h in body for h in HEADINGS)
+
+
+def test_subdistrict_report_has_no_presidium_section(db):
+    from tests.factories import TermFactory, TownshipFactory
+
+    jd = TownshipFactory(name="城关街道", code="chengguan", kind="jiedao")
+    TermFactory(township=jd)
+    with translation.override("zh-hans"):
+        data = selectors.work_report_data(township=jd, year=YEAR, today=TODAY)
+        doc = docx.Document(io.BytesIO(work_report_docx(data)))
+    texts = [p.text for p in doc.paragraphs]
+    assert "二、规范人大工委工作" in texts
+    assert "城关街道作为街道，设人大工作委员会，不设主席团" in "\n".join(texts)
+    assert texts[-1].startswith("2026年") and texts[-2] == "城关街道人大工作委员会"
