@@ -16,5 +16,5 @@ class DashboardConfig(AppConfig):
             _("Archive document"),
             "dashboard/_archive_section.html",
             context=lambda deputy, year, user: {"may_request": not user.is_handling_unit},
-            order=1000,
+            order=95,
         )
