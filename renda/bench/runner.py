@@ -372,7 +372,7 @@ def format_table(rows):
     return "\n".join(lines)
 
 
-def run(*, scales, runs, out=print):
+def run(*, scales, runs, out=print, load_scale=None, load_clients=50, load_seconds=60):
     if connection.vendor != "postgresql":
         raise SystemExit("bench needs PostgreSQL (make bench starts a throwaway one).")
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -383,6 +383,8 @@ def run(*, scales, runs, out=print):
         _switch_database(f"renda_bench_{scale}")
         try:
             all_rows += bench_scale(scale, runs, out)
+            if scale == load_scale:
+                run_load_at(scale, clients=load_clients, seconds=load_seconds, out=out)
         finally:
             connection.close()
             connection.settings_dict["NAME"] = original
@@ -391,3 +393,89 @@ def run(*, scales, runs, out=print):
     out(format_table(all_rows))
     out(f"\nTotal {time.monotonic() - started:.0f}s on {dt.datetime.now():%Y-%m-%d %H:%M}.")
     return all_rows
+
+
+def run_load_at(scale, *, clients, seconds, out):
+    """gunicorn (2 workers) on the bench database of `scale`, then the load mix. Loopback only."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from django.apps import apps
+
+    from renda.core.models import Township, User
+
+    from .load import run_load
+
+    s = connection.settings_dict
+    db_url = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+    static_root = tempfile.mkdtemp(prefix="renda-bench-static-")
+    env = {**os.environ, "DATABASE_URL": db_url, "DEBUG": "0", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
+           "STATIC_ROOT": static_root, "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60"}
+    env.pop("CELERY_BROKER_URL", None)
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=env, check=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    log = open(Path(static_root) / "gunicorn.log", "wb")  # noqa: SIM115
+    server = subprocess.Popen([gunicorn, "renda.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2",
+                               "--timeout", "120"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        import http.client
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                c.request("GET", "/healthz")
+                c.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        township = Township.objects.order_by("display_order").first()
+
+        def cookies(username):
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            return {"sessionid": client.cookies["sessionid"].value}
+
+        def first(label):
+            obj = apps.get_model(label).objects.filter(township=township).order_by("pk").first()
+            return obj.pk if obj else 0
+
+        year = dt.date.today().year
+        staff_mix = [
+            (3, "GET", "/deputies/", None),
+            (2, "GET", f"/deputies/{first('deputies.Deputy')}/", None),
+            (3, "GET", "/proposals/", None),
+            (2, "GET", f"/proposals/{first('proposals.Proposal')}/", None),
+            (2, "GET", "/meetings/activities/", None),
+            (1, "GET", f"/meetings/presidium/{first('meetings.PresidiumMeeting')}/", None),
+            (2, "GET", "/dashboard/workbench/", None),
+            (1, "GET", "/deputies/?q=%E7%8E%8B", None),
+        ]
+        county_mix = [
+            (3, "GET", f"/dashboard/?year={year}", None),
+            (2, "GET", "/proposals/", None),
+            (2, "POST", "/township/select/", f"township={township.pk}&next=/proposals/"),
+            (1, "POST", "/township/select/", "township=&next=/"),
+            (2, "GET", f"/proposals/{first('proposals.Proposal')}/", None),
+        ]
+        profiles = [(cookies(f"{township.code}_mishu"), staff_mix), (cookies(f"{township.code}_zhuxi"), staff_mix),
+                    (cookies("county_reviewer"), county_mix)]
+        out(f"load: {clients} clients for {seconds}s against gunicorn -w 2 on 127.0.0.1:{port} ({scale} scale)")
+        stats = run_load(port=port, profiles=profiles, clients=clients, seconds=seconds)
+        out(f"load: {stats['requests']} requests, {stats['errors']} errors, p50 {stats['p50_ms']:.0f} ms, "
+            f"p95 {stats['p95_ms']:.0f} ms, {stats['throughput_rps']:.1f} requests/s")
+        if stats["errors"]:
+            out(f"load errors (samples): {stats['error_samples']}")
+        return stats
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()

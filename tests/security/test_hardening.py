@@ -1,7 +1,6 @@
 """Deployment hardening: check --deploy, passwords, sessions, secrets, uploads checked by content."""
 
 import datetime as dt
-import io
 import os
 import re
 import subprocess
@@ -115,19 +114,25 @@ def test_activity_attachment_is_checked_by_content_not_name(secretary, township,
     from renda.core.exceptions import ApplicationError
 
     activity_model = pytest.importorskip("meetings.models").Activity
-    activity = activity_model.objects.filter(township=township).first()
-    if activity is None:
-        from tests.factories import UserFactory  # noqa: F401 - keep the import graph simple
-
-        pytest.skip("needs an activity factory")
+    activity = activity_model.objects.create(
+        township=township, kind=activity_model.Kind.values[0], topic="视察农村公路", start_date=dt.date(2026, 5, 6),
+    )
     upload = SimpleUploadedFile("签到表.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
     with pytest.raises(ApplicationError):
         services.activity_attachment_add(activity=activity, upload=upload, by=secretary)
 
 
-def _image_bytes():
-    from PIL import Image
+@pytest.mark.django_db
+@pytest.mark.xfail(strict=True, reason="proposals does not check attachment content yet (reported to the proposals app)")
+def test_proposal_attachment_is_checked_by_content_not_name(secretary, township, term):
+    from proposals import services
+    from proposals.models import Proposal
+    from renda.core.exceptions import ApplicationError
+    from tests.factories import DeputyFactory
 
-    out = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(out, "PNG")
-    return out.getvalue()
+    fake = SimpleUploadedFile("答复函.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
+    with pytest.raises(ApplicationError):
+        services.proposal_submit(
+            township=township, by=secretary, kind=Proposal.Kind.SUGGESTION, title="测试", content="测试内容",
+            lead_deputy=DeputyFactory(township=township), attachments=[fake],
+        )
