@@ -18,7 +18,7 @@ from renda.core.models import Township
 
 from . import sources
 from .models import Assessment, ScoreAdjustment, ScoreResult
-from .rules import d
+from .rules import d, rule_explain
 from .services import year_bounds
 
 GRADES = [g for g, _label in ScoreResult.Grade.choices]
@@ -140,6 +140,7 @@ def score_card(*, assessment, deputy):
     lines = []
     for item in assessment.items:
         line = by_key.get(item["key"], {})
+        item = {**item, "explain": rule_explain(item)}  # in the reader's language, not the computer's
         lines.append({
             "item": item,
             "line": line,
