@@ -28,7 +28,7 @@ GRADE_COLOURS = {"excellent": "#2b9348", "competent": "#3a86ff", "basic": "#f4a2
 def _year(request, default):
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or default)
-    except ValueError:
+    except (TypeError, ValueError):  # no year given and no default: the caller answers 404
         return default
     return year if 2000 <= year <= 2100 else default
 
