@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from proposals.selectors import proposal_list_for_activity, proposal_list_for_session
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_entries
 from renda.core.mixins import require_write, user_can_write
@@ -183,6 +184,7 @@ def session_detail(request, pk, bound=None):
         "elections": session.elections.all(),
         "speeches": session.speeches.select_related("deputy"),
         "prep_items": session.prep_items.all(),
+        "proposals": proposal_list_for_session(user=request.user, session=session),
         "forms": _session_forms(session, bound),
         "can_write": user_can_write(request.user, "meetings.change_session"),
         "history": history_entries(session),
@@ -577,6 +579,7 @@ def activity_detail(request, pk, attachment_form=None):
     return render(request, "meetings/activity_detail.html", {
         "activity": activity, "participations": participations, "warnings": warnings, "ratings": ratings,
         "attachments": activity.attachments.all(), "attachment_form": attachment_form or AttachmentForm(),
+        "adopted": proposal_list_for_activity(user=request.user, activity=activity),
         "can_write": user_can_write(request.user, "meetings.change_activity"),
         "history": history_entries(activity),
     }, status=400 if attachment_form is not None else 200)

@@ -44,7 +44,16 @@ class ProposalForm(BootstrapFormMixin, ScopedForm):
     session_number = forms.IntegerField(
         label=_("session number"), min_value=1, max_value=30, required=False, help_text=_("e.g. 3 for the 3rd session")
     )
+    session = forms.ModelChoiceField(
+        label=_("congress session"),
+        queryset=None,
+        required=False,
+        help_text=_("For a motion or suggestion submitted during a session: which session."),
+    )
     origin = forms.ChoiceField(label=_("origin"), choices=Proposal.Origin.choices)
+    source_activity = forms.ModelChoiceField(
+        label=_("from the activity"), queryset=None, required=False, widget=forms.HiddenInput
+    )
     is_key = forms.BooleanField(label=_("key suggestion"), required=False)
     supervising_leader = forms.CharField(label=_("supervising leader"), max_length=50, required=False)
     attachments = forms.FileField(label=_("attachment"), required=False)
@@ -59,8 +68,13 @@ class ProposalForm(BootstrapFormMixin, ScopedForm):
         self.fields["lead_deputy"].queryset = deputies
         self.fields["co_signers"].queryset = deputies
         self.fields["category"].queryset = ProposalCategory.objects.filter(township=township, is_active=True)
+        from meetings.models import Activity, Session
+
+        self.fields["session"].queryset = Session.objects.filter(township=township).order_by("-start_date")
+        self.fields["session"].label_from_instance = lambda s: f"{s.title}（{s.start_date:%Y-%m-%d}）"
+        self.fields["source_activity"].queryset = Activity.objects.filter(township=township)
         if editing:
-            for name in ("kind", "submitted_on", "during_session", "session_number", "attachments"):
+            for name in ("kind", "submitted_on", "during_session", "session_number", "attachments", "session", "source_activity"):
                 del self.fields[name]
 
     def clean(self):

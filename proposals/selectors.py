@@ -406,3 +406,8 @@ def proposal_list_for_session(*, user, session):
         .select_related("lead_deputy", "lead_unit")
         .order_by("kind", "serial")
     )
+
+
+def proposal_list_for_activity(*, user, activity):
+    """Suggestions adopted from an activity (a voter reception, an inspection …)."""
+    return Proposal.objects.for_user(user).filter(source_activity=activity).order_by("serial")

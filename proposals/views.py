@@ -318,6 +318,8 @@ def proposal_create(request):
                     is_key=d["is_key"],
                     supervising_leader=d["supervising_leader"],
                     attachments=[d["attachments"]] if d["attachments"] else [],
+                    session=d["session"],
+                    source_activity=d["source_activity"],
                 )
             except ApplicationError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -325,11 +327,33 @@ def proposal_create(request):
                 messages.success(request, _("Recorded as %(number)s.") % {"number": p.number})
                 return redirect("proposals:detail", pk=p.pk)
     else:
-        form = ProposalForm(
-            township=township,
-            initial={"submitted_on": timezone.localdate(), "kind": Proposal.Kind.SUGGESTION},
-        )
+        form = ProposalForm(township=township, initial=_create_initial(request, township))
     return render(request, "proposals/form.html", {"form": form})
+
+
+def _create_initial(request, township):
+    """Prefill from ?activity=<pk> (a suggestion raised at a reception or inspection) or ?session=<pk>."""
+    from meetings.models import Activity, Session
+
+    initial = {"submitted_on": timezone.localdate(), "kind": Proposal.Kind.SUGGESTION}
+    activity_pk = request.GET.get("activity", "")
+    session_pk = request.GET.get("session", "")
+    if activity_pk.isdigit():
+        activity = get_object_or_404(Activity.objects.filter(township=township), pk=activity_pk)
+        initial.update(
+            source_activity=activity.pk,
+            origin=Proposal.Origin.RECEPTION,
+            submitted_on=activity.start_date,
+            content=activity.findings,
+        )
+        lead = activity.deputies.order_by("pk").first()
+        if lead:
+            initial["lead_deputy"] = lead.pk
+    if session_pk.isdigit():
+        session = get_object_or_404(Session.objects.filter(township=township), pk=session_pk)
+        initial.update(session=session.pk, during_session=True, session_number=session.number,
+                       submitted_on=session.start_date)
+    return initial
 
 
 def proposal_edit(request, pk):
