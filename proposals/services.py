@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.core.exceptions import ApplicationError
+from renda.core.uploads import upload_check
 from renda.core.workdays import add_workdays
 
 from .models import (
@@ -358,6 +359,7 @@ def proposal_submit(
     if co_signers:
         proposal.co_signers.set(co_signers)
     for f in attachments:
+        upload_check(f, field="attachments")
         ProposalAttachment.objects.create(
             township=township, proposal=proposal, file=f, name=f.name[:200], uploaded_by=by
         )
@@ -517,6 +519,8 @@ def proposal_start(*, proposal, by, note=""):
 @transaction.atomic
 def proposal_reply(*, proposal, by, text, outcome, met_in_person=False, replied_on=None, file=None):
     """答复: the written reply (and the letter) of the lead unit for the current round."""
+    if file:
+        upload_check(file, field="file")
     text = (text or "").strip()
     if not text:
         raise ApplicationError(_("Enter the reply text."), field="text")

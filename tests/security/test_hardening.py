@@ -125,7 +125,6 @@ def test_activity_attachment_is_checked_by_content_not_name(secretary, township,
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="proposals does not check attachment content yet (reported to the proposals app)")
 def test_proposal_attachment_is_checked_by_content_not_name(secretary, township, term):
     from proposals import services
     from proposals.models import Proposal
