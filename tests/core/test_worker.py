@@ -56,8 +56,12 @@ def test_document_job_through_real_worker(redis_url, admin_user, township, setti
 
 
 def _reset_pools(app):
-    """Forget connections made with another broker URL earlier in this process."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Forget connections made with another broker URL earlier in this process.
+
+    kombu keeps global pools keyed by connection: reset them all, or a later eager task (which
+    still acquires a producer) finds a closed pool."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None

@@ -26,7 +26,9 @@ def test_check_deploy_is_clean_under_production_settings():
         "ALLOWED_HOSTS": "renda.example.gov.cn",
         "DATABASE_URL": "sqlite:////tmp/renda-check-deploy.sqlite3",
     }
-    for var in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "SILENCED_SYSTEM_CHECKS"):
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser journeys; production never has it.
+    for var in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "SILENCED_SYSTEM_CHECKS",
+                "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(var, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
