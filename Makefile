@@ -14,8 +14,13 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
-	DEBUG=1 $(PY) manage.py compile_catalogues
+# A development checkout gets a .env with DEBUG=1 so that plain `manage.py` commands work;
+# make test and make bench override it with DEBUG=0. Deployments write their own .env.
+.env:
+	printf '# Development settings written by make (see .env.example for production).\nDEBUG=1\n' > .env
+
+setup: $(STAMP) .env
+	$(PY) manage.py compile_catalogues
 
 ## make run: SQLite under var/, tasks in-process, demo data on first start.
 run: setup

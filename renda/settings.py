@@ -83,9 +83,10 @@ TEMPLATES = [
     },
 ]
 
+# An empty DATABASE_URL means "not configured", like an unset one.
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'renda.sqlite3'}"
+    "default": env.db_url_config(
+        env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'var' / 'renda.sqlite3'}"
     )
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
