@@ -17,6 +17,7 @@ from deputies.selectors import deputy_current
 from renda.core.exceptions import ApplicationError
 from renda.core.models import Term
 from renda.core.services import reminder_upsert
+from renda.core.uploads import upload_check
 from renda.core.workdays import workdays_between
 
 from .models import (
@@ -493,38 +494,14 @@ def activity_save(*, activity, deputies, on_duty=(), by=None):
     return activity, warnings
 
 
-SIGNATURES = {
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "pdf": (b"%PDF-",),
-}
 CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 
 
 @transaction.atomic
 def activity_attachment_add(*, activity, upload, by=None):
     """Archive a photo or scan. Only JPEG, PNG and PDF up to 10 MB, checked by content too."""
-    name = os.path.basename(upload.name or "")
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ActivityAttachment.ALLOWED_EXTENSIONS:
-        raise ApplicationError(
-            _("Only photos (JPG, PNG) and scans (PDF) can be attached; “%(name)s” is not one.") % {"name": name},
-            field="file",
-        )
-    if upload.size > ActivityAttachment.MAX_SIZE:
-        raise ApplicationError(
-            _("The file is %(size)s MB; at most %(max)s MB is allowed.")
-            % {"size": round(upload.size / 1024 / 1024, 1), "max": ActivityAttachment.MAX_SIZE // 1024 // 1024},
-            field="file",
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in SIGNATURES[ext]):
-        raise ApplicationError(
-            _("The content of “%(name)s” does not match its file type.") % {"name": name}, field="file"
-        )
+    ext = upload_check(upload, allowed=ActivityAttachment.ALLOWED_EXTENSIONS, max_size=ActivityAttachment.MAX_SIZE)
+    name = os.path.basename(upload.name)
     return ActivityAttachment.objects.create(
         township_id=activity.township_id, activity=activity, file=upload, name=name[:200],
         content_type=CONTENT_TYPES[ext], size=upload.size, uploaded_by=by,

@@ -1,4 +1,4 @@
-"""Demo proposals: the last two demo years, every state, overdue, re-handled and carried-over
+"""Demo proposals: every demo year, every state, overdue, re-handled and carried-over
 items, handling units per township and a handling-unit login for the first townships.
 
 Built in memory and bulk-inserted (no per-row services), so city scale stays fast."""
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from deputies.models import Deputy
 from renda.core import roles
-from renda.core.demo import DEMO_PASSWORD
+from renda.core.demo import demo_password_hash
 from renda.core.models import User
 
 from .models import (
@@ -27,7 +27,9 @@ from .models import (
     ProposalSettings,
 )
 
-PER_TOWNSHIP_YEAR = 300
+# About 120 items a township-year: a county's year is about 2,400 (issue 5), five years of a
+# 200-township city 120,000.
+PER_TOWNSHIP_YEAR = 120
 UNIT_NAMES = [
     ("党政办公室", "周文"),
     ("经济发展办公室", "钱进"),
@@ -76,7 +78,7 @@ def _row(model, **values):
 _DEFAULTS = {}
 
 
-def _fast_insert(model, objs, batch=5000):
+def _fast_insert(model, objs, batch=2000):
     """INSERT many rows with executemany: bulk_create's per-object preparation is the cost at
     city scale. Values are prepared per column with the field's own DB conversion."""
     if not objs:
@@ -105,8 +107,15 @@ def _fast_insert(model, objs, batch=5000):
             row.append(conv(value) if conv else value)
         rows.append(row)
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), batch):
-            cursor.executemany(sql, rows[i : i + batch])
+        if connection.vendor == "postgresql":
+            # psycopg2's executemany is one round trip per row; execute_values sends pages of rows.
+            from psycopg2.extras import execute_values
+
+            values_sql = sql.replace(f"VALUES ({placeholders})", "VALUES %s")
+            execute_values(cursor.cursor, values_sql, rows, page_size=batch)
+        else:
+            for i in range(0, len(rows), batch):
+                cursor.executemany(sql, rows[i : i + batch])
 
 
 def _aware(day, hour=10):
@@ -117,7 +126,7 @@ def _aware(day, hour=10):
 def seed(ctx):
     rng = ctx.rng
     today = ctx.today
-    years = ctx.years[-2:]
+    years = ctx.years
     hu_group = Group.objects.get(name=roles.HANDLING_UNIT)
 
     ProposalSettings.objects.bulk_create([ProposalSettings(township=t) for t in ctx.townships])
@@ -155,8 +164,8 @@ def seed(ctx):
     for township in ctx.townships[:3]:
         if township.pk not in ctx.users:
             continue
-        user = User(username=f"{township.code}_danwei", township=township, full_name="宋办理")
-        user.set_password(DEMO_PASSWORD)
+        user = User(username=f"{township.code}_danwei", township=township, full_name="宋办理",
+                    password=demo_password_hash())
         user.save()
         user.groups.add(hu_group)
         units[township.pk][4].users.add(user)

@@ -59,3 +59,22 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """Township records in the admin are for looking up, not editing: every write goes through the
+    app's pages and services, which check the workflow, lock rows and record who did what."""
+
+    list_filter = ["township"]
+    list_select_related = ["township"]
+    list_per_page = 50
+    show_full_result_count = False  # one COUNT less on every page of a large table
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,6 +5,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -59,9 +60,20 @@ def township_specs(count):
     return specs
 
 
+def demo_password_hash():
+    """The demo password hashed once: hashing is deliberately slow, and every demo user shares it."""
+    global _password_hash
+    if _password_hash is None:
+        _password_hash = make_password(DEMO_PASSWORD)
+    return _password_hash
+
+
+_password_hash = None
+
+
 def _user(username, *, role, township=None, full_name="", staff=False):
-    user = User(username=username, township=township, full_name=full_name, is_staff=staff)
-    user.set_password(DEMO_PASSWORD)
+    user = User(username=username, township=township, full_name=full_name, is_staff=staff,
+                password=demo_password_hash())
     user.save()
     user.groups.add(Group.objects.get(name=role))
     return user
