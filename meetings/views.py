@@ -471,7 +471,9 @@ def decision_detail(request, pk):
     )
     can_write = user_can_write(request.user, "meetings.change_decision")
     progress_form = ProgressForm(initial={"date": timezone.localdate()})
-    complete_form = CompleteForm(decision=decision, initial={"completed_on": timezone.localdate()})
+    # both forms have a `note`: distinct ids keep each label on its own field
+    complete_form = CompleteForm(decision=decision, initial={"completed_on": timezone.localdate()},
+                                 auto_id="id_complete_%s")
     status = 200
     if request.method == "POST":
         require_write(request.user, "meetings.change_decision")
@@ -484,7 +486,7 @@ def decision_detail(request, pk):
                     messages.success(request, _("Progress recorded."))
                     return redirect("meetings:decision_detail", decision.pk)
             elif action == "complete":
-                complete_form = CompleteForm(request.POST, decision=decision)
+                complete_form = CompleteForm(request.POST, decision=decision, auto_id="id_complete_%s")
                 if complete_form.is_valid():
                     services.decision_complete(decision=decision, by=request.user, **complete_form.cleaned_data)
                     messages.success(request, _("Marked as done."))

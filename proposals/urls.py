@@ -16,5 +16,7 @@ urlpatterns = [
     path("<int:pk>/", views.proposal_show, name="detail"),
     path("<int:pk>/edit/", views.proposal_edit, name="edit"),
     path("<int:pk>/assignment-sheet/", views.proposal_assignment_sheet, name="assignment_sheet"),
+    path("<int:pk>/attachments/<int:file_pk>/", views.proposal_attachment_download, name="attachment"),
+    path("<int:pk>/replies/<int:file_pk>/letter/", views.proposal_reply_letter, name="reply_letter"),
     path("<int:pk>/<slug:action>/", views.proposal_action, name="action"),
 ]

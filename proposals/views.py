@@ -4,11 +4,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from renda.core.exceptions import ApplicationError
@@ -152,6 +152,28 @@ def _proposal_or_404(request, pk):
         raise Http404 from exc
 
 
+def _file_response(field_file, name):
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=name)
+
+
+def proposal_attachment_download(request, pk, file_pk):
+    """An attachment of the proposal, for whoever may see the proposal (MEDIA_URL is not served)."""
+    proposal = _proposal_or_404(request, pk)
+    attachment = get_object_or_404(proposal.attachments.all(), pk=file_pk)
+    return _file_response(attachment.file, attachment.name)
+
+
+def proposal_reply_letter(request, pk, file_pk):
+    """The reply letter of one round, for whoever may see the proposal."""
+    proposal = _proposal_or_404(request, pk)
+    reply = get_object_or_404(proposal.replies.exclude(file=""), pk=file_pk)
+    return _file_response(reply.file, reply.file.name.rsplit("/", 1)[-1])
+
+
 ACTION_FORMS = {
     "decide": DecideForm,
     "register": NoteForm,
@@ -162,15 +184,17 @@ ACTION_FORMS = {
     "evaluate": EvaluateForm,
     "close": NoteForm,
 }
+# "Register" and "Close" alone are also the register (台账) and a dialog's close (关闭): the
+# workflow buttons carry a context so that they read 立案 and 办结.
 ACTION_LABELS = {
     "decide": gettext_lazy("Record the presidium's decision"),
-    "register": gettext_lazy("Register"),
+    "register": pgettext_lazy("proposal action", "Register"),
     "reject": gettext_lazy("Do not accept"),
     "assign": gettext_lazy("Assign"),
     "start": gettext_lazy("Start handling"),
     "reply": gettext_lazy("Record the reply"),
     "evaluate": gettext_lazy("Record the deputy's evaluation"),
-    "close": gettext_lazy("Close"),
+    "close": pgettext_lazy("proposal action", "Close"),
 }
 
 

@@ -82,6 +82,11 @@ RESOLVERS = {
                                              or _first("proposals.Proposal", t)},
     "proposals:action": lambda t: {"pk": _first("proposals.Proposal", t, state="submitted"), "action": "register"},
     "proposals:unit_edit": lambda t: {"pk": _first("proposals.HandlingUnit", t)},
+    "proposals:attachment": lambda t: {
+        "pk": (a := _first("proposals.ProposalAttachment", t)) and a.proposal_id, "file_pk": a},
+    "proposals:reply_letter": lambda t: {
+        "pk": (r := apps.get_model("proposals.ProposalReply").objects.filter(township=t).exclude(file="")
+               .order_by("pk").first()) and r.proposal_id, "file_pk": r},
     "assessments:township": lambda t: {"pk": t},
     "assessments:compute": lambda t: {"pk": t},
     "assessments:scheme": lambda t: {"pk": t, "year": dt.date.today().year},
