@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from tests.conftest import require_service
 
@@ -28,6 +29,12 @@ def browser():
         )
         yield b
         b.close()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo county (two townships, 20 deputies each, two years) in the live server's database."""
+    call_command("seed_demo", townships=2, deputies=20, years=2, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 @pytest.fixture
@@ -60,3 +67,10 @@ def login(page, base, username, password=None):
     page.fill("#id_password", password)
     page.click("button.btn-primary")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def logout(page):
+    """Log out through the account menu, as a user would."""
+    page.locator("nav .dropdown-toggle").click()
+    with page.expect_navigation():
+        page.locator("form[action$='/accounts/logout/'] button").click()

@@ -1,21 +1,14 @@
 """The main journeys in a real Chromium. Screenshots of failures go to test-artifacts/."""
 
 import io
-import os
 import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", townships=2, deputies=20, years=2, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 def test_secretary_imports_the_roster_template_and_downloads_the_work_report(demo, live_server, page):
