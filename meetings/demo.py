@@ -4,6 +4,7 @@ import datetime as dt
 from collections import defaultdict
 
 from deputies.models import GroupMembership, LiaisonStation, Mandate, PresidiumMembership
+from renda.core.demo import plain_row, rows_insert
 from renda.core.models import Term
 from renda.core.workdays import add_workdays, is_workday
 
@@ -217,8 +218,8 @@ def seed(ctx):
         tid = s.township_id
         for d in deputy_ids:
             st = rng.choice(statuses)
-            attendance.append(SessionAttendance(township_id=tid, session=s, deputy_id=d, status=st,
-                                                reason="因病请假" if st == "excused" else ""))
+            attendance.append(plain_row(SessionAttendance, township_id=tid, session_id=s.pk, deputy_id=d, status=st,
+                                        reason="因病请假" if st == "excused" else ""))
         for d in rng.sample(deputy_ids, min(len(deputy_ids), rng.randint(4, 8))):
             speeches.append(FloorSpeech(township_id=tid, session=s, deputy_id=d, topic=rng.choice(SPEECH_TOPICS)))
         y = s.start_date.year
@@ -239,7 +240,7 @@ def seed(ctx):
         for i, item in enumerate(SessionPrepItem.Item.values):
             prep.append(SessionPrepItem(township_id=tid, session=s, item=item, done_by="人大办",
                                         done_on=s.start_date - dt.timedelta(days=30 - i * 5)))
-    SessionAttendance.objects.bulk_create(attendance, batch_size=5000)
+    rows_insert(SessionAttendance, attendance)
     FloorSpeech.objects.bulk_create(speeches, batch_size=2000)
     SessionReport.objects.bulk_create(reports, batch_size=2000)
     Resolution.objects.bulk_create(resolutions, batch_size=2000)
@@ -256,8 +257,8 @@ def seed(ctx):
         for d, _role in members:
             st = "excused" if rng.random() < 0.07 else ("unexcused" if rng.random() < 0.01 else "present")
             present += st == "present"
-            p_att.append(PresidiumAttendance(township_id=tid, meeting=m, deputy_id=d, status=st,
-                                             reason="外出学习" if st == "excused" else ""))
+            p_att.append(plain_row(PresidiumAttendance, township_id=tid, meeting_id=m.pk, deputy_id=d, status=st,
+                                   reason="外出学习" if st == "excused" else ""))
         chosen = rng.sample(AGENDA, rng.randint(3, 4))
         for order, (topic, unit, rank) in enumerate(chosen, start=1):
             voted = order <= 2
@@ -273,7 +274,7 @@ def seed(ctx):
         guests = [d for d in current(tid, m.date) if d not in member_ids]
         for d in rng.sample(guests, min(2, len(guests))):
             non_voting.append(NonVotingAttendee(township_id=tid, meeting=m, kind="deputy", deputy_id=d))
-    PresidiumAttendance.objects.bulk_create(p_att, batch_size=5000)
+    rows_insert(PresidiumAttendance, p_att)
     AgendaItem.objects.bulk_create(items, batch_size=2000)
     NonVotingAttendee.objects.bulk_create(non_voting, batch_size=2000)
 
@@ -313,7 +314,8 @@ def seed(ctx):
         for d, role in people:
             if d not in seen:
                 seen.add(d)
-                parts.append(ActivityParticipation(township_id=a.township_id, activity=a, deputy_id=d, role=role))
-    ActivityParticipation.objects.bulk_create(parts, batch_size=5000)
+                parts.append(plain_row(ActivityParticipation, township_id=a.township_id, activity_id=a.pk,
+                                       deputy_id=d, role=role))
+    rows_insert(ActivityParticipation, parts)
     ctx.log(f"  meetings: {len(sessions)} sessions, {len(meetings)} presidium meetings, "
             f"{len(decisions)} decisions, {len(activities)} activities, {len(parts)} participations")

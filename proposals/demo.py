@@ -4,16 +4,15 @@ items, handling units per township and a handling-unit login for the first towns
 Built in memory and bulk-inserted (no per-row services), so city scale stays fast."""
 
 import datetime as dt
-from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from deputies.models import Deputy
 from renda.core import roles
-from renda.core.demo import demo_password_hash
+from renda.core.demo import demo_password_hash, plain_row, rows_insert
 from renda.core.models import User
 
 from .models import (
@@ -62,60 +61,6 @@ REPLY_TEXTS = {
     "B": "您的建议已列入本年度工作计划，目前正在组织实施，预计年底前完成。",
     "C": "因资金和条件所限，暂时无法实施，已作为今后工作的重要参考。",
 }
-
-
-def _row(model, **values):
-    """A plain row (attribute access like a model instance) with the model's field defaults:
-    building thousands of model instances is the slow part of seeding at city scale."""
-    defaults = _DEFAULTS.get(model)
-    if defaults is None:
-        defaults = _DEFAULTS[model] = {
-            f.attname: f.get_default() for f in model._meta.concrete_fields if not f.primary_key
-        }
-    return SimpleNamespace(**{**defaults, **values})
-
-
-_DEFAULTS = {}
-
-
-def _fast_insert(model, objs, batch=2000):
-    """INSERT many rows with executemany: bulk_create's per-object preparation is the cost at
-    city scale. Values are prepared per column with the field's own DB conversion."""
-    if not objs:
-        return
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from model meta
-    converters = []
-    for f in fields:
-        if isinstance(f, (models.DateTimeField,)):
-            converters.append((f.attname, lambda v: connection.ops.adapt_datetimefield_value(v or now)))
-        elif isinstance(f, models.FileField):
-            converters.append((f.attname, lambda v: str(v or "")))
-        else:
-            converters.append((f.attname, None))
-    rows = []
-    for obj in objs:
-        row = []
-        for attname, conv in converters:
-            value = getattr(obj, attname)
-            if hasattr(value, "_proxy____cast"):
-                value = str(value)
-            row.append(conv(value) if conv else value)
-        rows.append(row)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # psycopg2's executemany is one round trip per row; execute_values sends pages of rows.
-            from psycopg2.extras import execute_values
-
-            values_sql = sql.replace(f"VALUES ({placeholders})", "VALUES %s")
-            execute_values(cursor.cursor, values_sql, rows, page_size=batch)
-        else:
-            for i in range(0, len(rows), batch):
-                cursor.executemany(sql, rows[i : i + batch])
 
 
 def _aware(day, hour=10):
@@ -215,7 +160,7 @@ def seed(ctx):
                 co = rng.sample(dep, 5 if motion else rng.choice((0, 0, 1, 2, 3)))
                 co = [d for d in co if d != lead]
                 is_key = rng.random() < 0.05
-                p = _row(
+                p = plain_row(
                     Proposal,
                     township_id=township.pk,
                     kind=kind,
@@ -246,7 +191,7 @@ def seed(ctx):
                 proposals.append(p)
                 plans.append((p, co, steps, secretary))
 
-    _fast_insert(Proposal, proposals)
+    rows_insert(Proposal, proposals)
     pks = {
         (t, scope, serial): pk
         for pk, t, scope, serial in Proposal.objects.filter(township__in=ctx.townships).values_list(
@@ -256,13 +201,13 @@ def seed(ctx):
     for p in proposals:
         p.pk = pks[(p.township_id, p.number_scope, p.serial)]
     through = Proposal.co_signers.through
-    _fast_insert(through, [_row(through, proposal_id=p.pk, deputy_id=d) for p, co, _s, _u in plans for d in co])
+    rows_insert(through, [plain_row(through, proposal_id=p.pk, deputy_id=d) for p, co, _s, _u in plans for d in co])
     events, replies, evaluations = [], [], []
     for p, _co, steps, secretary in plans:
         for kind, day, extra in steps:
             if kind == "event":
                 events.append(
-                    _row(
+                    plain_row(
                         ProposalEvent,
                         township_id=p.township_id,
                         proposal_id=p.pk,
@@ -276,7 +221,7 @@ def seed(ctx):
                 )
             elif kind == "reply" and secretary is not None:
                 replies.append(
-                    _row(
+                    plain_row(
                         ProposalReply,
                         township_id=p.township_id,
                         proposal_id=p.pk,
@@ -287,7 +232,7 @@ def seed(ctx):
                 )
             elif kind == "evaluation" and secretary is not None:
                 evaluations.append(
-                    _row(
+                    plain_row(
                         ProposalEvaluation,
                         township_id=p.township_id,
                         proposal_id=p.pk,
@@ -296,9 +241,9 @@ def seed(ctx):
                         **extra,
                     )
                 )
-    _fast_insert(ProposalEvent, events)
-    _fast_insert(ProposalReply, replies)
-    _fast_insert(ProposalEvaluation, evaluations)
+    rows_insert(ProposalEvent, events)
+    rows_insert(ProposalReply, replies)
+    rows_insert(ProposalEvaluation, evaluations)
     ctx.log(f"  proposals: {len(proposals)} items, {len(events)} workflow steps")
 
 
@@ -331,7 +276,9 @@ def _lifecycle(p, *, rng, today, unit, leader):
     p.assigned_on, p.deadline = day, day + relativedelta(months=3)
     event(day, "assign", S.REGISTERED, S.ASSIGNED, f"牵头单位 {unit.name}")
     for round_no in (1, 2):
-        stall = rng.random() < (0.07 if round_no == 1 else 0.15)
+        # Items of past years were mostly handled; a few carried over are still open.
+        chance = (0.07 if round_no == 1 else 0.15) if p.year == today.year else 0.01
+        stall = rng.random() < chance
         started = p.assigned_on + dt.timedelta(days=rng.randint(3, 15))
         if started <= today:
             p.state = S.IN_PROGRESS
