@@ -79,13 +79,23 @@ def work_report_texts(township, year):
     return text.as_texts() if text else {}
 
 
+def work_report_texts_by_township(townships, year):
+    """{township id: texts} of the townships that have written them, one query."""
+    return {t.township_id: t.as_texts() for t in WorkReportText.objects.filter(township__in=townships, year=year)}
+
+
+def work_report_file(township, data):
+    """(filename, bytes) of the work report of `data` (selectors.work_report_data)."""
+    filename = _("%(township)s %(year)s work report.docx") % {"township": township.name, "year": data["year"]}
+    return filename, documents.work_report_docx(data)
+
+
 def work_report_build(*, township, year, today=None):
     """(filename, bytes) of a township's year-end work report."""
     data = selectors.work_report_data(
         township=township, year=year, texts=work_report_texts(township, year), today=today
     )
-    filename = _("%(township)s %(year)s work report.docx") % {"township": township.name, "year": year}
-    return filename, documents.work_report_docx(data)
+    return work_report_file(township, data)
 
 
 @job_handler("dashboard_work_report", gettext_lazy("Year-end work report (.docx)"))
@@ -135,6 +145,12 @@ def dashboard_xlsx_job(job, progress):
         return _("Township statistics %(year)s.xlsx") % {"year": year}, content
 
 
+# Townships whose work-report figures and deputy archives are read together (about 2,000
+# deputies): a county bundle's queries grow by one batch per this many townships, not by the
+# forty-odd queries of each township's report and archives.
+BUNDLE_BATCH = 25
+
+
 def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None):
     """[(path in zip, bytes)] of every township's year-end documents, a contents list first."""
     files = []
@@ -142,51 +158,65 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
     townships = list(townships)
     steps = max(len(townships), 1)
     archives_folder = _("Deputy archives")
-    for i, township in enumerate(townships):
+    writer = documents.DeputyArchiveWriter()  # shared by every archive of the bundle
+    reported = []
 
-        def step(fraction, i=i):
-            """Progress 5–95 % across townships, `fraction` of the way through this one."""
-            progress(5 + int(90 * (i + fraction) / steps))
+    def report(percent):
+        """Each percentage once: a job's progress is a database write."""
+        if not reported or reported[-1] != percent:
+            reported.append(percent)
+            progress(percent)
 
-        base = f"{year}/{township.name}"
-        name, content = work_report_build(township=township, year=year)
-        files.append((f"{base}/{name}", content))
-        step(0.1)
-        if not WorkReportText.objects.filter(township=township, year=year).exists():
-            notes.append(
-                _("%(township)s: the problems and plans of the work report have not been written yet.")
-                % {"township": township.name}
-            )
-        for n, (label, build) in enumerate(BUNDLE_PARTS, start=1):
-            try:
-                part = build(township, year, requested_by)
-            except Exception as exc:  # one broken document must not lose the rest of the bundle
-                logger.exception("Year-end bundle: %s of %s failed", label, township.code)
-                notes.append(
-                    _("%(township)s: the %(document)s could not be built (%(error)s).")
-                    % {"township": township.name, "document": label, "error": exc.__class__.__name__}
-                )
-                continue
-            finally:
-                step(0.1 + 0.2 * n / len(BUNDLE_PARTS))
-            if part is None:
-                notes.append(
-                    _("%(township)s: no %(document)s for %(year)s (nothing computed yet).")
-                    % {"township": township.name, "document": label, "year": year}
-                )
-                continue
-            name, content = part
+    for first in range(0, len(townships), BUNDLE_BATCH):
+        batch = townships[first : first + BUNDLE_BATCH]
+        texts = work_report_texts_by_township(batch, year)
+        reports = selectors.work_reports_data(townships=batch, year=year, texts=texts)
+        archives_of = selectors.deputy_archives_by_township(townships=batch, year=year)
+        for i, township in enumerate(batch, start=first):
+
+            def step(fraction, i=i):
+                """Progress 5–95 % across townships, `fraction` of the way through this one."""
+                report(5 + int(90 * (i + fraction) / steps))
+
+            base = f"{year}/{township.name}"
+            name, content = work_report_file(township, reports[township.pk])
             files.append((f"{base}/{name}", content))
-        archives = selectors.deputy_archives_data(township=township, year=year)
-        for n, archive in enumerate(archives, start=1):
-            files.append(
-                (
-                    f"{base}/{archives_folder}/{archive['name']}-{archive['deputy_id']}.docx",
-                    documents.deputy_archive_docx(archive),
+            step(0.1)
+            if township.pk not in texts:
+                notes.append(
+                    _("%(township)s: the problems and plans of the work report have not been written yet.")
+                    % {"township": township.name}
                 )
-            )
-            if n % 5 == 0 or n == len(archives):
-                step(0.3 + 0.7 * n / len(archives))
+            for n, (label, build) in enumerate(BUNDLE_PARTS, start=1):
+                try:
+                    part = build(township, year, requested_by)
+                except Exception as exc:  # one broken document must not lose the rest of the bundle
+                    logger.exception("Year-end bundle: %s of %s failed", label, township.code)
+                    notes.append(
+                        _("%(township)s: the %(document)s could not be built (%(error)s).")
+                        % {"township": township.name, "document": label, "error": exc.__class__.__name__}
+                    )
+                    continue
+                finally:
+                    step(0.1 + 0.2 * n / len(BUNDLE_PARTS))
+                if part is None:
+                    notes.append(
+                        _("%(township)s: no %(document)s for %(year)s (nothing computed yet).")
+                        % {"township": township.name, "document": label, "year": year}
+                    )
+                    continue
+                name, content = part
+                files.append((f"{base}/{name}", content))
+            archives = archives_of[township.pk]
+            for n, archive in enumerate(archives, start=1):
+                files.append(
+                    (
+                        f"{base}/{archives_folder}/{archive['name']}-{archive['deputy_id']}.docx",
+                        documents.deputy_archive_docx(archive, writer=writer),
+                    )
+                )
+                if n % 5 == 0 or n == len(archives):
+                    step(0.3 + 0.7 * n / len(archives))
     index = [_("Year-end documents %(year)s") % {"year": year}, ""]
     index += [path for path, _content in files]
     if notes:

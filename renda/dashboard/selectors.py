@@ -455,30 +455,28 @@ def session_name(term, number):
 
 def work_report_data(*, township, year, texts=None, today=None):
     """Everything the year-end work report says, read from the database (plain data)."""
+    return work_reports_data(townships=[township], year=year, texts={township.pk: texts or {}}, today=today)[
+        township.pk
+    ]
+
+
+def work_reports_data(*, townships, year, texts=None, today=None):
+    """{township id: work_report_data} for several townships in the same number of queries as
+    one (the county's year-end bundle). `texts`: {township id: the secretary's texts}."""
     from django.utils.translation import gettext as _
 
     from renda.core.models import County
 
     today = today or timezone.localdate()
     texts = texts or {}
-    figures = county_figures(townships=[township], year=year, today=today)[0]
+    townships = list(townships)
+    ids = [t.pk for t in townships]
+    figures_of = {f.township.pk: f for f in county_figures(townships=townships, year=year, today=today)}
     county = County.current()
 
-    sessions = []
-    session_qs = (
-        Session.objects.filter(township=township, start_date__year=year)
-        .select_related("term")
-        .prefetch_related("reports")
-        .annotate(
-            n_resolutions=Count("resolutions", distinct=True),
-            n_elections=Count("elections", distinct=True),
-            n_speeches=Count("speeches", distinct=True),
-        )
-        .order_by("start_date")
-    )
     attendance = {
         r["session_id"]: r
-        for r in SessionAttendance.objects.filter(session__township=township, session__start_date__year=year)
+        for r in SessionAttendance.objects.filter(session__township_id__in=ids, session__start_date__year=year)
         .values("session_id")
         .annotate(
             expected=Count("pk"),
@@ -487,9 +485,20 @@ def work_report_data(*, township, year, texts=None, today=None):
             unexcused=Count("pk", filter=Q(status="unexcused")),
         )
     }
-    for s in session_qs:
+    sessions_of = defaultdict(list)
+    for s in (
+        Session.objects.filter(township_id__in=ids, start_date__year=year)
+        .select_related("term")
+        .prefetch_related("reports")
+        .annotate(
+            n_resolutions=Count("resolutions", distinct=True),
+            n_elections=Count("elections", distinct=True),
+            n_speeches=Count("speeches", distinct=True),
+        )
+        .order_by("start_date", "pk")
+    ):
         att = attendance.get(s.pk, {"expected": 0, "present": 0, "excused": 0, "unexcused": 0})
-        sessions.append(
+        sessions_of[s.township_id].append(
             {
                 "pk": s.pk,
                 "name": _ordinal_session_name(s),
@@ -507,147 +516,198 @@ def work_report_data(*, township, year, texts=None, today=None):
             }
         )
 
-    meetings = PresidiumMeeting.objects.filter(township=township, date__year=year)
-    topics = list(
-        meetings.values_list("agenda_items__topic", flat=True)
+    meetings = PresidiumMeeting.objects.filter(township_id__in=ids, date__year=year)
+    topics_of = defaultdict(list)
+    for township_id, topic in (
+        meetings.values_list("township_id", "agenda_items__topic")
         .exclude(agenda_items__topic=None)
-        .order_by("date", "agenda_items__order")
-    )
-    decision_counts = Decision.objects.filter(meeting__township=township, meeting__date__year=year).aggregate(
-        n=Count("pk"), done=Count("pk", filter=Q(status=Decision.Status.DONE))
-    )
+        .order_by("date", "agenda_items__order", "agenda_items__pk")
+    ):
+        topics_of[township_id].append(topic)
+    adhoc_of = {
+        r["township_id"]: r["n"]
+        for r in meetings.filter(kind=PresidiumMeeting.Kind.AD_HOC).values("township_id").annotate(n=Count("pk"))
+    }
+    decisions_of = {
+        r["meeting__township_id"]: r
+        for r in Decision.objects.filter(meeting__township_id__in=ids, meeting__date__year=year)
+        .values("meeting__township_id")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=Decision.Status.DONE)))
+    }
     ref = reference_day(year, today)
     quarters_elapsed = 4 if ref.year < today.year or ref == dt.date(year, 12, 31) else quotas.quarter_of(ref) - 1
-    presidium = {
-        "applicable": township.has_presidium,
-        "count": figures.presidium_meetings,
-        "per_quarter": figures.presidium_per_quarter,
-        "adhoc": meetings.filter(kind=PresidiumMeeting.Kind.AD_HOC).count(),
-        "topics": topics,
-        "items": len(topics),
-        "decisions": decision_counts["n"],
-        "decisions_done": decision_counts["done"],
-        "quarters_elapsed": quarters_elapsed,
-    }
 
     term_q = Q(term__start_date__lte=dt.date(year, 12, 31), term__end_date__gte=dt.date(year, 1, 1))
-    groups = [
-        {"name": g.name, "room": g.activity_room, "villages": g.villages, "members": g.n_members}
-        for g in DeputyGroup.objects.filter(term_q, township=township)
+    groups_of = defaultdict(list)
+    for g in (
+        DeputyGroup.objects.filter(term_q, township_id__in=ids)
         .annotate(n_members=Count("groupmembership"))
-        .order_by("number")
-    ]
-    stations = [
-        {"name": s.name, "kind": s.get_kind_display(), "resident": s.n_resident, "villages": s.villages}
-        for s in LiaisonStation.objects.filter(township=township).annotate(
-            n_resident=Count("resident_deputies", distinct=True)
+        .order_by("number", "pk")
+    ):
+        groups_of[g.township_id].append(
+            {"name": g.name, "room": g.activity_room, "villages": g.villages, "members": g.n_members}
         )
-    ]
+    station_kind = _labels(LiaisonStation, "kind")
+    stations_of = defaultdict(list)
+    for s in (
+        LiaisonStation.objects.filter(township_id__in=ids)
+        .annotate(n_resident=Count("resident_deputies", distinct=True))
+        .order_by("name", "pk")
+    ):
+        stations_of[s.township_id].append(
+            {"name": s.name, "kind": station_kind(s.kind), "resident": s.n_resident, "villages": s.villages}
+        )
 
-    per_kind = {
-        r["kind"]: r
-        for r in Activity.objects.filter(township=township, start_date__year=year)
-        .values("kind")
+    per_kind_of = defaultdict(dict)
+    for r in (
+        Activity.objects.filter(township_id__in=ids, start_date__year=year)
+        .values("township_id", "kind")
         .annotate(count=Count("pk", distinct=True), person_times=Count("participations"))
+    ):
+        per_kind_of[r["township_id"]][r["kind"]] = r
+    reporters_of = {
+        r["activity__township_id"]: r["n"]
+        for r in ActivityParticipation.objects.filter(
+            activity__township_id__in=ids, activity__start_date__year=year, activity__kind=Activity.Kind.REPORT
+        )
+        .values("activity__township_id")
+        .annotate(n=Count("deputy", distinct=True))
     }
-    reporters = ActivityParticipation.objects.filter(
-        activity__township=township, activity__start_date__year=year, activity__kind=Activity.Kind.REPORT
-    ).aggregate(n=Count("deputy", distinct=True))["n"]
+    every_quarter_of = groups_active_all_quarters_by_township(township_ids=ids, year=year, upto_quarter=quarters_elapsed)
 
-    def kind(k):
-        r = per_kind.get(k, {})
-        return {"count": r.get("count", 0), "person_times": r.get("person_times", 0)}
-
-    others = [
-        {"kind": k, "label": str(Activity.Kind(k).label), **kind(k)}
-        for k in (Activity.Kind.INSPECTION, Activity.Kind.INVESTIGATION, Activity.Kind.LAW_CHECK, Activity.Kind.EVALUATION)
-    ]
-    groups_every_quarter = groups_active_all_quarters(township=township, year=year, upto_quarter=quarters_elapsed)
-
-    contact = {
-        "receptions": kind(Activity.Kind.RECEPTION)["count"],
-        "reception_person_times": kind(Activity.Kind.RECEPTION)["person_times"],
-        "reception_months": figures.reception_months,
-        "visits": kind(Activity.Kind.VISIT)["count"],
-        "visit_person_times": kind(Activity.Kind.VISIT)["person_times"],
-        "reports": kind(Activity.Kind.REPORT)["count"],
-        "report_deputies": reporters,
+    proposals_qs = Proposal.objects.filter(township_id__in=ids, year=year).exclude(state=Proposal.State.NOT_ACCEPTED)
+    by_category_of = defaultdict(list)
+    for r in (
+        proposals_qs.values("township_id", "category__name").annotate(n=Count("pk")).order_by("-n", "category__name")
+    ):
+        by_category_of[r["township_id"]].append((r["category__name"] or _("uncategorised"), r["n"]))
+    motions_of = {
+        r["township_id"]: r["n"]
+        for r in proposals_qs.filter(kind=Proposal.Kind.MOTION).values("township_id").annotate(n=Count("pk"))
     }
 
-    proposals_qs = Proposal.objects.filter(township=township, year=year).exclude(state=Proposal.State.NOT_ACCEPTED)
-    by_category = [
-        (r["category__name"] or _("uncategorised"), r["n"])
-        for r in proposals_qs.values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name")
-    ]
-    proposals = {
-        "received": figures.received,
-        "motions": proposals_qs.filter(kind=Proposal.Kind.MOTION).count(),
-        "closed": figures.closed,
-        "overdue": figures.overdue,
-        "replied": figures.replied,
-        "carried_over": figures.carried_over,
-        "total": figures.total,
-        "closing_rate": figures.closed_rate,
-        "on_time_rate": figures.on_time_rate,
-        "meeting_rate": figures.met_rate,
-        "satisfaction_rate": figures.satisfied_rate,
-        "by_category": by_category,
-    }
+    out = {}
+    for township in townships:
+        pk = township.pk
+        figures = figures_of[pk]
+        township_texts = texts.get(pk) or {}
+        topics = topics_of[pk]
+        decisions = decisions_of.get(pk, {"n": 0, "done": 0})
+        presidium = {
+            "applicable": township.has_presidium,
+            "count": figures.presidium_meetings,
+            "per_quarter": figures.presidium_per_quarter,
+            "adhoc": adhoc_of.get(pk, 0),
+            "topics": topics,
+            "items": len(topics),
+            "decisions": decisions["n"],
+            "decisions_done": decisions["done"],
+            "quarters_elapsed": quarters_elapsed,
+        }
+        per_kind = per_kind_of[pk]
 
-    scores = None
-    if figures.score_state:
-        Assessment, ScoreResult = _score_models()
-        labels = dict(ScoreResult.Grade.choices)
-        scores = {
-            "state": figures.score_state,
-            "count": figures.score_count,
-            "average": figures.score_average,
-            "grades": [(str(labels[g]), figures.grades[g]) for g in labels if figures.grades.get(g)],
-            "dormant": figures.dormant,
+        def kind(k, per_kind=per_kind):
+            r = per_kind.get(k, {})
+            return {"count": r.get("count", 0), "person_times": r.get("person_times", 0)}
+
+        others = [
+            {"kind": k, "label": str(Activity.Kind(k).label), **kind(k)}
+            for k in (
+                Activity.Kind.INSPECTION, Activity.Kind.INVESTIGATION, Activity.Kind.LAW_CHECK, Activity.Kind.EVALUATION
+            )
+        ]
+        contact = {
+            "receptions": kind(Activity.Kind.RECEPTION)["count"],
+            "reception_person_times": kind(Activity.Kind.RECEPTION)["person_times"],
+            "reception_months": figures.reception_months,
+            "visits": kind(Activity.Kind.VISIT)["count"],
+            "visit_person_times": kind(Activity.Kind.VISIT)["person_times"],
+            "reports": kind(Activity.Kind.REPORT)["count"],
+            "report_deputies": reporters_of.get(pk, 0),
+        }
+        proposals = {
+            "received": figures.received,
+            "motions": motions_of.get(pk, 0),
+            "closed": figures.closed,
+            "overdue": figures.overdue,
+            "replied": figures.replied,
+            "carried_over": figures.carried_over,
+            "total": figures.total,
+            "closing_rate": figures.closed_rate,
+            "on_time_rate": figures.on_time_rate,
+            "meeting_rate": figures.met_rate,
+            "satisfaction_rate": figures.satisfied_rate,
+            "by_category": by_category_of[pk],
         }
 
-    organ = (
-        _("Presidium of the %(township)s People's Congress") % {"township": township.name}
-        if township.has_presidium
-        else _("People's Congress Working Committee of %(township)s") % {"township": township.name}
-    )
-    return {
-        "township_name": township.name,
-        "township_code": township.code,
-        "county_name": county.name if county else "",
-        "committee_name": county.committee_name if county else "",
-        "year": year,
-        "organ": organ,
-        "date": today,  # the day the report is written
-        "opening": texts.get("opening", ""),
-        "problems": texts.get("problems", ""),
-        "plans": texts.get("plans", ""),
-        "sessions": sessions,
-        "presidium": presidium,
-        "deputies": {
-            "total": figures.deputies_total,
-            "by_level": [
-                (str(LEVEL_PROSE[lv]), figures.deputies_by_level[lv]) for lv in LEVELS if figures.deputies_by_level.get(lv)
-            ],
-        },
-        "groups": groups,
-        "stations": stations,
-        "contact": contact,
-        "activities": {
-            "group": kind(Activity.Kind.GROUP),
-            "training": kind(Activity.Kind.TRAINING),
-            "others": others,
-            "groups_every_quarter": groups_every_quarter,
-        },
-        "proposals": proposals,
-        "scores": scores,
-    }
+        scores = None
+        if figures.score_state:
+            Assessment, ScoreResult = _score_models()
+            labels = dict(ScoreResult.Grade.choices)
+            scores = {
+                "state": figures.score_state,
+                "count": figures.score_count,
+                "average": figures.score_average,
+                "grades": [(str(labels[g]), figures.grades[g]) for g in labels if figures.grades.get(g)],
+                "dormant": figures.dormant,
+            }
+
+        organ = (
+            _("Presidium of the %(township)s People's Congress") % {"township": township.name}
+            if township.has_presidium
+            else _("People's Congress Working Committee of %(township)s") % {"township": township.name}
+        )
+        out[pk] = {
+            "township_name": township.name,
+            "township_code": township.code,
+            "county_name": county.name if county else "",
+            "committee_name": county.committee_name if county else "",
+            "year": year,
+            "organ": organ,
+            "date": today,  # the day the report is written
+            "opening": township_texts.get("opening", ""),
+            "problems": township_texts.get("problems", ""),
+            "plans": township_texts.get("plans", ""),
+            "sessions": sessions_of[pk],
+            "presidium": presidium,
+            "deputies": {
+                "total": figures.deputies_total,
+                "by_level": [
+                    (str(LEVEL_PROSE[lv]), figures.deputies_by_level[lv])
+                    for lv in LEVELS
+                    if figures.deputies_by_level.get(lv)
+                ],
+            },
+            "groups": groups_of[pk],
+            "stations": stations_of[pk],
+            "contact": contact,
+            "activities": {
+                "group": kind(Activity.Kind.GROUP),
+                "training": kind(Activity.Kind.TRAINING),
+                "others": others,
+                "groups_every_quarter": every_quarter_of.get(pk, 0),
+            },
+            "proposals": proposals,
+            "scores": scores,
+        }
+    return out
 
 
 def groups_active_all_quarters(*, township, year, upto_quarter):
     """How many of the township's groups had an activity in every quarter 1..upto_quarter."""
+    return groups_active_all_quarters_by_township(township_ids=[township.pk], year=year, upto_quarter=upto_quarter).get(
+        township.pk, 0
+    )
+
+
+def groups_active_all_quarters_by_township(*, township_ids, year, upto_quarter):
+    """{township id: how many of its groups had an activity in every quarter 1..upto_quarter}
+    (with no quarter over yet: all its groups). One query."""
     if upto_quarter <= 0:
-        return DeputyGroup.objects.filter(township=township).count()
+        return {
+            r["township_id"]: r["n"]
+            for r in DeputyGroup.objects.filter(township_id__in=township_ids).values("township_id").annotate(n=Count("pk"))
+        }
     quarter_filters = {
         f"q{q}": Count(
             "activities",
@@ -661,12 +721,16 @@ def groups_active_all_quarters(*, township, year, upto_quarter):
         for q in range(1, upto_quarter + 1)
     }
     qs = DeputyGroup.objects.filter(
-        township=township, term__start_date__lte=dt.date(year, 12, 31), term__end_date__gte=dt.date(year, 1, 1)
+        township_id__in=township_ids,
+        term__start_date__lte=dt.date(year, 12, 31),
+        term__end_date__gte=dt.date(year, 1, 1),
     ).annotate(**quarter_filters)
     for q in range(1, upto_quarter + 1):
         qs = qs.filter(**{f"q{q}__gt": 0})
-    return qs.count()
-
+    counts = defaultdict(int)
+    for township_id in qs.values_list("township_id", flat=True):  # one row per group (grouped by the annotation)
+        counts[township_id] += 1
+    return dict(counts)
 
 
 # --------------------------------------------------------------------------- deputy archives
@@ -674,17 +738,32 @@ def _d(value):
     return value.strftime("%Y-%m-%d") if value else ""
 
 
+def _labels(model, field_name):
+    """The display function of a choices field for many rows: value → label as str.
+
+    Same result as `instance.get_<field>_display()`, which rebuilds and hashes the field's
+    (lazy, translated) choices on every call: a third of a bundle's archive data time."""
+    labels = {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+    return lambda value: str(labels.get(value, value))
+
+
 def deputy_archives_data(*, township, year, deputy_ids=None, today=None):
     """Archive data (一人一档) for the township's deputies of a year, in a constant number of
     queries however many deputies: [{heading, profile, mandates, sections}] in roster order.
 
     Deputies included: a mandate during the year (or `deputy_ids` when given)."""
+    return deputy_archives_by_township(townships=[township], year=year, deputy_ids=deputy_ids)[township.pk]
+
+
+def deputy_archives_by_township(*, townships, year, deputy_ids=None):
+    """{township id: deputy_archives_data} for several townships, in the same ten queries."""
     from django.utils.translation import gettext as _
 
     from meetings.models import PresidiumAttendance
 
+    townships = {t.pk: t for t in townships}
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    deputies = Deputy.objects.filter(township=township)
+    deputies = Deputy.objects.filter(township_id__in=list(townships))
     if deputy_ids is not None:
         deputies = deputies.filter(pk__in=deputy_ids)
     else:
@@ -693,16 +772,18 @@ def deputy_archives_data(*, township, year, deputy_ids=None, today=None):
         )
     deputies = list(deputies.order_by("surname_strokes", "name_pinyin", "pk"))
     ids = [d.pk for d in deputies]
+    id_set = set(ids)
 
+    level, start_reason, end_reason = (_labels(Mandate, f) for f in ("level", "start_reason", "end_reason"))
     mandates = defaultdict(list)
-    for m in Mandate.objects.filter(deputy_id__in=ids).select_related("term").order_by("start_date"):
+    for m in Mandate.objects.filter(deputy_id__in=ids).select_related("term").order_by("start_date", "pk"):
         mandates[m.deputy_id].append(
             [
-                str(m.get_level_display()),
+                level(m.level),
                 str(m.term_number or (m.term.number if m.term else "")),
-                str(m.get_start_reason_display()),
+                start_reason(m.start_reason),
                 _d(m.start_date),
-                _d(m.end_date) + (f" {m.get_end_reason_display()}" if m.end_reason else ""),
+                _d(m.end_date) + (f" {end_reason(m.end_reason)}" if m.end_reason else ""),
             ]
         )
     groups = {
@@ -712,20 +793,24 @@ def deputy_archives_data(*, township, year, deputy_ids=None, today=None):
         ).values("deputy_id", "group__name")
     }
     attendance = defaultdict(list)
+    session_status, presidium_status = _labels(SessionAttendance, "status"), _labels(PresidiumAttendance, "status")
+    session_names = {}
     for a in (
         SessionAttendance.objects.filter(deputy_id__in=ids, session__start_date__year=year)
         .select_related("session__term")
-        .order_by("session__start_date")
+        .order_by("session__start_date", "pk")
     ):
+        if a.session_id not in session_names:
+            session_names[a.session_id] = _ordinal_session_name(a.session)
         attendance[a.deputy_id].append(
-            [_ordinal_session_name(a.session), _d(a.session.start_date), str(a.get_status_display()), a.reason]
+            [session_names[a.session_id], _d(a.session.start_date), session_status(a.status), a.reason]
         )
     for a in (
         PresidiumAttendance.objects.filter(deputy_id__in=ids, meeting__date__year=year)
         .select_related("meeting__term")
-        .order_by("meeting__date")
+        .order_by("meeting__date", "pk")
     ):
-        attendance[a.deputy_id].append([str(a.meeting.title), _d(a.meeting.date), str(a.get_status_display()), a.reason])
+        attendance[a.deputy_id].append([str(a.meeting.title), _d(a.meeting.date), presidium_status(a.status), a.reason])
     speeches = defaultdict(int)
     for r in (
         FloorSpeech.objects.filter(
@@ -736,46 +821,48 @@ def deputy_archives_data(*, township, year, deputy_ids=None, today=None):
     ):
         speeches[r["deputy_id"]] = r["n"]
     activities = defaultdict(list)
+    activity_kind, participation_role = _labels(Activity, "kind"), _labels(ActivityParticipation, "role")
     for p in (
         ActivityParticipation.objects.filter(deputy_id__in=ids, activity__start_date__year=year)
         .select_related("activity")
-        .order_by("activity__start_date")
+        .order_by("activity__start_date", "pk")
     ):
         a = p.activity
-        activities[p.deputy_id].append(
-            [_d(a.start_date), str(a.get_kind_display()), a.topic, str(p.get_role_display())]
-        )
+        activities[p.deputy_id].append([_d(a.start_date), activity_kind(a.kind), a.topic, participation_role(p.role)])
     proposals = defaultdict(list)
     cosigned = defaultdict(set)
     for r in Proposal.co_signers.through.objects.filter(deputy_id__in=ids, proposal__year=year).values(
         "deputy_id", "proposal_id"
     ):
         cosigned[r["proposal_id"]].add(r["deputy_id"])
+    state, outcome_label, rating = (_labels(Proposal, f) for f in ("state", "outcome", "rating"))
+    separator, lead, co_signer = _("; "), _("lead"), _("co-signer")
     for p in (
-        Proposal.objects.filter(township=township, year=year)
+        Proposal.objects.filter(township_id__in=list(townships), year=year)
         .filter(Q(lead_deputy_id__in=ids) | Q(pk__in=list(cosigned)))
         .select_related("lead_unit")
         .order_by("submitted_on", "pk")
     ):
-        outcome = _("; ").join(
-            str(x) for x in (p.get_state_display(), p.get_outcome_display() if p.outcome else "",
-                             p.get_rating_display() if p.rating else "") if x
+        outcome = separator.join(
+            x for x in (state(p.state), outcome_label(p.outcome) if p.outcome else "",
+                        rating(p.rating) if p.rating else "") if x
         )
         who = {p.lead_deputy_id} | cosigned.get(p.pk, set())
-        for deputy_id in who & set(ids):
-            role = _("lead") if deputy_id == p.lead_deputy_id else _("co-signer")
+        for deputy_id in who & id_set:
+            role = lead if deputy_id == p.lead_deputy_id else co_signer
             proposals[deputy_id].append([p.number, p.title, str(role), str(p.lead_unit or ""), outcome])
 
     scores = {}
     Assessment, ScoreResult = _score_models()
     if Assessment is not None:
+        grade, assessment_state = _labels(ScoreResult, "grade"), _labels(Assessment, "state")
         for s in ScoreResult.objects.filter(deputy_id__in=ids, assessment__year=year).select_related("assessment"):
             names = {i.get("key"): i.get("name") for i in s.assessment.items if isinstance(i, dict)}
             scores[s.deputy_id] = {
                 "total": s.total,
                 "rank": s.rank,
-                "grade": str(s.get_grade_display()),
-                "state": str(s.assessment.get_state_display()),
+                "grade": grade(s.grade),
+                "state": assessment_state(s.assessment.state),
                 "dormant": s.dormant,
                 "lines": [
                     [names.get(line.get("item")) or line.get("item", ""), str(line.get("count", "")),
@@ -784,63 +871,74 @@ def deputy_archives_data(*, township, year, deputy_ids=None, today=None):
                 ],
             }
 
-    out = []
+    # The same for every deputy: translated once.
+    gender, affiliation, education, occupation = (
+        _labels(Deputy, f) for f in ("gender", "affiliation", "education", "occupation")
+    )
+    profile_labels = [
+        _("Name"), _("Gender"), _("Ethnicity"), _("Birth date"), _("Political affiliation"), _("Education"),
+        _("Occupation"), _("Work unit and post"), _("Constituency"), _("Deputy group"),
+    ]
+    attendance_section = {
+        "title": _("Attendance at meetings"),
+        "headers": [_("Meeting"), _("Date"), _("Attendance"), _("Reason")],
+        "widths": (66, 28, 26, 36),
+    }
+    activities_section = {
+        "title": _("Activities"),
+        "headers": [_("Date"), _("Kind"), _("Topic"), _("Role")],
+        "widths": (28, 30, 70, 28),
+    }
+    proposals_section = {
+        "title": _("Motions and suggestions"),
+        "headers": [_("Number"), _("Title"), _("Role"), _("Lead unit"), _("Outcome")],
+        "widths": (34, 52, 14, 28, 28),
+    }
+    score_section = {
+        "title": _("Score card"),
+        "headers": [_("Item"), _("Count"), _("Points"), _("Adjustment"), _("Reason")],
+        "widths": (46, 18, 20, 20, 52),
+    }
+    speeches_text = _("Floor speeches at the session: %(n)s.")
+    score_text = _("Total %(total)s points, rank %(rank)s, grade: %(grade)s (%(state)s).")
+    no_score_text = _("No assessment has been computed for this year.")
+
+    out = {pk: [] for pk in townships}
     for d in deputies:
-        att = attendance.get(d.pk, [])
         score = scores.get(d.pk)
         score_summary = (
-            _("Total %(total)s points, rank %(rank)s, grade: %(grade)s (%(state)s).")
-            % {"total": score["total"], "rank": score["rank"], "grade": score["grade"], "state": score["state"]}
+            score_text % {"total": score["total"], "rank": score["rank"], "grade": score["grade"], "state": score["state"]}
             if score
-            else _("No assessment has been computed for this year.")
+            else no_score_text
         )
-        out.append(
+        values = [
+            d.name,
+            gender(d.gender),
+            d.ethnicity,
+            d.birth_date.strftime("%Y-%m") if d.birth_date else "",
+            affiliation(d.affiliation) if d.affiliation else "",
+            education(d.education) if d.education else "",
+            occupation(d.occupation) if d.occupation else "",
+            d.work_unit,
+            d.constituency,
+            groups.get(d.pk, ""),
+        ]
+        out[d.township_id].append(
             {
                 "deputy_id": d.pk,
                 "name": d.name,
-                "heading": {"township": township.name, "name": d.name, "year": year},
-                "profile": [
-                    [_("Name"), d.name],
-                    [_("Gender"), str(d.get_gender_display())],
-                    [_("Ethnicity"), d.ethnicity],
-                    [_("Birth date"), d.birth_date.strftime("%Y-%m") if d.birth_date else ""],
-                    [_("Political affiliation"), str(d.get_affiliation_display()) if d.affiliation else ""],
-                    [_("Education"), str(d.get_education_display()) if d.education else ""],
-                    [_("Occupation"), str(d.get_occupation_display()) if d.occupation else ""],
-                    [_("Work unit and post"), d.work_unit],
-                    [_("Constituency"), d.constituency],
-                    [_("Deputy group"), groups.get(d.pk, "")],
-                ],
+                "heading": {"township": townships[d.township_id].name, "name": d.name, "year": year},
+                "profile": [[label, value] for label, value in zip(profile_labels, values)],
                 "mandates": mandates.get(d.pk, []),
                 "sections": [
                     {
-                        "title": _("Attendance at meetings"),
-                        "summary": _("Floor speeches at the session: %(n)s.") % {"n": speeches.get(d.pk, 0)}
-                        if speeches.get(d.pk)
-                        else "",
-                        "headers": [_("Meeting"), _("Date"), _("Attendance"), _("Reason")],
-                        "widths": (66, 28, 26, 36),
-                        "rows": att,
+                        **attendance_section,
+                        "summary": speeches_text % {"n": speeches[d.pk]} if speeches.get(d.pk) else "",
+                        "rows": attendance.get(d.pk, []),
                     },
-                    {
-                        "title": _("Activities"),
-                        "headers": [_("Date"), _("Kind"), _("Topic"), _("Role")],
-                        "widths": (28, 30, 70, 28),
-                        "rows": activities.get(d.pk, []),
-                    },
-                    {
-                        "title": _("Motions and suggestions"),
-                        "headers": [_("Number"), _("Title"), _("Role"), _("Lead unit"), _("Outcome")],
-                        "widths": (34, 52, 14, 28, 28),
-                        "rows": proposals.get(d.pk, []),
-                    },
-                    {
-                        "title": _("Score card"),
-                        "summary": score_summary,
-                        "headers": [_("Item"), _("Count"), _("Points"), _("Adjustment"), _("Reason")],
-                        "widths": (46, 18, 20, 20, 52),
-                        "rows": score["lines"] if score else [],
-                    },
+                    {**activities_section, "rows": activities.get(d.pk, [])},
+                    {**proposals_section, "rows": proposals.get(d.pk, [])},
+                    {**score_section, "summary": score_summary, "rows": score["lines"] if score else []},
                 ],
             }
         )
