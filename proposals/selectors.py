@@ -28,11 +28,12 @@ All of it is one aggregate query per grouping.
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from deputies.models import Deputy
+from renda.core.models import Township
 
 from .models import HandlingUnit, Proposal, ProposalCategory
 
@@ -186,6 +187,49 @@ def proposal_unit_ranking(*, qs, year, today=None):
     return rows
 
 
+def proposal_statistics_figures(*, qs, year, today=None) -> dict:
+    """Everything the statistics page shows except months, from ONE grouped query: counts per
+    (township, category name, lead unit) rolled up in Python. Counts are additive (each item is in
+    exactly one group), so totals, per-township, per-category and per-unit figures all follow.
+    Returns {"stats", "by_township", "by_category", "ranking"}; rows carry pk and name."""
+    if year is not None:
+        qs = qs.filter(proposal_year_q(year) | Q(year=year, state=S.NOT_ACCEPTED))
+    aggregates = _aggregates(year=year, today=today)
+    keys = list(aggregates)
+    rows = qs.order_by().values("township", "category__name", "lead_unit").annotate(**aggregates)
+
+    def add(bucket, key, row):
+        acc = bucket.setdefault(key, dict.fromkeys(keys, 0))
+        for k in keys:
+            acc[k] += row[k]
+
+    total, by_township, by_category, by_unit = {}, {}, {}, {}
+    for row in rows:
+        add(total, None, row)
+        add(by_township, row["township"], row)
+        add(by_category, row["category__name"], row)
+        if row["lead_unit"]:
+            add(by_unit, row["lead_unit"], row)
+    stats = stats_finish(total.get(None) or dict.fromkeys(keys, 0))
+    names = dict(Township.objects.filter(pk__in=list(by_township)).values_list("pk", "name"))
+    township_rows = sorted(
+        (dict(stats_finish(v), township=pk, name=names.get(pk, "")) for pk, v in by_township.items()),
+        key=lambda r: -r["total"],
+    )
+    category_rows = sorted(
+        (dict(stats_finish(v), name=name or "—") for name, v in by_category.items()), key=lambda r: -r["total"]
+    )
+    units = {u.pk: u for u in HandlingUnit.objects.filter(pk__in=list(by_unit)).select_related("township")}
+    ranking = []
+    for pk, v in by_unit.items():
+        unit = units.get(pk)
+        ranking.append(dict(stats_finish(v), lead_unit=pk, name=unit.name if unit else "—",
+                            township_name=unit.township.name if unit else ""))
+    ranking.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0),
+                                -(r["satisfied_rate"] or 0), -r["total"]))
+    return {"stats": stats, "by_township": township_rows, "by_category": category_rows, "ranking": ranking}
+
+
 # ---------------------------------------------------------------- register
 
 
@@ -242,38 +286,67 @@ def proposal_state_counts(qs) -> dict:
     return [(value, label, counts.get(value, 0)) for value, label in S.choices]
 
 
-def proposal_register_rows(*, qs):
-    """Rows of the .xlsx register (plain data), streamed in chunks: ≤ 3 queries per 2,000 rows."""
-    qs = (
-        proposal_register_page_qs(qs)
-        .prefetch_related(
-            Prefetch("co_signers", queryset=Deputy.objects.only("pk", "name")),
-            Prefetch("assisting_units", queryset=HandlingUnit.objects.only("pk", "name")),
-        )
+def _names_by_proposal(through, target, ordering, ids) -> dict:
+    """{proposal_pk: [name, …]} of one many-to-many of the proposals `ids` (a subquery), in
+    the target model's own ordering (as `proposal.<m2m>.all()` would give). One query."""
+    names = {}
+    rows = (
+        through.objects.filter(proposal_id__in=ids)
+        .order_by("proposal_id", *[f"{target}__{f}" if f != "pk" else f"{target}_id" for f in ordering])
+        .values_list("proposal_id", f"{target}__name")
     )
+    for pk, name in rows:
+        names.setdefault(pk, []).append(name)
+    return names
+
+
+def proposal_register_rows(*, qs):
+    """Rows of the .xlsx register (plain data): three queries whatever the number of rows (the
+    proposals, streamed; their co-signers; their assisting units). Plain values, not model
+    instances, and choice labels looked up once: a county's year is thousands of rows."""
+    qs = proposal_register_page_qs(qs)
+    ids = qs.order_by().values("pk")
+    co_signers = _names_by_proposal(Proposal.co_signers.through, "deputy", Deputy._meta.ordering, ids)
+    assisting = _names_by_proposal(
+        Proposal.assisting_units.through, "handlingunit", [*HandlingUnit._meta.ordering, "pk"], ids
+    )
+    kinds = {v: str(label) for v, label in Proposal.Kind.choices}
+    states = {v: str(label) for v, label in S.choices}
+    outcomes = {v: str(label) for v, label in Proposal._meta.get_field("outcome").flatchoices}
+    ratings = {v: str(label) for v, label in Proposal._meta.get_field("rating").flatchoices}
+    presidium = str(Proposal._meta.get_field("by_presidium").verbose_name)
+    open_states = set(Proposal.OPEN_HANDLING_STATES)
     today = timezone.localdate()
-    for p in qs.iterator(chunk_size=2000):
+    rows = qs.values_list(
+        "pk", "township__name", "number", "kind", "title", "category__name", "lead_deputy_id",
+        "lead_deputy__name", "by_presidium", "submitted_on", "state", "lead_unit__name",
+        "responsible_leader", "assigned_on", "deadline", "replied_on", "outcome", "rating", "round",
+        "is_key",
+    )
+    for (pk, township, number, kind, title, category, lead_id, lead_name, by_presidium, submitted_on,
+         state, lead_unit, leader, assigned_on, deadline, replied_on, outcome, rating, round_,
+         is_key) in rows.iterator(chunk_size=2000):
         yield [
-            p.township.name,
-            p.number,
-            p.get_kind_display(),
-            p.title,
-            p.category.name if p.category else "",
-            p.lead_deputy.name if p.lead_deputy else (str(Proposal._meta.get_field("by_presidium").verbose_name) if p.by_presidium else ""),
-            "、".join(d.name for d in p.co_signers.all()),
-            p.submitted_on,
-            p.get_state_display(),
-            p.lead_unit.name if p.lead_unit else "",
-            "、".join(u.name for u in p.assisting_units.all()),
-            p.responsible_leader,
-            p.assigned_on,
-            p.deadline,
-            p.replied_on,
-            p.get_outcome_display() if p.outcome else "",
-            p.get_rating_display() if p.rating else "",
-            p.round,
-            p.is_overdue(today),
-            p.is_key,
+            township,
+            number,
+            kinds.get(kind, kind),
+            title,
+            category or "",
+            lead_name if lead_id else (presidium if by_presidium else ""),
+            "、".join(co_signers.get(pk, ())),
+            submitted_on,
+            states.get(state, state),
+            lead_unit or "",
+            "、".join(assisting.get(pk, ())),
+            leader,
+            assigned_on,
+            deadline,
+            replied_on,
+            outcomes.get(outcome, outcome) if outcome else "",
+            ratings.get(rating, rating) if rating else "",
+            round_,
+            state in open_states and deadline is not None and deadline < today,
+            is_key,
         ]
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from renda.core.exceptions import ApplicationError
 from renda.core.forms import BootstrapFormMixin
 from renda.core.history import history_entries
-from renda.core.mixins import require_write
+from renda.core.mixins import require_write, user_can_write
 from renda.core.selectors import township_selected
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
@@ -38,14 +38,14 @@ from .selectors import (
     proposal_list,
     proposal_register_page_qs,
     proposal_state_counts,
-    proposal_stats,
-    proposal_stats_by_category,
+    proposal_statistics_figures,
     proposal_stats_by_month,
     proposal_timeline,
-    proposal_unit_ranking,
 )
 
 PAGE_SIZE = 50
+RANKING_COUNTY_ROWS = 30
+EDITABLE_STATES = (Proposal.State.SUBMITTED, Proposal.State.REGISTERED)
 
 
 def _block_unit(user):
@@ -112,7 +112,11 @@ def proposal_register(request):
     qs = proposal_list(user=user, filters=filters, township=township)
     count_filters = {k: v for k, v in filters.items() if k != "state"}
     counts = proposal_state_counts(proposal_list(user=user, filters=count_filters, township=township))
-    page = Paginator(proposal_register_page_qs(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(proposal_register_page_qs(qs), PAGE_SIZE)
+    # The per-state counts already add up to the total: spare the page a second scan to count it.
+    state = filters.get("state")
+    paginator.count = sum(n for value, _label, n in counts if not state or value == state)
+    page = paginator.get_page(request.GET.get("page"))
     query = data.copy()
     query.pop("state", None)
     query.pop("page", None)
@@ -213,25 +217,31 @@ def _action_form(action, proposal, data=None, files=None):
     return cls(data, files, prefix=action, initial=initial, **kwargs)
 
 
+def _detail_context(request, proposal, *, bound=None):
+    """The detail page's context. `bound` is an action form that failed validation: it replaces
+    that action's blank form and is shown open, everything else is as on a plain GET."""
+    user = request.user
+    actions = services.proposal_actions(proposal=proposal, user=user)
+    open_action = bound.prefix if bound is not None else None
+    forms_ = [(a, ACTION_LABELS[a], bound if a == open_action else _action_form(a, proposal)) for a in actions]
+    return {
+        "p": proposal,
+        "action_forms": forms_,
+        "open_action": open_action,
+        "events": proposal_timeline(proposal=proposal),
+        "replies": list(proposal.replies.select_related("unit", "by")),
+        "evaluations": list(proposal.evaluations.select_related("by")),
+        "history": history_entries(proposal),
+        # the same rule as proposal_edit (the view's permission) and proposal_update (the state)
+        "can_edit": user_can_write(user, "proposals.change_proposal")
+        and user.township_id == proposal.township_id
+        and proposal.state in EDITABLE_STATES,
+    }
+
+
 def proposal_show(request, pk):
     proposal = _proposal_or_404(request, pk)
-    actions = services.proposal_actions(proposal=proposal, user=request.user)
-    forms_ = [(a, ACTION_LABELS[a], _action_form(a, proposal)) for a in actions]
-    return render(
-        request,
-        "proposals/detail.html",
-        {
-            "p": proposal,
-            "action_forms": forms_,
-            "events": proposal_timeline(proposal=proposal),
-            "replies": list(proposal.replies.select_related("unit", "by")),
-            "evaluations": list(proposal.evaluations.select_related("by")),
-            "history": history_entries(proposal),
-            "is_staff": request.user.is_township_staff and request.user.township_id == proposal.township_id,
-            "can_edit": request.user.is_township_staff
-            and proposal.state in (Proposal.State.SUBMITTED, Proposal.State.REGISTERED),
-        },
-    )
+    return render(request, "proposals/detail.html", _detail_context(request, proposal))
 
 
 @require_POST
@@ -296,23 +306,34 @@ def proposal_action(request, pk, action):
             messages.success(request, _("%(action)s: done.") % {"action": ACTION_LABELS[action]})
             return redirect("proposals:detail", pk=proposal.pk)
     # Invalid: show the detail page with this form open and its errors beside the fields.
-    actions = services.proposal_actions(proposal=proposal, user=user)
-    forms_ = [(a, ACTION_LABELS[a], form if a == action else _action_form(a, proposal)) for a in actions]
-    return render(
-        request,
-        "proposals/detail.html",
-        {
-            "p": proposal,
-            "action_forms": forms_,
-            "open_action": action,
-            "events": proposal_timeline(proposal=proposal),
-            "replies": list(proposal.replies.select_related("unit", "by")),
-            "evaluations": list(proposal.evaluations.select_related("by")),
-            "history": history_entries(proposal),
-            "is_staff": user.is_township_staff,
-        },
-        status=400,
-    )
+    return render(request, "proposals/detail.html", _detail_context(request, proposal, bound=form), status=400)
+
+
+# The details that can be corrected after submission (proposal_update); the create form has more.
+DETAIL_FIELDS = ("title", "content", "category", "lead_deputy", "by_presidium", "origin", "is_key", "supervising_leader")
+
+
+def _details(data):
+    return {**{k: data[k] for k in DETAIL_FIELDS}, "co_signers": list(data["co_signers"])}
+
+
+def _proposal_form_page(request, *, township, proposal=None, initial, save):
+    """The create and edit pages: validate, call `save(cleaned_data)` -> (proposal, message), and
+    show the form again with the service's refusal beside its field."""
+    editing = proposal is not None
+    if request.method == "POST":
+        form = ProposalForm(request.POST, request.FILES, township=township, editing=editing)
+        if form.is_valid():
+            try:
+                saved, message = save(form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, message)
+                return redirect("proposals:detail", pk=saved.pk)
+    else:
+        form = ProposalForm(township=township, editing=editing, initial=initial)
+    return render(request, "proposals/form.html", {"form": form, "proposal": proposal})
 
 
 def proposal_create(request):
@@ -320,39 +341,24 @@ def proposal_create(request):
     require_write(user, "proposals.add_proposal")
     township = user.township
     services.proposal_categories_ensure(township=township)
-    if request.method == "POST":
-        form = ProposalForm(request.POST, request.FILES, township=township)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                p = services.proposal_submit(
-                    township=township,
-                    by=user,
-                    kind=d["kind"],
-                    title=d["title"],
-                    content=d["content"],
-                    category=d["category"],
-                    lead_deputy=d["lead_deputy"],
-                    co_signers=list(d["co_signers"]),
-                    by_presidium=d["by_presidium"],
-                    submitted_on=d["submitted_on"],
-                    during_session=d["during_session"],
-                    session_number=d["session_number"],
-                    origin=d["origin"],
-                    is_key=d["is_key"],
-                    supervising_leader=d["supervising_leader"],
-                    attachments=[d["attachments"]] if d["attachments"] else [],
-                    session=d["session"],
-                    source_activity=d["source_activity"],
-                )
-            except ApplicationError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("Recorded as %(number)s.") % {"number": p.number})
-                return redirect("proposals:detail", pk=p.pk)
-    else:
-        form = ProposalForm(township=township, initial=_create_initial(request, township))
-    return render(request, "proposals/form.html", {"form": form})
+
+    def save(d):
+        p = services.proposal_submit(
+            township=township,
+            by=user,
+            **_details(d),
+            kind=d["kind"],
+            submitted_on=d["submitted_on"],
+            during_session=d["during_session"],
+            session_number=d["session_number"],
+            attachments=[d["attachments"]] if d["attachments"] else [],
+            session=d["session"],
+            source_activity=d["source_activity"],
+        )
+        return p, _("Recorded as %(number)s.") % {"number": p.number}
+
+    initial = _create_initial(request, township) if request.method != "POST" else None
+    return _proposal_form_page(request, township=township, initial=initial, save=save)
 
 
 def _create_initial(request, township):
@@ -384,46 +390,18 @@ def proposal_edit(request, pk):
     user = request.user
     require_write(user, "proposals.change_proposal")
     proposal = _proposal_or_404(request, pk)
-    if request.method == "POST":
-        form = ProposalForm(request.POST, township=proposal.township, editing=True)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.proposal_update(
-                    proposal=proposal,
-                    by=user,
-                    title=d["title"],
-                    content=d["content"],
-                    category=d["category"],
-                    lead_deputy=d["lead_deputy"],
-                    co_signers=list(d["co_signers"]),
-                    by_presidium=d["by_presidium"],
-                    origin=d["origin"],
-                    is_key=d["is_key"],
-                    supervising_leader=d["supervising_leader"],
-                )
-            except ApplicationError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("proposals:detail", pk=proposal.pk)
-    else:
-        form = ProposalForm(
-            township=proposal.township,
-            editing=True,
-            initial={
-                "title": proposal.title,
-                "content": proposal.content,
-                "category": proposal.category_id,
-                "lead_deputy": proposal.lead_deputy_id,
-                "co_signers": [d.pk for d in proposal.co_signers.all()],
-                "by_presidium": proposal.by_presidium,
-                "origin": proposal.origin,
-                "is_key": proposal.is_key,
-                "supervising_leader": proposal.supervising_leader,
-            },
-        )
-    return render(request, "proposals/form.html", {"form": form, "proposal": proposal})
+
+    def save(d):
+        services.proposal_update(proposal=proposal, by=user, **_details(d))
+        return proposal, _("Saved.")
+
+    initial = {
+        **{k: getattr(proposal, k) for k in DETAIL_FIELDS},
+        "category": proposal.category_id,
+        "lead_deputy": proposal.lead_deputy_id,
+        "co_signers": [d.pk for d in proposal.co_signers.all()],
+    }
+    return _proposal_form_page(request, township=proposal.township, proposal=proposal, initial=initial, save=save)
 
 
 @require_POST
@@ -459,21 +437,12 @@ def proposal_statistics(request):
     qs = Proposal.objects.for_user(user)
     if township is not None:
         qs = qs.filter(township=township)
-    stats = proposal_stats(qs=qs, year=year)
-    by_category = proposal_stats_by_category(qs=qs, year=year)
+    figures = proposal_statistics_figures(qs=qs, year=year)
+    stats, by_category, ranking = figures["stats"], figures["by_category"], figures["ranking"]
     by_month = proposal_stats_by_month(qs=qs, year=year)
-    ranking = proposal_unit_ranking(qs=qs, year=year)
-    by_township = None
-    if township is None:
-        from .selectors import proposal_stats_grouped
-
-        rows = proposal_stats_grouped(qs=qs, year=year, field="township")
-        from renda.core.models import Township
-
-        names = dict(Township.objects.values_list("pk", "name"))
-        by_township = sorted(
-            [dict(r, name=names.get(r["township"], "")) for r in rows], key=lambda r: -r["total"]
-        )
+    # A county has thousands of handling units: the page ranks the best; the report has them all.
+    ranking_shown = ranking if township is not None else ranking[:RANKING_COUNTY_ROWS]
+    by_township = figures["by_township"] if township is None else None
     month_labels = [_("Month %(m)s") % {"m": m} for m in range(1, 13)]
     month_chart = {
         "tooltip": {"trigger": "axis"},
@@ -516,7 +485,8 @@ def proposal_statistics(request):
             "township": township,
             "stats": stats,
             "by_category": by_category,
-            "ranking": ranking,
+            "ranking": ranking_shown,
+            "ranking_total": len(ranking),
             "by_township": by_township,
             "month_chart": month_chart,
             "cat_chart": cat_chart,

@@ -8,6 +8,7 @@ from proposals import services
 from proposals.models import Proposal, ProposalSettings
 from proposals.selectors import (
     proposal_count_by_deputy,
+    proposal_statistics_figures,
     proposal_stats,
     proposal_stats_by_township,
     proposal_unit_ranking,
@@ -163,3 +164,17 @@ def test_beat_task_runs(make_proposal):
 
     make_proposal("assigned", assigned_on=dt.date(2025, 1, 2))
     assert task.apply().get() == 1
+
+
+def test_statistics_figures_roll_up_one_grouped_query_to_the_same_figures(handmade, township, django_assert_num_queries):
+    qs = Proposal.objects.filter(township=township)
+    # one grouped query, plus the names of townships and of handling units
+    with django_assert_num_queries(3):
+        figures = proposal_statistics_figures(qs=qs, year=2025, today=TODAY)
+    assert figures["stats"] == proposal_stats(qs=qs, year=2025, today=TODAY)
+    assert [r["total"] for r in figures["by_township"]] == [figures["stats"]["total"]]
+    assert sum(r["total"] for r in figures["by_category"]) == figures["stats"]["total"]
+    ranking = proposal_unit_ranking(qs=qs, year=2025, today=TODAY)
+    assert [(r["name"], r["on_time_rate"], r["satisfied_rate"], r["total"]) for r in figures["ranking"]] == [
+        (r["name"], r["on_time_rate"], r["satisfied_rate"], r["total"]) for r in ranking
+    ]
