@@ -55,7 +55,8 @@ class AdjustForm(BootstrapFormMixin, forms.Form):
     item_key = forms.CharField(label=_("item"), widget=forms.Select)
     points = forms.DecimalField(label=_("adjustment (points)"), max_digits=6, decimal_places=1,
                                 help_text=_("Positive adds, negative deducts; 0 removes the adjustment."))
-    reason = forms.CharField(label=_("reason"), max_length=300, required=False,
+    reason = forms.CharField(label=_("reason"), max_length=300,
+                             error_messages={"required": _("Give the reason for the adjustment.")},
                              widget=forms.TextInput(attrs={"placeholder": _("e.g. sign-in sheet found after the session")}))
 
     def __init__(self, *args, items=(), **kwargs):
@@ -68,12 +69,6 @@ class AdjustForm(BootstrapFormMixin, forms.Form):
         if key not in dict(self.item_choices):
             raise forms.ValidationError(_("Choose one of the items of this year's scheme."))
         return key
-
-    def clean_reason(self):
-        reason = (self.cleaned_data.get("reason") or "").strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason for the adjustment."))
-        return reason
 
     def clean_points(self):
         points = self.cleaned_data["points"]

@@ -28,7 +28,9 @@ class DeputyForm(BootstrapFormMixin, forms.ModelForm):
             "name", "gender", "ethnicity", "birth_date", "id_number", "affiliation", "education",
             "occupation", "work_unit", "constituency", "phone", "photo", "notes",
         ]
-        widgets = {"birth_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        # A plain file input: the clearable one links the current photo by its /media/ URL, which is
+        # not served (the form page shows it through deputies:photo).
+        widgets = {"birth_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3}), "photo": forms.FileInput}
         help_texts = {"id_number": _("18 characters; the birth date and gender are checked against it.")}
 
     def clean_phone(self):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.deputy_create, name="create"),
     path("<int:pk>/", views.deputy_detail, name="detail"),
     path("<int:pk>/edit/", views.deputy_edit, name="edit"),
+    path("<int:pk>/photo/", views.deputy_photo, name="photo"),
     path("<int:pk>/mandates/new/", views.mandate_add, name="mandate_add"),
     path("mandates/<int:pk>/end/", views.mandate_end, name="mandate_end"),
     path("structure/", views.structure, name="structure"),

@@ -1,3 +1,4 @@
+import mimetypes
 import uuid
 from pathlib import Path
 
@@ -5,11 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from renda.core.exceptions import ApplicationError
@@ -117,6 +119,27 @@ def deputy_detail(request, pk):
             "today": timezone.localdate(),
         },
     )
+
+
+# Served inline only as one of these; anything else (which ImageField should never let in) as a download.
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
+
+
+@cache_control(private=True, max_age=3600)
+def deputy_photo(request, pk):
+    """The deputy's photo, for whoever may see the deputy (MEDIA_URL is not served)."""
+    user = request.user
+    _no_handling_unit(user)
+    deputy = get_object_or_404(Deputy.objects.for_user(user).exclude(photo="").only("pk", "photo"), pk=pk)
+    try:
+        handle = deputy.photo.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(deputy.photo.name)[0]
+    if content_type in PHOTO_TYPES:
+        return FileResponse(handle, content_type=content_type)
+    return FileResponse(handle, as_attachment=True, filename=Path(deputy.photo.name).name,
+                        content_type="application/octet-stream")
 
 
 def _form_error(form, exc):

@@ -250,6 +250,55 @@ def agenda_item_save(*, meeting, instance, by=None):
     return instance
 
 
+AGENDA_ITEM_FIELDS = ("order", "topic", "reporting_unit", "reporter", "reporter_rank")
+
+
+def _meeting_note(meeting_id, reason, by):
+    """A row in the meeting's change history, so that a change to one of its items shows on its page."""
+    meeting = PresidiumMeeting.objects.get(pk=meeting_id)
+    meeting._history_user = by
+    meeting._change_reason = reason[:100]  # the history's reason column
+    meeting.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def agenda_item_update(*, item, data, by=None):
+    """Correct an agenda item's order, topic or reporter (the vote is recorded separately)."""
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    data = {k: v for k, v in data.items() if k in AGENDA_ITEM_FIELDS}
+    if not (data.get("topic", item.topic) or "").strip():
+        raise ApplicationError(_("Enter the topic."), field="topic")
+    changed = [k for k, v in data.items() if getattr(item, k) != v]
+    if not changed:
+        return item
+    for key in changed:
+        setattr(item, key, data[key])
+    item._history_user = by
+    item.save(update_fields=changed + ["updated_at"])
+    _meeting_note(item.meeting_id, _("agenda item changed: %(topic)s") % {"topic": item.topic}, by)
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item, by=None):
+    """Remove an agenda item recorded by mistake. An item that a decision or review opinion was
+    adopted on stays: deleting it would cut the decision loose from what it decided."""
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    adopted = [
+        _("%(kind)s %(number)s") % {"kind": d.get_kind_display(), "number": d.number_label}
+        for d in Decision.objects.filter(agenda_item=item).order_by("number")
+    ]
+    if adopted:
+        raise ApplicationError(
+            _("The agenda item “%(topic)s” cannot be deleted: %(decisions)s was adopted on it. "
+              "Correct the item instead of deleting it.") % {"topic": item.topic, "decisions": "、".join(adopted)}
+        )
+    topic, meeting_id = item.topic, item.meeting_id
+    item._history_user = by
+    item.delete()
+    _meeting_note(meeting_id, _("agenda item deleted: %(topic)s") % {"topic": topic}, by)
+
+
 @transaction.atomic
 def agenda_vote_record(*, item, votes_for, votes_against, votes_abstain, by=None):
     """Record the vote on an item. The votes cannot exceed the members present; whether it passed

@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -325,11 +326,20 @@ def meeting_edit(request, pk):
     })
 
 
+def _agenda_edit_prefix(item_pk):
+    return f"item{item_pk}"
+
+
 def meeting_detail(request, pk, bound=None, status=200):
     meeting = _meeting(request, pk)
-    items = list(meeting.agenda_items.all())
+    can_change_items = user_can_write(request.user, "meetings.change_agendaitem")
+    items = list(meeting.agenda_items.annotate(decision_count=Count("decisions")))
     for item in items:
         item.meeting = meeting  # `passed` reads the meeting without another query
+        if can_change_items:
+            prefix = _agenda_edit_prefix(item.pk)
+            bound_here = bound is not None and bound.prefix == prefix
+            item.edit_form = bound if bound_here else AgendaItemForm(instance=item, prefix=prefix)
     attendance = list(
         meeting.attendance.select_related("deputy").order_by("deputy__surname_strokes", "deputy__name_pinyin")
     )
@@ -357,6 +367,8 @@ def meeting_detail(request, pk, bound=None, status=200):
         "forms": forms,
         "job": job,
         "can_write": user_can_write(request.user, "meetings.change_presidiummeeting"),
+        "can_change_items": can_change_items,
+        "can_delete_items": user_can_write(request.user, "meetings.delete_agendaitem"),
         "can_export": request.user.has_perm("core.add_documentjob") and not request.user.is_county,
         "history": history_entries(meeting),
         "errors": getattr(bound, "row_errors", {}),
@@ -388,6 +400,39 @@ def meeting_agenda_add(request, pk):
         services.agenda_item_save(meeting=meeting, instance=form.save(commit=False), by=request.user)
         return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#agenda")
     return meeting_detail(request, pk, bound=form)
+
+
+def _agenda_item(request, pk):
+    return get_object_or_404(AgendaItem.objects.for_user(request.user), pk=pk)
+
+
+@require_POST
+def agenda_item_edit(request, pk):
+    require_write(request.user, "meetings.change_agendaitem")
+    item = _agenda_item(request, pk)
+    form = AgendaItemForm(request.POST, instance=item, prefix=_agenda_edit_prefix(item.pk))
+    if form.is_valid():
+        try:
+            services.agenda_item_update(item=item, data=form.cleaned_data, by=request.user)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Agenda item saved."))
+            return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
+    return meeting_detail(request, item.meeting_id, bound=form)
+
+
+@require_POST
+def agenda_item_delete(request, pk):
+    require_write(request.user, "meetings.delete_agendaitem")
+    item = _agenda_item(request, pk)
+    try:
+        services.agenda_item_delete(item=item, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Agenda item “%(topic)s” deleted.") % {"topic": item.topic})
+    return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
 
 
 @require_POST

@@ -27,8 +27,12 @@ def _deputy_choices(township):
 
 class ProposalForm(BootstrapFormMixin, ScopedForm):
     kind = forms.ChoiceField(label=_("kind"), choices=Proposal.Kind.choices)
-    title = forms.CharField(label=_("title"), max_length=200, required=False)
-    content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    # Required on the field, not checked in clean(): the form templates mark a field required
+    # from `field.required`. CharField strips, so blanks alone are refused too.
+    title = forms.CharField(label=_("title"), max_length=200, error_messages={"required": _("Enter the title.")})
+    content = forms.CharField(
+        label=_("content"), widget=forms.Textarea(attrs={"rows": 8}), error_messages={"required": _("Enter the content.")}
+    )
     category = forms.ModelChoiceField(label=_("category"), queryset=ProposalCategory.objects.none(), required=False)
     lead_deputy = forms.ModelChoiceField(label=_("lead deputy"), queryset=None, required=False)
     co_signers = forms.ModelMultipleChoiceField(
@@ -76,14 +80,6 @@ class ProposalForm(BootstrapFormMixin, ScopedForm):
         if editing:
             for name in ("kind", "submitted_on", "during_session", "session_number", "attachments", "session", "source_activity"):
                 del self.fields[name]
-
-    def clean(self):
-        data = super().clean()
-        if not (data.get("title") or "").strip():
-            self.add_error("title", _("Enter the title."))
-        if not (data.get("content") or "").strip():
-            self.add_error("content", _("Enter the content."))
-        return data
 
 
 class RejectForm(BootstrapFormMixin, forms.Form):

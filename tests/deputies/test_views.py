@@ -201,3 +201,42 @@ def test_group_and_station_pages(township, term, secretary, reviewer, client_for
     assert response.status_code == 302
     assert client_for(reviewer).get(reverse("deputies:stations")).status_code == 200
     assert client_for(reviewer).get(reverse("deputies:groups")).status_code == 200
+
+
+def _png():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 6), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_photo_is_served_through_a_permission_checked_view(township, other_township, secretary, other_secretary,
+                                                           reviewer, client_for):
+    from django.core.files.base import ContentFile
+
+    # given a deputy with a photo, and one without
+    d = _deputy(township, "张三")
+    content = _png()
+    d.photo.save("zhangsan.png", ContentFile(content), save=True)
+    bare = _deputy(township, "李四")
+    url = reverse("deputies:photo", args=[d.pk])
+    # the detail and edit pages show it through the view, never by its /media/ address
+    for page in (f"/deputies/{d.pk}/", f"/deputies/{d.pk}/edit/"):
+        html = client_for(secretary).get(page).content.decode()
+        assert f'src="{url}?v=' in html, page
+        assert "/media/" not in html, page
+    # whoever may see the deputy gets the picture
+    for user in (secretary, reviewer):
+        response = client_for(user).get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/png"
+        assert b"".join(response.streaming_content) == content
+        assert "private" in response["Cache-Control"]
+    # another township's secretary, a deputy without a photo: not found; a handling unit: refused
+    assert client_for(other_secretary).get(url).status_code == 404
+    assert client_for(secretary).get(reverse("deputies:photo", args=[bare.pk])).status_code == 404
+    unit = UserFactory(username="unit", township=township, role="handling_unit")
+    assert client_for(unit).get(url).status_code == 403

@@ -128,3 +128,74 @@ def test_decision_numbers_run_per_term(meeting):
                         deadline=dt.date(2025, 6, 30))
     assert (a.number, b.number) == (1, 2)
     assert Decision.objects.filter(term=meeting.term).count() == 2
+
+
+def _edit_data(item, **changes):
+    data = {"order": item.order, "topic": item.topic, "reporting_unit": item.reporting_unit,
+            "reporter": item.reporter, "reporter_rank": item.reporter_rank, **changes}
+    return {f"item{item.pk}-{k}": v for k, v in data.items()}
+
+
+@pytest.mark.django_db
+def test_secretary_corrects_an_agenda_item_on_the_meeting_page(client_for, secretary, chair, meeting):
+    item = _item(meeting)
+    page = client_for(secretary).get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+    assert reverse("meetings:agenda_edit", args=[item.pk]) in page
+    assert reverse("meetings:agenda_delete", args=[item.pk]) in page
+    # when the secretary corrects the topic and the reporter
+    r = client_for(secretary).post(reverse("meetings:agenda_edit", args=[item.pk]),
+                                   _edit_data(item, topic="审议2025年预算调整方案", reporter="李强"))
+    assert r.status_code == 302
+    item.refresh_from_db()
+    assert (item.topic, item.reporter, item.reporting_unit) == ("审议2025年预算调整方案", "李强", "镇财政所")
+    # then the item's history and the meeting's history say who changed it
+    assert item.history.latest().history_user == secretary
+    page = client_for(chair).get(reverse("meetings:meeting_detail", args=[meeting.pk]))
+    assert any("审议2025年预算调整方案" in e["reason"] for e in page.context["history"])
+    # an empty topic: the page again (400), that item's form open with the error beside the field
+    r = client_for(chair).post(reverse("meetings:agenda_edit", args=[item.pk]), _edit_data(item, topic=""))
+    assert r.status_code == 400
+    edited = next(i for i in r.context["items"] if i.pk == item.pk)
+    assert edited.edit_form.is_bound and "topic" in edited.edit_form.errors
+    html = r.content.decode()
+    assert f'class="collapse show d-print-none" id="agenda-edit-{item.pk}"' in html
+    item.refresh_from_db()
+    assert item.topic == "审议2025年预算调整方案"
+
+
+@pytest.mark.django_db
+def test_agenda_item_deleted_unless_a_decision_was_adopted_on_it(client_for, secretary, meeting):
+    keep, drop = _item(meeting, "审议民生实事方案", 1), _item(meeting, "误录的议题", 2)
+    decision = decision_create(meeting=meeting, kind="opinion", title="关于民生实事的审议意见", text="x",
+                               responsible_unit="镇政府", deadline=dt.date(2025, 6, 30), agenda_item=keep)
+    c = client_for(secretary)
+    # an item recorded by mistake goes, and the meeting's history says so
+    r = c.post(reverse("meetings:agenda_delete", args=[drop.pk]), follow=True)
+    assert r.status_code == 200
+    assert not AgendaItem.objects.filter(pk=drop.pk).exists()
+    assert any("误录的议题" in e["reason"] for e in r.context["history"])
+    # the item the review opinion was adopted on stays, with a clear message
+    r = c.post(reverse("meetings:agenda_delete", args=[keep.pk]), follow=True)
+    assert AgendaItem.objects.filter(pk=keep.pk).exists()
+    decision.refresh_from_db()
+    assert decision.agenda_item_id == keep.pk
+    shown = [str(m) for m in r.context["messages"]]
+    assert shown == ["议题“审议民生实事方案”已形成第1号审议意见，不能删除；如有错误，请修改该议题。"], shown
+    # and its delete button is shown disabled
+    assert reverse("meetings:agenda_delete", args=[keep.pk]) not in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_agenda_item_edit_and_delete_are_guarded(client_for, meeting, reviewer, other_secretary, township):
+    item = _item(meeting)
+    unit = UserFactory(username="unit", township=township, role="handling_unit")
+    for name in ("meetings:agenda_edit", "meetings:agenda_delete"):
+        url = reverse(name, args=[item.pk])
+        assert client_for(reviewer).post(url, _edit_data(item, topic="x")).status_code == 403
+        assert client_for(unit).post(url, _edit_data(item, topic="x")).status_code == 403
+        assert client_for(other_secretary).post(url, _edit_data(item, topic="x")).status_code == 404
+        assert client_for(other_secretary).get(url).status_code == 405
+    item.refresh_from_db()
+    assert item.topic == "审议预算调整方案"
+    page = client_for(reviewer).get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+    assert reverse("meetings:agenda_edit", args=[item.pk]) not in page

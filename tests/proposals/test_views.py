@@ -230,3 +230,70 @@ def test_units_and_settings_pages(client_for, secretary, unit_user, unit):
     r = c.post(reverse("proposals:settings"), {"deadline_amount": "20", "deadline_unit": "workdays", "categories": "民生\n交通"})
     assert r.status_code == 302
     assert "民生" in c.get(reverse("proposals:settings")).content.decode()
+
+
+def test_failed_action_shows_the_page_as_on_get(client_for, secretary, make_proposal):
+    # given a submitted proposal, which the secretary may still edit
+    p = make_proposal("submitted")
+    c = client_for(secretary)
+    page = c.get(reverse("proposals:detail", args=[p.pk]))
+    assert page.context["can_edit"] is True
+    # when the "do not accept" form is sent without its reason
+    failed = c.post(reverse("proposals:action", args=[p.pk, "reject"]), {"reject-reason": ""})
+    # then the page comes back with that form open and its error, and otherwise as on a GET
+    assert failed.status_code == 400
+    assert failed.context["open_action"] == "reject"
+    assert {a: f for a, _l, f in failed.context["action_forms"]}["reject"].errors
+    for key in ("can_edit", "p", "history", "events", "replies", "evaluations"):
+        assert failed.context[key] == page.context[key], key
+    assert [a for a, _l, _f in failed.context["action_forms"]] == [a for a, _l, _f in page.context["action_forms"]]
+    html = failed.content.decode()
+    assert reverse("proposals:edit", args=[p.pk]) in html and "修改信息" in html
+    assert Proposal.objects.get(pk=p.pk).state == "submitted"
+
+
+def test_edit_button_only_where_editing_is_allowed(client_for, secretary, reviewer, make_proposal):
+    assigned = make_proposal("assigned")
+    assert client_for(secretary).get(reverse("proposals:detail", args=[assigned.pk])).context["can_edit"] is False
+    submitted = make_proposal("submitted")
+    assert client_for(reviewer).get(reverse("proposals:detail", args=[submitted.pk])).context["can_edit"] is False
+
+
+def _required_labels(html):
+    import re
+
+    return set(re.findall(r'<label class="form-label" for="id_(\w+)">[^<]*<span class="text-danger">\*</span>', html))
+
+
+def test_title_and_content_are_marked_required(client_for, secretary, make_proposal):
+    c = client_for(secretary)
+    p = make_proposal("submitted")
+    for url in (reverse("proposals:create"), reverse("proposals:edit", args=[p.pk])):
+        response = c.get(url)
+        html, form = response.content.decode(), response.context["form"]
+        # every field the form requires is marked, title and content among them
+        required = {name for name, f in form.fields.items() if f.required and not f.widget.is_hidden}
+        assert {"title", "content"} <= required
+        assert _required_labels(html) == required, url
+    # a title of blanks only is refused beside the field, with its own message
+    r = c.post(reverse("proposals:edit", args=[p.pk]), {"title": "   ", "content": "内容", "origin": "deputy",
+                                                        "lead_deputy": p.lead_deputy_id})
+    assert r.status_code == 200
+    assert r.context["form"].errors["title"] == ["请填写标题。"]
+
+
+def test_edit_page_saves_and_shows_refusals_beside_the_form(client_for, secretary, make_proposal, deputies):
+    c = client_for(secretary)
+    p = make_proposal("registered")
+    r = c.get(reverse("proposals:edit", args=[p.pk]))
+    assert r.context["form"].initial["title"] == p.title and r.context["form"].initial["lead_deputy"] == deputies[0].pk
+    data = {"title": "关于修缮村小学校舍的建议", "content": "校舍漏雨。", "origin": "deputy",
+            "lead_deputy": deputies[1].pk, "co_signers": [deputies[2].pk]}
+    r = c.post(reverse("proposals:edit", args=[p.pk]), data)
+    assert r.status_code == 302
+    p.refresh_from_db()
+    assert (p.title, p.content, p.lead_deputy_id) == ("关于修缮村小学校舍的建议", "校舍漏雨。", deputies[1].pk)
+    assert list(p.co_signers.all()) == [deputies[2]]
+    # a key suggestion without its supervising leader: the service refuses, beside the field
+    r = c.post(reverse("proposals:edit", args=[p.pk]), {**data, "is_key": "on"})
+    assert r.status_code == 200 and r.context["form"].errors["supervising_leader"]

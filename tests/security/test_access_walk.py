@@ -41,6 +41,19 @@ def _assessment_first(township):
     return _first("assessments.Assessment", township)
 
 
+def _deputy_with_photo(township):
+    """The township's first deputy, given a photo if it has none (the demo data has no photos)."""
+    from django.core.files.storage import default_storage
+
+    deputy = _first("deputies.Deputy", township)
+    if deputy is not None and not deputy.photo:
+        name = default_storage.save("deputies/photos/walk.gif", ContentFile(
+            b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+            b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"))
+        type(deputy).objects.filter(pk=deputy.pk).update(photo=name)
+    return deputy
+
+
 # URL name -> kwargs for a township's records (a function of the township)
 RESOLVERS = {
     "document_status": lambda t: {"pk": _first("core.DocumentJob", t)},
@@ -48,6 +61,7 @@ RESOLVERS = {
     "document_retry": lambda t: {"pk": _first("core.DocumentJob", t)},
     "deputies:detail": lambda t: {"pk": _first("deputies.Deputy", t)},
     "deputies:edit": lambda t: {"pk": _first("deputies.Deputy", t)},
+    "deputies:photo": lambda t: {"pk": _deputy_with_photo(t)},
     "deputies:mandate_add": lambda t: {"pk": _first("deputies.Deputy", t)},
     "deputies:mandate_end": lambda t: {"pk": _first("deputies.Mandate", t)},
     "deputies:group": lambda t: {"pk": _first("deputies.DeputyGroup", t)},
@@ -71,6 +85,8 @@ RESOLVERS = {
     "meetings:meeting_decision_add": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
     "meetings:meeting_minutes": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
     "meetings:agenda_vote": lambda t: {"pk": _first("meetings.AgendaItem", t)},
+    "meetings:agenda_edit": lambda t: {"pk": _first("meetings.AgendaItem", t)},
+    "meetings:agenda_delete": lambda t: {"pk": _first("meetings.AgendaItem", t)},
     "meetings:decision_detail": lambda t: {"pk": _first("meetings.Decision", t)},
     "meetings:activity_detail": lambda t: {"pk": _first("meetings.Activity", t)},
     "meetings:activity_edit": lambda t: {"pk": _first("meetings.Activity", t)},
