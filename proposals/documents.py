@@ -1,6 +1,7 @@
 """Document builders for proposals: plain data in, bytes out, no ORM."""
 
 import io
+from copy import copy
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -77,6 +78,25 @@ def register_workbook(*, title, rows, progress=None, total=None):
     wrap = Alignment(vertical="top", wrap_text=True)
     yes, no = _("yes"), ""
     red = Font(color="C00000", bold=True)
+    # A body cell has one of four styles (plain / date, red when overdue). Each is built once
+    # and copied onto the cells (as openpyxl's own copy_worksheet does): assigning Border/Font
+    # objects cell by cell makes openpyxl hash them every time, about half of a county
+    # register's time.
+    styles = {}
+
+    def style(is_date, is_red):
+        key = (is_date, is_red)
+        if key not in styles:
+            c = WriteOnlyCell(ws)
+            c.border = border
+            c.alignment = wrap
+            if is_date:
+                c.number_format = "yyyy-mm-dd"
+            if is_red:
+                c.font = red
+            styles[key] = c._style
+        return styles[key]
+
     n = 0
     for row in rows:
         cells = []
@@ -85,12 +105,7 @@ def register_workbook(*, title, rows, progress=None, total=None):
             if i in BOOL_COLUMNS:
                 value = yes if value else no
             c = WriteOnlyCell(ws, value=value)
-            c.border = border
-            c.alignment = wrap
-            if i in DATE_COLUMNS and value:
-                c.number_format = "yyyy-mm-dd"
-            if overdue and i in (13, 18):
-                c.font = red
+            c._style = copy(style(bool(value) and i in DATE_COLUMNS, overdue and i in (13, 18)))
             cells.append(c)
         ws.append(cells)
         n += 1

@@ -5,7 +5,15 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from deputies.importing import ERROR, NEW, UNCHANGED, UPDATE, roster_import, roster_import_read
+from deputies.importing import (
+    ERROR,
+    NEW,
+    UNCHANGED,
+    UPDATE,
+    roster_import,
+    roster_import_apply,
+    roster_import_read,
+)
 from deputies.models import Deputy, GroupMembership, Mandate
 from renda.core.models import AuditEvent
 from tests.deputies.factories import HEADERS, id_number, make_group, row, xlsx
@@ -207,3 +215,75 @@ def test_upload_with_errors_shows_rows_and_offers_no_confirm(township, term, sec
 
 def test_reviewer_cannot_import(reviewer, client_for):
     assert client_for(reviewer).get("/deputies/import/").status_code == 403
+
+
+def _sheet(n, *, start=0, unit="红星村党总支书记", levels="乡镇", group=""):
+    given = "明华强芳丽军国建秀英"
+    return xlsx([
+        row(name="张" + given[i % 10] + given[i // 10 % 10], birth=f"{1960 + i // 12}.{i % 12 + 1:02d}",
+            id_no=id_number(dt.date(1960 + i // 12, i % 12 + 1, 5), seq=i % 40 + 1), unit=unit, levels=levels,
+            group=group)
+        for i in range(start, start + n)
+    ])
+
+
+def _apply_queries(township, content, by, django_assert_num_queries, expected):
+    result = roster_import_read(township=township, content=content)
+    assert result.ok, [r.errors for r in result.error_rows][:3]
+    with django_assert_num_queries(expected) as ctx:
+        roster_import_apply(township=township, result=result, by=by)
+    return result, ctx
+
+
+@pytest.mark.parametrize("n", [3, 60])
+def test_apply_runs_a_fixed_number_of_queries_whatever_the_rows(township, term, secretary, n,
+                                                                 django_assert_num_queries):
+    # given a sheet of new deputies, then the same deputies with a new unit, a level and a group
+    make_group(township, term, 1, name="第1代表小组")
+    # when it is applied: insert deputies, their history, mandates, their history (+ savepoints)
+    result, ctx = _apply_queries(township, _sheet(n), secretary, django_assert_num_queries, 6)
+    # then every deputy, mandate and history row is written
+    assert result.counts[NEW] == n and Deputy.objects.count() == n and Mandate.objects.count() == n
+    # and again for the updates: update deputies, history, mandates, history, group moves (delete + insert)
+    result, ctx = _apply_queries(township, _sheet(n, unit="新单位", levels="县、乡镇", group="1"), secretary,
+                                 django_assert_num_queries, 8)
+    assert result.counts[UPDATE] == n and Mandate.objects.count() == 2 * n
+    assert GroupMembership.objects.filter(group__number=1).count() == n
+
+
+def test_apply_records_history_like_a_service_write(township, term, secretary):
+    # given a roster written by the import, then changed by a second import
+    roster_import(township=township, content=_sheet(3), by=secretary)
+    roster_import(township=township, content=_sheet(3, unit="新单位", levels="县、乡镇"), by=secretary)
+    # then each deputy has a creation and a change record, with the importer, the reason and the row's values
+    deputy = Deputy.objects.order_by("pk").first()
+    records = list(deputy.history.order_by("history_id"))
+    assert [h.history_type for h in records] == ["+", "~"]
+    assert {h.history_user for h in records} == {secretary}
+    assert {h.history_change_reason for h in records} == {"名册导入"}
+    assert records[0].work_unit == "红星村党总支书记" and records[1].work_unit == "新单位"
+    assert records[0].name_pinyin == deputy.name_pinyin and records[0].created_at == deputy.created_at
+    assert records[1].instance.work_unit == deputy.work_unit
+    # and each new mandate has its creation record
+    for mandate in Mandate.objects.filter(township=township):
+        (h,) = mandate.history.all()
+        assert (h.history_type, h.level, h.deputy_id, h.term_id, h.history_user) == (
+            "+", mandate.level, mandate.deputy_id, mandate.term_id, secretary)
+    assert Mandate.history.count() == 6
+
+
+@pytest.mark.parametrize("n", [3, 60])
+def test_group_moves_run_a_fixed_number_of_queries(township, term, secretary, n, django_assert_num_queries):
+    # given deputies imported into group 1
+    make_group(township, term, 1, name="第1代表小组")
+    make_group(township, term, 2, name="第2代表小组")
+    roster_import(township=township, content=_sheet(n, group="1"), by=secretary)
+    # when a sheet moves them all to group 2: find, record and delete the old memberships, insert the new
+    result, ctx = _apply_queries(township, _sheet(n, group="2"), secretary, django_assert_num_queries, 6)
+    # then they are in group 2 only, and each old membership has its deletion record
+    assert result.counts[UPDATE] == n
+    assert set(GroupMembership.objects.values_list("group__number", flat=True)) == {2}
+    assert GroupMembership.objects.count() == n
+    removed = GroupMembership.history.filter(history_type="-")
+    assert removed.count() == n and {h.group.number for h in removed} == {1}
+    assert {h.history_user for h in removed} == {secretary}
