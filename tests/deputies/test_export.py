@@ -45,6 +45,11 @@ def test_export_reads_back_formatted(roster, secretary, client_for):
     assert names == ["王强", "李红", "张明华"]  # 王 4 strokes; 李 and 张 7, then by pinyin
     zhang = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] == "张明华")
     assert zhang[9] == "县、乡镇" and zhang[10] == "第1代表小组"
+    # data cells: bordered, ID and phone kept as text, birth shown as year.month, long text wrapped
+    id_cell, birth_cell, unit_cell = ws.cell(row=5, column=13), ws.cell(row=5, column=5), ws.cell(row=5, column=8)
+    assert id_cell.number_format == "@" and id_cell.border.left.style == "thin"
+    assert birth_cell.number_format == "yyyy.mm"
+    assert unit_cell.alignment.wrap_text and not id_cell.alignment.wrap_text
     assert zhang[11] == "13855551234" and len(zhang[12]) == 18  # own township staff: unmasked
     event = AuditEvent.objects.get(action="deputies_roster_export")
     assert (event.user, event.row_count) == (secretary, 3)
