@@ -196,19 +196,28 @@ def _baseline_for(content, filename):
     return "", None
 
 
+def _timed_and_traced(fn):
+    """(result, ms, peak MB): timed in a plain run, peak memory in a second run under tracemalloc
+    (tracing slows Python code several times over, so it must not be in the timed run)."""
+    t0 = time.perf_counter()
+    result = fn()
+    ms = (time.perf_counter() - t0) * 1000
+    tracemalloc.start()
+    try:
+        fn()
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+    finally:
+        tracemalloc.stop()
+    return result, ms, peak
+
+
 def _measure_built(scale, label, build, rows):
     """Time and peak memory of `build() -> (filename, bytes)`, beside the bare library's baseline."""
     try:
-        tracemalloc.start()
-        t0 = time.perf_counter()
-        filename, content = build()
-        ms = (time.perf_counter() - t0) * 1000
-        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        (filename, content), ms, peak = _timed_and_traced(build)
     except Exception as exc:  # a document that cannot be built is a finding, not a crash
         rows.append(Row(scale, f"document {label}", note=f"failed: {exc.__class__.__name__}: {exc}"[:120]))
         return
-    finally:
-        tracemalloc.stop()
     row = Row(scale, f"document {label} ({len(content) // 1024} KB)", ms=ms, peak_mb=peak)
     baseline, write = _baseline_for(content, filename)
     if write:
@@ -287,19 +296,16 @@ def _measure_import(scale, ctx, rows, n=5000):
 
     Term.objects.create(township=township, number=18, start_date=dt.date(2021, 12, 28),
                         end_date=dt.date(2026, 12, 27))
-    tracemalloc.start()
-    t0 = time.perf_counter()
-    result = roster_import_read(township=township, content=content)
-    note = ""
-    if result.ok:
-        with transaction.atomic():
-            roster_import_apply(township=township, result=result, by=ctx["secretary"])
-            transaction.set_rollback(True)
-    else:
-        note = f"{result.counts.get('error', '?')} rows refused"
-    ms = (time.perf_counter() - t0) * 1000
-    peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
-    tracemalloc.stop()
+    def check_and_write():
+        result = roster_import_read(township=township, content=content)
+        if result.ok:
+            with transaction.atomic():
+                roster_import_apply(township=township, result=result, by=ctx["secretary"])
+                transaction.set_rollback(True)
+        return result
+
+    result, ms, peak = _timed_and_traced(check_and_write)
+    note = "" if result.ok else f"{result.counts.get('error', '?')} rows refused"
 
     import openpyxl
 
