@@ -151,7 +151,8 @@ def _document_params(kind, ctx):
         "assessment_scoresheet": {"assessment": getattr(
             apps.get_model("assessments", "Assessment").objects.filter(township=ctx["township"], year=year).first(),
             "pk", None)},
-        "assessment_county_scoresheet": {"year": year},
+        # the county workbook holds published assessments: the demo publishes the year before
+        "assessment_county_scoresheet": {"year": year - 1},
         "proposals_register": {"filters": {}},
         "proposals_assignment": {"proposal_id": getattr(first("proposals.Proposal"), "pk", None)},
         "proposals_report": {"year": year, "township_id": ctx["township"].pk},
