@@ -191,6 +191,8 @@ def seed(ctx):
                 proposals.append(p)
                 plans.append((p, co, steps, secretary))
 
+    # In the order a real office records them, so a year's items lie together on disk.
+    proposals.sort(key=lambda p: p.submitted_on)
     rows_insert(Proposal, proposals)
     pks = {
         (t, scope, serial): pk

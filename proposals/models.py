@@ -283,7 +283,8 @@ class Proposal(TownshipScopedModel):
             models.Index(fields=["township", "year", "state"], name="proposal_twp_year_state"),
             models.Index(fields=["state", "deadline"], name="proposal_state_deadline"),
             models.Index(fields=["township", "closed_on"], name="proposal_twp_closed"),
-            models.Index(fields=["year", "state"], name="proposal_year_state"),
+            # closed_on too: the county-wide counts of a year's items read the index alone
+            models.Index(fields=["year", "state", "closed_on"], name="proposal_year_state_closed"),
         ]
         constraints = [
             models.UniqueConstraint(

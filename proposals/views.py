@@ -34,9 +34,10 @@ from .forms import (
 )
 from .models import HandlingUnit, Proposal, ProposalCategory
 from .selectors import (
+    REGISTER_ORDER,
     proposal_detail,
     proposal_list,
-    proposal_register_page_qs,
+    proposal_register_page_rows,
     proposal_state_counts,
     proposal_statistics_figures,
     proposal_stats_by_month,
@@ -112,11 +113,12 @@ def proposal_register(request):
     qs = proposal_list(user=user, filters=filters, township=township)
     count_filters = {k: v for k, v in filters.items() if k != "state"}
     counts = proposal_state_counts(proposal_list(user=user, filters=count_filters, township=township))
-    paginator = Paginator(proposal_register_page_qs(qs), PAGE_SIZE)
+    paginator = Paginator(qs.order_by(*REGISTER_ORDER).values_list("pk", flat=True), PAGE_SIZE)
     # The per-state counts already add up to the total: spare the page a second scan to count it.
     state = filters.get("state")
     paginator.count = sum(n for value, _label, n in counts if not state or value == state)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = proposal_register_page_rows(list(page.object_list))
     query = data.copy()
     query.pop("state", None)
     query.pop("page", None)

@@ -66,8 +66,9 @@ def _job_from_query(request):
     return None
 
 
-def drill_url(metric, township, year):
-    return reverse("dashboard:records") + "?" + urlencode({"metric": metric, "township": township.pk, "year": year})
+def drill_url(metric, township, year, *, base=None):
+    base = base or reverse("dashboard:records")
+    return f"{base}?{urlencode({'metric': metric, 'township': township.pk, 'year': year})}"
 
 
 def _pct(value):
@@ -163,8 +164,9 @@ def index(request):
     townships = list(_townships(request))
     rows = selectors.county_figures(townships=townships, year=year, today=today)
     ids = [t.pk for t in townships]
+    records = reverse("dashboard:records")  # once, not for each of a city's 2,000 cells
     for row in rows:
-        row.links = {m: drill_url(m, row.township, year) for m in selectors.DRILL}
+        row.links = {m: drill_url(m, row.township, year, base=records) for m in selectors.DRILL}
         row.grades_display = _grades_text(row.grades)
     totals = selectors.county_totals(rows) if len(rows) > 1 else None
     if totals:
