@@ -5,6 +5,7 @@ test-artifacts/."""
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import docx
@@ -170,8 +171,9 @@ def test_suggestion_is_registered_assigned_replied_by_the_unit_and_evaluated(dem
     page.get_by_role("link", name="登记议案建议").click()
     page.wait_for_url("**/proposals/new/")
     page.get_by_label("类型").select_option(label="建议")
-    page.get_by_label("标题", exact=True).fill(title)
-    page.get_by_label("内容", exact=True).fill(
+    # required fields are labelled "标题 *"
+    page.get_by_label(re.compile(r"^标题( \*)?$")).fill(title)
+    page.get_by_label(re.compile(r"^内容( \*)?$")).fill(
         "东风村至红旗村道路年久失修，雨天积水严重，群众出行不便，建议列入明年道路修缮计划。")
     page.get_by_label("分类").select_option(label="交通水利")
     lead = page.get_by_label("领衔代表")

@@ -29,15 +29,16 @@ def _counts():
 
 
 def _cut_after_deputies(monkeypatch, cut):
-    """Let the deputies be inserted, then cut the import off when the mandates are written."""
-    original = importing.bulk_create_with_history
+    """Let the deputies (and their history) and the mandates be inserted, then cut the import off
+    when the mandates' history is written."""
+    original = importing._history_record
 
-    def bulk(objs, model, *args, **kwargs):
+    def record(model, **kwargs):
         if model is Mandate:
             cut()
-        return original(objs, model, *args, **kwargs)
+        return original(model, **kwargs)
 
-    monkeypatch.setattr(importing, "bulk_create_with_history", bulk)
+    monkeypatch.setattr(importing, "_history_record", record)
 
 
 def _setup():
