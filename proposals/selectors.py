@@ -53,6 +53,10 @@ def proposal_year_q(year: int, prefix: str = "") -> Q:
 
 
 def _aggregates(*, year=None, today=None, prefix=""):
+    """The counts of the module docstring. With a year, the queryset must already be restricted
+    to that year's items and its not-accepted ones (`proposal_year_q(year) | Q(year=year, state=NOT_ACCEPTED)`): then an item is a member
+    exactly when it is not refused, which spares PostgreSQL re-testing the year condition in
+    every one of the ten filters (a third of the time at city scale)."""
     p = prefix
     today = today or timezone.localdate()
     if year is None:
@@ -62,7 +66,7 @@ def _aggregates(*, year=None, today=None, prefix=""):
         carried = Q(**{f"{p}year__lt": 0})
         not_accepted = Q(**{f"{p}state": S.NOT_ACCEPTED})
     else:
-        member = proposal_year_q(year, p)
+        member = ~Q(**{f"{p}state": S.NOT_ACCEPTED})
         end = min(dt.date(year, 12, 31), today)
         received = member & Q(**{f"{p}year": year})
         carried = member & Q(**{f"{p}year__lt": year})
