@@ -58,6 +58,10 @@ class Light:
     def css(self):
         return f"light-{self.colour}"
 
+    def __str__(self):
+        # templates call str() before escaping: the safe markup must come from __str__ too
+        return self.__html__()
+
     def __html__(self):
         """`{{ light }}` in a template renders the dot: a city dashboard shows 1,200 of them, and an
         include per dot cost a fifth of the page."""

@@ -43,6 +43,10 @@ def test_reviewer_sees_every_township_with_bounded_queries(
     assert rows["红旗镇"].received == 4 and rows["青山乡"].deputies_total == 1
     assert response.context["totals"].deputies_total == 6
     assert "chart-proposals" in html and "chart-rates" in html and "chart-structure" in html
+    # every township row shows its traffic lights as dots with their meaning, not as text
+    first = rows["红旗镇"].lights["session"]
+    assert f'<span class="light {first.css}" title="{first.label}' in html
+    assert "Light(" not in html and "&lt;span" not in html
 
 
 def test_dashboard_query_count_does_not_grow_with_townships(year_data, reviewer, client_for):
@@ -92,7 +96,9 @@ def test_handling_unit_is_refused(township, client_for):
 def test_workbench_for_secretary(year_data, secretary, client_for):
     response = client_for(secretary).get(reverse("dashboard:workbench"))
     assert response.status_code == 200
-    assert "红旗镇" in response.content.decode()
+    html = response.content.decode()
+    assert "红旗镇" in html
+    assert '<span class="light light-' in html and "Light(" not in html
 
 
 def test_work_report_form_errors_beside_the_field(year_data, secretary, client_for):
