@@ -6,12 +6,13 @@ repeated on every printed page.
 """
 
 import io
-from copy import copy
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from renda.core.xlsx import StyleCache
 
 TITLE_FONT = Font(name="宋体", size=16, bold=True)
 HEAD_FONT = Font(name="宋体", size=10, bold=True)
@@ -21,23 +22,6 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 HEAD_FILL = PatternFill("solid", fgColor="F2DCDB")
 HEADER_TOP = 3  # first header row; rows 1-2 hold the title and the note
-
-
-class StyleCache:
-    """Style each kind of cell once, then copy its style ids: setting font, border and alignment
-    on every cell hashes the style objects each time, which dominates a county workbook."""
-
-    def __init__(self):
-        self.protos = {}
-
-    def apply(self, cell, key, **attrs):
-        proto = self.protos.get(key)
-        if proto is None:
-            for name, value in attrs.items():
-                setattr(cell, name, value)
-            self.protos[key] = copy(cell._style)
-        else:
-            cell._style = copy(proto)
 
 
 def _styles(ws):

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-from copy import copy
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -10,6 +9,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+
+from renda.core.xlsx import StyleCache
 
 from . import vocab
 from .choices import ETHNICITIES
@@ -59,26 +60,17 @@ def roster_workbook(data: dict) -> bytes:
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         row.append(c)
     ws.append(row)
-    # Styling each cell costs a style lookup (hashing) per attribute: style one model cell per
-    # column and copy its style array to the data cells (16,000 rows in seconds, not minutes).
     wrap = Alignment(vertical="center", wrap_text=True)
     center = Alignment(horizontal="center", vertical="center")
-
-    def model(key, number_format=None):
-        c = WriteOnlyCell(ws)
-        c.border = BORDER
-        c.alignment = wrap if key in ("work_unit", "constituency") else center
-        if number_format:
-            c.number_format = number_format
-        return c._style
-
-    styles = [model(k, "@" if k in ("phone", "id_number") else None) for k in keys]
-    birth_style = model("birth", "yyyy.mm")
+    styles = StyleCache()
     for n, values in enumerate(data["rows"], start=1):
         cells = []
-        for key, style, value in zip(keys, styles, [n, *values]):
+        for key, value in zip(keys, [n, *values]):
             c = WriteOnlyCell(ws, value=value)
-            c._style = copy(birth_style if key == "birth" and isinstance(value, dt.date) else style)
+            fmt = "yyyy.mm" if key == "birth" and isinstance(value, dt.date) else (
+                "@" if key in ("phone", "id_number") else None)
+            styles.apply(c, (key, fmt), border=BORDER, **({"number_format": fmt} if fmt else {}),
+                         alignment=wrap if key in ("work_unit", "constituency") else center)
             cells.append(c)
         ws.append(cells)
     out = io.BytesIO()

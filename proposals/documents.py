@@ -1,7 +1,6 @@
 """Document builders for proposals: plain data in, bytes out, no ORM."""
 
 import io
-from copy import copy
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -10,6 +9,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from renda.core.docx_official import OfficialDocument
+from renda.core.xlsx import StyleCache
 
 
 def date_text(d):
@@ -78,25 +78,8 @@ def register_workbook(*, title, rows, progress=None, total=None):
     wrap = Alignment(vertical="top", wrap_text=True)
     yes, no = _("yes"), ""
     red = Font(color="C00000", bold=True)
-    # A body cell has one of four styles (plain / date, red when overdue). Each is built once
-    # and copied onto the cells (as openpyxl's own copy_worksheet does): assigning Border/Font
-    # objects cell by cell makes openpyxl hash them every time, about half of a county
-    # register's time.
-    styles = {}
-
-    def style(is_date, is_red):
-        key = (is_date, is_red)
-        if key not in styles:
-            c = WriteOnlyCell(ws)
-            c.border = border
-            c.alignment = wrap
-            if is_date:
-                c.number_format = "yyyy-mm-dd"
-            if is_red:
-                c.font = red
-            styles[key] = c._style
-        return styles[key]
-
+    # one of four styles per body cell (plain / date, red when overdue), built once and copied
+    styles = StyleCache()
     n = 0
     for row in rows:
         cells = []
@@ -105,7 +88,9 @@ def register_workbook(*, title, rows, progress=None, total=None):
             if i in BOOL_COLUMNS:
                 value = yes if value else no
             c = WriteOnlyCell(ws, value=value)
-            c._style = copy(style(bool(value) and i in DATE_COLUMNS, overdue and i in (13, 18)))
+            is_date, is_red = bool(value) and i in DATE_COLUMNS, overdue and i in (13, 18)
+            styles.apply(c, (is_date, is_red), border=border, alignment=wrap,
+                         **({"number_format": "yyyy-mm-dd"} if is_date else {}), **({"font": red} if is_red else {}))
             cells.append(c)
         ws.append(cells)
         n += 1

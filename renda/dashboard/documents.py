@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from renda.core.docx_official import OfficialDocument
+from renda.core.xlsx import StyleCache
 
 CN_NUMERALS = "零一二三四五六七八九十"
 
@@ -554,17 +555,7 @@ def dashboard_workbook(data) -> bytes:
         "yellow": PatternFill("solid", fgColor="FFE8B0"),
         "red": PatternFill("solid", fgColor="F8C4C4"),
     }
-    # Each style is set on one cell and copied to the others: setting a Font or Border on a
-    # cell makes openpyxl hash it against the workbook's list, which cost more than the rest.
-    styles = {}
-
-    def style(cell, key, **attrs):
-        if key not in styles:
-            for name, value in attrs.items():
-                setattr(cell, name, value)
-            styles[key] = cell._style
-        else:
-            cell._style = copy.copy(styles[key])
+    style = StyleCache().apply  # each style set on one cell, copied to the others
 
     for cell in ws[2]:
         style(
