@@ -180,15 +180,13 @@ def proposal_unit_ranking(*, qs, year, today=None):
         unit = units.get(r["lead_unit"])
         r["name"] = unit.name if unit else "—"
         r["township_name"] = unit.township.name if unit else ""
-    rows.sort(
-        key=lambda r: (
-            r["on_time_rate"] is None,
-            -(r["on_time_rate"] or 0),
-            -(r["satisfied_rate"] or 0),
-            -r["total"],
-        )
-    )
+    rows.sort(key=unit_rank_key)
     return rows
+
+
+def unit_rank_key(row):
+    """Units by on-time rate, then satisfaction, then volume; units with no reply yet last."""
+    return (row["on_time_rate"] is None, -(row["on_time_rate"] or 0), -(row["satisfied_rate"] or 0), -row["total"])
 
 
 def proposal_statistics_figures(*, qs, year, today=None) -> dict:
@@ -229,8 +227,7 @@ def proposal_statistics_figures(*, qs, year, today=None) -> dict:
         unit = units.get(pk)
         ranking.append(dict(stats_finish(v), lead_unit=pk, name=unit.name if unit else "—",
                             township_name=unit.township.name if unit else ""))
-    ranking.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0),
-                                -(r["satisfied_rate"] or 0), -r["total"]))
+    ranking.sort(key=unit_rank_key)
     return {"stats": stats, "by_township": township_rows, "by_category": category_rows, "ranking": ranking}
 
 
