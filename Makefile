@@ -36,7 +36,7 @@ test: setup
 
 lint: setup
 	$(PY) -m ruff check .
-	$(PY) -m ruff format --check . || true
+	$(PY) -m ruff format --check .
 
 messages: setup
 	DEBUG=1 $(PY) manage.py messages $(APPS)

@@ -16,6 +16,9 @@ class AssessmentsConfig(AppConfig):
         from .archive import score_section_context
 
         register_archive_section(
-            "assessments", _("Year-end assessment"), "assessments/archive/_deputy.html",
-            context=score_section_context, order=80,
+            "assessments",
+            _("Year-end assessment"),
+            "assessments/archive/_deputy.html",
+            context=score_section_context,
+            order=80,
         )

@@ -34,7 +34,9 @@ DEFAULT_ITEMS = [
 def default_items(*, has_presidium=True):
     """Field dicts of the default items; a subdistrict (no presidium) gets no presidium items."""
     items = []
-    for order, (category, name, source, rule, points, step, count, floor, cap, presidium) in enumerate(DEFAULT_ITEMS):
+    for order, (category, name, source, rule, points, step, count, floor, cap, presidium) in enumerate(
+        DEFAULT_ITEMS
+    ):
         if presidium and not has_presidium:
             continue
         items.append(

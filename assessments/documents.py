@@ -68,15 +68,18 @@ def write_township_sheet(ws, data):
     n_cols = len(before) + len(items) + len(after)
     last = get_column_letter(n_cols)
     title = _("%(township)s %(year)s deputies' performance assessment scoresheet") % {
-        "township": data["township"], "year": data["year"]}
+        "township": data["township"],
+        "year": data["year"],
+    }
     ws["A1"] = title
     ws["A1"].font = TITLE_FONT
     ws["A1"].alignment = CENTER
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 30
     t = data["thresholds"]
-    note = _("State: %(state)s; computed %(at)s; grades: excellent ≥ %(e)s, competent ≥ %(c)s, basically competent ≥ %(b)s") % {
-        "state": data["state"], "at": data["computed_at"], "e": t[0], "c": t[1], "b": t[2]}
+    note = _(
+        "State: %(state)s; computed %(at)s; grades: excellent ≥ %(e)s, competent ≥ %(c)s, basically competent ≥ %(b)s"
+    ) % {"state": data["state"], "at": data["computed_at"], "e": t[0], "c": t[1], "b": t[2]}
     if data.get("excellent_max_percent") is not None:
         note += _("; at most %(p)s%% excellent") % {"p": data["excellent_max_percent"]}
     ws["A2"] = note
@@ -85,7 +88,8 @@ def write_township_sheet(ws, data):
     top, bottom = HEADER_TOP, HEADER_TOP + 1
     # Fixed columns span both header rows.
     fixed = [(i + 1, label) for i, label in enumerate(before)] + [
-        (len(before) + len(items) + i + 1, label) for i, label in enumerate(after)]
+        (len(before) + len(items) + i + 1, label) for i, label in enumerate(after)
+    ]
     for col, label in fixed:
         ws.cell(row=top, column=col, value=label)
         ws.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
@@ -101,23 +105,44 @@ def write_township_sheet(ws, data):
     for category, start_col, span in groups:
         ws.cell(row=top, column=start_col, value=category)
         if span > 1:
-            ws.merge_cells(start_row=top, start_column=start_col, end_row=top, end_column=start_col + span - 1)
+            ws.merge_cells(
+                start_row=top, start_column=start_col, end_row=top, end_column=start_col + span - 1
+            )
     styles = _styles(ws)
     for r in (top, bottom):
         ws.row_dimensions[r].height = 32
         for c in range(1, n_cols + 1):
-            styles.apply(ws.cell(row=r, column=c), "head", font=HEAD_FONT, alignment=CENTER, border=BORDER,
-                         fill=HEAD_FILL)
+            styles.apply(
+                ws.cell(row=r, column=c),
+                "head",
+                font=HEAD_FONT,
+                alignment=CENTER,
+                border=BORDER,
+                fill=HEAD_FILL,
+            )
     row_no = bottom + 1
     for i, row in enumerate(data["rows"], start=1):
-        values = [i, row["name"], row["group"], *row["cells"], row["adjustment"], row["total"], row["rank"],
-                  row["grade"], row["note"]]
+        values = [
+            i,
+            row["name"],
+            row["group"],
+            *row["cells"],
+            row["adjustment"],
+            row["total"],
+            row["rank"],
+            row["grade"],
+            row["note"],
+        ]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=row_no, column=c, value=value)
             if c == 2:
-                styles.apply(cell, "name", font=BODY_FONT, border=BORDER, alignment=Alignment(vertical="center"))
+                styles.apply(
+                    cell, "name", font=BODY_FONT, border=BORDER, alignment=Alignment(vertical="center")
+                )
             elif isinstance(value, float):
-                styles.apply(cell, "number", font=BODY_FONT, border=BORDER, alignment=CENTER, number_format="0.0")
+                styles.apply(
+                    cell, "number", font=BODY_FONT, border=BORDER, alignment=CENTER, number_format="0.0"
+                )
             else:
                 styles.apply(cell, "body", font=BODY_FONT, border=BORDER, alignment=CENTER)
         row_no += 1
@@ -129,14 +154,22 @@ def write_township_sheet(ws, data):
         values = [v for v in (_col_values(data["rows"], c - len(before) - 1, len(items))) if v is not None]
         ws.cell(row=row_no, column=c, value=round(sum(values) / count, 1) if count else None)
     for c in range(1, n_cols + 1):
-        styles.apply(ws.cell(row=row_no, column=c), "total", font=HEAD_FONT, border=BORDER, alignment=CENTER,
-                     number_format="0.0")
+        styles.apply(
+            ws.cell(row=row_no, column=c),
+            "total",
+            font=HEAD_FONT,
+            border=BORDER,
+            alignment=CENTER,
+            number_format="0.0",
+        )
     row_no += 2
     grades = {}
     for row in data["rows"]:
         grades[row["grade"]] = grades.get(row["grade"], 0) + 1
     summary = "；".join(f"{g} {n}" for g, n in grades.items())
-    ws.cell(row=row_no, column=1, value=_("Deputies scored: %(n)s; %(grades)s") % {"n": count, "grades": summary})
+    ws.cell(
+        row=row_no, column=1, value=_("Deputies scored: %(n)s; %(grades)s") % {"n": count, "grades": summary}
+    )
     ws.cell(row=row_no, column=1).font = BODY_FONT
     widths = [6, 10, 14] + [9] * len(items) + [8, 8, 6, 10, 16]
     for c, w in enumerate(widths, start=1):
@@ -166,8 +199,19 @@ def township_workbook(data) -> bytes:
 
 
 def summary_columns():
-    return [_("Township"), _("State"), _("Deputies scored"), _("Average"), _("Highest"), _("Lowest"),
-            _("excellent"), _("competent"), _("basically competent"), _("incompetent"), _("Dormant deputies")]
+    return [
+        _("Township"),
+        _("State"),
+        _("Deputies scored"),
+        _("Average"),
+        _("Highest"),
+        _("Lowest"),
+        _("excellent"),
+        _("competent"),
+        _("basically competent"),
+        _("incompetent"),
+        _("Dormant deputies"),
+    ]
 
 
 def county_workbook(*, county_name, year, sheets, progress=None) -> bytes:
@@ -179,7 +223,9 @@ def county_workbook(*, county_name, year, sheets, progress=None) -> bytes:
     columns = summary_columns()
     last = get_column_letter(len(columns))
     ws["A1"] = _("%(county)s %(year)s deputies' performance assessment: summary by township") % {
-        "county": county_name, "year": year}
+        "county": county_name,
+        "year": year,
+    }
     ws["A1"].font, ws["A1"].alignment = TITLE_FONT, CENTER
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 30
@@ -194,8 +240,16 @@ def county_workbook(*, county_name, year, sheets, progress=None) -> bytes:
         all_totals.extend(totals)
         grades = [sum(1 for r in data["rows"] if r["grade_code"] == g) for g in grade_codes]
         dormant = sum(1 for r in data["rows"] if r["dormant"])
-        values = [data["township"], data["state"], len(totals), round(sum(totals) / len(totals), 1) if totals else None,
-                  max(totals) if totals else None, min(totals) if totals else None, *grades, dormant]
+        values = [
+            data["township"],
+            data["state"],
+            len(totals),
+            round(sum(totals) / len(totals), 1) if totals else None,
+            max(totals) if totals else None,
+            min(totals) if totals else None,
+            *grades,
+            dormant,
+        ]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=row_no, column=c, value=value)
             cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, CENTER
@@ -208,7 +262,11 @@ def county_workbook(*, county_name, year, sheets, progress=None) -> bytes:
     ws.cell(row=row_no, column=5, value=max(all_totals) if all_totals else None)
     ws.cell(row=row_no, column=6, value=min(all_totals) if all_totals else None)
     for c in range(7, len(columns) + 1):
-        ws.cell(row=row_no, column=c, value=sum(ws.cell(row=r, column=c).value or 0 for r in range(first, end + 1)))
+        ws.cell(
+            row=row_no,
+            column=c,
+            value=sum(ws.cell(row=r, column=c).value or 0 for r in range(first, end + 1)),
+        )
     for c in range(1, len(columns) + 1):
         cell = ws.cell(row=row_no, column=c)
         cell.font, cell.border, cell.alignment = HEAD_FONT, BORDER, CENTER

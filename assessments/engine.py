@@ -52,8 +52,12 @@ def deputy_lines(snapshot, *, deputy_id, served_days, year_days, counts, adjustm
                 count, served_days=served_days, year_days=year_days, mode=snapshot["partial_year"]
             )
             points = item_points(item, effective)
-            line = {"item": key, "count": count, "effective": effective if effective != count else None,
-                    "points": str(points)}
+            line = {
+                "item": key,
+                "count": count,
+                "effective": effective if effective != count else None,
+                "points": str(points),
+            }
         line["adjustment"] = str(q1(adjustment))
         line["reason"] = reason
         line["total"] = str(q1(d(line["points"]) + d(adjustment)))
@@ -74,8 +78,12 @@ def township_score(snapshot, *, deputies, counts, adjustments, year_days, dorman
         if mode == "exclude" and served_days < year_days:
             continue
         lines = deputy_lines(
-            snapshot, deputy_id=deputy_id, served_days=served_days, year_days=year_days,
-            counts=counts, adjustments=adjustments,
+            snapshot,
+            deputy_id=deputy_id,
+            served_days=served_days,
+            year_days=year_days,
+            counts=counts,
+            adjustments=adjustments,
         )
         computed = sum((d(line["points"]) for line in lines), Decimal(0))
         adjusted = sum((d(line["adjustment"]) for line in lines), Decimal(0))

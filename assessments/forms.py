@@ -14,13 +14,21 @@ from .services import item_validate
 class SchemeForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ScoringScheme
-        fields = ["partial_year", "excellent_min", "competent_min", "basic_min", "excellent_max_percent", "notes"]
+        fields = [
+            "partial_year",
+            "excellent_min",
+            "competent_min",
+            "basic_min",
+            "excellent_max_percent",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self):
         data = super().clean()
         message = thresholds_check(
-            excellent_min=data.get("excellent_min"), competent_min=data.get("competent_min"),
+            excellent_min=data.get("excellent_min"),
+            competent_min=data.get("competent_min"),
             basic_min=data.get("basic_min"),
         )
         if message:
@@ -33,8 +41,11 @@ class SchemeForm(BootstrapFormMixin, forms.ModelForm):
 
 class ItemForm(BootstrapFormMixin, forms.ModelForm):
     # Plain integer field so a negative count gets our message, not the browser's.
-    count = forms.IntegerField(label=_("baseline or minimum count"), initial=1,
-                               help_text=_("The baseline (rule 'baseline') or the minimum count for the award."))
+    count = forms.IntegerField(
+        label=_("baseline or minimum count"),
+        initial=1,
+        help_text=_("The baseline (rule 'baseline') or the minimum count for the award."),
+    )
 
     class Meta:
         model = ScoringItem
@@ -53,14 +64,21 @@ class AdjustForm(BootstrapFormMixin, forms.Form):
     # A CharField validated against the items (the Bootstrap mixin validates during __init__,
     # before dynamic choices could be set).
     item_key = forms.CharField(label=_("item"), widget=forms.Select)
-    points = forms.DecimalField(label=_("adjustment (points)"), max_digits=6, decimal_places=1,
-                                help_text=_("Positive adds, negative deducts; 0 removes the adjustment."))
-    reason = forms.CharField(label=_("reason"), max_length=300,
-                             error_messages={"required": _("Give the reason for the adjustment.")},
-                             widget=forms.TextInput(attrs={"placeholder": _("e.g. sign-in sheet found after the session")}))
+    points = forms.DecimalField(
+        label=_("adjustment (points)"),
+        max_digits=6,
+        decimal_places=1,
+        help_text=_("Positive adds, negative deducts; 0 removes the adjustment."),
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=300,
+        error_messages={"required": _("Give the reason for the adjustment.")},
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. sign-in sheet found after the session")}),
+    )
 
     def __init__(self, *args, items=(), **kwargs):
-        self.item_choices = [(i["key"], f'{i["category"]} · {i["name"]}') for i in items]
+        self.item_choices = [(i["key"], f"{i['category']} · {i['name']}") for i in items]
         super().__init__(*args, **kwargs)
         self.fields["item_key"].widget.choices = self.item_choices
 

@@ -31,7 +31,9 @@ def scoresheet_county_build(*, year, states=None, progress=None):
         if progress:
             progress(5 + 45 * (i + 1) // max(len(assessments), 1))
     county = County.current()
-    content = county_workbook(county_name=county.name if county else "", year=year, sheets=sheets, progress=progress)
+    content = county_workbook(
+        county_name=county.name if county else "", year=year, sheets=sheets, progress=progress
+    )
     return f"county-{year}-scoresheet.xlsx", content
 
 

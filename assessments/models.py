@@ -38,8 +38,12 @@ class ScoringScheme(TownshipScopedModel):
         choices=PartialYear.choices,
         default=PartialYear.PRORATE,
     )
-    excellent_min = models.DecimalField(_("excellent from (points)"), max_digits=6, decimal_places=1, default=Decimal("90"))
-    competent_min = models.DecimalField(_("competent from (points)"), max_digits=6, decimal_places=1, default=Decimal("60"))
+    excellent_min = models.DecimalField(
+        _("excellent from (points)"), max_digits=6, decimal_places=1, default=Decimal("90")
+    )
+    competent_min = models.DecimalField(
+        _("competent from (points)"), max_digits=6, decimal_places=1, default=Decimal("60")
+    )
     basic_min = models.DecimalField(
         _("basically competent from (points)"), max_digits=6, decimal_places=1, default=Decimal("40")
     )
@@ -97,7 +101,10 @@ class ScoringItem(TownshipScopedModel):
 
     class Rule(models.TextChoices):
         FIXED = "fixed", _("fixed award when the count reaches a minimum")
-        BASELINE = "baseline", _("baseline count: points at the baseline, plus or minus per item more or fewer")
+        BASELINE = (
+            "baseline",
+            _("baseline count: points at the baseline, plus or minus per item more or fewer"),
+        )
         PER_OCCURRENCE = "per_occurrence", _("points for each occurrence")
         FIRST_AND_FURTHER = "first_further", _("points for the first occurrence, more for each further one")
         DEDUCTION = "deduction", _("deduction for each occurrence")
@@ -114,7 +121,9 @@ class ScoringItem(TownshipScopedModel):
         _("points"),
         max_digits=6,
         decimal_places=1,
-        help_text=_("Award, points at the baseline, points per occurrence, or the first occurrence's points."),
+        help_text=_(
+            "Award, points at the baseline, points per occurrence, or the first occurrence's points."
+        ),
     )
     step = models.DecimalField(
         _("step points"),
@@ -124,7 +133,9 @@ class ScoringItem(TownshipScopedModel):
         help_text=_("Per item more or fewer (baseline), per further occurrence, or deducted per occurrence."),
     )
     count = models.PositiveSmallIntegerField(
-        _("baseline or minimum count"), default=1, help_text=_("The baseline (rule 'baseline') or the minimum count for the award.")
+        _("baseline or minimum count"),
+        default=1,
+        help_text=_("The baseline (rule 'baseline') or the minimum count for the award."),
     )
     floor = models.DecimalField(_("floor"), max_digits=6, decimal_places=1, null=True, blank=True)
     cap = models.DecimalField(_("cap"), max_digits=6, decimal_places=1, null=True, blank=True)
@@ -135,7 +146,9 @@ class ScoringItem(TownshipScopedModel):
         ordering = ["scheme", "order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(floor__isnull=True) | models.Q(cap__isnull=True) | models.Q(cap__gte=models.F("floor")),
+                condition=models.Q(floor__isnull=True)
+                | models.Q(cap__isnull=True)
+                | models.Q(cap__gte=models.F("floor")),
                 name="item_cap_not_below_floor",
             ),
         ]
@@ -163,13 +176,21 @@ class Assessment(TownshipScopedModel):
     snapshot = models.JSONField(_("scheme used"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
     computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("computed by"),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("locked by"),
     )
     deputy_count = models.PositiveIntegerField(_("deputies scored"), default=0)
@@ -216,7 +237,11 @@ class ScoreResult(ScopedNoHistoryModel):
         "deputies.Deputy", on_delete=models.CASCADE, related_name="score_results", verbose_name=_("deputy")
     )
     group = models.ForeignKey(
-        "deputies.DeputyGroup", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "deputies.DeputyGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("deputy group"),
     )
     served_days = models.PositiveSmallIntegerField(_("days served"))
@@ -224,7 +249,9 @@ class ScoreResult(ScopedNoHistoryModel):
     # [{"item": key, "count": n, "effective": x, "points": "p", "adjustment": "a", "reason": "..."}]
     lines = models.JSONField(_("lines"), default=list)
     computed_total = models.DecimalField(_("computed points"), max_digits=7, decimal_places=1)
-    adjustment_total = models.DecimalField(_("adjustments"), max_digits=7, decimal_places=1, default=Decimal("0"))
+    adjustment_total = models.DecimalField(
+        _("adjustments"), max_digits=7, decimal_places=1, default=Decimal("0")
+    )
     total = models.DecimalField(_("total"), max_digits=7, decimal_places=1)
     rank = models.PositiveIntegerField(_("rank"))
     grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
@@ -254,12 +281,16 @@ class ScoreAdjustment(ScopedNoHistoryModel):
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("assessment")
     )
-    deputy = models.ForeignKey("deputies.Deputy", on_delete=models.CASCADE, related_name="+", verbose_name=_("deputy"))
+    deputy = models.ForeignKey(
+        "deputies.Deputy", on_delete=models.CASCADE, related_name="+", verbose_name=_("deputy")
+    )
     item_key = models.CharField(_("item"), max_length=20)
     item_name = models.CharField(_("item name"), max_length=60)
     points = models.DecimalField(_("adjustment (points)"), max_digits=6, decimal_places=1)
     reason = models.CharField(_("reason"), max_length=300)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
 
     class Meta:
         verbose_name = _("score adjustment")

@@ -71,16 +71,30 @@ def item_points(item: dict, count) -> Decimal:
 
 def rule_explain(item: dict) -> str:
     """The rule in words, for the score card and the scheme editor."""
-    rule, points, step, count = item["rule"], d(item["points"]), d(item.get("step") or 0), item.get("count", 1)
+    rule, points, step, count = (
+        item["rule"],
+        d(item["points"]),
+        d(item.get("step") or 0),
+        item.get("count", 1),
+    )
     if rule == "fixed":
-        text = _("%(points)s points when the count is at least %(count)s") % {"points": points, "count": count}
+        text = _("%(points)s points when the count is at least %(count)s") % {
+            "points": points,
+            "count": count,
+        }
     elif rule == "baseline":
         text = _("%(count)s items = %(points)s points, each item more or fewer ±%(step)s") % {
-            "count": count, "points": points, "step": step}
+            "count": count,
+            "points": points,
+            "step": step,
+        }
     elif rule == "per_occurrence":
         text = _("%(points)s points each") % {"points": points}
     elif rule == "first_further":
-        text = _("%(points)s points for the first, +%(step)s for each further one") % {"points": points, "step": step}
+        text = _("%(points)s points for the first, +%(step)s for each further one") % {
+            "points": points,
+            "step": step,
+        }
     elif rule == "deduction":
         text = _("−%(step)s points each") % {"step": step or points}
     else:
@@ -112,7 +126,9 @@ def competition_ranks(totals: list) -> list:
     return ranks
 
 
-def grades_assign(totals: list, *, excellent_min, competent_min, basic_min, excellent_max_percent=None) -> list:
+def grades_assign(
+    totals: list, *, excellent_min, competent_min, basic_min, excellent_max_percent=None
+) -> list:
     """Grades by threshold; with a percentage cap, only the best may be 优秀, and a tie that would
     cross the cap is graded 称职 as a whole (the cap is never exceeded)."""
     excellent_min, competent_min, basic_min = d(excellent_min), d(competent_min), d(basic_min)
@@ -129,7 +145,9 @@ def grades_assign(totals: list, *, excellent_min, competent_min, basic_min, exce
     grades = [by_threshold(d(t)) for t in totals]
     if excellent_max_percent is not None:
         allowed = len(totals) * int(excellent_max_percent) // 100
-        candidates = sorted((i for i, g in enumerate(grades) if g == EXCELLENT), key=lambda i: totals[i], reverse=True)
+        candidates = sorted(
+            (i for i, g in enumerate(grades) if g == EXCELLENT), key=lambda i: totals[i], reverse=True
+        )
         kept = 0
         position = 0
         while position < len(candidates):

@@ -92,8 +92,11 @@ def item_groups(items):
 def grade_distribution(*, assessment):
     """Counts per grade and a histogram of totals in 10-point bins: two aggregate queries."""
     agg = ScoreResult.objects.filter(assessment=assessment).aggregate(
-        n=Count("pk"), dormant=Count("pk", filter=Q(dormant=True)), average=Avg("total"),
-        high=Max("total"), low=Min("total"),
+        n=Count("pk"),
+        dormant=Count("pk", filter=Q(dormant=True)),
+        average=Avg("total"),
+        high=Max("total"),
+        low=Min("total"),
         **{g: Count("pk", filter=Q(grade=g)) for g in GRADES},
     )
     totals = list(ScoreResult.objects.filter(assessment=assessment).values_list("total", flat=True))
@@ -102,8 +105,11 @@ def grade_distribution(*, assessment):
         lower = int((t // 10) * 10)
         bins[lower] = bins.get(lower, 0) + 1
     histogram = [(f"{lo}–{lo + 9}", bins[lo]) for lo in sorted(bins)]
-    return {"grades": {g: agg[g] for g in GRADES}, "histogram": histogram, **{k: agg[k] for k in
-            ("n", "dormant", "average", "high", "low")}}
+    return {
+        "grades": {g: agg[g] for g in GRADES},
+        "histogram": histogram,
+        **{k: agg[k] for k in ("n", "dormant", "average", "high", "low")},
+    }
 
 
 def group_scores(*, assessment):
@@ -112,8 +118,11 @@ def group_scores(*, assessment):
         ScoreResult.objects.filter(assessment=assessment, group__isnull=False)
         .values("group_id", "group__name", "group__number")
         .annotate(
-            members=Count("pk"), sum_total=Sum("total"), average=Avg("total"),
-            excellent=Count("pk", filter=Q(grade="excellent")), dormant=Count("pk", filter=Q(dormant=True)),
+            members=Count("pk"),
+            sum_total=Sum("total"),
+            average=Avg("total"),
+            excellent=Count("pk", filter=Q(grade="excellent")),
+            dormant=Count("pk", filter=Q(dormant=True)),
         )
         .order_by("group__number")
     )
@@ -121,11 +130,18 @@ def group_scores(*, assessment):
     held = sources.group_activity_counts(township_ids=[assessment.township_id], start=start, end=end)
     out = []
     for r in rows:
-        out.append({
-            "group_id": r["group_id"], "name": r["group__name"], "members": r["members"],
-            "total": r["sum_total"], "average": Decimal(r["average"]).quantize(Decimal("0.1")),
-            "excellent": r["excellent"], "dormant": r["dormant"], "activities": held.get(r["group_id"], 0),
-        })
+        out.append(
+            {
+                "group_id": r["group_id"],
+                "name": r["group__name"],
+                "members": r["members"],
+                "total": r["sum_total"],
+                "average": Decimal(r["average"]).quantize(Decimal("0.1")),
+                "excellent": r["excellent"],
+                "dormant": r["dormant"],
+                "activities": held.get(r["group_id"], 0),
+            }
+        )
     return out
 
 
@@ -141,14 +157,21 @@ def score_card(*, assessment, deputy):
     for item in assessment.items:
         line = by_key.get(item["key"], {})
         item = {**item, "explain": rule_explain(item)}  # in the reader's language, not the computer's
-        lines.append({
-            "item": item,
-            "line": line,
-            "records": sources.source_records(item["source"], deputy_id=deputy.pk, start=start, end=end),
-        })
+        lines.append(
+            {
+                "item": item,
+                "line": line,
+                "records": sources.source_records(item["source"], deputy_id=deputy.pk, start=start, end=end),
+            }
+        )
     history = ScoreAdjustment.objects.filter(assessment=assessment, deputy=deputy).select_related("by")
-    return {"result": result, "lines": lines, "history": list(history), "prorated": result.served_days < result.year_days
-            and assessment.snapshot.get("partial_year") == "prorate"}
+    return {
+        "result": result,
+        "lines": lines,
+        "history": list(history),
+        "prorated": result.served_days < result.year_days
+        and assessment.snapshot.get("partial_year") == "prorate",
+    }
 
 
 def township_comparison(*, user, year):
@@ -160,7 +183,10 @@ def township_comparison(*, user, year):
         ScoreResult.objects.filter(assessment__in=list(assessments.values()))
         .values("township_id")
         .annotate(
-            n=Count("pk"), average=Avg("total"), high=Max("total"), low=Min("total"),
+            n=Count("pk"),
+            average=Avg("total"),
+            high=Max("total"),
+            low=Min("total"),
             dormant=Count("pk", filter=Q(dormant=True)),
             **{g: Count("pk", filter=Q(grade=g)) for g in GRADES},
         )
@@ -171,12 +197,20 @@ def township_comparison(*, user, year):
     for t in townships:
         a = assessments.get(t.pk)
         r = by_township.get(t.pk, {})
-        rows.append({
-            "township": t, "assessment": a, "n": r.get("n", 0),
-            "average": Decimal(r["average"]).quantize(Decimal("0.1")) if r.get("average") is not None else None,
-            "high": r.get("high"), "low": r.get("low"), "dormant": r.get("dormant", 0),
-            "grades": {g: r.get(g, 0) for g in GRADES},
-        })
+        rows.append(
+            {
+                "township": t,
+                "assessment": a,
+                "n": r.get("n", 0),
+                "average": Decimal(r["average"]).quantize(Decimal("0.1"))
+                if r.get("average") is not None
+                else None,
+                "high": r.get("high"),
+                "low": r.get("low"),
+                "dormant": r.get("dormant", 0),
+                "grades": {g: r.get(g, 0) for g in GRADES},
+            }
+        )
     return rows
 
 
@@ -189,41 +223,53 @@ def deputy_score_summary(*, deputy, year, user=None):
 
 
 def deputies_scored(*, assessment):
-    return Deputy.objects.filter(score_results__assessment=assessment).order_by("surname_strokes", "name_pinyin")
+    return Deputy.objects.filter(score_results__assessment=assessment).order_by(
+        "surname_strokes", "name_pinyin"
+    )
 
 
 def groups_of(*, assessment):
-    return DeputyGroup.objects.filter(pk__in=ScoreResult.objects.filter(assessment=assessment).values("group_id")).order_by("number")
+    return DeputyGroup.objects.filter(
+        pk__in=ScoreResult.objects.filter(assessment=assessment).values("group_id")
+    ).order_by("number")
 
 
 # --- scoresheet data ----------------------------------------------------------------------
+
 
 def scoresheet_sheet(*, assessment):
     """Plain data of one township's sheet (no ORM objects): the builder needs nothing else."""
     from .models import ScoreResult as SR
 
-    results = list(SR.objects.filter(assessment=assessment).select_related("deputy", "group").order_by(
-        "rank", "deputy__surname_strokes", "deputy__name_pinyin"))
+    results = list(
+        SR.objects.filter(assessment=assessment)
+        .select_related("deputy", "group")
+        .order_by("rank", "deputy__surname_strokes", "deputy__name_pinyin")
+    )
     rows = []
     for r, row in zip(results, result_rows(assessment=assessment, results=results)):
-        rows.append({
-            "name": r.deputy.name,
-            "group": r.group.name if r.group else "",
-            "cells": [float(d(c)) if c is not None else None for c in row["cells"]],
-            "adjustment": float(r.adjustment_total),
-            "total": float(r.total),
-            "rank": r.rank,
-            "grade": str(ScoreResult.Grade(r.grade).label),
-            "grade_code": r.grade,
-            "dormant": r.dormant,
-            "note": _result_note(r),
-        })
+        rows.append(
+            {
+                "name": r.deputy.name,
+                "group": r.group.name if r.group else "",
+                "cells": [float(d(c)) if c is not None else None for c in row["cells"]],
+                "adjustment": float(r.adjustment_total),
+                "total": float(r.total),
+                "rank": r.rank,
+                "grade": str(ScoreResult.Grade(r.grade).label),
+                "grade_code": r.grade,
+                "dormant": r.dormant,
+                "note": _result_note(r),
+            }
+        )
     snap = assessment.snapshot
     return {
         "township": assessment.township.name,
         "year": assessment.year,
         "state": str(assessment.get_state_display()),
-        "computed_at": timezone.localtime(assessment.computed_at).strftime("%Y-%m-%d %H:%M") if assessment.computed_at else "",
+        "computed_at": timezone.localtime(assessment.computed_at).strftime("%Y-%m-%d %H:%M")
+        if assessment.computed_at
+        else "",
         "items": [{"category": i["category"], "name": i["name"]} for i in assessment.items],
         "thresholds": [snap.get("excellent_min"), snap.get("competent_min"), snap.get("basic_min")],
         "excellent_max_percent": snap.get("excellent_max_percent"),
@@ -247,7 +293,8 @@ def scoresheet_county(*, year, states=None):
     """Every township's sheet of the year plus the summary rows (states: published and locked)."""
     states = states or COUNTY_STATES
     assessments = list(
-        Assessment.objects.filter(year=year, state__in=states).select_related("township")
+        Assessment.objects.filter(year=year, state__in=states)
+        .select_related("township")
         .order_by("township__display_order", "township__code")
     )
     return assessments

@@ -18,7 +18,14 @@ from .engine import scheme_snapshot, served_days_in_year, township_score
 from .models import Assessment, ScoreAdjustment, ScoreResult, ScoringItem, ScoringScheme
 from .rules import thresholds_check
 
-SCHEME_FIELDS = ["partial_year", "excellent_min", "competent_min", "basic_min", "excellent_max_percent", "notes"]
+SCHEME_FIELDS = [
+    "partial_year",
+    "excellent_min",
+    "competent_min",
+    "basic_min",
+    "excellent_max_percent",
+    "notes",
+]
 ITEM_FIELDS = ["order", "category", "name", "source", "rule", "points", "step", "count", "floor", "cap"]
 
 
@@ -29,6 +36,7 @@ def year_bounds(year):
 
 # --- permissions (chair/admin edit schemes; the chair locks) -----------------------------
 
+
 def user_can_edit_scheme(user, township) -> bool:
     if user.is_county:
         return user.role == "county_admin"
@@ -36,14 +44,18 @@ def user_can_edit_scheme(user, township) -> bool:
 
 
 def user_can_compute(user, township) -> bool:
-    return user.is_township_staff and user.township_id == township.pk and user.has_perm(
-        "assessments.change_assessment"
+    return (
+        user.is_township_staff
+        and user.township_id == township.pk
+        and user.has_perm("assessments.change_assessment")
     )
 
 
 def user_can_lock(user, township) -> bool:
-    return user.is_chair and user.township_id == township.pk and user.has_perm(
-        "assessments.signoff_lock_assessment"
+    return (
+        user.is_chair
+        and user.township_id == township.pk
+        and user.has_perm("assessments.signoff_lock_assessment")
     )
 
 
@@ -54,10 +66,12 @@ def _require(allowed):
 
 # --- schemes -----------------------------------------------------------------------------
 
+
 def _locked_years(township_ids, year):
     return set(
-        Assessment.objects.filter(township_id__in=township_ids, year=year, state=Assessment.State.LOCKED)
-        .values_list("township_id", flat=True)
+        Assessment.objects.filter(
+            township_id__in=township_ids, year=year, state=Assessment.State.LOCKED
+        ).values_list("township_id", flat=True)
     )
 
 
@@ -108,21 +122,27 @@ def scheme_get_or_create(*, township, year) -> ScoringScheme:
 
 def _check_not_locked(scheme):
     if scheme.township_id in _locked_years([scheme.township_id], scheme.year):
-        raise ApplicationError(_("The assessment of %(year)s is locked; its scheme can no longer change.")
-                               % {"year": scheme.year})
+        raise ApplicationError(
+            _("The assessment of %(year)s is locked; its scheme can no longer change.")
+            % {"year": scheme.year}
+        )
 
 
 def scheme_update(*, scheme, data, by) -> ScoringScheme:
     """Change the grade thresholds and options of a scheme (not for a locked year)."""
     _require(user_can_edit_scheme(by, scheme.township))
     message = thresholds_check(
-        excellent_min=data.get("excellent_min"), competent_min=data.get("competent_min"), basic_min=data.get("basic_min")
+        excellent_min=data.get("excellent_min"),
+        competent_min=data.get("competent_min"),
+        basic_min=data.get("basic_min"),
     )
     if message:
         raise ApplicationError(message, field="competent_min")
     percent = data.get("excellent_max_percent")
     if percent is not None and not 0 <= percent <= 100:
-        raise ApplicationError(_("The share of 优秀 must be between 0 and 100%."), field="excellent_max_percent")
+        raise ApplicationError(
+            _("The share of 优秀 must be between 0 and 100%."), field="excellent_max_percent"
+        )
     with transaction.atomic():
         scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
         _check_not_locked(scheme)
@@ -141,7 +161,11 @@ def item_validate(data):
         raise ApplicationError(_("The cap cannot be below the floor."), field="cap")
     if data.get("count") is not None and data["count"] < 0:
         raise ApplicationError(_("A count cannot be negative."), field="count")
-    if data.get("rule") in ("per_occurrence", "first_further", "fixed") and data.get("points") is not None and data["points"] < 0:
+    if (
+        data.get("rule") in ("per_occurrence", "first_further", "fixed")
+        and data.get("points") is not None
+        and data["points"] < 0
+    ):
         raise ApplicationError(_("Use the deduction rule for negative points."), field="points")
     if data.get("rule") == "deduction" and not (data.get("step") or data.get("points")):
         raise ApplicationError(_("Give the points deducted for each occurrence."), field="step")
@@ -181,7 +205,11 @@ def scheme_reset_from_previous(*, scheme, by) -> ScoringScheme:
     with transaction.atomic():
         scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
         _check_not_locked(scheme)
-        prev = ScoringScheme.objects.filter(township_id=scheme.township_id, year__lt=scheme.year).order_by("-year").first()
+        prev = (
+            ScoringScheme.objects.filter(township_id=scheme.township_id, year__lt=scheme.year)
+            .order_by("-year")
+            .first()
+        )
         if prev:
             specs = [{f: getattr(i, f) for f in ITEM_FIELDS} for i in prev.items.order_by("order", "pk")]
             for f in SCHEME_FIELDS:
@@ -200,6 +228,7 @@ def scheme_reset_from_previous(*, scheme, by) -> ScoringScheme:
 
 # --- computing ---------------------------------------------------------------------------
 
+
 def _eligible_deputies(township_ids, start, end, year_days):
     """{township_id: [(deputy_id, served_days, group_id)]}: township deputies whose mandate was
     active at some time in the year (one query for mandates, one for group memberships)."""
@@ -208,7 +237,9 @@ def _eligible_deputies(township_ids, start, end, year_days):
     mandates = Mandate.objects.filter(
         township_id__in=township_ids, level=Mandate.Level.TOWNSHIP, start_date__lte=end
     ).filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
-    for deputy_id, township_id, s, e in mandates.values_list("deputy_id", "township_id", "start_date", "end_date"):
+    for deputy_id, township_id, s, e in mandates.values_list(
+        "deputy_id", "township_id", "start_date", "end_date"
+    ):
         periods[deputy_id].append((s, e))
         township_of[deputy_id] = township_id
     groups = {}
@@ -230,9 +261,11 @@ def _eligible_deputies(township_ids, start, end, year_days):
 def _latest_adjustments(assessment_ids):
     """{assessment_id: {(deputy_id, item_key): (points, reason)}} from the latest row of each line."""
     out = defaultdict(dict)
-    rows = ScoreAdjustment.objects.filter(assessment_id__in=assessment_ids).order_by(
-        "assessment_id", "deputy_id", "item_key", "-created_at", "-pk"
-    ).values_list("assessment_id", "deputy_id", "item_key", "points", "reason")
+    rows = (
+        ScoreAdjustment.objects.filter(assessment_id__in=assessment_ids)
+        .order_by("assessment_id", "deputy_id", "item_key", "-created_at", "-pk")
+        .values_list("assessment_id", "deputy_id", "item_key", "points", "reason")
+    )
     for assessment_id, deputy_id, key, points, reason in rows:
         out[assessment_id].setdefault((deputy_id, key), (points, reason))
     return out
@@ -274,17 +307,31 @@ def assessments_compute(*, townships, year, by=None) -> dict:
         results, now = [], timezone.now()
         for tid, assessment in todo.items():
             rows = township_score(
-                snapshots[tid], deputies=deputies.get(tid, []), counts=counts,
-                adjustments=adjustments.get(assessment.pk, {}), year_days=year_days,
+                snapshots[tid],
+                deputies=deputies.get(tid, []),
+                counts=counts,
+                adjustments=adjustments.get(assessment.pk, {}),
+                year_days=year_days,
                 dormant_sources=sources.DORMANT_SOURCES,
             )
             for r in rows:
-                results.append(ScoreResult(
-                    township_id=tid, assessment=assessment, deputy_id=r["deputy_id"], group_id=r["group_id"],
-                    served_days=r["served_days"], year_days=year_days, lines=r["lines"],
-                    computed_total=r["computed_total"], adjustment_total=r["adjustment_total"],
-                    total=r["total"], rank=r["rank"], grade=r["grade"], dormant=r["dormant"],
-                ))
+                results.append(
+                    ScoreResult(
+                        township_id=tid,
+                        assessment=assessment,
+                        deputy_id=r["deputy_id"],
+                        group_id=r["group_id"],
+                        served_days=r["served_days"],
+                        year_days=year_days,
+                        lines=r["lines"],
+                        computed_total=r["computed_total"],
+                        adjustment_total=r["adjustment_total"],
+                        total=r["total"],
+                        rank=r["rank"],
+                        grade=r["grade"],
+                        dormant=r["dormant"],
+                    )
+                )
             assessment.snapshot = snapshots[tid]
             assessment.computed_at = now
             assessment.computed_by = by if by is not None and by.is_authenticated else None
@@ -295,7 +342,15 @@ def assessments_compute(*, townships, year, by=None) -> dict:
         ScoreResult.objects.bulk_create(results, batch_size=2000)
         Assessment.objects.bulk_update(
             list(todo.values()),
-            ["snapshot", "computed_at", "computed_by", "deputy_count", "dormant_count", "average", "updated_at"],
+            [
+                "snapshot",
+                "computed_at",
+                "computed_by",
+                "deputy_count",
+                "dormant_count",
+                "average",
+                "updated_at",
+            ],
             batch_size=200,
         )
     return {"computed": list(todo.values()), "skipped": skipped}
@@ -316,7 +371,9 @@ def _transition(assessment, *, allowed_from, to, by, extra=None):
         if a.state not in allowed_from:
             if a.state == Assessment.State.LOCKED:
                 raise ApplicationError(_("This year is locked: nothing can change any more."))
-            raise ApplicationError(_("This cannot be done in the state “%(state)s”.") % {"state": a.get_state_display()})
+            raise ApplicationError(
+                _("This cannot be done in the state “%(state)s”.") % {"state": a.get_state_display()}
+            )
         if a.computed_at is None:
             raise ApplicationError(_("Compute the scores first."))
         a.state = to
@@ -332,21 +389,33 @@ def _transition(assessment, *, allowed_from, to, by, extra=None):
 def assessment_publish(*, assessment, by) -> Assessment:
     """Draft → published: the county sees it."""
     _require(user_can_compute(by, assessment.township))
-    return _transition(assessment, allowed_from=[Assessment.State.DRAFT], to=Assessment.State.PUBLISHED, by=by,
-                       extra={"published_at": timezone.now()})
+    return _transition(
+        assessment,
+        allowed_from=[Assessment.State.DRAFT],
+        to=Assessment.State.PUBLISHED,
+        by=by,
+        extra={"published_at": timezone.now()},
+    )
 
 
 def assessment_unpublish(*, assessment, by) -> Assessment:
     """Published → draft, to correct it before it is locked."""
     _require(user_can_compute(by, assessment.township))
-    return _transition(assessment, allowed_from=[Assessment.State.PUBLISHED], to=Assessment.State.DRAFT, by=by)
+    return _transition(
+        assessment, allowed_from=[Assessment.State.PUBLISHED], to=Assessment.State.DRAFT, by=by
+    )
 
 
 def assessment_lock(*, assessment, by) -> Assessment:
     """Published → locked, by the chair: no more changes, whatever happens to the scheme."""
     _require(user_can_lock(by, assessment.township))
-    return _transition(assessment, allowed_from=[Assessment.State.PUBLISHED], to=Assessment.State.LOCKED, by=by,
-                       extra={"locked_at": timezone.now(), "locked_by": by})
+    return _transition(
+        assessment,
+        allowed_from=[Assessment.State.PUBLISHED],
+        to=Assessment.State.LOCKED,
+        by=by,
+        extra={"locked_at": timezone.now(), "locked_by": by},
+    )
 
 
 def score_adjust(*, assessment, deputy, item_key, points, reason, by) -> ScoreAdjustment:
@@ -374,8 +443,14 @@ def score_adjust(*, assessment, deputy, item_key, points, reason, by) -> ScoreAd
         if not ScoreResult.objects.filter(assessment=a, deputy=deputy).exists():
             raise ApplicationError(_("This deputy is not scored in this year."))
         adjustment = ScoreAdjustment.objects.create(
-            township_id=a.township_id, assessment=a, deputy=deputy, item_key=str(item_key),
-            item_name=item["name"], points=points, reason=reason[:300], by=by,
+            township_id=a.township_id,
+            assessment=a,
+            deputy=deputy,
+            item_key=str(item_key),
+            item_name=item["name"],
+            points=points,
+            reason=reason[:300],
+            by=by,
         )
         assessments_compute(townships=[a.township], year=a.year, by=by)
     return adjustment

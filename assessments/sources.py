@@ -43,6 +43,7 @@ def _grouped(qs, *, key="deputy_id"):
 
 # --- sessions ----------------------------------------------------------------------------
 
+
 def _session_rows(township_ids, start, end):
     return SessionAttendance.objects.filter(
         township_id__in=township_ids, session__start_date__gte=start, session__start_date__lte=end
@@ -75,8 +76,12 @@ def _session_records(deputy_id, start, end, statuses=None):
     if statuses:
         qs = qs.filter(status__in=statuses)
     return [
-        {"date": a.session.start_date, "title": a.session.title, "note": a.get_status_display(),
-         "url": _url("meetings:session_detail", a.session_id)}
+        {
+            "date": a.session.start_date,
+            "title": a.session.title,
+            "note": a.get_status_display(),
+            "url": _url("meetings:session_detail", a.session_id),
+        }
         for a in qs.order_by("session__start_date")
     ]
 
@@ -94,13 +99,18 @@ def speeches_records(deputy_id, start, end):
         deputy_id=deputy_id, session__start_date__gte=start, session__start_date__lte=end
     ).select_related("session__term")
     return [
-        {"date": s.session.start_date, "title": s.session.title, "note": s.topic,
-         "url": _url("meetings:session_detail", s.session_id)}
+        {
+            "date": s.session.start_date,
+            "title": s.session.title,
+            "note": s.topic,
+            "url": _url("meetings:session_detail", s.session_id),
+        }
         for s in qs.order_by("session__start_date", "pk")
     ]
 
 
 # --- presidium ---------------------------------------------------------------------------
+
 
 def _presidium_rows(township_ids, start, end):
     return PresidiumAttendance.objects.filter(
@@ -119,9 +129,16 @@ def presidium_perfect(township_ids, start, end):
     )
     result = {r["deputy_id"]: 1 for r in rows if r["total"] and r["ok"] == r["total"]}
     imperfect = {r["deputy_id"] for r in rows if r["ok"] != r["total"]}
-    invited = NonVotingAttendee.objects.filter(
-        township_id__in=township_ids, meeting__date__gte=start, meeting__date__lte=end, deputy__isnull=False
-    ).values_list("deputy_id", flat=True).distinct()
+    invited = (
+        NonVotingAttendee.objects.filter(
+            township_id__in=township_ids,
+            meeting__date__gte=start,
+            meeting__date__lte=end,
+            deputy__isnull=False,
+        )
+        .values_list("deputy_id", flat=True)
+        .distinct()
+    )
     for deputy_id in invited:
         if deputy_id not in imperfect:
             result[deputy_id] = 1
@@ -139,8 +156,12 @@ def _presidium_records(deputy_id, start, end, statuses=None):
     if statuses:
         qs = qs.filter(status__in=statuses)
     records = [
-        {"date": a.meeting.date, "title": a.meeting.title, "note": a.get_status_display(),
-         "url": _url("meetings:meeting_detail", a.meeting_id)}
+        {
+            "date": a.meeting.date,
+            "title": a.meeting.title,
+            "note": a.get_status_display(),
+            "url": _url("meetings:meeting_detail", a.meeting_id),
+        }
         for a in qs
     ]
     if not statuses:
@@ -148,14 +169,19 @@ def _presidium_records(deputy_id, start, end, statuses=None):
             deputy_id=deputy_id, meeting__date__gte=start, meeting__date__lte=end
         ).select_related("meeting__term")
         records += [
-            {"date": n.meeting.date, "title": n.meeting.title, "note": str(n.get_kind_display()),
-             "url": _url("meetings:meeting_detail", n.meeting_id)}
+            {
+                "date": n.meeting.date,
+                "title": n.meeting.title,
+                "note": str(n.get_kind_display()),
+                "url": _url("meetings:meeting_detail", n.meeting_id),
+            }
             for n in invited
         ]
     return sorted(records, key=lambda r: r["date"])
 
 
 # --- activities --------------------------------------------------------------------------
+
 
 def _participations(township_ids, start, end, kinds=None, role=None):
     qs = ActivityParticipation.objects.filter(
@@ -182,8 +208,12 @@ def _activity_records(kinds, role=None):
         if role:
             qs = qs.filter(role=role)
         return [
-            {"date": p.activity.start_date, "title": p.activity.topic,
-             "note": p.activity.get_kind_display(), "url": _url("meetings:activity_detail", p.activity_id)}
+            {
+                "date": p.activity.start_date,
+                "title": p.activity.topic,
+                "note": p.activity.get_kind_display(),
+                "url": _url("meetings:activity_detail", p.activity_id),
+            }
             for p in qs.order_by("activity__start_date", "pk")
         ]
 
@@ -192,7 +222,10 @@ def _activity_records(kinds, role=None):
 
 def _report_tallies(qs):
     return qs.values(
-        "deputy_id", "activity__rating_excellent", "activity__rating_competent", "activity__rating_incompetent"
+        "deputy_id",
+        "activity__rating_excellent",
+        "activity__rating_competent",
+        "activity__rating_incompetent",
     ).order_by()
 
 
@@ -201,8 +234,11 @@ def report_excellent(township_ids, start, end):
     rows = _report_tallies(_participations(township_ids, start, end, [Activity.Kind.REPORT], "reporter"))
     result = {}
     for r in rows:
-        votes = [r["activity__rating_excellent"] or 0, r["activity__rating_competent"] or 0,
-                 r["activity__rating_incompetent"] or 0]
+        votes = [
+            r["activity__rating_excellent"] or 0,
+            r["activity__rating_competent"] or 0,
+            r["activity__rating_incompetent"] or 0,
+        ]
         if sum(votes) and votes[0] * 2 > sum(votes):
             result[r["deputy_id"]] = 1
     return result
@@ -210,20 +246,33 @@ def report_excellent(township_ids, start, end):
 
 def report_records(deputy_id, start, end):
     qs = ActivityParticipation.objects.filter(
-        deputy_id=deputy_id, role="reporter", activity__kind=Activity.Kind.REPORT,
-        activity__start_date__gte=start, activity__start_date__lte=end,
+        deputy_id=deputy_id,
+        role="reporter",
+        activity__kind=Activity.Kind.REPORT,
+        activity__start_date__gte=start,
+        activity__start_date__lte=end,
     ).select_related("activity")
     out = []
     for p in qs.order_by("activity__start_date"):
         a = p.activity
         tally = _("voters' rating: excellent %(e)s, competent %(c)s, incompetent %(i)s") % {
-            "e": a.rating_excellent or 0, "c": a.rating_competent or 0, "i": a.rating_incompetent or 0}
-        out.append({"date": a.start_date, "title": a.topic, "note": tally,
-                    "url": _url("meetings:activity_detail", a.pk)})
+            "e": a.rating_excellent or 0,
+            "c": a.rating_competent or 0,
+            "i": a.rating_incompetent or 0,
+        }
+        out.append(
+            {
+                "date": a.start_date,
+                "title": a.topic,
+                "note": tally,
+                "url": _url("meetings:activity_detail", a.pk),
+            }
+        )
     return out
 
 
 # --- proposals ---------------------------------------------------------------------------
+
 
 def _proposals(township_ids, year):
     return Proposal.objects.filter(township_id__in=township_ids, year=year).exclude(
@@ -237,9 +286,9 @@ def proposals_lead(township_ids, start, end):
 
 def proposals_cosigned(township_ids, start, end):
     through = Proposal.co_signers.through
-    qs = through.objects.filter(
-        proposal__township_id__in=township_ids, proposal__year=start.year
-    ).exclude(proposal__state=Proposal.State.NOT_ACCEPTED)
+    qs = through.objects.filter(proposal__township_id__in=township_ids, proposal__year=start.year).exclude(
+        proposal__state=Proposal.State.NOT_ACCEPTED
+    )
     return {r["deputy_id"]: r["n"] for r in qs.values("deputy_id").annotate(n=Count("pk")).order_by()}
 
 
@@ -267,8 +316,12 @@ def _proposal_records(mode):
         else:
             qs = qs.filter(Q(lead_deputy_id=deputy_id) | Q(co_signers__id=deputy_id)).distinct()
         return [
-            {"date": p.submitted_on, "title": f"{p.number} {p.title}", "note": p.get_kind_display(),
-             "url": _url("proposals:detail", p.pk)}
+            {
+                "date": p.submitted_on,
+                "title": f"{p.number} {p.title}",
+                "note": p.get_kind_display(),
+                "url": _url("proposals:detail", p.pk),
+            }
             for p in qs.order_by("submitted_on", "pk")
         ]
 
@@ -276,6 +329,7 @@ def _proposal_records(mode):
 
 
 # --- registry ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Source:
@@ -290,18 +344,22 @@ SOURCES = {
         S.SESSION_ATTENDED, session_attended, lambda d, s, e: _session_records(d, s, e, ATTENDED)
     ),
     S.SESSION_UNEXCUSED: Source(
-        S.SESSION_UNEXCUSED, session_unexcused,
+        S.SESSION_UNEXCUSED,
+        session_unexcused,
         lambda d, s, e: _session_records(d, s, e, [AttendanceStatus.UNEXCUSED]),
     ),
     S.PRESIDIUM_PERFECT: Source(S.PRESIDIUM_PERFECT, presidium_perfect, _presidium_records),
     S.PRESIDIUM_UNEXCUSED: Source(
-        S.PRESIDIUM_UNEXCUSED, presidium_unexcused,
+        S.PRESIDIUM_UNEXCUSED,
+        presidium_unexcused,
         lambda d, s, e: _presidium_records(d, s, e, [AttendanceStatus.UNEXCUSED]),
     ),
     S.GROUP_ACTIVITIES: Source(
         S.GROUP_ACTIVITIES, _activity_counter([Activity.Kind.GROUP]), _activity_records([Activity.Kind.GROUP])
     ),
-    S.INSPECTIONS: Source(S.INSPECTIONS, _activity_counter(INSPECTION_KINDS), _activity_records(INSPECTION_KINDS)),
+    S.INSPECTIONS: Source(
+        S.INSPECTIONS, _activity_counter(INSPECTION_KINDS), _activity_records(INSPECTION_KINDS)
+    ),
     S.RECEPTIONS: Source(
         S.RECEPTIONS,
         _activity_counter([Activity.Kind.RECEPTION], "on_duty"),
@@ -341,7 +399,10 @@ def source_records(key, *, deputy_id, start, end) -> list:
 def group_activity_counts(*, township_ids, start, end) -> dict:
     """{group_id: group activities held} — a group's own activities in the year."""
     qs = Activity.objects.filter(
-        township_id__in=township_ids, kind=Activity.Kind.GROUP, start_date__gte=start, start_date__lte=end,
+        township_id__in=township_ids,
+        kind=Activity.Kind.GROUP,
+        start_date__gte=start,
+        start_date__lte=end,
         group__isnull=False,
     )
     return _grouped(qs, key="group_id")

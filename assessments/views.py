@@ -64,18 +64,29 @@ def _chart_options(dist):
     labels = dict(ScoreResult.Grade.choices)
     pie = {
         "tooltip": {"trigger": "item"},
-        "series": [{
-            "type": "pie", "radius": ["35%", "65%"],
-            "data": [{"name": str(labels[g]), "value": n, "itemStyle": {"color": GRADE_COLOURS[g]}}
-                     for g, n in dist["grades"].items()],
-        }],
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["35%", "65%"],
+                "data": [
+                    {"name": str(labels[g]), "value": n, "itemStyle": {"color": GRADE_COLOURS[g]}}
+                    for g, n in dist["grades"].items()
+                ],
+            }
+        ],
     }
     bars = {
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 40, "right": 10, "top": 20, "bottom": 40},
-        "xAxis": {"type": "category", "data": [label for label, _n in dist["histogram"]], "name": _("points")},
+        "xAxis": {
+            "type": "category",
+            "data": [label for label, _n in dist["histogram"]],
+            "name": _("points"),
+        },
         "yAxis": {"type": "value", "minInterval": 1, "name": _("deputies")},
-        "series": [{"type": "bar", "data": [n for _label, n in dist["histogram"]], "itemStyle": {"color": "#a4161a"}}],
+        "series": [
+            {"type": "bar", "data": [n for _label, n in dist["histogram"]], "itemStyle": {"color": "#a4161a"}}
+        ],
     }
     return pie, bars
 
@@ -89,7 +100,9 @@ def township_page(request, pk):
     year = _year(request, selectors.default_year(user=user, township=township))
     assessment = selectors.assessment_for_year(user=user, township=township, year=year)
     context = {
-        "township": township, "year": year, "assessment": assessment,
+        "township": township,
+        "year": year,
+        "assessment": assessment,
         "years": range(year + 1, year - 5, -1),
         "can_compute": services.user_can_compute(user, township),
         "can_lock": services.user_can_lock(user, township),
@@ -101,21 +114,28 @@ def township_page(request, pk):
         grade = request.GET.get("grade") or None
         dormant = request.GET.get("dormant") == "1"
         results = selectors.score_results(
-            assessment=assessment, group=group if group and group.isdigit() else None,
-            grade=grade if grade in dict(ScoreResult.Grade.choices) else None, dormant=dormant, order=order,
+            assessment=assessment,
+            group=group if group and group.isdigit() else None,
+            grade=grade if grade in dict(ScoreResult.Grade.choices) else None,
+            dormant=dormant,
+            order=order,
         )
         page = Paginator(results, 50).get_page(request.GET.get("page"))
         dist = selectors.grade_distribution(assessment=assessment)
         pie, bars = _chart_options(dist)
-        context.update({
-            "page_obj": page,
-            "rows": selectors.result_rows(assessment=assessment, results=page.object_list),
-            "item_groups": selectors.item_groups(assessment.items),
-            "dist": dist, "pie": pie, "bars": bars,
-            "groups": selectors.group_scores(assessment=assessment),
-            "grades": ScoreResult.Grade.choices,
-            "filters": {"sort": order, "group": group or "", "grade": grade or "", "dormant": dormant},
-        })
+        context.update(
+            {
+                "page_obj": page,
+                "rows": selectors.result_rows(assessment=assessment, results=page.object_list),
+                "item_groups": selectors.item_groups(assessment.items),
+                "dist": dist,
+                "pie": pie,
+                "bars": bars,
+                "groups": selectors.group_scores(assessment=assessment),
+                "grades": ScoreResult.Grade.choices,
+                "filters": {"sort": order, "group": group or "", "grade": grade or "", "dormant": dormant},
+            }
+        )
     return render(request, "assessments/township.html", context)
 
 
@@ -133,18 +153,35 @@ def county_page(request):
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0},
         "grid": {"left": 40, "right": 10, "top": 40, "bottom": 60},
-        "xAxis": {"type": "category", "data": [r["township"].name for r in scored], "axisLabel": {"rotate": 30}},
+        "xAxis": {
+            "type": "category",
+            "data": [r["township"].name for r in scored],
+            "axisLabel": {"rotate": 30},
+        },
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [
-            {"type": "bar", "stack": "g", "name": str(label), "itemStyle": {"color": GRADE_COLOURS[g]},
-             "data": [r["grades"][g] for r in scored]}
+            {
+                "type": "bar",
+                "stack": "g",
+                "name": str(label),
+                "itemStyle": {"color": GRADE_COLOURS[g]},
+                "data": [r["grades"][g] for r in scored],
+            }
             for g, label in ScoreResult.Grade.choices
         ],
     }
-    return render(request, "assessments/county.html", {
-        "year": year, "rows": rows, "option": option, "years": range(year + 1, year - 5, -1),
-        "grades": ScoreResult.Grade.choices, "any_scored": bool(scored),
-    })
+    return render(
+        request,
+        "assessments/county.html",
+        {
+            "year": year,
+            "rows": rows,
+            "option": option,
+            "years": range(year + 1, year - 5, -1),
+            "grades": ScoreResult.Grade.choices,
+            "any_scored": bool(scored),
+        },
+    )
 
 
 @login_required
@@ -168,7 +205,9 @@ def compute(request, pk):
 @login_required
 @require_POST
 def transition(request, pk, action):
-    assessment = get_object_or_404(Assessment.objects.for_user(request.user).select_related("township"), pk=pk)
+    assessment = get_object_or_404(
+        Assessment.objects.for_user(request.user).select_related("township"), pk=pk
+    )
     service = {
         "publish": services.assessment_publish,
         "unpublish": services.assessment_unpublish,
@@ -184,8 +223,12 @@ def transition(request, pk, action):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The assessment is now “%(state)s”.") % {"state": assessment.get_state_display()})
-    return redirect(reverse("assessments:township", args=[assessment.township_id]) + f"?year={assessment.year}")
+        messages.success(
+            request, _("The assessment is now “%(state)s”.") % {"state": assessment.get_state_display()}
+        )
+    return redirect(
+        reverse("assessments:township", args=[assessment.township_id]) + f"?year={assessment.year}"
+    )
 
 
 @login_required
@@ -195,9 +238,12 @@ def export(request, pk):
     if not request.user.has_perm("core.add_documentjob"):
         raise PermissionDenied
     job = document_job_request(
-        user=request.user, kind="assessment_scoresheet", params={"assessment": assessment.pk},
+        user=request.user,
+        kind="assessment_scoresheet",
+        params={"assessment": assessment.pk},
         township=assessment.township,
-        title=_("%(township)s %(year)s scoresheet") % {"township": assessment.township.name, "year": assessment.year},
+        title=_("%(township)s %(year)s scoresheet")
+        % {"township": assessment.township.name, "year": assessment.year},
     )
     return render(request, "assessments/_job.html", {"job": job}) if request.htmx else redirect("documents")
 
@@ -211,7 +257,9 @@ def export_county(request):
     if year is None:
         raise Http404
     job = document_job_request(
-        user=request.user, kind="assessment_county_scoresheet", params={"year": year},
+        user=request.user,
+        kind="assessment_county_scoresheet",
+        params={"year": year},
         title=_("County %(year)s scoresheet") % {"year": year},
     )
     return render(request, "assessments/_job.html", {"job": job}) if request.htmx else redirect("documents")
@@ -227,7 +275,9 @@ def score_card(request, pk, deputy_pk):
     card = selectors.score_card(assessment=assessment, deputy=deputy)
     if card is None:
         raise Http404
-    can_adjust = services.user_can_compute(user, assessment.township) and assessment.state == Assessment.State.DRAFT
+    can_adjust = (
+        services.user_can_compute(user, assessment.township) and assessment.state == Assessment.State.DRAFT
+    )
     form = AdjustForm(request.POST or None, items=assessment.items) if can_adjust else None
     if request.method == "POST":
         if not can_adjust:
@@ -235,8 +285,12 @@ def score_card(request, pk, deputy_pk):
         if form.is_valid():
             try:
                 services.score_adjust(
-                    assessment=assessment, deputy=deputy, item_key=form.cleaned_data["item_key"],
-                    points=form.cleaned_data["points"], reason=form.cleaned_data["reason"], by=user,
+                    assessment=assessment,
+                    deputy=deputy,
+                    item_key=form.cleaned_data["item_key"],
+                    points=form.cleaned_data["points"],
+                    reason=form.cleaned_data["reason"],
+                    by=user,
                 )
             except ApplicationError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -245,12 +299,21 @@ def score_card(request, pk, deputy_pk):
                 return redirect("assessments:card", pk=assessment.pk, deputy_pk=deputy.pk)
     elif form is not None and request.GET.get("item"):
         form.initial["item_key"] = request.GET["item"]
-    return render(request, "assessments/card.html", {
-        "assessment": assessment, "deputy": deputy, "card": card, "form": form, "can_adjust": can_adjust,
-    })
+    return render(
+        request,
+        "assessments/card.html",
+        {
+            "assessment": assessment,
+            "deputy": deputy,
+            "card": card,
+            "form": form,
+            "can_adjust": can_adjust,
+        },
+    )
 
 
 # --- scheme editor -------------------------------------------------------------------------
+
 
 @login_required
 def scheme(request, pk, year):
@@ -267,7 +330,11 @@ def scheme(request, pk, year):
         item = get_object_or_404(ScoringItem, pk=request.GET["item"], scheme=scheme_obj)
     scheme_form = SchemeForm(instance=scheme_obj, prefix="scheme")
     next_order = (scheme_obj.items.order_by("-order").values_list("order", flat=True).first() or 0) + 10
-    item_form = ItemForm(instance=item, prefix="item", initial=None if item else {"order": next_order}) if editable else None
+    item_form = (
+        ItemForm(instance=item, prefix="item", initial=None if item else {"order": next_order})
+        if editable
+        else None
+    )
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -282,7 +349,9 @@ def scheme(request, pk, year):
             elif which == "item":
                 item_form = ItemForm(request.POST, instance=item, prefix="item")
                 if item_form.is_valid():
-                    services.scheme_item_save(scheme=scheme_obj, item=item, data=item_form.cleaned_data, by=user)
+                    services.scheme_item_save(
+                        scheme=scheme_obj, item=item, data=item_form.cleaned_data, by=user
+                    )
                     messages.success(request, _("Item saved."))
                     return redirect("assessments:scheme", pk=township.pk, year=year)
             elif which == "reset":
@@ -300,16 +369,29 @@ def scheme(request, pk, year):
     snapshot = scheme_snapshot(scheme_obj, items)
     deputies = list(
         Deputy.objects.filter(township=township, mandates__level="township")
-        .filter(mandates__start_date__lte=services.year_bounds(year)[1]).distinct()
+        .filter(mandates__start_date__lte=services.year_bounds(year)[1])
+        .distinct()
         .order_by("surname_strokes", "name_pinyin")
     )
-    return render(request, "assessments/scheme.html", {
-        "township": township, "year": year, "scheme": scheme_obj, "items": items,
-        "explained": {i["key"]: i["explain"] for i in snapshot["items"]},
-        "scheme_form": scheme_form, "item_form": item_form, "editing": item, "can_edit": can_edit,
-        "locked": locked, "editable": editable, "deputies": deputies,
-        "preview_deputy": deputies[0].pk if deputies else None,
-    })
+    return render(
+        request,
+        "assessments/scheme.html",
+        {
+            "township": township,
+            "year": year,
+            "scheme": scheme_obj,
+            "items": items,
+            "explained": {i["key"]: i["explain"] for i in snapshot["items"]},
+            "scheme_form": scheme_form,
+            "item_form": item_form,
+            "editing": item,
+            "can_edit": can_edit,
+            "locked": locked,
+            "editable": editable,
+            "deputies": deputies,
+            "preview_deputy": deputies[0].pk if deputies else None,
+        },
+    )
 
 
 @login_required
@@ -343,8 +425,13 @@ def scheme_preview(request, pk, year):
         editing = None
         if data.get("editing"):
             editing = next((i for i in items if str(i.pk) == data["editing"]), None)
-        form = ItemForm(data, instance=ScoringItem(scheme=scheme_obj, township=township) if editing is None else
-                        ScoringItem.objects.get(pk=editing.pk), prefix="item")
+        form = ItemForm(
+            data,
+            instance=ScoringItem(scheme=scheme_obj, township=township)
+            if editing is None
+            else ScoringItem.objects.get(pk=editing.pk),
+            prefix="item",
+        )
         if form.is_valid():
             draft = form.save(commit=False)
             if editing is None:
@@ -364,12 +451,30 @@ def scheme_preview(request, pk, year):
         served_days = next((s for d, s, _g in served if d == deputy.pk), 0)
         keys = {i["source"] for i in snapshot["items"]}
         counts = sources.source_counts(sorted(keys), township_ids=[township.pk], start=start, end=end)
-        raw = deputy_lines(snapshot, deputy_id=deputy.pk, served_days=served_days or year_days,
-                           year_days=year_days, counts=counts, adjustments={})
-        lines = [{"item": i, "line": line, "edited": i["key"] == edited_key} for i, line in zip(snapshot["items"], raw)]
+        raw = deputy_lines(
+            snapshot,
+            deputy_id=deputy.pk,
+            served_days=served_days or year_days,
+            year_days=year_days,
+            counts=counts,
+            adjustments={},
+        )
+        lines = [
+            {"item": i, "line": line, "edited": i["key"] == edited_key}
+            for i, line in zip(snapshot["items"], raw)
+        ]
         total = sum((Decimal(line["points"]) for line in raw), Decimal(0))
-        return render(request, "assessments/_preview.html", {
-            "deputy": deputy, "lines": lines, "total": total, "error": error, "served_days": served_days,
-            "year_days": year_days, "scheme": scheme_obj,
-        })
+        return render(
+            request,
+            "assessments/_preview.html",
+            {
+                "deputy": deputy,
+                "lines": lines,
+                "total": total,
+                "error": error,
+                "served_days": served_days,
+                "year_days": year_days,
+                "scheme": scheme_obj,
+            },
+        )
     return render(request, "assessments/_preview.html", {"deputy": None, "error": error})

@@ -12,8 +12,9 @@ def roster_section_context(deputy, year, user):
         Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=deputy).order_by("level")
     )
     groups = list(
-        GroupMembership.objects.filter(deputy=deputy, term__start_date__lte=end, term__end_date__gte=start)
-        .select_related("group", "term")
+        GroupMembership.objects.filter(
+            deputy=deputy, term__start_date__lte=end, term__end_date__gte=start
+        ).select_related("group", "term")
     )
     stations = list(LiaisonStation.objects.filter(resident_deputies=deputy).order_by("name"))
     presidium = list(
@@ -22,8 +23,14 @@ def roster_section_context(deputy, year, user):
         .select_related("term")
     )
     contacted_by = list(
-        ContactAssignment.objects.filter(deputy=deputy, term__start_date__lte=end, term__end_date__gte=start)
-        .select_related("member")
+        ContactAssignment.objects.filter(
+            deputy=deputy, term__start_date__lte=end, term__end_date__gte=start
+        ).select_related("member")
     )
-    return {"mandates": mandates, "groups": groups, "stations": stations, "presidium": presidium,
-            "contacted_by": contacted_by}
+    return {
+        "mandates": mandates,
+        "groups": groups,
+        "stations": stations,
+        "presidium": presidium,
+        "contacted_by": contacted_by,
+    }

@@ -8,10 +8,20 @@ def _bar(title, rows):
         "title": {"text": str(title), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 40, "right": 16, "bottom": 60, "top": 40},
-        "xAxis": {"type": "category", "data": [label for label, _n in rows], "axisLabel": {"interval": 0, "rotate": 30}},
+        "xAxis": {
+            "type": "category",
+            "data": [label for label, _n in rows],
+            "axisLabel": {"interval": 0, "rotate": 30},
+        },
         "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "data": [n for _label, n in rows], "itemStyle": {"color": "#a4161a"},
-                    "label": {"show": True, "position": "top"}}],
+        "series": [
+            {
+                "type": "bar",
+                "data": [n for _label, n in rows],
+                "itemStyle": {"color": "#a4161a"},
+                "label": {"show": True, "position": "top"},
+            }
+        ],
     }
 
 
@@ -19,9 +29,15 @@ def _pie(title, rows):
     return {
         "title": {"text": str(title), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
-        "series": [{"type": "pie", "radius": ["35%", "65%"], "top": 30,
-                    "data": [{"name": label, "value": n} for label, n in rows if n],
-                    "label": {"formatter": "{b}\n{c}"}}],
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["35%", "65%"],
+                "top": 30,
+                "data": [{"name": label, "value": n} for label, n in rows if n],
+                "label": {"formatter": "{b}\n{c}"},
+            }
+        ],
     }
 
 

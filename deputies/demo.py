@@ -15,17 +15,45 @@ from .models import (
 )
 from .naming import name_keys
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 MALE = list("国建军明华伟强志勇杰涛斌波辉刚平海东林峰成德永春文俊庆祥宏兵新良福生荣龙")
 FEMALE = list("秀英丽芳娟敏静霞燕红梅兰玲桂萍琴莉云凤洁琳慧婷雪颖倩艳翠珍")
-VILLAGES = ["东风村", "红星村", "新河村", "长塘村", "白马村", "青龙村", "三岔村", "柳树村", "双桥村", "荷花村",
-            "马埠村", "高岗村", "杨湾村", "石门村", "黄庄村", "新圩村", "官塘村", "龙泉村", "凤凰村", "金桥村"]
+VILLAGES = [
+    "东风村",
+    "红星村",
+    "新河村",
+    "长塘村",
+    "白马村",
+    "青龙村",
+    "三岔村",
+    "柳树村",
+    "双桥村",
+    "荷花村",
+    "马埠村",
+    "高岗村",
+    "杨湾村",
+    "石门村",
+    "黄庄村",
+    "新圩村",
+    "官塘村",
+    "龙泉村",
+    "凤凰村",
+    "金桥村",
+]
 UNITS = [
-    ("{v}党总支", "书记", "village"), ("{v}村委会", "主任", "village"), ("{v}", "村民", "farmer"),
-    ("{t}中心学校", "教师", "professional"), ("{t}卫生院", "医生", "professional"),
-    ("{t}人民政府", "副镇长", "official"), ("{t}农业综合服务站", "站长", "official"),
-    ("安徽{t}农业科技有限公司", "总经理", "enterprise"), ("{t}建材厂", "工人", "worker"),
-    ("{v}种植专业合作社", "理事长", "farmer"), ("{t}派出所", "所长", "official"),
+    ("{v}党总支", "书记", "village"),
+    ("{v}村委会", "主任", "village"),
+    ("{v}", "村民", "farmer"),
+    ("{t}中心学校", "教师", "professional"),
+    ("{t}卫生院", "医生", "professional"),
+    ("{t}人民政府", "副镇长", "official"),
+    ("{t}农业综合服务站", "站长", "official"),
+    ("安徽{t}农业科技有限公司", "总经理", "enterprise"),
+    ("{t}建材厂", "工人", "worker"),
+    ("{v}种植专业合作社", "理事长", "farmer"),
+    ("{t}派出所", "所长", "official"),
 ]
 REGION = "340225"
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -80,27 +108,55 @@ def seed(ctx):
             start, reason = term.start_date, Mandate.StartReason.ELECTED
             if i in (n - 1, n - 2):  # by-elected in the second year
                 start, reason = dt.date(term.start_date.year + 2, 3, 15), Mandate.StartReason.BY_ELECTION
-            m = Mandate(township=township, deputy=d, level=Mandate.Level.TOWNSHIP, term=term,
-                        term_number=term.number, start_date=start, start_reason=reason)
+            m = Mandate(
+                township=township,
+                deputy=d,
+                level=Mandate.Level.TOWNSHIP,
+                term=term,
+                term_number=term.number,
+                start_date=start,
+                start_reason=reason,
+            )
             if i in (n - 3, n - 4):  # left mid-term: the history stays
                 m.end_date = dt.date(term.start_date.year + 2, 6, 30)
                 m.end_reason = rng.choice([Mandate.EndReason.RESIGNED, Mandate.EndReason.MOVED_AWAY])
-                m.end_note = "工作调动" if m.end_reason == Mandate.EndReason.MOVED_AWAY else "本人申请辞去代表职务"
+                m.end_note = (
+                    "工作调动" if m.end_reason == Mandate.EndReason.MOVED_AWAY else "本人申请辞去代表职务"
+                )
             mandates.append(m)
             if i % 6 == 0:
-                mandates.append(Mandate(township=township, deputy=d, level=Mandate.Level.COUNTY,
-                                        term_number=18, start_date=dt.date(2021, 11, 20)))
+                mandates.append(
+                    Mandate(
+                        township=township,
+                        deputy=d,
+                        level=Mandate.Level.COUNTY,
+                        term_number=18,
+                        start_date=dt.date(2021, 11, 20),
+                    )
+                )
             if i in (1, 7):
-                mandates.append(Mandate(township=township, deputy=d, level=Mandate.Level.CITY,
-                                        term_number=16, start_date=dt.date(2022, 1, 10)))
+                mandates.append(
+                    Mandate(
+                        township=township,
+                        deputy=d,
+                        level=Mandate.Level.CITY,
+                        term_number=16,
+                        start_date=dt.date(2022, 1, 10),
+                    )
+                )
         if township.has_presidium:
             roles = ["chair", "vice_chair", "vice_chair"] + ["member"] * 6
             for d, role in zip(people[:9], roles):
-                presidium.append(PresidiumMembership(township=township, term=term, deputy=d, role=role,
-                                                     start_date=term.start_date))
+                presidium.append(
+                    PresidiumMembership(
+                        township=township, term=term, deputy=d, role=role, start_date=term.start_date
+                    )
+                )
             members = people[:9]
             for k, d in enumerate(people[9 : n - 4]):
-                contacts.append(ContactAssignment(township=township, term=term, member=members[k % 9], deputy=d))
+                contacts.append(
+                    ContactAssignment(township=township, term=term, member=members[k % 9], deputy=d)
+                )
         active = people[: n - 4] + people[n - 2 :]
         size = 12
         for g, start in enumerate(range(0, len(active), size)):
@@ -111,20 +167,32 @@ def seed(ctx):
                     memberships.append(GroupMembership(township=township, group=prev, deputy=d, term=term))
                 continue
             villages = rng.sample(VILLAGES, 3)
-            group = DeputyGroup(township=township, term=term, number=g + 1, name=f"第{g + 1}代表小组",
-                                leader=chunk[0], deputy_leader=chunk[1],
-                                activity_room=f"{villages[0]}代表活动室", villages="、".join(villages))
+            group = DeputyGroup(
+                township=township,
+                term=term,
+                number=g + 1,
+                name=f"第{g + 1}代表小组",
+                leader=chunk[0],
+                deputy_leader=chunk[1],
+                activity_room=f"{villages[0]}代表活动室",
+                villages="、".join(villages),
+            )
             groups.append(group)
             for d in chunk:
                 memberships.append(GroupMembership(township=township, group=group, deputy=d, term=term))
         for s, kind in enumerate([LiaisonStation.Kind.STATION, LiaisonStation.Kind.HOME]):
             station = LiaisonStation(
-                township=township, kind=kind,
-                name=f"{township.name}人大代表联络站" if s == 0 else f"{township.name}{rng.choice(VILLAGES)}代表之家",
+                township=township,
+                kind=kind,
+                name=f"{township.name}人大代表联络站"
+                if s == 0
+                else f"{township.name}{rng.choice(VILLAGES)}代表之家",
                 address=f"{township.name}{rng.choice(VILLAGES)}党群服务中心二楼",
-                head=people[s], liaison_officer=rng.choice(SURNAMES) + rng.choice(FEMALE) + rng.choice(FEMALE),
+                head=people[s],
+                liaison_officer=rng.choice(SURNAMES) + rng.choice(FEMALE) + rng.choice(FEMALE),
                 liaison_phone=f"0553-{rng.randint(6000000, 6999999)}",
-                villages="、".join(rng.sample(VILLAGES, 5)), reception_day="每月15日（节假日顺延）",
+                villages="、".join(rng.sample(VILLAGES, 5)),
+                reception_day="每月15日（节假日顺延）",
                 rules="代表接待选民制度；代表联系选民制度；代表履职登记制度",
             )
             stations.append((station, active[s * 15 : s * 15 + 15], people[2 + s]))
@@ -135,15 +203,27 @@ def seed(ctx):
     GroupMembership.objects.bulk_create(memberships)
     for group in groups:
         for year in ctx.years:
-            plans.append(GroupPlan(township_id=group.township_id, group=group, year=year,
-                                   text=f"{year}年{group.name}活动计划：每季度至少开展一次集中活动。"))
+            plans.append(
+                GroupPlan(
+                    township_id=group.township_id,
+                    group=group,
+                    year=year,
+                    text=f"{year}年{group.name}活动计划：每季度至少开展一次集中活动。",
+                )
+            )
     GroupPlan.objects.bulk_create(plans)
     items = []
     topics = ["学习法律法规", "视察农村人居环境整治", "调研农田水利建设", "走访联系选民"]
     for plan in plans:
         for q in range(4):
-            items.append(GroupPlanItem(township_id=plan.township_id, plan=plan,
-                                       planned_date=dt.date(plan.year, q * 3 + 2, 20), topic=topics[q]))
+            items.append(
+                GroupPlanItem(
+                    township_id=plan.township_id,
+                    plan=plan,
+                    planned_date=dt.date(plan.year, q * 3 + 2, 20),
+                    topic=topics[q],
+                )
+            )
     GroupPlanItem.objects.bulk_create(items)
     LiaisonStation.objects.bulk_create([s for s, _r, _h in stations])
     Resident = LiaisonStation.resident_deputies.through

@@ -15,8 +15,20 @@ from renda.core.xlsx import StyleCache
 from . import vocab
 from .choices import ETHNICITIES
 
-WIDTHS = {"name": 10, "gender": 6, "ethnicity": 8, "birth": 10, "affiliation": 12, "education": 10,
-          "work_unit": 36, "constituency": 22, "levels": 12, "group": 14, "phone": 14, "id_number": 21}
+WIDTHS = {
+    "name": 10,
+    "gender": 6,
+    "ethnicity": 8,
+    "birth": 10,
+    "affiliation": 12,
+    "education": 10,
+    "work_unit": 36,
+    "constituency": 22,
+    "levels": 12,
+    "group": 14,
+    "phone": 14,
+    "id_number": 21,
+}
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
@@ -67,10 +79,18 @@ def roster_workbook(data: dict) -> bytes:
         cells = []
         for key, value in zip(keys, [n, *values]):
             c = WriteOnlyCell(ws, value=value)
-            fmt = "yyyy.mm" if key == "birth" and isinstance(value, dt.date) else (
-                "@" if key in ("phone", "id_number") else None)
-            styles.apply(c, (key, fmt), border=BORDER, **({"number_format": fmt} if fmt else {}),
-                         alignment=wrap if key in ("work_unit", "constituency") else center)
+            fmt = (
+                "yyyy.mm"
+                if key == "birth" and isinstance(value, dt.date)
+                else ("@" if key in ("phone", "id_number") else None)
+            )
+            styles.apply(
+                c,
+                (key, fmt),
+                border=BORDER,
+                **({"number_format": fmt} if fmt else {}),
+                alignment=wrap if key in ("work_unit", "constituency") else center,
+            )
             cells.append(c)
         ws.append(cells)
     out = io.BytesIO()

@@ -16,7 +16,9 @@ def roster_export_data(*, user, township=None, filters=None):
     """Rows of the roster as the user sees it (filters applied), masked per role."""
     on = timezone.localdate()
     qs = deputy_list(user=user, township=township, filters=filters, on=on)
-    resource = DeputyResource(may_see_sensitive=lambda d: deputy_may_see_sensitive(user=user, township_id=d.township_id))
+    resource = DeputyResource(
+        may_see_sensitive=lambda d: deputy_may_see_sensitive(user=user, township_id=d.township_id)
+    )
     rows = []
     ids = list(qs.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):  # a fixed number of queries per 2,000 deputies
@@ -38,5 +40,17 @@ def roster_export_data(*, user, township=None, filters=None):
 
 
 def roster_template_sample(*, groups):
-    return ["张明华", "男", "汉族", "1968.05", "中共党员", "大学本科", "红星村党总支书记", "第3选区（红星村）",
-            "县、乡镇", groups[0] if groups else "第1代表小组", "13855551234", "340225196805120012"]
+    return [
+        "张明华",
+        "男",
+        "汉族",
+        "1968.05",
+        "中共党员",
+        "大学本科",
+        "红星村党总支书记",
+        "第3选区（红星村）",
+        "县、乡镇",
+        groups[0] if groups else "第1代表小组",
+        "13855551234",
+        "340225196805120012",
+    ]

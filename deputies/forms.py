@@ -25,12 +25,27 @@ class DeputyForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Deputy
         fields = [
-            "name", "gender", "ethnicity", "birth_date", "id_number", "affiliation", "education",
-            "occupation", "work_unit", "constituency", "phone", "photo", "notes",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "affiliation",
+            "education",
+            "occupation",
+            "work_unit",
+            "constituency",
+            "phone",
+            "photo",
+            "notes",
         ]
         # A plain file input: the clearable one links the current photo by its /media/ URL, which is
         # not served (the form page shows it through deputies:photo).
-        widgets = {"birth_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3}), "photo": forms.FileInput}
+        widgets = {
+            "birth_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "photo": forms.FileInput,
+        }
         help_texts = {"id_number": _("18 characters; the birth date and gender are checked against it.")}
 
     def clean_phone(self):
@@ -68,14 +83,17 @@ class FirstMandateForm(BootstrapFormMixin, forms.Form):
 class MandateEndForm(BootstrapFormMixin, forms.Form):
     end_reason = forms.ChoiceField(label=_("how it ended"), choices=Mandate.EndReason.choices)
     end_date = forms.DateField(label=_("end date"), widget=DateInput())
-    note = forms.CharField(label=_("reason"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("reason"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def _deputy_field(township, label, required=False, multiple=False):
     qs = deputy_choices(township=township)
     if multiple:
-        return forms.ModelMultipleChoiceField(label=label, queryset=qs, required=required,
-                                              widget=forms.SelectMultiple(attrs={"size": 12}))
+        return forms.ModelMultipleChoiceField(
+            label=label, queryset=qs, required=required, widget=forms.SelectMultiple(attrs={"size": 12})
+        )
     return forms.ModelChoiceField(label=label, queryset=qs, required=required)
 
 
@@ -93,7 +111,9 @@ class GroupForm(BootstrapFormMixin, forms.Form):
         if group is not None:
             from .models import Deputy as D
 
-            members = D.objects.filter(groupmembership__group=group).order_by("surname_strokes", "name_pinyin")
+            members = D.objects.filter(groupmembership__group=group).order_by(
+                "surname_strokes", "name_pinyin"
+            )
         self.fields["leader"] = forms.ModelChoiceField(label=_("leader"), queryset=members, required=False)
         self.fields["deputy_leader"] = forms.ModelChoiceField(
             label=_("deputy leader"), queryset=members, required=False
@@ -148,8 +168,18 @@ class PlanForm(BootstrapFormMixin, forms.Form):
 class StationForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = LiaisonStation
-        fields = ["name", "kind", "address", "head", "deputy_heads", "liaison_officer", "liaison_phone",
-                  "villages", "reception_day", "rules"]
+        fields = [
+            "name",
+            "kind",
+            "address",
+            "head",
+            "deputy_heads",
+            "liaison_officer",
+            "liaison_phone",
+            "villages",
+            "reception_day",
+            "rules",
+        ]
         widgets = {"rules": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, township, **kwargs):
@@ -165,31 +195,54 @@ class ImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label=_("Roster workbook (.xlsx)"))
 
 
-ETHNICITY_FILTER_CHOICES = [("", _("All ethnicities")), ("han", _("Han")), ("minority", _("ethnic minorities"))] + list(
-    ETHNICITY_CHOICES[1:]
-)
+ETHNICITY_FILTER_CHOICES = [
+    ("", _("All ethnicities")),
+    ("han", _("Han")),
+    ("minority", _("ethnic minorities")),
+] + list(ETHNICITY_CHOICES[1:])
 
 
 class RosterFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("name, pinyin initials or unit")}))
-    level = forms.ChoiceField(label=_("level"), required=False, choices=[("", _("All levels"))] + Mandate.Level.choices)
-    group = forms.ModelChoiceField(label=_("deputy group"), required=False, queryset=DeputyGroup.objects.none(),
-                                   empty_label=_("All groups"))
-    station = forms.ModelChoiceField(label=_("liaison station"), required=False,
-                                     queryset=LiaisonStation.objects.none(), empty_label=_("All stations"))
-    gender = forms.ChoiceField(label=_("gender"), required=False, choices=[("", _("All"))] + Deputy.Gender.choices)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("name, pinyin initials or unit")}),
+    )
+    level = forms.ChoiceField(
+        label=_("level"), required=False, choices=[("", _("All levels"))] + Mandate.Level.choices
+    )
+    group = forms.ModelChoiceField(
+        label=_("deputy group"),
+        required=False,
+        queryset=DeputyGroup.objects.none(),
+        empty_label=_("All groups"),
+    )
+    station = forms.ModelChoiceField(
+        label=_("liaison station"),
+        required=False,
+        queryset=LiaisonStation.objects.none(),
+        empty_label=_("All stations"),
+    )
+    gender = forms.ChoiceField(
+        label=_("gender"), required=False, choices=[("", _("All"))] + Deputy.Gender.choices
+    )
     ethnicity = forms.ChoiceField(label=_("ethnicity"), required=False, choices=ETHNICITY_FILTER_CHOICES)
-    affiliation = forms.ChoiceField(label=_("political affiliation"), required=False,
-                                    choices=[("", _("All"))] + Deputy.Affiliation.choices)
+    affiliation = forms.ChoiceField(
+        label=_("political affiliation"),
+        required=False,
+        choices=[("", _("All"))] + Deputy.Affiliation.choices,
+    )
     status = forms.ChoiceField(
-        label=_("status"), required=False,
+        label=_("status"),
+        required=False,
         choices=[("current", _("serving")), ("former", _("no longer serving")), ("all", _("everyone"))],
     )
-    term = forms.ModelChoiceField(label=_("term"), required=False, queryset=Term.objects.none(),
-                                  empty_label=_("All terms"))
-    sort = forms.ChoiceField(label=_("order"), required=False,
-                             choices=[("strokes", _("surname strokes")), ("pinyin", _("pinyin"))])
+    term = forms.ModelChoiceField(
+        label=_("term"), required=False, queryset=Term.objects.none(), empty_label=_("All terms")
+    )
+    sort = forms.ChoiceField(
+        label=_("order"), required=False, choices=[("strokes", _("surname strokes")), ("pinyin", _("pinyin"))]
+    )
 
     def __init__(self, *args, user, township=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,8 +250,11 @@ class RosterFilterForm(BootstrapFormMixin, forms.Form):
         stations = LiaisonStation.objects.for_user(user).select_related("township")
         terms = Term.objects.select_related("township").order_by("township__display_order", "-number")
         if township is not None:
-            groups, stations, terms = groups.filter(township=township), stations.filter(township=township), \
-                terms.filter(township=township)
+            groups, stations, terms = (
+                groups.filter(township=township),
+                stations.filter(township=township),
+                terms.filter(township=township),
+            )
         elif user.township_id:
             terms = terms.filter(township_id=user.township_id)
         self.fields["group"].queryset = groups.order_by("township__display_order", "-term__number", "number")

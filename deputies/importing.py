@@ -33,9 +33,16 @@ HEADER_SCAN_ROWS = 10
 
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
 FIELD_COLUMN = {
-    "name": "name", "gender": "gender", "ethnicity": "ethnicity", "birth_date": "birth",
-    "affiliation": "affiliation", "education": "education", "work_unit": "work_unit",
-    "constituency": "constituency", "phone": "phone", "id_number": "id_number",
+    "name": "name",
+    "gender": "gender",
+    "ethnicity": "ethnicity",
+    "birth_date": "birth",
+    "affiliation": "affiliation",
+    "education": "education",
+    "work_unit": "work_unit",
+    "constituency": "constituency",
+    "phone": "phone",
+    "id_number": "id_number",
 }
 
 # Translated only when a row has an error (they are looked up per row otherwise).
@@ -97,7 +104,9 @@ def _open_sheet(content: bytes):
     head = content[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ApplicationError(
-            _("This is an old .xls workbook. Open it in Excel or WPS and save it as .xlsx (Excel 工作簿), then upload that.")
+            _(
+                "This is an old .xls workbook. Open it in Excel or WPS and save it as .xlsx (Excel 工作簿), then upload that."
+            )
         )
     if not head.startswith(b"PK"):
         raise ApplicationError(_("This file is not an Excel .xlsx workbook."))
@@ -147,7 +156,9 @@ def _read_rows(content: bytes):
                 continue
             if len(data) >= MAX_ROWS:
                 raise ApplicationError(
-                    _("The sheet has more than %(max)s rows. Import at most %(max)s deputies at a time: split the file.")
+                    _(
+                        "The sheet has more than %(max)s rows. Import at most %(max)s deputies at a time: split the file."
+                    )
                     % {"max": MAX_ROWS}
                 )
             data.append((number, {k: (values[i] if i < len(values) else None) for k, i in header.items()}))
@@ -173,9 +184,9 @@ class _Roster:
                 self.by_name_birth.setdefault((d.name, d.birth_date), []).append(d)
                 self.by_name_month.setdefault((d.name, d.birth_date.year, d.birth_date.month), []).append(d)
         self.levels = {}
-        for deputy_id, level in Mandate.objects.filter(mandate_active_q(on=on), township=township).values_list(
-            "deputy_id", "level"
-        ):
+        for deputy_id, level in Mandate.objects.filter(
+            mandate_active_q(on=on), township=township
+        ).values_list("deputy_id", "level"):
             self.levels.setdefault(deputy_id, set()).add(level)
         self.groups_by_name, self.groups_by_number = {}, {}
         self.membership = {}
@@ -184,7 +195,9 @@ class _Roster:
                 self.groups_by_name[vocab.clean_name(vocab.normalize(g.name))] = g
                 self.groups_by_number[g.number] = g
             self.membership = dict(
-                GroupMembership.objects.filter(term=term, township=township).values_list("deputy_id", "group_id")
+                GroupMembership.objects.filter(term=term, township=township).values_list(
+                    "deputy_id", "group_id"
+                )
             )
 
     def match(self, id_number, name, birth, month_only):
@@ -210,8 +223,10 @@ class _Roster:
 def _check_row(number, cells, roster, term, seen):
     # Coded cells are folded to half-width (NFKC); free text keeps its full-width punctuation
     # (（龙泉村）) so an exported roster imports back unchanged.
-    text = {k: (vocab.plain(v) if k in ("work_unit", "constituency") else vocab.normalize(v))
-            for k, v in cells.items()}
+    text = {
+        k: (vocab.plain(v) if k in ("work_unit", "constituency") else vocab.normalize(v))
+        for k, v in cells.items()
+    }
     name = vocab.clean_name(text.get("name", ""))
     out = RowOutcome(row=number, name=name)
     data = {}
@@ -229,22 +244,30 @@ def _check_row(number, cells, roster, term, seen):
     if text.get("ethnicity"):
         eth = vocab.parse_ethnicity(text["ethnicity"])
         if eth is None:
-            out.error("ethnicity", _("“%(value)s” is not one of the 56 ethnic groups.") % {"value": text["ethnicity"]})
+            out.error(
+                "ethnicity",
+                _("“%(value)s” is not one of the 56 ethnic groups.") % {"value": text["ethnicity"]},
+            )
         data["ethnicity"] = eth
     birth, month_only = None, False
     raw_birth = cells.get("birth")
     if vocab.normalize(raw_birth):
         parsed = vocab.parse_birth(raw_birth)
         if parsed is None:
-            out.error("birth", _("“%(value)s” is not a birth date (write e.g. 1968.05 or 1968年5月).")
-                      % {"value": vocab.normalize(raw_birth)})
+            out.error(
+                "birth",
+                _("“%(value)s” is not a birth date (write e.g. 1968.05 or 1968年5月).")
+                % {"value": vocab.normalize(raw_birth)},
+            )
         else:
             birth, month_only = parsed
     for key, parse, label in CODED_COLUMNS:
         if text.get(key):
             value = parse(text[key])
             if value is None:
-                out.error(key, _("“%(value)s” is not a known %(what)s.") % {"value": text[key], "what": label})
+                out.error(
+                    key, _("“%(value)s” is not a known %(what)s.") % {"value": text[key], "what": label}
+                )
             data[key] = value
     for key in ("work_unit", "constituency"):
         if text.get(key):
@@ -263,7 +286,12 @@ def _check_row(number, cells, roster, term, seen):
     id_number, id_masked = "", False
     raw_id = cells.get("id_number")
     if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool) and len(str(int(raw_id))) >= 15:
-        out.error("id_number", _("The ID number was stored as a number and Excel has rounded it: format the column as text and type it again."))
+        out.error(
+            "id_number",
+            _(
+                "The ID number was stored as a number and Excel has rounded it: format the column as text and type it again."
+            ),
+        )
     elif text.get("id_number"):
         id_number = id_number_normalize(text["id_number"])
         if "*" in id_number:
@@ -284,14 +312,20 @@ def _check_row(number, cells, roster, term, seen):
     else:
         levels = vocab.parse_levels(text["levels"]) or []
         if not levels:
-            out.error("levels", _("“%(value)s” is not a level (全国, 省, 市, 县, 乡镇).") % {"value": text["levels"]})
+            out.error(
+                "levels",
+                _("“%(value)s” is not a level (全国, 省, 市, 县, 乡镇).") % {"value": text["levels"]},
+            )
         elif term is None and "township" in levels:
             out.error("levels", _("The township has no current term recorded; ask the administrator."))
     group = None
     if text.get("group"):
         group = roster.group(text["group"])
         if group is None:
-            out.error("group", _("There is no deputy group “%(value)s” in the current term.") % {"value": text["group"]})
+            out.error(
+                "group",
+                _("There is no deputy group “%(value)s” in the current term.") % {"value": text["group"]},
+            )
 
     existing = roster.match(id_number if not id_masked else "", name, birth, month_only) if name else None
     if id_masked and existing is None:
@@ -331,8 +365,10 @@ def _check_row(number, cells, roster, term, seen):
         out.add_levels = levels
         return out
     out.deputy = existing
-    if month_only and existing.birth_date and (existing.birth_date.year, existing.birth_date.month) == (
-        birth.year, birth.month
+    if (
+        month_only
+        and existing.birth_date
+        and (existing.birth_date.year, existing.birth_date.month) == (birth.year, birth.month)
     ):
         data.pop("birth_date", None)
     for fname, value in data.items():
@@ -345,7 +381,9 @@ def _check_row(number, cells, roster, term, seen):
     not_listed = [lv for lv in have if lv not in levels]
     if not_listed:
         out.warnings.append(
-            _("Active mandate(s) %(levels)s not in the sheet stay; end them on the deputy's page if they ended.")
+            _(
+                "Active mandate(s) %(levels)s not in the sheet stay; end them on the deputy's page if they ended."
+            )
             % {"levels": vocab.levels_label(not_listed)}
         )
     if group is not None and roster.membership.get(existing.pk) != group.pk:
@@ -384,8 +422,12 @@ def _history_record(model, *, pks, history_type, by, reason):
     history = model.history.model
     tracked = {f.attname for f in history.tracked_fields}
     source = {f.attname: f.column for f in model._meta.concrete_fields}
-    given = {"history_date": timezone.now(), "history_change_reason": reason, "history_type": history_type,
-             "history_user_id": by.pk if by is not None else None}
+    given = {
+        "history_date": timezone.now(),
+        "history_change_reason": reason,
+        "history_type": history_type,
+        "history_user_id": by.pk if by is not None else None,
+    }
     q = connection.ops.quote_name
     columns, values, params = [], [], []
     for f in history._meta.concrete_fields:
@@ -399,7 +441,9 @@ def _history_record(model, *, pks, history_type, by, reason):
             values.append("%s")
             params.append(f.get_db_prep_save(given[f.attname], connection))
         else:  # a field this copy does not know how to fill: fail loudly rather than write a wrong row
-            raise ImproperlyConfigured(f"{history.__name__}.{f.name} is not filled by the roster import's history")
+            raise ImproperlyConfigured(
+                f"{history.__name__}.{f.name} is not filled by the roster import's history"
+            )
     # Names come from model meta, values are parameters.
     target, table, pk_column = q(history._meta.db_table), q(model._meta.db_table), q(model._meta.pk.column)
     marks = ", ".join(["%s"] * len(pks))
@@ -468,7 +512,9 @@ def roster_import_apply(*, township, result: ImportResult, by):
         if any(m.pk is None for m in mandates):  # backends that do not return ids: the newest rows
             newest = (
                 Mandate.objects.filter(deputy_id__in={m.deputy_id for m in mandates}, start_date=start)
-                .values("deputy_id", "level").annotate(last=Max("pk")).values_list("deputy_id", "level", "last")
+                .values("deputy_id", "level")
+                .annotate(last=Max("pk"))
+                .values_list("deputy_id", "level", "last")
             )
             ids = {(d, lv): pk for d, lv, pk in newest}
             for m in mandates:
@@ -477,8 +523,9 @@ def roster_import_apply(*, township, result: ImportResult, by):
     moves = [r for r in new_rows + upd_rows if r.group is not None]
     if moves and term is not None:
         left = list(
-            GroupMembership.objects.filter(term=term, deputy_id__in=[r.deputy.pk for r in moves])
-            .values_list("pk", flat=True)
+            GroupMembership.objects.filter(term=term, deputy_id__in=[r.deputy.pk for r in moves]).values_list(
+                "pk", flat=True
+            )
         )
         if left:  # their "-" history in one query, then one DELETE without a per-row delete signal
             _history_record(GroupMembership, pks=left, history_type="-", **history)

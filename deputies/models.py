@@ -47,16 +47,12 @@ class Deputy(TownshipScopedModel):
     name_initials = models.CharField(_("pinyin initials"), max_length=30, blank=True, db_index=True)
     surname_strokes = models.PositiveSmallIntegerField(_("surname strokes"), default=0)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
-    ethnicity = models.CharField(
-        _("ethnicity"), max_length=20, choices=ETHNICITY_CHOICES, default="汉族"
-    )
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, choices=ETHNICITY_CHOICES, default="汉族")
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     affiliation = models.CharField(
         _("political affiliation"), max_length=10, choices=Affiliation.choices, blank=True
     )
-    education = models.CharField(
-        _("education"), max_length=10, choices=Education.choices, blank=True
-    )
+    education = models.CharField(_("education"), max_length=10, choices=Education.choices, blank=True)
     occupation = models.CharField(
         _("occupation category"), max_length=15, choices=Occupation.choices, blank=True
     )
@@ -80,7 +76,9 @@ class Deputy(TownshipScopedModel):
         ]
         indexes = [
             models.Index(fields=["township", "name"], name="deputy_township_name_idx"),
-            models.Index(fields=["township", "surname_strokes", "name_pinyin"], name="deputy_township_strokes_idx"),
+            models.Index(
+                fields=["township", "surname_strokes", "name_pinyin"], name="deputy_township_strokes_idx"
+            ),
             models.Index(fields=["surname_strokes", "name_pinyin", "id"], name="deputy_strokes_idx"),
         ]
 
@@ -129,9 +127,7 @@ class Mandate(TownshipScopedModel):
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    end_reason = models.CharField(
-        _("how it ended"), max_length=12, choices=EndReason.choices, blank=True
-    )
+    end_reason = models.CharField(_("how it ended"), max_length=12, choices=EndReason.choices, blank=True)
     end_note = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
@@ -143,8 +139,7 @@ class Mandate(TownshipScopedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True)
-                | models.Q(end_date__gte=models.F("start_date")),
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
                 name="mandate_end_after_start",
             ),
             models.CheckConstraint(
@@ -181,9 +176,7 @@ class PresidiumMembership(TownshipScopedModel):
     class Meta:
         verbose_name = _("presidium member")
         verbose_name_plural = _("presidium members")
-        constraints = [
-            models.UniqueConstraint(fields=["term", "deputy"], name="presidium_unique_member")
-        ]
+        constraints = [models.UniqueConstraint(fields=["term", "deputy"], name="presidium_unique_member")]
 
     def __str__(self):
         return f"{self.deputy} · {self.get_role_display()}"
@@ -219,9 +212,7 @@ class DeputyGroup(TownshipScopedModel):
         verbose_name = _("deputy group")
         verbose_name_plural = _("deputy groups")
         ordering = ["term", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["term", "number"], name="group_unique_number")
-        ]
+        constraints = [models.UniqueConstraint(fields=["term", "number"], name="group_unique_number")]
 
     def __str__(self):
         return self.name
@@ -325,9 +316,7 @@ class ContactAssignment(TownshipScopedModel):
     class Meta:
         verbose_name = _("contact assignment")
         verbose_name_plural = _("contact assignments")
-        constraints = [
-            models.UniqueConstraint(fields=["term", "member", "deputy"], name="contact_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["term", "member", "deputy"], name="contact_unique")]
 
     def __str__(self):
         return f"{self.member} → {self.deputy}"

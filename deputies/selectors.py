@@ -147,10 +147,9 @@ def deputy_list_page_prefetch(deputies, *, on: dt.date | None = None):
     for m in Mandate.objects.filter(mandate_active_q(on=on), deputy_id__in=ids).order_by("level"):
         by_deputy[m.deputy_id].append(m)
     groups = {}
-    for gm in (
-        GroupMembership.objects.filter(deputy_id__in=ids, term__start_date__lte=on, term__end_date__gte=on)
-        .select_related("group")
-    ):
+    for gm in GroupMembership.objects.filter(
+        deputy_id__in=ids, term__start_date__lte=on, term__end_date__gte=on
+    ).select_related("group"):
         groups[gm.deputy_id] = gm.group
     level_order = {v: i for i, v in enumerate(Mandate.Level.values)}
     for d in deputies:
@@ -168,7 +167,9 @@ def deputy_profile(*, deputy, on: dt.date | None = None):
     on = on or timezone.localdate()
     mandates = list(deputy.mandates.select_related("term").order_by("start_date", "level"))
     memberships = list(
-        GroupMembership.objects.filter(deputy=deputy).select_related("group", "term").order_by("-term__number")
+        GroupMembership.objects.filter(deputy=deputy)
+        .select_related("group", "term")
+        .order_by("-term__number")
     )
     stations = list(LiaisonStation.objects.filter(resident_deputies=deputy).order_by("name"))
     headed = list(
@@ -178,14 +179,20 @@ def deputy_profile(*, deputy, on: dt.date | None = None):
         PresidiumMembership.objects.filter(deputy=deputy).select_related("term").order_by("-term__number")
     )
     contacted_by = list(
-        ContactAssignment.objects.filter(deputy=deputy).select_related("member", "term").order_by("-term__number")
+        ContactAssignment.objects.filter(deputy=deputy)
+        .select_related("member", "term")
+        .order_by("-term__number")
     )
     contacts = list(
-        ContactAssignment.objects.filter(member=deputy).select_related("deputy", "term").order_by("deputy__name")
+        ContactAssignment.objects.filter(member=deputy)
+        .select_related("deputy", "term")
+        .order_by("deputy__name")
     )
     return {
         "mandates": mandates,
-        "active_mandates": [m for m in mandates if m.start_date <= on and (m.end_date is None or m.end_date > on)],
+        "active_mandates": [
+            m for m in mandates if m.start_date <= on and (m.end_date is None or m.end_date > on)
+        ],
         "memberships": memberships,
         "stations": stations,
         "headed_stations": headed,
@@ -220,9 +227,7 @@ def group_list(*, user, township=None, term=None):
 
 
 def group_members(*, group):
-    return list(
-        Deputy.objects.filter(groupmembership__group=group).order_by(*SORTS["strokes"])
-    )
+    return list(Deputy.objects.filter(groupmembership__group=group).order_by(*SORTS["strokes"]))
 
 
 def station_list(*, user, township=None):
@@ -293,13 +298,19 @@ def deputy_structure(*, user, township=None, on: dt.date | None = None, level=No
 
     mandates = Mandate.objects.filter(mandate_active_q(on=on), deputy__in=base.values("pk"))
     level_counts = dict(
-        mandates.order_by().values_list("level").annotate(n=Count("deputy", distinct=True)).values_list("level", "n")
+        mandates.order_by()
+        .values_list("level")
+        .annotate(n=Count("deputy", distinct=True))
+        .values_list("level", "n")
     )
     return {
         "on": on,
         "total": totals["total"],
         "by_level": [(str(label), level_counts.get(value, 0)) for value, label in Mandate.Level.choices],
-        "by_gender": [(str(Deputy.Gender.MALE.label), totals["male"]), (str(Deputy.Gender.FEMALE.label), totals["female"])],
+        "by_gender": [
+            (str(Deputy.Gender.MALE.label), totals["male"]),
+            (str(Deputy.Gender.FEMALE.label), totals["female"]),
+        ],
         "by_age": [(_age_band_label(lo, hi), totals[f"age_{i}"]) for i, (lo, hi) in enumerate(AGE_BANDS)]
         + ([(_("not recorded"), totals["age_unknown"])] if totals["age_unknown"] else []),
         "by_ethnicity": [(_("Han"), totals["han"]), (_("ethnic minorities"), totals["minority"])],

@@ -15,8 +15,41 @@ from .models import Deputy, DeputyGroup, GroupMembership, GroupPlan, GroupPlanIt
 from .naming import name_keys
 
 PROVINCE_CODES = {
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
-    "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+    "83",
 }
 DEPUTY_FIELDS = [
     "name",
@@ -72,8 +105,10 @@ def id_number_check(id_number: str, *, birth_date=None, gender=None, birth_month
         if not same:
             raise ApplicationError(
                 _("The birth date %(entered)s does not match the ID number (%(derived)s).")
-                % {"entered": birth_date.strftime("%Y-%m-%d" if not birth_month_only else "%Y.%m"),
-                   "derived": derived_birth.strftime("%Y-%m-%d")},
+                % {
+                    "entered": birth_date.strftime("%Y-%m-%d" if not birth_month_only else "%Y.%m"),
+                    "derived": derived_birth.strftime("%Y-%m-%d"),
+                },
                 field="birth_date",
             )
     if gender and gender != derived_gender:
@@ -174,7 +209,8 @@ def mandate_create(
         raise ApplicationError(_("The start date is outside the term."), field="start_date")
     if deputy.mandates.filter(level=level, end_date__isnull=True).exists():
         raise ApplicationError(
-            _("%(name)s already holds an active mandate at this level.") % {"name": deputy.name}, field="level"
+            _("%(name)s already holds an active mandate at this level.") % {"name": deputy.name},
+            field="level",
         )
     m = Mandate(
         township_id=deputy.township_id,
@@ -216,7 +252,9 @@ def mandate_end(*, mandate, end_date, end_reason, note: str = "", by) -> Mandate
 def _same_township(township_id, deputies, field):
     for d in deputies:
         if d is not None and d.township_id != township_id:
-            raise ApplicationError(_("%(name)s is on another township's roster.") % {"name": d.name}, field=field)
+            raise ApplicationError(
+                _("%(name)s is on another township's roster.") % {"name": d.name}, field=field
+            )
 
 
 @transaction.atomic
@@ -229,7 +267,9 @@ def group_save(*, township, data: dict, by, group=None) -> DeputyGroup:
         raise ApplicationError(_("Choose a term of this township."), field="term")
     _same_township(township.pk, [data.get("leader"), data.get("deputy_leader")], "leader")
     if data.get("leader") and data.get("leader") == data.get("deputy_leader"):
-        raise ApplicationError(_("The leader and deputy leader must be different people."), field="deputy_leader")
+        raise ApplicationError(
+            _("The leader and deputy leader must be different people."), field="deputy_leader"
+        )
     dup = DeputyGroup.objects.filter(term=term, number=data.get("number"))
     if group is not None:
         dup = dup.exclude(pk=group.pk)
@@ -295,7 +335,9 @@ def group_plan_save(*, group, year: int, text: str, items: list[tuple[dt.date, s
     """Replace a group's plan for one year: text plus (planned date, topic) items."""
     for planned, _topic in items:
         if planned.year != year:
-            raise ApplicationError(_("Every planned date must fall in %(year)s.") % {"year": year}, field="items")
+            raise ApplicationError(
+                _("Every planned date must fall in %(year)s.") % {"year": year}, field="items"
+            )
     plan, _created = GroupPlan.objects.select_for_update().get_or_create(
         group=group, year=year, defaults={"township_id": group.township_id}
     )
@@ -314,8 +356,17 @@ def group_plan_save(*, group, year: int, text: str, items: list[tuple[dt.date, s
 
 @transaction.atomic
 def station_save(*, township, data: dict, by, station=None) -> LiaisonStation:
-    simple = ["name", "kind", "address", "head", "liaison_officer", "liaison_phone", "villages",
-              "reception_day", "rules"]
+    simple = [
+        "name",
+        "kind",
+        "address",
+        "head",
+        "liaison_officer",
+        "liaison_phone",
+        "villages",
+        "reception_day",
+        "rules",
+    ]
     _same_township(township.pk, [data.get("head")], "head")
     heads = list(data.get("deputy_heads") or [])
     _same_township(township.pk, heads, "deputy_heads")

@@ -75,7 +75,11 @@ def deputy_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     deputies = sel.deputy_list_page_prefetch(page.object_list)
     for d in deputies:
-        d.phone_shown = d.phone if sel.deputy_may_see_sensitive(user=user, township_id=d.township_id) else sel.mask_phone(d.phone)
+        d.phone_shown = (
+            d.phone
+            if sel.deputy_may_see_sensitive(user=user, township_id=d.township_id)
+            else sel.mask_phone(d.phone)
+        )
     return render(
         request,
         "deputies/list.html",
@@ -115,7 +119,8 @@ def deputy_detail(request, pk):
             "year": year,
             "sections": archive_sections(deputy, year, user),
             "history": history_entries(deputy),
-            "can_write": user_can_write(user, "deputies.change_deputy") and user.township_id == deputy.township_id,
+            "can_write": user_can_write(user, "deputies.change_deputy")
+            and user.township_id == deputy.township_id,
             "today": timezone.localdate(),
         },
     )
@@ -138,8 +143,12 @@ def deputy_photo(request, pk):
     content_type = mimetypes.guess_type(deputy.photo.name)[0]
     if content_type in PHOTO_TYPES:
         return FileResponse(handle, content_type=content_type)
-    return FileResponse(handle, as_attachment=True, filename=Path(deputy.photo.name).name,
-                        content_type="application/octet-stream")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=Path(deputy.photo.name).name,
+        content_type="application/octet-stream",
+    )
 
 
 def _form_error(form, exc):
@@ -162,7 +171,9 @@ def deputy_create(request):
                 mandate={
                     "level": m["level"],
                     "term": m["term"] if m["level"] == Mandate.Level.TOWNSHIP else None,
-                    "term_number": m["term"].number if m["level"] == Mandate.Level.TOWNSHIP else m["term_number"],
+                    "term_number": m["term"].number
+                    if m["level"] == Mandate.Level.TOWNSHIP
+                    else m["term_number"],
                     "start_date": m["start_date"],
                     "start_reason": m["start_reason"],
                 },
@@ -259,8 +270,13 @@ def structure(request):
     return render(
         request,
         "deputies/structure.html",
-        {"stats": stats, "township": township, "charts": structure_charts(stats), "level": level,
-         "levels": Mandate.Level.choices},
+        {
+            "stats": stats,
+            "township": township,
+            "charts": structure_charts(stats),
+            "level": level,
+            "levels": Mandate.Level.choices,
+        },
     )
 
 
@@ -277,8 +293,13 @@ def roster_export(request):
     from .documents import roster_workbook
 
     content = roster_workbook(data)
-    audit_record(user=user, action="deputies_roster_export", detail=data["title"], township=township,
-                 row_count=len(data["rows"]))
+    audit_record(
+        user=user,
+        action="deputies_roster_export",
+        detail=data["title"],
+        township=township,
+        row_count=len(data["rows"]),
+    )
     return _xlsx_response(content, f"{data['title']}.xlsx")
 
 
@@ -289,8 +310,15 @@ def roster_template(request):
     groups = []
     if township is not None:
         term = township.current_term()
-        groups = list(DeputyGroup.objects.filter(township=township, term=term).order_by("number")
-                      .values_list("name", flat=True)) if term else []
+        groups = (
+            list(
+                DeputyGroup.objects.filter(township=township, term=term)
+                .order_by("number")
+                .values_list("name", flat=True)
+            )
+            if term
+            else []
+        )
     content = roster_template_workbook(groups=groups, sample=roster_template_sample(groups=groups))
     return _xlsx_response(content, _("roster import template") + ".xlsx")
 
@@ -325,8 +353,13 @@ def roster_import(request):
     return render(
         request,
         "deputies/import.html",
-        {"form": form, "result": result, "token": token, "township": township,
-         "rows": _preview_rows(result) if result else []},
+        {
+            "form": form,
+            "result": result,
+            "token": token,
+            "township": township,
+            "rows": _preview_rows(result) if result else [],
+        },
     )
 
 
@@ -353,7 +386,9 @@ def roster_import_confirm(request):
     township = Township.objects.get(pk=user.township_id)
     result = roster_import_read(township=township, content=path.read_bytes())
     if not result.ok:
-        messages.error(request, _("The roster changed since the preview and the file now has errors; upload it again."))
+        messages.error(
+            request, _("The roster changed since the preview and the file now has errors; upload it again.")
+        )
         return redirect("deputies:import")
     try:
         counts = roster_import_apply(township=township, result=result, by=user)
@@ -362,8 +397,13 @@ def roster_import_confirm(request):
         return redirect("deputies:import")
     path.unlink(missing_ok=True)
     del request.session[f"roster_import_{token}"]
-    audit_record(user=user, action="deputies_roster_import", detail=info.get("name", ""), township=township,
-                 row_count=len(result.rows))
+    audit_record(
+        user=user,
+        action="deputies_roster_import",
+        detail=info.get("name", ""),
+        township=township,
+        row_count=len(result.rows),
+    )
     messages.success(
         request,
         _("Import done: %(new)s new, %(update)s updated, %(unchanged)s unchanged.")
@@ -382,25 +422,39 @@ def group_list(request):
     groups = list(sel.group_list(user=user, township=township))
     for g in groups:
         g.size_warning = services.group_size_warning(g.member_count)
-    return render(request, "deputies/groups.html", {
-        "groups": groups, "township": township, "can_write": user_can_write(user, "deputies.add_deputygroup"),
-    })
+    return render(
+        request,
+        "deputies/groups.html",
+        {
+            "groups": groups,
+            "township": township,
+            "can_write": user_can_write(user, "deputies.add_deputygroup"),
+        },
+    )
 
 
 def group_detail(request, pk):
     user = request.user
     _no_handling_unit(user)
     group = get_object_or_404(
-        DeputyGroup.objects.for_user(user).select_related("township", "term", "leader", "deputy_leader"), pk=pk
+        DeputyGroup.objects.for_user(user).select_related("township", "term", "leader", "deputy_leader"),
+        pk=pk,
     )
     members = sel.group_members(group=group)
     plans = GroupPlan.objects.filter(group=group).prefetch_related("items").order_by("-year")
-    return render(request, "deputies/group_detail.html", {
-        "group": group, "members": members, "plans": plans,
-        "size_warning": services.group_size_warning(len(members)),
-        "can_write": user_can_write(user, "deputies.change_deputygroup") and user.township_id == group.township_id,
-        "history": history_entries(group),
-    })
+    return render(
+        request,
+        "deputies/group_detail.html",
+        {
+            "group": group,
+            "members": members,
+            "plans": plans,
+            "size_warning": services.group_size_warning(len(members)),
+            "can_write": user_can_write(user, "deputies.change_deputygroup")
+            and user.township_id == group.township_id,
+            "history": history_entries(group),
+        },
+    )
 
 
 def group_edit(request, pk=None):
@@ -409,8 +463,10 @@ def group_edit(request, pk=None):
     group = get_object_or_404(DeputyGroup.objects.for_user(user), pk=pk) if pk else None
     initial = {}
     if group:
-        initial = {k: getattr(group, k) for k in ("term", "number", "name", "activity_room", "villages",
-                                                  "leader", "deputy_leader")}
+        initial = {
+            k: getattr(group, k)
+            for k in ("term", "number", "name", "activity_room", "villages", "leader", "deputy_leader")
+        }
     form = GroupForm(request.POST or None, township=user.township, group=group, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -428,16 +484,23 @@ def group_members(request, pk):
     require_write(user, "deputies.change_deputygroup")
     group = get_object_or_404(DeputyGroup.objects.for_user(user), pk=pk)
     current = sel.group_members(group=group)
-    form = MembersForm(request.POST or None, township=group.township, label=_("members"),
-                       initial={"members": [d.pk for d in current]})
+    form = MembersForm(
+        request.POST or None,
+        township=group.township,
+        label=_("members"),
+        initial={"members": [d.pk for d in current]},
+    )
     if request.method == "POST" and form.is_valid():
         warnings = services.group_set_members(group=group, deputies=form.cleaned_data["members"], by=user)
         for w in warnings:
             messages.warning(request, w)
         messages.success(request, _("Members saved."))
         return redirect("deputies:group", pk=group.pk)
-    return render(request, "deputies/members_form.html", {"form": form, "object": group,
-                                                          "back": reverse("deputies:group", args=[group.pk])})
+    return render(
+        request,
+        "deputies/members_form.html",
+        {"form": form, "object": group, "back": reverse("deputies:group", args=[group.pk])},
+    )
 
 
 def group_plan(request, pk):
@@ -445,7 +508,11 @@ def group_plan(request, pk):
     require_write(user, "deputies.change_deputygroup")
     group = get_object_or_404(DeputyGroup.objects.for_user(user), pk=pk)
     year_text = request.GET.get("year") or ""
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else timezone.localdate().year
+    year = (
+        int(year_text)
+        if year_text.isdigit() and 2000 <= int(year_text) <= 2100
+        else timezone.localdate().year
+    )
     plan = GroupPlan.objects.filter(group=group, year=year).prefetch_related("items").first()
     initial = {"year": year}
     if plan:
@@ -454,8 +521,13 @@ def group_plan(request, pk):
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.group_plan_save(group=group, year=form.cleaned_data["year"], text=form.cleaned_data["text"],
-                                     items=form.cleaned_data["items"], by=user)
+            services.group_plan_save(
+                group=group,
+                year=form.cleaned_data["year"],
+                text=form.cleaned_data["text"],
+                items=form.cleaned_data["items"],
+                by=user,
+            )
         except ApplicationError as exc:
             _form_error(form, exc)
         else:
@@ -471,22 +543,36 @@ def station_list(request):
     user = request.user
     _no_handling_unit(user)
     township = township_selected(request=request)
-    return render(request, "deputies/stations.html", {
-        "stations": sel.station_list(user=user, township=township), "township": township,
-        "can_write": user_can_write(user, "deputies.add_liaisonstation"),
-    })
+    return render(
+        request,
+        "deputies/stations.html",
+        {
+            "stations": sel.station_list(user=user, township=township),
+            "township": township,
+            "can_write": user_can_write(user, "deputies.add_liaisonstation"),
+        },
+    )
 
 
 def station_detail(request, pk):
     user = request.user
     _no_handling_unit(user)
-    station = get_object_or_404(LiaisonStation.objects.for_user(user).select_related("township", "head"), pk=pk)
+    station = get_object_or_404(
+        LiaisonStation.objects.for_user(user).select_related("township", "head"), pk=pk
+    )
     residents = list(station.resident_deputies.order_by(*sel.SORTS["strokes"]))
-    return render(request, "deputies/station_detail.html", {
-        "station": station, "residents": residents, "deputy_heads": list(station.deputy_heads.all()),
-        "can_write": user_can_write(user, "deputies.change_liaisonstation") and user.township_id == station.township_id,
-        "history": history_entries(station),
-    })
+    return render(
+        request,
+        "deputies/station_detail.html",
+        {
+            "station": station,
+            "residents": residents,
+            "deputy_heads": list(station.deputy_heads.all()),
+            "can_write": user_can_write(user, "deputies.change_liaisonstation")
+            and user.township_id == station.township_id,
+            "history": history_entries(station),
+        },
+    )
 
 
 def station_edit(request, pk=None):
@@ -496,7 +582,9 @@ def station_edit(request, pk=None):
     form = StationForm(request.POST or None, instance=station, township=user.township)
     if request.method == "POST" and form.is_valid():
         try:
-            station = services.station_save(township=user.township, data=form.cleaned_data, by=user, station=station)
+            station = services.station_save(
+                township=user.township, data=form.cleaned_data, by=user, station=station
+            )
         except ApplicationError as exc:
             _form_error(form, exc)
         else:
@@ -509,12 +597,21 @@ def station_residents(request, pk):
     user = request.user
     require_write(user, "deputies.change_liaisonstation")
     station = get_object_or_404(LiaisonStation.objects.for_user(user), pk=pk)
-    form = MembersForm(request.POST or None, township=station.township, label=_("resident deputies"),
-                       initial={"members": list(station.resident_deputies.values_list("pk", flat=True))})
+    form = MembersForm(
+        request.POST or None,
+        township=station.township,
+        label=_("resident deputies"),
+        initial={"members": list(station.resident_deputies.values_list("pk", flat=True))},
+    )
     if request.method == "POST" and form.is_valid():
-        for w in services.station_set_residents(station=station, deputies=form.cleaned_data["members"], by=user):
+        for w in services.station_set_residents(
+            station=station, deputies=form.cleaned_data["members"], by=user
+        ):
             messages.warning(request, w)
         messages.success(request, _("Resident deputies saved."))
         return redirect("deputies:station", pk=station.pk)
-    return render(request, "deputies/members_form.html", {"form": form, "object": station,
-                                                          "back": reverse("deputies:station", args=[station.pk])})
+    return render(
+        request,
+        "deputies/members_form.html",
+        {"form": form, "object": station, "back": reverse("deputies:station", args=[station.pk])},
+    )

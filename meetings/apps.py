@@ -12,6 +12,9 @@ class MeetingsConfig(AppConfig):
         from .archive import deputy_archive_context
 
         register_archive_section(
-            "meetings", _("Sessions, meetings and activities"), "meetings/archive/_deputy.html",
-            context=deputy_archive_context, order=30,
+            "meetings",
+            _("Sessions, meetings and activities"),
+            "meetings/archive/_deputy.html",
+            context=deputy_archive_context,
+            order=30,
         )

@@ -26,8 +26,18 @@ from .models import (
     SessionReport,
 )
 
-SPEECH_TOPICS = ["政府工作报告中的农村道路建设", "农田水利设施管护", "义务教育学校布局", "农村养老服务", "人居环境整治长效机制",
-                 "财政预算执行情况", "集镇污水管网建设", "特色产业发展", "防汛抗旱能力建设", "基层医疗卫生服务"]
+SPEECH_TOPICS = [
+    "政府工作报告中的农村道路建设",
+    "农田水利设施管护",
+    "义务教育学校布局",
+    "农村养老服务",
+    "人居环境整治长效机制",
+    "财政预算执行情况",
+    "集镇污水管网建设",
+    "特色产业发展",
+    "防汛抗旱能力建设",
+    "基层医疗卫生服务",
+]
 AGENDA = [
     ("听取和审议镇人民政府关于{q}季度重点工作推进情况的报告", "镇人民政府", "principal"),
     ("听取代表建议办理情况的通报", "镇党政办", "deputy"),
@@ -37,17 +47,54 @@ AGENDA = [
     ("审议镇财政预算调整方案", "镇财政所", "principal"),
 ]
 DECISIONS = [
-    ("关于加快推进农村公路提质改造的审议意见", "镇交通运输管理站", "建议镇政府加大投入，年内完成通组道路硬化任务，并定期向主席团报告进展。"),
-    ("关于加强农田水利设施管护的审议意见", "镇水利站", "建议建立管护长效机制，明确管护责任主体，落实管护经费。"),
-    ("关于民生实事项目实施方案的决定", "镇人民政府", "会议同意民生实事项目实施方案，请镇政府按计划组织实施。"),
+    (
+        "关于加快推进农村公路提质改造的审议意见",
+        "镇交通运输管理站",
+        "建议镇政府加大投入，年内完成通组道路硬化任务，并定期向主席团报告进展。",
+    ),
+    (
+        "关于加强农田水利设施管护的审议意见",
+        "镇水利站",
+        "建议建立管护长效机制，明确管护责任主体，落实管护经费。",
+    ),
+    (
+        "关于民生实事项目实施方案的决定",
+        "镇人民政府",
+        "会议同意民生实事项目实施方案，请镇政府按计划组织实施。",
+    ),
     ("关于改善集镇环境卫生的审议意见", "镇城建办", "建议加强集镇环境卫生整治，完善垃圾收运体系。"),
     ("关于做好代表建议办理工作的决定", "镇党政办", "各承办单位须在规定期限内办结代表建议并书面答复代表。"),
 ]
-INSPECTIONS = ["视察农村人居环境整治工作", "视察高标准农田建设", "视察集镇道路改造工程", "视察中心学校食堂食品安全"]
-INVESTIGATIONS = ["调研农村养老服务情况", "调研村级集体经济发展", "调研特色种植产业发展", "调研防汛抗旱准备情况"]
-LAWS = ["《中华人民共和国食品安全法》", "《中华人民共和国土地管理法》", "《中华人民共和国环境保护法》", "《中华人民共和国安全生产法》"]
-EVALUATIONS = [("镇卫生院", "评议镇卫生院工作"), ("镇派出所", "评议镇派出所工作"), ("镇农业综合服务站", "评议镇农业综合服务站工作")]
-GROUP_TOPICS = ["学习宪法和代表法", "视察村庄环境整治", "调研农田水利建设", "走访联系选民", "集中收集选民意见建议"]
+INSPECTIONS = [
+    "视察农村人居环境整治工作",
+    "视察高标准农田建设",
+    "视察集镇道路改造工程",
+    "视察中心学校食堂食品安全",
+]
+INVESTIGATIONS = [
+    "调研农村养老服务情况",
+    "调研村级集体经济发展",
+    "调研特色种植产业发展",
+    "调研防汛抗旱准备情况",
+]
+LAWS = [
+    "《中华人民共和国食品安全法》",
+    "《中华人民共和国土地管理法》",
+    "《中华人民共和国环境保护法》",
+    "《中华人民共和国安全生产法》",
+]
+EVALUATIONS = [
+    ("镇卫生院", "评议镇卫生院工作"),
+    ("镇派出所", "评议镇派出所工作"),
+    ("镇农业综合服务站", "评议镇农业综合服务站工作"),
+]
+GROUP_TOPICS = [
+    "学习宪法和代表法",
+    "视察村庄环境整治",
+    "调研农田水利建设",
+    "走访联系选民",
+    "集中收集选民意见建议",
+]
 
 
 def _date(rng, year, month, low=8, high=26):
@@ -75,7 +122,9 @@ def seed(ctx):
     ):
         presidium[(t, term_id)].append((d, role))
     groups = defaultdict(lambda: defaultdict(list))  # township -> group -> [deputy ids]
-    for t, g, d in GroupMembership.objects.filter(township_id__in=ids).values_list("township_id", "group_id", "deputy_id"):
+    for t, g, d in GroupMembership.objects.filter(township_id__in=ids).values_list(
+        "township_id", "group_id", "deputy_id"
+    ):
         groups[t][g].append(d)
     stations = {}
     for t, pk, name in LiaisonStation.objects.filter(township_id__in=ids, kind="station").values_list(
@@ -105,15 +154,24 @@ def seed(ctx):
             start = _date(rng, year, 1, 6, 20)
             term = term_on(tid, start)
             if term and start <= today:
-                s = Session(township_id=tid, term=term, number=year - term.start_date.year + 1, start_date=start,
-                            end_date=start + dt.timedelta(days=1), place=f"{town}人民政府大会议室",
-                            notes=f"应到代表{len(current(tid, start))}名。")
+                s = Session(
+                    township_id=tid,
+                    term=term,
+                    number=year - term.start_date.year + 1,
+                    start_date=start,
+                    end_date=start + dt.timedelta(days=1),
+                    place=f"{town}人民政府大会议室",
+                    notes=f"应到代表{len(current(tid, start))}名。",
+                )
                 sessions.append(s)
                 session_children.append((s, current(tid, start)))
             # Presidium meetings: quarterly, one ad hoc meeting in some years.
             if township.has_presidium:
-                plan = [(q, _date(rng, year, q * 3, 10, 25), PresidiumMeeting.Kind.REGULAR) for q in range(1, 5)
-                        if rng.random() > 0.06]
+                plan = [
+                    (q, _date(rng, year, q * 3, 10, 25), PresidiumMeeting.Kind.REGULAR)
+                    for q in range(1, 5)
+                    if rng.random() > 0.06
+                ]
                 if rng.random() < 0.4:
                     plan.append((3, _date(rng, year, 8, 3, 12), PresidiumMeeting.Kind.AD_HOC))
                 for _q, day, kind in sorted(plan, key=lambda p: p[1]):
@@ -122,10 +180,18 @@ def seed(ctx):
                         continue
                     members = presidium[(tid, term.pk)]
                     chair = next((d for d, r in members if r == "chair"), None)
-                    m = PresidiumMeeting(township_id=tid, term=term, number=0, date=day, kind=kind,
-                                         quarter=(day.month - 1) // 3 + 1, chair_id=chair,
-                                         place=f"{town}人大主席团会议室", member_count=len(members),
-                                         summary="会议由主席主持，传达学习上级人大有关会议精神，研究部署近期工作。")
+                    m = PresidiumMeeting(
+                        township_id=tid,
+                        term=term,
+                        number=0,
+                        date=day,
+                        kind=kind,
+                        quarter=(day.month - 1) // 3 + 1,
+                        chair_id=chair,
+                        place=f"{town}人大主席团会议室",
+                        member_count=len(members),
+                        summary="会议由主席主持，传达学习上级人大有关会议精神，研究部署近期工作。",
+                    )
                     meetings.append(m)
                     meeting_children.append((m, members))
             # Activities.
@@ -138,10 +204,17 @@ def seed(ctx):
                     day = _date(rng, year, mo)
                     if day > today:
                         continue
-                    a = Activity(township_id=tid, kind=Activity.Kind.GROUP, start_date=day,
-                                 organiser=Activity.Organiser.GROUP, group_id=g, place="代表活动室",
-                                 topic=rng.choice(GROUP_TOPICS), findings="组织代表集中学习并交流履职情况，收集选民意见建议。",
-                                 suggestions_count=rng.randint(0, 4))
+                    a = Activity(
+                        township_id=tid,
+                        kind=Activity.Kind.GROUP,
+                        start_date=day,
+                        organiser=Activity.Organiser.GROUP,
+                        group_id=g,
+                        place="代表活动室",
+                        topic=rng.choice(GROUP_TOPICS),
+                        findings="组织代表集中学习并交流履职情况，收集选民意见建议。",
+                        suggestions_count=rng.randint(0, 4),
+                    )
                     activities.append(a)
                     activity_people.append((a, [(d, "participant") for d in members if rng.random() > 0.12]))
             for mo in months:
@@ -151,12 +224,18 @@ def seed(ctx):
                 if day > today:
                     continue
                 late_notice = rng.random() < 0.06
-                a = Activity(township_id=tid, kind=Activity.Kind.RECEPTION, start_date=day,
-                             organiser=Activity.Organiser.STATION, station_id=station[0] if station else None,
-                             place=station[1] if station else f"{town}人大代表联络站", topic=f"{mo}月代表接待选民日",
-                             notice_date=add_workdays(day, -1 if late_notice else -5),
-                             findings=f"接待选民{rng.randint(4, 20)}人次，现场答复{rng.randint(1, 5)}件，其余梳理交办。",
-                             suggestions_count=rng.randint(0, 3))
+                a = Activity(
+                    township_id=tid,
+                    kind=Activity.Kind.RECEPTION,
+                    start_date=day,
+                    organiser=Activity.Organiser.STATION,
+                    station_id=station[0] if station else None,
+                    place=station[1] if station else f"{town}人大代表联络站",
+                    topic=f"{mo}月代表接待选民日",
+                    notice_date=add_workdays(day, -1 if late_notice else -5),
+                    findings=f"接待选民{rng.randint(4, 20)}人次，现场答复{rng.randint(1, 5)}件，其余梳理交办。",
+                    suggestions_count=rng.randint(0, 3),
+                )
                 activities.append(a)
                 duty = rng.sample(current(tid, day), rng.choice((2, 2, 3)) if rng.random() > 0.04 else 1)
                 activity_people.append((a, [(d, "on_duty") for d in duty]))
@@ -173,19 +252,38 @@ def seed(ctx):
             raters = rng.randint(25, 45)
             sat = rng.randint(raters // 2, raters - 3)
             basic = rng.randint(0, raters - sat)
-            specs.append((Activity.Kind.EVALUATION, 11, topic, {
-                "target": target, "voter_count": raters, "rating_satisfied": sat,
-                "rating_basically_satisfied": basic, "rating_unsatisfied": raters - sat - basic}))
+            specs.append(
+                (
+                    Activity.Kind.EVALUATION,
+                    11,
+                    topic,
+                    {
+                        "target": target,
+                        "voter_count": raters,
+                        "rating_satisfied": sat,
+                        "rating_basically_satisfied": basic,
+                        "rating_unsatisfied": raters - sat - basic,
+                    },
+                )
+            )
             for kind, mo, topic, extra in specs:
                 day = _date(rng, year, mo)
                 if day > today or not people_now:
                     continue
                 if kind == Activity.Kind.LAW_CHECK:
                     topic = f"{extra['law_name']}{topic}"
-                a = Activity(township_id=tid, kind=kind, start_date=day, organiser=Activity.Organiser.PRESIDIUM,
-                             place=f"{town}各村（社区）", topic=topic, invited_officials="镇分管负责同志",
-                             findings="总体情况较好，但仍存在投入不足、长效机制不健全等问题。",
-                             suggestions_count=rng.randint(1, 6), **extra)
+                a = Activity(
+                    township_id=tid,
+                    kind=kind,
+                    start_date=day,
+                    organiser=Activity.Organiser.PRESIDIUM,
+                    place=f"{town}各村（社区）",
+                    topic=topic,
+                    invited_officials="镇分管负责同志",
+                    findings="总体情况较好，但仍存在投入不足、长效机制不健全等问题。",
+                    suggestions_count=rng.randint(1, 6),
+                    **extra,
+                )
                 activities.append(a)
                 share = 0.75 if kind == Activity.Kind.TRAINING else 0.15
                 activity_people.append((a, [(d, "participant") for d in people_now if rng.random() < share]))
@@ -195,11 +293,19 @@ def seed(ctx):
                     voters = rng.randint(30, 60)
                     exc = rng.randint(voters // 2, voters - 2)
                     comp = rng.randint(0, voters - exc)
-                    a = Activity(township_id=tid, kind=Activity.Kind.REPORT, start_date=day,
-                                 organiser=Activity.Organiser.PRESIDIUM, place="原选区村民委员会会议室",
-                                 topic=f"{year}年度代表向原选区选民述职", voter_count=voters, rating_excellent=exc,
-                                 rating_competent=comp, rating_incompetent=voters - exc - comp,
-                                 findings="代表报告了一年来的履职情况，选民进行了满意度测评。")
+                    a = Activity(
+                        township_id=tid,
+                        kind=Activity.Kind.REPORT,
+                        start_date=day,
+                        organiser=Activity.Organiser.PRESIDIUM,
+                        place="原选区村民委员会会议室",
+                        topic=f"{year}年度代表向原选区选民述职",
+                        voter_count=voters,
+                        rating_excellent=exc,
+                        rating_competent=comp,
+                        rating_incompetent=voters - exc - comp,
+                        findings="代表报告了一年来的履职情况，选民进行了满意度测评。",
+                    )
                     activities.append(a)
                     activity_people.append((a, [(reporter, "reporter")]))
 
@@ -218,28 +324,66 @@ def seed(ctx):
         tid = s.township_id
         for d in deputy_ids:
             st = rng.choice(statuses)
-            attendance.append(plain_row(SessionAttendance, township_id=tid, session_id=s.pk, deputy_id=d, status=st,
-                                        reason="因病请假" if st == "excused" else ""))
+            attendance.append(
+                plain_row(
+                    SessionAttendance,
+                    township_id=tid,
+                    session_id=s.pk,
+                    deputy_id=d,
+                    status=st,
+                    reason="因病请假" if st == "excused" else "",
+                )
+            )
         for d in rng.sample(deputy_ids, min(len(deputy_ids), rng.randint(4, 8))):
-            speeches.append(FloorSpeech(township_id=tid, session=s, deputy_id=d, topic=rng.choice(SPEECH_TOPICS)))
+            speeches.append(
+                FloorSpeech(township_id=tid, session=s, deputy_id=d, topic=rng.choice(SPEECH_TOPICS))
+            )
         y = s.start_date.year
         for kind, title, who in [
             (SessionReport.Kind.GOVERNMENT, "政府工作报告", "镇长"),
             (SessionReport.Kind.PRESIDIUM, "主席团工作报告", "人大主席"),
-            (SessionReport.Kind.BUDGET, f"关于{y - 1}年财政预算执行情况和{y}年财政预算草案的报告", "分管财政副镇长"),
+            (
+                SessionReport.Kind.BUDGET,
+                f"关于{y - 1}年财政预算执行情况和{y}年财政预算草案的报告",
+                "分管财政副镇长",
+            ),
         ]:
             reports.append(SessionReport(township_id=tid, session=s, kind=kind, title=title, reporter=who))
-        for n, title in enumerate(["关于政府工作报告的决议", "关于主席团工作报告的决议", f"关于{y}年财政预算的决议"], start=1):
-            resolutions.append(Resolution(township_id=tid, session=s, number=n, title=title,
-                                          text="会议同意该报告，决定批准这个报告。"))
+        for n, title in enumerate(
+            ["关于政府工作报告的决议", "关于主席团工作报告的决议", f"关于{y}年财政预算的决议"], start=1
+        ):
+            resolutions.append(
+                Resolution(
+                    township_id=tid,
+                    session=s,
+                    number=n,
+                    title=title,
+                    text="会议同意该报告，决定批准这个报告。",
+                )
+            )
         if rng.random() < 0.4:
             cast = len(deputy_ids) - rng.randint(2, 8)
-            elections.append(Election(township_id=tid, session=s, kind=Election.Kind.BY_ELECTION, office="副镇长",
-                                      person=rng.choice("王李张刘陈杨") + rng.choice(["建华", "志强", "秀英", "海涛"]),
-                                      votes_for=cast - rng.randint(0, 4), votes_cast=cast))
+            elections.append(
+                Election(
+                    township_id=tid,
+                    session=s,
+                    kind=Election.Kind.BY_ELECTION,
+                    office="副镇长",
+                    person=rng.choice("王李张刘陈杨") + rng.choice(["建华", "志强", "秀英", "海涛"]),
+                    votes_for=cast - rng.randint(0, 4),
+                    votes_cast=cast,
+                )
+            )
         for i, item in enumerate(SessionPrepItem.Item.values):
-            prep.append(SessionPrepItem(township_id=tid, session=s, item=item, done_by="人大办",
-                                        done_on=s.start_date - dt.timedelta(days=30 - i * 5)))
+            prep.append(
+                SessionPrepItem(
+                    township_id=tid,
+                    session=s,
+                    item=item,
+                    done_by="人大办",
+                    done_on=s.start_date - dt.timedelta(days=30 - i * 5),
+                )
+            )
     rows_insert(SessionAttendance, attendance)
     FloorSpeech.objects.bulk_create(speeches, batch_size=2000)
     SessionReport.objects.bulk_create(reports, batch_size=2000)
@@ -257,19 +401,40 @@ def seed(ctx):
         for d, _role in members:
             st = "excused" if rng.random() < 0.07 else ("unexcused" if rng.random() < 0.01 else "present")
             present += st == "present"
-            p_att.append(plain_row(PresidiumAttendance, township_id=tid, meeting_id=m.pk, deputy_id=d, status=st,
-                                   reason="外出学习" if st == "excused" else ""))
+            p_att.append(
+                plain_row(
+                    PresidiumAttendance,
+                    township_id=tid,
+                    meeting_id=m.pk,
+                    deputy_id=d,
+                    status=st,
+                    reason="外出学习" if st == "excused" else "",
+                )
+            )
         chosen = rng.sample(AGENDA, rng.randint(3, 4))
         for order, (topic, unit, rank) in enumerate(chosen, start=1):
             voted = order <= 2
             vf = present - rng.randint(0, 1) if voted else None
-            items.append(AgendaItem(township_id=tid, meeting=m, order=order,
-                                    topic=topic.format(q="一二三四"[m.quarter - 1], y=m.date.year),
-                                    reporting_unit=unit, reporter=rng.choice("王李张刘陈") + rng.choice(["明", "华", "强", "芳"]),
-                                    reporter_rank=rank, votes_for=vf,
-                                    votes_against=(present - vf) if voted else None, votes_abstain=0 if voted else None))
-        non_voting.append(NonVotingAttendee(township_id=tid, meeting=m, kind="official", name="副镇长", post="镇人民政府"))
-        non_voting.append(NonVotingAttendee(township_id=tid, meeting=m, kind="official", name="党政办主任", post="镇党政办"))
+            items.append(
+                AgendaItem(
+                    township_id=tid,
+                    meeting=m,
+                    order=order,
+                    topic=topic.format(q="一二三四"[m.quarter - 1], y=m.date.year),
+                    reporting_unit=unit,
+                    reporter=rng.choice("王李张刘陈") + rng.choice(["明", "华", "强", "芳"]),
+                    reporter_rank=rank,
+                    votes_for=vf,
+                    votes_against=(present - vf) if voted else None,
+                    votes_abstain=0 if voted else None,
+                )
+            )
+        non_voting.append(
+            NonVotingAttendee(township_id=tid, meeting=m, kind="official", name="副镇长", post="镇人民政府")
+        )
+        non_voting.append(
+            NonVotingAttendee(township_id=tid, meeting=m, kind="official", name="党政办主任", post="镇党政办")
+        )
         member_ids = {d for d, _r in members}
         guests = [d for d in current(tid, m.date) if d not in member_ids]
         for d in rng.sample(guests, min(2, len(guests))):
@@ -286,10 +451,20 @@ def seed(ctx):
             for title, unit, text in rng.sample(DECISIONS, rng.randint(1, 2)):
                 decision_counter[m.term.pk] += 1
                 deadline = m.date + dt.timedelta(days=rng.choice((60, 90, 120)))
-                later = [x for x in ms[i + 1 :] if x.date > m.date and x.date >= deadline - dt.timedelta(days=30)]
-                d = Decision(township_id=tid, term=m.term, number=decision_counter[m.term.pk], meeting=m,
-                             kind=Decision.Kind.DECISION if "决定" in title else Decision.Kind.OPINION,
-                             title=title, text=text, responsible_unit=unit, deadline=deadline)
+                later = [
+                    x for x in ms[i + 1 :] if x.date > m.date and x.date >= deadline - dt.timedelta(days=30)
+                ]
+                d = Decision(
+                    township_id=tid,
+                    term=m.term,
+                    number=decision_counter[m.term.pk],
+                    meeting=m,
+                    kind=Decision.Kind.DECISION if "决定" in title else Decision.Kind.OPINION,
+                    title=title,
+                    text=text,
+                    responsible_unit=unit,
+                    deadline=deadline,
+                )
                 if deadline < today and later and rng.random() > 0.12:
                     d.status = Decision.Status.DONE
                     d.completed_on = min(deadline, later[0].date) - dt.timedelta(days=rng.randint(0, 10))
@@ -304,8 +479,14 @@ def seed(ctx):
     for d in decisions:
         if d.status != Decision.Status.OPEN:
             note_day = min(d.meeting.date + dt.timedelta(days=30), today)
-            progress.append(DecisionProgress(township_id=d.township_id, decision=d, date=note_day,
-                                             note=f"{d.responsible_unit}已制定工作方案，正在组织实施。"))
+            progress.append(
+                DecisionProgress(
+                    township_id=d.township_id,
+                    decision=d,
+                    date=note_day,
+                    note=f"{d.responsible_unit}已制定工作方案，正在组织实施。",
+                )
+            )
     DecisionProgress.objects.bulk_create(progress, batch_size=2000)
 
     parts = []
@@ -314,8 +495,17 @@ def seed(ctx):
         for d, role in people:
             if d not in seen:
                 seen.add(d)
-                parts.append(plain_row(ActivityParticipation, township_id=a.township_id, activity_id=a.pk,
-                                       deputy_id=d, role=role))
+                parts.append(
+                    plain_row(
+                        ActivityParticipation,
+                        township_id=a.township_id,
+                        activity_id=a.pk,
+                        deputy_id=d,
+                        role=role,
+                    )
+                )
     rows_insert(ActivityParticipation, parts)
-    ctx.log(f"  meetings: {len(sessions)} sessions, {len(meetings)} presidium meetings, "
-            f"{len(decisions)} decisions, {len(activities)} activities, {len(parts)} participations")
+    ctx.log(
+        f"  meetings: {len(sessions)} sessions, {len(meetings)} presidium meetings, "
+        f"{len(decisions)} decisions, {len(activities)} activities, {len(parts)} participations"
+    )

@@ -37,16 +37,28 @@ def minutes_docx(data) -> bytes:
     for i, item in enumerate(data["items"], start=1):
         doc.heading1(f"{chinese_number(i)}、{item['topic']}")
         if item["unit"] or item["reporter"]:
-            who = "".join(x for x in (item["unit"], item["rank"] and f"（{item['rank']}）", item["reporter"]) if x)
+            who = "".join(
+                x for x in (item["unit"], item["rank"] and f"（{item['rank']}）", item["reporter"]) if x
+            )
             doc.paragraph(_("Reported by %(who)s.") % {"who": who})
         vote = item["vote"]
         if vote:
-            verdict = _("adopted") if vote["passed"] else _("not adopted (fewer than a majority of all members)")
+            verdict = (
+                _("adopted") if vote["passed"] else _("not adopted (fewer than a majority of all members)")
+            )
             doc.paragraph(
-                _("Vote: %(for)s for, %(against)s against, %(abstain)s abstaining; %(needed)s votes needed "
-                  "(a majority of all %(members)s members): %(verdict)s.")
-                % {"for": vote["for"], "against": vote["against"], "abstain": vote["abstain"],
-                   "needed": data["majority_needed"], "members": data["member_count"], "verdict": verdict}
+                _(
+                    "Vote: %(for)s for, %(against)s against, %(abstain)s abstaining; %(needed)s votes needed "
+                    "(a majority of all %(members)s members): %(verdict)s."
+                )
+                % {
+                    "for": vote["for"],
+                    "against": vote["against"],
+                    "abstain": vote["abstain"],
+                    "needed": data["majority_needed"],
+                    "members": data["member_count"],
+                    "verdict": verdict,
+                }
             )
         for d in decisions_by_item.get(item["pk"], []):
             _decision(doc, d)
@@ -60,8 +72,12 @@ def minutes_docx(data) -> bytes:
         for d in data["reported"]:
             doc.paragraph(
                 _("No. %(number)s %(title)s (%(unit)s): completed on %(date)s.")
-                % {"number": d["number"], "title": d["title"], "unit": d["unit"],
-                   "date": _date(d["completed_on"]) if d["completed_on"] else ""}
+                % {
+                    "number": d["number"],
+                    "title": d["title"],
+                    "unit": d["unit"],
+                    "date": _date(d["completed_on"]) if d["completed_on"] else "",
+                }
             )
     doc.blank()
     doc.paragraph(_("Members attending: ") + (SEP.join(data["present"]) or _("none")), indent=False)
@@ -69,8 +85,10 @@ def minutes_docx(data) -> bytes:
         doc.paragraph(_("Absent: ") + SEP.join(data["absent"]), indent=False)
     if data["non_voting"]:
         doc.paragraph(_("Attending without a vote: ") + SEP.join(data["non_voting"]), indent=False)
-    doc.signature([_("Presidium of the %(township)s People's Congress") % {"township": data["township"]}],
-                  date_text=_date(data["date"]))
+    doc.signature(
+        [_("Presidium of the %(township)s People's Congress") % {"township": data["township"]}],
+        date_text=_date(data["date"]),
+    )
     return doc.to_bytes()
 
 

@@ -50,7 +50,11 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Session
         fields = ["number", "start_date", "end_date", "place", "notes"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {"number": _("The N in 第N次会议 of the current term.")}
 
 
@@ -97,9 +101,9 @@ class FloorSpeechForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, session=None, **kwargs):
         super().__init__(*args, **kwargs)
         if session is not None:
-            self.fields["deputy"].queryset = Deputy.objects.filter(session_attendances__session=session).order_by(
-                "surname_strokes", "name_pinyin"
-            )
+            self.fields["deputy"].queryset = Deputy.objects.filter(
+                session_attendances__session=session
+            ).order_by("surname_strokes", "name_pinyin")
         _rescope(self)
 
 
@@ -122,7 +126,9 @@ class PresidiumMeetingForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if township is not None:
             self.fields["chair"].queryset = (
-                Deputy.objects.filter(township=township, presidium_memberships__role__in=["chair", "vice_chair"])
+                Deputy.objects.filter(
+                    township=township, presidium_memberships__role__in=["chair", "vice_chair"]
+                )
                 .distinct()
                 .order_by("surname_strokes", "name_pinyin")
             )
@@ -199,26 +205,52 @@ class CompleteForm(BootstrapFormMixin, forms.Form):
 
 class ActivityForm(BootstrapFormMixin, forms.ModelForm):
     deputies = DeputyMultipleField(
-        queryset=Deputy.objects.none(), required=False, label=_("participating deputies"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        label=_("participating deputies"),
         widget=DeputyCheckboxes,
     )
     on_duty = DeputyMultipleField(
-        queryset=Deputy.objects.none(), required=False, label=_("deputies on duty / reporting"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        label=_("deputies on duty / reporting"),
         widget=DeputyCheckboxes,
-        help_text=_("Voter reception: the deputies on duty (at least 2). Report to voters: the reporting deputies."),
+        help_text=_(
+            "Voter reception: the deputies on duty (at least 2). Report to voters: the reporting deputies."
+        ),
     )
 
     class Meta:
         model = Activity
         fields = [
-            "kind", "start_date", "end_date", "place", "organiser", "group", "station", "topic",
-            "law_name", "target", "invited_officials", "notice_date", "deputies", "on_duty",
-            "voter_count", "rating_excellent", "rating_competent", "rating_incompetent",
-            "rating_satisfied", "rating_basically_satisfied", "rating_unsatisfied",
-            "findings", "suggestions_count",
+            "kind",
+            "start_date",
+            "end_date",
+            "place",
+            "organiser",
+            "group",
+            "station",
+            "topic",
+            "law_name",
+            "target",
+            "invited_officials",
+            "notice_date",
+            "deputies",
+            "on_duty",
+            "voter_count",
+            "rating_excellent",
+            "rating_competent",
+            "rating_incompetent",
+            "rating_satisfied",
+            "rating_basically_satisfied",
+            "rating_unsatisfied",
+            "findings",
+            "suggestions_count",
         ]
         widgets = {
-            "start_date": DateInput(), "end_date": DateInput(), "notice_date": DateInput(),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "notice_date": DateInput(),
             "findings": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
@@ -232,7 +264,9 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
             deputies = Deputy.objects.filter(township=township).order_by("surname_strokes", "name_pinyin")
             self.fields["deputies"].queryset = deputies
             self.fields["on_duty"].queryset = deputies
-            self.fields["group"].queryset = DeputyGroup.objects.filter(township=township).select_related("term")
+            self.fields["group"].queryset = DeputyGroup.objects.filter(township=township).select_related(
+                "term"
+            )
             self.fields["station"].queryset = LiaisonStation.objects.filter(township=township)
         if self.instance.pk:
             roles = {p.deputy_id: p.role for p in self.instance.participations.all()}

@@ -109,9 +109,7 @@ class Resolution(TownshipScopedModel):
         verbose_name = _("resolution")
         verbose_name_plural = _("resolutions")
         ordering = ["session", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["session", "number"], name="resolution_unique_number")
-        ]
+        constraints = [models.UniqueConstraint(fields=["session", "number"], name="resolution_unique_number")]
 
     def __str__(self):
         return self.title
@@ -618,9 +616,7 @@ class ActivityParticipation(TownshipScopedModel):
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
-        constraints = [
-            models.UniqueConstraint(fields=["activity", "deputy"], name="participation_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["activity", "deputy"], name="participation_unique")]
 
     def __str__(self):
         return f"{self.deputy} · {self.activity}"
@@ -640,7 +636,11 @@ class ActivityAttachment(TownshipScopedModel):
     content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("uploaded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
 
     history = None

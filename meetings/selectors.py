@@ -29,10 +29,14 @@ def session_list(*, user, township=None):
     qs = Session.objects.for_user(user)
     if township is not None:
         qs = qs.filter(township=township)
-    return qs.select_related("term", "township").annotate(
-        deputies=Count("attendance", distinct=True),
-        attended=Count("attendance", filter=Q(attendance__status__in=ATTENDED), distinct=True),
-    ).order_by("-start_date", "-pk")
+    return (
+        qs.select_related("term", "township")
+        .annotate(
+            deputies=Count("attendance", distinct=True),
+            attended=Count("attendance", filter=Q(attendance__status__in=ATTENDED), distinct=True),
+        )
+        .order_by("-start_date", "-pk")
+    )
 
 
 def presidium_meeting_list(*, user, township=None, year=None):
@@ -41,10 +45,14 @@ def presidium_meeting_list(*, user, township=None, year=None):
         qs = qs.filter(township=township)
     if year:
         qs = qs.filter(date__year=year)
-    return qs.select_related("term", "township", "chair").annotate(
-        items=Count("agenda_items", distinct=True),
-        present=Count("attendance", filter=Q(attendance__status__in=ATTENDED), distinct=True),
-    ).order_by("-date", "-pk")
+    return (
+        qs.select_related("term", "township", "chair")
+        .annotate(
+            items=Count("agenda_items", distinct=True),
+            present=Count("attendance", filter=Q(attendance__status__in=ATTENDED), distinct=True),
+        )
+        .order_by("-date", "-pk")
+    )
 
 
 def decision_list(*, user, township=None, filters=None):
@@ -59,9 +67,9 @@ def decision_list(*, user, township=None, filters=None):
         qs = qs.filter(status=status)
     if filters.get("q"):
         qs = qs.filter(Q(title__icontains=filters["q"]) | Q(responsible_unit__icontains=filters["q"]))
-    return qs.select_related("township", "term", "meeting", "meeting__term", "reported_at", "reported_at__term").order_by(
-        "deadline", "pk"
-    )
+    return qs.select_related(
+        "township", "term", "meeting", "meeting__term", "reported_at", "reported_at__term"
+    ).order_by("deadline", "pk")
 
 
 def decision_open_list(*, user, township=None):
@@ -85,9 +93,11 @@ def activity_list(*, user, filters=None, township=None):
         qs = qs.filter(group_id=int(filters["group"]))
     if filters.get("q"):
         qs = qs.filter(Q(topic__icontains=filters["q"]) | Q(place__icontains=filters["q"]))
-    return qs.select_related("township", "group").annotate(
-        participant_count=Count("participations", distinct=True)
-    ).order_by("-start_date", "-pk")
+    return (
+        qs.select_related("township", "group")
+        .annotate(participant_count=Count("participations", distinct=True))
+        .order_by("-start_date", "-pk")
+    )
 
 
 def session_attendance_rows(*, session):
@@ -218,7 +228,9 @@ def compliance_due(*, compliance, today=None):
     items = []
     if c.has_presidium:
         n = c.presidium_by_quarter[q - 1]
-        items.append(DueItem(_("Presidium meeting this quarter (at least 1)"), n >= 1, _("%(n)s held") % {"n": n}))
+        items.append(
+            DueItem(_("Presidium meeting this quarter (at least 1)"), n >= 1, _("%(n)s held") % {"n": n})
+        )
     active, total = c.groups_active_by_quarter[q - 1], c.groups_total
     items.append(
         DueItem(
@@ -230,7 +242,11 @@ def compliance_due(*, compliance, today=None):
     n = c.receptions_by_month[today.month - 1]
     items.append(DueItem(_("Voter reception this month"), n >= 1, _("%(n)s held") % {"n": n}))
     items.append(
-        DueItem(_("Deputy training this year (at least 1)"), c.trainings >= 1, _("%(n)s held") % {"n": c.trainings})
+        DueItem(
+            _("Deputy training this year (at least 1)"),
+            c.trainings >= 1,
+            _("%(n)s held") % {"n": c.trainings},
+        )
     )
     items.append(
         DueItem(_("Congress session this year"), c.session_held, _("%(n)s held") % {"n": c.sessions})
@@ -268,22 +284,50 @@ def calendar_month(*, user, year, month, township=None):
     activities = Activity.objects.for_user(user).filter(start_date__range=(first, last))
     if township is not None:
         sessions, meetings, activities = (
-            sessions.filter(township=township), meetings.filter(township=township), activities.filter(township=township)
+            sessions.filter(township=township),
+            meetings.filter(township=township),
+            activities.filter(township=township),
         )
     show_township = township is None and user.is_county
     for s in sessions.select_related("term", "township"):
         day = s.start_date
         while day <= s.end_date:
-            add(day, CalendarEvent(day, "session", _prefix(s, show_township) + str(s.title),
-                                   reverse("meetings:session_detail", args=[s.pk]), "text-bg-danger"))
+            add(
+                day,
+                CalendarEvent(
+                    day,
+                    "session",
+                    _prefix(s, show_township) + str(s.title),
+                    reverse("meetings:session_detail", args=[s.pk]),
+                    "text-bg-danger",
+                ),
+            )
             day += dt.timedelta(days=1)
     for m in meetings.select_related("term", "township"):
         label = _("Presidium meeting %(n)s") % {"n": chinese_number(m.number)}
-        add(m.date, CalendarEvent(m.date, "presidium", _prefix(m, show_township) + label,
-                                  reverse("meetings:meeting_detail", args=[m.pk]), "text-bg-primary"))
-    for a in activities.select_related("township").only("pk", "kind", "topic", "start_date", "township__name")[:2000]:
-        add(a.start_date, CalendarEvent(a.start_date, a.kind, _prefix(a, show_township) + f"{a.get_kind_display()}：{a.topic}",
-                                        reverse("meetings:activity_detail", args=[a.pk]), "text-bg-success"))
+        add(
+            m.date,
+            CalendarEvent(
+                m.date,
+                "presidium",
+                _prefix(m, show_township) + label,
+                reverse("meetings:meeting_detail", args=[m.pk]),
+                "text-bg-primary",
+            ),
+        )
+    for a in activities.select_related("township").only(
+        "pk", "kind", "topic", "start_date", "township__name"
+    )[:2000]:
+        add(
+            a.start_date,
+            CalendarEvent(
+                a.start_date,
+                a.kind,
+                _prefix(a, show_township) + f"{a.get_kind_display()}：{a.topic}",
+                reverse("meetings:activity_detail", args=[a.pk]),
+                "text-bg-success",
+            ),
+        )
     weeks = [[(d, events.get(d, [])) for d in days[i : i + 7]] for i in range(0, len(days), 7)]
     return weeks
 
@@ -303,10 +347,18 @@ def minutes_data(*, meeting_id):
     )
     present = [a.deputy.name for a in attendance if a.status in ATTENDED]
     absent = [
-        f"{a.deputy.name}（{a.reason or a.get_status_display()}）" for a in attendance if a.status not in ATTENDED
+        f"{a.deputy.name}（{a.reason or a.get_status_display()}）"
+        for a in attendance
+        if a.status not in ATTENDED
     ]
     non_voting = [
-        (f"{nv.deputy.name}（{_('deputy')}）" if nv.deputy_id else f"{nv.name}（{nv.post}）" if nv.post else nv.name)
+        (
+            f"{nv.deputy.name}（{_('deputy')}）"
+            if nv.deputy_id
+            else f"{nv.name}（{nv.post}）"
+            if nv.post
+            else nv.name
+        )
         for nv in meeting.non_voting.select_related("deputy")
     ]
     items = []
@@ -314,18 +366,31 @@ def minutes_data(*, meeting_id):
         vote = None
         if item.was_voted:
             vote = {
-                "for": item.votes_for, "against": item.votes_against, "abstain": item.votes_abstain,
+                "for": item.votes_for,
+                "against": item.votes_against,
+                "abstain": item.votes_abstain,
                 "passed": item.votes_for >= meeting.majority_needed,
             }
-        items.append({
-            "pk": item.pk, "order": item.order, "topic": item.topic, "unit": item.reporting_unit,
-            "reporter": item.reporter, "rank": str(item.get_reporter_rank_display()) if item.reporter_rank else "",
-            "vote": vote,
-        })
+        items.append(
+            {
+                "pk": item.pk,
+                "order": item.order,
+                "topic": item.topic,
+                "unit": item.reporting_unit,
+                "reporter": item.reporter,
+                "rank": str(item.get_reporter_rank_display()) if item.reporter_rank else "",
+                "vote": vote,
+            }
+        )
     decisions = [
         {
-            "number": d.number, "kind": str(d.get_kind_display()), "title": d.title, "text": d.text,
-            "unit": d.responsible_unit, "deadline": d.deadline, "agenda_item": d.agenda_item_id,
+            "number": d.number,
+            "kind": str(d.get_kind_display()),
+            "title": d.title,
+            "text": d.text,
+            "unit": d.responsible_unit,
+            "deadline": d.deadline,
+            "agenda_item": d.agenda_item_id,
         }
         for d in meeting.decisions.order_by("number")
     ]

@@ -76,11 +76,19 @@ def session_create(*, township, number, start_date, end_date, place="", notes=""
             _("Session %(number)s of this term is already recorded.") % {"number": number}, field="number"
         )
     session = Session.objects.create(
-        township=township, term=term, number=number, start_date=start_date, end_date=end_date,
-        place=place, notes=notes,
+        township=township,
+        term=term,
+        number=number,
+        start_date=start_date,
+        end_date=end_date,
+        place=place,
+        notes=notes,
     )
     SessionPrepItem.objects.bulk_create(
-        [SessionPrepItem(township=township, session=session, item=item) for item in SessionPrepItem.Item.values]
+        [
+            SessionPrepItem(township=township, session=session, item=item)
+            for item in SessionPrepItem.Item.values
+        ]
     )
     session_attendance_sync(session=session)
     return session
@@ -115,7 +123,9 @@ def _clean_attendance(entries, valid_ids):
             errors[deputy_id] = _("An excused absence needs a reason.")
         clean[deputy_id] = (status, reason)
     if errors:
-        raise ApplicationError(_("Some rows need correcting; see the marked deputies."), extra={"rows": errors})
+        raise ApplicationError(
+            _("Some rows need correcting; see the marked deputies."), extra={"rows": errors}
+        )
     return clean
 
 
@@ -172,16 +182,18 @@ def session_child_add(*, session, instance):
 def _require_presidium(township):
     if not township.has_presidium:
         raise ApplicationError(
-            _("A subdistrict (街道) has a people's congress working committee, not a presidium: "
-              "presidium meetings are not recorded here.")
+            _(
+                "A subdistrict (街道) has a people's congress working committee, not a presidium: "
+                "presidium meetings are not recorded here."
+            )
         )
 
 
 def presidium_members_on(*, township, term, day):
     """Presidium memberships active on `day` (the majority rule counts these)."""
-    return PresidiumMembership.objects.filter(
-        township=township, term=term, start_date__lte=day
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+    return PresidiumMembership.objects.filter(township=township, term=term, start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=day)
+    )
 
 
 @transaction.atomic
@@ -198,8 +210,16 @@ def presidium_meeting_create(*, township, date, kind, chair=None, place="", summ
         raise ApplicationError(_("The chair must be a member of the presidium."), field="chair")
     number = (PresidiumMeeting.objects.filter(term=term).aggregate(n=Max("number"))["n"] or 0) + 1
     meeting = PresidiumMeeting.objects.create(
-        township=township, term=term, number=number, date=date, kind=kind, quarter=_quarter_of(date),
-        chair=chair, place=place, summary=summary, member_count=len(members),
+        township=township,
+        term=term,
+        number=number,
+        date=date,
+        kind=kind,
+        quarter=_quarter_of(date),
+        chair=chair,
+        place=place,
+        summary=summary,
+        member_count=len(members),
     )
     PresidiumAttendance.objects.bulk_create(
         [PresidiumAttendance(township=township, meeting=meeting, deputy_id=m.deputy_id) for m in members]
@@ -290,8 +310,11 @@ def agenda_item_delete(*, item, by=None):
     ]
     if adopted:
         raise ApplicationError(
-            _("The agenda item “%(topic)s” cannot be deleted: %(decisions)s was adopted on it. "
-              "Correct the item instead of deleting it.") % {"topic": item.topic, "decisions": "、".join(adopted)}
+            _(
+                "The agenda item “%(topic)s” cannot be deleted: %(decisions)s was adopted on it. "
+                "Correct the item instead of deleting it."
+            )
+            % {"topic": item.topic, "decisions": "、".join(adopted)}
         )
     topic, meeting_id = item.topic, item.meeting_id
     item._history_user = by
@@ -353,9 +376,17 @@ def decision_create(*, meeting, kind, title, text, responsible_unit, deadline, a
         )
     number = (Decision.objects.filter(term_id=meeting.term_id).aggregate(n=Max("number"))["n"] or 0) + 1
     return Decision.objects.create(
-        township_id=meeting.township_id, term_id=meeting.term_id, number=number, kind=kind, meeting=meeting,
-        agenda_item=agenda_item, title=title, text=text, responsible_unit=responsible_unit,
-        deadline=deadline, status=Decision.Status.OPEN,
+        township_id=meeting.township_id,
+        term_id=meeting.term_id,
+        number=number,
+        kind=kind,
+        meeting=meeting,
+        agenda_item=agenda_item,
+        title=title,
+        text=text,
+        responsible_unit=responsible_unit,
+        deadline=deadline,
+        status=Decision.Status.OPEN,
     )
 
 
@@ -381,17 +412,24 @@ def decision_complete(*, decision, completed_on, reported_at=None, note="", by=N
     if decision.status == Decision.Status.DONE:
         raise ApplicationError(_("This follow-up is already done."))
     if completed_on < decision.meeting.date:
-        raise ApplicationError(_("Completion cannot be before the meeting that adopted it."), field="completed_on")
+        raise ApplicationError(
+            _("Completion cannot be before the meeting that adopted it."), field="completed_on"
+        )
     if reported_at is not None:
         if reported_at.township_id != decision.township_id:
             raise ApplicationError(_("Choose a meeting of this township."), field="reported_at")
         if reported_at.date <= decision.meeting.date:
             raise ApplicationError(
-                _("Completion is reported at a later meeting than the one that adopted it."), field="reported_at"
+                _("Completion is reported at a later meeting than the one that adopted it."),
+                field="reported_at",
             )
     if note.strip():
         DecisionProgress.objects.create(
-            township_id=decision.township_id, decision=decision, date=completed_on, note=note.strip(), recorded_by=by
+            township_id=decision.township_id,
+            decision=decision,
+            date=completed_on,
+            note=note.strip(),
+            recorded_by=by,
         )
     decision.status = Decision.Status.DONE
     decision.completed_on = completed_on
@@ -415,16 +453,22 @@ def decisions_mark_overdue(*, today=None):
         marked = Decision.objects.filter(
             status__in=[Decision.Status.OPEN, Decision.Status.IN_PROGRESS], deadline__lt=today
         ).update(status=Decision.Status.OVERDUE, updated_at=timezone.now())
-    overdue = Decision.objects.filter(status=Decision.Status.OVERDUE).select_related("township").only(
-        "pk", "number", "title", "deadline", "responsible_unit", "township"
+    overdue = (
+        Decision.objects.filter(status=Decision.Status.OVERDUE)
+        .select_related("township")
+        .only("pk", "number", "title", "deadline", "responsible_unit", "township")
     )
     for decision in overdue.iterator(chunk_size=500):
         reminder_upsert(
             township=decision.township,
             key=_reminder_key(decision),
             text=_("Overdue follow-up No. %(number)s: %(title)s (%(unit)s, due %(date)s)")
-            % {"number": decision.number, "title": decision.title, "unit": decision.responsible_unit,
-               "date": decision.deadline.isoformat()},
+            % {
+                "number": decision.number,
+                "title": decision.title,
+                "unit": decision.responsible_unit,
+                "date": decision.deadline.isoformat(),
+            },
             url=reverse("meetings:decision_detail", args=[decision.pk]),
             due_date=decision.deadline,
         )
@@ -439,13 +483,18 @@ def reception_warnings(*, start_date, notice_date, on_duty_count):
     Returns translated warnings (empty when the rules are kept)."""
     warnings = []
     if notice_date is None:
-        warnings.append(_("No public notice date recorded: the notice must go out at least 3 working days ahead."))
+        warnings.append(
+            _("No public notice date recorded: the notice must go out at least 3 working days ahead.")
+        )
     else:
         days = workdays_between(notice_date, start_date)
         if days < RECEPTION_NOTICE_WORKDAYS:
             warnings.append(
-                _("The notice was published only %(days)s working day(s) before the reception; "
-                  "at least %(min)s are required.") % {"days": days, "min": RECEPTION_NOTICE_WORKDAYS}
+                _(
+                    "The notice was published only %(days)s working day(s) before the reception; "
+                    "at least %(min)s are required."
+                )
+                % {"days": days, "min": RECEPTION_NOTICE_WORKDAYS}
             )
     if on_duty_count < RECEPTION_MIN_ON_DUTY:
         warnings.append(
@@ -492,7 +541,9 @@ def _activity_check(activity, *, deputy_ids, duty_ids):
             total = sum(c or 0 for c in counts)
             if total != activity.voter_count:
                 raise ApplicationError(
-                    _("The ratings add up to %(total)s but %(voters)s voters took part; the counts must add up.")
+                    _(
+                        "The ratings add up to %(total)s but %(voters)s voters took part; the counts must add up."
+                    )
                     % {"total": total, "voters": activity.voter_count},
                     field=rating_fields[0],
                 )
@@ -520,7 +571,9 @@ def activity_save(*, activity, deputies, on_duty=(), by=None):
         Activity.objects.select_for_update().filter(pk=activity.pk).first()
     activity.save()
     role = (
-        ActivityParticipation.Role.REPORTER if activity.kind == Activity.Kind.REPORT else ActivityParticipation.Role.ON_DUTY
+        ActivityParticipation.Role.REPORTER
+        if activity.kind == Activity.Kind.REPORT
+        else ActivityParticipation.Role.ON_DUTY
     )
     wanted = {pk: ActivityParticipation.Role.PARTICIPANT for pk in deputy_ids}
     wanted.update({pk: role for pk in duty_ids})
@@ -529,7 +582,11 @@ def activity_save(*, activity, deputies, on_duty=(), by=None):
     new, changed = [], []
     for pk, r in wanted.items():
         if pk not in existing:
-            new.append(ActivityParticipation(township_id=activity.township_id, activity=activity, deputy_id=pk, role=r))
+            new.append(
+                ActivityParticipation(
+                    township_id=activity.township_id, activity=activity, deputy_id=pk, role=r
+                )
+            )
         elif existing[pk].role != r:
             existing[pk].role = r
             changed.append(existing[pk])
@@ -549,10 +606,16 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", 
 @transaction.atomic
 def activity_attachment_add(*, activity, upload, by=None):
     """Archive a photo or scan. Only JPEG, PNG and PDF up to 10 MB, checked by content too."""
-    ext = upload_check(upload, allowed=ActivityAttachment.ALLOWED_EXTENSIONS, max_size=ActivityAttachment.MAX_SIZE)
+    ext = upload_check(
+        upload, allowed=ActivityAttachment.ALLOWED_EXTENSIONS, max_size=ActivityAttachment.MAX_SIZE
+    )
     name = os.path.basename(upload.name)
     return ActivityAttachment.objects.create(
-        township_id=activity.township_id, activity=activity, file=upload, name=name[:200],
-        content_type=CONTENT_TYPES[ext], size=upload.size, uploaded_by=by,
+        township_id=activity.township_id,
+        activity=activity,
+        file=upload,
+        name=name[:200],
+        content_type=CONTENT_TYPES[ext],
+        size=upload.size,
+        uploaded_by=by,
     )
-

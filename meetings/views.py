@@ -87,7 +87,11 @@ def index(request):
     townships = [township] if township else list(township_list_for_user(user=user))
     compliance = selectors.compliance_for_townships(townships=townships, year=year)
     rows = [(t, compliance[t.pk]) for t in townships if t.pk in compliance]
-    due = selectors.compliance_due(compliance=compliance[township.pk], today=today) if township and year == today.year else None
+    due = (
+        selectors.compliance_due(compliance=compliance[township.pk], today=today)
+        if township and year == today.year
+        else None
+    )
     open_decisions = selectors.decision_open_list(user=user, township=township)
     context = {
         "township": township,
@@ -112,9 +116,14 @@ def index(request):
 def session_list(request):
     _read_guard(request)
     qs = selectors.session_list(user=request.user, township=township_selected(request=request))
-    return render(request, "meetings/session_list.html", {
-        "page_obj": _page(request, qs), "can_write": user_can_write(request.user, "meetings.add_session"),
-    })
+    return render(
+        request,
+        "meetings/session_list.html",
+        {
+            "page_obj": _page(request, qs),
+            "can_write": user_can_write(request.user, "meetings.add_session"),
+        },
+    )
 
 
 def session_create(request):
@@ -122,15 +131,25 @@ def session_create(request):
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_create(township=request.user.township, by=request.user, **form.cleaned_data)
+            session = services.session_create(
+                township=request.user.township, by=request.user, **form.cleaned_data
+            )
         except ApplicationError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, _("Session recorded; every current deputy is marked present. Record the exceptions."))
+            messages.success(
+                request, _("Session recorded; every current deputy is marked present. Record the exceptions.")
+            )
             return redirect("meetings:session_attendance", session.pk)
-    return render(request, "meetings/form.html", {
-        "form": form, "title": _("New congress session"), "back": reverse("meetings:session_list"),
-    })
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("New congress session"),
+            "back": reverse("meetings:session_list"),
+        },
+    )
 
 
 def _session(request, pk):
@@ -149,10 +168,15 @@ def session_edit(request, pk):
             _form_error(form, exc)
         else:
             return redirect("meetings:session_detail", session.pk)
-    return render(request, "meetings/form.html", {
-        "form": form, "title": _("Edit %(title)s") % {"title": session.title},
-        "back": reverse("meetings:session_detail", args=[session.pk]),
-    })
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(title)s") % {"title": session.title},
+            "back": reverse("meetings:session_detail", args=[session.pk]),
+        },
+    )
 
 
 SESSION_CHILD_FORMS = {
@@ -174,7 +198,11 @@ def _session_forms(session, bound=None):
 def session_detail(request, pk, bound=None):
     session = _session(request, pk)
     summary, total = selectors.session_attendance_summary(session=session)
-    exceptions = session.attendance.exclude(status=AttendanceStatus.PRESENT).select_related("deputy").order_by("status")
+    exceptions = (
+        session.attendance.exclude(status=AttendanceStatus.PRESENT)
+        .select_related("deputy")
+        .order_by("status")
+    )
     context = {
         "session": session,
         "summary": summary,
@@ -259,11 +287,20 @@ def session_attendance(request, pk):
             row.status = request.POST.get(f"status_{row.deputy_id}", row.status)
             row.reason = request.POST.get(f"reason_{row.deputy_id}", row.reason)
             row.error = errors.get(row.deputy_id)
-    return render(request, "meetings/attendance.html", {
-        "object": session, "title": session.title, "rows": rows, "statuses": AttendanceStatus.choices,
-        "can_write": can_write, "back": reverse("meetings:session_detail", args=[session.pk]),
-        "action": reverse("meetings:session_attendance", args=[session.pk]),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "meetings/attendance.html",
+        {
+            "object": session,
+            "title": session.title,
+            "rows": rows,
+            "statuses": AttendanceStatus.choices,
+            "can_write": can_write,
+            "back": reverse("meetings:session_detail", args=[session.pk]),
+            "action": reverse("meetings:session_attendance", args=[session.pk]),
+        },
+        status=400 if errors else 200,
+    )
 
 
 # --- Presidium meetings ------------------------------------------------------------------
@@ -273,33 +310,50 @@ def meeting_list(request):
     _read_guard(request)
     township = township_selected(request=request)
     qs = selectors.presidium_meeting_list(user=request.user, township=township, year=request.GET.get("year"))
-    return render(request, "meetings/meeting_list.html", {
-        "page_obj": _page(request, qs),
-        "can_write": user_can_write(request.user, "meetings.add_presidiummeeting")
-        and request.user.township.has_presidium,
-        "no_presidium": township is not None and not township.has_presidium,
-    })
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "page_obj": _page(request, qs),
+            "can_write": user_can_write(request.user, "meetings.add_presidiummeeting")
+            and request.user.township.has_presidium,
+            "no_presidium": township is not None and not township.has_presidium,
+        },
+    )
 
 
 def meeting_create(request):
     require_write(request.user, "meetings.add_presidiummeeting")
     township = request.user.township
     if not township.has_presidium:
-        messages.error(request, _("A subdistrict (街道) has a people's congress working committee, not a presidium: "
-                                  "presidium meetings are not recorded here."))
+        messages.error(
+            request,
+            _(
+                "A subdistrict (街道) has a people's congress working committee, not a presidium: "
+                "presidium meetings are not recorded here."
+            ),
+        )
         return redirect("meetings:meeting_list")
     form = PresidiumMeetingForm(request.POST or None, township=township)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.presidium_meeting_create(township=township, by=request.user, **form.cleaned_data)
+            meeting = services.presidium_meeting_create(
+                township=township, by=request.user, **form.cleaned_data
+            )
         except ApplicationError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, _("Meeting recorded. Add the agenda items, attendance and decisions."))
             return redirect("meetings:meeting_detail", meeting.pk)
-    return render(request, "meetings/form.html", {
-        "form": form, "title": _("New presidium meeting"), "back": reverse("meetings:meeting_list"),
-    })
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("New presidium meeting"),
+            "back": reverse("meetings:meeting_list"),
+        },
+    )
 
 
 def _meeting(request, pk):
@@ -320,10 +374,15 @@ def meeting_edit(request, pk):
             _form_error(form, exc)
         else:
             return redirect("meetings:meeting_detail", meeting.pk)
-    return render(request, "meetings/form.html", {
-        "form": form, "title": _("Edit %(title)s") % {"title": meeting.title},
-        "back": reverse("meetings:meeting_detail", args=[meeting.pk]),
-    })
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(title)s") % {"title": meeting.title},
+            "back": reverse("meetings:meeting_detail", args=[meeting.pk]),
+        },
+    )
 
 
 def _agenda_edit_prefix(item_pk):
@@ -352,8 +411,11 @@ def meeting_detail(request, pk, bound=None, status=200):
     if bound is not None:
         forms[bound.prefix] = bound
     job = (
-        DocumentJob.objects.filter(kind="meeting_minutes", township_id=meeting.township_id,
-                                   params__meeting_id=meeting.pk).order_by("-created_at").first()
+        DocumentJob.objects.filter(
+            kind="meeting_minutes", township_id=meeting.township_id, params__meeting_id=meeting.pk
+        )
+        .order_by("-created_at")
+        .first()
     )
     context = {
         "meeting": meeting,
@@ -382,7 +444,9 @@ def meeting_attendance(request, pk):
     meeting = _meeting(request, pk)
     ids = list(meeting.attendance.values_list("deputy_id", flat=True))
     try:
-        services.presidium_attendance_save(meeting=meeting, entries=_attendance_entries(request.POST, ids), by=request.user)
+        services.presidium_attendance_save(
+            meeting=meeting, entries=_attendance_entries(request.POST, ids), by=request.user
+        )
     except ApplicationError as exc:
         rows = exc.extra.get("rows", {})
         messages.error(request, exc.message + " " + "；".join(rows.values()))
@@ -489,7 +553,10 @@ def meeting_minutes(request, pk):
     if request.user.is_county or not request.user.has_perm("core.add_documentjob"):
         raise PermissionDenied
     document_job_request(
-        user=request.user, kind="meeting_minutes", params={"meeting_id": meeting.pk}, township=meeting.township,
+        user=request.user,
+        kind="meeting_minutes",
+        params={"meeting_id": meeting.pk},
+        township=meeting.township,
         title=_("Minutes: %(title)s") % {"title": meeting.title},
     )
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#minutes")
@@ -501,24 +568,35 @@ def meeting_minutes(request, pk):
 def decision_list(request):
     _read_guard(request)
     filters = {"status": request.GET.get("status", "open"), "q": request.GET.get("q", "").strip()}
-    qs = selectors.decision_list(user=request.user, township=township_selected(request=request), filters=filters)
-    return render(request, "meetings/decision_list.html", {
-        "page_obj": _page(request, qs), "filters": filters, "statuses": Decision.Status.choices,
-        "today": timezone.localdate(),
-    })
+    qs = selectors.decision_list(
+        user=request.user, township=township_selected(request=request), filters=filters
+    )
+    return render(
+        request,
+        "meetings/decision_list.html",
+        {
+            "page_obj": _page(request, qs),
+            "filters": filters,
+            "statuses": Decision.Status.choices,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def decision_detail(request, pk):
     _read_guard(request)
     decision = get_object_or_404(
-        Decision.objects.for_user(request.user).select_related("meeting", "meeting__term", "term", "reported_at",
-                                                               "reported_at__term", "agenda_item"), pk=pk
+        Decision.objects.for_user(request.user).select_related(
+            "meeting", "meeting__term", "term", "reported_at", "reported_at__term", "agenda_item"
+        ),
+        pk=pk,
     )
     can_write = user_can_write(request.user, "meetings.change_decision")
     progress_form = ProgressForm(initial={"date": timezone.localdate()})
     # both forms have a `note`: distinct ids keep each label on its own field
-    complete_form = CompleteForm(decision=decision, initial={"completed_on": timezone.localdate()},
-                                 auto_id="id_complete_%s")
+    complete_form = CompleteForm(
+        decision=decision, initial={"completed_on": timezone.localdate()}, auto_id="id_complete_%s"
+    )
     status = 200
     if request.method == "POST":
         require_write(request.user, "meetings.change_decision")
@@ -527,24 +605,37 @@ def decision_detail(request, pk):
             if action == "progress":
                 progress_form = ProgressForm(request.POST)
                 if progress_form.is_valid():
-                    services.decision_progress_add(decision=decision, by=request.user, **progress_form.cleaned_data)
+                    services.decision_progress_add(
+                        decision=decision, by=request.user, **progress_form.cleaned_data
+                    )
                     messages.success(request, _("Progress recorded."))
                     return redirect("meetings:decision_detail", decision.pk)
             elif action == "complete":
                 complete_form = CompleteForm(request.POST, decision=decision, auto_id="id_complete_%s")
                 if complete_form.is_valid():
-                    services.decision_complete(decision=decision, by=request.user, **complete_form.cleaned_data)
+                    services.decision_complete(
+                        decision=decision, by=request.user, **complete_form.cleaned_data
+                    )
                     messages.success(request, _("Marked as done."))
                     return redirect("meetings:decision_detail", decision.pk)
         except ApplicationError as exc:
             form = progress_form if action == "progress" else complete_form
             _form_error(form, exc)
         status = 400
-    return render(request, "meetings/decision_detail.html", {
-        "decision": decision, "notes": decision.progress_notes.select_related("recorded_by"),
-        "progress_form": progress_form, "complete_form": complete_form, "can_write": can_write,
-        "history": history_entries(decision), "today": timezone.localdate(),
-    }, status=status)
+    return render(
+        request,
+        "meetings/decision_detail.html",
+        {
+            "decision": decision,
+            "notes": decision.progress_notes.select_related("recorded_by"),
+            "progress_form": progress_form,
+            "complete_form": complete_form,
+            "can_write": can_write,
+            "history": history_entries(decision),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
 
 
 # --- Activities --------------------------------------------------------------------------
@@ -556,13 +647,21 @@ def activity_list(request):
     for key in ("year", "month"):
         if filters[key] and not filters[key].isdigit():
             filters[key] = ""
-    qs = selectors.activity_list(user=request.user, filters=filters, township=township_selected(request=request))
-    return render(request, "meetings/activity_list.html", {
-        "page_obj": _page(request, qs), "filters": filters, "kinds": Activity.Kind.choices,
-        "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
-        "months": list(range(1, 13)),
-        "can_write": user_can_write(request.user, "meetings.add_activity"),
-    })
+    qs = selectors.activity_list(
+        user=request.user, filters=filters, township=township_selected(request=request)
+    )
+    return render(
+        request,
+        "meetings/activity_list.html",
+        {
+            "page_obj": _page(request, qs),
+            "filters": filters,
+            "kinds": Activity.Kind.choices,
+            "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+            "months": list(range(1, 13)),
+            "can_write": user_can_write(request.user, "meetings.add_activity"),
+        },
+    )
 
 
 def _activity_form_view(request, activity, title, back):
@@ -571,7 +670,9 @@ def _activity_form_view(request, activity, title, back):
         obj = form.save(commit=False)
         try:
             obj, warnings = services.activity_save(
-                activity=obj, deputies=form.cleaned_data["deputies"], on_duty=form.cleaned_data["on_duty"],
+                activity=obj,
+                deputies=form.cleaned_data["deputies"],
+                on_duty=form.cleaned_data["on_duty"],
                 by=request.user,
             )
         except ApplicationError as exc:
@@ -588,9 +689,17 @@ def _activity_form_view(request, activity, title, back):
         "group_id", "deputy_id"
     ):
         group_members.setdefault(group_id, []).append(deputy_id)
-    return render(request, "meetings/activity_form.html", {
-        "form": form, "title": title, "back": back, "group_members": group_members,
-    }, status=400 if form.is_bound else 200)
+    return render(
+        request,
+        "meetings/activity_form.html",
+        {
+            "form": form,
+            "title": title,
+            "back": back,
+            "group_members": group_members,
+        },
+        status=400 if form.is_bound else 200,
+    )
 
 
 def activity_create(request):
@@ -602,34 +711,50 @@ def activity_create(request):
 
 def _activity(request, pk):
     _read_guard(request)
-    return get_object_or_404(Activity.objects.for_user(request.user).select_related("township", "group", "station"), pk=pk)
+    return get_object_or_404(
+        Activity.objects.for_user(request.user).select_related("township", "group", "station"), pk=pk
+    )
 
 
 def activity_edit(request, pk):
     require_write(request.user, "meetings.change_activity")
     activity = _activity(request, pk)
-    return _activity_form_view(request, activity, _("Edit activity"), reverse("meetings:activity_detail", args=[pk]))
+    return _activity_form_view(
+        request, activity, _("Edit activity"), reverse("meetings:activity_detail", args=[pk])
+    )
 
 
 def activity_detail(request, pk, attachment_form=None):
     activity = _activity(request, pk)
-    participations = list(activity.participations.select_related("deputy").order_by("role", "deputy__surname_strokes"))
+    participations = list(
+        activity.participations.select_related("deputy").order_by("role", "deputy__surname_strokes")
+    )
     warnings = []
     if activity.kind == Activity.Kind.RECEPTION:
         warnings = services.reception_warnings(
-            start_date=activity.start_date, notice_date=activity.notice_date,
+            start_date=activity.start_date,
+            notice_date=activity.notice_date,
             on_duty_count=sum(1 for p in participations if p.role == "on_duty"),
         )
     ratings = []
     for name in services.RATING_FIELDS.get(activity.kind, ()):
         ratings.append((Activity._meta.get_field(name).verbose_name, getattr(activity, name)))
-    return render(request, "meetings/activity_detail.html", {
-        "activity": activity, "participations": participations, "warnings": warnings, "ratings": ratings,
-        "attachments": activity.attachments.all(), "attachment_form": attachment_form or AttachmentForm(),
-        "adopted": proposal_list_for_activity(user=request.user, activity=activity),
-        "can_write": user_can_write(request.user, "meetings.change_activity"),
-        "history": history_entries(activity),
-    }, status=400 if attachment_form is not None else 200)
+    return render(
+        request,
+        "meetings/activity_detail.html",
+        {
+            "activity": activity,
+            "participations": participations,
+            "warnings": warnings,
+            "ratings": ratings,
+            "attachments": activity.attachments.all(),
+            "attachment_form": attachment_form or AttachmentForm(),
+            "adopted": proposal_list_for_activity(user=request.user, activity=activity),
+            "can_write": user_can_write(request.user, "meetings.change_activity"),
+            "history": history_entries(activity),
+        },
+        status=400 if attachment_form is not None else 200,
+    )
 
 
 @require_POST
@@ -639,7 +764,9 @@ def activity_attachment_add(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.activity_attachment_add(activity=activity, upload=form.cleaned_data["file"], by=request.user)
+            services.activity_attachment_add(
+                activity=activity, upload=form.cleaned_data["file"], by=request.user
+            )
         except ApplicationError as exc:
             _form_error(form, exc)
         else:
@@ -651,8 +778,9 @@ def activity_attachment_add(request, pk):
 def attachment_download(request, pk):
     _read_guard(request)
     att = get_object_or_404(ActivityAttachment.objects.for_user(request.user), pk=pk)
-    return FileResponse(att.file.open("rb"), filename=att.name, as_attachment=not att.is_image,
-                        content_type=att.content_type)
+    return FileResponse(
+        att.file.open("rb"), filename=att.name, as_attachment=not att.is_image, content_type=att.content_type
+    )
 
 
 # --- Calendar ----------------------------------------------------------------------------
@@ -672,6 +800,14 @@ def calendar_view(request):
     weeks = selectors.calendar_month(
         user=request.user, year=first.year, month=first.month, township=township_selected(request=request)
     )
-    return render(request, "meetings/calendar.html", {
-        "weeks": weeks, "first": first, "prev": prev, "next": nxt, "today": today,
-    })
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "weeks": weeks,
+            "first": first,
+            "prev": prev,
+            "next": nxt,
+            "today": today,
+        },
+    )

@@ -12,6 +12,9 @@ class ProposalsConfig(AppConfig):
         from .archive import deputy_archive_context
 
         register_archive_section(
-            "proposals", _("Motions and suggestions"), "proposals/archive/_deputy.html",
-            context=deputy_archive_context, order=50,
+            "proposals",
+            _("Motions and suggestions"),
+            "proposals/archive/_deputy.html",
+            context=deputy_archive_context,
+            order=50,
         )

@@ -44,7 +44,18 @@ UNIT_NAMES = [
     ("水利站", "蒋清源"),
 ]
 LEADERS = ["张副镇长", "李副镇长", "王镇长", "刘副书记", "陈人武部长"]
-VILLAGES = ["东风村", "红星村", "新河村", "长塘村", "白马村", "青龙村", "三岔村", "柳树村", "双桥村", "荷花村"]
+VILLAGES = [
+    "东风村",
+    "红星村",
+    "新河村",
+    "长塘村",
+    "白马村",
+    "青龙村",
+    "三岔村",
+    "柳树村",
+    "双桥村",
+    "荷花村",
+]
 TOPICS = {
     "经济建设": [("关于扶持{v}特色种植产业发展的建议", 1), ("关于盘活{v}闲置集体资产的建议", 0)],
     "社会事业": [("关于加强{v}文化活动室建设的建议", 3), ("关于提升农村养老服务水平的建议", 3)],
@@ -109,12 +120,22 @@ def seed(ctx):
     for township in ctx.townships[:3]:
         if township.pk not in ctx.users:
             continue
-        user = User(username=f"{township.code}_danwei", township=township, full_name="宋办理",
-                    password=demo_password_hash())
+        user = User(
+            username=f"{township.code}_danwei",
+            township=township,
+            full_name="宋办理",
+            password=demo_password_hash(),
+        )
         user.save()
         user.groups.add(hu_group)
         units[township.pk][4].users.add(user)
-        ctx.logins.append((user.username, roles.ROLE_LABELS[roles.HANDLING_UNIT], f"{township.name} {units[township.pk][4].name}"))
+        ctx.logins.append(
+            (
+                user.username,
+                roles.ROLE_LABELS[roles.HANDLING_UNIT],
+                f"{township.name} {units[township.pk][4].name}",
+            )
+        )
 
     proposals, plans = [], []
     for township in ctx.townships:
@@ -181,13 +202,16 @@ def seed(ctx):
                     session_number=session_number,
                     submitted_on=submitted,
                     origin=rng.choices(
-                        [Proposal.Origin.DEPUTY, Proposal.Origin.RECEPTION, Proposal.Origin.OPINION_CARD], [80, 14, 6]
+                        [Proposal.Origin.DEPUTY, Proposal.Origin.RECEPTION, Proposal.Origin.OPINION_CARD],
+                        [80, 14, 6],
                     )[0],
                     is_key=is_key,
                     supervising_leader=rng.choice(LEADERS) if is_key else "",
                     agenda_decision=Proposal.AgendaDecision.ON_AGENDA if motion else "",
                 )
-                steps = _lifecycle(p, rng=rng, today=today, unit=units[township.pk][unit_idx], leader=rng.choice(LEADERS))
+                steps = _lifecycle(
+                    p, rng=rng, today=today, unit=units[township.pk][unit_idx], leader=rng.choice(LEADERS)
+                )
                 proposals.append(p)
                 plans.append((p, co, steps, secretary))
 
@@ -203,7 +227,9 @@ def seed(ctx):
     for p in proposals:
         p.pk = pks[(p.township_id, p.number_scope, p.serial)]
     through = Proposal.co_signers.through
-    rows_insert(through, [plain_row(through, proposal_id=p.pk, deputy_id=d) for p, co, _s, _u in plans for d in co])
+    rows_insert(
+        through, [plain_row(through, proposal_id=p.pk, deputy_id=d) for p, co, _s, _u in plans for d in co]
+    )
     events, replies, evaluations = [], [], []
     for p, _co, steps, secretary in plans:
         for kind, day, extra in steps:
@@ -266,7 +292,9 @@ def _lifecycle(p, *, rng, today, unit, leader):
         return steps
     if rng.random() < 0.03:
         p.state = S.NOT_ACCEPTED
-        p.not_accepted_reason = "属于司法程序处理事项，不属于乡镇人大代表建议范围，已建议代表通过法定途径反映。"
+        p.not_accepted_reason = (
+            "属于司法程序处理事项，不属于乡镇人大代表建议范围，已建议代表通过法定途径反映。"
+        )
         event(day, "reject", S.SUBMITTED, S.NOT_ACCEPTED, p.not_accepted_reason)
         return steps
     p.state, p.registered_on = S.REGISTERED, day
@@ -286,8 +314,10 @@ def _lifecycle(p, *, rng, today, unit, leader):
             p.state = S.IN_PROGRESS
             event(started, "start", S.ASSIGNED, S.IN_PROGRESS)
         late = rng.random() < 0.12
-        reply_day = p.deadline + dt.timedelta(days=rng.randint(3, 30)) if late else p.assigned_on + dt.timedelta(
-            days=rng.randint(20, 85)
+        reply_day = (
+            p.deadline + dt.timedelta(days=rng.randint(3, 30))
+            if late
+            else p.assigned_on + dt.timedelta(days=rng.randint(20, 85))
         )
         if stall or reply_day > today or started > today:
             return steps  # still being handled: overdue once the deadline passes

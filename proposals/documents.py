@@ -89,8 +89,14 @@ def register_workbook(*, title, rows, progress=None, total=None):
                 value = yes if value else no
             c = WriteOnlyCell(ws, value=value)
             is_date, is_red = bool(value) and i in DATE_COLUMNS, overdue and i in (13, 18)
-            styles.apply(c, (is_date, is_red), border=border, alignment=wrap,
-                         **({"number_format": "yyyy-mm-dd"} if is_date else {}), **({"font": red} if is_red else {}))
+            styles.apply(
+                c,
+                (is_date, is_red),
+                border=border,
+                alignment=wrap,
+                **({"number_format": "yyyy-mm-dd"} if is_date else {}),
+                **({"font": red} if is_red else {}),
+            )
             cells.append(c)
         ws.append(cells)
         n += 1
@@ -124,7 +130,12 @@ def assignment_sheet_docx(data) -> bytes:
         (_("Category"), data["category"]),
         (_("Proposer"), signers),
         (_("Submitted on"), date_text(data["submitted_on"])),
-        (_("Key suggestion"), (_("yes, supervised by %(name)s") % {"name": data["supervising_leader"]}) if data["is_key"] else _("no")),
+        (
+            _("Key suggestion"),
+            (_("yes, supervised by %(name)s") % {"name": data["supervising_leader"]})
+            if data["is_key"]
+            else _("no"),
+        ),
         (_("Lead unit"), data["lead_unit"]),
         (_("Assisting units"), "、".join(data["assisting_units"]) or _("none")),
         (_("Responsible leader"), data["responsible_leader"]),
@@ -162,7 +173,9 @@ def handling_report_docx(data) -> bytes:
         _("Report on the handling of deputies' motions and suggestions of %(township)s in %(year)s")
         % {"township": data["township"], "year": data["year"]}
     )
-    kinds = "、".join(_("%(kind)s %(n)s items") % {"kind": k, "n": n} for k, n in data["kinds"].items()) or _("none")
+    kinds = "、".join(_("%(kind)s %(n)s items") % {"kind": k, "n": n} for k, n in data["kinds"].items()) or _(
+        "none"
+    )
     doc.paragraph(
         _(
             "In %(year)s the township congress received %(received)s motions and suggestions from "
@@ -228,7 +241,10 @@ def handling_report_docx(data) -> bytes:
     if data["units"]:
         doc.table(
             [_("Handling unit"), _("Items led"), _("On-time reply rate"), _("Satisfaction rate")],
-            [(u["name"], u["total"], pct(u["on_time_rate"]), pct(u["satisfied_rate"])) for u in data["units"]],
+            [
+                (u["name"], u["total"], pct(u["on_time_rate"]), pct(u["satisfied_rate"]))
+                for u in data["units"]
+            ],
             widths_mm=[62, 28, 33, 33],
         )
     else:
@@ -244,7 +260,10 @@ def handling_report_docx(data) -> bytes:
         )
         doc.table(
             [_("Number"), _("Title"), _("Lead unit"), _("State"), _("Deadline")],
-            [(i["number"], i["title"], i["unit"], i["state"], date_text(i["deadline"])) for i in data["open_items"]],
+            [
+                (i["number"], i["title"], i["unit"], i["state"], date_text(i["deadline"]))
+                for i in data["open_items"]
+            ],
             widths_mm=[34, 56, 26, 18, 22],
         )
     else:

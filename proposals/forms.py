@@ -29,11 +29,17 @@ class ProposalForm(BootstrapFormMixin, ScopedForm):
     kind = forms.ChoiceField(label=_("kind"), choices=Proposal.Kind.choices)
     # Required on the field, not checked in clean(): the form templates mark a field required
     # from `field.required`. CharField strips, so blanks alone are refused too.
-    title = forms.CharField(label=_("title"), max_length=200, error_messages={"required": _("Enter the title.")})
-    content = forms.CharField(
-        label=_("content"), widget=forms.Textarea(attrs={"rows": 8}), error_messages={"required": _("Enter the content.")}
+    title = forms.CharField(
+        label=_("title"), max_length=200, error_messages={"required": _("Enter the title.")}
     )
-    category = forms.ModelChoiceField(label=_("category"), queryset=ProposalCategory.objects.none(), required=False)
+    content = forms.CharField(
+        label=_("content"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Enter the content.")},
+    )
+    category = forms.ModelChoiceField(
+        label=_("category"), queryset=ProposalCategory.objects.none(), required=False
+    )
     lead_deputy = forms.ModelChoiceField(label=_("lead deputy"), queryset=None, required=False)
     co_signers = forms.ModelMultipleChoiceField(
         label=_("co-signers"),
@@ -46,7 +52,11 @@ class ProposalForm(BootstrapFormMixin, ScopedForm):
     submitted_on = forms.DateField(label=_("submitted on"), widget=DateInput())
     during_session = forms.BooleanField(label=_("submitted during a session"), required=False)
     session_number = forms.IntegerField(
-        label=_("session number"), min_value=1, max_value=30, required=False, help_text=_("e.g. 3 for the 3rd session")
+        label=_("session number"),
+        min_value=1,
+        max_value=30,
+        required=False,
+        help_text=_("e.g. 3 for the 3rd session"),
     )
     session = forms.ModelChoiceField(
         label=_("congress session"),
@@ -78,7 +88,15 @@ class ProposalForm(BootstrapFormMixin, ScopedForm):
         self.fields["session"].label_from_instance = lambda s: f"{s.title}（{s.start_date:%Y-%m-%d}）"
         self.fields["source_activity"].queryset = Activity.objects.filter(township=township)
         if editing:
-            for name in ("kind", "submitted_on", "during_session", "session_number", "attachments", "session", "source_activity"):
+            for name in (
+                "kind",
+                "submitted_on",
+                "during_session",
+                "session_number",
+                "attachments",
+                "session",
+                "source_activity",
+            ):
                 del self.fields[name]
 
 

@@ -18,7 +18,9 @@ def register_export(*, qs, title, progress=None):
     total = qs.count()
     if progress:
         progress(5)
-    content = register_workbook(title=title, rows=proposal_register_rows(qs=qs), progress=progress, total=total)
+    content = register_workbook(
+        title=title, rows=proposal_register_rows(qs=qs), progress=progress, total=total
+    )
     return total, content
 
 
@@ -36,7 +38,9 @@ def proposals_register(job, progress):
     filters = job.params.get("filters", {})
     qs = proposal_list(user=job.requested_by, filters=filters, township=job.township)
     year = filters.get("year") or None
-    _count, content = register_export(qs=qs, title=register_title(township=job.township, year=year), progress=progress)
+    _count, content = register_export(
+        qs=qs, title=register_title(township=job.township, year=year), progress=progress
+    )
     code = job.township.code if job.township else "all"
     return f"proposals-register-{code}-{year or 'all'}.xlsx", content
 

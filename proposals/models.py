@@ -98,9 +98,7 @@ class HandlingUnit(TownshipScopedModel):
         verbose_name = _("handling unit")
         verbose_name_plural = _("handling units")
         ordering = ["display_order", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["township", "name"], name="handlingunit_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="handlingunit_unique_name")]
 
     def __str__(self):
         return self.name

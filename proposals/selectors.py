@@ -166,7 +166,11 @@ def proposal_stats_by_month(*, qs, year, today=None) -> list[dict]:
 
 def proposal_stats_by_category(*, qs, year, today=None):
     rows = proposal_stats_grouped(qs=qs, year=year, field="category", today=today)
-    names = dict(ProposalCategory.objects.filter(pk__in=[r["category"] for r in rows if r["category"]]).values_list("pk", "name"))
+    names = dict(
+        ProposalCategory.objects.filter(pk__in=[r["category"] for r in rows if r["category"]]).values_list(
+            "pk", "name"
+        )
+    )
     for r in rows:
         r["name"] = names.get(r["category"], "—")
     return sorted(rows, key=lambda r: -r["total"])
@@ -174,8 +178,13 @@ def proposal_stats_by_category(*, qs, year, today=None):
 
 def proposal_unit_ranking(*, qs, year, today=None):
     """Lead units ranked by on-time rate, then satisfaction (units with no reply last)."""
-    rows = [r for r in proposal_stats_grouped(qs=qs, year=year, field="lead_unit", today=today) if r["lead_unit"]]
-    units = {u.pk: u for u in HandlingUnit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).select_related("township")}
+    rows = [
+        r for r in proposal_stats_grouped(qs=qs, year=year, field="lead_unit", today=today) if r["lead_unit"]
+    ]
+    units = {
+        u.pk: u
+        for u in HandlingUnit.objects.filter(pk__in=[r["lead_unit"] for r in rows]).select_related("township")
+    }
     for r in rows:
         unit = units.get(r["lead_unit"])
         r["name"] = unit.name if unit else "—"
@@ -186,7 +195,12 @@ def proposal_unit_ranking(*, qs, year, today=None):
 
 def unit_rank_key(row):
     """Units by on-time rate, then satisfaction, then volume; units with no reply yet last."""
-    return (row["on_time_rate"] is None, -(row["on_time_rate"] or 0), -(row["satisfied_rate"] or 0), -row["total"])
+    return (
+        row["on_time_rate"] is None,
+        -(row["on_time_rate"] or 0),
+        -(row["satisfied_rate"] or 0),
+        -row["total"],
+    )
 
 
 def proposal_statistics_figures(*, qs, year, today=None) -> dict:
@@ -219,14 +233,21 @@ def proposal_statistics_figures(*, qs, year, today=None) -> dict:
         key=lambda r: -r["total"],
     )
     category_rows = sorted(
-        (dict(stats_finish(v), name=name or "—") for name, v in by_category.items()), key=lambda r: -r["total"]
+        (dict(stats_finish(v), name=name or "—") for name, v in by_category.items()),
+        key=lambda r: -r["total"],
     )
     units = {u.pk: u for u in HandlingUnit.objects.filter(pk__in=list(by_unit)).select_related("township")}
     ranking = []
     for pk, v in by_unit.items():
         unit = units.get(pk)
-        ranking.append(dict(stats_finish(v), lead_unit=pk, name=unit.name if unit else "—",
-                            township_name=unit.township.name if unit else ""))
+        ranking.append(
+            dict(
+                stats_finish(v),
+                lead_unit=pk,
+                name=unit.name if unit else "—",
+                township_name=unit.township.name if unit else "",
+            )
+        )
     ranking.sort(key=unit_rank_key)
     return {"stats": stats, "by_township": township_rows, "by_category": category_rows, "ranking": ranking}
 
@@ -271,7 +292,9 @@ def proposal_filter(*, qs, filters):
     if f.get("q"):
         q = f["q"].strip()
         deputies = Deputy.objects.filter(name__contains=q, pk=OuterRef("lead_deputy_id"))
-        qs = qs.filter(Q(title__contains=q) | Q(number__contains=q) | Q(content__contains=q) | Exists(deputies))
+        qs = qs.filter(
+            Q(title__contains=q) | Q(number__contains=q) | Q(content__contains=q) | Exists(deputies)
+        )
     return qs
 
 
@@ -328,14 +351,49 @@ def proposal_register_rows(*, qs):
     open_states = set(Proposal.OPEN_HANDLING_STATES)
     today = timezone.localdate()
     rows = qs.values_list(
-        "pk", "township__name", "number", "kind", "title", "category__name", "lead_deputy_id",
-        "lead_deputy__name", "by_presidium", "submitted_on", "state", "lead_unit__name",
-        "responsible_leader", "assigned_on", "deadline", "replied_on", "outcome", "rating", "round",
+        "pk",
+        "township__name",
+        "number",
+        "kind",
+        "title",
+        "category__name",
+        "lead_deputy_id",
+        "lead_deputy__name",
+        "by_presidium",
+        "submitted_on",
+        "state",
+        "lead_unit__name",
+        "responsible_leader",
+        "assigned_on",
+        "deadline",
+        "replied_on",
+        "outcome",
+        "rating",
+        "round",
         "is_key",
     )
-    for (pk, township, number, kind, title, category, lead_id, lead_name, by_presidium, submitted_on,
-         state, lead_unit, leader, assigned_on, deadline, replied_on, outcome, rating, round_,
-         is_key) in rows.iterator(chunk_size=2000):
+    for (
+        pk,
+        township,
+        number,
+        kind,
+        title,
+        category,
+        lead_id,
+        lead_name,
+        by_presidium,
+        submitted_on,
+        state,
+        lead_unit,
+        leader,
+        assigned_on,
+        deadline,
+        replied_on,
+        outcome,
+        rating,
+        round_,
+        is_key,
+    ) in rows.iterator(chunk_size=2000):
         yield [
             township,
             number,
@@ -378,7 +436,9 @@ def proposal_count_by_deputy(*, township, year) -> dict:
     ones excluded. Two aggregate queries."""
     base = Proposal.objects.filter(township=township, year=year).exclude(state=S.NOT_ACCEPTED)
     counts = {}
-    for row in base.filter(lead_deputy__isnull=False).order_by().values("lead_deputy").annotate(n=Count("pk")):
+    for row in (
+        base.filter(lead_deputy__isnull=False).order_by().values("lead_deputy").annotate(n=Count("pk"))
+    ):
         counts[row["lead_deputy"]] = row["n"]
     through = Proposal.co_signers.through.objects.filter(proposal__in=base)
     for row in through.order_by().values("deputy").annotate(n=Count("proposal", distinct=True)):
@@ -390,7 +450,10 @@ def proposal_list_for_deputy(*, user, deputy):
     """A deputy's proposals (lead or co-signer) for the deputy's archive."""
     return (
         Proposal.objects.for_user(user)
-        .filter(Q(lead_deputy=deputy) | Q(pk__in=Proposal.co_signers.through.objects.filter(deputy=deputy).values("proposal_id")))
+        .filter(
+            Q(lead_deputy=deputy)
+            | Q(pk__in=Proposal.co_signers.through.objects.filter(deputy=deputy).values("proposal_id"))
+        )
         .select_related("lead_unit", "category")
         .order_by("-year", "-submitted_on")
     )
@@ -429,7 +492,11 @@ def proposal_report_data(*, township, year, today=None) -> dict:
     qs = Proposal.objects.filter(township=township)
     stats = proposal_stats(qs=qs, year=year, today=today)
     kinds = dict(
-        qs.filter(year=year).exclude(state=S.NOT_ACCEPTED).order_by().values_list("kind").annotate(n=Count("pk"))
+        qs.filter(year=year)
+        .exclude(state=S.NOT_ACCEPTED)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("pk"))
     )
     key_count = qs.filter(proposal_year_q(year), is_key=True).count()
     outcomes = dict(
@@ -485,7 +552,16 @@ def proposal_list_for_session(*, user, session):
     """Motions and suggestions submitted at a congress session (motions first)."""
     return (
         Proposal.objects.for_user(user)
-        .filter(Q(session=session) | Q(session__isnull=True, township_id=session.township_id, term_id=session.term_id, during_session=True, session_number=session.number))
+        .filter(
+            Q(session=session)
+            | Q(
+                session__isnull=True,
+                township_id=session.township_id,
+                term_id=session.term_id,
+                during_session=True,
+                session_number=session.number,
+            )
+        )
         .select_related("lead_deputy", "lead_unit")
         .order_by("kind", "serial")
     )

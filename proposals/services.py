@@ -110,7 +110,9 @@ def proposal_settings_update(*, township, deadline_amount, deadline_unit, catego
     return settings_obj
 
 
-def handling_unit_save(*, township, by, unit=None, name, contact_person="", phone="", is_active=True, users=()):
+def handling_unit_save(
+    *, township, by, unit=None, name, contact_person="", phone="", is_active=True, users=()
+):
     """Create or update a handling unit; its users must be handling-unit accounts of the township."""
     _require_staff(by, township)
     name = (name or "").strip()
@@ -210,7 +212,11 @@ def proposal_actions(*, proposal, user) -> list:
         if proposal.state in states and roles_ & who:
             if action == "decide" and (proposal.kind != Proposal.Kind.MOTION or proposal.agenda_decision):
                 continue
-            if action == "register" and proposal.kind == Proposal.Kind.MOTION and not proposal.agenda_decision:
+            if (
+                action == "register"
+                and proposal.kind == Proposal.Kind.MOTION
+                and not proposal.agenda_decision
+            ):
                 continue
             actions.append(action)
     return actions
@@ -226,7 +232,9 @@ def _lock_and_check(proposal, action, by):
         raise ApplicationError(_("You may not do this on this proposal."))
     if locked.state not in states:
         raise ApplicationError(
-            _("This cannot be done now: the proposal is “%(state)s”. Reload the page to see its current state.")
+            _(
+                "This cannot be done now: the proposal is “%(state)s”. Reload the page to see its current state."
+            )
             % {"state": locked.get_state_display()}
         )
     return locked
@@ -310,12 +318,18 @@ def proposal_submit(
         raise ApplicationError(_("Choose the kind."), field="kind")
     co_signers = [d for d in co_signers if lead_deputy is None or d.pk != lead_deputy.pk]
     _validate_signers(
-        township=township, kind=kind, lead_deputy=lead_deputy, co_signers=co_signers, by_presidium=by_presidium
+        township=township,
+        kind=kind,
+        lead_deputy=lead_deputy,
+        co_signers=co_signers,
+        by_presidium=by_presidium,
     )
     if category is not None and category.township_id != township.pk:
         raise ApplicationError(_("Choose one of this township's categories."), field="category")
     if is_key and not (supervising_leader or "").strip():
-        raise ApplicationError(_("A key suggestion needs its supervising leader."), field="supervising_leader")
+        raise ApplicationError(
+            _("A key suggestion needs its supervising leader."), field="supervising_leader"
+        )
     if during_session and not session_number:
         raise ApplicationError(_("Enter which session it was submitted at."), field="session_number")
     if kind == Proposal.Kind.MOTION and not during_session:
@@ -325,7 +339,9 @@ def proposal_submit(
     if term is None:
         raise ApplicationError(_("No congress term covers this date."), field="submitted_on")
     year = submitted_on.year
-    scope = number_scope_for(term=term, during_session=during_session, session_number=session_number, year=year)
+    scope = number_scope_for(
+        term=term, during_session=during_session, session_number=session_number, year=year
+    )
     serial = _next_serial(township=township, scope=scope)
     proposal = Proposal.objects.create(
         township=township,
@@ -395,8 +411,19 @@ def proposal_update(*, proposal, by, **fields):
     if fields.get("is_key", proposal.is_key) and not fields.get(
         "supervising_leader", proposal.supervising_leader
     ):
-        raise ApplicationError(_("A key suggestion needs its supervising leader."), field="supervising_leader")
-    allowed = {"title", "content", "category", "lead_deputy", "by_presidium", "origin", "is_key", "supervising_leader"}
+        raise ApplicationError(
+            _("A key suggestion needs its supervising leader."), field="supervising_leader"
+        )
+    allowed = {
+        "title",
+        "content",
+        "category",
+        "lead_deputy",
+        "by_presidium",
+        "origin",
+        "is_key",
+        "supervising_leader",
+    }
     for key, value in fields.items():
         if key in allowed:
             setattr(proposal, key, value)
@@ -475,7 +502,15 @@ def _check_deadline(assigned_on, deadline):
 
 @transaction.atomic
 def proposal_assign(
-    *, proposal, by, lead_unit, assisting_units=(), responsible_leader="", assigned_on=None, deadline=None, note=""
+    *,
+    proposal,
+    by,
+    lead_unit,
+    assisting_units=(),
+    responsible_leader="",
+    assigned_on=None,
+    deadline=None,
+    note="",
 ):
     """交办: lead unit (and assisting units), responsible leader and deadline (the township's
     default rule when not given)."""
@@ -499,7 +534,8 @@ def proposal_assign(
         action="assign",
         from_state=old,
         by=by,
-        note=note or _("Lead unit %(unit)s, deadline %(deadline)s")
+        note=note
+        or _("Lead unit %(unit)s, deadline %(deadline)s")
         % {"unit": lead_unit.name, "deadline": deadline.isoformat()},
     )
     return proposal
@@ -604,7 +640,9 @@ def proposal_evaluate(*, proposal, by, rating, comment="", evaluated_on=None, ne
         return proposal
     proposal.state = S.EVALUATED
     proposal.save(update_fields=fields)
-    _event(proposal, action="evaluate", from_state=old, by=by, note=f"{Proposal.Rating(rating).label} {comment}")
+    _event(
+        proposal, action="evaluate", from_state=old, by=by, note=f"{Proposal.Rating(rating).label} {comment}"
+    )
     return proposal
 
 

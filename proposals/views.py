@@ -63,11 +63,15 @@ class RegisterFilterForm(BootstrapFormMixin, ScopedForm):
     year = forms.ChoiceField(label=gettext_lazy("year"), required=False)
     term = forms.IntegerField(label=gettext_lazy("term"), required=False, min_value=1)
     kind = forms.ChoiceField(
-        label=gettext_lazy("kind"), required=False, choices=[("", gettext_lazy("All kinds"))] + Proposal.Kind.choices
+        label=gettext_lazy("kind"),
+        required=False,
+        choices=[("", gettext_lazy("All kinds"))] + Proposal.Kind.choices,
     )
     category = forms.ChoiceField(label=gettext_lazy("category"), required=False)
     state = forms.ChoiceField(
-        label=gettext_lazy("state"), required=False, choices=[("", gettext_lazy("All states"))] + Proposal.State.choices
+        label=gettext_lazy("state"),
+        required=False,
+        choices=[("", gettext_lazy("All states"))] + Proposal.State.choices,
     )
     unit = forms.ChoiceField(label=gettext_lazy("lead unit"), required=False)
     overdue = forms.BooleanField(label=gettext_lazy("overdue"), required=False)
@@ -145,7 +149,9 @@ def proposal_register_export(request):
     form = RegisterFilterForm(request.POST, township=township)
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
-    job = document_job_request(user=user, kind="proposals_register", params={"filters": filters}, township=township)
+    job = document_job_request(
+        user=user, kind="proposals_register", params={"filters": filters}, township=township
+    )
     job.refresh_from_db()
     messages.info(request, document_queued_message(job))
     return redirect("documents")
@@ -225,7 +231,9 @@ def _detail_context(request, proposal, *, bound=None):
     user = request.user
     actions = services.proposal_actions(proposal=proposal, user=user)
     open_action = bound.prefix if bound is not None else None
-    forms_ = [(a, ACTION_LABELS[a], bound if a == open_action else _action_form(a, proposal)) for a in actions]
+    forms_ = [
+        (a, ACTION_LABELS[a], bound if a == open_action else _action_form(a, proposal)) for a in actions
+    ]
     return {
         "p": proposal,
         "action_forms": forms_,
@@ -259,7 +267,9 @@ def proposal_action(request, pk, action):
         d = form.cleaned_data
         try:
             if action == "decide":
-                services.proposal_motion_decide(proposal=proposal, on_agenda=d["on_agenda"], note=d["note"], by=user)
+                services.proposal_motion_decide(
+                    proposal=proposal, on_agenda=d["on_agenda"], note=d["note"], by=user
+                )
             elif action == "register":
                 services.proposal_register(proposal=proposal, note=d["note"], by=user)
             elif action == "reject":
@@ -308,11 +318,22 @@ def proposal_action(request, pk, action):
             messages.success(request, _("%(action)s: done.") % {"action": ACTION_LABELS[action]})
             return redirect("proposals:detail", pk=proposal.pk)
     # Invalid: show the detail page with this form open and its errors beside the fields.
-    return render(request, "proposals/detail.html", _detail_context(request, proposal, bound=form), status=400)
+    return render(
+        request, "proposals/detail.html", _detail_context(request, proposal, bound=form), status=400
+    )
 
 
 # The details that can be corrected after submission (proposal_update); the create form has more.
-DETAIL_FIELDS = ("title", "content", "category", "lead_deputy", "by_presidium", "origin", "is_key", "supervising_leader")
+DETAIL_FIELDS = (
+    "title",
+    "content",
+    "category",
+    "lead_deputy",
+    "by_presidium",
+    "origin",
+    "is_key",
+    "supervising_leader",
+)
 
 
 def _details(data):
@@ -383,8 +404,12 @@ def _create_initial(request, township):
             initial["lead_deputy"] = lead.pk
     if session_pk.isdigit():
         session = get_object_or_404(Session.objects.filter(township=township), pk=session_pk)
-        initial.update(session=session.pk, during_session=True, session_number=session.number,
-                       submitted_on=session.start_date)
+        initial.update(
+            session=session.pk,
+            during_session=True,
+            session_number=session.number,
+            submitted_on=session.start_date,
+        )
     return initial
 
 
@@ -403,7 +428,9 @@ def proposal_edit(request, pk):
         "lead_deputy": proposal.lead_deputy_id,
         "co_signers": [d.pk for d in proposal.co_signers.all()],
     }
-    return _proposal_form_page(request, township=proposal.township, proposal=proposal, initial=initial, save=save)
+    return _proposal_form_page(
+        request, township=proposal.township, proposal=proposal, initial=initial, save=save
+    )
 
 
 @require_POST
@@ -474,8 +501,16 @@ def proposal_statistics(request):
         "xAxis": {"type": "value", "max": 100},
         "yAxis": {"type": "category", "inverse": True, "data": [r["name"] for r in top]},
         "series": [
-            {"name": str(_("on-time reply rate")), "type": "bar", "data": [r["on_time_rate"] or 0 for r in top]},
-            {"name": str(_("satisfaction rate")), "type": "bar", "data": [r["satisfied_rate"] or 0 for r in top]},
+            {
+                "name": str(_("on-time reply rate")),
+                "type": "bar",
+                "data": [r["on_time_rate"] or 0 for r in top],
+            },
+            {
+                "name": str(_("satisfaction rate")),
+                "type": "bar",
+                "data": [r["satisfied_rate"] or 0 for r in top],
+            },
         ],
     }
     return render(
@@ -535,7 +570,10 @@ def unit_list(request):
     return render(
         request,
         "proposals/units.html",
-        {"units": units.order_by("township__display_order", "display_order", "name"), "is_staff": user.is_township_staff},
+        {
+            "units": units.order_by("township__display_order", "display_order", "name"),
+            "is_staff": user.is_township_staff,
+        },
     )
 
 
@@ -610,4 +648,6 @@ def proposal_settings(request):
             }
         )
     example = services.deadline_compute(township=township, start=timezone.localdate())
-    return render(request, "proposals/settings.html", {"form": form, "example": example, "today": timezone.localdate()})
+    return render(
+        request, "proposals/settings.html", {"form": form, "example": example, "today": timezone.localdate()}
+    )

@@ -33,7 +33,9 @@ def pytest_terminal_summary(terminalreporter):
             version = f" {connection.pg_version // 10000}"
         except Exception:
             version = ""
-    terminalreporter.write_line(f"Tests ran on {'PostgreSQL' if vendor == 'postgresql' else vendor}{version}.")
+    terminalreporter.write_line(
+        f"Tests ran on {'PostgreSQL' if vendor == 'postgresql' else vendor}{version}."
+    )
 
 
 def require_service(available, reason):

@@ -56,7 +56,11 @@ class DeputyFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     township = factory.SubFactory(TownshipFactory)
-    name = factory.Sequence(lambda n: "张王李赵刘陈杨黄周吴"[n % 10] + "明华强芳丽军"[n % 6] + "一二三四五六七八九十"[n // 10 % 10])
+    name = factory.Sequence(
+        lambda n: (
+            "张王李赵刘陈杨黄周吴"[n % 10] + "明华强芳丽军"[n % 6] + "一二三四五六七八九十"[n // 10 % 10]
+        )
+    )
     gender = "M"
     birth_date = dt.date(1975, 5, 1)
 

@@ -21,9 +21,13 @@ class _Client:
     def request(self, method, path, body=None):
         headers = {"Cookie": self._cookie_header(), "Host": "127.0.0.1"}
         if method == "POST":
-            headers.update({"Content-Type": "application/x-www-form-urlencoded",
-                            "X-CSRFToken": self.cookies.get("csrftoken", ""),
-                            "Referer": f"http://127.0.0.1:{self.port}/"})
+            headers.update(
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                    "Referer": f"http://127.0.0.1:{self.port}/",
+                }
+            )
         for attempt in range(2):
             try:
                 self.conn.request(method, path, body=body, headers=headers)

@@ -128,7 +128,9 @@ def _measure_page(scale, label, client, url, runs, rows, admin_client=None, admi
             row.baseline = "admin changelist"
             row.base_ms = _median_ms(lambda: admin_client.get(admin_url), runs)
     elif raw:
-        aggregates = [(sql, params) for sql, params in executed if "COUNT(" in sql.upper() or "SUM(" in sql.upper()]
+        aggregates = [
+            (sql, params) for sql, params in executed if "COUNT(" in sql.upper() or "SUM(" in sql.upper()
+        ]
 
         def run_sql():
             with connection.cursor() as cur:
@@ -148,9 +150,15 @@ def _document_params(kind, ctx):
 
     params = {
         "meeting_minutes": {"meeting_id": getattr(first("meetings.PresidiumMeeting"), "pk", None)},
-        "assessment_scoresheet": {"assessment": getattr(
-            apps.get_model("assessments", "Assessment").objects.filter(township=ctx["township"], year=year).first(),
-            "pk", None)},
+        "assessment_scoresheet": {
+            "assessment": getattr(
+                apps.get_model("assessments", "Assessment")
+                .objects.filter(township=ctx["township"], year=year)
+                .first(),
+                "pk",
+                None,
+            )
+        },
         # the county workbook holds published assessments: the demo publishes the year before
         "assessment_county_scoresheet": {"year": year - 1},
         "proposals_register": {"filters": {}},
@@ -243,7 +251,9 @@ def _measure_documents(scale, ctx, rows):
     from renda.core.models import DocumentJob
 
     def job_build(kind, handler, user, township, params):
-        job = DocumentJob(kind=kind, title=str(handler.label), params=params, township=township, requested_by=user)
+        job = DocumentJob(
+            kind=kind, title=str(handler.label), params=params, township=township, requested_by=user
+        )
         return lambda: handler.run(job, lambda p: None)
 
     def roster_build(user, township):
@@ -253,7 +263,9 @@ def _measure_documents(scale, ctx, rows):
 
         return build
 
-    _measure_built(scale, "roster export (one township)", roster_build(ctx["secretary"], ctx["township"]), rows)
+    _measure_built(
+        scale, "roster export (one township)", roster_build(ctx["secretary"], ctx["township"]), rows
+    )
     _measure_built(scale, "roster export (county, all townships)", roster_build(ctx["reviewer"], None), rows)
     kinds = job_kinds()
     for kind, handler in sorted(kinds.items()):
@@ -263,8 +275,13 @@ def _measure_documents(scale, ctx, rows):
         build = job_build(kind, handler, user, township, _document_params(kind, ctx))
         _measure_built(scale, kind, build, rows)
     if "proposals_register" in kinds:  # the case: a county's year, asked for by the county
-        build = job_build("proposals_register", kinds["proposals_register"], ctx["reviewer"], None,
-                          {"filters": {"year": ctx["year"]}})
+        build = job_build(
+            "proposals_register",
+            kinds["proposals_register"],
+            ctx["reviewer"],
+            None,
+            {"filters": {"year": ctx["year"]}},
+        )
         _measure_built(scale, "proposals_register (county, one year)", build, rows)
 
 
@@ -282,9 +299,22 @@ def _roster_workbook(n):
         birth = dt.date(1960, 1, 1) + dt.timedelta(days=i // 40 * 5)
         body = f"340225{birth:%Y%m%d}{(i % 40 + 1) * 2 + 1:03d}"
         idn = body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
-        ws.append([surnames[i % 10] + given[i // 10 % 10] + given[i // 100 % 10], "男", "汉族",
-                   birth.strftime("%Y.%m"), "中共党员", "大学本科", "红星村党总支书记", f"第{i % 30 + 1}选区",
-                   "乡镇", "", "13855551234", idn])
+        ws.append(
+            [
+                surnames[i % 10] + given[i // 10 % 10] + given[i // 100 % 10],
+                "男",
+                "汉族",
+                birth.strftime("%Y.%m"),
+                "中共党员",
+                "大学本科",
+                "红星村党总支书记",
+                f"第{i % 30 + 1}选区",
+                "乡镇",
+                "",
+                "13855551234",
+                idn,
+            ]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -299,11 +329,15 @@ def _measure_import(scale, ctx, rows, n=5000):
     from renda.core.models import Township
 
     content = _roster_workbook(n)
-    township = Township.objects.create(name=f"基准测试镇{scale}", code=f"bench-{scale}"[:20], display_order=99999)
+    township = Township.objects.create(
+        name=f"基准测试镇{scale}", code=f"bench-{scale}"[:20], display_order=99999
+    )
     from renda.core.models import Term
 
-    Term.objects.create(township=township, number=18, start_date=dt.date(2021, 12, 28),
-                        end_date=dt.date(2026, 12, 27))
+    Term.objects.create(
+        township=township, number=18, start_date=dt.date(2021, 12, 28), end_date=dt.date(2026, 12, 27)
+    )
+
     def check_and_write():
         result = roster_import_read(township=township, content=content)
         if result.ok:
@@ -322,8 +356,17 @@ def _measure_import(scale, ctx, rows, n=5000):
     for _r in wb.active.iter_rows(values_only=True):
         pass
     base = (time.perf_counter() - t1) * 1000
-    rows.append(Row(scale, f"roster import {n} rows (check + write)", ms=ms, peak_mb=peak,
-                    baseline="openpyxl read-only read of the file", base_ms=base, note=note))
+    rows.append(
+        Row(
+            scale,
+            f"roster import {n} rows (check + write)",
+            ms=ms,
+            peak_mb=peak,
+            baseline="openpyxl read-only read of the file",
+            base_ms=base,
+            note=note,
+        )
+    )
 
 
 def _measure_scoring(scale, ctx, rows):
@@ -368,8 +411,10 @@ def bench_scale(scale, runs, out):
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     townships, deputies, years = SIZES[scale]
-    out(f"{scale}: migrate {migrate_s:.0f}s, seed_demo --size {scale} ({townships} townships × {deputies} deputies × "
-        f"{years} years) {seed_s:.0f}s")
+    out(
+        f"{scale}: migrate {migrate_s:.0f}s, seed_demo --size {scale} ({townships} townships × {deputies} deputies × "
+        f"{years} years) {seed_s:.0f}s"
+    )
     rows.append(Row(scale, f"seed_demo --size {scale}", ms=seed_s * 1000))
     township = Township.objects.order_by("display_order").first()
 
@@ -412,8 +457,17 @@ def bench_scale(scale, runs, out):
             rows.append(Row(scale, f"page {name}", note="URL does not exist yet"))
             continue
         admin_url = _admin_url(*base, None) if isinstance(base, tuple) else None
-        _measure_page(scale, f"page {name} (county, all townships)", rev, url + f"?year={year}", runs, rows, adm,
-                      admin_url, raw=base == "raw")
+        _measure_page(
+            scale,
+            f"page {name} (county, all townships)",
+            rev,
+            url + f"?year={year}",
+            runs,
+            rows,
+            adm,
+            admin_url,
+            raw=base == "raw",
+        )
     _measure_scoring(scale, ctx, rows)
     _measure_documents(scale, ctx, rows)
     _measure_import(scale, ctx, rows)
@@ -443,8 +497,10 @@ def run(*, scales, runs, out=print, load_scale=None, load_clients=50, load_secon
     # Pages are rendered in-process: plain static storage, no collectstatic manifest needed.
     static = override_settings(
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
-        STORAGES={**settings.STORAGES,
-                  "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
     )
     static.enable()
     all_rows = []
@@ -491,19 +547,34 @@ def run_load_at(scale, *, clients, seconds, out):
     db_url = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
     static_root = tempfile.mkdtemp(prefix="renda-bench-static-")
     # Production settings as deployed: DEBUG off, collected and compressed static files.
-    env = {**os.environ, "DATABASE_URL": db_url, "DEBUG": "0", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
-           "STATIC_ROOT": static_root, "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60",
-           "DJANGO_SETTINGS_MODULE": "renda.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "STATIC_ROOT": static_root,
+        "LOG_LEVEL": "WARNING",
+        "CONN_MAX_AGE": "60",
+        "DJANGO_SETTINGS_MODULE": "renda.settings",
+    }
     env.pop("CELERY_BROKER_URL", None)
     root = Path(__file__).resolve().parents[2]
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=env, check=True
+    )
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     log = open(Path(static_root) / "gunicorn.log", "wb")  # noqa: SIM115
-    server = subprocess.Popen([gunicorn, "renda.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2",
-                               "--timeout", "120"], cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [gunicorn, "renda.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "120"],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         import http.client
 
@@ -545,12 +616,19 @@ def run_load_at(scale, *, clients, seconds, out):
             (1, "POST", "/township/select/", "township=&next=/"),
             (2, "GET", f"/proposals/{first('proposals.Proposal')}/", None),
         ]
-        profiles = [(cookies(f"{township.code}_mishu"), staff_mix), (cookies(f"{township.code}_zhuxi"), staff_mix),
-                    (cookies("county_reviewer"), county_mix)]
-        out(f"load: {clients} clients for {seconds}s against gunicorn -w 2 on 127.0.0.1:{port} ({scale} scale)")
+        profiles = [
+            (cookies(f"{township.code}_mishu"), staff_mix),
+            (cookies(f"{township.code}_zhuxi"), staff_mix),
+            (cookies("county_reviewer"), county_mix),
+        ]
+        out(
+            f"load: {clients} clients for {seconds}s against gunicorn -w 2 on 127.0.0.1:{port} ({scale} scale)"
+        )
         stats = run_load(port=port, profiles=profiles, clients=clients, seconds=seconds)
-        out(f"load: {stats['requests']} requests, {stats['errors']} errors, p50 {stats['p50_ms']:.0f} ms, "
-            f"p95 {stats['p95_ms']:.0f} ms, {stats['throughput_rps']:.1f} requests/s")
+        out(
+            f"load: {stats['requests']} requests, {stats['errors']} errors, p50 {stats['p50_ms']:.0f} ms, "
+            f"p95 {stats['p95_ms']:.0f} ms, {stats['throughput_rps']:.1f} requests/s"
+        )
         if stats["errors"]:
             out(f"load errors (samples): {stats['error_samples']}")
         return stats

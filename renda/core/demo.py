@@ -59,7 +59,10 @@ def township_specs(count):
         name, code, kind = TOWNSHIP_NAMES[i % len(TOWNSHIP_NAMES)]
         if i >= len(TOWNSHIP_NAMES):
             n = i // len(TOWNSHIP_NAMES) + 1
-            name, code = f"{name[:-1]}{n}{name[-1]}" if kind != Township.Kind.JIEDAO else f"{name[:-2]}{n}街道", f"{code}{n}"
+            name, code = (
+                f"{name[:-1]}{n}{name[-1]}" if kind != Township.Kind.JIEDAO else f"{name[:-2]}{n}街道",
+                f"{code}{n}",
+            )
         specs.append((name, code, kind))
     return specs
 
@@ -76,8 +79,13 @@ _password_hash = None
 
 
 def _user(username, *, role, township=None, full_name="", staff=False):
-    user = User(username=username, township=township, full_name=full_name, is_staff=staff,
-                password=demo_password_hash())
+    user = User(
+        username=username,
+        township=township,
+        full_name=full_name,
+        is_staff=staff,
+        password=demo_password_hash(),
+    )
     user.save()
     user.groups.add(Group.objects.get(name=role))
     return user
@@ -87,9 +95,7 @@ def _user(username, *, role, township=None, full_name="", staff=False):
 def seed_core(*, townships, deputies, years, today, seed=2026, log=print):
     roles.roles_sync()
     rng = random.Random(seed)
-    County.objects.get_or_create(
-        defaults={"name": "无为县", "committee_name": "无为县人大常委会"}
-    )
+    County.objects.get_or_create(defaults={"name": "无为县", "committee_name": "无为县人大常委会"})
     specs = township_specs(townships)
     objs = Township.objects.bulk_create(
         [Township(name=n, code=c, kind=k, display_order=i + 1) for i, (n, c, k) in enumerate(specs)]
@@ -98,7 +104,10 @@ def seed_core(*, townships, deputies, years, today, seed=2026, log=print):
     term_end = dt.date(2026, 12, 27)
     prev_start = dt.date(2016, 12, 28)
     Term.objects.bulk_create(
-        [Term(township=t, number=17, start_date=prev_start, end_date=term_start - dt.timedelta(days=1)) for t in objs]
+        [
+            Term(township=t, number=17, start_date=prev_start, end_date=term_start - dt.timedelta(days=1))
+            for t in objs
+        ]
         + [Term(township=t, number=18, start_date=term_start, end_date=term_end) for t in objs]
     )
     terms = {t.township_id: t for t in Term.objects.filter(number=18)}
@@ -112,7 +121,18 @@ def seed_core(*, townships, deputies, years, today, seed=2026, log=print):
         log=log,
     )
     secretaries = ["王秀兰", "李红梅", "张丽", "刘芳", "陈静", "杨敏", "赵燕", "黄丽娟", "周萍", "吴霞"]
-    chairs = ["陈国华", "刘建军", "孙志强", "马卫东", "朱永明", "胡海涛", "郭建平", "林德胜", "何文斌", "高志远"]
+    chairs = [
+        "陈国华",
+        "刘建军",
+        "孙志强",
+        "马卫东",
+        "朱永明",
+        "胡海涛",
+        "郭建平",
+        "林德胜",
+        "何文斌",
+        "高志远",
+    ]
     # Users for the first few townships only at large sizes: logins, not load, are the point.
     for i, t in enumerate(objs[:10]):
         sec = _user(f"{t.code}_mishu", role=roles.SECRETARY, township=t, full_name=secretaries[i % 10])
@@ -179,7 +199,8 @@ def rows_insert(model, objs, batch=2000):
                 writer.writerow(_NULL if v is None else v for v in row)
             buffer.seek(0)
             cursor.cursor.copy_expert(
-                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')", buffer  # noqa: S608
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')",
+                buffer,  # noqa: S608
             )
         else:
             sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608

@@ -66,7 +66,8 @@ def _first_line_indent_chars(paragraph, chars=2, size=SIZE_3):
 
 
 def _add_page_number(paragraph):
-    """"— N —" with a PAGE field."""
+    """ "— N —" with a PAGE field."""
+
     def text(t):
         run = paragraph.add_run(t)
         set_run_font(run, PAGE_NUMBER_FONT, SIZE_4, latin=PAGE_NUMBER_FONT)

@@ -20,7 +20,10 @@ class ContentSecurityPolicyMiddleware:
         else:
             # The Django admin uses a few inline scripts of its own.
             response.headers.setdefault(
-                "Content-Security-Policy", CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+                "Content-Security-Policy",
+                CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+                    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+                ),
             )
         return response
 

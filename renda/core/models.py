@@ -220,9 +220,7 @@ class DocumentJob(TownshipScopedModel):
         related_name="document_jobs",
         verbose_name=_("requested by"),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
     file_size = models.PositiveBigIntegerField(_("file size"), default=0)
@@ -276,9 +274,7 @@ class Reminder(TownshipScopedModel):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         ordering = ["done", "due_date"]
-        constraints = [
-            models.UniqueConstraint(fields=["township", "key"], name="reminder_unique_key")
-        ]
+        constraints = [models.UniqueConstraint(fields=["township", "key"], name="reminder_unique_key")]
 
     def __str__(self):
         return self.text

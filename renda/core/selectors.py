@@ -27,9 +27,7 @@ def township_selected(*, request):
 def township_export_rows():
     county = County.current()
     rows = []
-    townships = Township.objects.prefetch_related(
-        Prefetch("terms", queryset=Term.objects.order_by("number"))
-    )
+    townships = Township.objects.prefetch_related(Prefetch("terms", queryset=Term.objects.order_by("number")))
     for t in townships:
         terms = list(t.terms.all()) or [None]
         for term in terms:

@@ -141,9 +141,9 @@ def document_jobs_requeue_stale(*, now=None):
         DocumentJob.objects.filter(status=DocumentJob.Status.RUNNING, updated_at__lt=stale)
         .values_list("pk", flat=True)
         .union(
-            DocumentJob.objects.filter(
-                status=DocumentJob.Status.QUEUED, updated_at__lt=waiting
-            ).values_list("pk", flat=True)
+            DocumentJob.objects.filter(status=DocumentJob.Status.QUEUED, updated_at__lt=waiting).values_list(
+                "pk", flat=True
+            )
         )
     )
     DocumentJob.objects.filter(pk__in=ids).update(status=DocumentJob.Status.QUEUED, updated_at=now)

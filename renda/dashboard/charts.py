@@ -35,7 +35,11 @@ def proposals_month_chart(*, township_ids, year):
 
 def rates_chart(rows):
     option = _base(_("Handling rates by township (%)"))
-    option["xAxis"] = {"type": "category", "data": [r.township.name for r in rows], "axisLabel": {"rotate": 30}}
+    option["xAxis"] = {
+        "type": "category",
+        "data": [r.township.name for r in rows],
+        "axisLabel": {"rotate": 30},
+    }
     option["yAxis"] = {"type": "value", "max": 100}
     option["series"] = [
         {"name": name, "type": "bar", "data": [getattr(r, key) for r in rows]}
@@ -59,7 +63,11 @@ def score_chart(rows):
     if not any(r.grades for r in rows):
         return None
     option = _base(_("Grade distribution of deputies by township"))
-    option["xAxis"] = {"type": "category", "data": [r.township.name for r in rows], "axisLabel": {"rotate": 30}}
+    option["xAxis"] = {
+        "type": "category",
+        "data": [r.township.name for r in rows],
+        "axisLabel": {"rotate": 30},
+    }
     option["yAxis"] = {"type": "value", "minInterval": 1}
     option["series"] = [
         {"name": str(label), "type": "bar", "stack": "grade", "data": [r.grades.get(grade, 0) for r in rows]}
@@ -76,7 +84,10 @@ def structure_chart(*, rows, township_ids, on):
     structure = selectors.deputy_structure(township_ids=township_ids, on=on)
     pies = [
         (_("Level"), [(str(label), levels.get(key, 0)) for key, label in Mandate.Level.choices]),
-        (_("Gender"), [(str(label), structure["gender"].get(key, 0)) for key, label in Deputy.Gender.choices]),
+        (
+            _("Gender"),
+            [(str(label), structure["gender"].get(key, 0)) for key, label in Deputy.Gender.choices],
+        ),
         (
             _("Affiliation"),
             [(str(label), structure["affiliation"].get(key, 0)) for key, label in Deputy.Affiliation.choices],

@@ -115,9 +115,7 @@ def _section_session(doc, data):
         if s["resolutions"]:
             text += _(" It passed %(n)s resolutions.") % {"n": s["resolutions"]}
         if s["elections"]:
-            text += _(" It held %(n)s elections or by-elections according to law.") % {
-                "n": s["elections"]
-            }
+            text += _(" It held %(n)s elections or by-elections according to law.") % {"n": s["elections"]}
         doc.paragraph(text)
         if s["expected"]:
             att = _(
@@ -245,7 +243,9 @@ def _section_activities(doc, data):
     n = 0
     n += 1
     doc.heading2(h2(n, _("Sound organisation of deputy groups")))
-    levels = join_list([_("%(label)s: %(n)s") % {"label": label, "n": count} for label, count in d["by_level"]])
+    levels = join_list(
+        [_("%(label)s: %(n)s") % {"label": label, "n": count} for label, count in d["by_level"]]
+    )
     text = _("%(township)s has %(total)s deputies (%(levels)s)") % {
         "township": data["township_name"],
         "total": d["total"],
@@ -277,7 +277,12 @@ def _section_activities(doc, data):
                 "Deputy groups held %(n)s activities with %(pt)s person-times of deputies; "
                 "%(ok)s of %(groups)s groups were active in every quarter so far."
             )
-            % {"n": ga["count"], "pt": ga["person_times"], "ok": a["groups_every_quarter"], "groups": len(groups)},
+            % {
+                "n": ga["count"],
+                "pt": ga["person_times"],
+                "ok": a["groups_every_quarter"],
+                "groups": len(groups),
+            },
             lead=point(points),
         )
     tr = a["training"]
@@ -298,9 +303,7 @@ def _section_activities(doc, data):
             % {"label": k["label"], "n": k["count"], "pt": k["person_times"]}
             for k in others
         ]
-        doc.paragraph(
-            _("Deputies took part in %(parts)s.") % {"parts": join_list(parts)}, lead=point(points)
-        )
+        doc.paragraph(_("Deputies took part in %(parts)s.") % {"parts": join_list(parts)}, lead=point(points))
     s = data["scores"]
     if s:
         n += 1
@@ -332,13 +335,17 @@ def _section_proposals(doc, data):
     if p["motions"]:
         text += _(", of which %(n)s motions") % {"n": p["motions"]}
     if p["carried_over"]:
-        text += _("; together with %(n)s items carried over from earlier years, %(total)s items were handled") % {
+        text += _(
+            "; together with %(n)s items carried over from earlier years, %(total)s items were handled"
+        ) % {
             "n": p["carried_over"],
             "total": p["total"],
         }
     text += _(".")
     if p["by_category"]:
-        cats = join_list([_("%(label)s: %(n)s items") % {"label": c, "n": n} for c, n in p["by_category"][:5]])
+        cats = join_list(
+            [_("%(label)s: %(n)s items") % {"label": c, "n": n} for c, n in p["by_category"][:5]]
+        )
         text += _(" By subject: %(cats)s.") % {"cats": cats}
     doc.paragraph(text)
     doc.paragraph(
@@ -483,7 +490,9 @@ class DeputyArchiveWriter:
     def write(self, data) -> bytes:
         for element in list(self._body)[self._fixed : -1]:
             self._body.remove(element)
-        self.paragraph(_("%(township)s · %(name)s · %(year)s") % data["heading"], align="center", indent=False)
+        self.paragraph(
+            _("%(township)s · %(name)s · %(year)s") % data["heading"], align="center", indent=False
+        )
         self.heading1(h1(1, _("Profile")))
         self.table([_("Item"), _("Content")], data["profile"], widths_mm=(40, 116))
         self.heading1(h1(2, _("Mandates")))
@@ -559,7 +568,10 @@ def dashboard_workbook(data) -> bytes:
 
     for cell in ws[2]:
         style(
-            cell, "header", font=Font(bold=True), border=BORDER,
+            cell,
+            "header",
+            font=Font(bold=True),
+            border=BORDER,
             alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
         )
     for r, (values, colours) in enumerate(zip(data["rows"], data["colours"]), start=3):
@@ -597,5 +609,7 @@ def zip_bytes(files) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, content in files:
-            zf.writestr(name, content, compress_type=zipfile.ZIP_STORED if name.endswith(_COMPRESSED) else None)
+            zf.writestr(
+                name, content, compress_type=zipfile.ZIP_STORED if name.endswith(_COMPRESSED) else None
+            )
     return buf.getvalue()

@@ -29,10 +29,14 @@ class WorkReportForm(BootstrapFormMixin, forms.ModelForm):
         # Meta, not __init__: BootstrapFormMixin validates while the form is built.
         error_messages = {
             "problems": {
-                "required": _("Please describe the existing problems: this section is written by the township.")
+                "required": _(
+                    "Please describe the existing problems: this section is written by the township."
+                )
             },
             "plans": {
-                "required": _("Please describe the plans for the next stage: this section is written by the township.")
+                "required": _(
+                    "Please describe the plans for the next stage: this section is written by the township."
+                )
             },
         }
 

@@ -81,7 +81,9 @@ def work_report_texts(township, year):
 
 def work_report_texts_by_township(townships, year):
     """{township id: texts} of the townships that have written them, one query."""
-    return {t.township_id: t.as_texts() for t in WorkReportText.objects.filter(township__in=townships, year=year)}
+    return {
+        t.township_id: t.as_texts() for t in WorkReportText.objects.filter(township__in=townships, year=year)
+    }
 
 
 def work_report_file(township, data):
@@ -236,6 +238,11 @@ def year_bundle_job(job, progress):
             townships = Township.objects.filter(is_active=True).order_by("display_order", "code")
         else:
             raise ApplicationError(_("This document is made for one township; none was given."))
-        files = year_bundle_files(townships=townships, year=year, requested_by=job.requested_by, progress=progress)
+        files = year_bundle_files(
+            townships=townships, year=year, requested_by=job.requested_by, progress=progress
+        )
         label = job.township.name if job.township_id else _("all townships")
-        return _("%(who)s year-end documents %(year)s.zip") % {"who": label, "year": year}, documents.zip_bytes(files)
+        return _("%(who)s year-end documents %(year)s.zip") % {
+            "who": label,
+            "year": year,
+        }, documents.zip_bytes(files)

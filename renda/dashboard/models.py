@@ -13,8 +13,10 @@ class WorkReportText(TownshipScopedModel):
     opening = models.TextField(
         _("opening paragraph"),
         blank=True,
-        help_text=_("Optional. Left empty, a standard opening is written; it always ends with "
-                    "“We report on our work as follows:”."),
+        help_text=_(
+            "Optional. Left empty, a standard opening is written; it always ends with "
+            "“We report on our work as follows:”."
+        ),
     )
     problems = models.TextField(
         _("existing problems"),

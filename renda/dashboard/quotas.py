@@ -66,8 +66,12 @@ class Light:
         """`{{ light }}` in a template renders the dot: a city dashboard shows 1,200 of them, and an
         include per dot cost a fifth of the page."""
         title = f"{self.label}（{self.note}）" if self.note else str(self.label)
-        return format_html('<span class="light {}" title="{}" role="img" aria-label="{}"></span>',
-                           self.css, title, self.label)
+        return format_html(
+            '<span class="light {}" title="{}" role="img" aria-label="{}"></span>',
+            self.css,
+            title,
+            self.label,
+        )
 
 
 def quarter_of(day: dt.date) -> int:

@@ -139,8 +139,21 @@ class TownshipFigures:
 
 
 PROPOSAL_KEYS = {
-    "received", "carried_over", "total", "not_accepted", "closed", "replied", "on_time", "met",
-    "evaluated", "satisfied", "overdue", "closed_rate", "on_time_rate", "met_rate", "satisfied_rate",
+    "received",
+    "carried_over",
+    "total",
+    "not_accepted",
+    "closed",
+    "replied",
+    "on_time",
+    "met",
+    "evaluated",
+    "satisfied",
+    "overdue",
+    "closed_rate",
+    "on_time_rate",
+    "met_rate",
+    "satisfied_rate",
 }
 
 
@@ -154,8 +167,12 @@ def dormant_deputies_q(*, year: int) -> Q:
     active = ActivityParticipation.objects.filter(deputy=OuterRef("pk"), activity__start_date__year=year)
     led = Proposal.objects.filter(lead_deputy=OuterRef("pk"), year=year)
     cosigned = Proposal.co_signers.through.objects.filter(deputy_id=OuterRef("pk"), proposal__year=year)
-    return Q(Exists(mandate)) & ~Q(Exists(attended)) & ~Q(Exists(active)) & ~Q(Exists(led)) & ~Q(
-        Exists(cosigned)
+    return (
+        Q(Exists(mandate))
+        & ~Q(Exists(attended))
+        & ~Q(Exists(active))
+        & ~Q(Exists(led))
+        & ~Q(Exists(cosigned))
     )
 
 
@@ -224,7 +241,9 @@ def lights_for(row: TownshipFigures, *, today: dt.date):
     t = row.township
     q = quotas.QUOTAS
     return {
-        "session": quotas.light_per_year(count=row.sessions, required=q["sessions_per_year"], year=row.year, today=today),
+        "session": quotas.light_per_year(
+            count=row.sessions, required=q["sessions_per_year"], year=row.year, today=today
+        ),
         "presidium": quotas.light_per_period(
             counts=row.presidium_per_quarter,
             required=q["presidium_per_quarter"] if t.has_presidium else 0,
@@ -339,12 +358,12 @@ def _activity_kind(kind):
 
 
 DRILL = {
-    "sessions": lambda ids, year: Session.objects.filter(township_id__in=ids, start_date__year=year).select_related(
-        "term", "township"
-    ),
-    "presidium": lambda ids, year: PresidiumMeeting.objects.filter(township_id__in=ids, date__year=year).select_related(
-        "term", "township"
-    ),
+    "sessions": lambda ids, year: Session.objects.filter(
+        township_id__in=ids, start_date__year=year
+    ).select_related("term", "township"),
+    "presidium": lambda ids, year: PresidiumMeeting.objects.filter(
+        township_id__in=ids, date__year=year
+    ).select_related("term", "township"),
     "group_activities": _activity_kind(Activity.Kind.GROUP),
     "receptions": _activity_kind(Activity.Kind.RECEPTION),
     "trainings": _activity_kind(Activity.Kind.TRAINING),
@@ -352,13 +371,19 @@ DRILL = {
         state=Proposal.State.NOT_ACCEPTED
     ),
     "total": lambda ids, year: Proposal.objects.filter(township_id__in=ids).filter(proposal_year_q(year)),
-    "closed": lambda ids, year: Proposal.objects.filter(township_id__in=ids)
-    .filter(proposal_year_q(year))
-    .filter(state=Proposal.State.CLOSED, closed_on__lte=_year_end(year)),
-    "overdue": lambda ids, year: Proposal.objects.filter(township_id__in=ids)
-    .filter(proposal_year_q(year))
-    .filter(state__in=Proposal.OPEN_HANDLING_STATES, deadline__lt=_overdue_before(year)),
-    "dormant": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(dormant_deputies_q(year=year)),
+    "closed": lambda ids, year: (
+        Proposal.objects.filter(township_id__in=ids)
+        .filter(proposal_year_q(year))
+        .filter(state=Proposal.State.CLOSED, closed_on__lte=_year_end(year))
+    ),
+    "overdue": lambda ids, year: (
+        Proposal.objects.filter(township_id__in=ids)
+        .filter(proposal_year_q(year))
+        .filter(state__in=Proposal.OPEN_HANDLING_STATES, deadline__lt=_overdue_before(year))
+    ),
+    "dormant": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(
+        dormant_deputies_q(year=year)
+    ),
     "deputies": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(
         Exists(Mandate.objects.filter(mandate_active_q(on=reference_day(year)), deputy=OuterRef("pk")))
     ),
@@ -387,9 +412,7 @@ def workbench(*, township, today=None):
     week_end = today + dt.timedelta(days=6 - today.weekday())
     quarter = quotas.quarter_of(today)
     q_start = dt.date(today.year, 3 * quarter - 2, 1)
-    q_end = (
-        dt.date(today.year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
-    )
+    q_end = dt.date(today.year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
     figures = county_figures(townships=[township], year=today.year, today=today)[0]
     ids = [township.pk]
     open_proposals = Proposal.objects.filter(township=township, state__in=Proposal.OPEN_HANDLING_STATES)
@@ -429,12 +452,18 @@ def workbench(*, township, today=None):
             )[:10]
         ),
         "replies_due_week": list(
-            open_proposals.filter(deadline__lte=week_end).select_related("lead_unit").order_by("deadline")[:20]
+            open_proposals.filter(deadline__lte=week_end)
+            .select_related("lead_unit")
+            .order_by("deadline")[:20]
         ),
         "replies_due_quarter": open_proposals.filter(deadline__gt=week_end, deadline__lte=q_end).count(),
         "to_register": to_register.count(),
-        "to_evaluate": list(to_evaluate.select_related("lead_deputy", "lead_unit").order_by("replied_on")[:20]),
-        "decisions_due": list(decisions_due(township_ids=ids, today=today, soon_days=(q_end - today).days)[:20]),
+        "to_evaluate": list(
+            to_evaluate.select_related("lead_deputy", "lead_unit").order_by("replied_on")[:20]
+        ),
+        "decisions_due": list(
+            decisions_due(township_ids=ids, today=today, soon_days=(q_end - today).days)[:20]
+        ),
         "session_held": figures.sessions > 0,
         "trainings": figures.trainings,
     }
@@ -476,7 +505,9 @@ def work_reports_data(*, townships, year, texts=None, today=None):
 
     attendance = {
         r["session_id"]: r
-        for r in SessionAttendance.objects.filter(session__township_id__in=ids, session__start_date__year=year)
+        for r in SessionAttendance.objects.filter(
+            session__township_id__in=ids, session__start_date__year=year
+        )
         .values("session_id")
         .annotate(
             expected=Count("pk"),
@@ -526,7 +557,9 @@ def work_reports_data(*, townships, year, texts=None, today=None):
         topics_of[township_id].append(topic)
     adhoc_of = {
         r["township_id"]: r["n"]
-        for r in meetings.filter(kind=PresidiumMeeting.Kind.AD_HOC).values("township_id").annotate(n=Count("pk"))
+        for r in meetings.filter(kind=PresidiumMeeting.Kind.AD_HOC)
+        .values("township_id")
+        .annotate(n=Count("pk"))
     }
     decisions_of = {
         r["meeting__township_id"]: r
@@ -535,7 +568,9 @@ def work_reports_data(*, townships, year, texts=None, today=None):
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=Decision.Status.DONE)))
     }
     ref = reference_day(year, today)
-    quarters_elapsed = 4 if ref.year < today.year or ref == dt.date(year, 12, 31) else quotas.quarter_of(ref) - 1
+    quarters_elapsed = (
+        4 if ref.year < today.year or ref == dt.date(year, 12, 31) else quotas.quarter_of(ref) - 1
+    )
 
     term_q = Q(term__start_date__lte=dt.date(year, 12, 31), term__end_date__gte=dt.date(year, 1, 1))
     groups_of = defaultdict(list)
@@ -568,17 +603,25 @@ def work_reports_data(*, townships, year, texts=None, today=None):
     reporters_of = {
         r["activity__township_id"]: r["n"]
         for r in ActivityParticipation.objects.filter(
-            activity__township_id__in=ids, activity__start_date__year=year, activity__kind=Activity.Kind.REPORT
+            activity__township_id__in=ids,
+            activity__start_date__year=year,
+            activity__kind=Activity.Kind.REPORT,
         )
         .values("activity__township_id")
         .annotate(n=Count("deputy", distinct=True))
     }
-    every_quarter_of = groups_active_all_quarters_by_township(township_ids=ids, year=year, upto_quarter=quarters_elapsed)
+    every_quarter_of = groups_active_all_quarters_by_township(
+        township_ids=ids, year=year, upto_quarter=quarters_elapsed
+    )
 
-    proposals_qs = Proposal.objects.filter(township_id__in=ids, year=year).exclude(state=Proposal.State.NOT_ACCEPTED)
+    proposals_qs = Proposal.objects.filter(township_id__in=ids, year=year).exclude(
+        state=Proposal.State.NOT_ACCEPTED
+    )
     by_category_of = defaultdict(list)
     for r in (
-        proposals_qs.values("township_id", "category__name").annotate(n=Count("pk")).order_by("-n", "category__name")
+        proposals_qs.values("township_id", "category__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category__name")
     ):
         by_category_of[r["township_id"]].append((r["category__name"] or _("uncategorised"), r["n"]))
     motions_of = {
@@ -613,7 +656,10 @@ def work_reports_data(*, townships, year, texts=None, today=None):
         others = [
             {"kind": k, "label": str(Activity.Kind(k).label), **kind(k)}
             for k in (
-                Activity.Kind.INSPECTION, Activity.Kind.INVESTIGATION, Activity.Kind.LAW_CHECK, Activity.Kind.EVALUATION
+                Activity.Kind.INSPECTION,
+                Activity.Kind.INVESTIGATION,
+                Activity.Kind.LAW_CHECK,
+                Activity.Kind.EVALUATION,
             )
         ]
         contact = {
@@ -695,9 +741,9 @@ def work_reports_data(*, townships, year, texts=None, today=None):
 
 def groups_active_all_quarters(*, township, year, upto_quarter):
     """How many of the township's groups had an activity in every quarter 1..upto_quarter."""
-    return groups_active_all_quarters_by_township(township_ids=[township.pk], year=year, upto_quarter=upto_quarter).get(
-        township.pk, 0
-    )
+    return groups_active_all_quarters_by_township(
+        township_ids=[township.pk], year=year, upto_quarter=upto_quarter
+    ).get(township.pk, 0)
 
 
 def groups_active_all_quarters_by_township(*, township_ids, year, upto_quarter):
@@ -706,7 +752,9 @@ def groups_active_all_quarters_by_township(*, township_ids, year, upto_quarter):
     if upto_quarter <= 0:
         return {
             r["township_id"]: r["n"]
-            for r in DeputyGroup.objects.filter(township_id__in=township_ids).values("township_id").annotate(n=Count("pk"))
+            for r in DeputyGroup.objects.filter(township_id__in=township_ids)
+            .values("township_id")
+            .annotate(n=Count("pk"))
         }
     quarter_filters = {
         f"q{q}": Count(
@@ -728,7 +776,9 @@ def groups_active_all_quarters_by_township(*, township_ids, year, upto_quarter):
     for q in range(1, upto_quarter + 1):
         qs = qs.filter(**{f"q{q}__gt": 0})
     counts = defaultdict(int)
-    for township_id in qs.values_list("township_id", flat=True):  # one row per group (grouped by the annotation)
+    for township_id in qs.values_list(
+        "township_id", flat=True
+    ):  # one row per group (grouped by the annotation)
         counts[township_id] += 1
     return dict(counts)
 
@@ -768,7 +818,9 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
         deputies = deputies.filter(pk__in=deputy_ids)
     else:
         deputies = deputies.filter(
-            Exists(Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk")))
+            Exists(
+                Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk"))
+            )
         )
     deputies = list(deputies.order_by("surname_strokes", "name_pinyin", "pk"))
     ids = [d.pk for d in deputies]
@@ -793,7 +845,10 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
         ).values("deputy_id", "group__name")
     }
     attendance = defaultdict(list)
-    session_status, presidium_status = _labels(SessionAttendance, "status"), _labels(PresidiumAttendance, "status")
+    session_status, presidium_status = (
+        _labels(SessionAttendance, "status"),
+        _labels(PresidiumAttendance, "status"),
+    )
     session_names = {}
     for a in (
         SessionAttendance.objects.filter(deputy_id__in=ids, session__start_date__year=year)
@@ -810,12 +865,12 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
         .select_related("meeting__term")
         .order_by("meeting__date", "pk")
     ):
-        attendance[a.deputy_id].append([str(a.meeting.title), _d(a.meeting.date), presidium_status(a.status), a.reason])
+        attendance[a.deputy_id].append(
+            [str(a.meeting.title), _d(a.meeting.date), presidium_status(a.status), a.reason]
+        )
     speeches = defaultdict(int)
     for r in (
-        FloorSpeech.objects.filter(
-            deputy_id__in=ids, session__start_date__year=year
-        )
+        FloorSpeech.objects.filter(deputy_id__in=ids, session__start_date__year=year)
         .values("deputy_id")
         .annotate(n=Count("pk"))
     ):
@@ -828,7 +883,9 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
         .order_by("activity__start_date", "pk")
     ):
         a = p.activity
-        activities[p.deputy_id].append([_d(a.start_date), activity_kind(a.kind), a.topic, participation_role(p.role)])
+        activities[p.deputy_id].append(
+            [_d(a.start_date), activity_kind(a.kind), a.topic, participation_role(p.role)]
+        )
     proposals = defaultdict(list)
     cosigned = defaultdict(set)
     for r in Proposal.co_signers.through.objects.filter(deputy_id__in=ids, proposal__year=year).values(
@@ -844,8 +901,13 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
         .order_by("submitted_on", "pk")
     ):
         outcome = separator.join(
-            x for x in (state(p.state), outcome_label(p.outcome) if p.outcome else "",
-                        rating(p.rating) if p.rating else "") if x
+            x
+            for x in (
+                state(p.state),
+                outcome_label(p.outcome) if p.outcome else "",
+                rating(p.rating) if p.rating else "",
+            )
+            if x
         )
         who = {p.lead_deputy_id} | cosigned.get(p.pk, set())
         for deputy_id in who & id_set:
@@ -856,7 +918,9 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
     Assessment, ScoreResult = _score_models()
     if Assessment is not None:
         grade, assessment_state = _labels(ScoreResult, "grade"), _labels(Assessment, "state")
-        for s in ScoreResult.objects.filter(deputy_id__in=ids, assessment__year=year).select_related("assessment"):
+        for s in ScoreResult.objects.filter(deputy_id__in=ids, assessment__year=year).select_related(
+            "assessment"
+        ):
             names = {i.get("key"): i.get("name") for i in s.assessment.items if isinstance(i, dict)}
             scores[s.deputy_id] = {
                 "total": s.total,
@@ -865,8 +929,13 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
                 "state": assessment_state(s.assessment.state),
                 "dormant": s.dormant,
                 "lines": [
-                    [names.get(line.get("item")) or line.get("item", ""), str(line.get("count", "")),
-                     str(line.get("points", "")), str(line.get("adjustment", "") or ""), line.get("reason", "") or ""]
+                    [
+                        names.get(line.get("item")) or line.get("item", ""),
+                        str(line.get("count", "")),
+                        str(line.get("points", "")),
+                        str(line.get("adjustment", "") or ""),
+                        line.get("reason", "") or "",
+                    ]
                     for line in s.lines
                 ],
             }
@@ -876,8 +945,16 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
         _labels(Deputy, f) for f in ("gender", "affiliation", "education", "occupation")
     )
     profile_labels = [
-        _("Name"), _("Gender"), _("Ethnicity"), _("Birth date"), _("Political affiliation"), _("Education"),
-        _("Occupation"), _("Work unit and post"), _("Constituency"), _("Deputy group"),
+        _("Name"),
+        _("Gender"),
+        _("Ethnicity"),
+        _("Birth date"),
+        _("Political affiliation"),
+        _("Education"),
+        _("Occupation"),
+        _("Work unit and post"),
+        _("Constituency"),
+        _("Deputy group"),
     ]
     attendance_section = {
         "title": _("Attendance at meetings"),
@@ -907,7 +984,13 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
     for d in deputies:
         score = scores.get(d.pk)
         score_summary = (
-            score_text % {"total": score["total"], "rank": score["rank"], "grade": score["grade"], "state": score["state"]}
+            score_text
+            % {
+                "total": score["total"],
+                "rank": score["rank"],
+                "grade": score["grade"],
+                "state": score["state"],
+            }
             if score
             else no_score_text
         )

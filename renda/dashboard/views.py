@@ -143,8 +143,13 @@ def dashboard_table(rows, *, year):
         lights = r.lights
         colours.append(
             [""] * 5
-            + [lights["session"].colour, lights["presidium"].colour, lights["groups"].colour,
-               lights["receptions"].colour, lights["trainings"].colour]
+            + [
+                lights["session"].colour,
+                lights["presidium"].colour,
+                lights["groups"].colour,
+                lights["receptions"].colour,
+                lights["trainings"].colour,
+            ]
             + ["", "", "", lights["overdue"].colour]
             + [""] * 7
         )
@@ -286,9 +291,11 @@ def year_end(request):
     township = township_selected(request=request)
     user = request.user
     _form, year = _year(request, today)
-    year = int(request.POST.get("year", year)) if request.method == "POST" and request.POST.get(
-        "year", ""
-    ).isdigit() else year
+    year = (
+        int(request.POST.get("year", year))
+        if request.method == "POST" and request.POST.get("year", "").isdigit()
+        else year
+    )
     if year not in year_choices(today):
         year = today.year
     can_write = township is not None and user_can_write(user)
@@ -313,7 +320,13 @@ def year_end(request):
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         deputies = list(
             Deputy.objects.filter(township=township)
-            .filter(Exists(Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk"))))
+            .filter(
+                Exists(
+                    Mandate.objects.filter(
+                        mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk")
+                    )
+                )
+            )
             .order_by("surname_strokes", "name_pinyin", "pk")
             .only("pk", "name", "constituency", "work_unit")
         )
@@ -347,7 +360,10 @@ def _year_end_post(request, *, action, township, year, can_write):
         if user.role != "county_admin":
             raise PermissionDenied
         return document_job_request(
-            user=user, kind="dashboard_year_bundle", params={"year": year, "all": True}, township=None,
+            user=user,
+            kind="dashboard_year_bundle",
+            params={"year": year, "all": True},
+            township=None,
             title=_("Year-end documents of all townships, %(year)s (.zip)") % {"year": year},
         )
     if township is None:
@@ -361,15 +377,21 @@ def _year_end_post(request, *, action, township, year, can_write):
             raise _FormInvalid(form)
         try:
             work_report_text_save(
-                township=township, year=year, by=user,
-                opening=form.cleaned_data["opening"], problems=form.cleaned_data["problems"],
+                township=township,
+                year=year,
+                by=user,
+                opening=form.cleaned_data["opening"],
+                problems=form.cleaned_data["problems"],
                 plans=form.cleaned_data["plans"],
             )
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             raise _FormInvalid(form) from None
         return document_job_request(
-            user=user, kind="dashboard_work_report", params={"year": year}, township=township,
+            user=user,
+            kind="dashboard_work_report",
+            params={"year": year},
+            township=township,
             title=_("%(township)s %(year)s work report (.docx)") % {"township": township.name, "year": year},
         )
     if action == "report":
@@ -379,20 +401,31 @@ def _year_end_post(request, *, action, township, year, can_write):
                 % {"year": year}
             )
         return document_job_request(
-            user=user, kind="dashboard_work_report", params={"year": year}, township=township,
+            user=user,
+            kind="dashboard_work_report",
+            params={"year": year},
+            township=township,
             title=_("%(township)s %(year)s work report (.docx)") % {"township": township.name, "year": year},
         )
     if action == "archive":
-        deputy = get_object_or_404(Deputy.objects.for_user(user), pk=request.POST.get("deputy"), township=township)
+        deputy = get_object_or_404(
+            Deputy.objects.for_user(user), pk=request.POST.get("deputy"), township=township
+        )
         return document_job_request(
-            user=user, kind="dashboard_deputy_archive", params={"year": year, "deputy": deputy.pk},
+            user=user,
+            kind="dashboard_deputy_archive",
+            params={"year": year, "deputy": deputy.pk},
             township=township,
             title=_("Archive of %(name)s, %(year)s (.docx)") % {"name": deputy.name, "year": year},
         )
     if action == "bundle":
         return document_job_request(
-            user=user, kind="dashboard_year_bundle", params={"year": year}, township=township,
-            title=_("%(township)s year-end documents %(year)s (.zip)") % {"township": township.name, "year": year},
+            user=user,
+            kind="dashboard_year_bundle",
+            params={"year": year},
+            township=township,
+            title=_("%(township)s year-end documents %(year)s (.zip)")
+            % {"township": township.name, "year": year},
         )
     raise Http404
 

@@ -50,8 +50,16 @@ def test_default_scheme_scores_each_source_from_records(township, make):
     make.activity(township, "training", [a, b])
     make.activity(township, "visit", [a])
     make.activity(township, "visit", [a])
-    make.activity(township, "report", [a], role="reporter", voter_count=40,
-                  rating_excellent=30, rating_competent=8, rating_incompetent=2)
+    make.activity(
+        township,
+        "report",
+        [a],
+        role="reporter",
+        voter_count=40,
+        rating_excellent=30,
+        rating_competent=8,
+        rating_incompetent=2,
+    )
     for _ in range(5):
         make.proposal(township, a)
     make.proposal(township, b, co_signers=[a])  # a co-signs: 6 for a, 1 for b
@@ -124,12 +132,16 @@ def test_adjustment_needs_a_reason_and_is_kept_across_recomputes(township, chair
     assessment = assessment_compute(township=township, year=YEAR, by=secretary)
     item = assessment.items[0]
     with pytest.raises(ApplicationError) as err:
-        score_adjust(assessment=assessment, deputy=a, item_key=item["key"], points="3", reason="  ", by=secretary)
+        score_adjust(
+            assessment=assessment, deputy=a, item_key=item["key"], points="3", reason="  ", by=secretary
+        )
     assert err.value.field == "reason"
     assert not ScoreAdjustment.objects.exists()
     before = _result(a).total
 
-    score_adjust(assessment=assessment, deputy=a, item_key=item["key"], points="3", reason="补登会议签到", by=secretary)
+    score_adjust(
+        assessment=assessment, deputy=a, item_key=item["key"], points="3", reason="补登会议签到", by=secretary
+    )
 
     result = _result(a)
     assert result.total == before + 3 and result.adjustment_total == D("3")
@@ -137,7 +149,9 @@ def test_adjustment_needs_a_reason_and_is_kept_across_recomputes(township, chair
     assessments_compute(townships=[township], year=YEAR)
     assert _result(a).total == before + 3
     # a later adjustment of the same line replaces it; the history keeps both
-    score_adjust(assessment=assessment, deputy=a, item_key=item["key"], points="0", reason="核实后撤销", by=chair)
+    score_adjust(
+        assessment=assessment, deputy=a, item_key=item["key"], points="0", reason="核实后撤销", by=chair
+    )
     assert _result(a).total == before
     assert ScoreAdjustment.objects.filter(deputy=a).count() == 2
 
@@ -176,7 +190,11 @@ def test_next_years_scheme_is_copied_from_last_years(township, chair):
     scheme = scheme_get_or_create(township=township, year=YEAR)
     item = scheme.items.get(source="group_activities")
     scheme_item_save(scheme=scheme, item=item, data={"points": D("3")}, by=chair)
-    scheme_update(scheme=scheme, data={"excellent_min": D("70"), "competent_min": D("50"), "basic_min": D("30")}, by=chair)
+    scheme_update(
+        scheme=scheme,
+        data={"excellent_min": D("70"), "competent_min": D("50"), "basic_min": D("30")},
+        by=chair,
+    )
 
     following = scheme_get_or_create(township=township, year=YEAR + 1)
 
@@ -190,8 +208,15 @@ def test_next_years_scheme_is_copied_from_last_years(township, chair):
     [
         ({"excellent_min": D("50"), "competent_min": D("60"), "basic_min": D("40")}, "competent_min"),
         ({"excellent_min": D("90"), "competent_min": D("60"), "basic_min": D("60")}, "competent_min"),
-        ({"excellent_min": D("90"), "competent_min": D("60"), "basic_min": D("40"), "excellent_max_percent": 120},
-         "excellent_max_percent"),
+        (
+            {
+                "excellent_min": D("90"),
+                "competent_min": D("60"),
+                "basic_min": D("40"),
+                "excellent_max_percent": 120,
+            },
+            "excellent_max_percent",
+        ),
     ],
 )
 def test_bad_thresholds_are_refused_and_nothing_changes(township, chair, data, field):

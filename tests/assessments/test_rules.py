@@ -31,13 +31,22 @@ def test_fixed_award_only_when_condition_holds():
 def test_per_occurrence_with_cap():
     # each group activity attended +2, cap 10
     assert [rule_points(rule="per_occurrence", count=n, points=2, cap=10) for n in (0, 1, 4, 5, 8)] == [
-        D("0"), D("2"), D("8"), D("10"), D("10")]
+        D("0"),
+        D("2"),
+        D("8"),
+        D("10"),
+        D("10"),
+    ]
 
 
 def test_first_and_further_speeches():
     # a floor speech 10 points, each further one +5
     assert [rule_points(rule="first_further", count=n, points=10, step=5) for n in (0, 1, 2, 3)] == [
-        D("0"), D("10"), D("15"), D("20")]
+        D("0"),
+        D("10"),
+        D("15"),
+        D("20"),
+    ]
 
 
 def test_deduction_per_unexcused_absence_with_floor():
@@ -62,7 +71,9 @@ def test_competition_ranking_shares_ties():
 
 
 def test_grade_thresholds():
-    grades = grades_assign([D("95"), D("70"), D("45"), D("10")], excellent_min=90, competent_min=60, basic_min=40)
+    grades = grades_assign(
+        [D("95"), D("70"), D("45"), D("10")], excellent_min=90, competent_min=60, basic_min=40
+    )
     assert grades == ["excellent", "competent", "basic", "incompetent"]
 
 
@@ -99,17 +110,60 @@ def test_served_days_clips_to_year_and_merges_periods():
 
 def _snapshot(**over):
     snap = {
-        "partial_year": "prorate", "excellent_min": "30", "competent_min": "20", "basic_min": "10",
+        "partial_year": "prorate",
+        "excellent_min": "30",
+        "competent_min": "20",
+        "basic_min": "10",
         "excellent_max_percent": None,
         "items": [
-            {"key": "1", "category": "会议", "name": "出席", "source": "session_perfect", "rule": "fixed",
-             "points": "10", "step": "0", "count": 1, "floor": None, "cap": None},
-            {"key": "2", "category": "建议", "name": "建议", "source": "proposals_any", "rule": "baseline",
-             "points": "10", "step": "5", "count": 3, "floor": None, "cap": None},
-            {"key": "3", "category": "活动", "name": "小组", "source": "group_activities", "rule": "per_occurrence",
-             "points": "2", "step": "0", "count": 1, "floor": None, "cap": "10"},
-            {"key": "4", "category": "其他", "name": "手工", "source": "manual", "rule": "fixed",
-             "points": "0", "step": "0", "count": 1, "floor": None, "cap": None},
+            {
+                "key": "1",
+                "category": "会议",
+                "name": "出席",
+                "source": "session_perfect",
+                "rule": "fixed",
+                "points": "10",
+                "step": "0",
+                "count": 1,
+                "floor": None,
+                "cap": None,
+            },
+            {
+                "key": "2",
+                "category": "建议",
+                "name": "建议",
+                "source": "proposals_any",
+                "rule": "baseline",
+                "points": "10",
+                "step": "5",
+                "count": 3,
+                "floor": None,
+                "cap": None,
+            },
+            {
+                "key": "3",
+                "category": "活动",
+                "name": "小组",
+                "source": "group_activities",
+                "rule": "per_occurrence",
+                "points": "2",
+                "step": "0",
+                "count": 1,
+                "floor": None,
+                "cap": "10",
+            },
+            {
+                "key": "4",
+                "category": "其他",
+                "name": "手工",
+                "source": "manual",
+                "rule": "fixed",
+                "points": "0",
+                "step": "0",
+                "count": 1,
+                "floor": None,
+                "cap": None,
+            },
         ],
     }
     snap.update(over)
@@ -117,11 +171,21 @@ def _snapshot(**over):
 
 
 def test_township_score_lines_totals_prorating_and_adjustments():
-    counts = {"session_perfect": {1: 1, 2: 1}, "proposals_any": {1: 5, 2: 1, 3: 0}, "group_activities": {1: 6, 3: 2}}
+    counts = {
+        "session_perfect": {1: 1, 2: 1},
+        "proposals_any": {1: 5, 2: 1, 3: 0},
+        "group_activities": {1: 6, 3: 2},
+    }
     deputies = [(1, 365, None), (2, 365, None), (3, 182, None), (4, 365, None)]
     adjustments = {(2, "4"): (D("3"), "优秀调研报告")}
-    rows = township_score(_snapshot(), deputies=deputies, counts=counts, adjustments=adjustments, year_days=365,
-                          dormant_sources=("session_perfect", "proposals_any", "group_activities"))
+    rows = township_score(
+        _snapshot(),
+        deputies=deputies,
+        counts=counts,
+        adjustments=adjustments,
+        year_days=365,
+        dormant_sources=("session_perfect", "proposals_any", "group_activities"),
+    )
     by = {r["deputy_id"]: r for r in rows}
     assert by[1]["total"] == D("40")  # 10 + 20 + 10 (capped)
     assert by[2]["total"] == D("13")  # 10 + 0 + 0 + 3 (adjusted)
@@ -135,6 +199,12 @@ def test_township_score_lines_totals_prorating_and_adjustments():
 
 
 def test_township_score_excludes_part_year_deputies_when_scheme_says_so():
-    rows = township_score(_snapshot(partial_year="exclude"), deputies=[(1, 365, None), (2, 100, None)], counts={},
-                          adjustments={}, year_days=365, dormant_sources=())
+    rows = township_score(
+        _snapshot(partial_year="exclude"),
+        deputies=[(1, 365, None), (2, 100, None)],
+        counts={},
+        adjustments={},
+        year_days=365,
+        dormant_sources=(),
+    )
     assert [r["deputy_id"] for r in rows] == [1]

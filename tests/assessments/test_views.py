@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def scored(township, other_township, secretary, make):
     """Two townships with records and computed scores; the own township published."""
     deputies = [make.deputy(township) for _ in range(4)]
-    make.session(township, {d: "present" for d in deputies[:3]} | {deputies[3]: "unexcused"}, speeches=[deputies[0]])
+    make.session(
+        township, {d: "present" for d in deputies[:3]} | {deputies[3]: "unexcused"}, speeches=[deputies[0]]
+    )
     make.activity(township, "group", deputies[:2])
     for _ in range(3):
         make.proposal(township, deputies[0])
@@ -28,8 +30,12 @@ def scored(township, other_township, secretary, make):
     make.proposal(other_township, other)
     assessments_compute(townships=[township, other_township], year=YEAR)
     own = Assessment.objects.get(township=township)
-    return {"own": own, "other": Assessment.objects.get(township=other_township), "deputies": deputies,
-            "other_deputy": other}
+    return {
+        "own": own,
+        "other": Assessment.objects.get(township=other_township),
+        "deputies": deputies,
+        "other_deputy": other,
+    }
 
 
 def _urls(a, deputy):
@@ -62,7 +68,10 @@ def test_county_reviewer_sees_published_only_and_cannot_write(scored, reviewer, 
     assert c.post(reverse("assessments:transition", args=[own.pk, "lock"])).status_code == 403
     own.refresh_from_db()
     assert own.state == "published"
-    r = c.post(_urls(own, scored["deputies"][0])["card"], {"item_key": own.items[0]["key"], "points": "5", "reason": "x"})
+    r = c.post(
+        _urls(own, scored["deputies"][0])["card"],
+        {"item_key": own.items[0]["key"], "points": "5", "reason": "x"},
+    )
     assert r.status_code == 403
     assert not ScoreAdjustment.objects.exists()
 
@@ -71,10 +80,14 @@ def test_handling_unit_is_refused(scored, township, client_for):
     from tests.factories import UserFactory
 
     unit_user = UserFactory(username="unit", township=township, role="handling_unit")
-    assert client_for(unit_user).get(_urls(scored["own"], scored["deputies"][0])["township"]).status_code == 403
+    assert (
+        client_for(unit_user).get(_urls(scored["own"], scored["deputies"][0])["township"]).status_code == 403
+    )
 
 
-def test_results_page_query_count_is_bounded(scored, secretary, client_for, django_assert_max_num_queries, make, township):
+def test_results_page_query_count_is_bounded(
+    scored, secretary, client_for, django_assert_max_num_queries, make, township
+):
     c = client_for(secretary)
     url = _urls(scored["own"], scored["deputies"][0])["township"]
     with django_assert_max_num_queries(25):
@@ -105,7 +118,9 @@ def test_adjustment_form_without_reason_shows_error_and_changes_nothing(scored, 
     assert r.status_code == 200
     assert "请填写调整理由" in r.content.decode()
     assert ScoreResult.objects.get(assessment=a, deputy=d).total == before
-    r = c.post(_urls(a, d)["card"], {"item_key": a.items[0]["key"], "points": "4", "reason": "会后补交签到表"})
+    r = c.post(
+        _urls(a, d)["card"], {"item_key": a.items[0]["key"], "points": "4", "reason": "会后补交签到表"}
+    )
     assert r.status_code == 302
     assert ScoreResult.objects.get(assessment=a, deputy=d).total == before + 4
     page = c.get(_urls(a, d)["card"]).content.decode()
@@ -115,21 +130,43 @@ def test_adjustment_form_without_reason_shows_error_and_changes_nothing(scored, 
 def test_scheme_editor_refuses_bad_thresholds_with_message_beside_field(scored, chair, client_for):
     url = _urls(scored["own"], scored["deputies"][0])["scheme"]
     c = client_for(chair)
-    r = c.post(url, {"form": "scheme", "scheme-partial_year": "prorate", "scheme-excellent_min": "40",
-                     "scheme-competent_min": "60", "scheme-basic_min": "20"})
+    r = c.post(
+        url,
+        {
+            "form": "scheme",
+            "scheme-partial_year": "prorate",
+            "scheme-excellent_min": "40",
+            "scheme-competent_min": "60",
+            "scheme-basic_min": "20",
+        },
+    )
     assert r.status_code == 200
     assert "分数线须依优秀、称职、基本称职逐级降低" in r.content.decode()
-    assert ScoringScheme.objects.get(township=scored["own"].township, year=YEAR).excellent_min == Decimal("60")
+    assert ScoringScheme.objects.get(township=scored["own"].township, year=YEAR).excellent_min == Decimal(
+        "60"
+    )
 
 
 def test_scheme_editor_refuses_cap_below_floor(scored, chair, client_for):
     scheme = scheme_get_or_create(township=scored["own"].township, year=YEAR)
     count = scheme.items.count()
     url = _urls(scored["own"], scored["deputies"][0])["scheme"]
-    r = client_for(chair).post(url, {
-        "form": "item", "item-order": "200", "item-category": "活动", "item-name": "联络站活动",
-        "item-source": "inspections", "item-rule": "per_occurrence", "item-points": "2", "item-step": "0",
-        "item-count": "1", "item-floor": "5", "item-cap": "2"})
+    r = client_for(chair).post(
+        url,
+        {
+            "form": "item",
+            "item-order": "200",
+            "item-category": "活动",
+            "item-name": "联络站活动",
+            "item-source": "inspections",
+            "item-rule": "per_occurrence",
+            "item-points": "2",
+            "item-step": "0",
+            "item-count": "1",
+            "item-floor": "5",
+            "item-cap": "2",
+        },
+    )
     assert r.status_code == 200
     assert "上限不能低于下限" in r.content.decode()
     assert scheme.items.count() == count
@@ -144,17 +181,32 @@ def test_scheme_editor_is_read_only_for_the_secretary(scored, secretary, client_
 def test_scheme_preview_shows_an_unsaved_item(scored, chair, client_for):
     url = reverse("assessments:scheme_preview", args=[scored["own"].township_id, YEAR])
     d = scored["deputies"][0]
-    r = client_for(chair).post(url, {
-        "deputy": d.pk, "editing": "", "item-order": "200", "item-category": "会议", "item-name": "出席人代会加分",
-        "item-source": "session_attended", "item-rule": "per_occurrence", "item-points": "7", "item-step": "0",
-        "item-count": "1", "item-floor": "", "item-cap": ""})
+    r = client_for(chair).post(
+        url,
+        {
+            "deputy": d.pk,
+            "editing": "",
+            "item-order": "200",
+            "item-category": "会议",
+            "item-name": "出席人代会加分",
+            "item-source": "session_attended",
+            "item-rule": "per_occurrence",
+            "item-points": "7",
+            "item-step": "0",
+            "item-count": "1",
+            "item-floor": "",
+            "item-cap": "",
+        },
+    )
     assert r.status_code == 200
     lines = {line["item"]["name"]: line["line"]["points"] for line in r.context["lines"]}
     assert lines["出席人代会加分"] == "7.0"
     assert lines["出席人代会"] == "10.0"
 
 
-def test_scoresheet_read_back_equals_the_page(scored, secretary, client_for, django_capture_on_commit_callbacks):
+def test_scoresheet_read_back_equals_the_page(
+    scored, secretary, client_for, django_capture_on_commit_callbacks
+):
     a = scored["own"]
     c = client_for(secretary)
     page = c.get(_urls(a, scored["deputies"][0])["township"])
@@ -180,7 +232,7 @@ def test_scoresheet_read_back_equals_the_page(scored, secretary, client_for, dja
         res = row["result"]
         xl = [ws.cell(row=5 + i, column=c).value for c in range(1, 4 + n_items + 5)]
         assert xl[1] == res.deputy.name
-        assert xl[3:3 + n_items] == [float(v) for v in row["cells"]]
+        assert xl[3 : 3 + n_items] == [float(v) for v in row["cells"]]
         assert Decimal(str(xl[3 + n_items + 1])) == res.total
         assert xl[3 + n_items + 2] == res.rank
         assert xl[3 + n_items + 3] == res.get_grade_display()
@@ -214,16 +266,29 @@ def test_commands_compute_and_export(scored, tmp_path):
     call_command("compute_scores", "--township", "hongqi", "--year", str(YEAR), stdout=out)
     assert "hongqi" in out.getvalue() and "1 township(s) computed, 4 deputies" in out.getvalue()
     target = tmp_path / "sheet.xlsx"
-    call_command("export_scoresheet", "--township", "hongqi", "--year", str(YEAR), "--out", str(target), stdout=out)
+    call_command(
+        "export_scoresheet", "--township", "hongqi", "--year", str(YEAR), "--out", str(target), stdout=out
+    )
     ws = load_workbook(target).active
-    assert ws.cell(row=5, column=2).value == ScoreResult.objects.get(assessment=scored["own"], rank=1).deputy.name
+    assert (
+        ws.cell(row=5, column=2).value
+        == ScoreResult.objects.get(assessment=scored["own"], rank=1).deputy.name
+    )
 
 
 def test_county_admin_may_edit_a_townships_scheme(scored, admin_user, client_for):
     url = _urls(scored["own"], scored["deputies"][0])["scheme"]
-    r = client_for(admin_user).post(url, {"form": "scheme", "scheme-partial_year": "full", "scheme-excellent_min": "80",
-                                          "scheme-competent_min": "50", "scheme-basic_min": "30",
-                                          "scheme-excellent_max_percent": "15"})
+    r = client_for(admin_user).post(
+        url,
+        {
+            "form": "scheme",
+            "scheme-partial_year": "full",
+            "scheme-excellent_min": "80",
+            "scheme-competent_min": "50",
+            "scheme-basic_min": "30",
+            "scheme-excellent_max_percent": "15",
+        },
+    )
     assert r.status_code == 302
     scheme = ScoringScheme.objects.get(township=scored["own"].township, year=YEAR)
     assert scheme.excellent_min == Decimal("80") and scheme.partial_year == "full"

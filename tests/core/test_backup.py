@@ -44,7 +44,9 @@ def test_township_backup_restores_into_an_empty_database(demo_county, tmp_path):
     assert before["deputies.deputy"] > 0 and before["users"] > 0
     from deputies.models import Deputy
 
-    deputies_before = sorted(Deputy.objects.filter(township__code=code).values_list("name", "id_number", "created_at"))
+    deputies_before = sorted(
+        Deputy.objects.filter(township__code=code).values_list("name", "id_number", "created_at")
+    )
     out = tmp_path / "hongqi.json"
 
     # when it is backed up, the database emptied, and the backup restored
@@ -57,9 +59,9 @@ def test_township_backup_restores_into_an_empty_database(demo_county, tmp_path):
 
     # then every model has the same number of rows for the township, with the same content
     assert _township_counts(code) == before
-    assert sorted(Deputy.objects.filter(township__code=code).values_list("name", "id_number", "created_at")) == (
-        deputies_before
-    )
+    assert sorted(
+        Deputy.objects.filter(township__code=code).values_list("name", "id_number", "created_at")
+    ) == (deputies_before)
     assert Township.objects.count() == 1
     # and its users can log in with their old passwords, in their old roles
     secretary = User.objects.get(username=f"{code}_mishu")
@@ -103,7 +105,9 @@ def _table_counts(dbname):
     import psycopg2
 
     s = connection.settings_dict
-    conn = psycopg2.connect(dbname=dbname, user=s["USER"], host=s["HOST"], port=s["PORT"], password=s["PASSWORD"])
+    conn = psycopg2.connect(
+        dbname=dbname, user=s["USER"], host=s["HOST"], port=s["PORT"], password=s["PASSWORD"]
+    )
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
@@ -121,18 +125,28 @@ def test_whole_county_pg_dump_restores_into_an_empty_database(demo_county, tmp_p
     if connection.vendor != "postgresql" or not shutil.which("pg_dump"):
         pytest.skip("the whole-county backup needs PostgreSQL and pg_dump")
     s = connection.settings_dict
-    env = {**os.environ, "PGHOST": s["HOST"], "PGPORT": str(s["PORT"]), "PGUSER": s["USER"],
-           "PGPASSWORD": s["PASSWORD"] or ""}
+    env = {
+        **os.environ,
+        "PGHOST": s["HOST"],
+        "PGPORT": str(s["PORT"]),
+        "PGUSER": s["USER"],
+        "PGPASSWORD": s["PASSWORD"] or "",
+    }
     dump = tmp_path / "county.dump"
     target = f"{s['NAME']}_restore"
 
     # the commands of docs/backup.md
-    subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", s["NAME"]], env=env, check=True)
+    subprocess.run(
+        ["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", s["NAME"]], env=env, check=True
+    )
     subprocess.run(["dropdb", "--if-exists", target], env=env, check=True)
     subprocess.run(["createdb", target], env=env, check=True)
     try:
-        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={target}", str(dump)],
-                       env=env, check=True)
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={target}", str(dump)],
+            env=env,
+            check=True,
+        )
         restored = _table_counts(target)
     finally:
         subprocess.run(["dropdb", "--if-exists", target], env=env, check=True)

@@ -44,4 +44,6 @@ def test_ui_language_is_chinese_by_default():
 def test_compiled_catalogue_is_current(path):
     mo = Path(path).with_suffix(".mo")
 
-    assert mo.exists() and mo.stat().st_mtime >= Path(path).stat().st_mtime, f"{mo} is stale: run compile_catalogues"
+    assert mo.exists() and mo.stat().st_mtime >= Path(path).stat().st_mtime, (
+        f"{mo} is stale: run compile_catalogues"
+    )

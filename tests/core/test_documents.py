@@ -40,8 +40,13 @@ def test_failed_job_records_error_and_can_be_retried(secretary, failing_kind):
 
 @pytest.mark.django_db
 def test_done_job_is_not_rebuilt(secretary):
-    job = DocumentJob.objects.create(kind="townships_xlsx", title="t", requested_by=secretary,
-                                     township=secretary.township, status=DocumentJob.Status.DONE)
+    job = DocumentJob.objects.create(
+        kind="townships_xlsx",
+        title="t",
+        requested_by=secretary,
+        township=secretary.township,
+        status=DocumentJob.Status.DONE,
+    )
 
     services.document_job_run(job_id=job.pk)
 
@@ -53,8 +58,13 @@ def test_done_job_is_not_rebuilt(secretary):
 def test_stale_running_job_is_requeued(secretary, settings, monkeypatch):
     dispatched = []
     monkeypatch.setattr(services, "_dispatch", lambda pk: dispatched.append(pk))
-    job = DocumentJob.objects.create(kind="townships_xlsx", title="t", requested_by=secretary,
-                                     township=secretary.township, status=DocumentJob.Status.RUNNING)
+    job = DocumentJob.objects.create(
+        kind="townships_xlsx",
+        title="t",
+        requested_by=secretary,
+        township=secretary.township,
+        status=DocumentJob.Status.RUNNING,
+    )
     old = timezone.now() - dt.timedelta(seconds=settings.DOCUMENT_STALE_AFTER_SECONDS + 5)
     DocumentJob.objects.filter(pk=job.pk).update(updated_at=old)
 
@@ -69,9 +79,14 @@ def test_stale_running_job_is_requeued(secretary, settings, monkeypatch):
 def test_old_files_are_cleaned_up_but_record_stays(secretary, settings):
     from django.core.files.base import ContentFile
 
-    job = DocumentJob.objects.create(kind="townships_xlsx", title="t", requested_by=secretary,
-                                     township=secretary.township, status=DocumentJob.Status.DONE,
-                                     finished_at=timezone.now() - dt.timedelta(days=settings.DOCUMENT_RETENTION_DAYS + 1))
+    job = DocumentJob.objects.create(
+        kind="townships_xlsx",
+        title="t",
+        requested_by=secretary,
+        township=secretary.township,
+        status=DocumentJob.Status.DONE,
+        finished_at=timezone.now() - dt.timedelta(days=settings.DOCUMENT_RETENTION_DAYS + 1),
+    )
     job.file.save("old.xlsx", ContentFile(b"x"))
 
     assert services.document_files_cleanup() == 1

@@ -163,7 +163,10 @@ def test_document_download_refused_to_other_township(client_for, secretary, othe
     from django.core.files.base import ContentFile
 
     job = DocumentJob.objects.create(
-        kind="townships_xlsx", title="x", township=secretary.township, requested_by=secretary,
+        kind="townships_xlsx",
+        title="x",
+        township=secretary.township,
+        requested_by=secretary,
         status=DocumentJob.Status.DONE,
     )
     job.file.save("x.xlsx", ContentFile(b"data"))

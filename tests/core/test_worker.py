@@ -27,9 +27,22 @@ def test_document_job_through_real_worker(redis_url, admin_user, township, setti
         MEDIA_ROOT=settings.MEDIA_ROOT,
     )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "renda", "worker", "--pool=solo", "--loglevel=warning",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "renda",
+            "worker",
+            "--pool=solo",
+            "--loglevel=warning",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False

@@ -30,8 +30,9 @@ def add_deputies(year_data, n, start):
     t = year_data.township
     for i in range(n):
         d = DeputyFactory(township=t, name=f"新增代表{start + i}")
-        SessionAttendance.objects.create(township=t, session=year_data.session, deputy=d, status="excused",
-                                         reason="外出\n务工")
+        SessionAttendance.objects.create(
+            township=t, session=year_data.session, deputy=d, status="excused", reason="外出\n务工"
+        )
         PresidiumAttendance.objects.create(township=t, meeting=year_data.meetings[0], deputy=d)
         GroupMembership.objects.create(township=t, group=year_data.groups[0], deputy=d, term=year_data.term)
         activity(t, "visit", dt.date(YEAR, 7, 1 + i), topic=f"走访{start + i}", deputies=(d,))
@@ -105,7 +106,9 @@ def test_work_reports_of_several_townships_equal_each_one_alone(year_data, other
 def test_archives_of_several_townships_equal_each_one_alone(year_data, other_township):
     DeputyFactory(township=other_township, name="外镇代表")
     with translation.override("zh-hans"):
-        together = selectors.deputy_archives_by_township(townships=[year_data.township, other_township], year=YEAR)
+        together = selectors.deputy_archives_by_township(
+            townships=[year_data.township, other_township], year=YEAR
+        )
         for t in (year_data.township, other_township):
             assert together[t.pk] == selectors.deputy_archives_data(township=t, year=YEAR)
     assert [a["name"] for a in together[other_township.pk]] == ["外镇代表"]
@@ -156,7 +159,11 @@ def test_archives_from_one_writer_are_the_documents_official_document_makes(year
                 assert parts[name] == expected[name], name
     doc = docx.Document(io.BytesIO(written[0]))
     assert doc.tables[0].rows[8].cells[1].text == " 镇农业站\t站长 "
-    new = next(d for d in map(docx.Document, map(io.BytesIO, written)) if "红旗镇　新增代表1　2025年度" in d.paragraphs[2].text)
+    new = next(
+        d
+        for d in map(docx.Document, map(io.BytesIO, written))
+        if "红旗镇　新增代表1　2025年度" in d.paragraphs[2].text
+    )
     assert new.tables[2].rows[1].cells[3].text == "外出\n务工"  # the session attendance, a line break kept
 
 
@@ -207,7 +214,9 @@ def test_dashboard_workbook_queries_do_not_grow_with_townships(year_data, review
 
 def test_dashboard_workbook_styles(year_data, other_township):
     with translation.override("zh-hans"):
-        content = jobs.dashboard_workbook_build(townships=[year_data.township, other_township], year=YEAR, today=TODAY)
+        content = jobs.dashboard_workbook_build(
+            townships=[year_data.township, other_township], year=YEAR, today=TODAY
+        )
     ws = openpyxl.load_workbook(io.BytesIO(content)).active
     assert ws["A1"].font.bold and ws["A1"].font.size == 14
     assert all(c.font.bold and c.border.left.style == "thin" and c.alignment.wrap_text for c in ws[2])

@@ -50,7 +50,9 @@ def test_yearly_quota_yellow_during_the_year_red_after():
 def test_every_group_every_quarter():
     today = dt.date(2026, 1, 1)
     ok = quotas.light_groups_per_quarter(groups_active=[3, 3, 3, 3], group_count=3, year=2025, today=today)
-    missing = quotas.light_groups_per_quarter(groups_active=[3, 3, 2, 3], group_count=3, year=2025, today=today)
+    missing = quotas.light_groups_per_quarter(
+        groups_active=[3, 3, 2, 3], group_count=3, year=2025, today=today
+    )
     none = quotas.light_groups_per_quarter(groups_active=[0, 0, 0, 0], group_count=0, year=2025, today=today)
     assert (ok.colour, missing.colour, none.colour) == (GREEN, RED, GREY)
 

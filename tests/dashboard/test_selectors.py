@@ -28,11 +28,21 @@ def test_county_figures_equal_hand_counts(year_data, other_township):
     assert hq.dormant == 1
     lights = {k: v.colour for k, v in hq.lights.items()}
     assert lights == {
-        "session": GREEN, "presidium": RED, "groups": RED, "receptions": RED, "trainings": GREEN, "overdue": RED,
+        "session": GREEN,
+        "presidium": RED,
+        "groups": RED,
+        "receptions": RED,
+        "trainings": GREEN,
+        "overdue": RED,
     }
     assert qs.deputies_total == 0 and qs.received == 0 and qs.closed_rate is None
     assert {k: v.colour for k, v in qs.lights.items()} == {
-        "session": RED, "presidium": RED, "groups": GREY, "receptions": RED, "trainings": RED, "overdue": GREEN,
+        "session": RED,
+        "presidium": RED,
+        "groups": GREY,
+        "receptions": RED,
+        "trainings": RED,
+        "overdue": GREEN,
     }
 
 
@@ -70,7 +80,9 @@ def test_query_count_does_not_depend_on_townships(year_data):
 
 def test_drill_down_matches_the_numbers(year_data):
     ids = [year_data.township.pk]
-    counts = {m: selectors.drill_records(metric=m, township_ids=ids, year=YEAR).count() for m in selectors.DRILL}
+    counts = {
+        m: selectors.drill_records(metric=m, township_ids=ids, year=YEAR).count() for m in selectors.DRILL
+    }
     assert counts["sessions"] == 1
     assert counts["presidium"] == 4
     assert counts["receptions"] == 12

@@ -76,16 +76,27 @@ def test_township_user_sees_only_own_township(year_data, other_data, secretary, 
     assert "青山乡" not in response.content.decode()
 
 
-def test_drill_down_lists_records_and_hides_other_townships(year_data, other_data, secretary, reviewer, client_for):
+def test_drill_down_lists_records_and_hides_other_townships(
+    year_data, other_data, secretary, reviewer, client_for
+):
     url = reverse("dashboard:records")
-    response = client_for(reviewer).get(url, {"metric": "overdue", "township": year_data.township.pk, "year": YEAR})
+    response = client_for(reviewer).get(
+        url, {"metric": "overdue", "township": year_data.township.pk, "year": YEAR}
+    )
     assert response.status_code == 200
     assert [p.number for p in response.context["items"]] == ["2025-003"]
-    own = client_for(secretary).get(url, {"metric": "received", "township": year_data.township.pk, "year": YEAR})
+    own = client_for(secretary).get(
+        url, {"metric": "received", "township": year_data.township.pk, "year": YEAR}
+    )
     assert len(own.context["items"]) == 4
     other = client_for(secretary).get(url, {"metric": "received", "township": other_data.pk, "year": YEAR})
     assert other.status_code == 404
-    assert client_for(reviewer).get(url, {"metric": "bogus", "township": other_data.pk, "year": YEAR}).status_code == 404
+    assert (
+        client_for(reviewer)
+        .get(url, {"metric": "bogus", "township": other_data.pk, "year": YEAR})
+        .status_code
+        == 404
+    )
 
 
 def test_handling_unit_is_refused(township, client_for):
@@ -103,7 +114,8 @@ def test_workbench_for_secretary(year_data, secretary, client_for):
 
 def test_work_report_form_errors_beside_the_field(year_data, secretary, client_for):
     response = client_for(secretary).post(
-        reverse("dashboard:year_end"), {"year": YEAR, "action": "save_report", "problems": "", "plans": "计划"}
+        reverse("dashboard:year_end"),
+        {"year": YEAR, "action": "save_report", "problems": "", "plans": "计划"},
     )
     assert response.status_code == 200
     assert "请填写“存在的问题”" in response.content.decode()
@@ -126,13 +138,18 @@ def test_work_report_requested_and_built(year_data, secretary, client_for):
     assert "问题一" in [p.text for p in doc.paragraphs]
 
 
-def test_reviewer_cannot_write_the_text_but_may_build_a_written_report(year_data, secretary, reviewer, client_for):
+def test_reviewer_cannot_write_the_text_but_may_build_a_written_report(
+    year_data, secretary, reviewer, client_for
+):
     client = client_for(reviewer)
     session = client.session
     session["selected_township"] = year_data.township.pk
     session.save()
     url = reverse("dashboard:year_end")
-    assert client.post(url, {"year": YEAR, "action": "save_report", "problems": "x", "plans": "y"}).status_code == 403
+    assert (
+        client.post(url, {"year": YEAR, "action": "save_report", "problems": "x", "plans": "y"}).status_code
+        == 403
+    )
     client.post(url, {"year": YEAR, "action": "report"})
     assert not DocumentJob.objects.exists()  # nothing written by the township yet
     WorkReportText.objects.create(township=year_data.township, year=YEAR, problems="问题", plans="打算")
@@ -142,7 +159,9 @@ def test_reviewer_cannot_write_the_text_but_may_build_a_written_report(year_data
 
 def test_download_refused_to_another_township(year_data, secretary, other_secretary, client_for):
     job = document_job_request(
-        user=secretary, kind="dashboard_deputy_archive", params={"year": YEAR, "deputy": year_data.deputies[0].pk},
+        user=secretary,
+        kind="dashboard_deputy_archive",
+        params={"year": YEAR, "deputy": year_data.deputies[0].pk},
         township=year_data.township,
     )
     job.refresh_from_db()
@@ -154,7 +173,9 @@ def test_download_refused_to_another_township(year_data, secretary, other_secret
 def test_archive_contents(year_data, secretary):
     wang = year_data.deputies[0]
     job = document_job_request(
-        user=secretary, kind="dashboard_deputy_archive", params={"year": YEAR, "deputy": wang.pk},
+        user=secretary,
+        kind="dashboard_deputy_archive",
+        params={"year": YEAR, "deputy": wang.pk},
         township=year_data.township,
     )
     job.refresh_from_db()
@@ -162,9 +183,14 @@ def test_archive_contents(year_data, secretary):
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "人大代表履职档案"
     assert "红旗镇　王一　2025年度" in texts
-    assert ["一、基本情况", "二、代表职务", "三、出席会议情况", "四、参加活动情况", "五、议案建议", "六、履职考核"] == [
-        t for t in texts if t[:2] in {"一、", "二、", "三、", "四、", "五、", "六、"}
-    ]
+    assert [
+        "一、基本情况",
+        "二、代表职务",
+        "三、出席会议情况",
+        "四、参加活动情况",
+        "五、议案建议",
+        "六、履职考核",
+    ] == [t for t in texts if t[:2] in {"一、", "二、", "三、", "四、", "五、", "六、"}]
     tables = doc.tables
     assert tables[1].rows[1].cells[0].text in {"乡镇", "县"} or len(tables[1].rows) == 3  # two mandates
     proposals = [row.cells[0].text for row in tables[-1].rows[1:]] if len(tables) > 4 else []
@@ -177,7 +203,9 @@ def test_archive_contents(year_data, secretary):
 def test_failed_job_shows_its_error_and_can_be_retried(year_data, secretary, client_for):
     client = client_for(secretary)
     job = document_job_request(
-        user=secretary, kind="dashboard_deputy_archive", params={"year": YEAR, "deputy": 999999},
+        user=secretary,
+        kind="dashboard_deputy_archive",
+        params={"year": YEAR, "deputy": 999999},
         township=year_data.township,
     )
     job.refresh_from_db()
@@ -263,8 +291,14 @@ def test_bundle_of_a_dead_worker_is_built_again(year_data, secretary, settings):
     from renda.core.services import document_jobs_requeue_stale
 
     job = DocumentJob.objects.create(
-        kind="dashboard_year_bundle", title="年终资料", params={"year": YEAR}, township=year_data.township,
-        requested_by=secretary, status=DocumentJob.Status.RUNNING, progress=40, attempts=1,
+        kind="dashboard_year_bundle",
+        title="年终资料",
+        params={"year": YEAR},
+        township=year_data.township,
+        requested_by=secretary,
+        status=DocumentJob.Status.RUNNING,
+        progress=40,
+        attempts=1,
     )
     later = timezone.now() + dt.timedelta(seconds=settings.DOCUMENT_STALE_AFTER_SECONDS + 60)
     assert document_jobs_requeue_stale(now=later) == [job.pk]

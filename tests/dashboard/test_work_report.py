@@ -92,8 +92,17 @@ def test_secretary_text_included_and_subheading_recognised(year_data, secretary)
 def test_page_setup_and_fonts(year_data, secretary):
     doc = build(year_data, secretary)
     section = doc.sections[0]
-    mm = [round(x.mm) for x in (section.page_width, section.page_height, section.top_margin,
-                                section.bottom_margin, section.left_margin, section.right_margin)]
+    mm = [
+        round(x.mm)
+        for x in (
+            section.page_width,
+            section.page_height,
+            section.top_margin,
+            section.bottom_margin,
+            section.left_margin,
+            section.right_margin,
+        )
+    ]
     assert mm == [210, 297, 37, 35, 28, 26]
     title, heading, body = doc.paragraphs[0], doc.paragraphs[3], doc.paragraphs[4]
     assert title.alignment == 1  # centred

@@ -33,15 +33,42 @@ def xlsx(rows, headers=HEADERS, title=None) -> bytes:
     return out.getvalue()
 
 
-def row(name="张明华", gender="男", ethnicity="汉族", birth="1968.05", affiliation="中共党员", education="大学本科",
-        unit="红星村党总支书记", constituency="第3选区", levels="乡镇", group="", phone="13855551234", id_no=None):
+def row(
+    name="张明华",
+    gender="男",
+    ethnicity="汉族",
+    birth="1968.05",
+    affiliation="中共党员",
+    education="大学本科",
+    unit="红星村党总支书记",
+    constituency="第3选区",
+    levels="乡镇",
+    group="",
+    phone="13855551234",
+    id_no=None,
+):
     if id_no is None:
         id_no = id_number(dt.date(1968, 5, 12), female=gender == "女")
-    return [name, gender, ethnicity, birth, affiliation, education, unit, constituency, levels, group, phone, id_no]
+    return [
+        name,
+        gender,
+        ethnicity,
+        birth,
+        affiliation,
+        education,
+        unit,
+        constituency,
+        levels,
+        group,
+        phone,
+        id_no,
+    ]
 
 
 def make_group(township, term, number=1, name=None, members=()):
-    g = DeputyGroup.objects.create(township=township, term=term, number=number, name=name or f"第{number}代表小组")
+    g = DeputyGroup.objects.create(
+        township=township, term=term, number=number, name=name or f"第{number}代表小组"
+    )
     GroupMembership.objects.bulk_create(
         [GroupMembership(township=township, group=g, deputy=d, term=term) for d in members]
     )

@@ -17,9 +17,18 @@ def roster(township, term, secretary):
     group = make_group(township, term, 1)
     rows = [
         row(group=group.name, levels="县、乡镇"),
-        row(name="李红", gender="女", birth="1975.03", id_no=id_number(dt.date(1975, 3, 8), female=True),
-            ethnicity="回族", education="高中", affiliation="群众", phone="13900002222",
-            constituency="第1选区（龙泉村）", unit="龙泉村村委会（兼）妇女主任"),
+        row(
+            name="李红",
+            gender="女",
+            birth="1975.03",
+            id_no=id_number(dt.date(1975, 3, 8), female=True),
+            ethnicity="回族",
+            education="高中",
+            affiliation="群众",
+            phone="13900002222",
+            constituency="第1选区（龙泉村）",
+            unit="龙泉村村委会（兼）妇女主任",
+        ),
         row(name="王强", birth="1980.10", id_no="", phone="", unit="", constituency=""),
     ]
     result = roster_import(township=township, content=xlsx(rows), by=secretary)
@@ -46,7 +55,11 @@ def test_export_reads_back_formatted(roster, secretary, client_for):
     zhang = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] == "张明华")
     assert zhang[9] == "县、乡镇" and zhang[10] == "第1代表小组"
     # data cells: bordered, ID and phone kept as text, birth shown as year.month, long text wrapped
-    id_cell, birth_cell, unit_cell = ws.cell(row=5, column=13), ws.cell(row=5, column=5), ws.cell(row=5, column=8)
+    id_cell, birth_cell, unit_cell = (
+        ws.cell(row=5, column=13),
+        ws.cell(row=5, column=5),
+        ws.cell(row=5, column=8),
+    )
     assert id_cell.number_format == "@" and id_cell.border.left.style == "thin"
     assert birth_cell.number_format == "yyyy.mm"
     assert unit_cell.alignment.wrap_text and not id_cell.alignment.wrap_text
@@ -110,8 +123,15 @@ def test_demo_roster_round_trips(db, client_for):
     source = TownshipFactory(name="白马镇", code="baima")
     target = TownshipFactory(name="石桥镇", code="shiqiao")
     terms = {t.pk: TermFactory(township=t) for t in (source, target)}
-    ctx = DemoContext(townships=[source], terms=terms, years=[2026], deputies_per_township=30,
-                      today=dt.date(2026, 6, 1), rng=random.Random(1), log=lambda m: None)
+    ctx = DemoContext(
+        townships=[source],
+        terms=terms,
+        years=[2026],
+        deputies_per_township=30,
+        today=dt.date(2026, 6, 1),
+        rng=random.Random(1),
+        log=lambda m: None,
+    )
     demo.seed(ctx)
     staff = UserFactory(username="bm", township=source, role="township_secretary")
     exported = client_for(staff).get("/deputies/export.xlsx?status=current").content

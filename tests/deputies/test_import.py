@@ -28,11 +28,19 @@ def _read(township, content):
 
 def test_happy_path_creates_deputies_mandates_and_group(township, term, secretary):
     make_group(township, term, 2, name="第2代表小组")
-    content = xlsx([
-        row(levels="县、乡镇", group="第2代表小组"),
-        row(name="李 红", gender="女", birth="1975年3月", id_no=id_number(dt.date(1975, 3, 8), female=True),
-            levels="乡镇", group="2"),
-    ])
+    content = xlsx(
+        [
+            row(levels="县、乡镇", group="第2代表小组"),
+            row(
+                name="李 红",
+                gender="女",
+                birth="1975年3月",
+                id_no=id_number(dt.date(1975, 3, 8), female=True),
+                levels="乡镇",
+                group="2",
+            ),
+        ]
+    )
     result = roster_import(township=township, content=content, by=secretary)
     assert result.ok and result.counts == {NEW: 2, UPDATE: 0, UNCHANGED: 0, ERROR: 0}
     zhang = Deputy.objects.get(name="张明华")
@@ -56,8 +64,20 @@ def test_usual_variants_are_accepted(township, term, secretary):
         ("１９６８．０５", "男"),  # full-width
     ]
     for i, (b, g) in enumerate(variants):
-        content = xlsx([row(name=f"张明{i}", birth=b, gender=g, id_no=id_number(birth, seq=i + 1),
-                            ethnicity="汉族 ", affiliation="党员", education="本科", levels="镇人大代表")])
+        content = xlsx(
+            [
+                row(
+                    name=f"张明{i}",
+                    birth=b,
+                    gender=g,
+                    id_no=id_number(birth, seq=i + 1),
+                    ethnicity="汉族 ",
+                    affiliation="党员",
+                    education="本科",
+                    levels="镇人大代表",
+                )
+            ]
+        )
         result = _read(township, content)
         assert result.ok, (b, result.rows[0].errors)
         assert result.rows[0].data["birth_date"] == birth
@@ -74,10 +94,12 @@ def test_duplicates_match_by_id_number_then_name_and_birth(township, term, secre
     number = id_number(dt.date(1968, 5, 12))
     by_id = DeputyFactory(township=township, name="张明", id_number=number, birth_date=dt.date(1968, 5, 12))
     by_name = DeputyFactory(township=township, name="王芳", gender="F", birth_date=dt.date(1980, 2, 3))
-    content = xlsx([
-        row(name="张明华", id_no=number),  # renamed: same ID → update
-        row(name="王芳", gender="女", birth="1980.02", id_no="", phone="13900001111"),
-    ])
+    content = xlsx(
+        [
+            row(name="张明华", id_no=number),  # renamed: same ID → update
+            row(name="王芳", gender="女", birth="1980.02", id_no="", phone="13900001111"),
+        ]
+    )
     result = roster_import(township=township, content=content, by=secretary)
     assert [r.status for r in result.rows] == [UPDATE, UPDATE]
     assert Deputy.objects.count() == 2
@@ -110,7 +132,9 @@ def test_same_person_twice_in_file_is_an_error(township, term):
     ],
 )
 def test_bad_cells_are_errors_with_the_column_and_block_the_import(township, term, secretary, change, column):
-    content = xlsx([row(name="王五", id_no=id_number(dt.date(1970, 1, 1), seq=3), birth="1970.01"), row(**change)])
+    content = xlsx(
+        [row(name="王五", id_no=id_number(dt.date(1970, 1, 1), seq=3), birth="1970.01"), row(**change)]
+    )
     result = roster_import(township=township, content=content, by=secretary)
     assert not result.ok
     bad = result.rows[1]
@@ -206,7 +230,9 @@ def test_upload_with_errors_shows_rows_and_offers_no_confirm(township, term, sec
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     c = client_for(secretary)
-    response = c.post("/deputies/import/", {"file": SimpleUploadedFile("x.xlsx", xlsx([row(ethnicity="火星族")]))})
+    response = c.post(
+        "/deputies/import/", {"file": SimpleUploadedFile("x.xlsx", xlsx([row(ethnicity="火星族")]))}
+    )
     assert response.context["token"] is None
     assert "火星族" in response.content.decode()
     response = c.post("/deputies/import/", {"file": SimpleUploadedFile("x.txt", b"hello")})
@@ -219,12 +245,19 @@ def test_reviewer_cannot_import(reviewer, client_for):
 
 def _sheet(n, *, start=0, unit="红星村党总支书记", levels="乡镇", group=""):
     given = "明华强芳丽军国建秀英"
-    return xlsx([
-        row(name="张" + given[i % 10] + given[i // 10 % 10], birth=f"{1960 + i // 12}.{i % 12 + 1:02d}",
-            id_no=id_number(dt.date(1960 + i // 12, i % 12 + 1, 5), seq=i % 40 + 1), unit=unit, levels=levels,
-            group=group)
-        for i in range(start, start + n)
-    ])
+    return xlsx(
+        [
+            row(
+                name="张" + given[i % 10] + given[i // 10 % 10],
+                birth=f"{1960 + i // 12}.{i % 12 + 1:02d}",
+                id_no=id_number(dt.date(1960 + i // 12, i % 12 + 1, 5), seq=i % 40 + 1),
+                unit=unit,
+                levels=levels,
+                group=group,
+            )
+            for i in range(start, start + n)
+        ]
+    )
 
 
 def _apply_queries(township, content, by, django_assert_num_queries, expected):
@@ -236,8 +269,9 @@ def _apply_queries(township, content, by, django_assert_num_queries, expected):
 
 
 @pytest.mark.parametrize("n", [3, 60])
-def test_apply_runs_a_fixed_number_of_queries_whatever_the_rows(township, term, secretary, n,
-                                                                 django_assert_num_queries):
+def test_apply_runs_a_fixed_number_of_queries_whatever_the_rows(
+    township, term, secretary, n, django_assert_num_queries
+):
     # given a sheet of new deputies, then the same deputies with a new unit, a level and a group
     make_group(township, term, 1, name="第1代表小组")
     # when it is applied: insert deputies, their history, mandates, their history (+ savepoints)
@@ -245,8 +279,13 @@ def test_apply_runs_a_fixed_number_of_queries_whatever_the_rows(township, term, 
     # then every deputy, mandate and history row is written
     assert result.counts[NEW] == n and Deputy.objects.count() == n and Mandate.objects.count() == n
     # and again for the updates: update deputies, history, mandates, history, group moves (delete + insert)
-    result, ctx = _apply_queries(township, _sheet(n, unit="新单位", levels="县、乡镇", group="1"), secretary,
-                                 django_assert_num_queries, 8)
+    result, ctx = _apply_queries(
+        township,
+        _sheet(n, unit="新单位", levels="县、乡镇", group="1"),
+        secretary,
+        django_assert_num_queries,
+        8,
+    )
     assert result.counts[UPDATE] == n and Mandate.objects.count() == 2 * n
     assert GroupMembership.objects.filter(group__number=1).count() == n
 
@@ -268,7 +307,12 @@ def test_apply_records_history_like_a_service_write(township, term, secretary):
     for mandate in Mandate.objects.filter(township=township):
         (h,) = mandate.history.all()
         assert (h.history_type, h.level, h.deputy_id, h.term_id, h.history_user) == (
-            "+", mandate.level, mandate.deputy_id, mandate.term_id, secretary)
+            "+",
+            mandate.level,
+            mandate.deputy_id,
+            mandate.term_id,
+            secretary,
+        )
     assert Mandate.history.count() == 6
 
 

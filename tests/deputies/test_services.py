@@ -81,7 +81,9 @@ def test_deputy_update_recomputes_keys_and_records_history(township, secretary):
 def test_mandate_end_drops_deputy_from_current_from_that_day(township, secretary):
     d = DeputyFactory(township=township)
     m = d.mandates.get()
-    mandate_end(mandate=m, end_date=dt.date(2024, 6, 30), end_reason="resigned", note="本人申请", by=secretary)
+    mandate_end(
+        mandate=m, end_date=dt.date(2024, 6, 30), end_reason="resigned", note="本人申请", by=secretary
+    )
     assert d in deputy_current(township=township, on=dt.date(2024, 6, 29))
     assert d not in deputy_current(township=township, on=dt.date(2024, 6, 30))
     with pytest.raises(ApplicationError):
@@ -115,7 +117,9 @@ def test_group_set_members_moves_deputies_and_warns_on_size(township, term, secr
     assert set(GroupMembership.objects.filter(group=g2).values_list("deputy_id", flat=True)) == {
         p.pk for p in people[1:]
     }
-    assert list(GroupMembership.objects.filter(group=g1).values_list("deputy_id", flat=True)) == [people[0].pk]
+    assert list(GroupMembership.objects.filter(group=g1).values_list("deputy_id", flat=True)) == [
+        people[0].pk
+    ]
     assert any(people[1].name in w for w in warnings)  # moved out of group 1
     assert any("10" in w and "15" in w for w in warnings)  # 3 members: outside 10–15, warned not refused
 

@@ -89,7 +89,9 @@ def test_phone_and_id_masked_for_reviewer_only(township, secretary, reviewer, cl
     assert "13812341234" not in listed and "138****1234" in listed
 
 
-def test_list_query_count_does_not_grow(township, term, secretary, reviewer, client_for, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow(
+    township, term, secretary, reviewer, client_for, django_assert_max_num_queries
+):
     group = make_group(township, term, 1)
     for i in range(30):
         d = _deputy(township, f"张{i}", mandate__level="township")
@@ -107,8 +109,15 @@ def test_list_query_count_does_not_grow(township, term, secretary, reviewer, cli
 def test_structure_counts_and_query_bound(township, secretary, client_for, django_assert_max_num_queries):
     today = dt.date.today()
     _deputy(township, "张三", gender="M", birth_date=today.replace(year=today.year - 30), ethnicity="汉族")
-    _deputy(township, "李四", gender="F", birth_date=dt.date(1950, 1, 1), ethnicity="回族",
-            affiliation="cpc", education="bachelor")
+    _deputy(
+        township,
+        "李四",
+        gender="F",
+        birth_date=dt.date(1950, 1, 1),
+        ethnicity="回族",
+        affiliation="cpc",
+        education="bachelor",
+    )
     _deputy(township, "王五", mandate__end_date=dt.date(2023, 1, 1))  # no longer serving
     stats = deputy_structure(user=secretary)
     assert stats["total"] == 2
@@ -130,17 +139,35 @@ def test_create_deputy_with_field_errors_in_chinese(township, term, secretary, c
     c = client_for(secretary)
     number = id_number(dt.date(1975, 5, 1))
     bad = number[:-1] + ("0" if number[-1] != "0" else "1")
-    response = c.post("/deputies/new/", {
-        "name": "张三", "gender": "M", "ethnicity": "汉族", "id_number": bad,
-        "m-level": "township", "m-term": term.pk, "m-start_reason": "elected", "m-start_date": "2021-12-28",
-    })
+    response = c.post(
+        "/deputies/new/",
+        {
+            "name": "张三",
+            "gender": "M",
+            "ethnicity": "汉族",
+            "id_number": bad,
+            "m-level": "township",
+            "m-term": term.pk,
+            "m-start_reason": "elected",
+            "m-start_date": "2021-12-28",
+        },
+    )
     assert response.status_code == 200
     assert not response.context["mandate_form"].errors, response.context["mandate_form"].errors
     assert response.context["form"].errors["id_number"] == ["身份证号码的校验位不正确。"]
-    response = c.post("/deputies/new/", {
-        "name": "张三", "gender": "M", "ethnicity": "汉族", "id_number": number,
-        "m-level": "township", "m-term": term.pk, "m-start_reason": "elected", "m-start_date": "2021-12-28",
-    })
+    response = c.post(
+        "/deputies/new/",
+        {
+            "name": "张三",
+            "gender": "M",
+            "ethnicity": "汉族",
+            "id_number": number,
+            "m-level": "township",
+            "m-term": term.pk,
+            "m-start_reason": "elected",
+            "m-start_date": "2021-12-28",
+        },
+    )
     d = Deputy.objects.get()
     assert response.status_code == 302 and d.birth_date == dt.date(1975, 5, 1)
     assert d.mandates.get().term == term
@@ -150,16 +177,22 @@ def test_end_mandate_through_view(township, secretary, client_for):
     d = _deputy(township, "张三")
     m = d.mandates.get()
     c = client_for(secretary)
-    response = c.post(f"/deputies/mandates/{m.pk}/end/", {"end_reason": "recalled", "end_date": "2024-05-01", "note": ""})
+    response = c.post(
+        f"/deputies/mandates/{m.pk}/end/", {"end_reason": "recalled", "end_date": "2024-05-01", "note": ""}
+    )
     assert response.status_code == 200 and response.context["form"].errors["note"]
-    response = c.post(f"/deputies/mandates/{m.pk}/end/",
-                      {"end_reason": "recalled", "end_date": "2024-05-01", "note": "依法罢免"})
+    response = c.post(
+        f"/deputies/mandates/{m.pk}/end/",
+        {"end_reason": "recalled", "end_date": "2024-05-01", "note": "依法罢免"},
+    )
     assert response.status_code == 302
     m.refresh_from_db()
     assert (m.end_reason, m.end_date, m.end_note) == ("recalled", dt.date(2024, 5, 1), "依法罢免")
 
 
-def test_archive_sections_registered_by_other_apps_are_rendered(township, secretary, client_for, settings, tmp_path):
+def test_archive_sections_registered_by_other_apps_are_rendered(
+    township, secretary, client_for, settings, tmp_path
+):
     d = _deputy(township, "张三")
     seen = []
 
@@ -167,7 +200,9 @@ def test_archive_sections_registered_by_other_apps_are_rendered(township, secret
         seen.append((deputy.pk, year, user.pk))
         return {"note": f"score {year}"}
 
-    register_archive_section("tests.example", "Example section", "deputies/archive/_roster.html", context, order=999)
+    register_archive_section(
+        "tests.example", "Example section", "deputies/archive/_roster.html", context, order=999
+    )
     try:
         sections = archive_sections(d, 2024, secretary)
         mine = next(s for s in sections if s["key"] == "tests.example")
@@ -187,8 +222,16 @@ def test_archive_sections_registered_by_other_apps_are_rendered(township, secret
 def test_group_and_station_pages(township, term, secretary, reviewer, client_for):
     members = [_deputy(township, f"张{i}") for i in range(3)]
     c = client_for(secretary)
-    response = c.post("/deputies/groups/new/", {"term": term.pk, "number": 1, "name": "第1代表小组",
-                                                 "activity_room": "红星村活动室", "villages": "红星村"})
+    response = c.post(
+        "/deputies/groups/new/",
+        {
+            "term": term.pk,
+            "number": 1,
+            "name": "第1代表小组",
+            "activity_room": "红星村活动室",
+            "villages": "红星村",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     group = DeputyGroup.objects.get()
     response = c.post(f"/deputies/groups/{group.pk}/members/", {"members": [m.pk for m in members]})
@@ -196,8 +239,15 @@ def test_group_and_station_pages(township, term, secretary, reviewer, client_for
     assert group.members.count() == 3
     page = c.get(f"/deputies/groups/{group.pk}/")
     assert page.context["size_warning"]  # 3 members: warned, not refused
-    response = c.post("/deputies/stations/new/", {"name": "红旗镇代表联络站", "kind": "station",
-                                                   "head": members[0].pk, "deputy_heads": [members[1].pk]})
+    response = c.post(
+        "/deputies/stations/new/",
+        {
+            "name": "红旗镇代表联络站",
+            "kind": "station",
+            "head": members[0].pk,
+            "deputy_heads": [members[1].pk],
+        },
+    )
     assert response.status_code == 302
     assert client_for(reviewer).get(reverse("deputies:stations")).status_code == 200
     assert client_for(reviewer).get(reverse("deputies:groups")).status_code == 200
@@ -213,8 +263,9 @@ def _png():
     return out.getvalue()
 
 
-def test_photo_is_served_through_a_permission_checked_view(township, other_township, secretary, other_secretary,
-                                                           reviewer, client_for):
+def test_photo_is_served_through_a_permission_checked_view(
+    township, other_township, secretary, other_secretary, reviewer, client_for
+):
     from django.core.files.base import ContentFile
 
     # given a deputy with a photo, and one without

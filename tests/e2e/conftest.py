@@ -24,8 +24,14 @@ def browser():
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield b
         b.close()
@@ -39,7 +45,9 @@ def demo(transactional_db):
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1366, "height": 900})
+    context = browser.new_context(
+        accept_downloads=True, locale="zh-CN", viewport={"width": 1366, "height": 900}
+    )
     pg = context.new_page()
     pg.set_default_timeout(20000)
     yield pg

@@ -29,14 +29,35 @@ def test_secretary_imports_the_roster_template_and_downloads_the_work_report(dem
     header_row = next(i for i, row in enumerate(ws.iter_rows(values_only=True), 1) if row and "姓名" in row)
     for r in range(ws.max_row, header_row, -1):  # drop the sample rows
         ws.delete_rows(r)
-    ws.append(["钱新民", "男", "汉族", "1972.03", "中共党员", "大学本科", "东风村党总支书记", "第5选区", "乡镇", "",
-               "13855550001", "340225197203150032"])
+    ws.append(
+        [
+            "钱新民",
+            "男",
+            "汉族",
+            "1972.03",
+            "中共党员",
+            "大学本科",
+            "东风村党总支书记",
+            "第5选区",
+            "乡镇",
+            "",
+            "13855550001",
+            "340225197203150032",
+        ]
+    )
     filled = io.BytesIO()
     wb.save(filled)
     before = Deputy.objects.filter(township__code="hongqi").count()
-    page.set_input_files("input[type=file]", files=[{"name": "花名册.xlsx", "mimeType":
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         "buffer": filled.getvalue()}])
+    page.set_input_files(
+        "input[type=file]",
+        files=[
+            {
+                "name": "花名册.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": filled.getvalue(),
+            }
+        ],
+    )
     page.click("form[enctype] button.btn-primary")
     page.click("form[action$='confirm/'] button")
     page.wait_for_load_state()
@@ -48,8 +69,11 @@ def test_secretary_imports_the_roster_template_and_downloads_the_work_report(dem
     if page.locator("button[value=save_report]").count():
         # the township writes the problems and next year's plans itself
         areas = page.locator("form:has(button[value=save_report]) textarea")
-        texts = ["", "（一）代表活动阵地建设还不够均衡。\n部分代表小组活动记录不够规范。",
-                 "（一）加强代表履职培训。\n全面推进代表联络站规范化建设。"]
+        texts = [
+            "",
+            "（一）代表活动阵地建设还不够均衡。\n部分代表小组活动记录不够规范。",
+            "（一）加强代表履职培训。\n全面推进代表联络站规范化建设。",
+        ]
         for i in range(areas.count()):
             if texts[min(i, 2)]:
                 areas.nth(i).fill(texts[min(i, 2)])
@@ -75,8 +99,14 @@ def test_county_reviewer_drills_into_an_overdue_proposal_and_cannot_edit_it(demo
     page.goto(f"{base}/dashboard/")
     overdue_links = page.locator("a[href*='metric=overdue']")
     count = overdue_links.count()
-    target = next((overdue_links.nth(i) for i in range(count) if overdue_links.nth(i).inner_text().strip() not in
-                   ("", "0")), None)
+    target = next(
+        (
+            overdue_links.nth(i)
+            for i in range(count)
+            if overdue_links.nth(i).inner_text().strip() not in ("", "0")
+        ),
+        None,
+    )
     assert target is not None, "the demo county has no overdue proposal on the dashboard"
     target.click()
     page.wait_for_url("**/dashboard/records/**")

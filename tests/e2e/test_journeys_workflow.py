@@ -110,7 +110,9 @@ def test_secretary_records_a_presidium_meeting_with_attendance_votes_and_a_follo
     assert len(names) == members
     excused, late = names[0], names[1]
     attendance.get_by_label(excused, exact=True).select_option(label="请假")
-    attendance.locator("tr", has=page.get_by_label(excused, exact=True)).get_by_label("原因").fill("参加县里培训")
+    attendance.locator("tr", has=page.get_by_label(excused, exact=True)).get_by_label("原因").fill(
+        "参加县里培训"
+    )
     attendance.get_by_label(late, exact=True).select_option(label="迟到")
     expect(attendance.locator(".js-attendance-count")).to_contain_text("2")  # the page counts as you mark
     submit(page, attendance.get_by_role("button", name="保存出勤情况"))
@@ -136,7 +138,11 @@ def test_secretary_records_a_presidium_meeting_with_attendance_votes_and_a_follo
     expect(page.locator(".alert-success")).to_contain_text("已登记为第")
     decision = Decision.objects.get(meeting=meeting)
     assert (decision.title, decision.kind, decision.agenda_item_id, decision.deadline) == (
-        title, "opinion", item.pk, deadline)
+        title,
+        "opinion",
+        item.pk,
+        deadline,
+    )
     assert decision.status == Decision.Status.OPEN
     expect(page.locator("#decisions tbody tr", has_text=title)).to_contain_text("镇村镇建设办公室")
 
@@ -174,13 +180,21 @@ def test_suggestion_is_registered_assigned_replied_by_the_unit_and_evaluated(dem
     # required fields are labelled "标题 *"
     page.get_by_label(re.compile(r"^标题( \*)?$")).fill(title)
     page.get_by_label(re.compile(r"^内容( \*)?$")).fill(
-        "东风村至红旗村道路年久失修，雨天积水严重，群众出行不便，建议列入明年道路修缮计划。")
+        "东风村至红旗村道路年久失修，雨天积水严重，群众出行不便，建议列入明年道路修缮计划。"
+    )
     page.get_by_label("分类").select_option(label="交通水利")
     lead = page.get_by_label("领衔代表")
     lead_name = lead.locator("option").nth(1).inner_text()
     lead.select_option(label=lead_name)
-    page.get_by_label("附件").set_input_files(files=[{"name": "现场照片说明.docx", "mimeType": DOCX_TYPE,
-                                                   "buffer": _docx("道路积水点位：东风村桥头至村部约800米。")}])
+    page.get_by_label("附件").set_input_files(
+        files=[
+            {
+                "name": "现场照片说明.docx",
+                "mimeType": DOCX_TYPE,
+                "buffer": _docx("道路积水点位：东风村桥头至村部约800米。"),
+            }
+        ]
+    )
     submit(page, page.get_by_role("button", name="保存"))
     expect(page.locator(".alert-success")).to_contain_text("已登记")
     proposal = Proposal.objects.get(township__code="hongqi", title=title)
@@ -228,7 +242,8 @@ def test_suggestion_is_registered_assigned_replied_by_the_unit_and_evaluated(dem
     reply.get_by_label("办理结果").select_option(value="A")
     reply.get_by_label("与代表见面沟通").check()
     reply.get_by_label("答复函").set_input_files(
-        files=[{"name": "答复函.pdf", "mimeType": "application/pdf", "buffer": REPLY_LETTER}])
+        files=[{"name": "答复函.pdf", "mimeType": "application/pdf", "buffer": REPLY_LETTER}]
+    )
     submit(page, reply.get_by_role("button", name="确认"))
     expect(page.locator(".alert-success")).to_contain_text("录入答复")
     proposal.refresh_from_db()

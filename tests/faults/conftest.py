@@ -122,9 +122,21 @@ def start_worker(subprocess_env, redis_url, tmp_path, procs):
     def start(name="w1"):
         env = {**subprocess_env, "CELERY_BROKER_URL": redis_url}
         p = Proc(
-            [CELERY, "-A", "renda", "worker", "--concurrency=1", "--pool=prefork",
-             "--include=tests.faults.slow_jobs", "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"{name}@%h", "--loglevel=INFO"],
+            [
+                CELERY,
+                "-A",
+                "renda",
+                "worker",
+                "--concurrency=1",
+                "--pool=prefork",
+                "--include=tests.faults.slow_jobs",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{name}@%h",
+                "--loglevel=INFO",
+            ],
             env,
             tmp_path / f"worker-{name}.log",
         )
@@ -199,18 +211,25 @@ def postgres_cluster():
 
         def stop_keep_connection(self):
             """Stop the server under this process's open connection (mid-transaction)."""
-            subprocess.run([*run_as, "pg_ctl", "-D", datadir, "-m", "fast", "-w", "stop"], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [*run_as, "pg_ctl", "-D", datadir, "-m", "fast", "-w", "stop"],
+                check=True,
+                capture_output=True,
+            )
 
         def start(self):
             subprocess.run(
                 [*run_as, "pg_ctl", "-D", datadir, "-o", opts, "-l", f"{sockdir}/pg.log", "-w", "start"],
-                check=True, capture_output=True,
+                check=True,
+                capture_output=True,
             )
             connection.close()
 
         def running(self):
-            return subprocess.run([*run_as, "pg_ctl", "-D", datadir, "status"], capture_output=True).returncode == 0
+            return (
+                subprocess.run([*run_as, "pg_ctl", "-D", datadir, "status"], capture_output=True).returncode
+                == 0
+            )
 
     cluster = Cluster()
     yield cluster
@@ -248,8 +267,20 @@ def start_app_server(subprocess_env, tmp_path, procs):
         port = free_port()
         env = {**subprocess_env, **(extra_env or {})}
         p = Proc(
-            [GUNICORN, "renda.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-             "--timeout", "60", "--graceful-timeout", "5", "--access-logfile", "-"],
+            [
+                GUNICORN,
+                "renda.wsgi:application",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(workers),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--access-logfile",
+                "-",
+            ],
             env,
             tmp_path / f"gunicorn-{port}.log",
         )

@@ -19,8 +19,13 @@ def _workbook(rows=ROWS):
     out = []
     for i in range(rows):
         birth = dt.date(1960, 1, 1) + dt.timedelta(days=i // 40 * 7)
-        out.append(factories.row(name=f"张{'明华强芳丽军'[i % 6]}{'一二三四五六七八九十'[i // 6 % 10]}",
-                                 birth=birth.strftime("%Y.%m"), id_no=factories.id_number(birth, seq=i % 40 + 1)))
+        out.append(
+            factories.row(
+                name=f"张{'明华强芳丽军'[i % 6]}{'一二三四五六七八九十'[i // 6 % 10]}",
+                birth=birth.strftime("%Y.%m"),
+                id_no=factories.id_number(birth, seq=i % 40 + 1),
+            )
+        )
     return factories.xlsx(out)
 
 
@@ -68,7 +73,9 @@ def test_import_that_fails_midway_writes_nothing(monkeypatch):
 
 
 @pytest.mark.slow
-def test_import_cut_off_by_the_database_going_away_writes_nothing(transactional_db, postgres_cluster, monkeypatch):
+def test_import_cut_off_by_the_database_going_away_writes_nothing(
+    transactional_db, postgres_cluster, monkeypatch
+):
     township, secretary, result = _setup()
     before = _counts()
 

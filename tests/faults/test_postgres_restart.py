@@ -55,7 +55,9 @@ def test_requests_fail_cleanly_during_a_restart_and_succeed_after(postgres_clust
     assert '"database": "ok"' in http.get("/healthz")[1]
 
 
-def test_transition_cut_off_by_a_restart_leaves_nothing_half_written(transactional_db, postgres_cluster, monkeypatch):
+def test_transition_cut_off_by_a_restart_leaves_nothing_half_written(
+    transactional_db, postgres_cluster, monkeypatch
+):
     services = pytest.importorskip("proposals.services", reason="the proposals app has no services yet")
     from proposals.models import Proposal, ProposalEvent
 
@@ -67,8 +69,12 @@ def test_transition_cut_off_by_a_restart_leaves_nothing_half_written(transaction
     TermFactory(township=township)
     secretary = UserFactory(username="sec-pg", township=township, role="township_secretary")
     proposal = services.proposal_submit(
-        township=township, by=secretary, kind=Proposal.Kind.SUGGESTION, title="修缮东风村便民桥",
-        content="东风村便民桥年久失修，建议列入计划。", lead_deputy=DeputyFactory(township=township),
+        township=township,
+        by=secretary,
+        kind=Proposal.Kind.SUGGESTION,
+        title="修缮东风村便民桥",
+        content="东风村便民桥年久失修，建议列入计划。",
+        lead_deputy=DeputyFactory(township=township),
     )
     events_before = ProposalEvent.objects.filter(proposal=proposal).count()
 

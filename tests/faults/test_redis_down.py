@@ -45,8 +45,11 @@ def test_document_requested_while_redis_is_down_is_queued_then_built(
         assert document_jobs_requeue_stale(now=later) == [job.pk]
 
         # then the document is built
-        wait_for(lambda: DocumentJob.objects.get(pk=job.pk).status == DocumentJob.Status.DONE, 60,
-                 what="the job to be built")
+        wait_for(
+            lambda: DocumentJob.objects.get(pk=job.pk).status == DocumentJob.Status.DONE,
+            60,
+            what="the job to be built",
+        )
     assert client.get(f"/documents/{job.pk}/download/").status_code == 200
 
 

@@ -28,5 +28,9 @@ def meeting(township, presidium):
     from meetings.services import presidium_meeting_create
 
     return presidium_meeting_create(
-        township=township, date=dt.date(2025, 3, 18), kind="regular", chair=presidium[0].deputy, place="会议室"
+        township=township,
+        date=dt.date(2025, 3, 18),
+        kind="regular",
+        chair=presidium[0].deputy,
+        place="会议室",
     )

@@ -29,15 +29,22 @@ def test_reception_notice_counts_working_days_across_national_day():
 
 def test_reception_rule_falls_back_to_weekends_for_uncovered_years():
     # 2040 is beyond chinese-calendar's data: Friday → Monday is one working day
-    assert reception_warnings(start_date=dt.date(2040, 3, 5), notice_date=dt.date(2040, 3, 2), on_duty_count=2)
-    assert not reception_warnings(start_date=dt.date(2040, 3, 8), notice_date=dt.date(2040, 3, 2), on_duty_count=2)
+    assert reception_warnings(
+        start_date=dt.date(2040, 3, 5), notice_date=dt.date(2040, 3, 2), on_duty_count=2
+    )
+    assert not reception_warnings(
+        start_date=dt.date(2040, 3, 8), notice_date=dt.date(2040, 3, 2), on_duty_count=2
+    )
 
 
 @pytest.mark.django_db
 def test_reception_with_one_deputy_on_duty_is_saved_with_warnings(township, deputies):
     activity, warnings = activity_save(
-        activity=_activity(township, kind="reception", start_date=dt.date(2025, 10, 9), notice_date=dt.date(2025, 9, 30)),
-        deputies=[], on_duty=deputies[:1],
+        activity=_activity(
+            township, kind="reception", start_date=dt.date(2025, 10, 9), notice_date=dt.date(2025, 9, 30)
+        ),
+        deputies=[],
+        on_duty=deputies[:1],
     )
     assert activity.pk and len(warnings) == 2
     assert ActivityParticipation.objects.get(activity=activity).role == "on_duty"
@@ -46,25 +53,49 @@ def test_reception_with_one_deputy_on_duty_is_saved_with_warnings(township, depu
 @pytest.mark.django_db
 def test_report_to_voters_ratings_must_add_up(township, deputies):
     # seed 000's tally: 29 + 16 ≠ 46
-    bad = _activity(township, kind="report", topic="代表述职", voter_count=46, rating_excellent=29,
-                    rating_competent=16, rating_incompetent=0)
+    bad = _activity(
+        township,
+        kind="report",
+        topic="代表述职",
+        voter_count=46,
+        rating_excellent=29,
+        rating_competent=16,
+        rating_incompetent=0,
+    )
     with pytest.raises(ApplicationError) as exc:
         activity_save(activity=bad, deputies=[], on_duty=deputies[:1])
     assert exc.value.field == "rating_excellent"
     assert not Activity.objects.exists()
-    good = _activity(township, kind="report", topic="代表述职", voter_count=46, rating_excellent=29,
-                     rating_competent=16, rating_incompetent=1)
+    good = _activity(
+        township,
+        kind="report",
+        topic="代表述职",
+        voter_count=46,
+        rating_excellent=29,
+        rating_competent=16,
+        rating_incompetent=1,
+    )
     activity, _w = activity_save(activity=good, deputies=[], on_duty=deputies[:1])
     assert ActivityParticipation.objects.get(activity=activity).role == "reporter"
 
 
 @pytest.mark.django_db
 def test_ratings_refused_on_the_form_beside_the_field(client_for, secretary, deputies):
-    response = client_for(secretary).post(reverse("meetings:activity_create"), {
-        "kind": "report", "start_date": "2025-12-10", "organiser": "presidium", "topic": "代表述职",
-        "on_duty": [deputies[0].pk], "voter_count": 46, "rating_excellent": 29, "rating_competent": 16,
-        "rating_incompetent": 0, "suggestions_count": 0,
-    })
+    response = client_for(secretary).post(
+        reverse("meetings:activity_create"),
+        {
+            "kind": "report",
+            "start_date": "2025-12-10",
+            "organiser": "presidium",
+            "topic": "代表述职",
+            "on_duty": [deputies[0].pk],
+            "voter_count": 46,
+            "rating_excellent": 29,
+            "rating_competent": 16,
+            "rating_incompetent": 0,
+            "suggestions_count": 0,
+        },
+    )
     assert response.status_code == 400
     assert "invalid-feedback" in response.content.decode()
     assert not Activity.objects.exists()
@@ -82,10 +113,18 @@ def test_group_activity_from_the_form(client_for, secretary, township, term, dep
     from deputies.models import DeputyGroup
 
     group = DeputyGroup.objects.create(township=township, term=term, number=1, name="第1代表小组")
-    response = client_for(secretary).post(reverse("meetings:activity_create"), {
-        "kind": "group", "start_date": "2025-05-20", "organiser": "group", "group": group.pk, "topic": "集中学习",
-        "deputies": [d.pk for d in deputies[:10]], "suggestions_count": 2,
-    })
+    response = client_for(secretary).post(
+        reverse("meetings:activity_create"),
+        {
+            "kind": "group",
+            "start_date": "2025-05-20",
+            "organiser": "group",
+            "group": group.pk,
+            "topic": "集中学习",
+            "deputies": [d.pk for d in deputies[:10]],
+            "suggestions_count": 2,
+        },
+    )
     assert response.status_code == 302
     activity = Activity.objects.get()
     assert activity.group == group and activity.participations.count() == 10
@@ -114,5 +153,3 @@ def test_attachment_refused_on_the_page(client_for, secretary, township, deputie
     assert response.status_code == 400
     assert "notes.docx" in response.content.decode()
     assert not ActivityAttachment.objects.exists()
-
-

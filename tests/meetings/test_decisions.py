@@ -16,8 +16,14 @@ from renda.core.models import Reminder
 
 
 def _decision(meeting, deadline, title="关于农村道路的审议意见"):
-    return decision_create(meeting=meeting, kind="opinion", title=title, text="加快建设。",
-                           responsible_unit="镇交通站", deadline=deadline)
+    return decision_create(
+        meeting=meeting,
+        kind="opinion",
+        title=title,
+        text="加快建设。",
+        responsible_unit="镇交通站",
+        deadline=deadline,
+    )
 
 
 @pytest.mark.django_db

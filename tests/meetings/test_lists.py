@@ -15,7 +15,10 @@ from tests.factories import TermFactory, TownshipFactory
 
 def _activities(township, deputies, n, kind="inspection", day=dt.date(2025, 5, 20), group=None):
     acts = Activity.objects.bulk_create(
-        [Activity(township=township, kind=kind, start_date=day, topic=f"活动{i}", group=group) for i in range(n)]
+        [
+            Activity(township=township, kind=kind, start_date=day, topic=f"活动{i}", group=group)
+            for i in range(n)
+        ]
     )
     ActivityParticipation.objects.bulk_create(
         [ActivityParticipation(township=township, activity=a, deputy=d) for a in acts for d in deputies[:3]]
@@ -24,14 +27,25 @@ def _activities(township, deputies, n, kind="inspection", day=dt.date(2025, 5, 2
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["meetings:activity_list", "meetings:meeting_list", "meetings:session_list",
-                                  "meetings:index", "meetings:calendar"])
-def test_list_pages_have_bounded_queries(client_for, secretary, reviewer, township, meeting, deputies, name,
-                                         django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "name",
+    [
+        "meetings:activity_list",
+        "meetings:meeting_list",
+        "meetings:session_list",
+        "meetings:index",
+        "meetings:calendar",
+    ],
+)
+def test_list_pages_have_bounded_queries(
+    client_for, secretary, reviewer, township, meeting, deputies, name, django_assert_max_num_queries
+):
     _activities(township, deputies, 60)
     for i in range(2, 12):
         presidium_meeting_create(township=township, date=dt.date(2025, 4, i + 5), kind="ad_hoc")
-    session_create(township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11))
+    session_create(
+        township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+    )
     params = {"year": 2025, "month": 5} if name == "meetings:calendar" else {}
     for user in (secretary, reviewer):
         client = client_for(user)
@@ -49,7 +63,9 @@ def test_compliance_uses_a_constant_number_of_queries(township, term, deputies, 
     _activities(township, deputies, 1, kind="group", day=dt.date(2025, 2, 10), group=group)
     _activities(township, deputies, 2, kind="reception", day=dt.date(2025, 3, 14))
     _activities(township, deputies, 1, kind="training", day=dt.date(2025, 4, 1))
-    session_create(township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11))
+    session_create(
+        township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+    )
     others = [TownshipFactory() for _ in range(5)]
     for t in others:
         TermFactory(township=t)

@@ -19,8 +19,12 @@ from tests.factories import TermFactory, TownshipFactory, UserFactory
 
 
 def _item(meeting, topic="审议预算调整方案", order=1):
-    return agenda_item_save(meeting=meeting, instance=AgendaItem(topic=topic, order=order, reporting_unit="镇财政所",
-                                                                  reporter="王明", reporter_rank="principal"))
+    return agenda_item_save(
+        meeting=meeting,
+        instance=AgendaItem(
+            topic=topic, order=order, reporting_unit="镇财政所", reporter="王明", reporter_rank="principal"
+        ),
+    )
 
 
 @pytest.mark.django_db
@@ -57,8 +61,15 @@ def test_votes_cannot_exceed_members_present(meeting, presidium):
 def test_no_decision_on_an_item_that_failed_the_majority(meeting):
     item = agenda_vote_record(item=_item(meeting), votes_for=4, votes_against=0, votes_abstain=5)
     with pytest.raises(ApplicationError) as exc:
-        decision_create(meeting=meeting, kind="decision", title="决定", text="x", responsible_unit="镇政府",
-                        deadline=dt.date(2025, 6, 30), agenda_item=item)
+        decision_create(
+            meeting=meeting,
+            kind="decision",
+            title="决定",
+            text="x",
+            responsible_unit="镇政府",
+            deadline=dt.date(2025, 6, 30),
+            agenda_item=item,
+        )
     assert exc.value.field == "agenda_item"
 
 
@@ -92,12 +103,27 @@ def test_minutes_docx_built_by_job_and_read_back(
     items = [_item(meeting, t, i) for i, t in enumerate(topics, start=1)]
     agenda_vote_record(item=items[1], votes_for=8, votes_against=0, votes_abstain=0)
     client = client_for(secretary)
-    client.post(reverse("meetings:meeting_non_voting_add", args=[meeting.pk]),
-                {"nonvoting-kind": "official", "nonvoting-name": "李副镇长", "nonvoting-post": "镇人民政府"})
-    decision_create(meeting=meeting, kind="decision", title="关于民生实事项目的决定", text="同意实施。",
-                    responsible_unit="镇人民政府", deadline=dt.date(2025, 6, 30), agenda_item=items[1])
-    decision_create(meeting=meeting, kind="opinion", title="关于农村道路的审议意见", text="加快建设。",
-                    responsible_unit="镇交通站", deadline=dt.date(2025, 6, 30))
+    client.post(
+        reverse("meetings:meeting_non_voting_add", args=[meeting.pk]),
+        {"nonvoting-kind": "official", "nonvoting-name": "李副镇长", "nonvoting-post": "镇人民政府"},
+    )
+    decision_create(
+        meeting=meeting,
+        kind="decision",
+        title="关于民生实事项目的决定",
+        text="同意实施。",
+        responsible_unit="镇人民政府",
+        deadline=dt.date(2025, 6, 30),
+        agenda_item=items[1],
+    )
+    decision_create(
+        meeting=meeting,
+        kind="opinion",
+        title="关于农村道路的审议意见",
+        text="加快建设。",
+        responsible_unit="镇交通站",
+        deadline=dt.date(2025, 6, 30),
+    )
     # when the secretary asks for the minutes
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("meetings:meeting_minutes", args=[meeting.pk]))
@@ -122,17 +148,35 @@ def test_minutes_docx_built_by_job_and_read_back(
 
 @pytest.mark.django_db
 def test_decision_numbers_run_per_term(meeting):
-    a = decision_create(meeting=meeting, kind="opinion", title="一", text="x", responsible_unit="u",
-                        deadline=dt.date(2025, 6, 30))
-    b = decision_create(meeting=meeting, kind="decision", title="二", text="x", responsible_unit="u",
-                        deadline=dt.date(2025, 6, 30))
+    a = decision_create(
+        meeting=meeting,
+        kind="opinion",
+        title="一",
+        text="x",
+        responsible_unit="u",
+        deadline=dt.date(2025, 6, 30),
+    )
+    b = decision_create(
+        meeting=meeting,
+        kind="decision",
+        title="二",
+        text="x",
+        responsible_unit="u",
+        deadline=dt.date(2025, 6, 30),
+    )
     assert (a.number, b.number) == (1, 2)
     assert Decision.objects.filter(term=meeting.term).count() == 2
 
 
 def _edit_data(item, **changes):
-    data = {"order": item.order, "topic": item.topic, "reporting_unit": item.reporting_unit,
-            "reporter": item.reporter, "reporter_rank": item.reporter_rank, **changes}
+    data = {
+        "order": item.order,
+        "topic": item.topic,
+        "reporting_unit": item.reporting_unit,
+        "reporter": item.reporter,
+        "reporter_rank": item.reporter_rank,
+        **changes,
+    }
     return {f"item{item.pk}-{k}": v for k, v in data.items()}
 
 
@@ -143,8 +187,10 @@ def test_secretary_corrects_an_agenda_item_on_the_meeting_page(client_for, secre
     assert reverse("meetings:agenda_edit", args=[item.pk]) in page
     assert reverse("meetings:agenda_delete", args=[item.pk]) in page
     # when the secretary corrects the topic and the reporter
-    r = client_for(secretary).post(reverse("meetings:agenda_edit", args=[item.pk]),
-                                   _edit_data(item, topic="审议2025年预算调整方案", reporter="李强"))
+    r = client_for(secretary).post(
+        reverse("meetings:agenda_edit", args=[item.pk]),
+        _edit_data(item, topic="审议2025年预算调整方案", reporter="李强"),
+    )
     assert r.status_code == 302
     item.refresh_from_db()
     assert (item.topic, item.reporter, item.reporting_unit) == ("审议2025年预算调整方案", "李强", "镇财政所")
@@ -166,8 +212,15 @@ def test_secretary_corrects_an_agenda_item_on_the_meeting_page(client_for, secre
 @pytest.mark.django_db
 def test_agenda_item_deleted_unless_a_decision_was_adopted_on_it(client_for, secretary, meeting):
     keep, drop = _item(meeting, "审议民生实事方案", 1), _item(meeting, "误录的议题", 2)
-    decision = decision_create(meeting=meeting, kind="opinion", title="关于民生实事的审议意见", text="x",
-                               responsible_unit="镇政府", deadline=dt.date(2025, 6, 30), agenda_item=keep)
+    decision = decision_create(
+        meeting=meeting,
+        kind="opinion",
+        title="关于民生实事的审议意见",
+        text="x",
+        responsible_unit="镇政府",
+        deadline=dt.date(2025, 6, 30),
+        agenda_item=keep,
+    )
     c = client_for(secretary)
     # an item recorded by mistake goes, and the meeting's history says so
     r = c.post(reverse("meetings:agenda_delete", args=[drop.pk]), follow=True)

@@ -14,7 +14,9 @@ def test_session_gets_every_current_deputy_present_and_the_checklist(township, d
     # given a deputy whose mandate ended before the session, and one from another township
     gone = DeputyFactory(township=township, mandate__end_date=dt.date(2024, 6, 30))
     # when
-    session = session_create(township=township, number=3, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11))
+    session = session_create(
+        township=township, number=3, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+    )
     # then
     rows = SessionAttendance.objects.filter(session=session)
     assert rows.count() == len(deputies)
@@ -26,15 +28,21 @@ def test_session_gets_every_current_deputy_present_and_the_checklist(township, d
 
 @pytest.mark.django_db
 def test_session_number_is_unique_in_term(township):
-    session_create(township=township, number=3, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11))
+    session_create(
+        township=township, number=3, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+    )
     with pytest.raises(ApplicationError) as exc:
-        session_create(township=township, number=3, start_date=dt.date(2025, 2, 10), end_date=dt.date(2025, 2, 11))
+        session_create(
+            township=township, number=3, start_date=dt.date(2025, 2, 10), end_date=dt.date(2025, 2, 11)
+        )
     assert exc.value.field == "number"
 
 
 @pytest.mark.django_db
 def test_excused_absence_needs_a_reason(township, deputies):
-    session = session_create(township=township, number=3, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11))
+    session = session_create(
+        township=township, number=3, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+    )
     d = deputies[0]
     with pytest.raises(ApplicationError) as exc:
         session_attendance_save(session=session, entries={d.pk: ("excused", "  ")})
@@ -48,7 +56,9 @@ def test_attendance_of_80_deputies_saves_in_one_request_with_bounded_queries(
 ):
     # given a session with 80 deputies
     people = [DeputyFactory(township=township) for _ in range(80)]
-    session = session_create(township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11))
+    session = session_create(
+        township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+    )
     client = client_for(secretary)
     url = reverse("meetings:session_attendance", args=[session.pk])
     with django_assert_max_num_queries(20):
@@ -75,7 +85,9 @@ def test_attendance_of_80_deputies_saves_in_one_request_with_bounded_queries(
 
 @pytest.mark.django_db
 def test_attendance_error_is_shown_beside_the_row(client_for, secretary, township, deputies):
-    session = session_create(township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11))
+    session = session_create(
+        township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+    )
     response = client_for(secretary).post(
         reverse("meetings:session_attendance", args=[session.pk]), {f"status_{deputies[0].pk}": "excused"}
     )
@@ -85,13 +97,19 @@ def test_attendance_error_is_shown_beside_the_row(client_for, secretary, townshi
 
 @pytest.mark.django_db
 def test_floor_speech_and_resolution_added_from_the_session_page(client_for, secretary, township, deputies):
-    session = session_create(township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11))
+    session = session_create(
+        township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+    )
     client = client_for(secretary)
-    r = client.post(reverse("meetings:session_child_add", args=[session.pk, "speech"]),
-                    {"speech-deputy": deputies[0].pk, "speech-topic": "农村道路"})
+    r = client.post(
+        reverse("meetings:session_child_add", args=[session.pk, "speech"]),
+        {"speech-deputy": deputies[0].pk, "speech-topic": "农村道路"},
+    )
     assert r.status_code == 302
-    r = client.post(reverse("meetings:session_child_add", args=[session.pk, "resolution"]),
-                    {"resolution-number": 1, "resolution-title": "关于政府工作报告的决议", "resolution-text": "批准"})
+    r = client.post(
+        reverse("meetings:session_child_add", args=[session.pk, "resolution"]),
+        {"resolution-number": 1, "resolution-title": "关于政府工作报告的决议", "resolution-text": "批准"},
+    )
     assert r.status_code == 302
     assert session.speeches.get().deputy == deputies[0]
     assert session.resolutions.get().title == "关于政府工作报告的决议"

@@ -19,18 +19,25 @@ pytestmark = pytest.mark.django_db
 
 def _deputy(township, name):
     pinyin, initials, strokes = name_keys(name)
-    return DeputyFactory(township=township, name=name, name_pinyin=pinyin, name_initials=initials,
-                         surname_strokes=strokes)
+    return DeputyFactory(
+        township=township, name=name, name_pinyin=pinyin, name_initials=initials, surname_strokes=strokes
+    )
 
 
 def _proposals(make_proposal, township, n):
     """n proposals, each with co-signers and an assisting unit, half of them overdue."""
     helpers = [_deputy(township, name) for name in ("周明", "王芳", "李强")]
-    units = [HandlingUnit.objects.create(township=township, name=f"协办单位{i}", display_order=i) for i in (2, 1)]
+    units = [
+        HandlingUnit.objects.create(township=township, name=f"协办单位{i}", display_order=i) for i in (2, 1)
+    ]
     made = []
     for i in range(n):
-        p = make_proposal("in_progress" if i % 2 else "closed", title=f"建议{i}",
-                          assigned_on=dt.date(2025, 3, 10), deadline=dt.date(2025, 6, 10))
+        p = make_proposal(
+            "in_progress" if i % 2 else "closed",
+            title=f"建议{i}",
+            assigned_on=dt.date(2025, 3, 10),
+            deadline=dt.date(2025, 6, 10),
+        )
         p.co_signers.set(helpers)
         p.assisting_units.set(units)
         made.append(p)
@@ -38,8 +45,9 @@ def _proposals(make_proposal, township, n):
 
 
 @pytest.mark.parametrize("n", [2, 12])
-def test_register_rows_take_three_queries_whatever_the_count(make_proposal, township, secretary, n,
-                                                             django_assert_num_queries):
+def test_register_rows_take_three_queries_whatever_the_count(
+    make_proposal, township, secretary, n, django_assert_num_queries
+):
     # given proposals with co-signers and assisting units
     _proposals(make_proposal, township, n)
     qs = proposal_list(user=secretary, filters={"year": 2025})
@@ -66,7 +74,9 @@ def test_register_rows_hold_the_display_values(make_proposal, township, secretar
     assert row[9] == overdue.lead_unit.name and row[13] == dt.date(2025, 6, 10)
     assert row[18] is (timezone.localdate() > dt.date(2025, 6, 10)) and row[19] is False
     done = rows[closed.title]
-    assert done[15] == str(Proposal.Outcome("A").label) and done[16] == str(Proposal.Rating("satisfied").label)
+    assert done[15] == str(Proposal.Outcome("A").label) and done[16] == str(
+        Proposal.Rating("satisfied").label
+    )
     assert done[18] is False and done[17] == 1
 
 
@@ -77,8 +87,9 @@ def test_register_by_the_presidium_names_it_as_the_proposer(make_proposal, towns
     assert row[5] == str(Proposal._meta.get_field("by_presidium").verbose_name)
 
 
-def test_register_export_query_count_does_not_grow_with_rows(make_proposal, township, reviewer,
-                                                             django_assert_max_num_queries):
+def test_register_export_query_count_does_not_grow_with_rows(
+    make_proposal, township, reviewer, django_assert_max_num_queries
+):
     # given a dozen proposals, exported county-wide by the reviewer
     _proposals(make_proposal, township, 12)
     qs = proposal_list(user=reviewer, filters={"year": 2025})
@@ -91,10 +102,50 @@ def test_register_export_query_count_does_not_grow_with_rows(make_proposal, town
 def test_register_workbook_formats_every_body_cell():
     # given a plain row and an overdue row with empty cells
     day = dt.date(2025, 6, 10)
-    plain = ["红旗镇", "2025-1", "建议", "标题", "", "张三", "", day, "已办结", "", "", "", day, day, day, "A", "满意",
-             1, False, True]
-    late = ["红旗镇", "2025-2", "建议", "标题2", "", "李四", "", day, "办理中", "", "", "", day, day, None, "", "", 1,
-            True, False]
+    plain = [
+        "红旗镇",
+        "2025-1",
+        "建议",
+        "标题",
+        "",
+        "张三",
+        "",
+        day,
+        "已办结",
+        "",
+        "",
+        "",
+        day,
+        day,
+        day,
+        "A",
+        "满意",
+        1,
+        False,
+        True,
+    ]
+    late = [
+        "红旗镇",
+        "2025-2",
+        "建议",
+        "标题2",
+        "",
+        "李四",
+        "",
+        day,
+        "办理中",
+        "",
+        "",
+        "",
+        day,
+        day,
+        None,
+        "",
+        "",
+        1,
+        True,
+        False,
+    ]
     # when the workbook is built
     ws = openpyxl.load_workbook(io.BytesIO(register_workbook(title="台账", rows=[plain, late]))).active
     # then every body cell is bordered and wrapped, dates are dates, the overdue deadline is red

@@ -54,7 +54,11 @@ def test_settings_refuse_bad_input_and_keep_used_categories(township, secretary,
     p = make_proposal("submitted")
     Proposal.objects.filter(pk=p.pk).update(category=used)
     services.proposal_settings_update(
-        township=township, deadline_amount=2, deadline_unit="months", categories=["民生", "", "民生"], by=secretary
+        township=township,
+        deadline_amount=2,
+        deadline_unit="months",
+        categories=["民生", "", "民生"],
+        by=secretary,
     )
     used.refresh_from_db()
     assert not used.is_active  # in use: kept, hidden from new items
@@ -80,9 +84,15 @@ def handmade(make_proposal, secretary, unit):
     p5 = make_proposal("registered")
     p6 = make_proposal("not_accepted")
     p7 = make_proposal("replied", replied_on=dt.date(2025, 4, 1), met=False)
-    p7 = services.proposal_evaluate(proposal=p7, by=secretary, rating="dissatisfied", evaluated_on=dt.date(2025, 4, 5))
-    p7 = services.proposal_reply(proposal=p7, by=secretary, text="再次答复", outcome="C", replied_on=dt.date(2025, 6, 1))
-    p7 = services.proposal_evaluate(proposal=p7, by=secretary, rating="dissatisfied", evaluated_on=dt.date(2025, 6, 5))
+    p7 = services.proposal_evaluate(
+        proposal=p7, by=secretary, rating="dissatisfied", evaluated_on=dt.date(2025, 4, 5)
+    )
+    p7 = services.proposal_reply(
+        proposal=p7, by=secretary, text="再次答复", outcome="C", replied_on=dt.date(2025, 6, 1)
+    )
+    p7 = services.proposal_evaluate(
+        proposal=p7, by=secretary, rating="dissatisfied", evaluated_on=dt.date(2025, 6, 5)
+    )
     return [p1, p2, p3, p4, p5, p6, p7]
 
 
@@ -97,7 +107,9 @@ def test_four_rates_on_a_handmade_set(handmade, township, django_assert_num_quer
     assert s["overdue"] == 1
 
 
-def test_stats_by_township_is_one_query_and_fills_empty_townships(handmade, township, other_township, django_assert_num_queries):
+def test_stats_by_township_is_one_query_and_fills_empty_townships(
+    handmade, township, other_township, django_assert_num_queries
+):
     with django_assert_num_queries(1):
         rows = proposal_stats_by_township(townships=[township, other_township], year=2025, today=TODAY)
     assert rows[township.pk]["closed_rate"] == 33.3 and rows[township.pk]["received"] == 6
@@ -117,8 +129,12 @@ def test_carry_over_across_the_year_boundary(handmade, township, secretary):
     assert s26["overdue"] == 1  # p4 is still overdue
     assert p4.is_carried_over(2026) and not handmade[0].is_carried_over(2026)
     # when p4 is finished in March 2026
-    p4 = services.proposal_reply(proposal=p4, by=secretary, text="已办", outcome="A", replied_on=dt.date(2026, 3, 1))
-    p4 = services.proposal_evaluate(proposal=p4, by=secretary, rating="satisfied", evaluated_on=dt.date(2026, 3, 5))
+    p4 = services.proposal_reply(
+        proposal=p4, by=secretary, text="已办", outcome="A", replied_on=dt.date(2026, 3, 1)
+    )
+    p4 = services.proposal_evaluate(
+        proposal=p4, by=secretary, rating="satisfied", evaluated_on=dt.date(2026, 3, 5)
+    )
     p4 = services.proposal_close(proposal=p4, by=secretary, closed_on=dt.date(2026, 3, 6))
     s26 = proposal_stats(qs=Proposal.objects.filter(township=township), year=2026, today=TODAY)
     assert s26["carried_over"] == 4 and s26["closed"] == 1 and s26["overdue"] == 0
@@ -146,7 +162,9 @@ def test_beat_job_creates_reminders_once(make_proposal, township):
     # a week before the deadline: "due soon", once however often it runs
     assert services.proposals_remind_deadlines(today=dt.date(2025, 11, 26)) == 1
     services.proposals_remind_deadlines(today=dt.date(2025, 11, 27))
-    assert list(Reminder.objects.filter(township=township).values_list("key", flat=True)) == [f"proposal-{p.pk}-r1-due"]
+    assert list(Reminder.objects.filter(township=township).values_list("key", flat=True)) == [
+        f"proposal-{p.pk}-r1-due"
+    ]
     # more than 7 days before: nothing new
     Reminder.objects.all().delete()
     assert services.proposals_remind_deadlines(today=dt.date(2025, 11, 1)) == 0
@@ -166,7 +184,9 @@ def test_beat_task_runs(make_proposal):
     assert task.apply().get() == 1
 
 
-def test_statistics_figures_roll_up_one_grouped_query_to_the_same_figures(handmade, township, django_assert_num_queries):
+def test_statistics_figures_roll_up_one_grouped_query_to_the_same_figures(
+    handmade, township, django_assert_num_queries
+):
     qs = Proposal.objects.filter(township=township)
     # one grouped query, plus the names of townships and of handling units
     with django_assert_num_queries(3):

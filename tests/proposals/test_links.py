@@ -12,8 +12,11 @@ from proposals.models import Proposal
 @pytest.fixture
 def reception(township, deputies):
     activity = Activity.objects.create(
-        township=township, kind=Activity.Kind.RECEPTION, start_date=dt.date(2026, 3, 15),
-        topic="3月代表接待选民日", findings="选民反映村道破损，建议尽快硬化。",
+        township=township,
+        kind=Activity.Kind.RECEPTION,
+        start_date=dt.date(2026, 3, 15),
+        topic="3月代表接待选民日",
+        findings="选民反映村道破损，建议尽快硬化。",
     )
     ActivityParticipation.objects.bulk_create(
         [ActivityParticipation(township=township, activity=activity, deputy=d) for d in deputies[:2]]
@@ -41,12 +44,22 @@ def test_activity_of_another_township_gives_404(client_for, other_secretary, rec
 
 @pytest.mark.django_db
 def test_proposal_recorded_from_an_activity_keeps_the_link(client_for, secretary, reception, deputies, term):
-    session = Session.objects.create(township=secretary.township, term=term, number=3,
-                                     start_date=dt.date(2026, 1, 10), end_date=dt.date(2026, 1, 11))
+    session = Session.objects.create(
+        township=secretary.township,
+        term=term,
+        number=3,
+        start_date=dt.date(2026, 1, 10),
+        end_date=dt.date(2026, 1, 11),
+    )
     data = {
-        "kind": Proposal.Kind.SUGGESTION, "title": "关于硬化村道的建议", "content": "村道破损。",
-        "lead_deputy": deputies[0].pk, "submitted_on": "2026-03-16", "origin": Proposal.Origin.RECEPTION,
-        "source_activity": reception.pk, "session": session.pk,
+        "kind": Proposal.Kind.SUGGESTION,
+        "title": "关于硬化村道的建议",
+        "content": "村道破损。",
+        "lead_deputy": deputies[0].pk,
+        "submitted_on": "2026-03-16",
+        "origin": Proposal.Origin.RECEPTION,
+        "source_activity": reception.pk,
+        "session": session.pk,
     }
 
     response = client_for(secretary).post(reverse("proposals:create"), data)
@@ -74,17 +87,36 @@ def test_session_page_lists_its_motions_and_activity_page_its_adopted_suggestion
 ):
     from proposals import services
 
-    session = Session.objects.create(township=secretary.township, term=term, number=3,
-                                     start_date=dt.date(2026, 1, 10), end_date=dt.date(2026, 1, 11))
+    session = Session.objects.create(
+        township=secretary.township,
+        term=term,
+        number=3,
+        start_date=dt.date(2026, 1, 10),
+        end_date=dt.date(2026, 1, 11),
+    )
     in_session = services.proposal_submit(
-        township=secretary.township, by=secretary, kind=Proposal.Kind.SUGGESTION, title="会上提出的建议",
-        content="内容", lead_deputy=deputies[0], co_signers=[], session=session, origin=Proposal.Origin.DEPUTY,
+        township=secretary.township,
+        by=secretary,
+        kind=Proposal.Kind.SUGGESTION,
+        title="会上提出的建议",
+        content="内容",
+        lead_deputy=deputies[0],
+        co_signers=[],
+        session=session,
+        origin=Proposal.Origin.DEPUTY,
         submitted_on=dt.date(2026, 1, 10),
     )
     adopted = services.proposal_submit(
-        township=secretary.township, by=secretary, kind=Proposal.Kind.SUGGESTION, title="接待中反映的问题",
-        content="内容", lead_deputy=deputies[0], co_signers=[], source_activity=reception,
-        origin=Proposal.Origin.RECEPTION, submitted_on=dt.date(2026, 3, 16),
+        township=secretary.township,
+        by=secretary,
+        kind=Proposal.Kind.SUGGESTION,
+        title="接待中反映的问题",
+        content="内容",
+        lead_deputy=deputies[0],
+        co_signers=[],
+        source_activity=reception,
+        origin=Proposal.Origin.RECEPTION,
+        submitted_on=dt.date(2026, 3, 16),
     )
     client = client_for(secretary)
 

@@ -50,7 +50,12 @@ def test_handling_unit_user_replies_through_the_page(client_for, unit_user, many
     assert reverse("proposals:action", args=[mine[0].pk, "evaluate"]) not in page
     r = c.post(
         reverse("proposals:action", args=[mine[0].pk, "reply"]),
-        {"reply-text": "已硬化道路", "reply-outcome": "A", "reply-met_in_person": "on", "reply-replied_on": "2025-04-01"},
+        {
+            "reply-text": "已硬化道路",
+            "reply-outcome": "A",
+            "reply-met_in_person": "on",
+            "reply-replied_on": "2025-04-01",
+        },
     )
     assert r.status_code == 302
     p = Proposal.objects.get(pk=mine[0].pk)
@@ -128,7 +133,11 @@ def test_secretary_records_and_assigns_through_pages(client_for, secretary, depu
     assert r.status_code == 400 and Proposal.objects.get(pk=p.pk).state == "registered"
     r = c.post(
         reverse("proposals:action", args=[p.pk, "assign"]),
-        {"assign-lead_unit": unit.pk, "assign-assigned_on": "2025-03-05", "assign-responsible_leader": "张副镇长"},
+        {
+            "assign-lead_unit": unit.pk,
+            "assign-assigned_on": "2025-03-05",
+            "assign-responsible_leader": "张副镇长",
+        },
     )
     p.refresh_from_db()
     assert p.state == "assigned" and p.deadline == dt.date(2025, 6, 5)
@@ -136,7 +145,9 @@ def test_secretary_records_and_assigns_through_pages(client_for, secretary, depu
     assert "张副镇长" in page and "2025-06-05" in page
 
 
-def test_register_page_query_count_is_bounded(client_for, secretary, make_proposal, django_assert_max_num_queries):
+def test_register_page_query_count_is_bounded(
+    client_for, secretary, make_proposal, django_assert_max_num_queries
+):
     for i in range(12):
         make_proposal("assigned" if i % 2 else "closed", title=f"建议{i}")
     c = client_for(secretary)
@@ -148,7 +159,9 @@ def test_register_page_query_count_is_bounded(client_for, secretary, make_propos
     assert r.status_code == 200
 
 
-def test_statistics_page_query_count_is_bounded(client_for, reviewer, make_proposal, django_assert_max_num_queries):
+def test_statistics_page_query_count_is_bounded(
+    client_for, reviewer, make_proposal, django_assert_max_num_queries
+):
     for i in range(8):
         make_proposal("closed" if i % 2 else "replied", title=f"建议{i}")
     c = client_for(reviewer)
@@ -158,7 +171,9 @@ def test_statistics_page_query_count_is_bounded(client_for, reviewer, make_propo
     assert r.context["stats"]["received"] == 8
 
 
-def test_register_xlsx_read_back(client_for, secretary, make_proposal, township, django_capture_on_commit_callbacks):
+def test_register_xlsx_read_back(
+    client_for, secretary, make_proposal, township, django_capture_on_commit_callbacks
+):
     make_proposal("closed", title="关于硬化通组道路的建议", rating="basically")
     make_proposal("in_progress", title="关于加装路灯的建议", assigned_on=dt.date(2025, 5, 1))
     with django_capture_on_commit_callbacks(execute=True):
@@ -192,7 +207,9 @@ def test_export_register_command(make_proposal, township, tmp_path):
     assert openpyxl.load_workbook(out2).active.max_row == 3  # only the carried-over open one
 
 
-def test_assignment_sheet_docx_read_back(client_for, secretary, make_proposal, django_capture_on_commit_callbacks):
+def test_assignment_sheet_docx_read_back(
+    client_for, secretary, make_proposal, django_capture_on_commit_callbacks
+):
     p = make_proposal("assigned", assigned_on=dt.date(2025, 3, 12))
     with django_capture_on_commit_callbacks(execute=True):
         r = client_for(secretary).post(reverse("proposals:assignment_sheet", args=[p.pk]))
@@ -207,7 +224,9 @@ def test_assignment_sheet_docx_read_back(client_for, secretary, make_proposal, d
     assert any("2025" in c and "6" in c and "12" in c for c in cells)  # deadline 2025-06-12
 
 
-def test_handling_report_docx_has_figures(client_for, secretary, make_proposal, django_capture_on_commit_callbacks):
+def test_handling_report_docx_has_figures(
+    client_for, secretary, make_proposal, django_capture_on_commit_callbacks
+):
     make_proposal("closed", rating="satisfied")
     make_proposal("replied")
     with django_capture_on_commit_callbacks(execute=True):
@@ -224,10 +243,15 @@ def test_units_and_settings_pages(client_for, secretary, unit_user, unit):
     c = client_for(secretary)
     r = c.post(reverse("proposals:unit_create"), {"name": "", "is_active": "on"})
     assert r.status_code == 200 and "invalid-feedback" in r.content.decode()
-    r = c.post(reverse("proposals:unit_create"), {"name": "水利站", "is_active": "on", "users": [unit_user.pk]})
+    r = c.post(
+        reverse("proposals:unit_create"), {"name": "水利站", "is_active": "on", "users": [unit_user.pk]}
+    )
     assert r.status_code == 302
     assert c.get(reverse("proposals:units")).content.decode().count("水利站") == 1
-    r = c.post(reverse("proposals:settings"), {"deadline_amount": "20", "deadline_unit": "workdays", "categories": "民生\n交通"})
+    r = c.post(
+        reverse("proposals:settings"),
+        {"deadline_amount": "20", "deadline_unit": "workdays", "categories": "民生\n交通"},
+    )
     assert r.status_code == 302
     assert "民生" in c.get(reverse("proposals:settings")).content.decode()
 
@@ -246,7 +270,9 @@ def test_failed_action_shows_the_page_as_on_get(client_for, secretary, make_prop
     assert {a: f for a, _l, f in failed.context["action_forms"]}["reject"].errors
     for key in ("can_edit", "p", "history", "events", "replies", "evaluations"):
         assert failed.context[key] == page.context[key], key
-    assert [a for a, _l, _f in failed.context["action_forms"]] == [a for a, _l, _f in page.context["action_forms"]]
+    assert [a for a, _l, _f in failed.context["action_forms"]] == [
+        a for a, _l, _f in page.context["action_forms"]
+    ]
     html = failed.content.decode()
     assert reverse("proposals:edit", args=[p.pk]) in html and "修改信息" in html
     assert Proposal.objects.get(pk=p.pk).state == "submitted"
@@ -254,15 +280,23 @@ def test_failed_action_shows_the_page_as_on_get(client_for, secretary, make_prop
 
 def test_edit_button_only_where_editing_is_allowed(client_for, secretary, reviewer, make_proposal):
     assigned = make_proposal("assigned")
-    assert client_for(secretary).get(reverse("proposals:detail", args=[assigned.pk])).context["can_edit"] is False
+    assert (
+        client_for(secretary).get(reverse("proposals:detail", args=[assigned.pk])).context["can_edit"]
+        is False
+    )
     submitted = make_proposal("submitted")
-    assert client_for(reviewer).get(reverse("proposals:detail", args=[submitted.pk])).context["can_edit"] is False
+    assert (
+        client_for(reviewer).get(reverse("proposals:detail", args=[submitted.pk])).context["can_edit"]
+        is False
+    )
 
 
 def _required_labels(html):
     import re
 
-    return set(re.findall(r'<label class="form-label" for="id_(\w+)">[^<]*<span class="text-danger">\*</span>', html))
+    return set(
+        re.findall(r'<label class="form-label" for="id_(\w+)">[^<]*<span class="text-danger">\*</span>', html)
+    )
 
 
 def test_title_and_content_are_marked_required(client_for, secretary, make_proposal):
@@ -276,8 +310,10 @@ def test_title_and_content_are_marked_required(client_for, secretary, make_propo
         assert {"title", "content"} <= required
         assert _required_labels(html) == required, url
     # a title of blanks only is refused beside the field, with its own message
-    r = c.post(reverse("proposals:edit", args=[p.pk]), {"title": "   ", "content": "内容", "origin": "deputy",
-                                                        "lead_deputy": p.lead_deputy_id})
+    r = c.post(
+        reverse("proposals:edit", args=[p.pk]),
+        {"title": "   ", "content": "内容", "origin": "deputy", "lead_deputy": p.lead_deputy_id},
+    )
     assert r.status_code == 200
     assert r.context["form"].errors["title"] == ["请填写标题。"]
 
@@ -286,13 +322,25 @@ def test_edit_page_saves_and_shows_refusals_beside_the_form(client_for, secretar
     c = client_for(secretary)
     p = make_proposal("registered")
     r = c.get(reverse("proposals:edit", args=[p.pk]))
-    assert r.context["form"].initial["title"] == p.title and r.context["form"].initial["lead_deputy"] == deputies[0].pk
-    data = {"title": "关于修缮村小学校舍的建议", "content": "校舍漏雨。", "origin": "deputy",
-            "lead_deputy": deputies[1].pk, "co_signers": [deputies[2].pk]}
+    assert (
+        r.context["form"].initial["title"] == p.title
+        and r.context["form"].initial["lead_deputy"] == deputies[0].pk
+    )
+    data = {
+        "title": "关于修缮村小学校舍的建议",
+        "content": "校舍漏雨。",
+        "origin": "deputy",
+        "lead_deputy": deputies[1].pk,
+        "co_signers": [deputies[2].pk],
+    }
     r = c.post(reverse("proposals:edit", args=[p.pk]), data)
     assert r.status_code == 302
     p.refresh_from_db()
-    assert (p.title, p.content, p.lead_deputy_id) == ("关于修缮村小学校舍的建议", "校舍漏雨。", deputies[1].pk)
+    assert (p.title, p.content, p.lead_deputy_id) == (
+        "关于修缮村小学校舍的建议",
+        "校舍漏雨。",
+        deputies[1].pk,
+    )
     assert list(p.co_signers.all()) == [deputies[2]]
     # a key suggestion without its supervising leader: the service refuses, beside the field
     r = c.post(reverse("proposals:edit", args=[p.pk]), {**data, "is_key": "on"})

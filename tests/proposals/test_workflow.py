@@ -10,7 +10,16 @@ from proposals.models import Proposal, ProposalEvent
 from renda.core.exceptions import ApplicationError
 
 ACTIONS = ["register", "reject", "assign", "start", "reply", "evaluate", "close"]
-STATES = ["submitted", "registered", "assigned", "in_progress", "replied", "evaluated", "closed", "not_accepted"]
+STATES = [
+    "submitted",
+    "registered",
+    "assigned",
+    "in_progress",
+    "replied",
+    "evaluated",
+    "closed",
+    "not_accepted",
+]
 
 
 class Rollback(Exception):
@@ -30,14 +39,18 @@ def run(action, p, user, unit):
     if action == "reply":
         return services.proposal_reply(proposal=p, by=user, text="已办理", outcome="B", replied_on=day)
     if action == "evaluate":
-        return services.proposal_evaluate(proposal=p, by=user, rating="satisfied", evaluated_on=dt.date(2025, 12, 1))
+        return services.proposal_evaluate(
+            proposal=p, by=user, rating="satisfied", evaluated_on=dt.date(2025, 12, 1)
+        )
     if action == "close":
         return services.proposal_close(proposal=p, by=user)
     raise AssertionError(action)
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_transition_matrix(state, make_proposal, secretary, chair, unit_user, other_unit_user, other_secretary, reviewer, unit):
+def test_transition_matrix(
+    state, make_proposal, secretary, chair, unit_user, other_unit_user, other_secretary, reviewer, unit
+):
     # given a proposal in `state`, and every kind of actor
     p = make_proposal(state, replied_on=dt.date(2025, 5, 1))
     actors = {
@@ -91,7 +104,13 @@ def test_lead_unit_user_replies_with_letter(make_proposal, unit_user):
     p = make_proposal("in_progress")
     letter = SimpleUploadedFile("答复函.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     p = services.proposal_reply(
-        proposal=p, by=unit_user, text="已硬化道路", outcome="A", met_in_person=True, replied_on=dt.date(2025, 4, 1), file=letter
+        proposal=p,
+        by=unit_user,
+        text="已硬化道路",
+        outcome="A",
+        met_in_person=True,
+        replied_on=dt.date(2025, 4, 1),
+        file=letter,
     )
     reply = p.replies.get()
     assert p.state == "replied" and reply.file.name.endswith(".pdf") and reply.on_time
@@ -103,15 +122,23 @@ def test_second_handling_after_dissatisfied_then_closes_whatever_the_rating(make
     p = make_proposal("replied", replied_on=dt.date(2025, 4, 20))
     # when the deputy is dissatisfied
     p = services.proposal_evaluate(
-        proposal=p, by=secretary, rating="dissatisfied", comment="道路只修了一半", evaluated_on=dt.date(2025, 5, 1)
+        proposal=p,
+        by=secretary,
+        rating="dissatisfied",
+        comment="道路只修了一半",
+        evaluated_on=dt.date(2025, 5, 1),
     )
     # then it goes back to the lead unit for a second round with a new deadline (3 months)
     assert p.state == "assigned" and p.round == 2
     assert p.assigned_on == dt.date(2025, 5, 1) and p.deadline == dt.date(2025, 8, 1)
     assert p.events.filter(action="rehandle").exists()
     # when the unit replies again and the deputy is dissatisfied again
-    p = services.proposal_reply(proposal=p, by=secretary, text="已全部硬化", outcome="A", replied_on=dt.date(2025, 7, 1))
-    p = services.proposal_evaluate(proposal=p, by=secretary, rating="dissatisfied", evaluated_on=dt.date(2025, 7, 5))
+    p = services.proposal_reply(
+        proposal=p, by=secretary, text="已全部硬化", outcome="A", replied_on=dt.date(2025, 7, 1)
+    )
+    p = services.proposal_evaluate(
+        proposal=p, by=secretary, rating="dissatisfied", evaluated_on=dt.date(2025, 7, 5)
+    )
     # then there is no third round: it is evaluated and can be closed
     assert p.state == "evaluated" and p.round == 2
     p = services.proposal_close(proposal=p, by=secretary, closed_on=dt.date(2025, 7, 6))
@@ -124,7 +151,11 @@ def test_second_handling_with_a_given_deadline_before_the_evaluation_is_refused(
     p = make_proposal("replied", replied_on=dt.date(2025, 4, 20))
     with pytest.raises(ApplicationError) as exc:
         services.proposal_evaluate(
-            proposal=p, by=secretary, rating="dissatisfied", evaluated_on=dt.date(2025, 5, 1), new_deadline=dt.date(2025, 4, 1)
+            proposal=p,
+            by=secretary,
+            rating="dissatisfied",
+            evaluated_on=dt.date(2025, 5, 1),
+            new_deadline=dt.date(2025, 4, 1),
         )
     assert exc.value.field == "deadline"
     p.refresh_from_db()
@@ -143,18 +174,29 @@ def test_deadline_before_assignment_is_refused(make_proposal, secretary, unit):
     p = make_proposal("registered")
     with pytest.raises(ApplicationError) as exc:
         services.proposal_assign(
-            proposal=p, by=secretary, lead_unit=unit, assigned_on=dt.date(2025, 4, 1), deadline=dt.date(2025, 3, 31)
+            proposal=p,
+            by=secretary,
+            lead_unit=unit,
+            assigned_on=dt.date(2025, 4, 1),
+            deadline=dt.date(2025, 3, 31),
         )
     assert exc.value.field == "deadline"
     p.refresh_from_db()
     assert p.state == "registered" and p.lead_unit is None and p.deadline is None
 
 
-@pytest.mark.parametrize("title,content,field", [("", "内容", "title"), ("  ", "内容", "title"), ("标题", "", "content")])
+@pytest.mark.parametrize(
+    "title,content,field", [("", "内容", "title"), ("  ", "内容", "title"), ("标题", "", "content")]
+)
 def test_empty_title_or_content_is_refused(township, secretary, deputies, title, content, field):
     with pytest.raises(ApplicationError) as exc:
         services.proposal_submit(
-            township=township, by=secretary, kind="suggestion", title=title, content=content, lead_deputy=deputies[0]
+            township=township,
+            by=secretary,
+            kind="suggestion",
+            title=title,
+            content=content,
+            lead_deputy=deputies[0],
         )
     assert exc.value.field == field
     assert not Proposal.objects.exists()
@@ -203,7 +245,9 @@ def test_motion_not_on_agenda_becomes_a_suggestion_keeping_its_history(township,
     assert "register" not in services.proposal_actions(proposal=p, user=secretary)
     with pytest.raises(ApplicationError):
         services.proposal_register(proposal=p, by=secretary)
-    p = services.proposal_motion_decide(proposal=p, on_agenda=False, by=chair, note="不属于本级人大职权范围的事项较多")
+    p = services.proposal_motion_decide(
+        proposal=p, on_agenda=False, by=chair, note="不属于本级人大职权范围的事项较多"
+    )
     assert p.kind == "suggestion" and p.converted_from_motion and p.state == "submitted"
     assert list(p.events.values_list("action", flat=True)) == ["submit", "decide_not_on_agenda"]
     # deciding twice is refused
@@ -216,7 +260,13 @@ def test_motion_not_on_agenda_becomes_a_suggestion_keeping_its_history(township,
 def test_numbers_follow_session_and_recess(township, secretary, deputies):
     def submit(**kw):
         return services.proposal_submit(
-            township=township, by=secretary, kind="suggestion", title="标题", content="内容", lead_deputy=deputies[0], **kw
+            township=township,
+            by=secretary,
+            kind="suggestion",
+            title="标题",
+            content="内容",
+            lead_deputy=deputies[0],
+            **kw,
         )
 
     a = submit(during_session=True, session_number=4, submitted_on=dt.date(2025, 1, 8))
@@ -229,7 +279,13 @@ def test_numbers_follow_session_and_recess(township, secretary, deputies):
 def test_key_suggestion_needs_supervising_leader(township, secretary, deputies):
     with pytest.raises(ApplicationError) as exc:
         services.proposal_submit(
-            township=township, by=secretary, kind="suggestion", title="t", content="c", lead_deputy=deputies[0], is_key=True
+            township=township,
+            by=secretary,
+            kind="suggestion",
+            title="t",
+            content="c",
+            lead_deputy=deputies[0],
+            is_key=True,
         )
     assert exc.value.field == "supervising_leader"
 

@@ -47,9 +47,13 @@ def _deputy_with_photo(township):
 
     deputy = _first("deputies.Deputy", township)
     if deputy is not None and not deputy.photo:
-        name = default_storage.save("deputies/photos/walk.gif", ContentFile(
-            b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
-            b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"))
+        name = default_storage.save(
+            "deputies/photos/walk.gif",
+            ContentFile(
+                b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+                b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+            ),
+        )
         type(deputy).objects.filter(pk=deputy.pk).update(photo=name)
     return deputy
 
@@ -76,7 +80,9 @@ RESOLVERS = {
     "meetings:session_attendance": lambda t: {"pk": _first("meetings.Session", t)},
     "meetings:session_child_add": lambda t: {"pk": _first("meetings.Session", t), "what": "speech"},
     "meetings:session_prep_mark": lambda t: {
-        "pk": (item := _first("meetings.SessionPrepItem", t)) and item.session_id, "item_pk": item},
+        "pk": (item := _first("meetings.SessionPrepItem", t)) and item.session_id,
+        "item_pk": item,
+    },
     "meetings:meeting_detail": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
     "meetings:meeting_edit": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
     "meetings:meeting_attendance": lambda t: {"pk": _first("meetings.PresidiumMeeting", t)},
@@ -94,22 +100,38 @@ RESOLVERS = {
     "meetings:attachment_download": lambda t: {"pk": _first("meetings.ActivityAttachment", t)},
     "proposals:detail": lambda t: {"pk": _first("proposals.Proposal", t)},
     "proposals:edit": lambda t: {"pk": _first("proposals.Proposal", t)},
-    "proposals:assignment_sheet": lambda t: {"pk": _first("proposals.Proposal", t, state="assigned")
-                                             or _first("proposals.Proposal", t)},
-    "proposals:action": lambda t: {"pk": _first("proposals.Proposal", t, state="submitted"), "action": "register"},
+    "proposals:assignment_sheet": lambda t: {
+        "pk": _first("proposals.Proposal", t, state="assigned") or _first("proposals.Proposal", t)
+    },
+    "proposals:action": lambda t: {
+        "pk": _first("proposals.Proposal", t, state="submitted"),
+        "action": "register",
+    },
     "proposals:unit_edit": lambda t: {"pk": _first("proposals.HandlingUnit", t)},
     "proposals:attachment": lambda t: {
-        "pk": (a := _first("proposals.ProposalAttachment", t)) and a.proposal_id, "file_pk": a},
+        "pk": (a := _first("proposals.ProposalAttachment", t)) and a.proposal_id,
+        "file_pk": a,
+    },
     "proposals:reply_letter": lambda t: {
-        "pk": (r := apps.get_model("proposals.ProposalReply").objects.filter(township=t).exclude(file="")
-               .order_by("pk").first()) and r.proposal_id, "file_pk": r},
+        "pk": (
+            r := apps.get_model("proposals.ProposalReply")
+            .objects.filter(township=t)
+            .exclude(file="")
+            .order_by("pk")
+            .first()
+        )
+        and r.proposal_id,
+        "file_pk": r,
+    },
     "assessments:township": lambda t: {"pk": t},
     "assessments:compute": lambda t: {"pk": t},
     "assessments:scheme": lambda t: {"pk": t, "year": dt.date.today().year},
     "assessments:scheme_preview": lambda t: {"pk": t, "year": dt.date.today().year},
     "assessments:scheme_item_delete": lambda t: {
-        "pk": t, "year": dt.date.today().year,
-        "item_pk": _first("assessments.ScoringItem", t, scheme__year=dt.date.today().year)},
+        "pk": t,
+        "year": dt.date.today().year,
+        "item_pk": _first("assessments.ScoringItem", t, scheme__year=dt.date.today().year),
+    },
     "assessments:export": lambda t: {"pk": _assessment_first(t)},
     "assessments:transition": lambda t: {"pk": _assessment_first(t), "action": "publish"},
     "assessments:card": lambda t: {"pk": _assessment_first(t), "deputy_pk": _first("deputies.Deputy", t)},
@@ -160,7 +182,9 @@ def data_fingerprint():
         if model._meta.label in ("core.DocumentJob", "core.HistoricalDocumentJob", "core.AuditEvent"):
             continue
         if any(f.name == "township" for f in model._meta.concrete_fields) and hasattr(model, "updated_at"):
-            out[model._meta.label] = tuple(model.objects.aggregate(n=Count("pk"), m=Max("updated_at")).values())
+            out[model._meta.label] = tuple(
+                model.objects.aggregate(n=Count("pk"), m=Max("updated_at")).values()
+            )
     return out
 
 
@@ -170,8 +194,14 @@ def county(db, tmp_path):
     own, other = Township.objects.order_by("display_order")[:2]
     for t in (own, other):
         sec = User.objects.get(username=f"{t.code}_mishu")
-        job = DocumentJob.objects.create(kind="townships_xlsx", title="测试文件", township=t, requested_by=sec,
-                                         status=DocumentJob.Status.DONE, progress=100)
+        job = DocumentJob.objects.create(
+            kind="townships_xlsx",
+            title="测试文件",
+            township=t,
+            requested_by=sec,
+            status=DocumentJob.Status.DONE,
+            progress=100,
+        )
         job.file.save("walk.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     return own, other
 
@@ -220,7 +250,9 @@ def test_every_url_with_every_role(county):
             if code == 302 and "/accounts/login/" in response.get("Location", ""):
                 code = "login"
             if code not in allowed:
-                problems.append(f"{method.upper()} {path} ({name}) as {who}: got {code}, expected {allowed} {note}")
+                problems.append(
+                    f"{method.upper()} {path} ({name}) as {who}: got {code}, expected {allowed} {note}"
+                )
             return response
 
         # anonymous: the login page
@@ -254,16 +286,29 @@ def test_every_url_with_every_role(county):
                 problems.append(f"POST {own_path} ({name}) as county reviewer changed {changed}")
 
         # handling unit: nothing outside the proposals assigned to it
-        if unit and not name.startswith("proposals:") and name not in {"home", "documents", "password_change",
-                                                                     "password_change_done", "document_status",
-                                                                     "document_download", "document_retry"}:
+        if (
+            unit
+            and not name.startswith("proposals:")
+            and name
+            not in {
+                "home",
+                "documents",
+                "password_change",
+                "password_change_done",
+                "document_status",
+                "document_download",
+                "document_retry",
+            }
+        ):
             check("handling unit", unit, "get", own_path, {403, 404, 405})
 
     # the Django admin: only for admins (one seeded county serves every check here)
     for username in [f"{own.code}_mishu", f"{own.code}_zhuxi", "county_reviewer"]:
         response = _client(username).get("/admin/")
         if not (response.status_code == 302 and "/admin/login/" in response["Location"]):
-            problems.append(f"GET /admin/ as {username}: got {response.status_code}, expected the admin login")
+            problems.append(
+                f"GET /admin/ as {username}: got {response.status_code}, expected the admin login"
+            )
     if _client("county_admin").get("/admin/").status_code != 200:
         problems.append("GET /admin/ as county_admin: not 200")
 
@@ -271,8 +316,11 @@ def test_every_url_with_every_role(county):
     # the job made for the walk (POSTs during the walk may have requested more documents)
     job = DocumentJob.objects.filter(township=own, title="测试文件").order_by("pk").first()
     path = f"/documents/{job.pk}/download/"
-    for who, client, expected in [("secretary (own)", sec, 200), ("secretary (other township)", other_sec, 404),
-                                  ("anonymous", anon, 302)]:
+    for who, client, expected in [
+        ("secretary (own)", sec, 200),
+        ("secretary (other township)", other_sec, 404),
+        ("anonymous", anon, 302),
+    ]:
         if client.get(path).status_code != expected:
             problems.append(f"GET {path} as {who}: expected {expected}")
 

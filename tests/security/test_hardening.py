@@ -27,12 +27,21 @@ def test_check_deploy_is_clean_under_production_settings():
         "DATABASE_URL": "sqlite:////tmp/renda-check-deploy.sqlite3",
     }
     # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser journeys; production never has it.
-    for var in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "SILENCED_SYSTEM_CHECKS",
-                "DJANGO_ALLOW_ASYNC_UNSAFE"):
+    for var in (
+        "SECURE_SSL_REDIRECT",
+        "SECURE_COOKIES",
+        "SECURE_HSTS_SECONDS",
+        "SILENCED_SYSTEM_CHECKS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    ):
         env.pop(var, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -72,20 +81,38 @@ SECRET_PATTERNS = [
     re.compile(r"postgres(?:ql)?://[^:/\s]+:[^@/\s]{3,}@"),  # a database URL with a password
 ]
 # Test-only and documented demo values are allowed, each named here.
-ALLOWED = ["Renda@2026demo", "insecure-development-key-only-for-debug", "test-only-not-secret",
-           "bench-only-not-secret", "Test-pass-2026", "change-me",
-           "${",  # docker-compose takes the password from the environment
-           "user:pass@", "renda:renda-password@"]  # placeholders in README.md and .env.example
+ALLOWED = [
+    "Renda@2026demo",
+    "insecure-development-key-only-for-debug",
+    "test-only-not-secret",
+    "bench-only-not-secret",
+    "Test-pass-2026",
+    "change-me",
+    "${",  # docker-compose takes the password from the environment
+    "user:pass@",
+    "renda:renda-password@",
+]  # placeholders in README.md and .env.example
 
 
 def test_no_secret_or_password_in_the_repository():
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert ".env" not in files, ".env must not be committed"
     found = []
     for name in files:
         path = ROOT / name
-        if name.startswith(("static/vendor/", "tests/")) or path.suffix in {".png", ".jpg", ".mo", ".xlsx", ".docx",
-                                                                            ".pdf", ".ico", ".woff2", ".ttf"}:
+        if name.startswith(("static/vendor/", "tests/")) or path.suffix in {
+            ".png",
+            ".jpg",
+            ".mo",
+            ".xlsx",
+            ".docx",
+            ".pdf",
+            ".ico",
+            ".woff2",
+            ".ttf",
+        }:
             continue
         try:
             text = path.read_text(encoding="utf-8")
@@ -102,8 +129,11 @@ def test_no_secret_or_password_in_the_repository():
 def test_roster_upload_is_checked_by_content_not_name(client_for, secretary, term):
     from deputies.models import Deputy
 
-    fake = SimpleUploadedFile("花名册.xlsx", b"<html><script>alert(1)</script></html>",
-                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    fake = SimpleUploadedFile(
+        "花名册.xlsx",
+        b"<html><script>alert(1)</script></html>",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
     response = client_for(secretary).post("/deputies/import/", {"file": fake})
 
@@ -119,7 +149,10 @@ def test_activity_attachment_is_checked_by_content_not_name(secretary, township,
 
     activity_model = pytest.importorskip("meetings.models").Activity
     activity = activity_model.objects.create(
-        township=township, kind=activity_model.Kind.values[0], topic="视察农村公路", start_date=dt.date(2026, 5, 6),
+        township=township,
+        kind=activity_model.Kind.values[0],
+        topic="视察农村公路",
+        start_date=dt.date(2026, 5, 6),
     )
     upload = SimpleUploadedFile("签到表.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
     with pytest.raises(ApplicationError):
@@ -133,9 +166,16 @@ def test_proposal_attachment_is_checked_by_content_not_name(secretary, township,
     from renda.core.exceptions import ApplicationError
     from tests.factories import DeputyFactory
 
-    fake = SimpleUploadedFile("答复函.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
+    fake = SimpleUploadedFile(
+        "答复函.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"
+    )
     with pytest.raises(ApplicationError):
         services.proposal_submit(
-            township=township, by=secretary, kind=Proposal.Kind.SUGGESTION, title="测试", content="测试内容",
-            lead_deputy=DeputyFactory(township=township), attachments=[fake],
+            township=township,
+            by=secretary,
+            kind=Proposal.Kind.SUGGESTION,
+            title="测试",
+            content="测试内容",
+            lead_deputy=DeputyFactory(township=township),
+            attachments=[fake],
         )

@@ -33,7 +33,10 @@ class Command(BaseCommand):
         outcome = assessments_compute(townships=townships, year=opts["year"])
         elapsed = time.monotonic() - started
         self.stdout.write(f"{'township':<16}{'deputies':>9}{'average':>9}{'dormant':>9}  state")
-        rows = sorted(outcome["computed"] + outcome["skipped"], key=lambda a: (a.township.display_order, a.township.code))
+        rows = sorted(
+            outcome["computed"] + outcome["skipped"],
+            key=lambda a: (a.township.display_order, a.township.code),
+        )
         skipped = {a.pk for a in outcome["skipped"]}
         for a in rows:
             note = "not recomputed (not a draft)" if a.pk in skipped else "computed"
@@ -41,7 +44,9 @@ class Command(BaseCommand):
                 f"{a.township.code:<16}{a.deputy_count:>9}{a.average:>9}{a.dormant_count:>9}  {a.state}, {note}"
             )
         total = sum(a.deputy_count for a in outcome["computed"])
-        self.stdout.write(self.style.SUCCESS(
-            f"{len(outcome['computed'])} township(s) computed, {total} deputies, "
-            f"{len(outcome['skipped'])} skipped, in {elapsed:.1f}s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(outcome['computed'])} township(s) computed, {total} deputies, "
+                f"{len(outcome['skipped'])} skipped, in {elapsed:.1f}s."
+            )
+        )

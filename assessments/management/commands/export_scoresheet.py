@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--township", help="township code")
-        parser.add_argument("--all", action="store_true", help="the county workbook (published and locked years)")
+        parser.add_argument(
+            "--all", action="store_true", help="the county workbook (published and locked years)"
+        )
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--out", required=True, help="output .xlsx file")
 
@@ -28,7 +30,11 @@ class Command(BaseCommand):
             township = Township.objects.filter(code=opts["township"]).first()
             if township is None:
                 raise CommandError(f"No township with code {opts['township']!r}.")
-            assessment = Assessment.objects.filter(township=township, year=opts["year"]).select_related("township").first()
+            assessment = (
+                Assessment.objects.filter(township=township, year=opts["year"])
+                .select_related("township")
+                .first()
+            )
             if assessment is None or assessment.computed_at is None:
                 raise CommandError("No computed scores for that township and year; run compute_scores first.")
             _name, content = scoresheet_township_build(assessment=assessment)

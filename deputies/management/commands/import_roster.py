@@ -46,6 +46,11 @@ class Command(BaseCommand):
         if opts["dry_run"]:
             self.stdout.write(summary + " — dry run, nothing written.")
             return
-        audit_record(user=None, action="deputies_roster_import", detail=f"import_roster {path.name}",
-                     township=township, row_count=len(result.rows))
+        audit_record(
+            user=None,
+            action="deputies_roster_import",
+            detail=f"import_roster {path.name}",
+            township=township,
+            row_count=len(result.rows),
+        )
         self.stdout.write(self.style.SUCCESS(summary + " — imported."))

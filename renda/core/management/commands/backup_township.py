@@ -169,11 +169,18 @@ class Command(BaseCommand):
         out = Path(opts["out"])
         out.write_text(json.dumps(data, cls=BackupEncoder, ensure_ascii=False), encoding="utf-8")
         counts = backup_counts(data)
-        audit_record(user=None, action="township_backup", detail=f"backup_township {out.name}",
-                     township=township, row_count=sum(counts.values()))
+        audit_record(
+            user=None,
+            action="township_backup",
+            detail=f"backup_township {out.name}",
+            township=township,
+            row_count=sum(counts.values()),
+        )
         for name, n in sorted(counts.items()):
             self.stdout.write(f"  {name:<45} {n:>8}")
-        self.stdout.write(self.style.SUCCESS(
-            f"{township.name} ({township.code}): {sum(counts.values())} rows, {len(data['users'])} users, "
-            f"{len(data['files'])} files written to {out}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{township.name} ({township.code}): {sum(counts.values())} rows, {len(data['users'])} users, "
+                f"{len(data['files'])} files written to {out}"
+            )
+        )

@@ -16,6 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         from renda.bench import run
 
-        run(scales=[s.strip() for s in opts["scales"].split(",") if s.strip()], runs=opts["runs"],
-            out=lambda msg: self.stdout.write(msg), load_scale=opts["load"] or None,
-            load_clients=opts["clients"], load_seconds=opts["seconds"])
+        run(
+            scales=[s.strip() for s in opts["scales"].split(",") if s.strip()],
+            runs=opts["runs"],
+            out=lambda msg: self.stdout.write(msg),
+            load_scale=opts["load"] or None,
+            load_clients=opts["clients"],
+            load_seconds=opts["seconds"],
+        )

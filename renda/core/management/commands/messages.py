@@ -64,7 +64,12 @@ class Command(makemessages.Command):
             return self.check_current(*args, **options)
         options["locale"] = options.get("locale") or ["zh_Hans"]
         options["ignore_patterns"] = list(options.get("ignore_patterns") or []) + [
-            ".venv/*", "var/*", "node_modules/*", "static/vendor/*", "tests/*", "docs/*",
+            ".venv/*",
+            "var/*",
+            "node_modules/*",
+            "static/vendor/*",
+            "tests/*",
+            "docs/*",
         ]
         options["no_obsolete"] = True
         options["no_location"] = options.get("no_location") or False
@@ -107,7 +112,12 @@ class Command(makemessages.Command):
     def handle_extract(self, *args, **options):
         options["locale"] = ["zh_Hans"]
         options["ignore_patterns"] = list(options.get("ignore_patterns") or []) + [
-            ".venv/*", "var/*", "node_modules/*", "static/vendor/*", "tests/*", "docs/*",
+            ".venv/*",
+            "var/*",
+            "node_modules/*",
+            "static/vendor/*",
+            "tests/*",
+            "docs/*",
         ]
         options["no_obsolete"] = True
         for app in self.only_apps:

@@ -120,7 +120,9 @@ def township_restore(*, data, code=None) -> dict:
                             setattr(obj, f.attname, maps[target][old])
                         elif target in in_file and target not in maps or target is model:
                             if not f.null:
-                                raise RestoreError(f"{label(model)}.{f.name} refers to a row not restored yet.")
+                                raise RestoreError(
+                                    f"{label(model)}.{f.name} refers to a row not restored yet."
+                                )
                             setattr(obj, f.attname, None)
                             deferred.append((model, obj, f, old))
                         elif target in maps:
@@ -211,10 +213,15 @@ class Command(BaseCommand):
         except RestoreError as exc:
             raise CommandError(str(exc)) from exc
         township = Township.objects.get(pk=counts.pop("township"))
-        audit_record(user=None, action="township_restore", detail=f"restore_township {path.name}",
-                     township=township, row_count=sum(counts.values()))
+        audit_record(
+            user=None,
+            action="township_restore",
+            detail=f"restore_township {path.name}",
+            township=township,
+            row_count=sum(counts.values()),
+        )
         for name, n in sorted(counts.items()):
             self.stdout.write(f"  {name:<45} {n:>8}")
-        self.stdout.write(self.style.SUCCESS(
-            f"{township.name} ({township.code}) restored: {sum(counts.values())} rows."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"{township.name} ({township.code}) restored: {sum(counts.values())} rows.")
+        )

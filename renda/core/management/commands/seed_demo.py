@@ -10,7 +10,13 @@ from renda.core.demo import DEMO_PASSWORD, SIZES, seed_core
 from renda.core.models import Township
 
 # Each app's demo.py seeds after the apps it depends on.
-DEMO_MODULES = ["deputies.demo", "meetings.demo", "proposals.demo", "assessments.demo", "renda.dashboard.demo"]
+DEMO_MODULES = [
+    "deputies.demo",
+    "meetings.demo",
+    "proposals.demo",
+    "assessments.demo",
+    "renda.dashboard.demo",
+]
 
 
 class Command(BaseCommand):

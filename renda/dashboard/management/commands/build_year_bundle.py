@@ -33,9 +33,10 @@ class Command(BaseCommand):
         )
         # Other apps' builders take the requesting user (masking of phone and ID numbers): the
         # command acts as the county administrator, like a year-end export by the admin.
-        admin = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.filter(
-            groups__name="county_admin"
-        ).first()
+        admin = (
+            get_user_model().objects.filter(is_superuser=True).first()
+            or get_user_model().objects.filter(groups__name="county_admin").first()
+        )
         if admin is None:
             raise CommandError("No administrator account: create one first (createsuperuser).")
         with translation.override("zh-hans"):
