@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from deputies.models import Deputy, DeputyGroup
+from renda.core.access import access_for
 from renda.core.models import Township
 
 from . import sources
@@ -35,7 +36,7 @@ ORDERINGS = {
 def assessment_visible(*, user):
     """Assessments the user may read: township staff their own in any state; county users the
     published and locked ones of every township."""
-    qs = Assessment.objects.for_user(user).select_related("township")
+    qs = access_for(user).scope(Assessment).select_related("township")
     if user.is_authenticated and user.is_county:
         qs = qs.filter(state__in=COUNTY_STATES)
     return qs

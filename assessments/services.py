@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.models import GroupMembership, Mandate
+from renda.core.access import access_for
 from renda.core.exceptions import ApplicationError
 
 from . import sources
@@ -38,25 +39,15 @@ def year_bounds(year):
 
 
 def user_can_edit_scheme(user, township) -> bool:
-    if user.is_county:
-        return user.role == "county_admin"
-    return user.is_chair and user.township_id == township.pk
+    return access_for(user).can_edit_scheme(township)
 
 
 def user_can_compute(user, township) -> bool:
-    return (
-        user.is_township_staff
-        and user.township_id == township.pk
-        and user.has_perm("assessments.change_assessment")
-    )
+    return access_for(user).can_write(township, "assessments.change_assessment")
 
 
 def user_can_lock(user, township) -> bool:
-    return (
-        user.is_chair
-        and user.township_id == township.pk
-        and user.has_perm("assessments.signoff_lock_assessment")
-    )
+    return access_for(user).can_sign_off(township, "assessments.signoff_lock_assessment")
 
 
 def _require(allowed):
@@ -75,33 +66,41 @@ def _locked_years(township_ids, year):
     )
 
 
+def _schemes_new(townships, year):
+    """Unsaved schemes for `townships` and the specs of their items: copied from each township's
+    latest earlier scheme, or the shipped default."""
+    previous = {}
+    for s in ScoringScheme.objects.filter(township_id__in=[t.pk for t in townships], year__lt=year).order_by(
+        "township_id", "-year"
+    ):
+        previous.setdefault(s.township_id, s)
+    previous_items = defaultdict(list)
+    for item in ScoringItem.objects.filter(scheme__in=list(previous.values())).order_by("order", "pk"):
+        previous_items[item.scheme_id].append(item)
+    new_schemes, item_specs = [], []
+    for t in townships:
+        prev = previous.get(t.pk)
+        if prev:
+            fields = {f: getattr(prev, f) for f in SCHEME_FIELDS}
+            items = [{f: getattr(i, f) for f in ITEM_FIELDS} for i in previous_items[prev.pk]]
+        else:
+            fields = dict(GRADE_DEFAULTS)
+            items = default_items(has_presidium=t.has_presidium)
+        new_schemes.append(ScoringScheme(township=t, year=year, **fields))
+        item_specs.append(items)
+    return new_schemes, item_specs
+
+
 def schemes_ensure(*, townships, year) -> dict:
     """The scheme of each township for `year`, created where missing: copied from the township's
-    latest earlier scheme, or the shipped default. A fixed number of queries for any count."""
+    latest earlier scheme, or the shipped default. A fixed number of queries for any count.
+    A write: call it from a service or a POST, never while showing a page."""
     townships = list(townships)
     ids = [t.pk for t in townships]
     existing = {s.township_id: s for s in ScoringScheme.objects.filter(township_id__in=ids, year=year)}
     missing = [t for t in townships if t.pk not in existing]
     if missing:
-        previous = {}
-        for s in ScoringScheme.objects.filter(
-            township_id__in=[t.pk for t in missing], year__lt=year
-        ).order_by("township_id", "-year"):
-            previous.setdefault(s.township_id, s)
-        previous_items = defaultdict(list)
-        for item in ScoringItem.objects.filter(scheme__in=list(previous.values())).order_by("order", "pk"):
-            previous_items[item.scheme_id].append(item)
-        new_schemes, item_specs = [], []
-        for t in missing:
-            prev = previous.get(t.pk)
-            if prev:
-                fields = {f: getattr(prev, f) for f in SCHEME_FIELDS}
-                items = [{f: getattr(i, f) for f in ITEM_FIELDS} for i in previous_items[prev.pk]]
-            else:
-                fields = dict(GRADE_DEFAULTS)
-                items = default_items(has_presidium=t.has_presidium)
-            new_schemes.append(ScoringScheme(township=t, year=year, **fields))
-            item_specs.append(items)
+        new_schemes, item_specs = _schemes_new(missing, year)
         with transaction.atomic():
             ScoringScheme.objects.bulk_create(new_schemes)
             ScoringItem.objects.bulk_create(
@@ -114,6 +113,23 @@ def schemes_ensure(*, townships, year) -> dict:
         for s in new_schemes:
             existing[s.township_id] = s
     return existing
+
+
+def scheme_draft(*, township, year):
+    """(scheme, items) of a township-year for showing it, without writing anything: the saved
+    scheme, or the one that would be created (unsaved; its items carry negative stand-in ids and
+    must never be saved)."""
+    scheme = ScoringScheme.objects.filter(township=township, year=year).first()
+    if scheme is not None:
+        return scheme, list(scheme.items.order_by("order", "pk"))
+    (scheme,), (specs,) = _schemes_new([township], year)
+    items = []
+    for n, spec in enumerate(specs, start=1):
+        item = ScoringItem(township_id=township.pk, **spec)
+        item.pk = -n
+        items.append(item)
+    items.sort(key=lambda i: (i.order, -i.pk))
+    return scheme, items
 
 
 def scheme_get_or_create(*, township, year) -> ScoringScheme:

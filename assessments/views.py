@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deputies.models import Deputy
+from renda.core.access import access_for
+from renda.core.converters import year_or_none
 from renda.core.exceptions import ApplicationError
-from renda.core.selectors import township_list_for_user, township_selected
 from renda.core.services import document_job_request
 
 from . import selectors, services, sources
@@ -26,21 +27,13 @@ GRADE_COLOURS = {"excellent": "#2b9348", "competent": "#3a86ff", "basic": "#f4a2
 
 
 def _year(request, default):
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or default)
-    except (TypeError, ValueError):  # no year given and no default: the caller answers 404
-        return default
-    return year if 2000 <= year <= 2100 else default
-
-
-def _guard(user):
-    if user.is_handling_unit or not (user.is_township_staff or user.is_county):
-        raise PermissionDenied
+    # no valid year given and no default: the caller answers 404
+    return year_or_none(request.GET.get("year") or request.POST.get("year")) or default
 
 
 def _township_for(user, pk):
     """A township the user may see (their own; any for county users), else 404."""
-    township = township_list_for_user(user=user).filter(pk=pk).first()
+    township = access_for(user).townships().filter(pk=pk).first()
     if township is None:
         raise Http404
     return township
@@ -48,8 +41,8 @@ def _township_for(user, pk):
 
 @login_required
 def index(request):
-    _guard(request.user)
-    selected = township_selected(request=request)
+    request.access.require_browse()
+    selected = request.access.selected_township
     if selected is None:
         return redirect(reverse("assessments:county") + _query(request))
     return redirect(reverse("assessments:township", args=[selected.pk]) + _query(request))
@@ -95,7 +88,7 @@ def _chart_options(dist):
 def township_page(request, pk):
     """One township's year: state and actions, distribution, groups, the results table."""
     user = request.user
-    _guard(user)
+    request.access.require_browse()
     township = _township_for(user, pk)
     year = _year(request, selectors.default_year(user=user, township=township))
     assessment = selectors.assessment_for_year(user=user, township=township, year=year)
@@ -143,8 +136,8 @@ def township_page(request, pk):
 def county_page(request):
     """County users: every township side by side for a year, and the county workbook."""
     user = request.user
-    _guard(user)
-    if not user.is_county:
+    request.access.require_browse()
+    if not request.access.is_county:
         return redirect("assessments:township", user.township_id)
     year = _year(request, selectors.default_year(user=user))
     rows = selectors.township_comparison(user=user, year=year)
@@ -205,9 +198,7 @@ def compute(request, pk):
 @login_required
 @require_POST
 def transition(request, pk, action):
-    assessment = get_object_or_404(
-        Assessment.objects.for_user(request.user).select_related("township"), pk=pk
-    )
+    assessment = get_object_or_404(request.access.scope(Assessment).select_related("township"), pk=pk)
     service = {
         "publish": services.assessment_publish,
         "unpublish": services.assessment_unpublish,
@@ -251,7 +242,7 @@ def export(request, pk):
 @login_required
 @require_POST
 def export_county(request):
-    if not request.user.is_county or not request.user.has_perm("core.add_documentjob"):
+    if not request.access.can_request_document(None):
         raise PermissionDenied
     year = _year(request, None)
     if year is None:
@@ -269,9 +260,9 @@ def export_county(request):
 def score_card(request, pk, deputy_pk):
     """One deputy's score: every line explained with the records it counted; adjustments."""
     user = request.user
-    _guard(user)
+    request.access.require_browse()
     assessment = get_object_or_404(selectors.assessment_visible(user=user), pk=pk)
-    deputy = get_object_or_404(Deputy.objects.for_user(user), pk=deputy_pk, township=assessment.township)
+    deputy = get_object_or_404(access_for(user).scope(Deputy), pk=deputy_pk, township=assessment.township)
     card = selectors.score_card(assessment=assessment, deputy=deputy)
     if card is None:
         raise Http404
@@ -319,17 +310,24 @@ def score_card(request, pk, deputy_pk):
 def scheme(request, pk, year):
     """The scheme of a township-year: grade thresholds and items; a live preview on one deputy."""
     user = request.user
-    _guard(user)
+    request.access.require_browse()
     township = _township_for(user, pk)
-    can_edit = services.user_can_edit_scheme(user, township)
-    scheme_obj = services.scheme_get_or_create(township=township, year=year)
+    can_edit = request.access.can_edit_scheme(township)
     locked = Assessment.objects.filter(township=township, year=year, state=Assessment.State.LOCKED).exists()
     editable = can_edit and not locked
+    if request.method == "POST" and editable:
+        # The scheme is created (from last year's or the default) only when an editor saves.
+        scheme_obj = services.scheme_get_or_create(township=township, year=year)
+        items = list(scheme_obj.items.order_by("order", "pk"))
+    else:
+        scheme_obj, items = services.scheme_draft(township=township, year=year)
     item = None
-    if request.GET.get("item"):
-        item = get_object_or_404(ScoringItem, pk=request.GET["item"], scheme=scheme_obj)
+    if request.GET.get("item") and scheme_obj.pk:
+        item = request.access.get_or_404(
+            ScoringItem.objects.filter(scheme=scheme_obj), pk=request.GET["item"]
+        )
     scheme_form = SchemeForm(instance=scheme_obj, prefix="scheme")
-    next_order = (scheme_obj.items.order_by("-order").values_list("order", flat=True).first() or 0) + 10
+    next_order = max((i.order for i in items), default=0) + 10
     item_form = (
         ItemForm(instance=item, prefix="item", initial=None if item else {"order": next_order})
         if editable
@@ -364,8 +362,9 @@ def scheme(request, pk, year):
                 target.add_error(exc.field if exc.field in target.fields else None, exc.message)
             else:
                 messages.error(request, exc.message)
-    scheme_obj.refresh_from_db()
-    items = list(scheme_obj.items.order_by("order", "pk"))
+    if scheme_obj.pk:
+        scheme_obj.refresh_from_db()
+        items = list(scheme_obj.items.order_by("order", "pk"))
     snapshot = scheme_snapshot(scheme_obj, items)
     deputies = list(
         Deputy.objects.filter(township=township, mandates__level="township")
@@ -413,12 +412,16 @@ def scheme_preview(request, pk, year):
     """htmx: the chosen deputy's lines under the scheme as edited (the item form's unsaved values
     replace or add that item)."""
     user = request.user
-    _guard(user)
+    request.access.require_browse()
     township = _township_for(user, pk)
-    scheme_obj = services.scheme_get_or_create(township=township, year=year)
+    scheme_obj, items = services.scheme_draft(township=township, year=year)  # a read: writes nothing
     data = request.POST if request.method == "POST" else request.GET
-    deputy = Deputy.objects.filter(township=township, pk=data.get("deputy") or 0).first()
-    items = list(scheme_obj.items.order_by("order", "pk"))
+    deputy_pk = data.get("deputy") or ""
+    deputy = (
+        request.access.scope(Deputy).filter(township=township, pk=deputy_pk).first()
+        if deputy_pk.isdigit()
+        else None
+    )
     error = None
     edited_key = None
     if (data.get("item-name") or "").strip() or data.get("editing"):
@@ -427,9 +430,9 @@ def scheme_preview(request, pk, year):
             editing = next((i for i in items if str(i.pk) == data["editing"]), None)
         form = ItemForm(
             data,
-            instance=ScoringItem(scheme=scheme_obj, township=township)
+            instance=ScoringItem(scheme=scheme_obj if scheme_obj.pk else None, township=township)
             if editing is None
-            else ScoringItem.objects.get(pk=editing.pk),
+            else editing,
             prefix="item",
         )
         if form.is_valid():

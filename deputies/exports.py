@@ -3,22 +3,23 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renda.core.access import access_for
 from renda.core.models import County
 
 from . import vocab
 from .resources import DeputyResource
-from .selectors import deputy_list, deputy_list_page_prefetch, deputy_may_see_sensitive
+from .selectors import deputy_list, deputy_list_page_prefetch
 
 CHUNK = 2000
 
 
-def roster_export_data(*, user, township=None, filters=None):
-    """Rows of the roster as the user sees it (filters applied), masked per role."""
+def roster_export_data(*, user, township=None, filters=None, leaves_township=False):
+    """Rows of the roster as the user sees it (filters applied), masked per role; masked for
+    everyone when the file leaves the township (`leaves_township`, the year-end bundle)."""
     on = timezone.localdate()
     qs = deputy_list(user=user, township=township, filters=filters, on=on)
-    resource = DeputyResource(
-        may_see_sensitive=lambda d: deputy_may_see_sensitive(user=user, township_id=d.township_id)
-    )
+    access = access_for(user)
+    resource = DeputyResource(access=access.masked() if leaves_township else access)
     rows = []
     ids = list(qs.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):  # a fixed number of queries per 2,000 deputies

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from renda.core.access import access_for
 from renda.core.forms import BootstrapFormMixin, DateInput
 from renda.core.models import Term
 
@@ -246,8 +247,8 @@ class RosterFilterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, township=None, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = DeputyGroup.objects.for_user(user).select_related("term", "township")
-        stations = LiaisonStation.objects.for_user(user).select_related("township")
+        groups = access_for(user).scope(DeputyGroup).select_related("term", "township")
+        stations = access_for(user).scope(LiaisonStation).select_related("township")
         terms = Term.objects.select_related("township").order_by("township__display_order", "-number")
         if township is not None:
             groups, stations, terms = (

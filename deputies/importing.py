@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
+from renda.core.access import mask_id_number, mask_phone
 from renda.core.exceptions import ApplicationError
 
 from . import vocab
 from .models import Deputy, DeputyGroup, GroupMembership, Mandate
 from .naming import name_keys
-from .selectors import mandate_active_q, mask_id_number, mask_phone
+from .selectors import mandate_active_q
 from .services import id_number_check, id_number_normalize
 
 MAX_ROWS = 5000

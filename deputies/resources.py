@@ -9,7 +9,6 @@ from import_export import fields, resources
 
 from . import vocab
 from .models import Deputy
-from .selectors import mask_id_number, mask_phone
 
 
 class DeputyResource(resources.ModelResource):
@@ -31,15 +30,18 @@ class DeputyResource(resources.ModelResource):
         fields = [key for _header, key in vocab.COLUMNS]
         export_order = fields
 
-    def __init__(self, *, may_see_sensitive=lambda deputy: False):
+    def __init__(self, *, access):
         super().__init__()
-        self.may_see_sensitive = may_see_sensitive
+        self.access = access  # renda.core.access.Access of the user the rows are for
 
     def dehydrate_gender(self, d):
         return vocab.GENDER_LABEL.get(d.gender, "")
 
     def dehydrate_birth(self, d):
-        return d.birth_date  # a date cell, shown as 1968.05
+        birth = self.access.personal(d).birth_date
+        if isinstance(birth, str):  # masked: year and month only, as text
+            return birth.replace("-", ".")
+        return birth  # a date cell, shown as 1968.05
 
     def dehydrate_affiliation(self, d):
         return vocab.AFFILIATION_LABEL.get(d.affiliation, "")
@@ -55,7 +57,7 @@ class DeputyResource(resources.ModelResource):
         return group.name if group else ""
 
     def dehydrate_phone(self, d):
-        return d.phone if self.may_see_sensitive(d) else mask_phone(d.phone)
+        return self.access.personal(d).phone
 
     def dehydrate_id_number(self, d):
-        return d.id_number if self.may_see_sensitive(d) else mask_id_number(d.id_number)
+        return self.access.personal(d).id_number

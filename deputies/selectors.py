@@ -6,6 +6,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renda.core.access import access_for
+
 from .models import (
     ContactAssignment,
     Deputy,
@@ -38,35 +40,13 @@ def deputy_current(*, township=None, user=None, on: dt.date | None = None, level
     `level` narrows to one mandate level (e.g. Mandate.Level.TOWNSHIP for quorums).
     """
     on = on or timezone.localdate()
-    qs = Deputy.objects.for_user(user) if user is not None else Deputy.objects.all()
+    qs = access_for(user).scope(Deputy) if user is not None else Deputy.objects.all()
     if township is not None:
         qs = qs.filter(township=township)
     mandates = Mandate.objects.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))
     if level:
         mandates = mandates.filter(level=level)
     return qs.filter(Exists(mandates))
-
-
-# --- privacy -------------------------------------------------------------------------------
-
-
-def deputy_may_see_sensitive(*, user, township_id) -> bool:
-    """Phone and ID number in clear: only the township's own staff (secretary, chair)."""
-    return bool(user and user.is_authenticated and user.is_township_staff and user.township_id == township_id)
-
-
-def mask_phone(value: str) -> str:
-    value = (value or "").strip()
-    if len(value) < 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def mask_id_number(value: str) -> str:
-    value = (value or "").strip()
-    if len(value) < 10:
-        return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
 # --- roster list ---------------------------------------------------------------------------
@@ -91,7 +71,7 @@ def deputy_list(*, user, township=None, filters: dict | None = None, on: dt.date
     """
     f = filters or {}
     on = on or timezone.localdate()
-    qs = Deputy.objects.for_user(user)
+    qs = access_for(user).scope(Deputy)
     if township is not None:
         qs = qs.filter(township=township)
     q = (f.get("q") or "").strip()
@@ -159,7 +139,7 @@ def deputy_list_page_prefetch(deputies, *, on: dt.date | None = None):
 
 
 def deputy_get(*, user, pk):
-    return Deputy.objects.for_user(user).select_related("township").get(pk=pk)
+    return access_for(user).scope(Deputy).select_related("township").get(pk=pk)
 
 
 def deputy_profile(*, deputy, on: dt.date | None = None):
@@ -214,7 +194,7 @@ def deputy_archive_years(*, deputy, today: dt.date | None = None):
 
 
 def group_list(*, user, township=None, term=None):
-    qs = DeputyGroup.objects.for_user(user)
+    qs = access_for(user).scope(DeputyGroup)
     if township is not None:
         qs = qs.filter(township=township)
     if term is not None:
@@ -231,7 +211,7 @@ def group_members(*, group):
 
 
 def station_list(*, user, township=None):
-    qs = LiaisonStation.objects.for_user(user)
+    qs = access_for(user).scope(LiaisonStation)
     if township is not None:
         qs = qs.filter(township=township)
     return (

@@ -10,6 +10,7 @@ from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric
 
 from renda.core.exceptions import ApplicationError
+from renda.core.uploads import photo_clean
 
 from .models import Deputy, DeputyGroup, GroupMembership, GroupPlan, GroupPlanItem, LiaisonStation, Mandate
 from .naming import name_keys
@@ -122,6 +123,9 @@ def id_number_check(id_number: str, *, birth_date=None, gender=None, birth_month
 
 def _clean_deputy_data(data: dict) -> dict:
     data = {k: v for k, v in data.items() if k in DEPUTY_FIELDS + ["photo"]}
+    photo = data.get("photo")
+    if photo and hasattr(photo, "read") and not getattr(photo, "_committed", False):
+        data["photo"] = photo_clean(photo)  # a new upload: re-encoded, EXIF dropped
     for key in ("name", "work_unit", "constituency", "phone"):
         if key in data and isinstance(data[key], str):
             data[key] = data[key].strip()

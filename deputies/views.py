@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from renda.core.access import access_for
+from renda.core.converters import year_or_none
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_entries
-from renda.core.mixins import require_write, user_can_write
 from renda.core.models import Township
-from renda.core.selectors import township_selected
 from renda.core.services import audit_record
 
 from . import selectors as sel
@@ -45,11 +44,6 @@ PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _no_handling_unit(user):
-    if user.is_handling_unit:
-        raise PermissionDenied
-
-
 def _xlsx_response(content, filename):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
@@ -67,19 +61,15 @@ def _quote(name):
 
 def deputy_list(request):
     user = request.user
-    _no_handling_unit(user)
-    township = township_selected(request=request)
+    request.access.require_browse()
+    township = request.access.selected_township
     form = RosterFilterForm(request.GET or None, user=user, township=township)
     filters = form.filters() if request.GET else {}
     qs = sel.deputy_list(user=user, township=township, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     deputies = sel.deputy_list_page_prefetch(page.object_list)
     for d in deputies:
-        d.phone_shown = (
-            d.phone
-            if sel.deputy_may_see_sensitive(user=user, township_id=d.township_id)
-            else sel.mask_phone(d.phone)
-        )
+        d.phone_shown = request.access.personal(d).phone
     return render(
         request,
         "deputies/list.html",
@@ -88,7 +78,7 @@ def deputy_list(request):
             "page_obj": page,
             "deputies": deputies,
             "township": township,
-            "can_write": user_can_write(user, "deputies.add_deputy"),
+            "can_write": request.access.can_write(perm="deputies.add_deputy"),
             "query": request.GET.urlencode(),
             "show_township": township is None,
         },
@@ -97,30 +87,27 @@ def deputy_list(request):
 
 def deputy_detail(request, pk):
     user = request.user
-    _no_handling_unit(user)
-    deputy = get_object_or_404(Deputy.objects.for_user(user).select_related("township"), pk=pk)
+    request.access.require_browse()
+    deputy = get_object_or_404(access_for(user).scope(Deputy).select_related("township"), pk=pk)
     years = sel.deputy_archive_years(deputy=deputy)
-    try:
-        year = int(request.GET.get("year") or years[0])
-    except ValueError:
-        year = years[0]
+    year = year_or_none(request.GET.get("year")) or years[0]
     if year not in years:
         year = years[0]
-    sensitive = sel.deputy_may_see_sensitive(user=user, township_id=deputy.township_id)
+    personal = request.access.personal(deputy)
     return render(
         request,
         "deputies/detail.html",
         {
             "deputy": deputy,
             "profile": sel.deputy_profile(deputy=deputy),
-            "phone": deputy.phone if sensitive else sel.mask_phone(deputy.phone),
-            "id_number": deputy.id_number if sensitive else sel.mask_id_number(deputy.id_number),
+            "phone": personal.phone,
+            "id_number": personal.id_number,
+            "birth_date": personal.birth_date,
             "years": years,
             "year": year,
             "sections": archive_sections(deputy, year, user),
             "history": history_entries(deputy),
-            "can_write": user_can_write(user, "deputies.change_deputy")
-            and user.township_id == deputy.township_id,
+            "can_write": request.access.can_write(deputy, "deputies.change_deputy"),
             "today": timezone.localdate(),
         },
     )
@@ -134,8 +121,8 @@ PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"
 def deputy_photo(request, pk):
     """The deputy's photo, for whoever may see the deputy (MEDIA_URL is not served)."""
     user = request.user
-    _no_handling_unit(user)
-    deputy = get_object_or_404(Deputy.objects.for_user(user).exclude(photo="").only("pk", "photo"), pk=pk)
+    request.access.require_browse()
+    deputy = get_object_or_404(access_for(user).scope(Deputy).exclude(photo="").only("pk", "photo"), pk=pk)
     try:
         handle = deputy.photo.open("rb")
     except (FileNotFoundError, ValueError) as exc:
@@ -157,7 +144,7 @@ def _form_error(form, exc):
 
 def deputy_create(request):
     user = request.user
-    require_write(user, "deputies.add_deputy")
+    request.access.require_write(perm="deputies.add_deputy")
     township = user.township
     form = DeputyForm(request.POST or None, request.FILES or None)
     mandate_form = FirstMandateForm(request.POST or None, township=township, prefix="m")
@@ -189,8 +176,8 @@ def deputy_create(request):
 
 def deputy_edit(request, pk):
     user = request.user
-    require_write(user, "deputies.change_deputy")
-    deputy = get_object_or_404(Deputy.objects.for_user(user), pk=pk)
+    request.access.require_write(perm="deputies.change_deputy")
+    deputy = get_object_or_404(access_for(user).scope(Deputy), pk=pk)
     form = DeputyForm(request.POST or None, request.FILES or None, instance=deputy)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -208,8 +195,8 @@ def deputy_edit(request, pk):
 
 def mandate_add(request, pk):
     user = request.user
-    require_write(user, "deputies.add_mandate")
-    deputy = get_object_or_404(Deputy.objects.for_user(user), pk=pk)
+    request.access.require_write(perm="deputies.add_mandate")
+    deputy = get_object_or_404(access_for(user).scope(Deputy), pk=pk)
     form = FirstMandateForm(request.POST or None, township=deputy.township)
     if request.method == "POST" and form.is_valid():
         m = form.cleaned_data
@@ -234,8 +221,8 @@ def mandate_add(request, pk):
 
 def mandate_end(request, pk):
     user = request.user
-    require_write(user, "deputies.change_mandate")
-    mandate = get_object_or_404(Mandate.objects.for_user(user).select_related("deputy"), pk=pk)
+    request.access.require_write(perm="deputies.change_mandate")
+    mandate = get_object_or_404(access_for(user).scope(Mandate).select_related("deputy"), pk=pk)
     form = MandateEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -261,8 +248,8 @@ def mandate_end(request, pk):
 
 def structure(request):
     user = request.user
-    _no_handling_unit(user)
-    township = township_selected(request=request)
+    request.access.require_browse()
+    township = request.access.selected_township
     level = request.GET.get("level") or None
     if level not in Mandate.Level.values:
         level = None
@@ -285,8 +272,8 @@ def structure(request):
 
 def roster_export(request):
     user = request.user
-    _no_handling_unit(user)
-    township = township_selected(request=request)
+    request.access.require_browse()
+    township = request.access.selected_township
     form = RosterFilterForm(request.GET or None, user=user, township=township)
     filters = form.filters() if request.GET else {}
     data = roster_export_data(user=user, township=township, filters=filters)
@@ -304,9 +291,8 @@ def roster_export(request):
 
 
 def roster_template(request):
-    user = request.user
-    _no_handling_unit(user)
-    township = township_selected(request=request)
+    request.access.require_browse()
+    township = request.access.selected_township
     groups = []
     if township is not None:
         term = township.current_term()
@@ -332,7 +318,7 @@ def _upload_dir():
 def roster_import(request):
     """Step 1: upload → preview every row's outcome. Nothing is written."""
     user = request.user
-    require_write(user, "deputies.add_deputy")
+    request.access.require_write(perm="deputies.add_deputy")
     township = user.township
     form = ImportForm(request.POST or None, request.FILES or None)
     result, token = None, None
@@ -373,7 +359,7 @@ def _preview_rows(result):
 def roster_import_confirm(request):
     """Step 2: apply the checked file in one transaction (checked again against today's roster)."""
     user = request.user
-    require_write(user, "deputies.add_deputy")
+    request.access.require_write(perm="deputies.add_deputy")
     token = request.POST.get("token", "")
     info = request.session.get(f"roster_import_{token}")
     if not token.isalnum() or not info or info["township"] != user.township_id:
@@ -417,8 +403,8 @@ def roster_import_confirm(request):
 
 def group_list(request):
     user = request.user
-    _no_handling_unit(user)
-    township = township_selected(request=request)
+    request.access.require_browse()
+    township = request.access.selected_township
     groups = list(sel.group_list(user=user, township=township))
     for g in groups:
         g.size_warning = services.group_size_warning(g.member_count)
@@ -428,16 +414,16 @@ def group_list(request):
         {
             "groups": groups,
             "township": township,
-            "can_write": user_can_write(user, "deputies.add_deputygroup"),
+            "can_write": request.access.can_write(perm="deputies.add_deputygroup"),
         },
     )
 
 
 def group_detail(request, pk):
     user = request.user
-    _no_handling_unit(user)
+    request.access.require_browse()
     group = get_object_or_404(
-        DeputyGroup.objects.for_user(user).select_related("township", "term", "leader", "deputy_leader"),
+        access_for(user).scope(DeputyGroup).select_related("township", "term", "leader", "deputy_leader"),
         pk=pk,
     )
     members = sel.group_members(group=group)
@@ -450,8 +436,7 @@ def group_detail(request, pk):
             "members": members,
             "plans": plans,
             "size_warning": services.group_size_warning(len(members)),
-            "can_write": user_can_write(user, "deputies.change_deputygroup")
-            and user.township_id == group.township_id,
+            "can_write": request.access.can_write(group, "deputies.change_deputygroup"),
             "history": history_entries(group),
         },
     )
@@ -459,8 +444,8 @@ def group_detail(request, pk):
 
 def group_edit(request, pk=None):
     user = request.user
-    require_write(user, "deputies.change_deputygroup")
-    group = get_object_or_404(DeputyGroup.objects.for_user(user), pk=pk) if pk else None
+    request.access.require_write(perm="deputies.change_deputygroup")
+    group = get_object_or_404(access_for(user).scope(DeputyGroup), pk=pk) if pk else None
     initial = {}
     if group:
         initial = {
@@ -481,8 +466,8 @@ def group_edit(request, pk=None):
 
 def group_members(request, pk):
     user = request.user
-    require_write(user, "deputies.change_deputygroup")
-    group = get_object_or_404(DeputyGroup.objects.for_user(user), pk=pk)
+    request.access.require_write(perm="deputies.change_deputygroup")
+    group = get_object_or_404(access_for(user).scope(DeputyGroup), pk=pk)
     current = sel.group_members(group=group)
     form = MembersForm(
         request.POST or None,
@@ -505,8 +490,8 @@ def group_members(request, pk):
 
 def group_plan(request, pk):
     user = request.user
-    require_write(user, "deputies.change_deputygroup")
-    group = get_object_or_404(DeputyGroup.objects.for_user(user), pk=pk)
+    request.access.require_write(perm="deputies.change_deputygroup")
+    group = get_object_or_404(access_for(user).scope(DeputyGroup), pk=pk)
     year_text = request.GET.get("year") or ""
     year = (
         int(year_text)
@@ -541,24 +526,24 @@ def group_plan(request, pk):
 
 def station_list(request):
     user = request.user
-    _no_handling_unit(user)
-    township = township_selected(request=request)
+    request.access.require_browse()
+    township = request.access.selected_township
     return render(
         request,
         "deputies/stations.html",
         {
             "stations": sel.station_list(user=user, township=township),
             "township": township,
-            "can_write": user_can_write(user, "deputies.add_liaisonstation"),
+            "can_write": request.access.can_write(perm="deputies.add_liaisonstation"),
         },
     )
 
 
 def station_detail(request, pk):
     user = request.user
-    _no_handling_unit(user)
+    request.access.require_browse()
     station = get_object_or_404(
-        LiaisonStation.objects.for_user(user).select_related("township", "head"), pk=pk
+        access_for(user).scope(LiaisonStation).select_related("township", "head"), pk=pk
     )
     residents = list(station.resident_deputies.order_by(*sel.SORTS["strokes"]))
     return render(
@@ -568,8 +553,7 @@ def station_detail(request, pk):
             "station": station,
             "residents": residents,
             "deputy_heads": list(station.deputy_heads.all()),
-            "can_write": user_can_write(user, "deputies.change_liaisonstation")
-            and user.township_id == station.township_id,
+            "can_write": request.access.can_write(station, "deputies.change_liaisonstation"),
             "history": history_entries(station),
         },
     )
@@ -577,8 +561,8 @@ def station_detail(request, pk):
 
 def station_edit(request, pk=None):
     user = request.user
-    require_write(user, "deputies.change_liaisonstation")
-    station = get_object_or_404(LiaisonStation.objects.for_user(user), pk=pk) if pk else None
+    request.access.require_write(perm="deputies.change_liaisonstation")
+    station = get_object_or_404(access_for(user).scope(LiaisonStation), pk=pk) if pk else None
     form = StationForm(request.POST or None, instance=station, township=user.township)
     if request.method == "POST" and form.is_valid():
         try:
@@ -595,8 +579,8 @@ def station_edit(request, pk=None):
 
 def station_residents(request, pk):
     user = request.user
-    require_write(user, "deputies.change_liaisonstation")
-    station = get_object_or_404(LiaisonStation.objects.for_user(user), pk=pk)
+    request.access.require_write(perm="deputies.change_liaisonstation")
+    station = get_object_or_404(access_for(user).scope(LiaisonStation), pk=pk)
     form = MembersForm(
         request.POST or None,
         township=station.township,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.models import DeputyGroup
+from renda.core.access import access_for
 
 from .models import (
     ATTENDED,
@@ -26,7 +27,7 @@ from .naming import chinese_number
 
 
 def session_list(*, user, township=None):
-    qs = Session.objects.for_user(user)
+    qs = access_for(user).scope(Session)
     if township is not None:
         qs = qs.filter(township=township)
     return (
@@ -40,7 +41,7 @@ def session_list(*, user, township=None):
 
 
 def presidium_meeting_list(*, user, township=None, year=None):
-    qs = PresidiumMeeting.objects.for_user(user)
+    qs = access_for(user).scope(PresidiumMeeting)
     if township is not None:
         qs = qs.filter(township=township)
     if year:
@@ -57,7 +58,7 @@ def presidium_meeting_list(*, user, township=None, year=None):
 
 def decision_list(*, user, township=None, filters=None):
     filters = filters or {}
-    qs = Decision.objects.for_user(user)
+    qs = access_for(user).scope(Decision)
     if township is not None:
         qs = qs.filter(township=township)
     status = filters.get("status")
@@ -80,7 +81,7 @@ def decision_open_list(*, user, township=None):
 def activity_list(*, user, filters=None, township=None):
     """Activities the user may see. filters: kind, year, month, group (id), q (topic/place)."""
     filters = filters or {}
-    qs = Activity.objects.for_user(user)
+    qs = access_for(user).scope(Activity)
     if township is not None:
         qs = qs.filter(township=township)
     if filters.get("kind") in Activity.Kind.values:
@@ -279,9 +280,9 @@ def calendar_month(*, user, year, month, township=None):
         if first <= day <= last:
             events.setdefault(day, []).append(ev)
 
-    sessions = Session.objects.for_user(user).filter(start_date__lte=last, end_date__gte=first)
-    meetings = PresidiumMeeting.objects.for_user(user).filter(date__range=(first, last))
-    activities = Activity.objects.for_user(user).filter(start_date__range=(first, last))
+    sessions = access_for(user).scope(Session).filter(start_date__lte=last, end_date__gte=first)
+    meetings = access_for(user).scope(PresidiumMeeting).filter(date__range=(first, last))
+    activities = access_for(user).scope(Activity).filter(start_date__range=(first, last))
     if township is not None:
         sessions, meetings, activities = (
             sessions.filter(township=township),

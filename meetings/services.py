@@ -171,6 +171,9 @@ def session_child_add(*, session, instance):
     deputy = getattr(instance, "deputy", None) if hasattr(instance, "deputy_id") else None
     if deputy is not None and deputy.township_id != session.township_id:
         raise ApplicationError(_("That deputy is not on this township's roster."), field="deputy")
+    upload = getattr(instance, "file", None)
+    if upload and not getattr(upload, "_committed", True):
+        upload_check(upload.file, field="file")  # a session report's file: checked like every upload
     instance.full_clean(exclude=["township", "session"])
     instance.save()
     return instance

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from proposals.selectors import proposal_list_for_activity, proposal_list_for_session
+from renda.core.access import access_for
+from renda.core.converters import year_or_none
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_entries
-from renda.core.mixins import require_write, user_can_write
 from renda.core.models import DocumentJob
-from renda.core.selectors import township_list_for_user, township_selected
 from renda.core.services import document_job_request
 
 from . import selectors, services
@@ -53,11 +53,6 @@ from .models import (
 PER_PAGE = 30
 
 
-def _read_guard(request):
-    if request.user.is_handling_unit:
-        raise PermissionDenied
-
-
 def _form_error(form, exc):
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
@@ -67,11 +62,7 @@ def _page(request, qs):
 
 
 def _year(request):
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year_or_none(request.GET.get("year")) or timezone.localdate().year
 
 
 # --- Workbench ---------------------------------------------------------------------------
@@ -79,12 +70,12 @@ def _year(request):
 
 def index(request):
     """工作台: what is due this quarter, compliance of the year, open follow-ups, recent items."""
-    _read_guard(request)
+    request.access.require_browse()
     user = request.user
     today = timezone.localdate()
     year = _year(request)
-    township = township_selected(request=request)
-    townships = [township] if township else list(township_list_for_user(user=user))
+    township = request.access.selected_township
+    townships = [township] if township else list(access_for(user).townships())
     compliance = selectors.compliance_for_townships(townships=townships, year=year)
     rows = [(t, compliance[t.pk]) for t in townships if t.pk in compliance]
     due = (
@@ -104,7 +95,7 @@ def index(request):
         "open_count": open_decisions.count(),
         "recent_activities": selectors.activity_list(user=user, township=township)[:8],
         "recent_meetings": selectors.presidium_meeting_list(user=user, township=township)[:5],
-        "can_write": user_can_write(user),
+        "can_write": request.access.can_write(),
         "has_presidium": township.has_presidium if township else True,
     }
     return render(request, "meetings/index.html", context)
@@ -114,20 +105,20 @@ def index(request):
 
 
 def session_list(request):
-    _read_guard(request)
-    qs = selectors.session_list(user=request.user, township=township_selected(request=request))
+    request.access.require_browse()
+    qs = selectors.session_list(user=request.user, township=request.access.selected_township)
     return render(
         request,
         "meetings/session_list.html",
         {
             "page_obj": _page(request, qs),
-            "can_write": user_can_write(request.user, "meetings.add_session"),
+            "can_write": request.access.can_write(perm="meetings.add_session"),
         },
     )
 
 
 def session_create(request):
-    require_write(request.user, "meetings.add_session")
+    request.access.require_write(perm="meetings.add_session")
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,12 +144,12 @@ def session_create(request):
 
 
 def _session(request, pk):
-    _read_guard(request)
-    return get_object_or_404(Session.objects.for_user(request.user).select_related("term", "township"), pk=pk)
+    request.access.require_browse()
+    return get_object_or_404(request.access.scope(Session).select_related("term", "township"), pk=pk)
 
 
 def session_edit(request, pk):
-    require_write(request.user, "meetings.change_session")
+    request.access.require_write(perm="meetings.change_session")
     session = _session(request, pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
@@ -215,7 +206,7 @@ def session_detail(request, pk, bound=None):
         "prep_items": session.prep_items.all(),
         "proposals": proposal_list_for_session(user=request.user, session=session),
         "forms": _session_forms(session, bound),
-        "can_write": user_can_write(request.user, "meetings.change_session"),
+        "can_write": request.access.can_write(perm="meetings.change_session"),
         "history": history_entries(session),
     }
     return render(request, "meetings/session_detail.html", context, status=400 if bound is not None else 200)
@@ -223,7 +214,7 @@ def session_detail(request, pk, bound=None):
 
 @require_POST
 def session_child_add(request, pk, what):
-    require_write(request.user, "meetings.change_session")
+    request.access.require_write(perm="meetings.change_session")
     session = _session(request, pk)
     cls = SESSION_CHILD_FORMS.get(what)
     if cls is None:
@@ -243,7 +234,7 @@ def session_child_add(request, pk, what):
 
 @require_POST
 def session_prep_mark(request, pk, item_pk):
-    require_write(request.user, "meetings.change_session")
+    request.access.require_write(perm="meetings.change_session")
     session = _session(request, pk)
     item = get_object_or_404(SessionPrepItem, session=session, pk=item_pk)
     form = PrepItemForm(request.POST, instance=item)
@@ -264,10 +255,10 @@ def _attendance_entries(post, ids):
 def session_attendance(request, pk):
     """Attendance of every deputy on one page: all present by default, change the exceptions."""
     session = _session(request, pk)
-    can_write = user_can_write(request.user, "meetings.change_sessionattendance")
+    can_write = request.access.can_write(perm="meetings.change_sessionattendance")
     errors = {}
     if request.method == "POST":
-        require_write(request.user, "meetings.change_sessionattendance")
+        request.access.require_write(perm="meetings.change_sessionattendance")
         ids = list(session.attendance.values_list("deputy_id", flat=True))
         try:
             changed = services.session_attendance_save(
@@ -307,15 +298,17 @@ def session_attendance(request, pk):
 
 
 def meeting_list(request):
-    _read_guard(request)
-    township = township_selected(request=request)
-    qs = selectors.presidium_meeting_list(user=request.user, township=township, year=request.GET.get("year"))
+    request.access.require_browse()
+    township = request.access.selected_township
+    qs = selectors.presidium_meeting_list(
+        user=request.user, township=township, year=year_or_none(request.GET.get("year"))
+    )
     return render(
         request,
         "meetings/meeting_list.html",
         {
             "page_obj": _page(request, qs),
-            "can_write": user_can_write(request.user, "meetings.add_presidiummeeting")
+            "can_write": request.access.can_write(perm="meetings.add_presidiummeeting")
             and request.user.township.has_presidium,
             "no_presidium": township is not None and not township.has_presidium,
         },
@@ -323,7 +316,7 @@ def meeting_list(request):
 
 
 def meeting_create(request):
-    require_write(request.user, "meetings.add_presidiummeeting")
+    request.access.require_write(perm="meetings.add_presidiummeeting")
     township = request.user.township
     if not township.has_presidium:
         messages.error(
@@ -357,14 +350,14 @@ def meeting_create(request):
 
 
 def _meeting(request, pk):
-    _read_guard(request)
+    request.access.require_browse()
     return get_object_or_404(
-        PresidiumMeeting.objects.for_user(request.user).select_related("term", "township", "chair"), pk=pk
+        request.access.scope(PresidiumMeeting).select_related("term", "township", "chair"), pk=pk
     )
 
 
 def meeting_edit(request, pk):
-    require_write(request.user, "meetings.change_presidiummeeting")
+    request.access.require_write(perm="meetings.change_presidiummeeting")
     meeting = _meeting(request, pk)
     form = PresidiumMeetingForm(request.POST or None, instance=meeting, township=meeting.township)
     if request.method == "POST" and form.is_valid():
@@ -391,7 +384,7 @@ def _agenda_edit_prefix(item_pk):
 
 def meeting_detail(request, pk, bound=None, status=200):
     meeting = _meeting(request, pk)
-    can_change_items = user_can_write(request.user, "meetings.change_agendaitem")
+    can_change_items = request.access.can_write(perm="meetings.change_agendaitem")
     items = list(meeting.agenda_items.annotate(decision_count=Count("decisions")))
     for item in items:
         item.meeting = meeting  # `passed` reads the meeting without another query
@@ -428,10 +421,10 @@ def meeting_detail(request, pk, bound=None, status=200):
         "reported": meeting.decisions_reported.all(),
         "forms": forms,
         "job": job,
-        "can_write": user_can_write(request.user, "meetings.change_presidiummeeting"),
+        "can_write": request.access.can_write(perm="meetings.change_presidiummeeting"),
         "can_change_items": can_change_items,
-        "can_delete_items": user_can_write(request.user, "meetings.delete_agendaitem"),
-        "can_export": request.user.has_perm("core.add_documentjob") and not request.user.is_county,
+        "can_delete_items": request.access.can_write(perm="meetings.delete_agendaitem"),
+        "can_export": request.access.is_township_staff and request.access.can_request_document(meeting),
         "history": history_entries(meeting),
         "errors": getattr(bound, "row_errors", {}),
     }
@@ -440,7 +433,7 @@ def meeting_detail(request, pk, bound=None, status=200):
 
 @require_POST
 def meeting_attendance(request, pk):
-    require_write(request.user, "meetings.change_presidiumattendance")
+    request.access.require_write(perm="meetings.change_presidiumattendance")
     meeting = _meeting(request, pk)
     ids = list(meeting.attendance.values_list("deputy_id", flat=True))
     try:
@@ -457,7 +450,7 @@ def meeting_attendance(request, pk):
 
 @require_POST
 def meeting_agenda_add(request, pk):
-    require_write(request.user, "meetings.change_presidiummeeting")
+    request.access.require_write(perm="meetings.change_presidiummeeting")
     meeting = _meeting(request, pk)
     form = AgendaItemForm(request.POST)
     if form.is_valid():
@@ -467,12 +460,12 @@ def meeting_agenda_add(request, pk):
 
 
 def _agenda_item(request, pk):
-    return get_object_or_404(AgendaItem.objects.for_user(request.user), pk=pk)
+    return get_object_or_404(request.access.scope(AgendaItem), pk=pk)
 
 
 @require_POST
 def agenda_item_edit(request, pk):
-    require_write(request.user, "meetings.change_agendaitem")
+    request.access.require_write(perm="meetings.change_agendaitem")
     item = _agenda_item(request, pk)
     form = AgendaItemForm(request.POST, instance=item, prefix=_agenda_edit_prefix(item.pk))
     if form.is_valid():
@@ -488,7 +481,7 @@ def agenda_item_edit(request, pk):
 
 @require_POST
 def agenda_item_delete(request, pk):
-    require_write(request.user, "meetings.delete_agendaitem")
+    request.access.require_write(perm="meetings.delete_agendaitem")
     item = _agenda_item(request, pk)
     try:
         services.agenda_item_delete(item=item, by=request.user)
@@ -501,8 +494,8 @@ def agenda_item_delete(request, pk):
 
 @require_POST
 def agenda_vote(request, pk):
-    require_write(request.user, "meetings.change_agendaitem")
-    item = get_object_or_404(AgendaItem.objects.for_user(request.user), pk=pk)
+    request.access.require_write(perm="meetings.change_agendaitem")
+    item = get_object_or_404(request.access.scope(AgendaItem), pk=pk)
     form = VoteForm(request.POST)
     if form.is_valid():
         try:
@@ -518,7 +511,7 @@ def agenda_vote(request, pk):
 
 @require_POST
 def meeting_non_voting_add(request, pk):
-    require_write(request.user, "meetings.change_presidiummeeting")
+    request.access.require_write(perm="meetings.change_presidiummeeting")
     meeting = _meeting(request, pk)
     form = NonVotingForm(request.POST, township=meeting.township)
     if form.is_valid():
@@ -533,7 +526,7 @@ def meeting_non_voting_add(request, pk):
 
 @require_POST
 def meeting_decision_add(request, pk):
-    require_write(request.user, "meetings.add_decision")
+    request.access.require_write(perm="meetings.add_decision")
     meeting = _meeting(request, pk)
     form = DecisionForm(request.POST, meeting=meeting)
     if form.is_valid():
@@ -550,7 +543,7 @@ def meeting_decision_add(request, pk):
 @require_POST
 def meeting_minutes(request, pk):
     meeting = _meeting(request, pk)
-    if request.user.is_county or not request.user.has_perm("core.add_documentjob"):
+    if not (request.access.is_township_staff and request.access.can_request_document(meeting)):
         raise PermissionDenied
     document_job_request(
         user=request.user,
@@ -566,10 +559,10 @@ def meeting_minutes(request, pk):
 
 
 def decision_list(request):
-    _read_guard(request)
+    request.access.require_browse()
     filters = {"status": request.GET.get("status", "open"), "q": request.GET.get("q", "").strip()}
     qs = selectors.decision_list(
-        user=request.user, township=township_selected(request=request), filters=filters
+        user=request.user, township=request.access.selected_township, filters=filters
     )
     return render(
         request,
@@ -584,14 +577,14 @@ def decision_list(request):
 
 
 def decision_detail(request, pk):
-    _read_guard(request)
+    request.access.require_browse()
     decision = get_object_or_404(
-        Decision.objects.for_user(request.user).select_related(
+        request.access.scope(Decision).select_related(
             "meeting", "meeting__term", "term", "reported_at", "reported_at__term", "agenda_item"
         ),
         pk=pk,
     )
-    can_write = user_can_write(request.user, "meetings.change_decision")
+    can_write = request.access.can_write(perm="meetings.change_decision")
     progress_form = ProgressForm(initial={"date": timezone.localdate()})
     # both forms have a `note`: distinct ids keep each label on its own field
     complete_form = CompleteForm(
@@ -599,7 +592,7 @@ def decision_detail(request, pk):
     )
     status = 200
     if request.method == "POST":
-        require_write(request.user, "meetings.change_decision")
+        request.access.require_write(perm="meetings.change_decision")
         action = request.POST.get("action")
         try:
             if action == "progress":
@@ -642,13 +635,13 @@ def decision_detail(request, pk):
 
 
 def activity_list(request):
-    _read_guard(request)
+    request.access.require_browse()
     filters = {k: request.GET.get(k, "").strip() for k in ("kind", "year", "month", "q")}
     for key in ("year", "month"):
         if filters[key] and not filters[key].isdigit():
             filters[key] = ""
     qs = selectors.activity_list(
-        user=request.user, filters=filters, township=township_selected(request=request)
+        user=request.user, filters=filters, township=request.access.selected_township
     )
     return render(
         request,
@@ -659,7 +652,7 @@ def activity_list(request):
             "kinds": Activity.Kind.choices,
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
             "months": list(range(1, 13)),
-            "can_write": user_can_write(request.user, "meetings.add_activity"),
+            "can_write": request.access.can_write(perm="meetings.add_activity"),
         },
     )
 
@@ -703,21 +696,21 @@ def _activity_form_view(request, activity, title, back):
 
 
 def activity_create(request):
-    require_write(request.user, "meetings.add_activity")
+    request.access.require_write(perm="meetings.add_activity")
     kind = request.GET.get("kind")
     activity = Activity(township=request.user.township, kind=kind if kind in Activity.Kind.values else "")
     return _activity_form_view(request, activity, _("New deputy activity"), reverse("meetings:activity_list"))
 
 
 def _activity(request, pk):
-    _read_guard(request)
+    request.access.require_browse()
     return get_object_or_404(
-        Activity.objects.for_user(request.user).select_related("township", "group", "station"), pk=pk
+        request.access.scope(Activity).select_related("township", "group", "station"), pk=pk
     )
 
 
 def activity_edit(request, pk):
-    require_write(request.user, "meetings.change_activity")
+    request.access.require_write(perm="meetings.change_activity")
     activity = _activity(request, pk)
     return _activity_form_view(
         request, activity, _("Edit activity"), reverse("meetings:activity_detail", args=[pk])
@@ -750,7 +743,7 @@ def activity_detail(request, pk, attachment_form=None):
             "attachments": activity.attachments.all(),
             "attachment_form": attachment_form or AttachmentForm(),
             "adopted": proposal_list_for_activity(user=request.user, activity=activity),
-            "can_write": user_can_write(request.user, "meetings.change_activity"),
+            "can_write": request.access.can_write(perm="meetings.change_activity"),
             "history": history_entries(activity),
         },
         status=400 if attachment_form is not None else 200,
@@ -759,7 +752,7 @@ def activity_detail(request, pk, attachment_form=None):
 
 @require_POST
 def activity_attachment_add(request, pk):
-    require_write(request.user, "meetings.add_activityattachment")
+    request.access.require_write(perm="meetings.add_activityattachment")
     activity = _activity(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -776,8 +769,8 @@ def activity_attachment_add(request, pk):
 
 
 def attachment_download(request, pk):
-    _read_guard(request)
-    att = get_object_or_404(ActivityAttachment.objects.for_user(request.user), pk=pk)
+    request.access.require_browse()
+    att = get_object_or_404(request.access.scope(ActivityAttachment), pk=pk)
     return FileResponse(
         att.file.open("rb"), filename=att.name, as_attachment=not att.is_image, content_type=att.content_type
     )
@@ -787,18 +780,17 @@ def attachment_download(request, pk):
 
 
 def calendar_view(request):
-    _read_guard(request)
+    request.access.require_browse()
     today = timezone.localdate()
+    year = year_or_none(request.GET.get("year", today.year))
     try:
-        year = int(request.GET.get("year", today.year))
-        month = int(request.GET.get("month", today.month))
-        first = dt.date(year, month, 1)
-    except ValueError:
+        first = dt.date(year, int(request.GET.get("month", today.month)), 1)
+    except (TypeError, ValueError, OverflowError):
         first = today.replace(day=1)
     prev = (first - dt.timedelta(days=1)).replace(day=1)
     nxt = (first + dt.timedelta(days=32)).replace(day=1)
     weeks = selectors.calendar_month(
-        user=request.user, year=first.year, month=first.month, township=township_selected(request=request)
+        user=request.user, year=first.year, month=first.month, township=request.access.selected_township
     )
     return render(
         request,

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from renda.core.access import access_for
 from renda.core.exceptions import ApplicationError
 from renda.core.jobs import job_handler
 from renda.core.models import Township
@@ -51,7 +52,8 @@ def proposals_assignment(job, progress):
     from .selectors import proposal_assignment_data
 
     proposal = (
-        Proposal.objects.for_user(job.requested_by)
+        access_for(job.requested_by)
+        .scope(Proposal)
         .select_related("township", "category", "lead_deputy", "lead_unit")
         .filter(pk=job.params.get("proposal_id"))
         .first()

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,19 +105,6 @@ class HandlingUnit(TownshipScopedModel):
 
 
 class ProposalQuerySet(TownshipQuerySet):
-    def for_user(self, user):
-        """Township staff see their township; county users all; a handling-unit user only the
-        proposals whose lead or assisting unit is one of theirs."""
-        if user is not None and user.is_authenticated and user.is_handling_unit:
-            units = HandlingUnit.objects.filter(users=user, township_id=user.township_id)
-            assisting = Proposal.assisting_units.through.objects.filter(
-                proposal_id=OuterRef("pk"), handlingunit__in=units
-            )
-            return self.filter(township_id=user.township_id).filter(
-                Q(lead_unit__in=units) | Exists(assisting)
-            )
-        return super().for_user(user)
-
     def open_q(self):
         return Q(state__in=Proposal.OPEN_HANDLING_STATES)
 

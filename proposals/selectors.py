@@ -33,6 +33,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from deputies.models import Deputy
+from renda.core.access import access_for
 from renda.core.models import Township
 
 from .models import HandlingUnit, Proposal, ProposalCategory
@@ -258,7 +259,7 @@ def proposal_statistics_figures(*, qs, year, today=None) -> dict:
 def proposal_list(*, user, filters=None, township=None):
     """The register (台账) rows the user may see, filtered. `filters` keys: year, term, kind,
     category, state, unit, overdue, due_soon, key, q."""
-    qs = Proposal.objects.for_user(user)
+    qs = access_for(user).scope(Proposal)
     if township is not None:
         qs = qs.filter(township=township)
     return proposal_filter(qs=qs, filters=filters or {})
@@ -420,7 +421,8 @@ def proposal_register_rows(*, qs):
 
 def proposal_detail(*, user, pk):
     return (
-        Proposal.objects.for_user(user)
+        access_for(user)
+        .scope(Proposal)
         .select_related("township", "term", "category", "lead_deputy", "lead_unit")
         .prefetch_related("co_signers", "assisting_units", "attachments")
         .get(pk=pk)
@@ -449,7 +451,8 @@ def proposal_count_by_deputy(*, township, year) -> dict:
 def proposal_list_for_deputy(*, user, deputy):
     """A deputy's proposals (lead or co-signer) for the deputy's archive."""
     return (
-        Proposal.objects.for_user(user)
+        access_for(user)
+        .scope(Proposal)
         .filter(
             Q(lead_deputy=deputy)
             | Q(pk__in=Proposal.co_signers.through.objects.filter(deputy=deputy).values("proposal_id"))
@@ -551,7 +554,8 @@ def proposal_report_data(*, township, year, today=None) -> dict:
 def proposal_list_for_session(*, user, session):
     """Motions and suggestions submitted at a congress session (motions first)."""
     return (
-        Proposal.objects.for_user(user)
+        access_for(user)
+        .scope(Proposal)
         .filter(
             Q(session=session)
             | Q(
@@ -569,4 +573,4 @@ def proposal_list_for_session(*, user, session):
 
 def proposal_list_for_activity(*, user, activity):
     """Suggestions adopted from an activity (a voter reception, an inspection …)."""
-    return Proposal.objects.for_user(user).filter(source_activity=activity).order_by("serial")
+    return access_for(user).scope(Proposal).filter(source_activity=activity).order_by("serial")

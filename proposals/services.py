@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renda.core.access import access_for
 from renda.core.exceptions import ApplicationError
 from renda.core.uploads import upload_check
 from renda.core.workdays import add_workdays
@@ -185,18 +186,19 @@ def _next_serial(*, township, scope):
 
 
 def _require_staff(user, township):
-    if user is None or not user.is_township_staff or user.township_id != township.pk:
+    if not access_for(user).can_write(township):
         raise ApplicationError(_("Only the township's congress office may do this."))
 
 
 def actor_roles(*, proposal, user) -> set:
     roles_ = set()
-    if user is None or not user.is_authenticated or user.township_id != proposal.township_id:
+    access = access_for(user)
+    if access.township_id is None or access.township_id != proposal.township_id:
         return roles_
-    if user.is_township_staff:
+    if access.is_township_staff:
         roles_.add(STAFF)
     if (
-        user.is_handling_unit
+        access.is_handling_unit
         and proposal.lead_unit_id
         and HandlingUnit.objects.filter(pk=proposal.lead_unit_id, users=user).exists()
     ):
@@ -227,7 +229,7 @@ def _lock_and_check(proposal, action, by):
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     states, who = TRANSITIONS[action]
     if not actor_roles(proposal=locked, user=by) & who:
-        if UNIT in who and by is not None and by.is_handling_unit:
+        if UNIT in who and access_for(by).is_handling_unit:
             raise ApplicationError(_("This proposal is not assigned to your unit."))
         raise ApplicationError(_("You may not do this on this proposal."))
     if locked.state not in states:

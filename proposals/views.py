@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from renda.core.access import access_for
+from renda.core.converters import year_or_none
 from renda.core.exceptions import ApplicationError
 from renda.core.forms import BootstrapFormMixin
 from renda.core.history import history_entries
-from renda.core.mixins import require_write, user_can_write
-from renda.core.selectors import township_selected
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
@@ -47,11 +47,6 @@ from .selectors import (
 PAGE_SIZE = 50
 RANKING_COUNTY_ROWS = 30
 EDITABLE_STATES = (Proposal.State.SUBMITTED, Proposal.State.REGISTERED)
-
-
-def _block_unit(user):
-    if user.is_handling_unit:
-        raise PermissionDenied
 
 
 def _year_choices():
@@ -102,7 +97,7 @@ def _scope_township(request):
     user = request.user
     if user.township_id:
         return user.township
-    return township_selected(request=request)
+    return request.access.selected_township
 
 
 def proposal_register(request):
@@ -110,7 +105,7 @@ def proposal_register(request):
     user = request.user
     township = _scope_township(request)
     data = request.GET.copy()
-    if "year" not in data and not user.is_handling_unit:
+    if "year" not in data and not request.access.is_handling_unit:
         data["year"] = str(timezone.localdate().year)
     form = RegisterFilterForm(data, township=township)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -134,7 +129,7 @@ def proposal_register(request):
             "page_obj": page,
             "counts": counts,
             "state_query": query.urlencode(),
-            "is_staff": user.is_township_staff,
+            "is_staff": request.access.is_township_staff,
             "today": timezone.localdate(),
             "show_township": township is None,
         },
@@ -144,7 +139,7 @@ def proposal_register(request):
 @require_POST
 def proposal_register_export(request):
     user = request.user
-    _block_unit(user)
+    request.access.require_browse()
     township = _scope_township(request)
     form = RegisterFilterForm(request.POST, township=township)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -243,8 +238,7 @@ def _detail_context(request, proposal, *, bound=None):
         "evaluations": list(proposal.evaluations.select_related("by")),
         "history": history_entries(proposal),
         # the same rule as proposal_edit (the view's permission) and proposal_update (the state)
-        "can_edit": user_can_write(user, "proposals.change_proposal")
-        and user.township_id == proposal.township_id
+        "can_edit": request.access.can_write(proposal, "proposals.change_proposal")
         and proposal.state in EDITABLE_STATES,
     }
 
@@ -260,7 +254,7 @@ def proposal_action(request, pk, action):
         raise Http404
     proposal = _proposal_or_404(request, pk)
     user = request.user
-    if user.is_county:
+    if request.access.is_county:
         raise PermissionDenied
     form = _action_form(action, proposal, request.POST, request.FILES)
     if form.is_valid():
@@ -361,7 +355,7 @@ def _proposal_form_page(request, *, township, proposal=None, initial, save):
 
 def proposal_create(request):
     user = request.user
-    require_write(user, "proposals.add_proposal")
+    request.access.require_write(perm="proposals.add_proposal")
     township = user.township
     services.proposal_categories_ensure(township=township)
 
@@ -415,7 +409,7 @@ def _create_initial(request, township):
 
 def proposal_edit(request, pk):
     user = request.user
-    require_write(user, "proposals.change_proposal")
+    request.access.require_write(perm="proposals.change_proposal")
     proposal = _proposal_or_404(request, pk)
 
     def save(d):
@@ -443,7 +437,7 @@ def proposal_assignment_sheet(request, pk):
         user=request.user,
         kind="proposals_assignment",
         params={"proposal_id": proposal.pk},
-        township=proposal.township if not request.user.is_county else None,
+        township=proposal.township if not request.access.is_county else None,
         title=_("Assignment sheet %(number)s") % {"number": proposal.number},
     )
     job.refresh_from_db()
@@ -452,18 +446,15 @@ def proposal_assignment_sheet(request, pk):
 
 
 def _stats_year(request):
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    return year_or_none(request.GET.get("year")) or timezone.localdate().year
 
 
 def proposal_statistics(request):
     user = request.user
-    _block_unit(user)
+    request.access.require_browse()
     township = _scope_township(request)
     year = _stats_year(request)
-    qs = Proposal.objects.for_user(user)
+    qs = access_for(user).scope(Proposal)
     if township is not None:
         qs = qs.filter(township=township)
     figures = proposal_statistics_figures(qs=qs, year=year)
@@ -536,15 +527,12 @@ def proposal_statistics(request):
 @require_POST
 def proposal_report(request):
     user = request.user
-    _block_unit(user)
+    request.access.require_browse()
     township = _scope_township(request)
     if township is None:
         messages.error(request, _("Choose a township first."))
         return redirect("proposals:statistics")
-    try:
-        year = int(request.POST.get("year"))
-    except (TypeError, ValueError):
-        year = timezone.localdate().year
+    year = year_or_none(request.POST.get("year")) or timezone.localdate().year
     job = document_job_request(
         user=user,
         kind="proposals_report",
@@ -562,9 +550,9 @@ def proposal_report(request):
 
 def unit_list(request):
     user = request.user
-    _block_unit(user)
+    request.access.require_browse()
     township = _scope_township(request)
-    units = HandlingUnit.objects.for_user(user).select_related("township").prefetch_related("users")
+    units = access_for(user).scope(HandlingUnit).select_related("township").prefetch_related("users")
     if township is not None:
         units = units.filter(township=township)
     return render(
@@ -572,15 +560,15 @@ def unit_list(request):
         "proposals/units.html",
         {
             "units": units.order_by("township__display_order", "display_order", "name"),
-            "is_staff": user.is_township_staff,
+            "is_staff": request.access.is_township_staff,
         },
     )
 
 
 def unit_edit(request, pk=None):
     user = request.user
-    require_write(user, "proposals.change_handlingunit")
-    unit = get_object_or_404(HandlingUnit.objects.for_user(user), pk=pk) if pk else None
+    request.access.require_write(perm="proposals.change_handlingunit")
+    unit = get_object_or_404(access_for(user).scope(HandlingUnit), pk=pk) if pk else None
     if request.method == "POST":
         form = HandlingUnitForm(request.POST, township=user.township)
         if form.is_valid():
@@ -617,7 +605,7 @@ def unit_edit(request, pk=None):
 
 def proposal_settings(request):
     user = request.user
-    require_write(user, "proposals.change_proposalsettings")
+    request.access.require_write(perm="proposals.change_proposalsettings")
     township = user.township
     rule = services.proposal_settings_get(township=township)
     services.proposal_categories_ensure(township=township)

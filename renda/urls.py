@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from renda.core import converters
+
+converters.register()  # <id:…> and <year:…> for every app's urls, registered before they load
+
 urlpatterns = [
     path("", include("renda.core.urls")),
     path("deputies/", include("deputies.urls")),

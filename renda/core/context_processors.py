@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import term_current, township_list_for_user, township_selected
+from .selectors import term_current
 
 NAV = [
     ("deputies", _("Deputies"), "deputies:list"),
@@ -22,14 +22,15 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    selected = township_selected(request=request)
+    access = request.access
+    selected = access.selected_township
     context = {
-        "nav_items": [] if user.is_handling_unit else NAV,
+        "nav_items": [] if access.is_handling_unit else NAV,
         "nav_descriptions": NAV_DESCRIPTIONS,
         "nav_section": request.resolver_match.app_name if request.resolver_match else "",
         "nav_township": selected,
         "nav_term": term_current(township=selected) if selected else None,
     }
-    if user.is_county:
-        context["nav_townships"] = township_list_for_user(user=user)
+    if access.is_county:
+        context["nav_townships"] = access.townships()
     return context

@@ -1,12 +1,39 @@
+import datetime as dt
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Dates a township office records: nothing before the People's Republic, nothing past 2100
+# (a date near 9999-12-31 overflows deadline arithmetic; 0001-01-01 makes ranges endless).
+DATE_MIN, DATE_MAX = dt.date(1949, 1, 1), dt.date(2100, 12, 31)
+
+
+def date_in_bounds(value):
+    if value is None:
+        return
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValidationError(
+            _("Give a date between %(first)s and %(last)s.") % {"first": DATE_MIN, "last": DATE_MAX},
+            code="date_out_of_range",
+        )
 
 
 class BootstrapFormMixin:
-    """Give every widget its Bootstrap class and mark invalid fields, so templates stay plain."""
+    """Give every widget its Bootstrap class and mark invalid fields, so templates stay plain.
+
+    Also the one input check of every form: dates and date-times between DATE_MIN and DATE_MAX
+    (text fields already refuse NUL bytes, Django's CharField does)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if (
+                isinstance(field, (forms.DateField, forms.DateTimeField))
+                and date_in_bounds not in field.validators
+            ):
+                field.validators.append(date_in_bounds)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -66,3 +66,39 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NoStoreMiddleware:
+    """Pages and files for a signed-in user carry personal data: no browser or proxy keeps them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store, private"
+            response.headers.pop("Expires", None)
+        return response
+
+
+class BadInputMiddleware:
+    """A NUL byte in a query string or a posted value is refused with a clear message (400):
+    PostgreSQL cannot store or compare it, and no field of ours has a use for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        try:
+            values = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else [])]
+        except Exception:  # a malformed body: Django answers 400 by itself further on
+            values = []
+        if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in vs) for k, vs in values):
+            message = _("The input contains an invalid character (a NUL byte); remove it and try again.")
+            return render(request, "400.html", {"message": message}, status=400)
+        return self.get_response(request)

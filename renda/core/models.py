@@ -157,19 +157,7 @@ class User(AbstractUser):
 
 
 class TownshipQuerySet(models.QuerySet):
-    """The one township-scoping mechanism. Every domain queryset goes through `for_user`."""
-
-    def for_user(self, user):
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_handling_unit:
-            # Handling units see only proposals assigned to them; proposals overrides for_user.
-            return self.none()
-        if user.township_id is not None:
-            return self.filter(township_id=user.township_id)
-        if user.is_county:
-            return self.all()
-        return self.none()
+    """Domain querysets. Which rows a user may see is decided by `renda.core.access` only."""
 
     def for_township(self, township):
         return self.filter(township=township)

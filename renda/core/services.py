@@ -1,6 +1,5 @@
 import datetime as dt
 import logging
-import traceback
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -8,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .access import access_for
 from .exceptions import ApplicationError
 from .jobs import job_handler_get, job_kinds
 from .models import AuditEvent, DocumentJob, Reminder
@@ -58,10 +58,11 @@ def document_job_request(*, user, kind, params=None, township=None, title=None):
     """Record a document request and hand it to the worker once the transaction commits."""
     if kind not in job_kinds():
         raise ApplicationError(_("Unknown document kind."))
-    if user.township_id is not None and township is not None and township.pk != user.township_id:
-        raise ApplicationError(_("You may only request documents of your own township."))
-    if township is None and not user.is_county:
+    access = access_for(user)
+    if township is None and not access.is_county:
         township = user.township
+    if township is not None and not access.can_read(township):
+        raise ApplicationError(_("You may only request documents of your own township."))
     handler = job_handler_get(kind)
     job = DocumentJob.objects.create(
         kind=kind,
@@ -112,7 +113,14 @@ def document_job_run(*, job_id):
         _document_job_fail(job, exc.message)
         return job
     except Exception:
-        _document_job_fail(job, traceback.format_exc(limit=5))
+        # The traceback goes to the log only; the user sees a plain message.
+        logger.exception("Document job %s (%s) failed", job.pk, job.kind)
+        _document_job_fail(
+            job,
+            _(
+                "The document could not be built because of an internal error; it was logged. Try again later."
+            ),
+        )
         raise
     job.file.save(filename, ContentFile(content), save=False)
     job.file_size = len(content)

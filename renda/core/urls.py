@@ -2,17 +2,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .security import ThrottledLoginView
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("township/select/", views.township_select, name="township_select"),
     path("documents/", views.document_list, name="documents"),
-    path("documents/<int:pk>/status/", views.document_status, name="document_status"),
-    path("documents/<int:pk>/download/", views.document_download, name="document_download"),
-    path("documents/<int:pk>/retry/", views.document_retry, name="document_retry"),
+    path("documents/<id:pk>/status/", views.document_status, name="document_status"),
+    path("documents/<id:pk>/download/", views.document_download, name="document_download"),
+    path("documents/<id:pk>/retry/", views.document_retry, name="document_retry"),
     path("documents/townships/", views.township_export, name="township_export"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -8,15 +8,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import roles
 from .exceptions import ApplicationError
 from .models import DocumentJob
 from .selectors import (
-    document_job_list,
-    document_job_visible,
     reminder_list,
     term_current,
-    township_list_for_user,
 )
 from .services import audit_record, document_job_request, document_job_retry
 
@@ -27,7 +23,7 @@ def home(request):
     context = {
         "township": township,
         "term": term_current(township=township) if township else None,
-        "townships": township_list_for_user(user=user) if user.is_county else None,
+        "townships": request.access.townships() if request.access.is_county else None,
         "reminders": reminder_list(user=user)[:10],
     }
     return render(request, "core/home.html", context)
@@ -36,10 +32,10 @@ def home(request):
 @require_POST
 def township_select(request):
     """County users narrow list pages to one township (or all)."""
-    if not request.user.is_county:
+    if not request.access.is_county:
         raise PermissionDenied
     pk = request.POST.get("township") or None
-    if pk and not township_list_for_user(user=request.user).filter(pk=pk).exists():
+    if pk and not request.access.townships().filter(pk=pk).exists():
         raise Http404
     request.session["selected_township"] = int(pk) if pk else None
     nxt = request.POST.get("next") or reverse("home")
@@ -49,17 +45,17 @@ def township_select(request):
 
 
 def document_list(request):
-    jobs = document_job_list(user=request.user)[:100]
+    jobs = request.access.jobs().filter(requested_by=request.user)[:100]
     return render(
         request,
         "core/documents.html",
-        {"jobs": jobs, "can_export_townships": request.user.role == roles.ADMIN},
+        {"jobs": jobs, "can_export_townships": request.access.can_admin_county},
     )
 
 
 def document_status(request, pk):
     """htmx polling target: one row of the 我的文件 table, or the progress box on a page."""
-    job = get_object_or_404(document_job_visible(user=request.user), pk=pk)
+    job = get_object_or_404(request.access.jobs(), pk=pk)
     template = request.GET.get("template") == "box" and "core/_job_box.html" or "core/_job_row.html"
     response = render(request, template, {"job": job})
     if job.is_finished:
@@ -68,7 +64,7 @@ def document_status(request, pk):
 
 
 def document_download(request, pk):
-    job = get_object_or_404(document_job_visible(user=request.user), pk=pk)
+    job = get_object_or_404(request.access.jobs(), pk=pk)
     if job.status != DocumentJob.Status.DONE or not job.file or job.file_deleted_at:
         raise Http404
     audit_record(user=request.user, action="download", detail=job.title, township=job.township)
@@ -77,7 +73,7 @@ def document_download(request, pk):
 
 @require_POST
 def document_retry(request, pk):
-    job = get_object_or_404(document_job_list(user=request.user), pk=pk)
+    job = get_object_or_404(request.access.jobs().filter(requested_by=request.user), pk=pk)
     try:
         document_job_retry(job=job, user=request.user)
         messages.success(request, _("The document was queued again."))
@@ -88,7 +84,7 @@ def document_retry(request, pk):
 
 @require_POST
 def township_export(request):
-    if request.user.role != roles.ADMIN:
+    if not request.access.can_admin_county:
         raise PermissionDenied
     job = document_job_request(user=request.user, kind="townships_xlsx")
     job.refresh_from_db()

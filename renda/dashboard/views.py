@@ -18,10 +18,10 @@ from deputies.models import Deputy, Mandate
 from deputies.selectors import mandate_active_during_q
 from meetings.models import Activity
 from proposals.models import Proposal
+from renda.core.access import access_for
+from renda.core.converters import year_or_none
 from renda.core.exceptions import ApplicationError
-from renda.core.mixins import user_can_write
-from renda.core.models import Term
-from renda.core.selectors import document_job_visible, township_list_for_user, township_selected
+from renda.core.models import Term, Township
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
@@ -31,11 +31,6 @@ from .models import WorkReportText
 
 LEVEL_LABELS = dict(Mandate.Level.choices)
 DUE_LIST_LENGTH = 20
-
-
-def _deny_handling_units(user):
-    if user.is_handling_unit or not (user.is_county or user.is_township_staff):
-        raise PermissionDenied
 
 
 def year_choices(today=None):
@@ -54,15 +49,15 @@ def _year(request, today=None):
 
 def _townships(request):
     """Townships the page shows: the user's own, or (county) all or the one picked in the nav."""
-    qs = township_list_for_user(user=request.user)
-    selected = township_selected(request=request)
+    qs = request.access.townships()
+    selected = request.access.selected_township
     return qs.filter(pk=selected.pk) if selected else qs
 
 
 def _job_from_query(request):
     pk = request.GET.get("job")
     if pk and pk.isdigit():
-        return document_job_visible(user=request.user).filter(pk=pk).first()
+        return request.access.jobs().filter(pk=pk).first()
     return None
 
 
@@ -163,7 +158,7 @@ def dashboard_table(rows, *, year):
 
 def index(request):
     """The county dashboard; a township user sees the same for their own township."""
-    _deny_handling_units(request.user)
+    request.access.require_browse()
     today = timezone.localdate()
     form, year = _year(request, today)
     townships = list(_townships(request))
@@ -191,24 +186,24 @@ def index(request):
         "job": _job_from_query(request),
         "light_labels": quotas.LIGHT_LABELS,
         "is_township_user": request.user.township_id is not None,
-        "can_bundle_all": request.user.is_county and request.user.role == "county_admin",
+        "can_bundle_all": request.access.can_admin_county,
     }
     return render(request, "dashboard/index.html", context)
 
 
 @require_POST
 def export_xlsx(request):
-    _deny_handling_units(request.user)
+    request.access.require_browse()
     year = request.POST.get("year", "")
     if not year.isdigit() or int(year) not in year_choices():
         raise Http404
     year = int(year)
-    selected = township_selected(request=request)
+    selected = request.access.selected_township
     job = document_job_request(
         user=request.user,
         kind="dashboard_xlsx",
         params={"year": year},
-        township=selected if (selected and request.user.is_county) else None,
+        township=selected if (selected and request.access.is_county) else None,
     )
     job.refresh_from_db()
     messages.info(request, document_queued_message(job))
@@ -217,14 +212,12 @@ def export_xlsx(request):
 
 def records(request):
     """Drill-down: the records behind one number of the dashboard."""
-    _deny_handling_units(request.user)
+    request.access.require_browse()
     metric = request.GET.get("metric", "")
-    try:
-        year = int(request.GET.get("year", ""))
-        township_pk = int(request.GET.get("township", ""))
-    except ValueError:
-        raise Http404 from None
-    township = get_object_or_404(township_list_for_user(user=request.user), pk=township_pk)
+    year = year_or_none(request.GET.get("year"))
+    if year is None:
+        raise Http404
+    township = request.access.get_or_404(Township, pk=request.GET.get("township", ""))
     qs = selectors.drill_records(metric=metric, township_ids=[township.pk], year=year)
     if qs is None:
         raise Http404
@@ -272,8 +265,8 @@ def metric_labels():
 
 def workbench(request):
     """工作台: what a township's staff must do this week and this quarter."""
-    _deny_handling_units(request.user)
-    township = township_selected(request=request)
+    request.access.require_browse()
+    township = request.access.selected_township
     if township is None:
         messages.info(request, _("Pick a township in the navigation bar to see its workbench."))
         return redirect("dashboard:index")
@@ -286,10 +279,9 @@ def workbench(request):
 def year_end(request):
     """Year-end documents of a township: the work report (with the secretary's text), the
     deputies' archives and the bundle; the admin may also bundle every township."""
-    _deny_handling_units(request.user)
+    request.access.require_browse()
     today = timezone.localdate()
-    township = township_selected(request=request)
-    user = request.user
+    township = request.access.selected_township
     _form, year = _year(request, today)
     year = (
         int(request.POST.get("year", year))
@@ -298,7 +290,7 @@ def year_end(request):
     )
     if year not in year_choices(today):
         year = today.year
-    can_write = township is not None and user_can_write(user)
+    can_write = township is not None and request.access.can_write()
     text = WorkReportText.objects.filter(township=township, year=year).first() if township else None
     form = WorkReportForm(instance=text, initial={"year": year}, years=year_choices(today))
     if request.method == "POST":
@@ -342,7 +334,7 @@ def year_end(request):
             "can_write": can_write,
             "deputies": deputies,
             "job": _job_from_query(request),
-            "can_bundle_all": user.role == "county_admin",
+            "can_bundle_all": request.access.can_admin_county,
         },
     )
 
@@ -357,7 +349,7 @@ def _year_end_post(request, *, action, township, year, can_write):
 
     user = request.user
     if action == "bundle_all":
-        if user.role != "county_admin":
+        if not request.access.can_admin_county:
             raise PermissionDenied
         return document_job_request(
             user=user,
@@ -409,7 +401,7 @@ def _year_end_post(request, *, action, township, year, can_write):
         )
     if action == "archive":
         deputy = get_object_or_404(
-            Deputy.objects.for_user(user), pk=request.POST.get("deputy"), township=township
+            access_for(user).scope(Deputy), pk=request.POST.get("deputy"), township=township
         )
         return document_job_request(
             user=user,
@@ -433,8 +425,8 @@ def _year_end_post(request, *, action, township, year, can_write):
 @require_POST
 def deputy_archive(request):
     """Build one deputy's archive of a year (from the deputy's page); the file is under My files."""
-    _deny_handling_units(request.user)
-    deputy = get_object_or_404(Deputy.objects.for_user(request.user), pk=request.POST.get("deputy") or 0)
+    request.access.require_browse()
+    deputy = get_object_or_404(request.access.scope(Deputy), pk=request.POST.get("deputy") or 0)
     year = request.POST.get("year", "")
     if not year.isdigit() or int(year) not in year_choices():
         raise Http404

@@ -1,6 +1,7 @@
 import pytest
 
 from deputies.models import Deputy
+from renda.core.access import access_for
 from renda.core.models import Township
 
 
@@ -13,7 +14,7 @@ def test_township_user_sees_only_own_township(township, other_township, secretar
     own = _deputy(township, "张三")
     _deputy(other_township, "李四")
 
-    visible = Deputy.objects.for_user(secretary)
+    visible = access_for(secretary).scope(Deputy)
 
     assert list(visible) == [own]
 
@@ -23,7 +24,7 @@ def test_county_reviewer_sees_every_township(township, other_township, reviewer)
     _deputy(township, "张三")
     _deputy(other_township, "李四")
 
-    assert Deputy.objects.for_user(reviewer).count() == 2
+    assert access_for(reviewer).scope(Deputy).count() == 2
 
 
 @pytest.mark.django_db
@@ -35,6 +36,6 @@ def test_user_without_role_or_anonymous_sees_nothing(township):
     _deputy(township, "张三")
     nobody = UserFactory(township=None)
 
-    assert Deputy.objects.for_user(nobody).count() == 0
-    assert Deputy.objects.for_user(AnonymousUser()).count() == 0
+    assert access_for(nobody).scope(Deputy).count() == 0
+    assert access_for(AnonymousUser()).scope(Deputy).count() == 0
     assert Township.objects.count() == 1

@@ -201,10 +201,10 @@ def more_townships(db):
 
 
 def test_dashboard_workbook_queries_do_not_grow_with_townships(year_data, reviewer, more_townships):
-    from renda.core.selectors import township_list_for_user
+    from renda.core.access import access_for
 
     def workbook():
-        townships = township_list_for_user(user=reviewer)
+        townships = access_for(reviewer).townships()
         return lambda: jobs.dashboard_workbook_build(townships=townships, year=YEAR, today=TODAY)
 
     before = queries(workbook())

@@ -4,7 +4,7 @@ import pytest
 
 from deputies.models import Deputy, GroupMembership, Mandate
 from deputies.naming import name_keys, surname_strokes
-from deputies.selectors import deputy_current, mask_id_number, mask_phone
+from deputies.selectors import deputy_current
 from deputies.services import (
     deputy_create,
     deputy_update,
@@ -13,6 +13,7 @@ from deputies.services import (
     mandate_create,
     mandate_end,
 )
+from renda.core.access import mask_birth_date, mask_id_number, mask_phone
 from renda.core.exceptions import ApplicationError
 from tests.deputies.factories import id_number, make_group
 from tests.factories import DeputyFactory
@@ -133,4 +134,6 @@ def test_group_set_members_refuses_other_townships_deputy(township, other_townsh
 
 def test_masks():
     assert mask_phone("13812341234") == "138****1234"
-    assert mask_id_number("34022519680512123X") == "340225********123X"
+    assert mask_id_number("34022519680512123X") == "*" * 18  # no digit: nothing to rebuild
+    assert mask_phone("1381234") == "*******"  # too short to keep 3 + 4 digits
+    assert mask_birth_date(dt.date(1968, 5, 12)) == "1968-05"

@@ -1,0 +1,83 @@
+"""One check for every upload: type by content, size limits, photos re-encoded without EXIF."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from meetings.models import SessionReport
+from meetings.services import session_child_add, session_create
+from renda.core.exceptions import ApplicationError
+from renda.core.uploads import photo_clean
+
+pytestmark = pytest.mark.django_db
+
+
+def _session(township):
+    return session_create(
+        township=township, number=3, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+    )
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("report.exe", b"MZ\x90\x00" + b"\x00" * 100),
+        ("report.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("report.pdf", b"MZ\x90\x00 not a pdf"),
+        ("report.pdf", b"%PDF-1.4\n" + b"0" * (30 * 1024 * 1024)),
+    ],
+)
+def test_session_report_upload_is_checked(township, term, name, content):
+    session = _session(township)
+    report = SessionReport(kind="government", title="政府工作报告", file=SimpleUploadedFile(name, content))
+    with pytest.raises(ApplicationError):
+        session_child_add(session=session, instance=report)
+    assert not SessionReport.objects.exists()
+
+
+def test_session_report_pdf_is_accepted(township, term):
+    report = SessionReport(
+        kind="government", title="政府工作报告", file=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF")
+    )
+    session_child_add(session=_session(township), instance=report)
+    assert SessionReport.objects.count() == 1
+
+
+def _jpeg_with_exif():
+    img = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCamera"  # Make
+    exif[0x8825] = {2: (31.0, 50.0, 0.0)}  # GPS
+    out = io.BytesIO()
+    img.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_photo_is_re_encoded_without_exif():
+    raw = _jpeg_with_exif() + b"appended-payload"
+    assert b"SecretCamera" in raw
+    cleaned = photo_clean(SimpleUploadedFile("p.jpg", raw)).read()
+    assert b"SecretCamera" not in cleaned and b"appended-payload" not in cleaned
+    with Image.open(io.BytesIO(cleaned)) as img:
+        assert img.format == "JPEG" and not img.getexif()
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("p.jpg", b"MZ\x90\x00" + b"\x00" * 100),
+        ("p.png", b"\x89PNG\r\n\x1a\nbroken"),
+        ("p.jpg", b"\xff\xd8\xff" * 10),
+    ],
+)
+def test_a_disguised_or_broken_photo_is_refused(name, content):
+    with pytest.raises(ApplicationError):
+        photo_clean(SimpleUploadedFile(name, content))
+
+
+def test_a_huge_photo_is_refused():
+    with pytest.raises(ApplicationError):
+        photo_clean(SimpleUploadedFile("p.jpg", b"\xff\xd8\xff" + b"0" * (6 * 1024 * 1024)))
