@@ -166,6 +166,10 @@ def _read_rows(content: bytes):
         if not data:
             raise ApplicationError(_("The sheet has column titles but no deputies below them."))
         return header, data
+    except ApplicationError:
+        raise
+    except Exception:  # a damaged sheet (e.g. a cell pointing past the shared-string table)
+        raise ApplicationError(_("This file is not an Excel .xlsx workbook, or it is damaged.")) from None
     finally:
         wb.close()
 

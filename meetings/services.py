@@ -4,6 +4,7 @@ Every service runs in a transaction, checks the rules and raises ApplicationErro
 translated message (and the field it concerns) when one is broken.
 """
 
+import datetime as dt
 import os
 
 from django.db import transaction
@@ -490,7 +491,9 @@ def reception_warnings(*, start_date, notice_date, on_duty_count):
             _("No public notice date recorded: the notice must go out at least 3 working days ahead.")
         )
     else:
-        days = workdays_between(notice_date, start_date)
+        # Only whether the notice came early enough matters: count at most a month back, so a
+        # notice date decades early (0001-01-01) costs nothing.
+        days = workdays_between(max(notice_date, start_date - dt.timedelta(days=31)), start_date)
         if days < RECEPTION_NOTICE_WORKDAYS:
             warnings.append(
                 _(

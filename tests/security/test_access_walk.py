@@ -8,6 +8,12 @@ The answers a role may get:
 - county reviewer: reads everything, and a POST changes no township data;
 - handling unit: only proposals assigned to it;
 - the Django admin: only for admins.
+On top of the status codes (all decided by renda.core.access):
+- content: a marker written into the other township's records must never appear in a page,
+  chart or file (zip members read) that the own township's staff or handling unit receive;
+- every GET leaves the row counts and latest changes of every township table as they were;
+- the handling unit tries every proposal URL on a proposal not assigned to it;
+- the reviewer and the county admin try every township user's document.
 Every violation is listed at the end with the URL and what came back.
 """
 
@@ -19,6 +25,7 @@ from django.db.models import Count, Max
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from renda.core.access import access_for
 from renda.core.models import DocumentJob, User
 
 PUBLIC = {"login", "healthz", "set_language", "logout"}
@@ -185,6 +192,43 @@ def data_fingerprint():
     return out
 
 
+MARKER = "标记他乡专用字样"
+MARKER_READERS = {"secretary (own)", "chair (own)", "handling unit"}
+
+
+def _mark_other_township(other):
+    """Write the marker into the other township's deputies, proposals, meetings and activities."""
+    for label, field in [
+        ("deputies.Deputy", "work_unit"),
+        ("proposals.Proposal", "title"),
+        ("meetings.Activity", "topic"),
+        ("meetings.PresidiumMeeting", "place"),
+        ("proposals.HandlingUnit", "contact_person"),
+    ]:
+        model = apps.get_model(label)
+        if any(f.name == field for f in model._meta.concrete_fields):
+            model.objects.filter(township=other).update(**{field: MARKER})
+
+
+def _content_text(response):
+    """The text of a response: the page, or every member of a zip file (xlsx, docx, bundles)."""
+    import io
+    import zipfile
+
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content)
+        response.streaming_content = [body]
+    else:
+        body = response.content
+    if body.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as z:
+                return "".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist())
+        except zipfile.BadZipFile:
+            return ""
+    return body.decode("utf-8", "ignore")
+
+
 def _client(username=None):
     c = Client(raise_request_exception=False)
     if username:
@@ -201,6 +245,15 @@ def test_every_url_with_every_role(county):
     unit_user = User.objects.filter(township=own, groups__name="handling_unit").first()
     unit = _client(unit_user.username) if unit_user else None
     problems, walked, missing = [], [], []
+    _mark_other_township(other)
+    foreign_proposal = None
+    if unit_user:
+        from proposals.models import Proposal
+
+        assigned = access_for(unit_user).scope(Proposal).values("pk")
+        foreign_proposal = (
+            Proposal.objects.filter(township=own).exclude(pk__in=assigned).order_by("pk").first()
+        )
 
     for route, name, _pattern in url_patterns():
         if route.startswith("admin/"):
@@ -224,7 +277,12 @@ def test_every_url_with_every_role(county):
         walked.append(name)
 
         def check(who, client, method, path, allowed, note="", name=name):
+            before = data_fingerprint() if method == "get" else None
             response = getattr(client, method)(path)
+            if before is not None and data_fingerprint() != before:
+                problems.append(f"GET {path} ({name}) as {who} wrote to the database")
+            if who in MARKER_READERS and MARKER in _content_text(response):
+                problems.append(f"{method.upper()} {path} ({name}) as {who}: shows the other township's data")
             code = response.status_code
             if code == 302 and "/accounts/login/" in response.get("Location", ""):
                 code = "login"
@@ -282,6 +340,12 @@ def test_every_url_with_every_role(county):
             }
         ):
             check("handling unit", unit, "get", own_path, {403, 404, 405})
+        # …and on every proposal URL with a proposal not assigned to its unit
+        if unit and name.startswith("proposals:") and "pk" in params and foreign_proposal is not None:
+            kw = dict(own_kw)
+            kw["pk"] = foreign_proposal
+            if "file_pk" not in kw or name == "proposals:detail":
+                check("handling unit", unit, "get", build_path(route, kw), {403, 404, 405})
 
     # the Django admin: only for admins (one seeded county serves every check here)
     for username in [f"{own.code}_mishu", f"{own.code}_zhuxi", "county_reviewer"]:
@@ -306,6 +370,14 @@ def test_every_url_with_every_role(county):
     ]:
         if client.get(path).status_code != expected:
             problems.append(f"GET {path} as {who}: expected {expected}")
+
+    # every document a township user asked for: never for the reviewer or the county admin
+    county_admin = _client("county_admin")
+    for job in DocumentJob.objects.filter(requested_by__township__isnull=False):
+        for who, client in (("county reviewer", reviewer), ("county admin", county_admin)):
+            for what in ("download", "status"):
+                if client.get(f"/documents/{job.pk}/{what}/").status_code != 404:
+                    problems.append(f"GET /documents/{job.pk}/{what}/ as {who}: expected 404")
 
     assert not problems, f"{len(problems)} access problems:\n" + "\n".join(problems)
     assert len(walked) > 20

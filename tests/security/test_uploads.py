@@ -81,3 +81,32 @@ def test_a_disguised_or_broken_photo_is_refused(name, content):
 def test_a_huge_photo_is_refused():
     with pytest.raises(ApplicationError):
         photo_clean(SimpleUploadedFile("p.jpg", b"\xff\xd8\xff" + b"0" * (6 * 1024 * 1024)))
+
+
+def _workbook_with_broken_shared_strings():
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["姓名", "性别"])
+    wb.active.append(["张三", "男"])
+    src = io.BytesIO()
+    wb.save(src)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src.getvalue())) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                # every shared-string cell points far past the table
+                data = re.sub(rb'(t="s"[^>]*><v>)\d+(</v>)', rb"\g<1>999\g<2>", data)
+            zout.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_workbook_with_a_broken_shared_string_table_is_a_message():
+    from deputies.importing import _read_rows
+
+    with pytest.raises(ApplicationError):
+        _read_rows(_workbook_with_broken_shared_strings())
