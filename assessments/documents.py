@@ -241,7 +241,7 @@ def _group_title(data):
 def township_workbook(data) -> bytes:
     wb = Workbook()
     ws = wb.active
-    used = set()
+    used: set[str] = set()
     ws.title = _safe_title(data["township"], used)
     write_township_sheet(ws, data)
     if data.get("group_items"):

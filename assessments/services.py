@@ -376,7 +376,7 @@ def assessments_compute(*, townships, year, by=None) -> dict:
                         dormant=r["dormant"],
                     )
                 )
-            group_sizes = defaultdict(int)
+            group_sizes: dict[int, int] = defaultdict(int)
             for r in rows:
                 if r["group_id"]:
                     group_sizes[r["group_id"]] += 1
