@@ -191,7 +191,7 @@ def _require_staff(user, township):
 
 
 def actor_roles(*, proposal, user) -> set:
-    roles_ = set()
+    roles_: set = set()
     access = access_for(user)
     if access.township_id is None or access.township_id != proposal.township_id:
         return roles_
