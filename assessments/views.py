@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -199,7 +199,7 @@ def compute(request, pk):
 @login_required
 @require_POST
 def transition(request, pk, action):
-    assessment = get_object_or_404(request.access.scope(Assessment).select_related("township"), pk=pk)
+    assessment = request.access.get_or_404(request.access.scope(Assessment).select_related("township"), pk=pk)
     service = {
         "publish": services.assessment_publish,
         "unpublish": services.assessment_unpublish,
@@ -226,7 +226,7 @@ def transition(request, pk, action):
 @login_required
 @require_POST
 def export(request, pk):
-    assessment = get_object_or_404(selectors.assessment_visible(user=request.user), pk=pk)
+    assessment = request.access.get_or_404(selectors.assessment_visible(user=request.user), pk=pk)
     if not request.user.has_perm("core.add_documentjob"):
         raise PermissionDenied
     job = document_job_request(
@@ -262,8 +262,10 @@ def score_card(request, pk, deputy_pk):
     """One deputy's score: every line explained with the records it counted; adjustments."""
     user = request.user
     request.access.require_browse()
-    assessment = get_object_or_404(selectors.assessment_visible(user=user), pk=pk)
-    deputy = get_object_or_404(access_for(user).scope(Deputy), pk=deputy_pk, township=assessment.township)
+    assessment = request.access.get_or_404(selectors.assessment_visible(user=user), pk=pk)
+    deputy = request.access.get_or_404(
+        access_for(user).scope(Deputy), pk=deputy_pk, township=assessment.township
+    )
     card = selectors.score_card(assessment=assessment, deputy=deputy)
     if card is None:
         raise Http404
@@ -405,7 +407,7 @@ def scheme(request, pk, year):
 @require_POST
 def scheme_item_delete(request, pk, year, item_pk):
     township = _township_for(request.user, pk)
-    item = get_object_or_404(ScoringItem, pk=item_pk, township=township, scheme__year=year)
+    item = request.access.get_or_404(ScoringItem, pk=item_pk, township=township, scheme__year=year)
     try:
         services.scheme_item_delete(item=item, by=request.user)
     except ApplicationError as exc:

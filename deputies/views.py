@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,7 +88,7 @@ def deputy_list(request):
 def deputy_detail(request, pk):
     user = request.user
     request.access.require_browse()
-    deputy = get_object_or_404(access_for(user).scope(Deputy).select_related("township"), pk=pk)
+    deputy = request.access.get_or_404(access_for(user).scope(Deputy).select_related("township"), pk=pk)
     years = sel.deputy_archive_years(deputy=deputy)
     year = year_or_none(request.GET.get("year")) or years[0]
     if year not in years:
@@ -122,7 +122,9 @@ def deputy_photo(request, pk):
     """The deputy's photo, for whoever may see the deputy (MEDIA_URL is not served)."""
     user = request.user
     request.access.require_browse()
-    deputy = get_object_or_404(access_for(user).scope(Deputy).exclude(photo="").only("pk", "photo"), pk=pk)
+    deputy = request.access.get_or_404(
+        access_for(user).scope(Deputy).exclude(photo="").only("pk", "photo"), pk=pk
+    )
     try:
         handle = deputy.photo.open("rb")
     except (FileNotFoundError, ValueError) as exc:
@@ -177,7 +179,7 @@ def deputy_create(request):
 def deputy_edit(request, pk):
     user = request.user
     request.access.require_write(perm="deputies.change_deputy")
-    deputy = get_object_or_404(access_for(user).scope(Deputy), pk=pk)
+    deputy = request.access.get_or_404(access_for(user).scope(Deputy), pk=pk)
     form = DeputyForm(request.POST or None, request.FILES or None, instance=deputy)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -196,7 +198,7 @@ def deputy_edit(request, pk):
 def mandate_add(request, pk):
     user = request.user
     request.access.require_write(perm="deputies.add_mandate")
-    deputy = get_object_or_404(access_for(user).scope(Deputy), pk=pk)
+    deputy = request.access.get_or_404(access_for(user).scope(Deputy), pk=pk)
     form = FirstMandateForm(request.POST or None, township=deputy.township)
     if request.method == "POST" and form.is_valid():
         m = form.cleaned_data
@@ -222,7 +224,7 @@ def mandate_add(request, pk):
 def mandate_end(request, pk):
     user = request.user
     request.access.require_write(perm="deputies.change_mandate")
-    mandate = get_object_or_404(access_for(user).scope(Mandate).select_related("deputy"), pk=pk)
+    mandate = request.access.get_or_404(access_for(user).scope(Mandate).select_related("deputy"), pk=pk)
     form = MandateEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -422,7 +424,7 @@ def group_list(request):
 def group_detail(request, pk):
     user = request.user
     request.access.require_browse()
-    group = get_object_or_404(
+    group = request.access.get_or_404(
         access_for(user).scope(DeputyGroup).select_related("township", "term", "leader", "deputy_leader"),
         pk=pk,
     )
@@ -445,7 +447,7 @@ def group_detail(request, pk):
 def group_edit(request, pk=None):
     user = request.user
     request.access.require_write(perm="deputies.change_deputygroup")
-    group = get_object_or_404(access_for(user).scope(DeputyGroup), pk=pk) if pk else None
+    group = request.access.get_or_404(access_for(user).scope(DeputyGroup), pk=pk) if pk else None
     initial = {}
     if group:
         initial = {
@@ -467,7 +469,7 @@ def group_edit(request, pk=None):
 def group_members(request, pk):
     user = request.user
     request.access.require_write(perm="deputies.change_deputygroup")
-    group = get_object_or_404(access_for(user).scope(DeputyGroup), pk=pk)
+    group = request.access.get_or_404(access_for(user).scope(DeputyGroup), pk=pk)
     current = sel.group_members(group=group)
     form = MembersForm(
         request.POST or None,
@@ -491,7 +493,7 @@ def group_members(request, pk):
 def group_plan(request, pk):
     user = request.user
     request.access.require_write(perm="deputies.change_deputygroup")
-    group = get_object_or_404(access_for(user).scope(DeputyGroup), pk=pk)
+    group = request.access.get_or_404(access_for(user).scope(DeputyGroup), pk=pk)
     year_text = request.GET.get("year") or ""
     year = (
         int(year_text)
@@ -542,7 +544,7 @@ def station_list(request):
 def station_detail(request, pk):
     user = request.user
     request.access.require_browse()
-    station = get_object_or_404(
+    station = request.access.get_or_404(
         access_for(user).scope(LiaisonStation).select_related("township", "head"), pk=pk
     )
     residents = list(station.resident_deputies.order_by(*sel.SORTS["strokes"]))
@@ -562,7 +564,7 @@ def station_detail(request, pk):
 def station_edit(request, pk=None):
     user = request.user
     request.access.require_write(perm="deputies.change_liaisonstation")
-    station = get_object_or_404(access_for(user).scope(LiaisonStation), pk=pk) if pk else None
+    station = request.access.get_or_404(access_for(user).scope(LiaisonStation), pk=pk) if pk else None
     form = StationForm(request.POST or None, instance=station, township=user.township)
     if request.method == "POST" and form.is_valid():
         try:
@@ -580,7 +582,7 @@ def station_edit(request, pk=None):
 def station_residents(request, pk):
     user = request.user
     request.access.require_write(perm="deputies.change_liaisonstation")
-    station = get_object_or_404(access_for(user).scope(LiaisonStation), pk=pk)
+    station = request.access.get_or_404(access_for(user).scope(LiaisonStation), pk=pk)
     form = MembersForm(
         request.POST or None,
         township=station.township,

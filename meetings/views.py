@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,7 +145,7 @@ def session_create(request):
 
 def _session(request, pk):
     request.access.require_browse()
-    return get_object_or_404(request.access.scope(Session).select_related("term", "township"), pk=pk)
+    return request.access.get_or_404(request.access.scope(Session).select_related("term", "township"), pk=pk)
 
 
 def session_edit(request, pk):
@@ -236,7 +236,7 @@ def session_child_add(request, pk, what):
 def session_prep_mark(request, pk, item_pk):
     request.access.require_write(perm="meetings.change_session")
     session = _session(request, pk)
-    item = get_object_or_404(SessionPrepItem, session=session, pk=item_pk)
+    item = request.access.get_or_404(SessionPrepItem, session=session, pk=item_pk)
     form = PrepItemForm(request.POST, instance=item)
     if form.is_valid():
         try:
@@ -351,7 +351,7 @@ def meeting_create(request):
 
 def _meeting(request, pk):
     request.access.require_browse()
-    return get_object_or_404(
+    return request.access.get_or_404(
         request.access.scope(PresidiumMeeting).select_related("term", "township", "chair"), pk=pk
     )
 
@@ -460,7 +460,7 @@ def meeting_agenda_add(request, pk):
 
 
 def _agenda_item(request, pk):
-    return get_object_or_404(request.access.scope(AgendaItem), pk=pk)
+    return request.access.get_or_404(request.access.scope(AgendaItem), pk=pk)
 
 
 @require_POST
@@ -495,7 +495,7 @@ def agenda_item_delete(request, pk):
 @require_POST
 def agenda_vote(request, pk):
     request.access.require_write(perm="meetings.change_agendaitem")
-    item = get_object_or_404(request.access.scope(AgendaItem), pk=pk)
+    item = request.access.get_or_404(request.access.scope(AgendaItem), pk=pk)
     form = VoteForm(request.POST)
     if form.is_valid():
         try:
@@ -578,7 +578,7 @@ def decision_list(request):
 
 def decision_detail(request, pk):
     request.access.require_browse()
-    decision = get_object_or_404(
+    decision = request.access.get_or_404(
         request.access.scope(Decision).select_related(
             "meeting", "meeting__term", "term", "reported_at", "reported_at__term", "agenda_item"
         ),
@@ -704,7 +704,7 @@ def activity_create(request):
 
 def _activity(request, pk):
     request.access.require_browse()
-    return get_object_or_404(
+    return request.access.get_or_404(
         request.access.scope(Activity).select_related("township", "group", "station"), pk=pk
     )
 
@@ -770,7 +770,7 @@ def activity_attachment_add(request, pk):
 
 def attachment_download(request, pk):
     request.access.require_browse()
-    att = get_object_or_404(request.access.scope(ActivityAttachment), pk=pk)
+    att = request.access.get_or_404(request.access.scope(ActivityAttachment), pk=pk)
     return FileResponse(
         att.file.open("rb"), filename=att.name, as_attachment=not att.is_image, content_type=att.content_type
     )

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -170,14 +170,14 @@ def _file_response(field_file, name):
 def proposal_attachment_download(request, pk, file_pk):
     """An attachment of the proposal, for whoever may see the proposal (MEDIA_URL is not served)."""
     proposal = _proposal_or_404(request, pk)
-    attachment = get_object_or_404(proposal.attachments.all(), pk=file_pk)
+    attachment = request.access.get_or_404(proposal.attachments.all(), pk=file_pk)
     return _file_response(attachment.file, attachment.name)
 
 
 def proposal_reply_letter(request, pk, file_pk):
     """The reply letter of one round, for whoever may see the proposal."""
     proposal = _proposal_or_404(request, pk)
-    reply = get_object_or_404(proposal.replies.exclude(file=""), pk=file_pk)
+    reply = request.access.get_or_404(proposal.replies.exclude(file=""), pk=file_pk)
     return _file_response(reply.file, reply.file.name.rsplit("/", 1)[-1])
 
 
@@ -386,7 +386,7 @@ def _create_initial(request, township):
     activity_pk = request.GET.get("activity", "")
     session_pk = request.GET.get("session", "")
     if activity_pk.isdigit():
-        activity = get_object_or_404(Activity.objects.filter(township=township), pk=activity_pk)
+        activity = request.access.get_or_404(Activity.objects.filter(township=township), pk=activity_pk)
         initial.update(
             source_activity=activity.pk,
             origin=Proposal.Origin.RECEPTION,
@@ -397,7 +397,7 @@ def _create_initial(request, township):
         if lead:
             initial["lead_deputy"] = lead.pk
     if session_pk.isdigit():
-        session = get_object_or_404(Session.objects.filter(township=township), pk=session_pk)
+        session = request.access.get_or_404(Session.objects.filter(township=township), pk=session_pk)
         initial.update(
             session=session.pk,
             during_session=True,
@@ -568,7 +568,7 @@ def unit_list(request):
 def unit_edit(request, pk=None):
     user = request.user
     request.access.require_write(perm="proposals.change_handlingunit")
-    unit = get_object_or_404(access_for(user).scope(HandlingUnit), pk=pk) if pk else None
+    unit = request.access.get_or_404(access_for(user).scope(HandlingUnit), pk=pk) if pk else None
     if request.method == "POST":
         form = HandlingUnitForm(request.POST, township=user.township)
         if form.is_valid():

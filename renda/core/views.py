@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -55,7 +55,7 @@ def document_list(request):
 
 def document_status(request, pk):
     """htmx polling target: one row of the 我的文件 table, or the progress box on a page."""
-    job = get_object_or_404(request.access.jobs(), pk=pk)
+    job = request.access.get_or_404(request.access.jobs(), pk=pk)
     template = request.GET.get("template") == "box" and "core/_job_box.html" or "core/_job_row.html"
     response = render(request, template, {"job": job})
     if job.is_finished:
@@ -64,7 +64,7 @@ def document_status(request, pk):
 
 
 def document_download(request, pk):
-    job = get_object_or_404(request.access.jobs(), pk=pk)
+    job = request.access.get_or_404(request.access.jobs(), pk=pk)
     if job.status != DocumentJob.Status.DONE or not job.file or job.file_deleted_at:
         raise Http404
     audit_record(user=request.user, action="download", detail=job.title, township=job.township)
@@ -73,7 +73,7 @@ def document_download(request, pk):
 
 @require_POST
 def document_retry(request, pk):
-    job = get_object_or_404(request.access.jobs().filter(requested_by=request.user), pk=pk)
+    job = request.access.get_or_404(request.access.jobs().filter(requested_by=request.user), pk=pk)
     try:
         document_job_retry(job=job, user=request.user)
         messages.success(request, _("The document was queued again."))

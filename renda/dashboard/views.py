@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Min, OuterRef
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -312,7 +312,7 @@ def _year_end_post(request, *, action, township, year, can_write):
             title=_("%(township)s %(year)s work report (.docx)") % {"township": township.name, "year": year},
         )
     if action == "archive":
-        deputy = get_object_or_404(
+        deputy = request.access.get_or_404(
             access_for(user).scope(Deputy), pk=request.POST.get("deputy"), township=township
         )
         return document_job_request(
@@ -338,7 +338,7 @@ def _year_end_post(request, *, action, township, year, can_write):
 def deputy_archive(request):
     """Build one deputy's archive of a year (from the deputy's page); the file is under My files."""
     request.access.require_browse()
-    deputy = get_object_or_404(request.access.scope(Deputy), pk=request.POST.get("deputy") or 0)
+    deputy = request.access.get_or_404(request.access.scope(Deputy), pk=request.POST.get("deputy") or 0)
     year = request.POST.get("year", "")
     if not year.isdigit() or int(year) not in year_choices():
         raise Http404
