@@ -5,16 +5,17 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deputies.models import GroupMembership, Mandate
+from deputies.models import GroupMembership
+from deputies.selectors import deputy_serving_during
 from renda.core.exceptions import ApplicationError
+from renda.dashboard.selectors import dormant_deputy_ids
 
 from . import sources
 from .defaults import GRADE_DEFAULTS, default_items
-from .engine import scheme_snapshot, served_days_in_year, township_score
+from .engine import scheme_snapshot, township_score
 from .models import Assessment, ScoreAdjustment, ScoreResult, ScoringItem, ScoringScheme
 from .rules import thresholds_check
 
@@ -230,18 +231,9 @@ def scheme_reset_from_previous(*, scheme, by) -> ScoringScheme:
 
 
 def _eligible_deputies(township_ids, start, end, year_days):
-    """{township_id: [(deputy_id, served_days, group_id)]}: township deputies whose mandate was
-    active at some time in the year (one query for mandates, one for group memberships)."""
-    periods = defaultdict(list)
-    township_of = {}
-    mandates = Mandate.objects.filter(
-        township_id__in=township_ids, level=Mandate.Level.TOWNSHIP, start_date__lte=end
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
-    for deputy_id, township_id, s, e in mandates.values_list(
-        "deputy_id", "township_id", "start_date", "end_date"
-    ):
-        periods[deputy_id].append((s, e))
-        township_of[deputy_id] = township_id
+    """{township_id: [(deputy_id, served_days, group_id)]}: township deputies who served at some
+    time in the year (deputies.selectors.deputy_serving_during), with their group."""
+    serving = deputy_serving_during(township_ids=township_ids, start=start, end=end)
     groups = {}
     memberships = GroupMembership.objects.filter(
         township_id__in=township_ids, term__start_date__lte=end, term__end_date__gte=start
@@ -249,10 +241,8 @@ def _eligible_deputies(township_ids, start, end, year_days):
     for deputy_id, group_id in memberships.values_list("deputy_id", "group_id"):
         groups[deputy_id] = group_id  # the latest term's group wins
     out = defaultdict(list)
-    for deputy_id, spans in periods.items():
-        served = served_days_in_year(spans, start=start, end=end)
-        if served > 0:
-            out[township_of[deputy_id]].append((deputy_id, served, groups.get(deputy_id)))
+    for deputy_id, row in serving.items():
+        out[row["township_id"]].append((deputy_id, row["days"], groups.get(deputy_id)))
     for rows in out.values():
         rows.sort()
     return out
@@ -303,6 +293,7 @@ def assessments_compute(*, townships, year, by=None) -> dict:
         counts = sources.source_counts(sorted(needed), township_ids=tids, start=start, end=end)
         deputies = _eligible_deputies(tids, start, end, year_days)
         adjustments = _latest_adjustments([a.pk for a in todo.values()])
+        dormant = dormant_deputy_ids(township_ids=tids, year=year)
         ScoreResult.objects.filter(assessment__in=list(todo.values())).delete()
         results, now = [], timezone.now()
         for tid, assessment in todo.items():
@@ -329,14 +320,14 @@ def assessments_compute(*, townships, year, by=None) -> dict:
                         total=r["total"],
                         rank=r["rank"],
                         grade=r["grade"],
-                        dormant=r["dormant"],
+                        dormant=r["deputy_id"] in dormant,
                     )
                 )
             assessment.snapshot = snapshots[tid]
             assessment.computed_at = now
             assessment.computed_by = by if by is not None and by.is_authenticated else None
             assessment.deputy_count = len(rows)
-            assessment.dormant_count = sum(1 for r in rows if r["dormant"])
+            assessment.dormant_count = sum(1 for r in rows if r["deputy_id"] in dormant)
             total = sum((r["total"] for r in rows), Decimal(0))
             assessment.average = (total / len(rows)).quantize(Decimal("0.1")) if rows else Decimal(0)
         ScoreResult.objects.bulk_create(results, batch_size=2000)

@@ -1,4 +1,5 @@
-"""Reads of the roster. `deputy_current` is what every other app counts."""
+"""Reads of the roster. `deputy_serving` (and `deputy_serving_during`) is what every other app
+counts: the one definition of who held a mandate in a township on a day or over a period."""
 
 import datetime as dt
 
@@ -31,13 +32,16 @@ def mandate_active_during_q(*, start: dt.date, end: dt.date, prefix: str = "") -
     )
 
 
-def deputy_current(*, township=None, user=None, on: dt.date | None = None, level=None):
-    """Deputies holding at least one active mandate on `on` (today by default).
+TOWNSHIP = Mandate.Level.TOWNSHIP
 
-    Give `township` for one township, `user` to apply the user's scope, or both.
-    `level` narrows to one mandate level (e.g. Mandate.Level.TOWNSHIP for quorums).
-    """
-    on = on or timezone.localdate()
+
+def deputy_serving(*, township=None, on: dt.date, level: str | None = TOWNSHIP, user=None):
+    """THE definition of "serving": deputies who held a mandate of `level` in `township` on `on`.
+
+    A mandate serves from its start date (当选日期) up to the day before its end date (ending a
+    mandate drops the deputy from that day). `level=None` means any level (the roster). Every
+    count and choice list of township deputies asks here: attendance lists, proposal signers,
+    the presidium, group counts, dormant deputies, scoring, the work report, the archive."""
     qs = Deputy.objects.for_user(user) if user is not None else Deputy.objects.all()
     if township is not None:
         qs = qs.filter(township=township)
@@ -45,6 +49,126 @@ def deputy_current(*, township=None, user=None, on: dt.date | None = None, level
     if level:
         mandates = mandates.filter(level=level)
     return qs.filter(Exists(mandates))
+
+
+def deputy_current(*, township=None, user=None, on: dt.date | None = None, level=None):
+    """Deputies holding at least one active mandate on `on` (today by default), any level unless
+    `level` is given: `deputy_serving` with today as the default day."""
+    return deputy_serving(township=township, user=user, on=on or timezone.localdate(), level=level)
+
+
+def served_days(periods, *, start: dt.date, end: dt.date) -> int:
+    """Days in [start, end] covered by any of the (start_date, end_date or None) periods; a
+    period ending on a day no longer covers that day. Overlapping periods count once."""
+    spans = []
+    for s, e in periods:
+        lo = max(s, start)
+        hi = min(e - dt.timedelta(days=1), end) if e else end
+        if hi >= lo:
+            spans.append((lo, hi))
+    spans.sort()
+    total, current_lo, current_hi = 0, None, None
+    for lo, hi in spans:
+        if current_hi is None or lo > current_hi + dt.timedelta(days=1):
+            if current_hi is not None:
+                total += (current_hi - current_lo).days + 1
+            current_lo, current_hi = lo, hi
+        else:
+            current_hi = max(current_hi, hi)
+    if current_hi is not None:
+        total += (current_hi - current_lo).days + 1
+    return total
+
+
+def deputy_serving_during(
+    *, township_ids, start: dt.date, end: dt.date, level: str | None = TOWNSHIP
+) -> dict[int, dict]:
+    """Deputies who served (a mandate of `level`) at some time in [start, end], with the days:
+    {deputy_id: {"township_id": …, "days": n}}. One query whatever the number of townships."""
+    mandates = Mandate.objects.filter(
+        mandate_active_during_q(start=start, end=end), township_id__in=list(township_ids)
+    )
+    if level:
+        mandates = mandates.filter(level=level)
+    periods, township_of = {}, {}
+    for deputy_id, township_id, s, e in mandates.values_list(
+        "deputy_id", "township_id", "start_date", "end_date"
+    ):
+        periods.setdefault(deputy_id, []).append((s, e))
+        township_of[deputy_id] = township_id
+    out = {}
+    for deputy_id, spans in periods.items():
+        days = served_days(spans, start=start, end=end)
+        if days > 0:
+            out[deputy_id] = {"township_id": township_of[deputy_id], "days": days}
+    return out
+
+
+def deputy_serving_during_q(*, start: dt.date, end: dt.date, level: str | None = TOWNSHIP) -> Q:
+    """Q on Deputy: served (a mandate of `level`) at some time in [start, end]."""
+    mandates = Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk"))
+    if level:
+        mandates = mandates.filter(level=level)
+    return Q(Exists(mandates))
+
+
+def deputy_not_serving(*, township, deputies, on: dt.date, level: str | None = TOWNSHIP) -> list:
+    """Of `deputies`, those who did not serve in `township` at `level` on `on` (in given order)."""
+    deputies = [d for d in deputies if d is not None]
+    if not deputies:
+        return []
+    serving = set(
+        deputy_serving(township=township, on=on, level=level)
+        .filter(pk__in=[d.pk for d in deputies])
+        .values_list("pk", flat=True)
+    )
+    return [d for d in deputies if d.pk not in serving]
+
+
+def not_serving_message(*, deputy, on: dt.date, township=None, level: str | None = TOWNSHIP) -> str:
+    """ "某某 在 2026-03-04 不是本镇人大代表": the refusal every form and service shows."""
+    args = {"name": deputy.name, "date": on.isoformat()}
+    if level not in (TOWNSHIP, None):
+        return _("%(name)s held no %(level)s mandate on %(date)s.") % {
+            **args,
+            "level": Mandate.Level(level).label,
+        }
+    kind = getattr(township or getattr(deputy, "township", None), "kind", "")
+    if kind == "xiang":
+        return _("%(name)s was not a deputy of this township (乡) congress on %(date)s.") % args
+    return _("%(name)s was not a deputy of this town (镇) congress on %(date)s.") % args
+
+
+def deputy_mandate_levels(*, deputy_ids, on: dt.date) -> dict[int, list[str]]:
+    """{deputy_id: [levels of the mandates active on `on`]}: to label deputies of other levels
+    (a county deputy in a township group is counted and shown as such). One query."""
+    out = {pk: [] for pk in deputy_ids}
+    for deputy_id, level in Mandate.objects.filter(
+        mandate_active_q(on=on), deputy_id__in=list(deputy_ids)
+    ).values_list("deputy_id", "level"):
+        out.setdefault(deputy_id, []).append(level)
+    return out
+
+
+def presidium_memberships_on(*, township, day: dt.date, term=None):
+    """Presidium memberships active on `day` whose member serves as a township deputy that day:
+    the presidium's members, its majority base and the meeting's attendance list."""
+    qs = (
+        PresidiumMembership.objects.filter(township=township, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        .filter(deputy__in=deputy_serving(township=township, on=day))
+    )
+    if term is not None:
+        qs = qs.filter(term=term)
+    return qs
+
+
+def presidium_chairs_on(*, township, day: dt.date):
+    """Who may chair a presidium meeting on `day`: its chair (主席) or a vice-chair (副主席)."""
+    members = presidium_memberships_on(township=township, day=day).filter(
+        role__in=[PresidiumMembership.Role.CHAIR, PresidiumMembership.Role.VICE_CHAIR]
+    )
+    return Deputy.objects.filter(pk__in=members.values("deputy_id")).order_by(*SORTS["strokes"])
 
 
 # --- privacy -------------------------------------------------------------------------------
@@ -221,13 +345,58 @@ def group_list(*, user, township=None, term=None):
         qs = qs.filter(term=term)
     return (
         qs.select_related("township", "term", "leader", "deputy_leader")
-        .annotate(member_count=Count("groupmembership", distinct=True))
+        .annotate(listed_count=Count("groupmembership", distinct=True))
         .order_by("township__display_order", "-term__number", "number")
     )
 
 
-def group_members(*, group):
-    return list(Deputy.objects.filter(groupmembership__group=group).order_by(*SORTS["strokes"]))
+def group_reference_day(term, today: dt.date | None = None) -> dt.date:
+    """The day a group's members are counted on: today, or its term's last day if past."""
+    today = today or timezone.localdate()
+    return min(max(today, term.start_date), term.end_date)
+
+
+def group_member_counts(*, groups, today: dt.date | None = None) -> None:
+    """Set `member_count` (members holding a mandate of any level on the group's reference day)
+    and `other_level_count` (of those, members without a township mandate, e.g. county deputies
+    elected here) on each group. Former deputies still listed in a group are not counted.
+    Two queries whatever the number of groups."""
+    groups = list(groups)
+    if not groups:
+        return
+    rows = list(
+        GroupMembership.objects.filter(group__in=[g.pk for g in groups]).values_list("group_id", "deputy_id")
+    )
+    days = {g.pk: group_reference_day(g.term, today) for g in groups}
+    mandates = {}
+    for deputy_id, level, s, e in Mandate.objects.filter(deputy_id__in={d for _g, d in rows}).values_list(
+        "deputy_id", "level", "start_date", "end_date"
+    ):
+        mandates.setdefault(deputy_id, []).append((level, s, e))
+    counts = {g.pk: [0, 0] for g in groups}
+    for group_id, deputy_id in rows:
+        on = days[group_id]
+        levels = {lv for lv, s, e in mandates.get(deputy_id, []) if s <= on and (e is None or e > on)}
+        if levels:
+            counts[group_id][0] += 1
+            if TOWNSHIP not in levels:
+                counts[group_id][1] += 1
+    for g in groups:
+        g.member_count, g.other_level_count = counts[g.pk]
+
+
+def group_members(*, group, today: dt.date | None = None):
+    """A group's members in stroke order, each with `levels` (mandates on the group's reference
+    day; empty = no longer a deputy, shown as a warning) and `other_level` (no township mandate)."""
+    members = list(Deputy.objects.filter(groupmembership__group=group).order_by(*SORTS["strokes"]))
+    on = group_reference_day(group.term, today)
+    levels = deputy_mandate_levels(deputy_ids=[d.pk for d in members], on=on)
+    labels = dict(Mandate.Level.choices)
+    for d in members:
+        d.levels = [str(labels[lv]) for lv in levels.get(d.pk, [])]
+        d.serving = bool(d.levels)
+        d.other_level = d.serving and TOWNSHIP not in levels.get(d.pk, [])
+    return members
 
 
 def station_list(*, user, township=None):
@@ -236,7 +405,14 @@ def station_list(*, user, township=None):
         qs = qs.filter(township=township)
     return (
         qs.select_related("township", "head")
-        .annotate(resident_count=Count("resident_deputies", distinct=True))
+        .annotate(
+            # residents holding a mandate (any level) today: former deputies still listed do not count
+            resident_count=Count(
+                "resident_deputies",
+                distinct=True,
+                filter=mandate_active_q(on=timezone.localdate(), prefix="resident_deputies__mandates__"),
+            )
+        )
         .order_by("township__display_order", "name")
     )
 
@@ -318,3 +494,32 @@ def deputy_structure(*, user, township=None, on: dt.date | None = None, level=No
         "by_education": by("education", Deputy.Education.choices),
         "by_occupation": by("occupation", Deputy.Occupation.choices),
     }
+
+
+# --- presidium page ------------------------------------------------------------------------
+
+
+def presidium_page(*, township, term, on: dt.date | None = None):
+    """A term's presidium: memberships (chair first, then vice-chairs, members), each with
+    `active` (member on `on`) and `serving` (a township deputy on `on`; False is a warning: the
+    member no longer counts), and the membership change history of the term. Three queries."""
+    on = on or timezone.localdate()
+    if on > term.end_date:
+        on = term.end_date
+    order = {r: i for i, r in enumerate(PresidiumMembership.Role.values)}
+    rows = list(PresidiumMembership.objects.filter(township=township, term=term).select_related("deputy"))
+    serving = set(
+        deputy_serving(township=township, on=on)
+        .filter(pk__in=[m.deputy_id for m in rows])
+        .values_list("pk", flat=True)
+    )
+    for m in rows:
+        m.active = m.start_date <= on and (m.end_date is None or m.end_date > on)
+        m.serving = m.deputy_id in serving
+    rows.sort(key=lambda m: (not m.active, order[m.role], m.deputy.surname_strokes, m.deputy.name_pinyin))
+    history = list(
+        PresidiumMembership.history.filter(term_id=term.pk)
+        .select_related("history_user", "deputy")
+        .order_by("-history_date")[:50]
+    )
+    return {"members": rows, "on": on, "history": history}

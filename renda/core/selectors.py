@@ -68,6 +68,21 @@ def reminder_list(*, user, include_done=False):
     return qs.order_by("due_date", "pk")
 
 
-def term_current(*, township, on=None):
+def term_on(*, township, on=None):
+    """The congress term of `township` that covers the day `on` (today by default), or None.
+
+    The one answer to "which term covers a date": a term covers its first and its last day
+    (start_date <= on <= end_date). Sessions, presidium meetings, proposals, the roster import,
+    the navigation and the 换届 all ask here."""
     on = on or timezone.localdate()
-    return Term.objects.filter(township=township, start_date__lte=on, end_date__gte=on).first()
+    township_id = getattr(township, "pk", township)
+    return Term.objects.filter(township_id=township_id, start_date__lte=on, end_date__gte=on).first()
+
+
+def term_current(*, township, on=None):
+    return term_on(township=township, on=on)
+
+
+def term_list(*, township):
+    """A township's terms, newest first."""
+    return Term.objects.filter(township=township).order_by("-number")
