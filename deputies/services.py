@@ -11,6 +11,7 @@ from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric
 
 from renda.core.exceptions import ApplicationError
+from renda.core.history import history_actor
 from renda.core.models import Term
 
 from .models import (
@@ -24,7 +25,7 @@ from .models import (
     PresidiumMembership,
 )
 from .naming import name_keys
-from .selectors import deputy_not_serving, not_serving_message
+from .serving import deputy_not_serving, not_serving_message
 
 PROVINCE_CODES = {
     "11",
@@ -177,7 +178,7 @@ def deputy_create(*, township, data: dict, by, mandate: dict | None = None) -> D
     _check_unique_id(township, data.get("id_number"))
     deputy = Deputy(township=township, **data)
     _apply_name_keys(deputy)
-    deputy._history_user = by
+    history_actor(deputy, by)
     deputy.save()
     if mandate:
         mandate_create(deputy=deputy, by=by, **mandate)
@@ -197,7 +198,7 @@ def deputy_update(*, deputy, data: dict, by, reason: str = "") -> Deputy:
     if "name" in changed:
         _apply_name_keys(deputy)
         changed += ["name_pinyin", "name_initials", "surname_strokes"]
-    deputy._history_user = by
+    history_actor(deputy, by)
     deputy._change_reason = reason
     deputy.save(update_fields=changed + ["updated_at"])
     return deputy
@@ -235,7 +236,7 @@ def mandate_create(
         start_date=start_date,
         start_reason=start_reason,
     )
-    m._history_user = by
+    history_actor(m, by)
     m.save()
     return m
 
@@ -255,7 +256,7 @@ def mandate_end(*, mandate, end_date, end_reason, note: str = "", by) -> Mandate
     mandate.end_date = end_date
     mandate.end_reason = end_reason
     mandate.end_note = (note or "").strip()
-    mandate._history_user = by
+    history_actor(mandate, by)
     mandate.save(update_fields=["end_date", "end_reason", "end_note", "updated_at"])
     return mandate
 
@@ -284,7 +285,12 @@ def group_save(*, township, data: dict, by, group=None) -> DeputyGroup:
         raise ApplicationError(
             _("The leader and deputy leader must be different people."), field="deputy_leader"
         )
-    dup = DeputyGroup.objects.filter(term=term, number=data.get("number"))
+    number = data.get("number")
+    dup = (
+        DeputyGroup.objects.filter(term=term, number=number)
+        if number is not None
+        else DeputyGroup.objects.none()
+    )
     if group is not None:
         dup = dup.exclude(pk=group.pk)
     if dup.exists():
@@ -295,7 +301,7 @@ def group_save(*, township, data: dict, by, group=None) -> DeputyGroup:
         group = DeputyGroup.objects.select_for_update().get(pk=group.pk)
     for k, v in data.items():
         setattr(group, k, v if v is not None else ("" if k in ("activity_room", "villages") else None))
-    group._history_user = by
+    history_actor(group, by)
     group.save()
     return group
 
@@ -336,7 +342,7 @@ def group_set_members(*, group, deputies, by) -> list[str]:
     for attr in ("leader_id", "deputy_leader_id"):
         if getattr(group, attr) and getattr(group, attr) not in wanted:
             setattr(group, attr, None)
-    group._history_user = by
+    history_actor(group, by)
     group.save(update_fields=["leader", "deputy_leader", "updated_at"])
     size = group_size_warning(len(wanted))
     if size:
@@ -356,7 +362,7 @@ def group_plan_save(*, group, year: int, text: str, items: list[tuple[dt.date, s
         group=group, year=year, defaults={"township_id": group.township_id}
     )
     plan.text = text
-    plan._history_user = by
+    history_actor(plan, by)
     plan.save()
     plan.items.all().delete()
     GroupPlanItem.objects.bulk_create(
@@ -394,7 +400,7 @@ def station_save(*, township, data: dict, by, station=None) -> LiaisonStation:
         if k in data:
             v = data[k]
             setattr(station, k, v if v is not None or k == "head" else "")
-    station._history_user = by
+    history_actor(station, by)
     station.save()
     if "deputy_heads" in data:
         station.deputy_heads.set(heads)
@@ -407,7 +413,7 @@ def station_set_residents(*, station, deputies, by) -> list[str]:
     deputies = list(deputies)
     _same_township(station.township_id, deputies, "residents")
     station.resident_deputies.set(deputies)
-    station._history_user = by
+    history_actor(station, by)
     station.save(update_fields=["updated_at"])
     n = len(deputies)
     if n and not (10 <= n <= 20):
@@ -485,7 +491,7 @@ def presidium_member_add(
     m = PresidiumMembership(
         township=township, term=term, deputy=deputy, role=role, start_date=start_date, end_date=end_date
     )
-    m._history_user = by
+    history_actor(m, by)
     m.save()
     return m
 
@@ -517,8 +523,8 @@ def presidium_member_update(*, membership, role, start_date, end_date, by, reaso
     if not changed:
         return m
     m.role, m.start_date, m.end_date = role, start_date, end_date
-    m._history_user = by
-    m._change_reason = (reason or "").strip()[:100]
+    history_actor(m, by)
+    m._change_reason = (reason or "").strip()[:100]  # type: ignore[attr-defined]
     m.save(update_fields=changed + ["updated_at"])
     return m
 
@@ -555,11 +561,10 @@ def term_change(
     )
     if end_date <= start_date:
         raise ApplicationError(_("The end date must be after the start date."), field="end_date")
-    if (
-        Term.objects.filter(township=township, end_date__gte=start_date)
-        .exclude(pk=getattr(old, "pk", None))
-        .exists()
-    ):
+    later = Term.objects.filter(township=township, end_date__gte=start_date)
+    if old is not None:
+        later = later.exclude(pk=old.pk)
+    if later.exists():
         raise ApplicationError(_("A later term is already recorded."), field="start_date")
     if old is not None and start_date <= old.end_date:
         raise ApplicationError(
@@ -582,7 +587,7 @@ def term_change(
             _("%(name)s is on another township's roster.") % {"name": foreign[0].name}, field="reelected"
         )
     new = Term(township=township, number=number, start_date=start_date, end_date=end_date)
-    new._history_user = by
+    history_actor(new, by)
     new.save()
 
     # The old term's mandates end with it (one bulk update; each mandate's history row is written).
@@ -598,7 +603,7 @@ def term_change(
         for m in open_mandates:
             m.end_date, m.end_reason = start_date, Mandate.EndReason.TERM_ENDED
             m.end_note = _("term change (换届) to %(term)s") % {"term": new.label}
-            m._history_user = by
+            history_actor(m, by)
             m.save(update_fields=["end_date", "end_reason", "end_note", "updated_at"])
 
     # Re-elected deputies: a new mandate in the new term.
@@ -612,7 +617,7 @@ def term_change(
             start_date=election_date,
             start_reason=Mandate.StartReason.ELECTED,
         )
-        m._history_user = by
+        history_actor(m, by)
         m.save()
 
     # The new presidium.
@@ -646,7 +651,7 @@ def term_change(
                 leader_id=g.leader_id if g.leader_id in reelected_ids else None,
                 deputy_leader_id=g.deputy_leader_id if g.deputy_leader_id in reelected_ids else None,
             )
-            ng._history_user = by
+            history_actor(ng, by)
             ng.save()
             GroupMembership.objects.bulk_create(
                 [GroupMembership(township=township, group=ng, deputy_id=pk, term=new) for pk in members]

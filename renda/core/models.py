@@ -66,7 +66,7 @@ class Township(TimeStampedModel):
         return self.kind != self.Kind.JIEDAO
 
     def current_term(self, on=None):
-        from .selectors import term_on
+        from .terms import term_on
 
         return term_on(township=self, on=on)
 

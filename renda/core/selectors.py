@@ -1,8 +1,8 @@
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import County, DocumentJob, Reminder, Term, Township
+from .terms import term_on  # noqa: F401  (re-exported: the one term lookup)
 
 
 def township_list_for_user(*, user):
@@ -66,17 +66,6 @@ def reminder_list(*, user, include_done=False):
     if not include_done:
         qs = qs.filter(done=False)
     return qs.order_by("due_date", "pk")
-
-
-def term_on(*, township, on=None):
-    """The congress term of `township` that covers the day `on` (today by default), or None.
-
-    The one answer to "which term covers a date": a term covers its first and its last day
-    (start_date <= on <= end_date). Sessions, presidium meetings, proposals, the roster import,
-    the navigation and the 换届 all ask here."""
-    on = on or timezone.localdate()
-    township_id = getattr(township, "pk", township)
-    return Term.objects.filter(township_id=township_id, start_date__lte=on, end_date__gte=on).first()
 
 
 def term_current(*, township, on=None):
