@@ -153,7 +153,7 @@ def seed(ctx):
             # Congress session, early in the year.
             start = _date(rng, year, 1, 6, 20)
             term = term_on(tid, start)
-            if term and start <= today:
+            if term and start <= today and township.has_presidium:  # a 街道 holds no 人代会
                 s = Session(
                     township_id=tid,
                     term=term,

@@ -91,6 +91,13 @@ def _session_note(session, reason, by):
 
 @transaction.atomic
 def session_create(*, township, number, start_date, end_date, place="", notes="", by=None):
+    if not township.has_presidium:
+        raise ApplicationError(
+            _(
+                "A subdistrict (街道) has no township people's congress: no congress sessions are "
+                "recorded here; its people's congress working committee does this work."
+            )
+        )
     if end_date < start_date:
         raise ApplicationError(_("The end date cannot be before the start date."), field="end_date")
     term = _term_on(township, start_date)

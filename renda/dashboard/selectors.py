@@ -261,7 +261,11 @@ def lights_for(row: TownshipFigures, *, today: dt.date):
     q = quotas.QUOTAS
     return {
         "session": quotas.light_per_year(
-            count=row.sessions, required=q["sessions_per_year"], year=row.year, today=today
+            # a 街道 has no township congress, so no session is expected
+            count=row.sessions,
+            required=q["sessions_per_year"] if t.has_presidium else 0,
+            year=row.year,
+            today=today,
         ),
         "presidium": quotas.light_per_period(
             counts=row.presidium_per_quarter,

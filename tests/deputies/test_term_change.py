@@ -166,6 +166,20 @@ def test_subdistrict_has_no_term_change(db, secretary):
         services.term_change(
             township=jiedao, start_date=NEW_START, end_date=NEW_END, reelected=[], by=secretary
         )
+    # no 人代会 and no township deputies either
+    with pytest.raises(ApplicationError):
+        session_create(
+            township=jiedao, number=1, start_date=dt.date(2024, 3, 1), end_date=dt.date(2024, 3, 1)
+        )
+    county_deputy = DeputyFactory(township=jiedao, mandate__level="county")
+    with pytest.raises(ApplicationError):
+        services.mandate_create(
+            deputy=county_deputy,
+            level="township",
+            term=Term.objects.get(township=jiedao),
+            start_date=OLD_START,
+            by=secretary,
+        )
 
 
 @pytest.mark.django_db
