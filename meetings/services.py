@@ -495,6 +495,8 @@ def decision_agenda_check(*, meeting, kind, agenda_item):
     审议意见 may follow an item that was only discussed."""
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ApplicationError(_("That agenda item belongs to another meeting."), field="agenda_item")
+    if agenda_item is not None:  # the vote as recorded now, not as the caller last saw it
+        agenda_item = AgendaItem.objects.select_related("meeting").get(pk=agenda_item.pk)
     if kind == Decision.Kind.DECISION:
         if agenda_item is None:
             raise ApplicationError(
