@@ -321,6 +321,12 @@ class PresidiumEditForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("reason for the change"), max_length=100, required=False)
 
 
+class DeputyCheckboxes(forms.CheckboxSelectMultiple):
+    """Every deputy as a checkbox, in columns: quicker than a multi-select for 80 names."""
+
+    template_name = "deputies/widgets/deputy_checkboxes.html"
+
+
 class TermChangeForm(BootstrapFormMixin, forms.Form):
     """换届: the new term, who was re-elected, the new presidium, the old groups as a start."""
 
@@ -337,7 +343,7 @@ class TermChangeForm(BootstrapFormMixin, forms.Form):
         label=_("re-elected deputies"),
         queryset=Deputy.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=DeputyCheckboxes,
         help_text=_("Newly elected people are added afterwards with the roster import."),
     )
     chair = forms.ModelChoiceField(label=_("presidium chair"), queryset=Deputy.objects.none(), required=False)
