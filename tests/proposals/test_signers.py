@@ -96,3 +96,17 @@ def test_lead_elected_after_the_date_is_refused_through_the_form(township, secre
 def test_serving_signers_are_accepted(township, secretary, deputies):
     proposal = _motion(township, secretary, deputies[:5])
     assert proposal.co_signers.count() == 4
+
+
+@pytest.mark.django_db
+def test_old_record_with_a_non_serving_signer_shows_a_warning(
+    township, secretary, deputies, county_only, client_for
+):
+    proposal = _motion(township, secretary, deputies[:5])
+    proposal.co_signers.add(county_only)  # as recorded before the rule
+    response = client_for(secretary).get(reverse("proposals:detail", args=[proposal.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "alert-warning" in page and county_only.name in page and "2026-03-04" in page
+    # editing the old record is not refused for the signer already on it
+    services.proposal_update(proposal=proposal, by=secretary, title="关于修缮校舍的议案")
