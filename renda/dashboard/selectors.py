@@ -10,9 +10,7 @@ Year membership (what a year's row counts):
 - proposals: received in the year (`Proposal.year`, not-accepted ones excluded) for received /
   closed / the four rates; "overdue" counts every proposal of that year or earlier that is
   past its deadline today, so carried-over items stay visible;
-- dormant deputies: township deputies serving at some time in the year who attended no session,
-  took part in no activity and signed no accepted proposal in that year ("三不代表"); the same
-  definition (dormant_deputies_q) flags them in the assessment.
+- dormant deputies ("三不代表"): assessments.dormancy, the definition the assessment shares.
 """
 
 import datetime as dt
@@ -163,36 +161,10 @@ PROPOSAL_KEYS = {
 
 
 def dormant_deputies_q(*, year: int) -> Q:
-    """THE definition of a dormant ("三不") deputy, shared by the dashboard, the work report and
-    the assessment: a township deputy who served at some time in the year
-    (deputies.selectors.deputy_serving_during_q) and in that year attended no session, took part
-    in no activity and led or co-signed no proposal (proposals not accepted do not count)."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    attended = SessionAttendance.objects.filter(
-        deputy=OuterRef("pk"), status__in=ATTENDED, session__start_date__year=year
-    )
-    active = ActivityParticipation.objects.filter(deputy=OuterRef("pk"), activity__start_date__year=year)
-    proposals = Proposal.objects.filter(year=year).exclude(state=Proposal.State.NOT_ACCEPTED)
-    led = proposals.filter(lead_deputy=OuterRef("pk"))
-    cosigned = Proposal.co_signers.through.objects.filter(
-        deputy_id=OuterRef("pk"), proposal__in=proposals.values("pk")
-    )
-    return (
-        deputy_serving_during_q(start=start, end=end)
-        & ~Q(Exists(attended))
-        & ~Q(Exists(active))
-        & ~Q(Exists(led))
-        & ~Q(Exists(cosigned))
-    )
+    """Q on Deputy: the 三不代表 of the year, by the one definition the assessment uses too."""
+    from assessments.dormancy import dormant_deputies_q as dormant_q
 
-
-def dormant_deputy_ids(*, township_ids, year: int) -> set[int]:
-    """Ids of the dormant deputies of these townships in the year (one query)."""
-    return set(
-        Deputy.objects.filter(township_id__in=list(township_ids))
-        .filter(dormant_deputies_q(year=year))
-        .values_list("pk", flat=True)
-    )
+    return dormant_q(year=year)
 
 
 def county_figures(*, townships, year: int, today: dt.date | None = None):
