@@ -10,6 +10,11 @@ urlpatterns = [
     path("sessions/<id:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<id:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<id:pk>/attendance/", views.session_attendance, name="session_attendance"),
+    path(
+        "sessions/<id:pk>/attendance/expected/",
+        views.session_expected_change,
+        name="session_expected_change",
+    ),
     path("sessions/<id:pk>/add/<slug:what>/", views.session_child_add, name="session_child_add"),
     path("sessions/<id:pk>/prep/<id:item_pk>/", views.session_prep_mark, name="session_prep_mark"),
     path("presidium/", views.meeting_list, name="meeting_list"),

@@ -1,9 +1,9 @@
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .access import access_for
 from .models import County, Reminder, Term, Township
+from .terms import term_on  # noqa: F401  (re-exported: the one term lookup)
 
 
 def township_export_rows():
@@ -36,5 +36,9 @@ def reminder_list(*, user, include_done=False):
 
 
 def term_current(*, township, on=None):
-    on = on or timezone.localdate()
-    return Term.objects.filter(township=township, start_date__lte=on, end_date__gte=on).first()
+    return term_on(township=township, on=on)
+
+
+def term_list(*, township):
+    """A township's terms, newest first."""
+    return Term.objects.filter(township=township).order_by("-number")
