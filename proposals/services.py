@@ -702,3 +702,27 @@ def proposals_remind_deadlines(*, today=None):
         )
         count += 1
     return count
+
+
+# ---------------------------------------------------------------- publication
+
+
+@transaction.atomic
+def proposal_publication_set(*, proposal, publish: bool, by, note=""):
+    """Mark a proposal for publication on the public page (议案建议进行时) or not. Township staff
+    only; the change is a workflow step with who, when and why."""
+    _require_staff(by, proposal.township)
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    hidden = not publish
+    if locked.not_for_publication == hidden:
+        return locked
+    locked.not_for_publication = hidden
+    locked.save(update_fields=["not_for_publication", "updated_at"])
+    _event(
+        locked,
+        action="unpublish" if hidden else "publish",
+        from_state=locked.state,
+        by=by,
+        note=note or (_("Not for publication") if hidden else _("Shown on the public page")),
+    )
+    return locked

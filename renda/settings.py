@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "proposals",
     "assessments",
     "renda.dashboard",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,7 @@ LOCALE_PATHS = [
         "meetings/locale",
         "proposals/locale",
         "assessments/locale",
+        "portal/locale",
     )
 ]
 
