@@ -28,6 +28,7 @@ from .models import (
 S = Proposal.State
 STAFF = "staff"  # township secretary / chair of the proposal's township
 UNIT = "unit"  # a user of the proposal's lead handling unit
+DEPUTY = "deputy"  # the lead deputy's own account (portal app), while it has not ended
 
 # action -> (states it starts from, who may do it)
 TRANSITIONS = {
@@ -37,7 +38,7 @@ TRANSITIONS = {
     "assign": ([S.REGISTERED], {STAFF}),
     "start": ([S.ASSIGNED], {STAFF, UNIT}),
     "reply": ([S.ASSIGNED, S.IN_PROGRESS], {STAFF, UNIT}),
-    "evaluate": ([S.REPLIED], {STAFF}),
+    "evaluate": ([S.REPLIED], {STAFF, DEPUTY}),
     "close": ([S.EVALUATED], {STAFF}),
 }
 
@@ -201,6 +202,10 @@ def actor_roles(*, proposal, user) -> set:
         and HandlingUnit.objects.filter(pk=proposal.lead_unit_id, users=user).exists()
     ):
         roles_.add(UNIT)
+    if user.is_deputy and proposal.lead_deputy_id:
+        account = getattr(user, "deputy_account", None)
+        if account is not None and account.ended_on is None and account.deputy_id == proposal.lead_deputy_id:
+            roles_.add(DEPUTY)
     return roles_
 
 
@@ -598,12 +603,16 @@ def proposal_reply(*, proposal, by, text, outcome, met_in_person=False, replied_
 
 @transaction.atomic
 def proposal_evaluate(*, proposal, by, rating, comment="", evaluated_on=None, new_deadline=None):
-    """The lead deputy's evaluation, recorded by township staff. 不满意 in the first round sends it
+    """The lead deputy's evaluation, recorded by township staff or by the lead deputy through
+    their own account (the same rules either way). 不满意 in the first round sends it
     back to the lead unit for a second handling with a new deadline; in the second round the
     rating is recorded and the proposal can be closed whatever it is."""
     if rating not in Proposal.Rating.values:
         raise ApplicationError(_("Choose the deputy's rating."), field="rating")
     proposal = _lock_and_check(proposal, "evaluate", by)
+    if by.is_deputy:
+        # A deputy evaluates today; the new deadline of a second handling is the township's rule.
+        evaluated_on, new_deadline = None, None
     evaluated_on = evaluated_on or timezone.localdate()
     if proposal.replied_on and evaluated_on < proposal.replied_on:
         raise ApplicationError(_("The evaluation cannot be before the reply."), field="evaluated_on")

@@ -24,7 +24,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from renda.core.models import DocumentJob, Township, User
 
-PUBLIC = {"login", "healthz", "set_language", "logout"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "set_language",
+    "logout",
+    # the public page 议案建议进行时 (tests/portal/test_public.py checks what it shows)
+    "portal:public",
+    "portal:public_county",
+    "portal:public_township_latest",
+    "portal:public_township",
+}
 # Pages for county users only: township staff may get 403 there.
 COUNTY_ONLY = {"township_export", "assessments:county", "assessments:export_county"}
 # POSTs a reviewer may make: navigation, their own account, requesting documents.
@@ -134,6 +144,10 @@ RESOLVERS = {
     },
     "assessments:export": lambda t: {"pk": _assessment_first(t)},
     "assessments:transition": lambda t: {"pk": _assessment_first(t), "action": "publish"},
+    "proposals:publication": lambda t: {"pk": _first("proposals.Proposal", t)},
+    "portal:public_county": lambda t: {"year": dt.date.today().year},
+    "portal:public_township_latest": lambda t: {"code": t.code},
+    "portal:public_township": lambda t: {"code": t.code, "year": dt.date.today().year},
     "assessments:card": lambda t: {"pk": _assessment_first(t), "deputy_pk": _first("deputies.Deputy", t)},
 }
 
