@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from proposals.selectors import (
     proposal_public_count,
@@ -28,7 +28,7 @@ PAGE_SIZE = 100
 public_cache = cache_control(public=True, max_age=MAX_AGE)
 
 
-@require_GET
+@require_safe
 @public_cache
 def public_index(request):
     """The county-wide page of the latest published year."""
@@ -38,7 +38,7 @@ def public_index(request):
     return redirect("portal:public_county", year=years[0])
 
 
-@require_GET
+@require_safe
 @public_cache
 def public_county(request, year):
     townships = public_townships(year=year)
@@ -72,7 +72,7 @@ def public_county(request, year):
     return render(request, "portal/public_page.html", context)
 
 
-@require_GET
+@require_safe
 @public_cache
 def public_township_latest(request, code):
     township = Township.objects.filter(code=code, is_active=True).first()
@@ -82,7 +82,7 @@ def public_township_latest(request, code):
     return redirect("portal:public_township", code=code, year=years[0])
 
 
-@require_GET
+@require_safe
 @public_cache
 def public_township_page(request, code, year):
     township = public_township(code=code, year=year)

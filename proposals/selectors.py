@@ -652,4 +652,4 @@ def proposal_public_stats_by_township(*, townships, year, today=None) -> dict:
     aggregates = _aggregates(year=year, today=today)
     aggregates["unpublished"] = Count("pk", filter=~Q(state=S.NOT_ACCEPTED) & Q(not_for_publication=True))
     rows = qs.order_by().values("township_id").annotate(**aggregates)
-    return {r["township_id"]: stats_finish(r) for r in rows}
+    return {r["township_id"]: stats_finish(dict(r)) for r in rows}
