@@ -4,6 +4,7 @@ logged-in account; another deputy's record, or anything not theirs, is 404."""
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +22,10 @@ from .models import InvitationAnswer
 
 
 def _deputy(request):
+    """The deputy behind the account; other roles are refused (403), an ended account finds
+    nothing (404)."""
+    if not request.user.is_deputy:
+        raise PermissionDenied
     deputy = selectors.deputy_for_user(user=request.user)
     if deputy is None:
         raise Http404
@@ -180,6 +185,8 @@ def me_messages(request):
 
 def me_password(request):
     """The password change every deputy makes at the first login (and any time after)."""
+    if not request.user.is_deputy:
+        raise PermissionDenied
     form = PasswordChangeForm(request.user, request.POST or None)
     for field in form.fields.values():
         field.widget.attrs["class"] = "form-control"
