@@ -12,8 +12,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q
 
-from deputies.models import Mandate
-from deputies.selectors import mandate_active_during_q
+from deputies.selectors import deputy_serving_during_q
 from meetings.models import ATTENDED, ActivityParticipation, FloorSpeech, SessionAttendance
 from proposals.models import Proposal
 
@@ -21,9 +20,7 @@ from proposals.models import Proposal
 def dormant_deputies_q(*, year: int) -> Q:
     """Q on Deputy: the deputies who are 三不代表 in `year`."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    serving = Mandate.objects.filter(
-        mandate_active_during_q(start=start, end=end), level=Mandate.Level.TOWNSHIP, deputy=OuterRef("pk")
-    )
+    serving = deputy_serving_during_q(start=start, end=end)  # deputies.selectors: the one definition
     attended = SessionAttendance.objects.filter(
         deputy=OuterRef("pk"),
         status__in=ATTENDED,
@@ -39,7 +36,7 @@ def dormant_deputies_q(*, year: int) -> Q:
     led = Proposal.objects.filter(lead_deputy=OuterRef("pk"), year=year)
     cosigned = Proposal.co_signers.through.objects.filter(deputy_id=OuterRef("pk"), proposal__year=year)
     return (
-        Q(Exists(serving))
+        serving
         & ~Q(Exists(attended))
         & ~Q(Exists(active))
         & ~Q(Exists(spoke))

@@ -151,25 +151,8 @@ def group_score(snapshot, *, groups, counts):
 
 
 def served_days_in_year(periods, *, start, end) -> int:
-    """Days in [start, end] covered by any of the (start_date, end_date or None) periods.
-    A mandate ending on a day no longer covers that day (it drops out from that date)."""
-    import datetime as dt
+    """Days in [start, end] covered by any of the (start_date, end_date or None) periods: the
+    roster's one definition (deputies.selectors.served_days)."""
+    from deputies.selectors import served_days
 
-    spans = []
-    for s, e in periods:
-        lo = max(s, start)
-        hi = min(e - dt.timedelta(days=1), end) if e else end
-        if hi >= lo:
-            spans.append((lo, hi))
-    spans.sort()
-    total, current_lo, current_hi = 0, None, None
-    for lo, hi in spans:
-        if current_hi is None or lo > current_hi + dt.timedelta(days=1):
-            if current_hi is not None:
-                total += (current_hi - current_lo).days + 1
-            current_lo, current_hi = lo, hi
-        else:
-            current_hi = max(current_hi, hi)
-    if current_hi is not None:
-        total += (current_hi - current_lo).days + 1
-    return total
+    return served_days(periods, start=start, end=end)

@@ -5,17 +5,17 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deputies.models import GroupMembership, Mandate
+from deputies.models import GroupMembership
+from deputies.selectors import deputy_serving_during
 from renda.core.exceptions import ApplicationError
 
 from . import sources
 from .defaults import PRESETS, default_items, preset_fields
 from .dormancy import dormant_ids
-from .engine import GROUP, group_score, items_for, scheme_snapshot, served_days_in_year, township_score
+from .engine import GROUP, group_score, items_for, scheme_snapshot, township_score
 from .models import Assessment, GroupScoreResult, ScoreAdjustment, ScoreResult, ScoringItem, ScoringScheme
 from .rules import thresholds_check
 
@@ -267,18 +267,9 @@ def scheme_apply_preset(*, scheme, preset, by) -> ScoringScheme:
 
 
 def _eligible_deputies(township_ids, start, end, year_days):
-    """{township_id: [(deputy_id, served_days, group_id)]}: township deputies whose mandate was
-    active at some time in the year (one query for mandates, one for group memberships)."""
-    periods = defaultdict(list)
-    township_of = {}
-    mandates = Mandate.objects.filter(
-        township_id__in=township_ids, level=Mandate.Level.TOWNSHIP, start_date__lte=end
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
-    for deputy_id, township_id, s, e in mandates.values_list(
-        "deputy_id", "township_id", "start_date", "end_date"
-    ):
-        periods[deputy_id].append((s, e))
-        township_of[deputy_id] = township_id
+    """{township_id: [(deputy_id, served_days, group_id)]}: township deputies who served at some
+    time in the year (deputies.selectors.deputy_serving_during, the one definition), with their group."""
+    serving = deputy_serving_during(township_ids=township_ids, start=start, end=end)
     groups = {}
     memberships = GroupMembership.objects.filter(
         township_id__in=township_ids, term__start_date__lte=end, term__end_date__gte=start
@@ -286,10 +277,8 @@ def _eligible_deputies(township_ids, start, end, year_days):
     for deputy_id, group_id in memberships.values_list("deputy_id", "group_id"):
         groups[deputy_id] = group_id  # the latest term's group wins
     out = defaultdict(list)
-    for deputy_id, spans in periods.items():
-        served = served_days_in_year(spans, start=start, end=end)
-        if served > 0:
-            out[township_of[deputy_id]].append((deputy_id, served, groups.get(deputy_id)))
+    for deputy_id, row in serving.items():
+        out[row["township_id"]].append((deputy_id, row["days"], groups.get(deputy_id)))
     for rows in out.values():
         rows.sort()
     return out

@@ -653,3 +653,15 @@ def proposal_public_stats_by_township(*, townships, year, today=None) -> dict:
     aggregates["unpublished"] = Count("pk", filter=~Q(state=S.NOT_ACCEPTED) & Q(not_for_publication=True))
     rows = qs.order_by().values("township_id").annotate(**aggregates)
     return {r["township_id"]: stats_finish(dict(r)) for r in rows}
+
+
+def proposal_signers_not_serving(*, proposal) -> list[str]:
+    """Warnings for a recorded proposal whose lead or co-signer was not a township deputy on the
+    day it was submitted (data from before the rule): "某某 在 2026-03-04 不是本镇人大代表"."""
+    from deputies.selectors import deputy_not_serving, not_serving_message
+
+    signers = [proposal.lead_deputy, *proposal.co_signers.all()]
+    return [
+        not_serving_message(deputy=d, on=proposal.submitted_on, township=proposal.township)
+        for d in deputy_not_serving(township=proposal.township, deputies=signers, on=proposal.submitted_on)
+    ]
