@@ -240,7 +240,9 @@ def _lock_and_check(proposal, action, by):
     return locked
 
 
-def _event(proposal, *, action, from_state, by, note="", to_state=None):
+def _event(proposal, *, action, from_state, by, note="", to_state=None, effective_on=None):
+    """Record a step. `effective_on` is its business date (the reply's date …; today when the
+    step carries no date of its own): figures as of a cutoff read the state from it."""
     return ProposalEvent.objects.create(
         township_id=proposal.township_id,
         proposal=proposal,
@@ -248,6 +250,7 @@ def _event(proposal, *, action, from_state, by, note="", to_state=None):
         from_state=from_state,
         to_state=to_state or proposal.state,
         by=by,
+        effective_on=effective_on or timezone.localdate(),
         note=note or "",
     )
 
@@ -379,7 +382,7 @@ def proposal_submit(
         ProposalAttachment.objects.create(
             township=township, proposal=proposal, file=f, name=f.name[:200], uploaded_by=by
         )
-    _event(proposal, action="submit", from_state="", by=by, note=note)
+    _event(proposal, action="submit", from_state="", by=by, note=note, effective_on=submitted_on)
     return proposal
 
 
@@ -466,7 +469,7 @@ def proposal_register(*, proposal, by, registered_on=None, note=""):
     proposal.state = S.REGISTERED
     proposal.registered_on = registered_on or timezone.localdate()
     proposal.save(update_fields=["state", "registered_on", "updated_at"])
-    _event(proposal, action="register", from_state=old, by=by, note=note)
+    _event(proposal, action="register", from_state=old, by=by, note=note, effective_on=proposal.registered_on)
     return proposal
 
 
@@ -534,6 +537,7 @@ def proposal_assign(
         action="assign",
         from_state=old,
         by=by,
+        effective_on=assigned_on,
         note=note
         or _("Lead unit %(unit)s, deadline %(deadline)s")
         % {"unit": lead_unit.name, "deadline": deadline.isoformat()},
@@ -592,7 +596,14 @@ def proposal_reply(*, proposal, by, text, outcome, met_in_person=False, replied_
     proposal.save(
         update_fields=["state", "replied_on", "replied_on_time", "met_in_person", "outcome", "updated_at"]
     )
-    _event(proposal, action="reply", from_state=old, by=by, note=_("Outcome %(o)s") % {"o": outcome})
+    _event(
+        proposal,
+        action="reply",
+        from_state=old,
+        by=by,
+        note=_("Outcome %(o)s") % {"o": outcome},
+        effective_on=replied_on,
+    )
     return proposal
 
 
@@ -634,6 +645,7 @@ def proposal_evaluate(*, proposal, by, rating, comment="", evaluated_on=None, ne
             action="rehandle",
             from_state=old,
             by=by,
+            effective_on=evaluated_on,
             note=_("Dissatisfied: second handling, new deadline %(d)s. %(c)s")
             % {"d": deadline.isoformat(), "c": comment},
         )
@@ -641,7 +653,12 @@ def proposal_evaluate(*, proposal, by, rating, comment="", evaluated_on=None, ne
     proposal.state = S.EVALUATED
     proposal.save(update_fields=fields)
     _event(
-        proposal, action="evaluate", from_state=old, by=by, note=f"{Proposal.Rating(rating).label} {comment}"
+        proposal,
+        action="evaluate",
+        from_state=old,
+        by=by,
+        note=f"{Proposal.Rating(rating).label} {comment}",
+        effective_on=evaluated_on,
     )
     return proposal
 
@@ -653,7 +670,7 @@ def proposal_close(*, proposal, by, closed_on=None, note=""):
     proposal.state = S.CLOSED
     proposal.closed_on = closed_on or timezone.localdate()
     proposal.save(update_fields=["state", "closed_on", "updated_at"])
-    _event(proposal, action="close", from_state=old, by=by, note=note)
+    _event(proposal, action="close", from_state=old, by=by, note=note, effective_on=proposal.closed_on)
     return proposal
 
 

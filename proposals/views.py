@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from renda.core.cutoff import cutoff_sentence
 from renda.core.exceptions import ApplicationError
 from renda.core.forms import BootstrapFormMixin
 from renda.core.history import history_entries
@@ -34,7 +35,10 @@ from .forms import (
 )
 from .models import HandlingUnit, Proposal, ProposalCategory
 from .selectors import (
+    RATE_DEFINITIONS,
     REGISTER_ORDER,
+    proposal_cutoff,
+    proposal_cutoff_is_past,
     proposal_detail,
     proposal_list,
     proposal_register_page_rows,
@@ -529,6 +533,8 @@ def proposal_statistics(request):
             "cat_chart": cat_chart,
             "unit_chart": unit_chart,
             "can_report": township is not None,
+            "cutoff": cutoff_sentence(proposal_cutoff(year), past=proposal_cutoff_is_past(year)),
+            "rate_definitions": list(RATE_DEFINITIONS.values()),
         },
     )
 
