@@ -36,6 +36,7 @@ All of it is one aggregate query per grouping.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth
@@ -651,7 +652,7 @@ def proposal_report_data(*, township, year, today=None) -> dict:
     end = proposal_cutoff(year, today)
     if past:
         parts = _asof_parts(end)
-        outcome_rows = (
+        outcomes = dict(
             members.annotate(asof_outcome=parts["outcome"])
             .filter(asof["replied"])
             .exclude(asof_outcome="")
@@ -660,12 +661,14 @@ def proposal_report_data(*, township, year, today=None) -> dict:
             .annotate(n=Count("pk"))
         )
         rehandled = members.filter(parts["rehandled"]).count()
-        open_qs = members.exclude(asof["closed"]).annotate(
-            asof_state=parts["state"], asof_deadline=parts["deadline"]
+        open_rows: Any = (
+            members.exclude(asof["closed"])
+            .annotate(asof_state=parts["state"], asof_deadline=parts["deadline"])
+            .order_by("asof_deadline", "pk")
+            .values_list("number", "title", "lead_unit__name", "asof_state", "asof_deadline")
         )
-        state_field, deadline_field = "asof_state", "asof_deadline"
     else:
-        outcome_rows = (
+        outcomes = dict(
             members.filter(replied_on__isnull=False)
             .exclude(outcome="")
             .order_by()
@@ -673,14 +676,12 @@ def proposal_report_data(*, township, year, today=None) -> dict:
             .annotate(n=Count("pk"))
         )
         rehandled = members.filter(round=2).count()
-        open_qs = members.exclude(state=S.CLOSED)
-        state_field, deadline_field = "state", "deadline"
-    outcomes = dict(outcome_rows)
-    open_items = list(
-        open_qs.select_related("lead_unit")
-        .order_by(deadline_field, "pk")
-        .values_list("number", "title", "lead_unit__name", state_field, deadline_field)[:50]
-    )
+        open_rows = (
+            members.exclude(state=S.CLOSED)
+            .order_by("deadline", "pk")
+            .values_list("number", "title", "lead_unit__name", "state", "deadline")
+        )
+    open_items = list(open_rows[:50])
     return {
         "township": township.name,
         "year": year,
