@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "renda.core.middleware.LoginRequiredEverywhereMiddleware",
     "axes.middleware.AxesMiddleware",
+    "renda.core.idempotency.IdempotentSubmitMiddleware",
 ]
 
 ROOT_URLCONF = "renda.urls"
@@ -79,6 +80,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "renda.core.context_processors.navigation",
             ],
+            # `{% csrf_token %}` also writes the form's idempotency token (renda/core/idempotency.py)
+            "builtins": ["renda.core.templatetags.idempotency"],
         },
     },
 ]
