@@ -719,3 +719,110 @@ def proposals_remind_deadlines(*, today=None):
         )
         count += 1
     return count
+
+
+# ---------------------------------------------------------------- undo
+
+
+UNDOABLE = {
+    "decide_on_agenda",
+    "decide_not_on_agenda",
+    "register",
+    "reject",
+    "assign",
+    "start",
+    "reply",
+    "evaluate",
+    "rehandle",
+    "close",
+}
+
+
+def proposal_last_step(*, proposal):
+    """The latest step that was not undone (undo steps themselves excluded), or None."""
+    return (
+        ProposalEvent.objects.filter(proposal=proposal, undone_at__isnull=True)
+        .exclude(action="undo")
+        .order_by("-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def proposal_undo_last_step(*, proposal, by, reason):
+    """The chair takes back the proposal's last workflow step (a step recorded by mistake): the
+    proposal returns to the state before it, what the step wrote is taken back (the reply or
+    evaluation row of that step is removed, dates cleared), the step is marked undone and an
+    "undo" step records who, when and why. Figures as of a cutoff no longer count the step."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for undoing the step."), field="reason")
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if by is None or not by.is_chair or by.township_id != locked.township_id:
+        raise ApplicationError(_("Only the chair of the proposal's township may undo a step."))
+    step = proposal_last_step(proposal=locked)
+    if step is None or step.action not in UNDOABLE:
+        raise ApplicationError(_("There is no workflow step to undo."))
+    p = locked
+    fields = {"state", "updated_at"}
+    if step.action == "decide_not_on_agenda":
+        p.kind, p.converted_from_motion = Proposal.Kind.MOTION, False
+        fields |= {"kind", "converted_from_motion"}
+    if step.action.startswith("decide_"):
+        p.agenda_decision = Proposal.AgendaDecision.PENDING
+        fields.add("agenda_decision")
+    elif step.action == "register":
+        p.registered_on = None
+        fields.add("registered_on")
+    elif step.action == "reject":
+        p.not_accepted_reason = ""
+        fields.add("not_accepted_reason")
+    elif step.action == "assign":
+        p.lead_unit, p.responsible_leader, p.assigned_on, p.deadline = None, "", None, None
+        fields |= {"lead_unit", "responsible_leader", "assigned_on", "deadline"}
+        p.assisting_units.clear()
+    elif step.action == "reply":
+        ProposalReply.objects.filter(proposal=p, round=p.round).delete()
+        earlier = ProposalReply.objects.filter(proposal=p).order_by("-round").first()
+        p.replied_on = earlier.replied_on if earlier else None
+        p.replied_on_time = earlier.on_time if earlier else None
+        p.met_in_person = earlier.met_in_person if earlier else False
+        p.outcome = earlier.outcome if earlier else ""
+        fields |= {"replied_on", "replied_on_time", "met_in_person", "outcome"}
+    elif step.action in ("evaluate", "rehandle"):
+        evaluated_round = p.round - 1 if step.action == "rehandle" else p.round
+        ProposalEvaluation.objects.filter(proposal=p, round=evaluated_round).delete()
+        earlier = ProposalEvaluation.objects.filter(proposal=p).order_by("-round").first()
+        p.rating = earlier.rating if earlier else ""
+        p.evaluated_on = earlier.evaluated_on if earlier else None
+        fields |= {"rating", "evaluated_on"}
+        if step.action == "rehandle":
+            # back to the first round: its deadline was kept on its reply, its assignment date
+            # on its (not undone) assignment step
+            first_reply = ProposalReply.objects.filter(proposal=p, round=evaluated_round).first()
+            assign = (
+                ProposalEvent.objects.filter(proposal=p, action="assign", undone_at__isnull=True)
+                .order_by("-pk")
+                .first()
+            )
+            p.round = evaluated_round
+            p.deadline = first_reply.deadline if first_reply else p.deadline
+            p.assigned_on = assign.effective_on if assign and assign.effective_on else p.assigned_on
+            fields |= {"round", "deadline", "assigned_on"}
+    elif step.action == "close":
+        p.closed_on = None
+        fields.add("closed_on")
+    old = p.state
+    p.state = step.from_state or S.SUBMITTED
+    p.save(update_fields=sorted(fields))
+    step.undone_at = timezone.now()
+    step.save(update_fields=["undone_at", "updated_at"])
+    _event(
+        p,
+        action="undo",
+        from_state=old,
+        to_state=p.state,
+        by=by,
+        note=_("Undone: %(step)s. Reason: %(reason)s") % {"step": step.action, "reason": reason},
+    )
+    return p

@@ -247,6 +247,11 @@ def _detail_context(request, proposal, *, bound=None):
         "evaluations": list(proposal.evaluations.select_related("by")),
         "history": history_entries(proposal),
         # the same rule as proposal_edit (the view's permission) and proposal_update (the state)
+        # the chair takes back the last step (a step recorded by mistake), with a reason
+        "can_undo": user.is_chair
+        and user.township_id == proposal.township_id
+        and services.proposal_last_step(proposal=proposal) is not None
+        and services.proposal_last_step(proposal=proposal).action in services.UNDOABLE,
         "can_edit": user_can_write(user, "proposals.change_proposal")
         and user.township_id == proposal.township_id
         and proposal.state in EDITABLE_STATES,
@@ -256,6 +261,22 @@ def _detail_context(request, proposal, *, bound=None):
 def proposal_show(request, pk):
     proposal = _proposal_or_404(request, pk)
     return render(request, "proposals/detail.html", _detail_context(request, proposal))
+
+
+@require_POST
+def proposal_undo(request, pk):
+    """The chair undoes the last workflow step, with a reason."""
+    proposal = _proposal_or_404(request, pk)
+    if not request.user.is_chair or request.user.township_id != proposal.township_id:
+        raise PermissionDenied
+    try:
+        services.proposal_undo_last_step(
+            proposal=proposal, by=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("The last step was undone."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("proposals:detail", pk=proposal.pk)
 
 
 @require_POST
