@@ -8,6 +8,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from renda.core.cutoff import cutoff_sentence
 from renda.core.docx_official import OfficialDocument
 from renda.core.xlsx import StyleCache
 
@@ -173,6 +174,8 @@ def handling_report_docx(data) -> bytes:
         _("Report on the handling of deputies' motions and suggestions of %(township)s in %(year)s")
         % {"township": data["township"], "year": data["year"]}
     )
+    if data.get("cutoff"):
+        doc.paragraph(cutoff_sentence(data["cutoff"], past=data["cutoff_is_past"]))
     kinds = "、".join(_("%(kind)s %(n)s items") % {"kind": k, "n": n} for k, n in data["kinds"].items()) or _(
         "none"
     )
@@ -203,7 +206,7 @@ def handling_report_docx(data) -> bytes:
             "(being solved or planned) and %(c)s class C (kept for reference)."
         )
         % {
-            "closed": s["closed"],
+            "closed": s["received_closed"],
             "closed_rate": pct(s["closed_rate"]),
             "replied": s["replied"],
             "on_time": s["on_time"],
@@ -213,6 +216,20 @@ def handling_report_docx(data) -> bytes:
             "a": o.get("A", 0),
             "b": o.get("B", 0),
             "c": o.get("C", 0),
+        }
+    )
+    doc.paragraph(
+        _(
+            "On-time completion rate %(on_time_rate)s (%(n)s items of the year closed with the reply "
+            "within its deadline). Of the %(carried)s items carried over from earlier years, "
+            "%(carried_closed)s were closed (%(carried_rate)s)."
+        )
+        % {
+            "on_time_rate": pct(s["closed_on_time_rate"]),
+            "n": s["closed_on_time"],
+            "carried": s["carried_over"],
+            "carried_closed": s["carried_closed"],
+            "carried_rate": pct(s["carried_closed_rate"]),
         }
     )
     doc.paragraph(

@@ -384,6 +384,12 @@ class ProposalEvent(TownshipScopedModel):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # The business date of the step (the reply's date, the evaluation's date …), which may be
+    # earlier than when it was recorded (`at`). Figures as of a cutoff read the state from the
+    # latest recorded step dated on or before the cutoff.
+    effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    # Set when the chair undoes this step; undone steps no longer count for the state.
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     history = None
@@ -392,6 +398,7 @@ class ProposalEvent(TownshipScopedModel):
         verbose_name = _("workflow step")
         verbose_name_plural = _("workflow steps")
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["proposal", "effective_on"], name="proposalevent_asof")]
 
     def __str__(self):
         return f"{self.proposal_id} {self.from_state}→{self.to_state}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from renda.core.cutoff import cutoff_sentence
 from renda.core.exceptions import ApplicationError
 from renda.core.forms import BootstrapFormMixin
 from renda.core.history import history_entries
@@ -34,7 +35,10 @@ from .forms import (
 )
 from .models import HandlingUnit, Proposal, ProposalCategory
 from .selectors import (
+    RATE_DEFINITIONS,
     REGISTER_ORDER,
+    proposal_cutoff,
+    proposal_cutoff_is_past,
     proposal_detail,
     proposal_list,
     proposal_register_page_rows,
@@ -247,6 +251,11 @@ def _detail_context(request, proposal, *, bound=None):
         "not_serving": proposal_signers_not_serving(proposal=proposal),
         # the same rule as proposal_edit (the view's permission) and proposal_update (the state)
         "can_publish": user.is_township_staff and user.township_id == proposal.township_id,
+        # the chair takes back the last step (a step recorded by mistake), with a reason
+        "can_undo": user.is_chair
+        and user.township_id == proposal.township_id
+        and services.proposal_last_step(proposal=proposal) is not None
+        and services.proposal_last_step(proposal=proposal).action in services.UNDOABLE,
         "can_edit": user_can_write(user, "proposals.change_proposal")
         and user.township_id == proposal.township_id
         and proposal.state in EDITABLE_STATES,
@@ -256,6 +265,22 @@ def _detail_context(request, proposal, *, bound=None):
 def proposal_show(request, pk):
     proposal = _proposal_or_404(request, pk)
     return render(request, "proposals/detail.html", _detail_context(request, proposal))
+
+
+@require_POST
+def proposal_undo(request, pk):
+    """The chair undoes the last workflow step, with a reason."""
+    proposal = _proposal_or_404(request, pk)
+    if not request.user.is_chair or request.user.township_id != proposal.township_id:
+        raise PermissionDenied
+    try:
+        services.proposal_undo_last_step(
+            proposal=proposal, by=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("The last step was undone."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("proposals:detail", pk=proposal.pk)
 
 
 @require_POST
@@ -533,6 +558,8 @@ def proposal_statistics(request):
             "cat_chart": cat_chart,
             "unit_chart": unit_chart,
             "can_report": township is not None,
+            "cutoff": cutoff_sentence(proposal_cutoff(year), past=proposal_cutoff_is_past(year)),
+            "rate_definitions": list(RATE_DEFINITIONS.values()),
         },
     )
 

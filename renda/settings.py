@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "renda.core.middleware.LoginRequiredEverywhereMiddleware",
     "portal.middleware.DeputyAccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    "renda.core.idempotency.IdempotentSubmitMiddleware",
 ]
 
 ROOT_URLCONF = "renda.urls"
@@ -81,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "renda.core.context_processors.navigation",
             ],
+            # `{% csrf_token %}` also writes the form's idempotency token (renda/core/idempotency.py)
+            "builtins": ["renda.core.templatetags.idempotency"],
         },
     },
 ]

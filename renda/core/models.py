@@ -307,3 +307,23 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class SubmissionToken(models.Model):
+    """One submitted form (create form, workflow action, import confirm): the token the page
+    carried, who sent it and where its result is. Written in the same transaction as the form's
+    effect, so a second submit of the same page (a double click, a reload, a second tab) finds
+    it, writes nothing and is shown the first result (see IdempotentSubmitMiddleware)."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(_("path"), max_length=300)
+    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("submitted form")
+        verbose_name_plural = _("submitted forms")
+
+    def __str__(self):
+        return f"{self.token} {self.path}"

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from renda.core.cutoff import cutoff_sentence
 from renda.core.docx_official import OfficialDocument
 from renda.core.xlsx import StyleCache
 
@@ -356,7 +357,7 @@ def _section_proposals(doc, data):
             "of the replies they evaluated."
         )
         % {
-            "closed": p["closed"],
+            "closed": p.get("received_closed", p["closed"]),
             "closing": pct(p["closing_rate"]),
             "replied": p["replied"],
             "on_time": pct(p["on_time_rate"]),
@@ -364,6 +365,22 @@ def _section_proposals(doc, data):
             "satisfaction": pct(p["satisfaction_rate"]),
         }
     )
+    if p.get("carried_over"):
+        doc.paragraph(
+            _(
+                "On-time completion rate %(on_time)s. Of the %(carried)s items carried over from "
+                "earlier years, %(closed)s were closed."
+            )
+            % {
+                "on_time": pct(p.get("closed_on_time_rate")),
+                "carried": p["carried_over"],
+                "closed": p.get("carried_closed", 0),
+            }
+        )
+    else:
+        doc.paragraph(
+            _("On-time completion rate %(on_time)s.") % {"on_time": pct(p.get("closed_on_time_rate"))}
+        )
     if p["overdue"]:
         doc.paragraph(
             _("%(n)s items are past their deadline and are being supervised until they are done.")
@@ -403,6 +420,8 @@ def work_report_docx(data) -> bytes:
     _free_text(doc, data.get("problems"))
     doc.heading1(h1(7, _("Plans for the next stage")))
     _free_text(doc, data.get("plans"))
+    if data.get("cutoff"):
+        doc.paragraph(cutoff_sentence(data["cutoff"], past=data["cutoff_is_past"]))
     doc.signature([data["organ"]], date_text=date_text(data["date"]))
     return doc.to_bytes()
 

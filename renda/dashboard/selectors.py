@@ -75,6 +75,12 @@ def proposal_year_q(year, prefix=""):
     return year_q(year, prefix)
 
 
+def _proposal_asof_q(**kwargs):
+    from proposals.selectors import proposal_asof_q
+
+    return proposal_asof_q(**kwargs)
+
+
 def stats_finish(row):
     from proposals.selectors import stats_finish as finish
 
@@ -147,6 +153,9 @@ PROPOSAL_KEYS = {
     "total",
     "not_accepted",
     "closed",
+    "received_closed",
+    "carried_closed",
+    "closed_on_time",
     "replied",
     "on_time",
     "met",
@@ -154,6 +163,8 @@ PROPOSAL_KEYS = {
     "satisfied",
     "overdue",
     "closed_rate",
+    "closed_on_time_rate",
+    "carried_closed_rate",
     "on_time_rate",
     "met_rate",
     "satisfied_rate",
@@ -341,13 +352,6 @@ def _year_end(year):
     return min(dt.date(year, 12, 31), timezone.localdate())
 
 
-def _overdue_before(year):
-    """Overdue means past the deadline today, or for a past year, at the end of that year."""
-    today = timezone.localdate()
-    end = _year_end(year)
-    return today if end >= today else end + dt.timedelta(days=1)
-
-
 def _activity_kind(kind):
     return lambda ids, year: Activity.objects.filter(township_id__in=ids, start_date__year=year, kind=kind)
 
@@ -374,7 +378,7 @@ DRILL = {
     "overdue": lambda ids, year: (
         Proposal.objects.filter(township_id__in=ids)
         .filter(proposal_year_q(year))
-        .filter(state__in=Proposal.OPEN_HANDLING_STATES, deadline__lt=_overdue_before(year))
+        .filter(_proposal_asof_q(year=year)["overdue"])
     ),
     "dormant": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(
         dormant_deputies_q(year=year)
@@ -673,6 +677,9 @@ def work_reports_data(*, townships, year, texts=None, today=None):
             "received": figures.received,
             "motions": motions_of.get(pk, 0),
             "closed": figures.closed,
+            "received_closed": figures.received_closed,
+            "carried_closed": figures.carried_closed,
+            "closed_on_time_rate": figures.closed_on_time_rate,
             "overdue": figures.overdue,
             "replied": figures.replied,
             "carried_over": figures.carried_over,
@@ -709,6 +716,8 @@ def work_reports_data(*, townships, year, texts=None, today=None):
             "year": year,
             "organ": organ,
             "date": today,  # the day the report is written
+            "cutoff": reference_day(year, today),  # the day its figures are counted to
+            "cutoff_is_past": dt.date(year, 12, 31) < today,
             "opening": township_texts.get("opening", ""),
             "problems": township_texts.get("problems", ""),
             "plans": township_texts.get("plans", ""),

@@ -19,6 +19,7 @@ from deputies.selectors import mandate_active_during_q
 from meetings.models import Activity
 from proposals.models import Proposal
 from renda.core import quotas
+from renda.core.cutoff import cutoff_sentence
 from renda.core.exceptions import ApplicationError
 from renda.core.mixins import user_can_write
 from renda.core.models import Term
@@ -100,6 +101,7 @@ def index(request):
         "decisions_due": list(selectors.decisions_due(township_ids=ids, today=today)[:DUE_LIST_LENGTH]),
         "decisions_due_count": selectors.decisions_due(township_ids=ids, today=today).count(),
         "today": today,
+        "cutoff": cutoff_sentence(selectors.reference_day(year, today), past=dt.date(year, 12, 31) < today),
         "job": _job_from_query(request),
         "light_labels": quotas.LIGHT_LABELS,
         "is_township_user": request.user.township_id is not None,

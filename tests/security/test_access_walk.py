@@ -126,6 +126,7 @@ RESOLVERS = {
     "meetings:attachment_download": lambda t: {"pk": _first("meetings.ActivityAttachment", t)},
     "proposals:detail": lambda t: {"pk": _first("proposals.Proposal", t)},
     "proposals:edit": lambda t: {"pk": _first("proposals.Proposal", t)},
+    "proposals:undo": lambda t: {"pk": _first("proposals.Proposal", t)},
     "proposals:assignment_sheet": lambda t: {
         "pk": _first("proposals.Proposal", t, state="assigned") or _first("proposals.Proposal", t)
     },
