@@ -371,6 +371,9 @@ def proposal_register_rows(*, qs):
         "rating",
         "round",
         "is_key",
+        "replied_on_time",
+        "met_in_person",
+        "closed_on",
     )
     for (
         pk,
@@ -393,6 +396,9 @@ def proposal_register_rows(*, qs):
         rating,
         round_,
         is_key,
+        replied_on_time,
+        met_in_person,
+        closed_on,
     ) in rows.iterator(chunk_size=2000):
         yield [
             township,
@@ -415,6 +421,9 @@ def proposal_register_rows(*, qs):
             round_,
             state in open_states and deadline is not None and deadline < today,
             is_key,
+            replied_on_time,
+            met_in_person,
+            closed_on,
         ]
 
 

@@ -10,12 +10,11 @@ import zipfile
 
 from django.utils.translation import gettext as _
 from docx.oxml.ns import qn
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from renda.core import xlsx
 from renda.core.docx_official import OfficialDocument
-from renda.core.xlsx import StyleCache
 
 CN_NUMERALS = "零一二三四五六七八九十"
 
@@ -549,22 +548,26 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 def dashboard_workbook(data) -> bytes:
-    """The county dashboard table: one row per township, with the light of every quota."""
-    wb = Workbook()
+    """The county dashboard table: one row per township, one figure a cell, with the light of
+    every quota; rates are numbers shown as percentages."""
+    wb = xlsx.new_workbook()
     ws = wb.active
     ws.title = str(data["year"])
     headers = data["headers"]
-    ws.append([data["title"]])
+    formats = data.get("formats") or [None] * len(headers)
+    xlsx.page_setup(ws, title_rows="1:2", freeze="B3")
+    xlsx.append(ws, [data["title"]])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(headers)
+    xlsx.append(ws, headers)
     fills = {
         "green": PatternFill("solid", fgColor="C7EFCF"),
         "yellow": PatternFill("solid", fgColor="FFE8B0"),
         "red": PatternFill("solid", fgColor="F8C4C4"),
     }
-    style = StyleCache().apply  # each style set on one cell, copied to the others
+    style = xlsx.StyleCache().apply  # each style set on one cell, copied to the others
+    number_formats = {"percent": xlsx.PERCENT, "score": "0.0"}
 
     for cell in ws[2]:
         style(
@@ -575,28 +578,21 @@ def dashboard_workbook(data) -> bytes:
             alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
         )
     for r, (values, colours) in enumerate(zip(data["rows"], data["colours"]), start=3):
-        ws.append(values)
-        for c, colour in enumerate(colours, start=1):
+        xlsx.append(ws, values)
+        for c, (colour, fmt) in enumerate(zip(colours, formats), start=1):
+            extra = {"number_format": number_formats[fmt]} if fmt else {}
             if colour in fills:
-                style(ws.cell(row=r, column=c), colour, border=BORDER, fill=fills[colour])
+                style(ws.cell(row=r, column=c), (colour, fmt), border=BORDER, fill=fills[colour], **extra)
             else:
-                style(ws.cell(row=r, column=c), "plain", border=BORDER)
+                style(ws.cell(row=r, column=c), ("plain", fmt), border=BORDER, **extra)
     if data.get("legend"):
-        ws.append([])
-        ws.append([data["legend"]])
+        xlsx.append(ws, [])
+        xlsx.append(ws, [data["legend"]])
     ws.column_dimensions["A"].width = 14
     for col in range(2, len(headers) + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 11
-    ws.row_dimensions[2].height = 45
-    ws.freeze_panes = "B3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        ws.column_dimensions[get_column_letter(col)].width = 8
+    ws.row_dimensions[2].height = 60
+    return xlsx.save(wb, title=data["title"], author=data.get("author", ""))
 
 
 # Members that are zip packages already: deflating them again takes most of the zipping time
