@@ -207,7 +207,7 @@ def county_workbook(*, county_name, year, sheets, progress=None, author="") -> b
     """A summary sheet (one row per township) then one sheet per township."""
     wb = xlsx.new_workbook()
     ws = wb.active
-    used = set()
+    used: set = set()
     ws.title = _safe_title(_("Summary"), used)
     columns = summary_columns()
     last = get_column_letter(len(columns))

@@ -44,7 +44,7 @@ def roster_workbook(data: dict) -> bytes:
     ws = wb.create_sheet("代表名册")
     townships = data.get("townships")
     headers = ["序号"] + ([_("Township")] if townships is not None else []) + data["headers"]
-    keys = [None] + (["township"] if townships is not None else []) + [k for _h, k in vocab.COLUMNS]
+    keys: list = [None] + (["township"] if townships is not None else []) + [k for _h, k in vocab.COLUMNS]
     xlsx.page_setup(ws, title_rows="2:2", freeze="C3")
     _column_widths(ws, [6] + [WIDTHS[k] for k in keys[1:]])
     # Who exported it and the page number go in the printed footer, not below the data, so the

@@ -18,7 +18,7 @@ from deputies.models import Deputy, Mandate
 from deputies.selectors import mandate_active_during_q
 from meetings.models import Activity
 from proposals.models import Proposal
-from renda.core import xlsx
+from renda.core import quotas
 from renda.core.exceptions import ApplicationError
 from renda.core.mixins import user_can_write
 from renda.core.models import Term
@@ -26,9 +26,10 @@ from renda.core.selectors import document_job_visible, township_list_for_user, t
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
-from . import charts, quotas, selectors
+from . import charts, selectors
 from .forms import WorkReportForm, YearForm
 from .models import WorkReportText
+from .tables import grades_text
 
 LEVEL_LABELS = dict(Mandate.Level.choices)
 DUE_LIST_LENGTH = 20
@@ -72,110 +73,6 @@ def drill_url(metric, township, year, *, base=None):
     return f"{base}?{urlencode({'metric': metric, 'township': township.pk, 'year': year})}"
 
 
-def _pct(value):
-    return "" if value is None else f"{value:.1f}%"
-
-
-def _grades_text(grades):
-    labels = _grade_labels()
-    order = list(labels) + [g for g in grades if g not in labels]
-    return " ".join(f"{labels.get(g, g)} {grades[g]}" for g in order if grades.get(g))
-
-
-def _grade_labels():
-    from django.apps import apps
-
-    try:
-        labels = dict(apps.get_model("assessments", "ScoreResult").Grade.choices)
-    except LookupError:
-        labels = {}
-    return labels
-
-
-def dashboard_table(rows, *, year):
-    """Headers, values, number formats and light colours of the dashboard table (the .xlsx
-    export): one figure a cell, numbers as numbers, rates as fractions shown as percentages."""
-    quarters = [_("Q1"), _("Q2"), _("Q3"), _("Q4")]
-    labels = _grade_labels()
-    grade_order = list(labels)
-    headers = [
-        _("Township"),
-        _("Deputies"),
-        _("National / provincial / city"),
-        _("County"),
-        _("Township level"),
-        _("Sessions held"),
-        *[_("Presidium meetings %(quarter)s") % {"quarter": q} for q in quarters],
-        _("Deputy groups"),
-        *[_("Groups active %(quarter)s") % {"quarter": q} for q in quarters],
-        _("Receptions"),
-        _("Months with a reception"),
-        _("Trainings"),
-        _("Proposals received"),
-        _("Carried over"),
-        _("Closed"),
-        _("Overdue"),
-        _("Closing rate"),
-        _("On-time reply rate"),
-        _("Meeting rate"),
-        _("Satisfaction rate"),
-        _("Dormant deputies"),
-        _("Average score"),
-        *[str(labels[g]) for g in grade_order],
-    ]
-    formats = [None] * 22 + ["percent"] * 4 + [None, "score"] + [None] * len(grade_order)
-    values, colours = [], []
-    for r in rows:
-        higher = sum(r.deputies_by_level.get(lv, 0) for lv in ("national", "provincial", "city"))
-        presidium = list(r.presidium_per_quarter) if r.township.has_presidium else [None] * 4
-        groups = list(r.groups_active_per_quarter) if r.groups else [None] * 4
-        values.append(
-            [
-                r.township.name,
-                r.deputies_total,
-                higher,
-                r.deputies_by_level.get("county", 0),
-                r.deputies_by_level.get("township", 0),
-                r.sessions,
-                *presidium,
-                r.groups,
-                *groups,
-                r.receptions,
-                r.reception_months,
-                r.trainings,
-                r.received,
-                r.carried_over,
-                r.closed,
-                r.overdue,
-                xlsx.percent(r.closed_rate),
-                xlsx.percent(r.on_time_rate),
-                xlsx.percent(r.met_rate),
-                xlsx.percent(r.satisfied_rate),
-                r.dormant,
-                float(r.score_average) if r.score_state and r.score_average is not None else None,
-                *[(r.grades.get(g, 0) if r.score_state else None) for g in grade_order],
-            ]
-        )
-        lights = r.lights
-        colours.append(
-            [""] * 5
-            + [lights["session"].colour]
-            + [lights["presidium"].colour] * 4
-            + [""]
-            + [lights["groups"].colour] * 4
-            + [lights["receptions"].colour] * 2
-            + [lights["trainings"].colour]
-            + ["", "", "", lights["overdue"].colour]
-            + [""] * (6 + len(grade_order))
-        )
-    legend = _(
-        "Colours: green = quota met; yellow = not met yet, the period is still running; red = quota "
-        "missed; no colour = not applicable. Quotas: a session a year, a presidium meeting a quarter, "
-        "every group active each quarter, a reception every month, a training a year, no overdue proposal."
-    )
-    return {"headers": headers, "rows": values, "colours": colours, "formats": formats, "legend": legend}
-
-
 def index(request):
     """The county dashboard; a township user sees the same for their own township."""
     _deny_handling_units(request.user)
@@ -187,10 +84,10 @@ def index(request):
     records = reverse("dashboard:records")  # once, not for each of a city's 2,000 cells
     for row in rows:
         row.links = {m: drill_url(m, row.township, year, base=records) for m in selectors.DRILL}
-        row.grades_display = _grades_text(row.grades)
+        row.grades_display = grades_text(row.grades)
     totals = selectors.county_totals(rows) if len(rows) > 1 else None
     if totals:
-        totals.grades_display = _grades_text(totals.grades)
+        totals.grades_display = grades_text(totals.grades)
     context = {
         "year_form": form,
         "year": year,
