@@ -6,6 +6,7 @@ from openpyxl.utils import get_column_letter
 
 from renda.core import xlsx
 from renda.core.docx_official import OfficialDocument
+from renda.core.organs import township_organs
 
 
 def date_text(d):
@@ -119,20 +120,32 @@ def register_workbook(*, title, rows, progress=None, total=None, author=""):
     return xlsx.save(wb, title=title, author=author)
 
 
+ASSIGNMENT_CONTENT_CHARS = 360  # what fits the one page of a 交办单 beside the other rows
+
+
+def _organs(data):
+    return data.get("organs") or township_organs(name=data["township"], kind=data.get("township_kind"))
+
+
 def assignment_sheet_docx(data) -> bytes:
-    """交办单: one proposal, handed to its lead unit."""
+    """交办单: one proposal, handed to its lead unit, on one page. The reply goes to the
+    township's congress office (镇人大 / 乡人大 / 街道人大工委), signed by its presidium or 工委."""
+    organs = _organs(data)
     doc = OfficialDocument(
         _("%(township)s people's congress deputies' motion and suggestion assignment sheet")
-        % {"township": data["township"]}
+        % {"township": data["township"]},
+        author=organs.office,
     )
     doc.paragraph(_("Number: %(number)s") % {"number": data["number"]}, align="right", indent=False)
     signers = data["lead_deputy"] or (_("the presidium") if data["by_presidium"] else "")
     if data["co_signers"]:
         signers += _(" (co-signed by %(names)s)") % {"names": "、".join(data["co_signers"])}
+    content = " ".join(p.strip() for p in data["content"].splitlines() if p.strip())
+    if len(content) > ASSIGNMENT_CONTENT_CHARS:
+        content = content[:ASSIGNMENT_CONTENT_CHARS] + _("… (full text in the deputy's original)")
     rows = [
         (_("Title"), data["title"]),
-        (_("Kind"), data["kind"]),
-        (_("Category"), data["category"]),
+        (_("Kind"), " / ".join(x for x in (data["kind"], data["category"]) if x)),
         (_("Proposer"), signers),
         (_("Submitted on"), date_text(data["submitted_on"])),
         (
@@ -149,25 +162,22 @@ def assignment_sheet_docx(data) -> bytes:
     ]
     if data["round"] > 1:
         rows.append((_("Handling round"), _("second handling after the deputy was dissatisfied")))
-    doc.table([_("Item"), _("Details")], rows, widths_mm=[40, 116])
-    doc.blank()
-    doc.heading1(_("Content"))
-    for para in [p for p in data["content"].splitlines() if p.strip()]:
-        doc.paragraph(para.strip())
-    doc.heading1(_("Requirements"))
-    doc.paragraph(
-        _(
-            "Please study and handle this item carefully, contact the deputy in person, and send the "
-            "written reply (signed by the responsible leader and stamped by the unit) to the township "
-            "congress office no later than %(deadline)s, stating the outcome class: A (solved or adopted), "
-            "B (being solved or planned) or C (kept for reference because of present conditions)."
+    rows.append((_("Content"), content))
+    rows.append(
+        (
+            _("Requirements"),
+            _(
+                "Please study and handle this item carefully, contact the deputy in person, and send "
+                "the written reply (signed by the responsible leader and stamped by the unit) to "
+                "%(office)s no later than %(deadline)s, stating the outcome class: A (solved or "
+                "adopted), B (being solved or planned) or C (kept for reference because of present "
+                "conditions)."
+            )
+            % {"office": organs.office, "deadline": date_text(data["deadline"])},
         )
-        % {"deadline": date_text(data["deadline"])}
     )
-    doc.signature(
-        [_("%(township)s people's congress presidium") % {"township": data["township"]}],
-        date_text=date_text(data["assigned_on"]),
-    )
+    doc.table(None, rows, widths_mm=[32, 124], compact=True)
+    doc.signature([organs.issuer], date_text=date_text(data["assigned_on"]))
     return doc.to_bytes()
 
 

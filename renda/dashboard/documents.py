@@ -85,6 +85,14 @@ def work_report_title(data):
     }
 
 
+def work_report_is_draft(data):
+    return (
+        not (data.get("problems") or "").strip()
+        or not (data.get("plans") or "").strip()
+        or not data.get("date")
+    )
+
+
 def _section_session(doc, data):
     sessions = data["sessions"]
     if not sessions:
@@ -371,8 +379,11 @@ def _section_proposals(doc, data):
 
 
 def work_report_docx(data) -> bytes:
-    """The year-end work report (seed 002 structure) in the official layout."""
-    doc = OfficialDocument(work_report_title(data))
+    """The year-end work report (seed 002 structure) in the official layout. A draft (problems or
+    plans not written yet, or no 成文日期 chosen for a past year) says so under its title."""
+    doc = OfficialDocument(author=data.get("author", ""))
+    draft = work_report_is_draft(data)
+    doc.title(work_report_title(data), subtitle=_("(draft)") if draft else None)
     opening = (data.get("opening") or "").strip() or _(
         "In %(year)s, under the guidance of %(committee)s and the leadership of the township party "
         "committee, the people's congress of %(township)s performed the duties given by the "
@@ -398,11 +409,14 @@ def work_report_docx(data) -> bytes:
     for i, (title, build) in enumerate(sections, start=1):
         doc.heading1(h1(i, title))
         build(doc, data)
-    doc.heading1(h1(6, _("Existing problems")))
-    _free_text(doc, data.get("problems"))
-    doc.heading1(h1(7, _("Plans for the next stage")))
-    _free_text(doc, data.get("plans"))
-    doc.signature([data["organ"]], date_text=date_text(data["date"]))
+    for n, (title, key) in ((6, _("Existing problems")), (7, _("Plans for the next stage"))):
+        doc.heading1(h1(n, title))
+        if (data.get(key) or "").strip():
+            _free_text(doc, data.get(key))
+        else:  # a draft: the township has not written this section yet
+            doc.paragraph(_("[To be written by the township before the final version.]"))
+    dated = data.get("date")
+    doc.signature([data["organ"]], date_text=date_text(dated) if dated else _("(date to be set)"))
     return doc.to_bytes()
 
 
