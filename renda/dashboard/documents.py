@@ -409,7 +409,10 @@ def work_report_docx(data) -> bytes:
     for i, (title, build) in enumerate(sections, start=1):
         doc.heading1(h1(i, title))
         build(doc, data)
-    for n, (title, key) in ((6, _("Existing problems")), (7, _("Plans for the next stage"))):
+    for n, title, key in (
+        (6, _("Existing problems"), "problems"),
+        (7, _("Plans for the next stage"), "plans"),
+    ):
         doc.heading1(h1(n, title))
         if (data.get(key) or "").strip():
             _free_text(doc, data.get(key))
