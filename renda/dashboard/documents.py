@@ -95,6 +95,17 @@ def work_report_is_draft(data):
 
 def _section_session(doc, data):
     sessions = data["sessions"]
+    organs = data.get("organs")
+    if not sessions and organs is not None and not organs.has_congress:
+        doc.paragraph(
+            _(
+                "As a subdistrict, %(township)s holds no people's congress session of its own; "
+                "%(organ)s organised the county deputies elected here to attend the county people's "
+                "congress and to perform their duties."
+            )
+            % {"township": data["township_name"], "organ": organs.congress}
+        )
+        return
     if not sessions:
         doc.paragraph(
             _(
@@ -258,6 +269,12 @@ def _section_activities(doc, data):
         "total": d["total"],
         "levels": levels,
     }
+    level_sum = sum(count for _label, count in d["by_level"])
+    if level_sum > d["total"]:
+        text += _(
+            "; as some deputies sit in congresses at several levels, the levels add up to %(sum)s "
+            "seats held by %(total)s people"
+        ) % {"sum": level_sum, "total": d["total"]}
     if groups:
         text += _(", organised into %(n)s deputy groups, each with a leader") % {"n": len(groups)}
     text += _(".")

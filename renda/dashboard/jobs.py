@@ -161,7 +161,12 @@ def work_report_texts_by_township(townships, year):
 def work_report_file(township, data):
     """(filename, bytes) of the work report of `data` (selectors.work_report_data)."""
     organs = township_organs(township)
-    data = {**data, "organ": organs.issuer, "author": organs.office}
+    township_label = str(selectors.LEVEL_PROSE["township"])
+    deputies = dict(data["deputies"])
+    deputies["by_level"] = [
+        (organs.deputies if label == township_label else label, n) for label, n in deputies["by_level"]
+    ]
+    data = {**data, "organ": organs.issuer, "author": organs.office, "deputies": deputies, "organs": organs}
     today = timezone.localdate()
     dated = data.get("dated")
     # 成文日期: chosen by the secretary; by default today in the current year. A past year's
