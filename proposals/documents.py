@@ -120,7 +120,7 @@ def register_workbook(*, title, rows, progress=None, total=None, author=""):
     return xlsx.save(wb, title=title, author=author)
 
 
-ASSIGNMENT_CONTENT_CHARS = 360  # what fits the one page of a 交办单 beside the other rows
+ASSIGNMENT_CONTENT_CHARS = 150  # what fits the one page of a 交办单 beside the other rows
 
 
 def _organs(data):

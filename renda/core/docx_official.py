@@ -202,6 +202,18 @@ class OfficialDocument:
             fonts = OxmlElement("w:rFonts")
             rpr.insert(0, fonts)
         fonts.set(qn("w:eastAsia"), BODY_FONT)
+        # The grid's character pitch is reckoned from the document default size: make it 3号 too,
+        # or LibreOffice spreads every 3号 character over two grid cells.
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+        if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
+            drpr = rpr_default.find(qn("w:rPr"))
+            for tag in ("w:sz", "w:szCs"):
+                el = drpr.find(qn(tag))
+                if el is None:
+                    el = OxmlElement(tag)
+                    drpr.append(el)
+                el.set(qn("w:val"), str(int(SIZE_3.pt * 2)))
         # Document-wide language so WPS/Word apply Chinese line breaking.
         lang = OxmlElement("w:lang")
         lang.set(qn("w:eastAsia"), "zh-CN")
