@@ -10,8 +10,7 @@ Year membership (what a year's row counts):
 - proposals: received in the year (`Proposal.year`, not-accepted ones excluded) for received /
   closed / the four rates; "overdue" counts every proposal of that year or earlier that is
   past its deadline today, so carried-over items stay visible;
-- dormant deputies: deputies with a mandate during the year who attended no session, took
-  part in no activity and signed no proposal in that year ("三不代表").
+- dormant deputies ("三不代表"): assessments.dormancy, the definition the assessment shares.
 """
 
 import datetime as dt
@@ -158,22 +157,10 @@ PROPOSAL_KEYS = {
 
 
 def dormant_deputies_q(*, year: int) -> Q:
-    """Q on Deputy: mandate during the year, and no session attended, activity or proposal."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    mandate = Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk"))
-    attended = SessionAttendance.objects.filter(
-        deputy=OuterRef("pk"), status__in=ATTENDED, session__start_date__year=year
-    )
-    active = ActivityParticipation.objects.filter(deputy=OuterRef("pk"), activity__start_date__year=year)
-    led = Proposal.objects.filter(lead_deputy=OuterRef("pk"), year=year)
-    cosigned = Proposal.co_signers.through.objects.filter(deputy_id=OuterRef("pk"), proposal__year=year)
-    return (
-        Q(Exists(mandate))
-        & ~Q(Exists(attended))
-        & ~Q(Exists(active))
-        & ~Q(Exists(led))
-        & ~Q(Exists(cosigned))
-    )
+    """Q on Deputy: the 三不代表 of the year, by the one definition the assessment uses too."""
+    from assessments.dormancy import dormant_deputies_q as dormant_q
+
+    return dormant_q(year=year)
 
 
 def county_figures(*, townships, year: int, today: dt.date | None = None):
