@@ -1,16 +1,13 @@
 """Roster workbooks: the formatted export and the blank template. Plain data in, bytes out."""
 
 import datetime as dt
-import io
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
-from renda.core.xlsx import StyleCache
+from renda.core import xlsx
 
 from . import vocab
 from .choices import ETHNICITIES
@@ -28,44 +25,37 @@ WIDTHS = {
     "group": 14,
     "phone": 14,
     "id_number": 21,
+    "township": 10,
 }
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 
 
-def _setup_sheet(ws, title, headers, widths):
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "2:2"
-    ws.page_margins.left = ws.page_margins.right = 0.4
+def _column_widths(ws, widths):
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
 def roster_workbook(data: dict) -> bytes:
-    """data: {title, headers: [..], rows: [[..]], subtitle}. Write-only: fine for 16,000 rows."""
-    from openpyxl.cell import WriteOnlyCell
-
-    wb = Workbook(write_only=True)
+    """data: {title, headers: [..], rows: [[..]], townships: [..] or None, footer}. Write-only:
+    fine for 16,000 rows. A county-wide roster (`townships` given) has a 乡镇 column."""
+    wb = xlsx.new_workbook(write_only=True)
     ws = wb.create_sheet("代表名册")
-    headers = ["序号"] + data["headers"]
-    keys: list = [None] + [k for _h, k in vocab.COLUMNS]
-    _setup_sheet(ws, data["title"], headers, [6] + [WIDTHS[k] for _h, k in vocab.COLUMNS])
-    ws.freeze_panes = "C3"
+    townships = data.get("townships")
+    headers = ["序号"] + ([_("Township")] if townships is not None else []) + data["headers"]
+    keys: list = [None] + (["township"] if townships is not None else []) + [k for _h, k in vocab.COLUMNS]
+    xlsx.page_setup(ws, title_rows="2:2", freeze="C3")
+    _column_widths(ws, [6] + [WIDTHS[k] for k in keys[1:]])
     # Who exported it and the page number go in the printed footer, not below the data, so the
     # file imports back as it is.
     ws.oddFooter.left.text = data.get("footer", "")
-    ws.oddFooter.right.text = "&P / &N"
-    title = WriteOnlyCell(ws, value=data["title"])
+    title = xlsx.cell(ws, data["title"])
     title.font = Font(name="方正小标宋简体", size=16, bold=True)
     ws.append([title])
     row = []
     for h in headers:
-        c = WriteOnlyCell(ws, value=h)
+        c = xlsx.cell(ws, h)
         c.font = Font(bold=True)
         c.fill = HEADER_FILL
         c.border = BORDER
@@ -74,11 +64,12 @@ def roster_workbook(data: dict) -> bytes:
     ws.append(row)
     wrap = Alignment(vertical="center", wrap_text=True)
     center = Alignment(horizontal="center", vertical="center")
-    styles = StyleCache()
+    styles = xlsx.StyleCache()
     for n, values in enumerate(data["rows"], start=1):
         cells = []
-        for key, value in zip(keys, [n, *values]):
-            c = WriteOnlyCell(ws, value=value)
+        prefix = [n] + ([townships[n - 1]] if townships is not None else [])
+        for key, value in zip(keys, [*prefix, *values]):
+            c = xlsx.cell(ws, value)
             fmt = (
                 "yyyy.mm"
                 if key == "birth" and isinstance(value, dt.date)
@@ -93,26 +84,24 @@ def roster_workbook(data: dict) -> bytes:
             )
             cells.append(c)
         ws.append(cells)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.save(wb, title=data["title"], author=data.get("author", ""))
 
 
 def roster_template_workbook(*, groups: list[str], sample: list) -> bytes:
     """The blank import template: headers, one sample row, drop-down lists for coded columns."""
-    wb = Workbook()
+    wb = xlsx.new_workbook()
     ws = wb.active
     ws.title = "代表名册"
     headers = [h for h, _k in vocab.COLUMNS]
-    _setup_sheet(ws, "", headers, [WIDTHS[k] for _h, k in vocab.COLUMNS])
-    ws.append(headers)
+    xlsx.page_setup(ws, title_rows="1:1", freeze="B2")
+    _column_widths(ws, [WIDTHS[k] for _h, k in vocab.COLUMNS])
+    xlsx.append(ws, headers)
     for c in ws[1]:
         c.font = Font(bold=True)
         c.fill = HEADER_FILL
         c.border = BORDER
         c.alignment = Alignment(horizontal="center")
-    ws.append(sample)
-    ws.freeze_panes = "B2"
+    xlsx.append(ws, sample)
     lists = wb.create_sheet("选项")
     columns = {
         "gender": ["男", "女"],
@@ -125,9 +114,9 @@ def roster_template_workbook(*, groups: list[str], sample: list) -> bytes:
     col_of = {k: i + 1 for i, (_h, k) in enumerate(vocab.COLUMNS)}
     for j, (key, values) in enumerate(columns.items(), start=1):
         letter = get_column_letter(j)
-        lists.cell(row=1, column=j, value=vocab.HEADER_OF[key])
+        xlsx.put(lists, 1, j, vocab.HEADER_OF[key])
         for i, v in enumerate(values, start=2):
-            lists.cell(row=i, column=j, value=v)
+            xlsx.put(lists, i, j, v)
         dv = DataValidation(
             type="list",
             formula1=f"=选项!${letter}$2:${letter}${len(values) + 1}",
@@ -145,6 +134,4 @@ def roster_template_workbook(*, groups: list[str], sample: list) -> bytes:
         for r in range(2, 1002):
             ws[f"{letter}{r}"].number_format = "@"
     lists.sheet_state = "hidden"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.save(wb, title=_("Deputy roster import template"))

@@ -20,7 +20,8 @@ def roster_export_data(*, user, township=None, filters=None):
         may_see_sensitive=lambda d: deputy_may_see_sensitive(user=user, township_id=d.township_id)
     )
     rows = []
-    ids = list(qs.values_list("pk", flat=True))
+    pairs = list(qs.values_list("pk", "township__name"))
+    ids = [pk for pk, _name in pairs]
     for start in range(0, len(ids), CHUNK):  # a fixed number of queries per 2,000 deputies
         chunk = ids[start : start + CHUNK]
         by_pk = {d.pk: d for d in deputy_list_page_prefetch(qs.model.objects.filter(pk__in=chunk), on=on)}
@@ -32,6 +33,8 @@ def roster_export_data(*, user, township=None, filters=None):
         county = County.current()
         place = county.name if county else ""
     return {
+        # a county-wide roster says which township each deputy belongs to
+        "townships": None if township is not None else [name for _pk, name in pairs],
         "title": _("%(place)s deputy roster") % {"place": place},
         "headers": [h for h, _k in vocab.COLUMNS],
         "rows": rows,

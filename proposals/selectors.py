@@ -516,6 +516,9 @@ def proposal_register_rows(*, qs):
         "rating",
         "round",
         "is_key",
+        "replied_on_time",
+        "met_in_person",
+        "closed_on",
     )
     for (
         pk,
@@ -538,6 +541,9 @@ def proposal_register_rows(*, qs):
         rating,
         round_,
         is_key,
+        replied_on_time,
+        met_in_person,
+        closed_on,
     ) in rows.iterator(chunk_size=2000):
         yield [
             township,
@@ -560,6 +566,9 @@ def proposal_register_rows(*, qs):
             round_,
             state in open_states and deadline is not None and deadline < today,
             is_key,
+            replied_on_time,
+            met_in_person,
+            closed_on,
         ]
 
 

@@ -301,10 +301,11 @@ def _year_end_post(request, *, action, township, year, can_write):
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             raise _FormInvalid(form) from None
+        dated = form.cleaned_data.get("dated")
         return document_job_request(
             user=user,
             kind="dashboard_work_report",
-            params={"year": year},
+            params={"year": year, **({"dated": dated.isoformat()} if dated else {})},
             township=township,
             title=_("%(township)s %(year)s work report (.docx)") % {"township": township.name, "year": year},
         )

@@ -250,7 +250,8 @@ def test_dashboard_export_xlsx(year_data, reviewer, client_for):
     assert ws["A3"].value == "红旗镇"
     headers = [c.value for c in ws[2]]
     assert ws.cell(row=3, column=headers.index("收到建议") + 1).value == 4
-    assert ws.cell(row=3, column=headers.index("办结率") + 1).value == "50.0%"
+    rate = ws.cell(row=3, column=headers.index("办结率") + 1)
+    assert rate.value == 0.5 and rate.number_format == "0.0%"
 
 
 def test_commands(year_data, admin_user, tmp_path):
