@@ -28,6 +28,7 @@ from .forms import (
     AttachmentForm,
     CompleteForm,
     DecisionForm,
+    DeputyContactForm,
     ElectionForm,
     ExpectedChangeForm,
     FloorSpeechForm,
@@ -46,6 +47,7 @@ from .models import (
     AgendaItem,
     AttendanceStatus,
     Decision,
+    DeputyContact,
     PresidiumMeeting,
     Session,
     SessionPrepItem,
@@ -836,5 +838,67 @@ def calendar_view(request):
             "prev": prev,
             "next": nxt,
             "today": today,
+        },
+    )
+
+
+# --- 两联一述: contact duties -------------------------------------------------------------------
+
+
+def contact_duties(request):
+    """Presidium members' contacts with deputies and deputies' voter visits of a year, each
+    against its quota; township staff record a member's contact here."""
+    _read_guard(request)
+    user = request.user
+    township = township_selected(request=request)
+    year = _year(request)
+    can_write = township is not None and user_can_write(user, "meetings.add_deputycontact")
+    form = DeputyContactForm(request.POST or None, township=township) if can_write else None
+    if request.method == "POST":
+        require_write(user, "meetings.add_deputycontact")
+        if form is not None and form.is_valid():
+            try:
+                services.deputy_contact_create(township=township, by=user, **form.cleaned_data)
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Contact recorded."))
+                return redirect(f"{reverse('meetings:contacts')}?year={form.cleaned_data['date'].year}")
+    this_year = timezone.localdate().year
+    context = {
+        "township": township,
+        "year": year,
+        "form": form,
+        "can_write": can_write,
+        "years": list(range(this_year, this_year - 6, -1)),
+        "months": list(range(1, 13)),
+    }
+    if township is not None:
+        context["duties"] = selectors.contact_duties(township=township, year=year)
+        context["recent"] = (
+            DeputyContact.objects.for_user(user)
+            .filter(township=township, date__year=year)
+            .select_related("member", "deputy")[:50]
+        )
+    return render(request, "meetings/contacts.html", context)
+
+
+def contact_detail(request, pk):
+    _read_guard(request)
+    contact = get_object_or_404(
+        DeputyContact.objects.for_user(request.user).select_related("member", "deputy"), pk=pk
+    )
+    if request.method == "POST":
+        require_write(request.user, "meetings.delete_deputycontact")
+        services.deputy_contact_delete(contact=contact, by=request.user)
+        messages.success(request, _("Contact deleted."))
+        return redirect(f"{reverse('meetings:contacts')}?year={contact.date.year}")
+    return render(
+        request,
+        "meetings/contact_detail.html",
+        {
+            "contact": contact,
+            "history": history_entries(contact),
+            "can_write": user_can_write(request.user, "meetings.delete_deputycontact"),
         },
     )

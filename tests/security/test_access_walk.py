@@ -124,6 +124,7 @@ RESOLVERS = {
     "meetings:activity_edit": lambda t: {"pk": _first("meetings.Activity", t)},
     "meetings:activity_attachment_add": lambda t: {"pk": _first("meetings.Activity", t)},
     "meetings:attachment_download": lambda t: {"pk": _first("meetings.ActivityAttachment", t)},
+    "meetings:contact_detail": lambda t: {"pk": _first("meetings.DeputyContact", t)},
     "proposals:detail": lambda t: {"pk": _first("proposals.Proposal", t)},
     "proposals:edit": lambda t: {"pk": _first("proposals.Proposal", t)},
     "proposals:undo": lambda t: {"pk": _first("proposals.Proposal", t)},
