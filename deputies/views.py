@@ -307,7 +307,7 @@ def roster_template(request):
     user = request.user
     _no_handling_unit(user)
     township = township_selected(request=request)
-    groups = []
+    groups, term = [], None
     if township is not None:
         term = township.current_term()
         groups = (
@@ -319,7 +319,9 @@ def roster_template(request):
             if term
             else []
         )
-    content = roster_template_workbook(groups=groups, sample=roster_template_sample(groups=groups))
+    content = roster_template_workbook(
+        groups=groups, sample=roster_template_sample(groups=groups, elected=term.start_date if term else None)
+    )
     return _xlsx_response(content, _("roster import template") + ".xlsx")
 
 
