@@ -218,7 +218,7 @@ def county_workbook(*, county_name, year, sheets, progress=None) -> bytes:
     """A summary sheet (one row per township) then one sheet per township."""
     wb = Workbook()
     ws = wb.active
-    used = set()
+    used: set = set()
     ws.title = _safe_title(_("Summary"), used)
     columns = summary_columns()
     last = get_column_letter(len(columns))

@@ -83,7 +83,7 @@ def schemes_ensure(*, townships, year) -> dict:
     existing = {s.township_id: s for s in ScoringScheme.objects.filter(township_id__in=ids, year=year)}
     missing = [t for t in townships if t.pk not in existing]
     if missing:
-        previous = {}
+        previous: dict = {}
         for s in ScoringScheme.objects.filter(
             township_id__in=[t.pk for t in missing], year__lt=year
         ).order_by("township_id", "-year"):

@@ -37,6 +37,7 @@ from meetings.models import (
     SessionAttendance,
 )
 from proposals.models import Proposal
+from renda.core.models import Township
 
 from . import quotas
 
@@ -100,7 +101,7 @@ class TownshipFigures:
     `proposals` holds proposals.selectors figures (received, carried_over, total, closed,
     replied, on_time, met, evaluated, satisfied, overdue and the four rates)."""
 
-    township: object
+    township: Township
     year: int
     deputies_by_level: dict = field(default_factory=dict)
     deputies_total: int = 0
@@ -194,8 +195,8 @@ def county_figures(*, townships, year: int, today: dt.date | None = None):
     active = Mandate.objects.filter(mandate_active_q(on=ref), township_id__in=ids)
     for r in active.values("township_id", "level").annotate(n=Count("deputy", distinct=True)):
         rows[r["township_id"]].deputies_by_level[r["level"]] = r["n"]
-    for r in active.values("township_id").annotate(n=Count("deputy", distinct=True)):
-        rows[r["township_id"]].deputies_total = r["n"]
+    for total in active.values("township_id").annotate(n=Count("deputy", distinct=True)):
+        rows[total["township_id"]].deputies_total = total["n"]
 
     for tid, c in compliance_for_townships(townships=ids, year=year).items():
         row = rows[tid]
@@ -209,13 +210,13 @@ def county_figures(*, townships, year: int, today: dt.date | None = None):
     for tid, figures in proposal_stats_by_township(townships=ids, year=year, today=today).items():
         rows[tid].proposals = figures
 
-    for r in (
+    for dormant in (
         Deputy.objects.filter(township_id__in=ids)
         .filter(dormant_deputies_q(year=year))
         .values("township_id")
         .annotate(n=Count("pk"))
     ):
-        rows[r["township_id"]].dormant = r["n"]
+        rows[dormant["township_id"]].dormant = dormant["n"]
 
     Assessment, ScoreResult = _score_models()
     if Assessment is not None:
