@@ -8,7 +8,9 @@ for a reviewer) are ignored when they match the stored value.
 
 import datetime as dt
 import re
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -91,6 +93,12 @@ class RowOutcome:
     new_group: str = ""  # the name of a group to create for this row
     elected: dt.date | None = None
     headers: dict = field(default_factory=dict, repr=False)
+    letters: dict = field(default_factory=dict, repr=False)  # header as in the file → column letter
+
+    @property
+    def error_cells(self):
+        """[(column letter, header, message)] for the preview."""
+        return [(self.letters.get(c, ""), c, m) for c, m in self.errors]
 
     def error(self, key, message):
         key = {"birth_date": "birth"}.get(key, key)  # service field names → sheet columns
@@ -435,7 +443,7 @@ def _check_row(number, cells, ctx):
         if k not in ("education", "flags")
     }
     name = vocab.clean_name(text.get("name", ""))
-    out = RowOutcome(row=number, name=name, headers=headers)
+    out = RowOutcome(row=number, name=name, headers=headers, letters=ctx.letters)
     data = {}
     if not name:
         out.error("name", _("The name is empty."))
@@ -702,6 +710,7 @@ class _Context:
     readings: dict = field(default_factory=dict)
     missing_groups: dict = field(default_factory=dict)
     needs_elected_on: bool = False
+    letters: dict = field(default_factory=dict)
 
 
 def roster_import_read(
@@ -725,6 +734,7 @@ def roster_import_read(
         on=result.on,
         headers=layout.headers,
         elected_on=elected_on,
+        letters={header: letter for letter, header, _label in result.columns if header},
     )
     result.rows = [_check_row(number, cells, ctx) for number, cells in rows]
     result.term = term
@@ -893,3 +903,45 @@ def roster_import(
     if result.ok and not dry_run:
         roster_import_apply(township=township, result=result, by=by)
     return result
+
+
+# --- the preview's copy of the file ------------------------------------------------------------
+# The file is kept between the preview and the confirmation only: deleted on confirm, on cancel,
+# and by a daily task after PREVIEW_MAX_AGE (it holds personal data).
+
+PREVIEW_MAX_AGE = dt.timedelta(days=1)
+
+
+def _preview_dir():
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def import_preview_save(*, content: bytes) -> str:
+    token = uuid.uuid4().hex
+    (_preview_dir() / f"{token}.upload").write_bytes(content)
+    return token
+
+
+def import_preview_load(*, token: str) -> bytes | None:
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        return None
+    path = _preview_dir() / f"{token}.upload"
+    return path.read_bytes() if path.exists() else None
+
+
+def import_preview_delete(*, token: str) -> None:
+    if re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        (_preview_dir() / f"{token}.upload").unlink(missing_ok=True)
+
+
+def import_previews_cleanup(*, now=None) -> int:
+    """Delete preview copies older than a day (the user neither confirmed nor cancelled)."""
+    cutoff = (now or timezone.now()).timestamp() - PREVIEW_MAX_AGE.total_seconds()
+    removed = 0
+    for path in _preview_dir().iterdir():
+        if path.suffix in (".upload", ".xlsx") and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
