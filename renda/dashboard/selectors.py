@@ -37,9 +37,8 @@ from meetings.models import (
     SessionAttendance,
 )
 from proposals.models import Proposal
+from renda.core import quotas
 from renda.core.models import Township
-
-from . import quotas
 
 LEVELS = [c.value for c in Mandate.Level]
 # How the work report names deputies of each level ("市人大代表2名").

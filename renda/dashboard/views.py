@@ -18,6 +18,7 @@ from deputies.models import Deputy, Mandate
 from deputies.selectors import mandate_active_during_q
 from meetings.models import Activity
 from proposals.models import Proposal
+from renda.core import quotas
 from renda.core.exceptions import ApplicationError
 from renda.core.mixins import user_can_write
 from renda.core.models import Term
@@ -25,7 +26,7 @@ from renda.core.selectors import document_job_visible, township_list_for_user, t
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
-from . import charts, quotas, selectors
+from . import charts, selectors
 from .forms import WorkReportForm, YearForm
 from .models import WorkReportText
 from .tables import grades_text
