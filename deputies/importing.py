@@ -10,10 +10,11 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -912,36 +913,41 @@ def roster_import(
 PREVIEW_MAX_AGE = dt.timedelta(days=1)
 
 
-def _preview_dir():
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _preview_name(token):
+    return f"imports/{token}.upload"
 
 
 def import_preview_save(*, content: bytes) -> str:
+    """Keep the uploaded file until the user confirms or cancels (through the default storage, so
+    every web process sees it). Returns the token that names it."""
     token = uuid.uuid4().hex
-    (_preview_dir() / f"{token}.upload").write_bytes(content)
+    default_storage.save(_preview_name(token), ContentFile(content))
     return token
 
 
 def import_preview_load(*, token: str) -> bytes | None:
-    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+    if not re.fullmatch(r"[0-9a-f]{32}", token or "") or not default_storage.exists(_preview_name(token)):
         return None
-    path = _preview_dir() / f"{token}.upload"
-    return path.read_bytes() if path.exists() else None
+    with default_storage.open(_preview_name(token), "rb") as f:
+        return f.read()
 
 
 def import_preview_delete(*, token: str) -> None:
     if re.fullmatch(r"[0-9a-f]{32}", token or ""):
-        (_preview_dir() / f"{token}.upload").unlink(missing_ok=True)
+        default_storage.delete(_preview_name(token))
 
 
 def import_previews_cleanup(*, now=None) -> int:
     """Delete preview copies older than a day (the user neither confirmed nor cancelled)."""
-    cutoff = (now or timezone.now()).timestamp() - PREVIEW_MAX_AGE.total_seconds()
+    cutoff = (now or timezone.now()) - PREVIEW_MAX_AGE
+    try:
+        _dirs, files = default_storage.listdir("imports")
+    except FileNotFoundError:
+        return 0
     removed = 0
-    for path in _preview_dir().iterdir():
-        if path.suffix in (".upload", ".xlsx") and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    for name in files:
+        path = f"imports/{name}"
+        if name.endswith((".upload", ".xlsx")) and default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
             removed += 1
     return removed
