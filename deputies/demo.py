@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from renda.core.models import Term
+
 from .models import (
     ContactAssignment,
     Deputy,
@@ -94,8 +96,55 @@ def _person(ctx, township, seq):
     )
 
 
+def _previous_term(ctx, township, prev, term, people, all_deputies, mandates, presidium, memberships, groups):
+    """The past term change (换届) of the demo county: two thirds of the deputies served in the
+    previous term too, three people served only then; the previous term had its presidium and
+    a group. Their township mandates ended with it (dropping out on the new term's first day)."""
+    n = len(people)
+    veterans = [d for i, d in enumerate(people[: n - 4]) if i % 3 != 2]
+    former = [_person(ctx, township, n + k) for k in range(3)]
+    Deputy.objects.bulk_create(former)
+    all_deputies.extend(former)
+    for d in veterans + former:
+        mandates.append(
+            Mandate(
+                township=township,
+                deputy=d,
+                level=Mandate.Level.TOWNSHIP,
+                term=prev,
+                term_number=prev.number,
+                start_date=prev.start_date,
+                start_reason=Mandate.StartReason.ELECTED,
+                end_date=term.start_date,
+                end_reason=Mandate.EndReason.TERM_ENDED,
+                end_note="换届",
+            )
+        )
+    board = former[:1] + veterans[:6]
+    for d, role in zip(board, ["chair", "vice_chair", "vice_chair"] + ["member"] * 4):
+        presidium.append(
+            PresidiumMembership(township=township, term=prev, deputy=d, role=role, start_date=prev.start_date)
+        )
+    group = DeputyGroup(
+        township=township,
+        term=prev,
+        number=1,
+        name="第1代表小组",
+        leader=veterans[0],
+        deputy_leader=former[1],
+        activity_room=f"{township.name}人大代表活动室",
+    )
+    groups.append(group)
+    for d in veterans[:10] + former[1:]:
+        memberships.append(GroupMembership(township=township, group=group, deputy=d, term=prev))
+
+
 def seed(ctx):
     rng = ctx.rng
+    prev_terms = {
+        t.township_id: t
+        for t in Term.objects.filter(township__in=ctx.townships, number__lt=18).order_by("number")
+    }
     all_deputies, mandates, groups, memberships, presidium, stations, contacts = [], [], [], [], [], [], []
     plans = []
     for township in ctx.townships:
@@ -157,6 +206,11 @@ def seed(ctx):
                 contacts.append(
                     ContactAssignment(township=township, term=term, member=members[k % 9], deputy=d)
                 )
+        prev = prev_terms.get(township.pk)
+        if prev is not None and township.has_presidium:
+            _previous_term(
+                ctx, township, prev, term, people, all_deputies, mandates, presidium, memberships, groups
+            )
         active = people[: n - 4] + people[n - 2 :]
         size = 12
         for g, start in enumerate(range(0, len(active), size)):
@@ -203,6 +257,8 @@ def seed(ctx):
     GroupMembership.objects.bulk_create(memberships)
     for group in groups:
         for year in ctx.years:
+            if not (group.term.start_date.year <= year <= group.term.end_date.year):
+                continue
             plans.append(
                 GroupPlan(
                     township_id=group.township_id,

@@ -1,12 +1,15 @@
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.forms import BootstrapFormMixin, DateInput
 from renda.core.models import Term
 
 from .choices import ETHNICITY_CHOICES
-from .models import Deputy, DeputyGroup, LiaisonStation, Mandate
-from .selectors import deputy_choices
+from .models import Deputy, DeputyGroup, LiaisonStation, Mandate, PresidiumMembership
+from .selectors import deputy_choices, deputy_serving, deputy_serving_during_q
 
 
 def querysets_ready(form):
@@ -60,20 +63,31 @@ class FirstMandateForm(BootstrapFormMixin, forms.Form):
     term = forms.ModelChoiceField(label=_("term"), queryset=Term.objects.none(), required=False)
     term_number = forms.IntegerField(label=_("term number (higher levels)"), required=False, min_value=1)
     start_reason = forms.ChoiceField(label=_("how it began"), choices=Mandate.StartReason.choices)
-    start_date = forms.DateField(label=_("start date"), widget=DateInput())
+    start_date = forms.DateField(
+        label=_("election date (当选日期)"),
+        widget=DateInput(),
+        help_text=_("The deputy serves, and counts, from this day: not from the term's first day."),
+    )
 
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["term"].queryset = Term.objects.filter(township=township).order_by("-number")
+        if not township.has_presidium:  # a 街道 has no township congress, so no township deputies
+            self.fields["level"].choices = [
+                c for c in Mandate.Level.choices if c[0] != Mandate.Level.TOWNSHIP
+            ]
+            self.fields["level"].initial = Mandate.Level.COUNTY
+            del self.fields["term"]
         current = township.current_term()
-        if current:
+        if current and "term" in self.fields:
             self.fields["term"].initial = current.pk
-            self.fields["start_date"].initial = current.start_date
+            # no default election date: assuming the term's first day graded late arrivals for
+            # the whole year; the secretary types the 当选日期
         querysets_ready(self)
 
     def clean(self):
         data = super().clean()
-        if data.get("level") == Mandate.Level.TOWNSHIP and not data.get("term"):
+        if data.get("level") == Mandate.Level.TOWNSHIP and "term" in self.fields and not data.get("term"):
             self.add_error("term", _("A township mandate needs the township's term."))
         if data.get("level") and data.get("level") != Mandate.Level.TOWNSHIP and not data.get("term_number"):
             self.add_error("term_number", _("Give the term number of this level."))
@@ -292,3 +306,105 @@ class RosterFilterForm(BootstrapFormMixin, forms.Form):
             data[key] = data.get(key)
             data[key] = data[key].pk if data.get(key) else None
         return data
+
+
+class PresidiumMemberForm(BootstrapFormMixin, forms.Form):
+    deputy = forms.ModelChoiceField(label=_("deputy"), queryset=Deputy.objects.none())
+    role = forms.ChoiceField(label=_("role"), choices=PresidiumMembership.Role.choices)
+    start_date = forms.DateField(label=_("from"), widget=DateInput())
+    end_date = forms.DateField(label=_("to (leave empty while serving)"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, township, term, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Township deputies who served at some time in the term; the service refuses one not
+        # serving on the start date, naming the person and the date.
+        self.fields["deputy"].queryset = (
+            Deputy.objects.filter(township=township)
+            .filter(deputy_serving_during_q(start=term.start_date, end=term.end_date))
+            .order_by("surname_strokes", "name_pinyin", "pk")
+        )
+        self.fields["start_date"].initial = max(term.start_date, min(term.end_date, timezone.localdate()))
+        querysets_ready(self)
+
+
+class PresidiumEditForm(BootstrapFormMixin, forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=PresidiumMembership.Role.choices)
+    start_date = forms.DateField(label=_("from"), widget=DateInput())
+    end_date = forms.DateField(label=_("to (leave empty while serving)"), widget=DateInput(), required=False)
+    reason = forms.CharField(label=_("reason for the change"), max_length=100, required=False)
+
+
+class DeputyCheckboxes(forms.CheckboxSelectMultiple):
+    """Every deputy as a checkbox, in columns: quicker than a multi-select for 80 names."""
+
+    template_name = "deputies/widgets/deputy_checkboxes.html"
+
+
+class TermChangeForm(BootstrapFormMixin, forms.Form):
+    """换届: the new term, who was re-elected, the new presidium, the old groups as a start."""
+
+    number = forms.IntegerField(label=_("new term number"), min_value=1)
+    start_date = forms.DateField(label=_("first day of the new term"), widget=DateInput())
+    end_date = forms.DateField(label=_("last day of the new term"), widget=DateInput())
+    election_date = forms.DateField(
+        label=_("election date (当选日期)"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("The re-elected deputies serve in the new term from this day; empty = its first day."),
+    )
+    reelected = forms.ModelMultipleChoiceField(
+        label=_("re-elected deputies"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=DeputyCheckboxes,
+        help_text=_("Newly elected people are added afterwards with the roster import."),
+    )
+    chair = forms.ModelChoiceField(label=_("presidium chair"), queryset=Deputy.objects.none(), required=False)
+    vice_chairs = forms.ModelMultipleChoiceField(
+        label=_("presidium vice-chairs"), queryset=Deputy.objects.none(), required=False
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("other presidium members"), queryset=Deputy.objects.none(), required=False
+    )
+    copy_groups = forms.BooleanField(
+        label=_("set up the new term's groups from the old ones (re-elected members only)"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, township, old_term, **kwargs):
+        super().__init__(*args, **kwargs)
+        if old_term is not None:
+            on = min(old_term.end_date, timezone.localdate())
+            candidates = deputy_serving(township=township, on=on).order_by(
+                "surname_strokes", "name_pinyin", "pk"
+            )
+            self.fields["number"].initial = old_term.number + 1
+            start = old_term.end_date + dt.timedelta(days=1)
+            self.fields["start_date"].initial = start
+            self.fields["end_date"].initial = _years_later(start, 5) - dt.timedelta(days=1)
+            self.fields["reelected"].initial = list(candidates.values_list("pk", flat=True))
+        else:
+            candidates = Deputy.objects.filter(township=township).order_by(
+                "surname_strokes", "name_pinyin", "pk"
+            )
+            self.fields["number"].initial = 1
+        for name in ("reelected", "chair", "vice_chairs", "members"):
+            self.fields[name].queryset = candidates
+        querysets_ready(self)
+
+    def presidium(self):
+        data = self.cleaned_data
+        rows = []
+        if data.get("chair"):
+            rows.append((data["chair"], PresidiumMembership.Role.CHAIR))
+        rows += [(d, PresidiumMembership.Role.VICE_CHAIR) for d in data.get("vice_chairs") or []]
+        rows += [(d, PresidiumMembership.Role.MEMBER) for d in data.get("members") or []]
+        return rows
+
+
+def _years_later(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

@@ -1,6 +1,8 @@
-"""Reads of the roster. `deputy_current` is what every other app counts."""
+"""Reads of the roster. `deputy_serving` (and `deputy_serving_during`) is what every other app
+counts: the one definition of who held a mandate in a township on a day or over a period."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
@@ -15,37 +17,21 @@ from .models import (
     Mandate,
     PresidiumMembership,
 )
-
-
-def mandate_active_q(*, on: dt.date, prefix: str = "") -> Q:
-    """Q for a mandate active on `on`: begun, and not ended by then (ending drops it that day)."""
-    return Q(**{f"{prefix}start_date__lte": on}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": on})
-    )
-
-
-def mandate_active_during_q(*, start: dt.date, end: dt.date, prefix: str = "") -> Q:
-    """Q for a mandate active at any time in [start, end]."""
-    return Q(**{f"{prefix}start_date__lte": end}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": start})
-    )
-
-
-def deputy_current(*, township=None, user=None, on: dt.date | None = None, level=None):
-    """Deputies holding at least one active mandate on `on` (today by default).
-
-    Give `township` for one township, `user` to apply the user's scope, or both.
-    `level` narrows to one mandate level (e.g. Mandate.Level.TOWNSHIP for quorums).
-    """
-    on = on or timezone.localdate()
-    qs = Deputy.objects.for_user(user) if user is not None else Deputy.objects.all()
-    if township is not None:
-        qs = qs.filter(township=township)
-    mandates = Mandate.objects.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))
-    if level:
-        mandates = mandates.filter(level=level)
-    return qs.filter(Exists(mandates))
-
+from .serving import (  # noqa: F401  (re-exported: the roster's reads)
+    TOWNSHIP,
+    deputy_current,
+    deputy_mandate_levels,
+    deputy_not_serving,
+    deputy_serving,
+    deputy_serving_during,
+    deputy_serving_during_q,
+    mandate_active_during_q,
+    mandate_active_q,
+    not_serving_message,
+    presidium_chairs_on,
+    presidium_memberships_on,
+    served_days,
+)
 
 # --- privacy -------------------------------------------------------------------------------
 
@@ -221,13 +207,60 @@ def group_list(*, user, township=None, term=None):
         qs = qs.filter(term=term)
     return (
         qs.select_related("township", "term", "leader", "deputy_leader")
-        .annotate(member_count=Count("groupmembership", distinct=True))
+        .annotate(listed_count=Count("groupmembership", distinct=True))
         .order_by("township__display_order", "-term__number", "number")
     )
 
 
-def group_members(*, group):
-    return list(Deputy.objects.filter(groupmembership__group=group).order_by(*SORTS["strokes"]))
+def group_reference_day(term, today: dt.date | None = None) -> dt.date:
+    """The day a group's members are counted on: today, or its term's last day if past."""
+    today = today or timezone.localdate()
+    return min(max(today, term.start_date), term.end_date)
+
+
+def group_member_counts(*, groups, today: dt.date | None = None) -> None:
+    """Set `member_count` (members holding a mandate of any level on the group's reference day)
+    and `other_level_count` (of those, members without a township mandate, e.g. county deputies
+    elected here) on each group. Former deputies still listed in a group are not counted.
+    Two queries whatever the number of groups."""
+    groups = list(groups)
+    if not groups:
+        return
+    rows = list(
+        GroupMembership.objects.filter(group__in=[g.pk for g in groups]).values_list("group_id", "deputy_id")
+    )
+    days = {g.pk: group_reference_day(g.term, today) for g in groups}
+    mandates: dict[int, list] = {}
+    for deputy_id, level, s, e in Mandate.objects.filter(deputy_id__in={d for _g, d in rows}).values_list(
+        "deputy_id", "level", "start_date", "end_date"
+    ):
+        mandates.setdefault(deputy_id, []).append((level, s, e))
+    counts = {g.pk: [0, 0] for g in groups}
+    for group_id, deputy_id in rows:
+        on = days[group_id]
+        levels = {lv for lv, s, e in mandates.get(deputy_id, []) if s <= on and (e is None or e > on)}
+        if levels:
+            counts[group_id][0] += 1
+            if TOWNSHIP not in levels:
+                counts[group_id][1] += 1
+    for g in groups:
+        g.member_count, g.other_level_count = counts[g.pk]
+
+
+def group_members(*, group, today: dt.date | None = None):
+    """A group's members in stroke order, each with `levels` (mandates on the group's reference
+    day; empty = no longer a deputy, shown as a warning) and `other_level` (no township mandate)."""
+    members = list(Deputy.objects.filter(groupmembership__group=group).order_by(*SORTS["strokes"]))
+    on = group_reference_day(group.term, today)
+    levels = deputy_mandate_levels(deputy_ids=[d.pk for d in members], on=on)
+    labels = dict(Mandate.Level.choices)
+    d: Any
+    for d in members:
+        held = levels.get(d.pk, [])
+        d.levels = [str(labels[lv]) for lv in held]
+        d.serving = bool(held)
+        d.other_level = bool(held) and TOWNSHIP not in held
+    return members
 
 
 def station_list(*, user, township=None):
@@ -236,7 +269,14 @@ def station_list(*, user, township=None):
         qs = qs.filter(township=township)
     return (
         qs.select_related("township", "head")
-        .annotate(resident_count=Count("resident_deputies", distinct=True))
+        .annotate(
+            # residents holding a mandate (any level) today: former deputies still listed do not count
+            resident_count=Count(
+                "resident_deputies",
+                distinct=True,
+                filter=mandate_active_q(on=timezone.localdate(), prefix="resident_deputies__mandates__"),
+            )
+        )
         .order_by("township__display_order", "name")
     )
 
@@ -318,3 +358,34 @@ def deputy_structure(*, user, township=None, on: dt.date | None = None, level=No
         "by_education": by("education", Deputy.Education.choices),
         "by_occupation": by("occupation", Deputy.Occupation.choices),
     }
+
+
+# --- presidium page ------------------------------------------------------------------------
+
+
+def presidium_page(*, township, term, on: dt.date | None = None):
+    """A term's presidium: memberships (chair first, then vice-chairs, members), each with
+    `active` (member on `on`) and `serving` (a township deputy on `on`; False is a warning: the
+    member no longer counts), and the membership change history of the term. Three queries."""
+    on = on or timezone.localdate()
+    if on > term.end_date:
+        on = term.end_date
+    order = {r: i for i, r in enumerate(PresidiumMembership.Role.values)}
+    rows = list(PresidiumMembership.objects.filter(township=township, term=term).select_related("deputy"))
+    serving = set(
+        deputy_serving(township=township, on=on)
+        .filter(pk__in=[m.deputy_id for m in rows])
+        .values_list("pk", flat=True)
+    )
+    active = {m.pk: m.start_date <= on and (m.end_date is None or m.end_date > on) for m in rows}
+    m: Any
+    for m in rows:
+        m.active = active[m.pk]
+        m.serving = m.deputy_id in serving
+    rows.sort(key=lambda m: (not active[m.pk], order[m.role], m.deputy.surname_strokes, m.deputy.name_pinyin))
+    history = list(
+        PresidiumMembership.history.filter(term_id=term.pk)
+        .select_related("history_user", "deputy")
+        .order_by("-history_date")[:50]
+    )
+    return {"members": rows, "on": on, "history": history}

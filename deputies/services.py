@@ -4,6 +4,7 @@ are checked against the birth date and gender, and history records who changed w
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_exceptions
@@ -11,9 +12,20 @@ from stdnum.cn import ric
 
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_actor
+from renda.core.models import Term
 
-from .models import Deputy, DeputyGroup, GroupMembership, GroupPlan, GroupPlanItem, LiaisonStation, Mandate
+from .models import (
+    Deputy,
+    DeputyGroup,
+    GroupMembership,
+    GroupPlan,
+    GroupPlanItem,
+    LiaisonStation,
+    Mandate,
+    PresidiumMembership,
+)
 from .naming import name_keys
+from .serving import deputy_not_serving, not_serving_message
 
 PROVINCE_CODES = {
     "11",
@@ -205,6 +217,8 @@ def mandate_create(
 ) -> Mandate:
     """Give a deputy a mandate at one level; refuses a second active mandate at that level."""
     Deputy.objects.select_for_update().get(pk=deputy.pk)
+    if level == Mandate.Level.TOWNSHIP:
+        _require_congress(deputy.township)
     _terms_check(deputy, level, term, term_number)
     if term is not None and not (term.start_date <= start_date <= term.end_date):
         raise ApplicationError(_("The start date is outside the term."), field="start_date")
@@ -409,3 +423,237 @@ def station_set_residents(*, station, deputies, by) -> list[str]:
 
 def today():
     return timezone.localdate()
+
+
+# --- presidium (主席团) -----------------------------------------------------------------------
+
+
+def _require_congress(township):
+    """A subdistrict (街道) has no township congress: no presidium, no township deputies."""
+    if not township.has_presidium:
+        raise ApplicationError(
+            _(
+                "A subdistrict (街道) has no township people's congress: it has no presidium and no "
+                "township deputies; its people's congress working committee does this work."
+            )
+        )
+
+
+def _presidium_overlap(term, role, start, end, exclude_pk=None):
+    """Memberships of `role` in `term` overlapping [start, end) (end None = open)."""
+    qs = PresidiumMembership.objects.filter(term=term, role=role)
+    if end is not None:
+        qs = qs.filter(start_date__lt=end)
+    qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("deputy").first()
+
+
+@transaction.atomic
+def presidium_member_add(
+    *, township, term, deputy, role, start_date, by, end_date=None
+) -> PresidiumMembership:
+    """Record a presidium member (主席, 副主席 or 委员) from `start_date`. The member must be a
+    township deputy serving on that day; there is one 主席 at a time."""
+    _require_congress(township)
+    Term.objects.select_for_update().get(pk=term.pk)  # serialise changes to one term's presidium
+    if term.township_id != township.pk:
+        raise ApplicationError(_("Choose a term of this township."), field="term")
+    if deputy.township_id != township.pk:
+        raise ApplicationError(
+            _("%(name)s is on another township's roster.") % {"name": deputy.name}, field="deputy"
+        )
+    if role not in PresidiumMembership.Role.values:
+        raise ApplicationError(_("Choose the role."), field="role")
+    if not (term.start_date <= start_date <= term.end_date):
+        raise ApplicationError(_("The start date is outside the term."), field="start_date")
+    if end_date is not None and end_date <= start_date:
+        raise ApplicationError(_("The end date must be after the start date."), field="end_date")
+    if deputy.pk in {d.pk for d in deputy_not_serving(township=township, deputies=[deputy], on=start_date)}:
+        raise ApplicationError(
+            not_serving_message(deputy=deputy, on=start_date, township=township), field="deputy"
+        )
+    if PresidiumMembership.objects.filter(term=term, deputy=deputy).exists():
+        raise ApplicationError(
+            _("%(name)s is already recorded in this term's presidium; change or end that membership.")
+            % {"name": deputy.name},
+            field="deputy",
+        )
+    if role == PresidiumMembership.Role.CHAIR:
+        other = _presidium_overlap(term, role, start_date, end_date)
+        if other is not None:
+            raise ApplicationError(
+                _("%(name)s is the presidium's chair from %(date)s; end that first.")
+                % {"name": other.deputy.name, "date": other.start_date.isoformat()},
+                field="role",
+            )
+    m = PresidiumMembership(
+        township=township, term=term, deputy=deputy, role=role, start_date=start_date, end_date=end_date
+    )
+    history_actor(m, by)
+    m.save()
+    return m
+
+
+@transaction.atomic
+def presidium_member_update(*, membership, role, start_date, end_date, by, reason="") -> PresidiumMembership:
+    """Correct a member's role or dates (an end date ends the membership from that day)."""
+    m = PresidiumMembership.objects.select_for_update().select_related("term", "deputy").get(pk=membership.pk)
+    term = m.term
+    if role not in PresidiumMembership.Role.values:
+        raise ApplicationError(_("Choose the role."), field="role")
+    if not (term.start_date <= start_date <= term.end_date):
+        raise ApplicationError(_("The start date is outside the term."), field="start_date")
+    if end_date is not None and end_date <= start_date:
+        raise ApplicationError(_("The end date must be after the start date."), field="end_date")
+    if role == PresidiumMembership.Role.CHAIR:
+        other = _presidium_overlap(term, role, start_date, end_date, exclude_pk=m.pk)
+        if other is not None:
+            raise ApplicationError(
+                _("%(name)s is the presidium's chair from %(date)s; end that first.")
+                % {"name": other.deputy.name, "date": other.start_date.isoformat()},
+                field="role",
+            )
+    changed = [
+        f
+        for f, v in (("role", role), ("start_date", start_date), ("end_date", end_date))
+        if getattr(m, f) != v
+    ]
+    if not changed:
+        return m
+    m.role, m.start_date, m.end_date = role, start_date, end_date
+    history_actor(m, by)
+    m._change_reason = (reason or "").strip()[:100]  # type: ignore[attr-defined]
+    m.save(update_fields=changed + ["updated_at"])
+    return m
+
+
+# --- 换届: the term change -----------------------------------------------------------------
+
+
+@transaction.atomic
+def term_change(
+    *,
+    township,
+    start_date: dt.date,
+    end_date: dt.date,
+    reelected,
+    by,
+    number: int | None = None,
+    election_date: dt.date | None = None,
+    presidium=(),
+    copy_groups: bool = True,
+) -> Term:
+    """The 换届 in one step: the new term; every township mandate of the old term still open
+    ends with the old term (the deputy serves through its last day: the end date recorded is
+    the new term's first day, from which they no longer count); `reelected` deputies get a new
+    mandate from `election_date` (当选日期, default the new term's first day); the new presidium
+    (`presidium`: [(deputy, role)]) and, with `copy_groups`, the old term's groups with their
+    re-elected members. Newly elected people are added afterwards with the roster import, which
+    gives them mandates in the new term. Nothing else of the old term changes."""
+    _require_congress(township)
+    old = (
+        Term.objects.select_for_update()
+        .filter(township=township, start_date__lt=start_date)
+        .order_by("-start_date")
+        .first()
+    )
+    if end_date <= start_date:
+        raise ApplicationError(_("The end date must be after the start date."), field="end_date")
+    later = Term.objects.filter(township=township, end_date__gte=start_date)
+    if old is not None:
+        later = later.exclude(pk=old.pk)
+    if later.exists():
+        raise ApplicationError(_("A later term is already recorded."), field="start_date")
+    if old is not None and start_date <= old.end_date:
+        raise ApplicationError(
+            _("The new term starts after the old term's last day (%(date)s).")
+            % {"date": old.end_date.isoformat()},
+            field="start_date",
+        )
+    number = number or ((old.number + 1) if old else 1)
+    if Term.objects.filter(township=township, number=number).exists():
+        raise ApplicationError(_("Term %(number)s is already recorded.") % {"number": number}, field="number")
+    election_date = election_date or start_date
+    if not (start_date <= election_date <= end_date):
+        raise ApplicationError(
+            _("The election date (当选日期) falls within the new term."), field="election_date"
+        )
+    reelected = list(reelected)
+    foreign = [d for d in reelected if d.township_id != township.pk]
+    if foreign:
+        raise ApplicationError(
+            _("%(name)s is on another township's roster.") % {"name": foreign[0].name}, field="reelected"
+        )
+    new = Term(township=township, number=number, start_date=start_date, end_date=end_date)
+    history_actor(new, by)
+    new.save()
+
+    # The old term's mandates end with it (one bulk update; each mandate's history row is written).
+    if old is not None:
+        open_mandates = list(
+            Mandate.objects.select_for_update().filter(
+                township=township,
+                level=Mandate.Level.TOWNSHIP,
+                end_date__isnull=True,
+                start_date__lt=start_date,
+            )
+        )
+        for m in open_mandates:
+            m.end_date, m.end_reason = start_date, Mandate.EndReason.TERM_ENDED
+            m.end_note = _("term change (换届) to %(term)s") % {"term": new.label}
+            history_actor(m, by)
+            m.save(update_fields=["end_date", "end_reason", "end_note", "updated_at"])
+
+    # Re-elected deputies: a new mandate in the new term.
+    for deputy in reelected:
+        m = Mandate(
+            township=township,
+            deputy=deputy,
+            level=Mandate.Level.TOWNSHIP,
+            term=new,
+            term_number=new.number,
+            start_date=election_date,
+            start_reason=Mandate.StartReason.ELECTED,
+        )
+        history_actor(m, by)
+        m.save()
+
+    # The new presidium.
+    reelected_ids = {d.pk for d in reelected}
+    for deputy, role in presidium:
+        if deputy.pk not in reelected_ids:
+            raise ApplicationError(
+                _("%(name)s was not elected in the new term and cannot be in its presidium.")
+                % {"name": deputy.name},
+                field="presidium",
+            )
+        presidium_member_add(
+            township=township, term=new, deputy=deputy, role=role, start_date=election_date, by=by
+        )
+
+    # The old groups as a starting point: same number, name and room; re-elected members only.
+    if old is not None and copy_groups:
+        for g in DeputyGroup.objects.filter(term=old).order_by("number"):
+            members = [
+                pk
+                for pk in GroupMembership.objects.filter(group=g).values_list("deputy_id", flat=True)
+                if pk in reelected_ids
+            ]
+            ng = DeputyGroup(
+                township=township,
+                term=new,
+                number=g.number,
+                name=g.name,
+                activity_room=g.activity_room,
+                villages=g.villages,
+                leader_id=g.leader_id if g.leader_id in reelected_ids else None,
+                deputy_leader_id=g.deputy_leader_id if g.deputy_leader_id in reelected_ids else None,
+            )
+            history_actor(ng, by)
+            ng.save()
+            GroupMembership.objects.bulk_create(
+                [GroupMembership(township=township, group=ng, deputy_id=pk, term=new) for pk in members]
+            )
+    return new

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_entries
 from renda.core.mixins import require_write, user_can_write
-from renda.core.models import Township
-from renda.core.selectors import township_selected
+from renda.core.models import Term, Township
+from renda.core.roles import ADMIN
+from renda.core.selectors import term_on, township_selected
 from renda.core.services import audit_record
 
 from . import selectors as sel
@@ -34,8 +35,11 @@ from .forms import (
     MandateEndForm,
     MembersForm,
     PlanForm,
+    PresidiumEditForm,
+    PresidiumMemberForm,
     RosterFilterForm,
     StationForm,
+    TermChangeForm,
 )
 from .importing import (
     ERROR,
@@ -45,7 +49,7 @@ from .importing import (
     roster_import_apply,
     roster_import_read,
 )
-from .models import Deputy, DeputyGroup, GroupPlan, LiaisonStation, Mandate
+from .models import Deputy, DeputyGroup, GroupPlan, LiaisonStation, Mandate, PresidiumMembership
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -456,6 +460,7 @@ def group_list(request):
     _no_handling_unit(user)
     township = township_selected(request=request)
     groups = list(sel.group_list(user=user, township=township))
+    sel.group_member_counts(groups=groups)
     for g in groups:
         g.size_warning = services.group_size_warning(g.member_count)
     return render(
@@ -477,6 +482,7 @@ def group_detail(request, pk):
         pk=pk,
     )
     members = sel.group_members(group=group)
+    serving = [d for d in members if d.serving]
     plans = GroupPlan.objects.filter(group=group).prefetch_related("items").order_by("-year")
     return render(
         request,
@@ -485,7 +491,8 @@ def group_detail(request, pk):
             "group": group,
             "members": members,
             "plans": plans,
-            "size_warning": services.group_size_warning(len(members)),
+            "size_warning": services.group_size_warning(len(serving)),
+            "serving_count": len(serving),
             "can_write": user_can_write(user, "deputies.change_deputygroup")
             and user.township_id == group.township_id,
             "history": history_entries(group),
@@ -651,3 +658,120 @@ def station_residents(request, pk):
         "deputies/members_form.html",
         {"form": form, "object": station, "back": reverse("deputies:station", args=[station.pk])},
     )
+
+
+# --- presidium (主席团) ----------------------------------------------------------------------
+
+
+def _term_from(request, township):
+    terms = list(Term.objects.filter(township=township).order_by("-number"))
+    wanted = request.GET.get("term") or request.POST.get("term_pk")
+    if wanted and str(wanted).isdigit():
+        for t in terms:
+            if t.pk == int(wanted):
+                return t, terms
+    return (term_on(township=township) or (terms[0] if terms else None)), terms
+
+
+def presidium(request):
+    """A term's presidium: 主席, 副主席 and 委员 with their dates, editable by the secretary."""
+    user = request.user
+    _no_handling_unit(user)
+    township = township_selected(request=request)
+    if township is None:
+        return render(request, "deputies/presidium.html", {"township": None})
+    term, terms = _term_from(request, township)
+    can_write = user_can_write(user, "deputies.add_presidiummembership") and user.township_id == township.pk
+    form = None
+    if township.has_presidium and term is not None and can_write:
+        form = PresidiumMemberForm(request.POST or None, township=township, term=term)
+        if request.method == "POST" and form.is_valid():
+            try:
+                m = services.presidium_member_add(township=township, term=term, by=user, **form.cleaned_data)
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(
+                    request, _("%(name)s was recorded in the presidium.") % {"name": m.deputy.name}
+                )
+                return redirect(reverse("deputies:presidium") + f"?term={term.pk}")
+    elif request.method == "POST":
+        raise PermissionDenied
+    page = sel.presidium_page(township=township, term=term) if term is not None else None
+    return render(
+        request,
+        "deputies/presidium.html",
+        {
+            "township": township,
+            "term": term,
+            "terms": terms,
+            "page": page,
+            "form": form,
+            "can_write": can_write,
+        },
+    )
+
+
+def presidium_edit(request, pk):
+    user = request.user
+    require_write(user, "deputies.change_presidiummembership")
+    m = get_object_or_404(PresidiumMembership.objects.for_user(user).select_related("deputy", "term"), pk=pk)
+    initial = {"role": m.role, "start_date": m.start_date, "end_date": m.end_date}
+    form = PresidiumEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.presidium_member_update(membership=m, by=user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("deputies:presidium") + f"?term={m.term_id}")
+    return render(request, "deputies/presidium_edit.html", {"form": form, "membership": m})
+
+
+def _term_change_township(request):
+    """The township a term change is for: the secretary's own, or the one an admin picked."""
+    user = request.user
+    if user.township_id is not None:
+        require_write(user, "deputies.add_mandate")
+        return user.township
+    if user.role != ADMIN:
+        raise PermissionDenied
+    township = township_selected(request=request)
+    if township is None:
+        raise Http404
+    return township
+
+
+def term_change(request):
+    """换届 as one guided step (see services.term_change)."""
+    township = _term_change_township(request)
+    old = Term.objects.filter(township=township).order_by("-start_date").first()
+    form = TermChangeForm(request.POST or None, township=township, old_term=old)
+    if township.has_presidium and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = services.term_change(
+                township=township,
+                number=data["number"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                election_date=data["election_date"],
+                reelected=data["reelected"],
+                presidium=form.presidium(),
+                copy_groups=data["copy_groups"],
+                by=request.user,
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(term)s recorded: %(n)s re-elected deputies have new mandates. Add the newly "
+                    "elected deputies with the roster import; check the presidium and the groups."
+                )
+                % {"term": new.label, "n": len(data["reelected"])},
+            )
+            return redirect(reverse("deputies:presidium") + f"?term={new.pk}")
+    return render(request, "deputies/term_change.html", {"form": form, "township": township, "old": old})

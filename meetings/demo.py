@@ -3,6 +3,8 @@
 import datetime as dt
 from collections import defaultdict
 
+from django.utils import timezone
+
 from deputies.models import GroupMembership, LiaisonStation, Mandate, PresidiumMembership
 from renda.core.demo import plain_row, rows_insert
 from renda.core.models import Term
@@ -153,13 +155,15 @@ def seed(ctx):
             # Congress session, early in the year.
             start = _date(rng, year, 1, 6, 20)
             term = term_on(tid, start)
-            if term and start <= today:
+            if term and start <= today and township.has_presidium:  # a 街道 holds no 人代会
                 s = Session(
                     township_id=tid,
                     term=term,
                     number=year - term.start_date.year + 1,
                     start_date=start,
                     end_date=start + dt.timedelta(days=1),
+                    # the attendance was recorded at the session: its expected list is a record
+                    expected_fixed_at=timezone.make_aware(dt.datetime.combine(start, dt.time(17, 30))),
                     place=f"{town}人民政府大会议室",
                     notes=f"应到代表{len(current(tid, start))}名。",
                 )
@@ -392,6 +396,7 @@ def seed(ctx):
     SessionPrepItem.objects.bulk_create(prep, batch_size=2000)
 
     p_att, items, non_voting, decisions = [], [], [], []
+    agenda_of = defaultdict(list)  # meeting pk -> [(item, passed, voted)]
     by_township = defaultdict(list)
     for m, _members in meeting_children:
         by_township[m.township_id].append(m)
@@ -416,7 +421,7 @@ def seed(ctx):
             voted = order <= 2
             vf = present - rng.randint(0, 1) if voted else None
             items.append(
-                AgendaItem(
+                item := AgendaItem(
                     township_id=tid,
                     meeting=m,
                     order=order,
@@ -429,6 +434,8 @@ def seed(ctx):
                     votes_abstain=0 if voted else None,
                 )
             )
+            # what a decision or opinion can be adopted on (meetings.services.decision_agenda_check)
+            agenda_of[m.pk].append((item, voted and vf >= m.member_count // 2 + 1, voted))
         non_voting.append(
             NonVotingAttendee(township_id=tid, meeting=m, kind="official", name="副镇长", post="镇人民政府")
         )
@@ -454,12 +461,18 @@ def seed(ctx):
                 later = [
                     x for x in ms[i + 1 :] if x.date > m.date and x.date >= deadline - dt.timedelta(days=30)
                 ]
+                # a 决定 on an item that won the vote; an opinion on an item discussed or passed
+                passed = [it for it, ok, _v in agenda_of[m.pk] if ok]
+                discussed = [it for it, ok, voted in agenda_of[m.pk] if ok or not voted]
+                kind = Decision.Kind.DECISION if "决定" in title and passed else Decision.Kind.OPINION
+                pool = passed if kind == Decision.Kind.DECISION else discussed
                 d = Decision(
                     township_id=tid,
                     term=m.term,
                     number=decision_counter[m.term.pk],
                     meeting=m,
-                    kind=Decision.Kind.DECISION if "决定" in title else Decision.Kind.OPINION,
+                    agenda_item=rng.choice(pool) if pool else None,
+                    kind=kind,
                     title=title,
                     text=text,
                     responsible_unit=unit,

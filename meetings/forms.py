@@ -1,7 +1,9 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, DeputyGroup, LiaisonStation
+from deputies.selectors import presidium_chairs_on
 from renda.core.forms import BootstrapFormMixin, DateInput
 
 from .models import (
@@ -125,13 +127,36 @@ class PresidiumMeetingForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, township=None, **kwargs):
         super().__init__(*args, **kwargs)
         if township is not None:
-            self.fields["chair"].queryset = (
-                Deputy.objects.filter(
-                    township=township, presidium_memberships__role__in=["chair", "vice_chair"]
-                )
-                .distinct()
-                .order_by("surname_strokes", "name_pinyin")
-            )
+            self.fields["chair"].queryset = presidium_chairs_on(township=township, day=self._day())
+        _rescope(self)
+
+    def _day(self):
+        """The meeting's date: as typed, else the recorded one, else today."""
+        if self.is_bound:
+            try:
+                return self.fields["date"].clean(self.data.get(self.add_prefix("date")))
+            except forms.ValidationError:
+                pass
+        if self.instance.pk and self.instance.date:
+            return self.instance.date
+        return timezone.localdate()
+
+
+class ExpectedChangeForm(BootstrapFormMixin, forms.Form):
+    """Add someone to, or remove someone from, a session's expected list (应到), with a reason."""
+
+    action = forms.ChoiceField(
+        label=_("change"),
+        choices=[("add", _("add to the expected list")), ("remove", _("remove from the expected list"))],
+    )
+    deputy = DeputyChoiceField(queryset=Deputy.objects.none(), label=_("deputy"))
+    reason = forms.CharField(label=_("reason"), max_length=80)
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = Deputy.objects.filter(township_id=session.township_id).order_by(
+            "surname_strokes", "name_pinyin", "pk"
+        )
         _rescope(self)
 
 

@@ -43,6 +43,9 @@ class Session(TownshipScopedModel):
     end_date = models.DateField(_("end date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Set when the attendance is first saved: from then on the expected list (应到) is a record,
+    # changed only by an explicit step with a reason (meetings.services.session_expected_*).
+    expected_fixed_at = models.DateTimeField(_("expected list fixed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("congress session")

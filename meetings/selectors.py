@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.models import DeputyGroup
+from deputies.selectors import deputy_serving
 from renda.core.quotas import QUOTAS
 
 from .models import (
@@ -108,6 +109,20 @@ def session_attendance_rows(*, session):
         .select_related("deputy")
         .order_by("deputy__surname_strokes", "deputy__name_pinyin", "deputy_id")
     )
+
+
+def session_attendance_rows_checked(*, session):
+    """The rows, each with `serving`: False marks old data, a deputy on the expected list who did
+    not serve as a township deputy on the session's first day (shown as a warning)."""
+    rows = list(session_attendance_rows(session=session))
+    serving = set(
+        deputy_serving(township=session.township, on=session.start_date)
+        .filter(pk__in=[r.deputy_id for r in rows])
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.serving = row.deputy_id in serving
+    return rows
 
 
 def session_attendance_summary(*, session):

@@ -7,16 +7,22 @@ translated message (and the field it concerns) when one is broken.
 import os
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deputies.models import PresidiumMembership
-from deputies.selectors import deputy_current
+from deputies.models import Deputy, PresidiumMembership
+from deputies.selectors import (
+    deputy_serving,
+    deputy_serving_during_q,
+    not_serving_message,
+    presidium_memberships_on,
+)
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_actor
 from renda.core.models import Term
+from renda.core.selectors import term_on
 from renda.core.services import reminder_upsert
 from renda.core.uploads import upload_check
 from renda.core.workdays import workdays_between
@@ -37,12 +43,13 @@ from .models import (
     _quarter_of,
 )
 
+CHAIR_ROLES = (PresidiumMembership.Role.CHAIR, PresidiumMembership.Role.VICE_CHAIR)
 RECEPTION_NOTICE_WORKDAYS = 3
 RECEPTION_MIN_ON_DUTY = 2
 
 
 def _term_on(township, day):
-    term = Term.objects.filter(township=township, start_date__lte=day, end_date__gte=day).first()
+    term = term_on(township=township, on=day)
     if term is None:
         raise ApplicationError(
             _("No congress term of this township covers %(date)s; ask the administrator to record it.")
@@ -56,19 +63,41 @@ def _term_on(township, day):
 
 
 def session_attendance_sync(*, session):
-    """Give every deputy current on the session's first day an attendance row (present)."""
+    """Until the attendance is first saved, the expected list follows the roster: every township
+    deputy serving on the session's first day (deputies.selectors.deputy_serving) has a row and
+    nobody else. Once saved (expected_fixed_at set) the list is a record and this does nothing.
+    Returns the number of rows added or removed."""
+    if session.expected_fixed_at is not None:
+        return 0
+    serving = deputy_serving(township=session.township, on=session.start_date)
     have = SessionAttendance.objects.filter(session=session).values("deputy_id")
-    missing = deputy_current(township=session.township, on=session.start_date).exclude(pk__in=have)
-    rows = [
-        SessionAttendance(township_id=session.township_id, session=session, deputy_id=pk)
-        for pk in missing.values_list("pk", flat=True)
-    ]
-    SessionAttendance.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+    missing = list(serving.exclude(pk__in=have).values_list("pk", flat=True))
+    SessionAttendance.objects.bulk_create(
+        [SessionAttendance(township_id=session.township_id, session=session, deputy_id=pk) for pk in missing],
+        ignore_conflicts=True,
+    )
+    removed, _by_model = (
+        SessionAttendance.objects.filter(session=session).exclude(deputy__in=serving.values("pk")).delete()
+    )
+    return len(missing) + removed
+
+
+def _session_note(session, reason, by):
+    """A row in the session's change history (who, when, why)."""
+    session._history_user = by
+    session._change_reason = reason[:100]
+    session.save(update_fields=["expected_fixed_at", "updated_at"])
 
 
 @transaction.atomic
 def session_create(*, township, number, start_date, end_date, place="", notes="", by=None):
+    if not township.has_presidium:
+        raise ApplicationError(
+            _(
+                "A subdistrict (街道) has no township people's congress: no congress sessions are "
+                "recorded here; its people's congress working committee does this work."
+            )
+        )
     if end_date < start_date:
         raise ApplicationError(_("The end date cannot be before the start date."), field="end_date")
     term = _term_on(township, start_date)
@@ -107,6 +136,7 @@ def session_update(*, session, number, start_date, end_date, place="", notes="",
     session.number, session.start_date, session.end_date = number, start_date, end_date
     session.place, session.notes = place, notes
     session.save(update_fields=["number", "start_date", "end_date", "place", "notes", "updated_at"])
+    session_attendance_sync(session=session)  # a list not yet recorded follows the new date
     return session
 
 
@@ -132,8 +162,16 @@ def _clean_attendance(entries, valid_ids):
 
 @transaction.atomic
 def session_attendance_save(*, session, entries, by=None):
-    """Save the attendance of a whole session in one go (bulk update). Returns rows changed."""
-    Session.objects.select_for_update().filter(pk=session.pk).first()
+    """Save the attendance of a whole session in one go (bulk update). Returns rows changed.
+
+    The first save fixes the expected list (应到); saving again without changes changes nothing.
+    Entries for deputies not on the list are ignored: adding someone is session_expected_add."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.expected_fixed_at is None:
+        session_attendance_sync(session=session)
+        session.expected_fixed_at = timezone.now()
+        count = SessionAttendance.objects.filter(session=session).count()
+        _session_note(session, _("expected list fixed: %(n)s deputies") % {"n": count}, by)
     rows = {a.deputy_id: a for a in SessionAttendance.objects.filter(session=session)}
     clean = _clean_attendance(entries, set(rows))
     changed = []
@@ -149,6 +187,72 @@ def session_attendance_save(*, session, entries, by=None):
     if changed:
         Session.objects.filter(pk=session.pk).update(updated_at=now)
     return len(changed)
+
+
+def _reason_required(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for changing the expected list."), field="reason")
+    return reason[:80]
+
+
+@transaction.atomic
+def session_expected_add(*, session, deputy, reason, by=None):
+    """Add a deputy to a session's expected list (应到), with a reason, in the session's history.
+    Only a township deputy serving at some time during the session can be added."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    reason = _reason_required(reason)
+    if deputy.township_id != session.township_id:
+        raise ApplicationError(_("That deputy is not on this township's roster."), field="deputy")
+    if SessionAttendance.objects.filter(session=session, deputy=deputy).exists():
+        raise ApplicationError(
+            _("%(name)s is already on the expected list.") % {"name": deputy.name}, field="deputy"
+        )
+    served = (
+        Deputy.objects.filter(pk=deputy.pk)
+        .filter(deputy_serving_during_q(start=session.start_date, end=session.end_date))
+        .exists()
+    )
+    if not served:
+        raise ApplicationError(
+            not_serving_message(deputy=deputy, on=session.start_date, township=session.township),
+            field="deputy",
+        )
+    SessionAttendance.objects.create(township_id=session.township_id, session=session, deputy=deputy)
+    if session.expected_fixed_at is None:
+        session.expected_fixed_at = timezone.now()
+    _session_note(
+        session,
+        _("added to the expected list: %(name)s (%(reason)s)")
+        % {
+            "name": deputy.name,
+            "reason": reason,
+        },
+        by,
+    )
+
+
+@transaction.atomic
+def session_expected_remove(*, session, deputy, reason, by=None):
+    """Remove a deputy from a session's expected list, with a reason, in the session's history."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    reason = _reason_required(reason)
+    deleted, _by_model = SessionAttendance.objects.filter(session=session, deputy=deputy).delete()
+    if not deleted:
+        raise ApplicationError(
+            _("%(name)s is not on the expected list.") % {"name": deputy.name}, field="deputy"
+        )
+    if session.expected_fixed_at is None:
+        session.expected_fixed_at = timezone.now()
+    _session_note(
+        session,
+        _("removed from the expected list: %(name)s (%(reason)s)")
+        % {
+            "name": deputy.name,
+            "reason": reason,
+        },
+        by,
+    )
 
 
 @transaction.atomic
@@ -191,10 +295,27 @@ def _require_presidium(township):
 
 
 def presidium_members_on(*, township, term, day):
-    """Presidium memberships active on `day` (the majority rule counts these)."""
-    return PresidiumMembership.objects.filter(township=township, term=term, start_date__lte=day).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=day)
-    )
+    """Presidium memberships active on `day` whose member serves that day (the majority base)."""
+    return presidium_memberships_on(township=township, term=term, day=day)
+
+
+def _chair_check(chair, members, day):
+    """Only the chair (主席) or a vice-chair (副主席) serving on the meeting's date chairs it."""
+    if chair is None:
+        return
+    roles = {m.deputy_id: m.role for m in members}
+    if chair.pk not in roles:
+        raise ApplicationError(
+            _("%(name)s was not a member of the presidium on %(date)s.")
+            % {"name": chair.name, "date": day.isoformat()},
+            field="chair",
+        )
+    if roles[chair.pk] not in CHAIR_ROLES:
+        raise ApplicationError(
+            _("%(name)s is a member of the presidium; only its chair or a vice-chair chairs a meeting.")
+            % {"name": chair.name},
+            field="chair",
+        )
 
 
 @transaction.atomic
@@ -205,10 +326,14 @@ def presidium_meeting_create(*, township, date, kind, chair=None, place="", summ
     members = list(presidium_members_on(township=township, term=term, day=date))
     if not members:
         raise ApplicationError(
-            _("No presidium members are recorded for this term; record them on the deputies pages first.")
+            _(
+                "No presidium members serving on %(date)s are recorded; record them on the "
+                "Deputies › Presidium page first."
+            )
+            % {"date": date.isoformat()},
+            field="date",
         )
-    if chair is not None and chair.pk not in {m.deputy_id for m in members}:
-        raise ApplicationError(_("The chair must be a member of the presidium."), field="chair")
+    _chair_check(chair, members, date)
     number = (PresidiumMeeting.objects.filter(term=term).aggregate(n=Max("number"))["n"] or 0) + 1
     meeting = PresidiumMeeting.objects.create(
         township=township,
@@ -233,8 +358,9 @@ def presidium_meeting_update(*, meeting, date, kind, chair=None, place="", summa
     meeting = PresidiumMeeting.objects.select_for_update().get(pk=meeting.pk)
     if not (meeting.term.start_date <= date <= meeting.term.end_date):
         raise ApplicationError(_("The date must fall within the meeting's term."), field="date")
-    if chair is not None and not meeting.attendance.filter(deputy=chair).exists():
-        raise ApplicationError(_("The chair must be a member of the presidium."), field="chair")
+    if chair is not None and chair.pk != meeting.chair_id:
+        members = presidium_members_on(township=meeting.township, term=meeting.term, day=date)
+        _chair_check(chair, list(members), date)
     meeting.date, meeting.kind, meeting.chair = date, kind, chair
     meeting.quarter = _quarter_of(date)
     meeting.place, meeting.summary = place, summary
@@ -363,18 +489,47 @@ def non_voting_add(*, meeting, instance, by=None):
 # --- Decisions ---------------------------------------------------------------------------
 
 
+def decision_agenda_check(*, meeting, kind, agenda_item):
+    """The majority rule, for 决定 and 审议意见 alike: an item put to the vote must have won more
+    than half of ALL presidium members. A 决定 needs an agenda item that was put to the vote; a
+    审议意见 may follow an item that was only discussed."""
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ApplicationError(_("That agenda item belongs to another meeting."), field="agenda_item")
+    if agenda_item is not None:  # the vote as recorded now, not as the caller last saw it
+        agenda_item = AgendaItem.objects.select_related("meeting").get(pk=agenda_item.pk)
+    if kind == Decision.Kind.DECISION:
+        if agenda_item is None:
+            raise ApplicationError(
+                _("A decision is adopted on an agenda item: choose the item it decides."), field="agenda_item"
+            )
+        if not agenda_item.was_voted:
+            raise ApplicationError(
+                _("The item “%(topic)s” was not put to the vote; record the vote before the decision.")
+                % {"topic": agenda_item.topic},
+                field="agenda_item",
+            )
+    if agenda_item is not None and agenda_item.passed is False:
+        raise ApplicationError(
+            _(
+                "The item “%(topic)s” won %(votes)s votes, fewer than the %(needed)s needed "
+                "(more than half of all %(members)s presidium members); nothing can be adopted on it."
+            )
+            % {
+                "topic": agenda_item.topic,
+                "votes": agenda_item.votes_for,
+                "needed": meeting.majority_needed,
+                "members": meeting.member_count,
+            },
+            field="agenda_item",
+        )
+
+
 @transaction.atomic
 def decision_create(*, meeting, kind, title, text, responsible_unit, deadline, agenda_item=None, by=None):
     Term.objects.select_for_update().get(pk=meeting.term_id)
     if deadline < meeting.date:
         raise ApplicationError(_("The deadline cannot be before the meeting."), field="deadline")
-    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
-        raise ApplicationError(_("That agenda item belongs to another meeting."), field="agenda_item")
-    if kind == Decision.Kind.DECISION and agenda_item is not None and agenda_item.passed is False:
-        raise ApplicationError(
-            _("This item did not win a majority of all presidium members; no decision can be recorded."),
-            field="agenda_item",
-        )
+    decision_agenda_check(meeting=meeting, kind=kind, agenda_item=agenda_item)
     number = (Decision.objects.filter(term_id=meeting.term_id).aggregate(n=Max("number"))["n"] or 0) + 1
     return Decision.objects.create(
         township_id=meeting.township_id,

@@ -10,6 +10,11 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
+    path(
+        "sessions/<int:pk>/attendance/expected/",
+        views.session_expected_change,
+        name="session_expected_change",
+    ),
     path("sessions/<int:pk>/add/<slug:what>/", views.session_child_add, name="session_child_add"),
     path("sessions/<int:pk>/prep/<int:item_pk>/", views.session_prep_mark, name="session_prep_mark"),
     path("presidium/", views.meeting_list, name="meeting_list"),

@@ -29,6 +29,7 @@ from .forms import (
     CompleteForm,
     DecisionForm,
     ElectionForm,
+    ExpectedChangeForm,
     FloorSpeechForm,
     NonVotingForm,
     PrepItemForm,
@@ -257,6 +258,30 @@ def session_prep_mark(request, pk, item_pk):
     return redirect(reverse("meetings:session_detail", args=[session.pk]) + "#prep")
 
 
+@require_POST
+def session_expected_change(request, pk):
+    """Add someone to, or remove someone from, a session's expected list, with a reason."""
+    require_write(request.user, "meetings.change_sessionattendance")
+    session = _session(request, pk)
+    form = ExpectedChangeForm(request.POST, session=session)
+    if form.is_valid():
+        data = form.cleaned_data
+        service = (
+            services.session_expected_add if data["action"] == "add" else services.session_expected_remove
+        )
+        try:
+            service(session=session, deputy=data["deputy"], reason=data["reason"], by=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("The expected list was changed; the change is in the session's history.")
+            )
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("meetings:session_attendance", session.pk)
+
+
 def _attendance_entries(post, ids):
     return {pk: (post.get(f"status_{pk}", ""), post.get(f"reason_{pk}", "")) for pk in ids}
 
@@ -281,7 +306,7 @@ def session_attendance(request, pk):
             return redirect("meetings:session_detail", session.pk)
     elif can_write:
         services.session_attendance_sync(session=session)
-    rows = list(selectors.session_attendance_rows(session=session))
+    rows = selectors.session_attendance_rows_checked(session=session)
     if errors:  # show what was typed
         for row in rows:
             row.status = request.POST.get(f"status_{row.deputy_id}", row.status)
@@ -298,6 +323,8 @@ def session_attendance(request, pk):
             "can_write": can_write,
             "back": reverse("meetings:session_detail", args=[session.pk]),
             "action": reverse("meetings:session_attendance", args=[session.pk]),
+            "expected_form": ExpectedChangeForm(session=session) if can_write else None,
+            "not_serving": [r for r in rows if not r.serving],
         },
         status=400 if errors else 200,
     )

@@ -10,10 +10,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from deputies.models import Deputy
+from deputies.models import Deputy, Mandate
 from renda.core import roles
 from renda.core.demo import demo_password_hash, plain_row, rows_insert
-from renda.core.models import User
+from renda.core.models import Term, User
 
 from .models import (
     DEFAULT_CATEGORIES,
@@ -115,6 +115,22 @@ def seed(ctx):
     deputies = {}
     for pk, township_id in Deputy.objects.filter(township__in=ctx.townships).values_list("pk", "township_id"):
         deputies.setdefault(township_id, []).append(pk)
+    # Leads and co-signers serve on the day a proposal is submitted (deputies.selectors'
+    # definition: a township mandate begun and not yet ended), in the term covering that day.
+    mandates = {}
+    for d, t, s, e in Mandate.objects.filter(
+        township__in=ctx.townships, level=Mandate.Level.TOWNSHIP
+    ).values_list("deputy_id", "township_id", "start_date", "end_date"):
+        mandates.setdefault(t, []).append((d, s, e))
+    terms_of = {}
+    for term in Term.objects.filter(township__in=ctx.townships).order_by("start_date"):
+        terms_of.setdefault(term.township_id, []).append(term)
+
+    def serving(township_id, day):
+        return sorted(d for d, s, e in mandates.get(township_id, []) if s <= day and (e is None or e > day))
+
+    def term_on(township_id, day):
+        return next((t for t in terms_of.get(township_id, []) if t.start_date <= day <= t.end_date), None)
 
     # A handling-unit login for the first townships, in the unit that leads the most items.
     for township in ctx.townships[:3]:
@@ -142,7 +158,6 @@ def seed(ctx):
         dep = deputies.get(township.pk) or []
         if not dep:
             continue
-        term = ctx.terms[township.pk]
         secretary = ctx.users.get(township.pk, {}).get("secretary")
         for year in years:
             start = dt.date(year, 1, 1)
@@ -154,7 +169,12 @@ def seed(ctx):
                 early = min(span, 80)
                 submitted = start + dt.timedelta(days=rng.randint(0, early if rng.random() < 0.6 else span))
                 in_session = submitted.month <= 2 and rng.random() < 0.7
-                session_number = year - term.start_date.year if in_session else None
+                term = term_on(township.pk, submitted)
+                dep = serving(township.pk, submitted)
+                if term is None or len(dep) < 6:
+                    continue
+                # numbered as meetings.demo numbers the year's session (first session at the term's start)
+                session_number = year - term.start_date.year + 1 if in_session else None
                 motion = in_session and rng.random() < 0.04
                 kind = (
                     Proposal.Kind.MOTION

@@ -1,9 +1,12 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deputies.selectors import deputy_current
+from deputies.models import Deputy
+from deputies.selectors import deputy_serving_during_q
 from renda.core.forms import BootstrapFormMixin, DateInput
 from renda.core.models import User
+from renda.core.selectors import term_on
 
 from .models import HandlingUnit, Proposal, ProposalCategory, ProposalSettings
 
@@ -22,7 +25,15 @@ class ScopedForm(forms.Form):
 
 
 def _deputy_choices(township):
-    return deputy_current(township=township).order_by("surname_strokes", "name_pinyin", "pk")
+    """Township deputies who served at some time in the current term: the service then refuses,
+    naming the person and the date, one who did not serve on the day the proposal was submitted."""
+    today = timezone.localdate()
+    term = term_on(township=township, on=today)
+    return (
+        Deputy.objects.filter(township=township)
+        .filter(deputy_serving_during_q(start=term.start_date if term else today, end=today))
+        .order_by("surname_strokes", "name_pinyin", "pk")
+    )
 
 
 class ProposalForm(BootstrapFormMixin, ScopedForm):

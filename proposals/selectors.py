@@ -573,3 +573,15 @@ def proposal_list_for_session(*, user, session):
 def proposal_list_for_activity(*, user, activity):
     """Suggestions adopted from an activity (a voter reception, an inspection …)."""
     return Proposal.objects.for_user(user).filter(source_activity=activity).order_by("serial")
+
+
+def proposal_signers_not_serving(*, proposal) -> list[str]:
+    """Warnings for a recorded proposal whose lead or co-signer was not a township deputy on the
+    day it was submitted (data from before the rule): "某某 在 2026-03-04 不是本镇人大代表"."""
+    from deputies.selectors import deputy_not_serving, not_serving_message
+
+    signers = [proposal.lead_deputy, *proposal.co_signers.all()]
+    return [
+        not_serving_message(deputy=d, on=proposal.submitted_on, township=proposal.township)
+        for d in deputy_not_serving(township=proposal.township, deputies=signers, on=proposal.submitted_on)
+    ]

@@ -9,7 +9,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deputies.selectors import deputy_not_serving, not_serving_message
 from renda.core.exceptions import ApplicationError
+from renda.core.selectors import term_on
 from renda.core.uploads import upload_check
 from renda.core.workdays import add_workdays
 
@@ -255,10 +257,19 @@ def _event(proposal, *, action, from_state, by, note="", to_state=None):
 # ---------------------------------------------------------------- submission
 
 
-def _validate_signers(*, township, kind, lead_deputy, co_signers, by_presidium):
+def _validate_signers(*, township, kind, lead_deputy, co_signers, by_presidium, on, unchanged=()):
+    """Signers are deputies of this township's congress serving on `on` (the day it was
+    submitted); a refusal names the person and the date. Signers in `unchanged` (already on a
+    recorded proposal) are not checked again, so old records stay editable."""
     signers = [d for d in [lead_deputy, *co_signers] if d is not None]
     if any(d.township_id != township.pk for d in signers):
         raise ApplicationError(_("Signers must be deputies of this township."), field="co_signers")
+    unchanged = set(unchanged)
+    for deputy in deputy_not_serving(
+        township=township, deputies=[d for d in signers if d.pk not in unchanged], on=on
+    ):
+        field = "lead_deputy" if lead_deputy is not None and deputy.pk == lead_deputy.pk else "co_signers"
+        raise ApplicationError(not_serving_message(deputy=deputy, on=on, township=township), field=field)
     if kind == Proposal.Kind.MOTION:
         distinct = {d.pk for d in signers}
         if not by_presidium and len(distinct) < Proposal.MIN_MOTION_SIGNERS:
@@ -317,12 +328,14 @@ def proposal_submit(
     if kind not in Proposal.Kind.values:
         raise ApplicationError(_("Choose the kind."), field="kind")
     co_signers = [d for d in co_signers if lead_deputy is None or d.pk != lead_deputy.pk]
+    submitted_on = submitted_on or timezone.localdate()
     _validate_signers(
         township=township,
         kind=kind,
         lead_deputy=lead_deputy,
         co_signers=co_signers,
         by_presidium=by_presidium,
+        on=submitted_on,
     )
     if category is not None and category.township_id != township.pk:
         raise ApplicationError(_("Choose one of this township's categories."), field="category")
@@ -334,8 +347,7 @@ def proposal_submit(
         raise ApplicationError(_("Enter which session it was submitted at."), field="session_number")
     if kind == Proposal.Kind.MOTION and not during_session:
         raise ApplicationError(_("A motion can only be submitted during a session."), field="during_session")
-    submitted_on = submitted_on or timezone.localdate()
-    term = township.terms.filter(start_date__lte=submitted_on, end_date__gte=submitted_on).first()
+    term = term_on(township=township, on=submitted_on)
     if term is None:
         raise ApplicationError(_("No congress term covers this date."), field="submitted_on")
     year = submitted_on.year
@@ -407,6 +419,8 @@ def proposal_update(*, proposal, by, **fields):
         lead_deputy=lead,
         co_signers=signers,
         by_presidium=fields.get("by_presidium", proposal.by_presidium),
+        on=proposal.submitted_on,
+        unchanged={proposal.lead_deputy_id, *proposal.co_signers.values_list("pk", flat=True)},
     )
     if fields.get("is_key", proposal.is_key) and not fields.get(
         "supervising_leader", proposal.supervising_leader

@@ -38,6 +38,7 @@ from .selectors import (
     proposal_detail,
     proposal_list,
     proposal_register_page_rows,
+    proposal_signers_not_serving,
     proposal_state_counts,
     proposal_statistics_figures,
     proposal_stats_by_month,
@@ -242,6 +243,8 @@ def _detail_context(request, proposal, *, bound=None):
         "replies": list(proposal.replies.select_related("unit", "by")),
         "evaluations": list(proposal.evaluations.select_related("by")),
         "history": history_entries(proposal),
+        # old records: a signer not serving on the day it was submitted is shown, not refused
+        "not_serving": proposal_signers_not_serving(proposal=proposal),
         # the same rule as proposal_edit (the view's permission) and proposal_update (the state)
         "can_edit": user_can_write(user, "proposals.change_proposal")
         and user.township_id == proposal.township_id

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -67,8 +66,9 @@ class Township(TimeStampedModel):
         return self.kind != self.Kind.JIEDAO
 
     def current_term(self, on=None):
-        on = on or timezone.localdate()
-        return self.terms.filter(start_date__lte=on, end_date__gte=on).first()
+        from .terms import term_on
+
+        return term_on(township=self, on=on)
 
 
 class Term(TimeStampedModel):

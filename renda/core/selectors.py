@@ -1,8 +1,8 @@
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import County, DocumentJob, Reminder, Term, Township
+from .terms import term_on  # noqa: F401  (re-exported: the one term lookup)
 
 
 def township_list_for_user(*, user):
@@ -69,5 +69,9 @@ def reminder_list(*, user, include_done=False):
 
 
 def term_current(*, township, on=None):
-    on = on or timezone.localdate()
-    return Term.objects.filter(township=township, start_date__lte=on, end_date__gte=on).first()
+    return term_on(township=township, on=on)
+
+
+def term_list(*, township):
+    """A township's terms, newest first."""
+    return Term.objects.filter(township=township).order_by("-number")

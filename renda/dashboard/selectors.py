@@ -10,8 +10,7 @@ Year membership (what a year's row counts):
 - proposals: received in the year (`Proposal.year`, not-accepted ones excluded) for received /
   closed / the four rates; "overdue" counts every proposal of that year or earlier that is
   past its deadline today, so carried-over items stay visible;
-- dormant deputies: deputies with a mandate during the year who attended no session, took
-  part in no activity and signed no proposal in that year ("三不代表").
+- dormant deputies ("三不代表"): assessments.dormancy, the definition the assessment shares.
 """
 
 import datetime as dt
@@ -25,7 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from deputies.models import Deputy, DeputyGroup, LiaisonStation, Mandate
-from deputies.selectors import mandate_active_during_q, mandate_active_q
+from deputies.selectors import (
+    deputy_serving_during_q,
+    group_member_counts,
+    mandate_active_q,
+)
 from meetings.models import (
     ATTENDED,
     Activity,
@@ -158,22 +161,10 @@ PROPOSAL_KEYS = {
 
 
 def dormant_deputies_q(*, year: int) -> Q:
-    """Q on Deputy: mandate during the year, and no session attended, activity or proposal."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    mandate = Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk"))
-    attended = SessionAttendance.objects.filter(
-        deputy=OuterRef("pk"), status__in=ATTENDED, session__start_date__year=year
-    )
-    active = ActivityParticipation.objects.filter(deputy=OuterRef("pk"), activity__start_date__year=year)
-    led = Proposal.objects.filter(lead_deputy=OuterRef("pk"), year=year)
-    cosigned = Proposal.co_signers.through.objects.filter(deputy_id=OuterRef("pk"), proposal__year=year)
-    return (
-        Q(Exists(mandate))
-        & ~Q(Exists(attended))
-        & ~Q(Exists(active))
-        & ~Q(Exists(led))
-        & ~Q(Exists(cosigned))
-    )
+    """Q on Deputy: the 三不代表 of the year, by the one definition the assessment uses too."""
+    from assessments.dormancy import dormant_deputies_q as dormant_q
+
+    return dormant_q(year=year)
 
 
 def county_figures(*, townships, year: int, today: dt.date | None = None):
@@ -242,7 +233,11 @@ def lights_for(row: TownshipFigures, *, today: dt.date):
     q = quotas.QUOTAS
     return {
         "session": quotas.light_per_year(
-            count=row.sessions, required=q["sessions_per_year"], year=row.year, today=today
+            # a 街道 has no township congress, so no session is expected
+            count=row.sessions,
+            required=q["sessions_per_year"] if t.has_presidium else 0,
+            year=row.year,
+            today=today,
         ),
         "presidium": quotas.light_per_period(
             counts=row.presidium_per_quarter,
@@ -574,13 +569,16 @@ def work_reports_data(*, townships, year, texts=None, today=None):
 
     term_q = Q(term__start_date__lte=dt.date(year, 12, 31), term__end_date__gte=dt.date(year, 1, 1))
     groups_of = defaultdict(list)
-    for g in (
+    year_groups = list(
         DeputyGroup.objects.filter(term_q, township_id__in=ids)
-        .annotate(n_members=Count("groupmembership"))
+        .select_related("term")
         .order_by("number", "pk")
-    ):
+    )
+    # members serving on the year's reference day (deputies.selectors: one definition)
+    group_member_counts(groups=year_groups, today=reference_day(year))
+    for g in year_groups:
         groups_of[g.township_id].append(
-            {"name": g.name, "room": g.activity_room, "villages": g.villages, "members": g.n_members}
+            {"name": g.name, "room": g.activity_room, "villages": g.villages, "members": g.member_count}
         )
     station_kind = _labels(LiaisonStation, "kind")
     stations_of = defaultdict(list)
@@ -817,11 +815,7 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
     if deputy_ids is not None:
         deputies = deputies.filter(pk__in=deputy_ids)
     else:
-        deputies = deputies.filter(
-            Exists(
-                Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk"))
-            )
-        )
+        deputies = deputies.filter(deputy_serving_during_q(start=start, end=end, level=None))
     deputies = list(deputies.order_by("surname_strokes", "name_pinyin", "pk"))
     ids = [d.pk for d in deputies]
     id_set = set(ids)

@@ -148,6 +148,7 @@ def test_minutes_docx_built_by_job_and_read_back(
 
 @pytest.mark.django_db
 def test_decision_numbers_run_per_term(meeting):
+    item = agenda_vote_record(item=_item(meeting), votes_for=6, votes_against=0, votes_abstain=0)
     a = decision_create(
         meeting=meeting,
         kind="opinion",
@@ -163,6 +164,7 @@ def test_decision_numbers_run_per_term(meeting):
         text="x",
         responsible_unit="u",
         deadline=dt.date(2025, 6, 30),
+        agenda_item=item,  # a decision is adopted on an item put to the vote
     )
     assert (a.number, b.number) == (1, 2)
     assert Decision.objects.filter(term=meeting.term).count() == 2

@@ -1,0 +1,171 @@
+"""The one definition of "serving": which deputies held a mandate of a given level in a township
+on a day, or over a period (with the days served). Every count and every choice list of the
+project asks here: attendance lists, proposal signers, the presidium and its majority base, group
+and station counts, dormant deputies, scoring, the work report, the archive.
+
+Its own module (re-exported by deputies.selectors) so that services and selectors, which are
+independent layers, both build on it.
+"""
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Deputy, Mandate, PresidiumMembership
+
+
+def mandate_active_q(*, on: dt.date, prefix: str = "") -> Q:
+    """Q for a mandate active on `on`: begun, and not ended by then (ending drops it that day)."""
+    return Q(**{f"{prefix}start_date__lte": on}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": on})
+    )
+
+
+def mandate_active_during_q(*, start: dt.date, end: dt.date, prefix: str = "") -> Q:
+    """Q for a mandate active at any time in [start, end]."""
+    return Q(**{f"{prefix}start_date__lte": end}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": start})
+    )
+
+
+TOWNSHIP = Mandate.Level.TOWNSHIP
+
+
+def deputy_serving(*, township=None, on: dt.date, level: str | None = TOWNSHIP, user=None):
+    """THE definition of "serving": deputies who held a mandate of `level` in `township` on `on`.
+
+    A mandate serves from its start date (当选日期) up to the day before its end date (ending a
+    mandate drops the deputy from that day). `level=None` means any level (the roster). Every
+    count and choice list of township deputies asks here: attendance lists, proposal signers,
+    the presidium, group counts, dormant deputies, scoring, the work report, the archive."""
+    qs = Deputy.objects.for_user(user) if user is not None else Deputy.objects.all()
+    if township is not None:
+        qs = qs.filter(township=township)
+    mandates = Mandate.objects.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))
+    if level:
+        mandates = mandates.filter(level=level)
+    return qs.filter(Exists(mandates))
+
+
+def deputy_current(*, township=None, user=None, on: dt.date | None = None, level=None):
+    """Deputies holding at least one active mandate on `on` (today by default), any level unless
+    `level` is given: `deputy_serving` with today as the default day."""
+    return deputy_serving(township=township, user=user, on=on or timezone.localdate(), level=level)
+
+
+def served_days(periods, *, start: dt.date, end: dt.date) -> int:
+    """Days in [start, end] covered by any of the (start_date, end_date or None) periods; a
+    period ending on a day no longer covers that day. Overlapping periods count once."""
+    spans = []
+    for s, e in periods:
+        lo = max(s, start)
+        hi = min(e - dt.timedelta(days=1), end) if e else end
+        if hi >= lo:
+            spans.append((lo, hi))
+    spans.sort()
+    total, current_lo, current_hi = 0, None, None
+    for lo, hi in spans:
+        if current_hi is None or lo > current_hi + dt.timedelta(days=1):
+            if current_hi is not None:
+                total += (current_hi - current_lo).days + 1
+            current_lo, current_hi = lo, hi
+        else:
+            current_hi = max(current_hi, hi)
+    if current_hi is not None:
+        total += (current_hi - current_lo).days + 1
+    return total
+
+
+def deputy_serving_during(
+    *, township_ids, start: dt.date, end: dt.date, level: str | None = TOWNSHIP
+) -> dict[int, dict]:
+    """Deputies who served (a mandate of `level`) at some time in [start, end], with the days:
+    {deputy_id: {"township_id": …, "days": n}}. One query whatever the number of townships."""
+    mandates = Mandate.objects.filter(
+        mandate_active_during_q(start=start, end=end), township_id__in=list(township_ids)
+    )
+    if level:
+        mandates = mandates.filter(level=level)
+    periods, township_of = {}, {}
+    for deputy_id, township_id, s, e in mandates.values_list(
+        "deputy_id", "township_id", "start_date", "end_date"
+    ):
+        periods.setdefault(deputy_id, []).append((s, e))
+        township_of[deputy_id] = township_id
+    out = {}
+    for deputy_id, spans in periods.items():
+        days = served_days(spans, start=start, end=end)
+        if days > 0:
+            out[deputy_id] = {"township_id": township_of[deputy_id], "days": days}
+    return out
+
+
+def deputy_serving_during_q(*, start: dt.date, end: dt.date, level: str | None = TOWNSHIP) -> Q:
+    """Q on Deputy: served (a mandate of `level`) at some time in [start, end]."""
+    mandates = Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk"))
+    if level:
+        mandates = mandates.filter(level=level)
+    return Q(Exists(mandates))
+
+
+def deputy_not_serving(*, township, deputies, on: dt.date, level: str | None = TOWNSHIP) -> list:
+    """Of `deputies`, those who did not serve in `township` at `level` on `on` (in given order)."""
+    deputies = [d for d in deputies if d is not None]
+    if not deputies:
+        return []
+    serving = set(
+        deputy_serving(township=township, on=on, level=level)
+        .filter(pk__in=[d.pk for d in deputies])
+        .values_list("pk", flat=True)
+    )
+    return [d for d in deputies if d.pk not in serving]
+
+
+def not_serving_message(*, deputy, on: dt.date, township=None, level: str | None = TOWNSHIP) -> str:
+    """ "某某 在 2026-03-04 不是本镇人大代表": the refusal every form and service shows."""
+    args = {"name": deputy.name, "date": on.isoformat()}
+    if level not in (TOWNSHIP, None):
+        return _("%(name)s held no %(level)s mandate on %(date)s.") % {
+            **args,
+            "level": Mandate.Level(level).label,
+        }
+    kind = getattr(township or getattr(deputy, "township", None), "kind", "")
+    if kind == "xiang":
+        return _("%(name)s was not a deputy of this township (乡) congress on %(date)s.") % args
+    return _("%(name)s was not a deputy of this town (镇) congress on %(date)s.") % args
+
+
+def deputy_mandate_levels(*, deputy_ids, on: dt.date) -> dict[int, list[str]]:
+    """{deputy_id: [levels of the mandates active on `on`]}: to label deputies of other levels
+    (a county deputy in a township group is counted and shown as such). One query."""
+    out = {pk: [] for pk in deputy_ids}
+    for deputy_id, level in Mandate.objects.filter(
+        mandate_active_q(on=on), deputy_id__in=list(deputy_ids)
+    ).values_list("deputy_id", "level"):
+        out.setdefault(deputy_id, []).append(level)
+    return out
+
+
+def presidium_memberships_on(*, township, day: dt.date, term=None):
+    """Presidium memberships active on `day` whose member serves as a township deputy that day:
+    the presidium's members, its majority base and the meeting's attendance list."""
+    qs = (
+        PresidiumMembership.objects.filter(township=township, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+        .filter(deputy__in=deputy_serving(township=township, on=day))
+    )
+    if term is not None:
+        qs = qs.filter(term=term)
+    return qs
+
+
+def presidium_chairs_on(*, township, day: dt.date):
+    """Who may chair a presidium meeting on `day`: its chair (主席) or a vice-chair (副主席)."""
+    members = presidium_memberships_on(township=township, day=day).filter(
+        role__in=[PresidiumMembership.Role.CHAIR, PresidiumMembership.Role.VICE_CHAIR]
+    )
+    return Deputy.objects.filter(pk__in=members.values("deputy_id")).order_by(
+        "surname_strokes", "name_pinyin", "pk"
+    )

@@ -1,0 +1,17 @@
+"""Which congress term covers a date: one lookup for the whole project (its own module so that
+models, services and selectors can all use it)."""
+
+from django.utils import timezone
+
+
+def term_on(*, township, on=None):
+    """The congress term of `township` that covers the day `on` (today by default), or None.
+
+    The one answer to "which term covers a date": a term covers its first and its last day
+    (start_date <= on <= end_date). Sessions, presidium meetings, proposals, the roster import,
+    the navigation and the 换届 all ask here."""
+    on = on or timezone.localdate()
+    from .models import Term
+
+    township_id = getattr(township, "pk", township)
+    return Term.objects.filter(township_id=township_id, start_date__lte=on, end_date__gte=on).first()
