@@ -269,6 +269,8 @@ class Proposal(TownshipScopedModel):
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
     evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Set by the secretary: the item never appears on the public page (议案建议进行时).
+    not_for_publication = models.BooleanField(_("not for publication"), default=False)
 
     objects = ProposalQuerySet.as_manager()
 

@@ -575,6 +575,86 @@ def proposal_list_for_activity(*, user, activity):
     return Proposal.objects.for_user(user).filter(source_activity=activity).order_by("serial")
 
 
+# ---------------------------------------------------------------- the public page
+
+
+PUBLIC_FIELDS = (
+    "pk",
+    "township_id",
+    "year",
+    "number",
+    "kind",
+    "title",
+    "state",
+    "deadline",
+    "replied_on",
+    "rating",
+    "closed_on",
+    "by_presidium",
+    "category__name",
+    "lead_deputy__name",
+    "lead_unit__name",
+)
+
+
+def proposal_public_rows(*, townships, year, offset=0, limit=None, today=None) -> list[dict]:
+    """The rows of the public page: the year's members (received in it or carried over), never
+    an item marked not for publication, and only the published columns (values(), so no other
+    field is ever loaded). One query."""
+    qs = (
+        Proposal.objects.filter(township__in=townships, not_for_publication=False)
+        .filter(proposal_year_q(year))
+        .order_by("township__display_order", "township__code", "year", "number_scope", "serial")
+        .values(*PUBLIC_FIELDS)
+    )
+    rows = list(qs[offset : offset + limit] if limit else qs)
+    kinds = dict(Proposal.Kind.choices)
+    states = dict(Proposal.State.choices)
+    ratings = dict(Proposal.Rating.choices)
+    today = today or timezone.localdate()
+    for r in rows:
+        r["overdue"] = (
+            r["state"] in Proposal.OPEN_HANDLING_STATES
+            and r["deadline"] is not None
+            and r["deadline"] < today
+        )
+        r["kind_label"] = kinds.get(r["kind"], "")
+        r["state_label"] = states.get(r["state"], "")
+        r["rating_label"] = ratings.get(r["rating"], "")
+        r["carried_over"] = r["year"] < year
+    return rows
+
+
+def proposal_public_count(*, townships, year) -> int:
+    return (
+        Proposal.objects.filter(township__in=townships, not_for_publication=False)
+        .filter(proposal_year_q(year))
+        .count()
+    )
+
+
+def proposal_public_stats(*, townships, year, today=None) -> dict:
+    """The year's official figures over every member (published or not) plus how many members
+    are not published, in one query."""
+    qs = Proposal.objects.filter(township__in=townships).filter(
+        proposal_year_q(year) | Q(year=year, state=S.NOT_ACCEPTED)
+    )
+    aggregates = _aggregates(year=year, today=today)
+    aggregates["unpublished"] = Count("pk", filter=~Q(state=S.NOT_ACCEPTED) & Q(not_for_publication=True))
+    return stats_finish(qs.aggregate(**aggregates))
+
+
+def proposal_public_stats_by_township(*, townships, year, today=None) -> dict:
+    """township_id -> figures (as proposal_public_stats), one grouped query."""
+    qs = Proposal.objects.filter(township__in=townships).filter(
+        proposal_year_q(year) | Q(year=year, state=S.NOT_ACCEPTED)
+    )
+    aggregates = _aggregates(year=year, today=today)
+    aggregates["unpublished"] = Count("pk", filter=~Q(state=S.NOT_ACCEPTED) & Q(not_for_publication=True))
+    rows = qs.order_by().values("township_id").annotate(**aggregates)
+    return {r["township_id"]: stats_finish(dict(r)) for r in rows}
+
+
 def proposal_signers_not_serving(*, proposal) -> list[str]:
     """Warnings for a recorded proposal whose lead or co-signer was not a township deputy on the
     day it was submitted (data from before the rule): "某某 在 2026-03-04 不是本镇人大代表"."""

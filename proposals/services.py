@@ -30,6 +30,7 @@ from .models import (
 S = Proposal.State
 STAFF = "staff"  # township secretary / chair of the proposal's township
 UNIT = "unit"  # a user of the proposal's lead handling unit
+DEPUTY = "deputy"  # the lead deputy's own account (portal app), while it has not ended
 
 # action -> (states it starts from, who may do it)
 TRANSITIONS = {
@@ -39,7 +40,7 @@ TRANSITIONS = {
     "assign": ([S.REGISTERED], {STAFF}),
     "start": ([S.ASSIGNED], {STAFF, UNIT}),
     "reply": ([S.ASSIGNED, S.IN_PROGRESS], {STAFF, UNIT}),
-    "evaluate": ([S.REPLIED], {STAFF}),
+    "evaluate": ([S.REPLIED], {STAFF, DEPUTY}),
     "close": ([S.EVALUATED], {STAFF}),
 }
 
@@ -203,6 +204,10 @@ def actor_roles(*, proposal, user) -> set:
         and HandlingUnit.objects.filter(pk=proposal.lead_unit_id, users=user).exists()
     ):
         roles_.add(UNIT)
+    if user.is_deputy and proposal.lead_deputy_id:
+        account = getattr(user, "deputy_account", None)
+        if account is not None and account.ended_on is None and account.deputy_id == proposal.lead_deputy_id:
+            roles_.add(DEPUTY)
     return roles_
 
 
@@ -612,12 +617,16 @@ def proposal_reply(*, proposal, by, text, outcome, met_in_person=False, replied_
 
 @transaction.atomic
 def proposal_evaluate(*, proposal, by, rating, comment="", evaluated_on=None, new_deadline=None):
-    """The lead deputy's evaluation, recorded by township staff. 不满意 in the first round sends it
+    """The lead deputy's evaluation, recorded by township staff or by the lead deputy through
+    their own account (the same rules either way). 不满意 in the first round sends it
     back to the lead unit for a second handling with a new deadline; in the second round the
     rating is recorded and the proposal can be closed whatever it is."""
     if rating not in Proposal.Rating.values:
         raise ApplicationError(_("Choose the deputy's rating."), field="rating")
     proposal = _lock_and_check(proposal, "evaluate", by)
+    if by.is_deputy:
+        # A deputy evaluates today; the new deadline of a second handling is the township's rule.
+        evaluated_on, new_deadline = None, None
     evaluated_on = evaluated_on or timezone.localdate()
     if proposal.replied_on and evaluated_on < proposal.replied_on:
         raise ApplicationError(_("The evaluation cannot be before the reply."), field="evaluated_on")
@@ -716,3 +725,27 @@ def proposals_remind_deadlines(*, today=None):
         )
         count += 1
     return count
+
+
+# ---------------------------------------------------------------- publication
+
+
+@transaction.atomic
+def proposal_publication_set(*, proposal, publish: bool, by, note=""):
+    """Mark a proposal for publication on the public page (议案建议进行时) or not. Township staff
+    only; the change is a workflow step with who, when and why."""
+    _require_staff(by, proposal.township)
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    hidden = not publish
+    if locked.not_for_publication == hidden:
+        return locked
+    locked.not_for_publication = hidden
+    locked.save(update_fields=["not_for_publication", "updated_at"])
+    _event(
+        locked,
+        action="unpublish" if hidden else "publish",
+        from_state=locked.state,
+        by=by,
+        note=note or (_("Not for publication") if hidden else _("Shown on the public page")),
+    )
+    return locked

@@ -18,5 +18,6 @@ urlpatterns = [
     path("<int:pk>/assignment-sheet/", views.proposal_assignment_sheet, name="assignment_sheet"),
     path("<int:pk>/attachments/<int:file_pk>/", views.proposal_attachment_download, name="attachment"),
     path("<int:pk>/replies/<int:file_pk>/letter/", views.proposal_reply_letter, name="reply_letter"),
+    path("<int:pk>/publication/", views.proposal_publication, name="publication"),
     path("<int:pk>/<slug:action>/", views.proposal_action, name="action"),
 ]

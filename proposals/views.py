@@ -246,6 +246,7 @@ def _detail_context(request, proposal, *, bound=None):
         # old records: a signer not serving on the day it was submitted is shown, not refused
         "not_serving": proposal_signers_not_serving(proposal=proposal),
         # the same rule as proposal_edit (the view's permission) and proposal_update (the state)
+        "can_publish": user.is_township_staff and user.township_id == proposal.township_id,
         "can_edit": user_can_write(user, "proposals.change_proposal")
         and user.township_id == proposal.township_id
         and proposal.state in EDITABLE_STATES,
@@ -654,3 +655,20 @@ def proposal_settings(request):
     return render(
         request, "proposals/settings.html", {"form": form, "example": example, "today": timezone.localdate()}
     )
+
+
+@require_POST
+def proposal_publication(request, pk):
+    """Show the item on the public page (议案建议进行时) or mark it not for publication."""
+    proposal = _proposal_or_404(request, pk)
+    require_write(request.user, "proposals.change_proposal")
+    publish = request.POST.get("publish") == "1"
+    try:
+        services.proposal_publication_set(proposal=proposal, publish=publish, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Shown on the public page.") if publish else _("Marked not for publication.")
+        )
+    return redirect("proposals:detail", pk=proposal.pk)

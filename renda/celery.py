@@ -32,4 +32,12 @@ app.conf.beat_schedule = {
         "task": "proposals.tasks.proposals_remind_deadlines",
         "schedule": crontab(hour=1, minute=15),
     },
+    "portal-deputies-notify": {
+        "task": "portal.tasks.deputies_notify_sweep",
+        "schedule": 600.0,
+    },
+    "portal-deputy-accounts-end": {
+        "task": "portal.tasks.deputy_accounts_end_expired",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "proposals",
     "assessments",
     "renda.dashboard",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "renda.core.middleware.LoginRequiredEverywhereMiddleware",
+    "portal.middleware.DeputyAccountMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -134,6 +136,7 @@ LOCALE_PATHS = [
         "meetings/locale",
         "proposals/locale",
         "assessments/locale",
+        "portal/locale",
     )
 ]
 
@@ -233,6 +236,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 DOCUMENT_RETENTION_DAYS = env.int("DOCUMENT_RETENTION_DAYS", default=30)
 # A job "running" longer than this is considered lost (worker died) and requeued.
 DOCUMENT_STALE_AFTER_SECONDS = env.int("DOCUMENT_STALE_AFTER_SECONDS", default=900)
+
+# SMS to deputies (portal/sms.py): a console backend by default, a provider by environment.
+SMS_BACKEND = env("SMS_BACKEND", default="portal.sms.ConsoleBackend")
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
+SMS_RATE_LIMIT = env("SMS_RATE_LIMIT", default="30/m")  # per worker, Celery's rate_limit syntax
+SMS_ACCESS_KEY_ID = env("SMS_ACCESS_KEY_ID", default="")
+SMS_ACCESS_KEY_SECRET = env("SMS_ACCESS_KEY_SECRET", default="")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="")
+SMS_TEMPLATE_CODE = env("SMS_TEMPLATE_CODE", default="")
 
 LOGGING = {
     "version": 1,

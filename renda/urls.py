@@ -8,6 +8,7 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("assessments/", include("assessments.urls")),
     path("dashboard/", include("renda.dashboard.urls")),
+    path("", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

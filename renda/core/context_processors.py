@@ -24,7 +24,7 @@ def navigation(request):
         return {}
     selected = township_selected(request=request)
     context = {
-        "nav_items": [] if user.is_handling_unit else NAV,
+        "nav_items": [] if user.is_handling_unit or user.is_deputy else NAV,
         "nav_descriptions": NAV_DESCRIPTIONS,
         "nav_section": request.resolver_match.app_name if request.resolver_match else "",
         "nav_township": selected,

@@ -21,7 +21,9 @@ class ScopedQuerysetMixin:
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and user.is_handling_unit and not self.allow_handling_unit:
+        if user.is_authenticated and (
+            (user.is_handling_unit and not self.allow_handling_unit) or user.is_deputy
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -155,6 +155,11 @@ class User(AbstractUser):
     def is_handling_unit(self):
         return self.township_id is not None and self.role == roles.HANDLING_UNIT
 
+    @property
+    def is_deputy(self):
+        """A deputy's own account (portal app): sees only their own record."""
+        return self.township_id is not None and self.role == roles.DEPUTY
+
 
 class TownshipQuerySet(models.QuerySet):
     """The one township-scoping mechanism. Every domain queryset goes through `for_user`."""
@@ -162,8 +167,9 @@ class TownshipQuerySet(models.QuerySet):
     def for_user(self, user):
         if user is None or not user.is_authenticated:
             return self.none()
-        if user.is_handling_unit:
+        if user.is_handling_unit or user.is_deputy:
             # Handling units see only proposals assigned to them; proposals overrides for_user.
+            # Deputies see their own record through the portal's selectors, nothing here.
             return self.none()
         if user.township_id is not None:
             return self.filter(township_id=user.township_id)

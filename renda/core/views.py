@@ -23,6 +23,8 @@ from .services import audit_record, document_job_request, document_job_retry
 
 def home(request):
     user = request.user
+    if user.is_deputy:
+        return redirect("portal:me")
     township = user.township
     context = {
         "township": township,

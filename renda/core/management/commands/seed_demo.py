@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "proposals.demo",
     "assessments.demo",
     "renda.dashboard.demo",
+    "portal.demo",
 ]
 
 
