@@ -1,5 +1,7 @@
 """Selectors that gather plain data for the roster workbooks (documents.py builds the bytes)."""
 
+import datetime as dt
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +44,8 @@ def roster_export_data(*, user, township=None, filters=None):
     }
 
 
-def roster_template_sample(*, groups):
+def roster_template_sample(*, groups, elected=None):
+    """The row of the template's 填写示例 sheet."""
     return [
         "张明华",
         "男",
@@ -56,4 +59,5 @@ def roster_template_sample(*, groups):
         groups[0] if groups else "第1代表小组",
         "13855551234",
         "340225196805120012",
+        (elected or dt.date(2021, 12, 28)).strftime("%Y.%m.%d"),
     ]

@@ -206,7 +206,20 @@ class StationForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label=_("Roster workbook (.xlsx)"))
+    file = forms.FileField(label=_("Roster file (.xlsx, .xls or .csv)"))
+
+
+class ImportConfirmForm(BootstrapFormMixin, forms.Form):
+    """The choices the preview asks for before the import is written."""
+
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    elected_on = forms.DateField(
+        label=_("Date of election for the new mandates"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The sheet has no 当选日期 for them: the new mandates start on this date."),
+    )
+    create_groups = forms.BooleanField(label=_("Create the missing deputy groups"), required=False)
 
 
 ETHNICITY_FILTER_CHOICES = [

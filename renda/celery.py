@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "renda.core.tasks.document_files_cleanup",
         "schedule": crontab(hour=2, minute=30),
     },
+    "deputies-import-previews-cleanup": {
+        "task": "deputies.tasks.import_previews_cleanup",
+        "schedule": crontab(minute=40),  # hourly: a preview is gone at most 25 hours after upload
+    },
     "meetings-decisions-overdue": {
         "task": "meetings.tasks.decisions_mark_overdue",
         "schedule": crontab(hour=1, minute=0),
