@@ -796,9 +796,7 @@ def deputy_contact_create(*, township, member, deputy, date, method, note="", by
         raise ApplicationError(_("A member cannot record a contact with themselves."), field="deputy")
     if date > timezone.localdate():
         raise ApplicationError(_("A contact cannot be dated in the future."), field="date")
-    on_presidium = PresidiumMembership.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=date), deputy=member, start_date__lte=date
-    ).exists()
+    on_presidium = presidium_memberships_on(township=township, day=date).filter(deputy=member).exists()
     if not on_presidium:
         raise ApplicationError(
             _("%(name)s was not a member of the presidium on %(date)s.")

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0001_initial'),
         ('deputies', '0002_roster_sort_indexes'),
-        ('meetings', '0003_activity_households_visited'),
+        ('meetings', '0004_activity_households_visited'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0002_clearer_labels'),
+        ('meetings', '0003_session_expected_fixed_at'),
     ]
 
     operations = [
