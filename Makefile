@@ -9,7 +9,7 @@ PORT ?= 8000
 .PHONY: run test setup lint messages worker beat bench clean
 
 $(STAMP): requirements.txt
-	$(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
@@ -29,14 +29,17 @@ run: setup
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test: the whole suite on a throwaway PostgreSQL (and redis-server when installed).
-test: setup
+## make test: the static checks, then the whole suite on a throwaway PostgreSQL (and redis-server when installed).
+test: lint
 	SECRET_KEY=test-only-not-secret DEBUG=0 SECURE_SSL_REDIRECT=0 \
 		scripts/test_services.sh $(PY) -m pytest $(ARGS)
 
+## make lint: ruff (style and format), import-linter (layers, .importlinter), mypy (services, selectors, documents).
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
+	DEBUG=1 $(VENV)/bin/mypy
 
 messages: setup
 	DEBUG=1 $(PY) manage.py messages $(APPS)

@@ -188,11 +188,69 @@ def _col_values(rows, index, n_items):
             yield row["total"]
 
 
+def write_group_sheet(ws, *, title, items, rows, with_township=False):
+    """The deputy groups' sheet: one row per group in rank order, its items, score and rank.
+    rows: [{"township", "name", "members", "cells", "total", "rank"}]."""
+    before = ([_("Township")] if with_township else []) + [_("Deputy group"), _("Members scored")]
+    after = [_("Group score"), _("Rank")]
+    columns = before + [i["name"] for i in items] + after
+    last = get_column_letter(len(columns))
+    ws["A1"] = title
+    ws["A1"].font, ws["A1"].alignment = TITLE_FONT, CENTER
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 30
+    ws["A2"] = "；".join(f"{i['name']}：{i.get('explain', '')}" for i in items)
+    ws["A2"].font = BODY_FONT
+    ws.merge_cells(f"A2:{last}2")
+    styles = _styles(ws)
+    for c, label in enumerate(columns, start=1):
+        cell = ws.cell(row=HEADER_TOP, column=c, value=label)
+        styles.apply(cell, "head", font=HEAD_FONT, alignment=CENTER, border=BORDER, fill=HEAD_FILL)
+    ws.row_dimensions[HEADER_TOP].height = 32
+    for r, row in enumerate(rows, start=HEADER_TOP + 1):
+        values = ([row["township"]] if with_township else []) + [
+            row["name"],
+            row["members"],
+            *row["cells"],
+            row["total"],
+            row["rank"],
+        ]
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, float):
+                styles.apply(
+                    cell, "number", font=BODY_FONT, border=BORDER, alignment=CENTER, number_format="0.0"
+                )
+            else:
+                styles.apply(cell, "body", font=BODY_FONT, border=BORDER, alignment=CENTER)
+    widths = ([14] if with_township else []) + [16, 8] + [10] * len(items) + [9, 6]
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.freeze_panes = ws.cell(row=HEADER_TOP + 1, column=len(before) + 1)
+    _print_setup(ws, len(columns), HEADER_TOP)
+    ws.print_title_rows = f"{HEADER_TOP}:{HEADER_TOP}"
+
+
+def _group_title(data):
+    return _("%(township)s %(year)s deputy groups' assessment") % {
+        "township": data["township"],
+        "year": data["year"],
+    }
+
+
 def township_workbook(data) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = _safe_title(data["township"], set())
+    used: set[str] = set()
+    ws.title = _safe_title(data["township"], used)
     write_township_sheet(ws, data)
+    if data.get("group_items"):
+        write_group_sheet(
+            wb.create_sheet(_safe_title(_("Deputy groups"), used)),
+            title=_group_title(data),
+            items=data["group_items"],
+            rows=data["group_rows"],
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -218,7 +276,7 @@ def county_workbook(*, county_name, year, sheets, progress=None) -> bytes:
     """A summary sheet (one row per township) then one sheet per township."""
     wb = Workbook()
     ws = wb.active
-    used = set()
+    used: set = set()
     ws.title = _safe_title(_("Summary"), used)
     columns = summary_columns()
     last = get_column_letter(len(columns))
@@ -280,6 +338,21 @@ def county_workbook(*, county_name, year, sheets, progress=None) -> bytes:
         write_township_sheet(sheet, data)
         if progress:
             progress(50 + 45 * (i + 1) // max(len(sheets), 1))
+    with_groups = [data for data in sheets if data.get("group_items")]
+    if with_groups:
+        # One sheet for every township's groups: each township ranks its own groups.
+        write_group_sheet(
+            wb.create_sheet(_safe_title(_("Deputy groups"), used)),
+            title=_("%(county)s %(year)s deputy groups' assessment") % {"county": county_name, "year": year},
+            items=with_groups[0]["group_items"],
+            rows=[
+                {**row, "township": data["township"]}
+                for data in with_groups
+                for row in data["group_rows"]
+                if len(data["group_items"]) == len(with_groups[0]["group_items"])
+            ],
+            with_township=True,
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -5,6 +5,15 @@ from decimal import Decimal
 from .rules import competition_ranks, d, grades_assign, item_points, prorate_count, q1
 
 MANUAL = "manual"
+DEPUTY, GROUP = "deputy", "group"
+# Rules whose points are earned (a part-year deputy's count is scaled up to a full year); a
+# deduction is a penalty and counts as recorded ("proration of what is earned, not of penalties").
+EARNING_RULES = ("fixed", "baseline", "per_occurrence", "first_further")
+
+
+def items_for(snapshot, scope):
+    """The snapshot's items scored for deputies or for groups (older snapshots: all deputies)."""
+    return [i for i in snapshot["items"] if i.get("scope", DEPUTY) == scope]
 
 
 def scheme_snapshot(scheme, items) -> dict:
@@ -13,6 +22,7 @@ def scheme_snapshot(scheme, items) -> dict:
 
     out = {
         "scheme_id": scheme.pk,
+        "name": scheme.name,
         "partial_year": scheme.partial_year,
         "excellent_min": str(scheme.excellent_min),
         "competent_min": str(scheme.competent_min),
@@ -23,6 +33,7 @@ def scheme_snapshot(scheme, items) -> dict:
     for item in items:
         entry = {
             "key": str(item.pk),
+            "scope": item.scope,
             "category": item.category,
             "name": item.name,
             "source": item.source,
@@ -41,16 +52,15 @@ def scheme_snapshot(scheme, items) -> dict:
 def deputy_lines(snapshot, *, deputy_id, served_days, year_days, counts, adjustments):
     """Each item's count, the count used (prorated), points, and the manual adjustment."""
     lines = []
-    for item in snapshot["items"]:
+    for item in items_for(snapshot, DEPUTY):
         key = item["key"]
         adjustment, reason = adjustments.get((deputy_id, key), (Decimal(0), ""))
         if item["source"] == MANUAL:
             line = {"item": key, "count": None, "effective": None, "points": "0.0"}
         else:
             count = counts.get(item["source"], {}).get(deputy_id, 0)
-            effective = prorate_count(
-                count, served_days=served_days, year_days=year_days, mode=snapshot["partial_year"]
-            )
+            mode = snapshot["partial_year"] if item["rule"] in EARNING_RULES else "full"
+            effective = prorate_count(count, served_days=served_days, year_days=year_days, mode=mode)
             points = item_points(item, effective)
             line = {
                 "item": key,
@@ -65,11 +75,12 @@ def deputy_lines(snapshot, *, deputy_id, served_days, year_days, counts, adjustm
     return lines
 
 
-def township_score(snapshot, *, deputies, counts, adjustments, year_days, dormant_sources):
+def township_score(snapshot, *, deputies, counts, adjustments, year_days, dormant):
     """Score every deputy of one township.
 
     deputies: [(deputy_id, served_days, group_id)]; counts: {source: {deputy_id: n}};
     adjustments: {(deputy_id, item_key): (Decimal points, reason)}.
+    dormant: the ids of the deputies who are 三不代表 (see dormancy.py).
     Returns dicts with lines, totals, rank, grade and the dormant flag, in input order.
     """
     mode = snapshot["partial_year"]
@@ -96,7 +107,7 @@ def township_score(snapshot, *, deputies, counts, adjustments, year_days, dorman
                 "computed_total": q1(computed),
                 "adjustment_total": q1(adjusted),
                 "total": q1(computed + adjusted),
-                "dormant": not any(counts.get(s, {}).get(deputy_id) for s in dormant_sources),
+                "dormant": deputy_id in dormant,
             }
         )
     totals = [r["total"] for r in rows]
@@ -110,6 +121,32 @@ def township_score(snapshot, *, deputies, counts, adjustments, year_days, dorman
     )
     for row, rank, grade in zip(rows, ranks, grades):
         row["rank"], row["grade"] = rank, grade
+    return rows
+
+
+def group_score(snapshot, *, groups, counts):
+    """Score every deputy group from the items scored for groups.
+
+    groups: [(group_id, members scored)]; counts: {source: {group_id: n}} (group counts: a
+    group's distinct proposals, its members who spoke, 1 when all members attended …).
+    Groups are not prorated. Returns dicts with lines, total and rank, in input order."""
+    items = items_for(snapshot, GROUP)
+    if not items:
+        return []
+    rows = []
+    for group_id, members in groups:
+        lines = []
+        for item in items:
+            if item["source"] == MANUAL:
+                count, points = None, Decimal(0)
+            else:
+                count = counts.get(item["source"], {}).get(group_id, 0)
+                points = item_points(item, count)
+            lines.append({"item": item["key"], "count": count, "points": str(points), "total": str(points)})
+        total = q1(sum((d(line["points"]) for line in lines), Decimal(0)))
+        rows.append({"group_id": group_id, "members": members, "lines": lines, "total": total})
+    for row, rank in zip(rows, competition_ranks([r["total"] for r in rows])):
+        row["rank"] = rank
     return rows
 
 

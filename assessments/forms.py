@@ -15,6 +15,7 @@ class SchemeForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ScoringScheme
         fields = [
+            "name",
             "partial_year",
             "excellent_min",
             "competent_min",
@@ -49,7 +50,19 @@ class ItemForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = ScoringItem
-        fields = ["order", "category", "name", "source", "rule", "points", "step", "count", "floor", "cap"]
+        fields = [
+            "order",
+            "scope",
+            "category",
+            "name",
+            "source",
+            "rule",
+            "points",
+            "step",
+            "count",
+            "floor",
+            "cap",
+        ]
 
     def clean(self):
         data = super().clean()

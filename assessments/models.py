@@ -32,6 +32,8 @@ class ScoringScheme(TownshipScopedModel):
         EXCLUDE = "exclude", _("exclude deputies who did not serve the whole year")
 
     year = models.PositiveSmallIntegerField(_("year"))
+    # The rules a scheme started from (defaults.PRESETS), shown as its name; items stay editable.
+    name = models.CharField(_("scheme name"), max_length=100, blank=True)
     partial_year = models.CharField(
         _("deputies who served part of the year"),
         max_length=10,
@@ -85,6 +87,10 @@ class ScoringItem(TownshipScopedModel):
         SESSION_ATTENDED = "session_attended", _("sessions attended")
         SESSION_UNEXCUSED = "session_unexcused", _("sessions missed without leave")
         PRESIDIUM_PERFECT = "presidium_perfect", _("attended every presidium meeting invited to")
+        PRESIDIUM_NO_UNEXCUSED = (
+            "presidium_ok",
+            _("called to presidium meetings, no unexcused absence, lateness or early leave"),
+        )
         PRESIDIUM_UNEXCUSED = "presidium_unexcused", _("presidium meetings missed without leave")
         GROUP_ACTIVITIES = "group_activities", _("group activities attended")
         INSPECTIONS = "inspections", _("inspections, investigations and law-enforcement checks attended")
@@ -95,9 +101,15 @@ class ScoringItem(TownshipScopedModel):
         PROPOSALS_ANY = "proposals_any", _("motions and suggestions submitted, lead or co-signer")
         PROPOSALS_COSIGNED = "proposals_cosigned", _("motions and suggestions co-signed")
         SPEECHES = "speeches", _("floor speeches at sessions")
+        SPEAKERS = "speakers", _("spoke in review (a group: members who spoke)")
+        EVALUATIONS = "evaluations", _("work evaluations (工作评议) taken part in")
         REPORT_DONE = "report_done", _("reports to voters (述职) given")
         REPORT_EXCELLENT = "report_excellent", _("report to voters rated excellent by most voters")
         MANUAL = "manual", _("entered by hand")
+
+    class Scope(models.TextChoices):
+        DEPUTY = "deputy", _("each deputy")
+        GROUP = "group", _("each deputy group")
 
     class Rule(models.TextChoices):
         FIXED = "fixed", _("fixed award when the count reaches a minimum")
@@ -113,6 +125,7 @@ class ScoringItem(TownshipScopedModel):
         ScoringScheme, on_delete=models.CASCADE, related_name="items", verbose_name=_("scheme")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    scope = models.CharField(_("scored for"), max_length=8, choices=Scope.choices, default=Scope.DEPUTY)
     category = models.CharField(_("item group"), max_length=30, help_text=_("e.g. meetings, activities"))
     name = models.CharField(_("item"), max_length=60)
     source = models.CharField(_("source"), max_length=24, choices=Source.choices)
@@ -218,7 +231,13 @@ class Assessment(TownshipScopedModel):
 
     @property
     def items(self):
-        return self.snapshot.get("items", [])
+        """The items scored for each deputy (older snapshots have no scope: all deputies)."""
+        return [i for i in self.snapshot.get("items", []) if i.get("scope", "deputy") == "deputy"]
+
+    @property
+    def group_items(self):
+        """The items scored for each deputy group (seed 003 addresses its rules to groups)."""
+        return [i for i in self.snapshot.get("items", []) if i.get("scope") == "group"]
 
 
 class ScoreResult(ScopedNoHistoryModel):
@@ -303,3 +322,28 @@ class ScoreAdjustment(ScopedNoHistoryModel):
 
     def __str__(self):
         return f"{self.item_name} {self.points:+}"
+
+
+class GroupScoreResult(ScopedNoHistoryModel):
+    """One deputy group's score in one assessment, from the items scored for groups (seed 003
+    addresses its rules to 各代表小组); `lines` as in ScoreResult."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="group_results", verbose_name=_("assessment")
+    )
+    group = models.ForeignKey(
+        "deputies.DeputyGroup", on_delete=models.CASCADE, related_name="+", verbose_name=_("deputy group")
+    )
+    members = models.PositiveSmallIntegerField(_("members scored"))
+    lines = models.JSONField(_("lines"), default=list)
+    total = models.DecimalField(_("total"), max_digits=7, decimal_places=1)
+    rank = models.PositiveIntegerField(_("rank"))
+
+    class Meta:
+        verbose_name = _("group score")
+        verbose_name_plural = _("group scores")
+        ordering = ["assessment", "rank", "pk"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "group"], name="group_score_unique")]
+
+    def __str__(self):
+        return f"{self.group_id} {self.total}"

@@ -17,7 +17,7 @@ from deputies.models import Deputy, DeputyGroup
 from renda.core.models import Township
 
 from . import sources
-from .models import Assessment, ScoreAdjustment, ScoreResult
+from .models import Assessment, GroupScoreResult, ScoreAdjustment, ScoreResult
 from .rules import d, rule_explain
 from .services import year_bounds
 
@@ -113,7 +113,8 @@ def grade_distribution(*, assessment):
 
 
 def group_scores(*, assessment):
-    """Deputy groups: members scored, total and average of their members, their own activities."""
+    """Deputy groups: their own score and rank (the items scored for groups), members scored,
+    total and average of their members, their own activities; in group rank order."""
     rows = (
         ScoreResult.objects.filter(assessment=assessment, group__isnull=False)
         .values("group_id", "group__name", "group__number")
@@ -128,8 +129,12 @@ def group_scores(*, assessment):
     )
     start, end, _days = year_bounds(assessment.year)
     held = sources.group_activity_counts(township_ids=[assessment.township_id], start=start, end=end)
+    scored = {g.group_id: g for g in GroupScoreResult.objects.filter(assessment=assessment)}
+    keys = [i["key"] for i in assessment.group_items]
     out = []
     for r in rows:
+        g = scored.get(r["group_id"])
+        by_key = {line["item"]: line for line in g.lines} if g else {}
         out.append(
             {
                 "group_id": r["group_id"],
@@ -140,8 +145,14 @@ def group_scores(*, assessment):
                 "excellent": r["excellent"],
                 "dormant": r["dormant"],
                 "activities": held.get(r["group_id"], 0),
+                "score": g.total if g else None,
+                "rank": g.rank if g else None,
+                "cells": [by_key.get(k, {}).get("total") for k in keys],
+                "counts": [by_key.get(k, {}).get("count") for k in keys],
             }
         )
+    if scored:
+        out.sort(key=lambda row: (row["rank"] or 10**6, row["name"]))
     return out
 
 
@@ -275,7 +286,32 @@ def scoresheet_sheet(*, assessment):
         "excellent_max_percent": snap.get("excellent_max_percent"),
         "rows": rows,
         "average": float(assessment.average),
+        "group_items": [{"name": i["name"], "explain": rule_explain(i)} for i in assessment.group_items],
+        "group_rows": _group_sheet_rows(assessment),
     }
+
+
+def _group_sheet_rows(assessment):
+    keys = [i["key"] for i in assessment.group_items]
+    if not keys:
+        return []
+    rows = []
+    for g in (
+        GroupScoreResult.objects.filter(assessment=assessment)
+        .select_related("group")
+        .order_by("rank", "group__number")
+    ):
+        by_key = {line["item"]: line for line in g.lines}
+        rows.append(
+            {
+                "name": g.group.name,
+                "members": g.members,
+                "cells": [float(d(by_key[k]["total"])) if k in by_key else None for k in keys],
+                "total": float(g.total),
+                "rank": g.rank,
+            }
+        )
+    return rows
 
 
 def _result_note(r):

@@ -13,12 +13,14 @@ from deputies.models import GroupMembership, Mandate
 from renda.core.exceptions import ApplicationError
 
 from . import sources
-from .defaults import GRADE_DEFAULTS, default_items
-from .engine import scheme_snapshot, served_days_in_year, township_score
-from .models import Assessment, ScoreAdjustment, ScoreResult, ScoringItem, ScoringScheme
+from .defaults import PRESETS, default_items, preset_fields
+from .dormancy import dormant_ids
+from .engine import GROUP, group_score, items_for, scheme_snapshot, served_days_in_year, township_score
+from .models import Assessment, GroupScoreResult, ScoreAdjustment, ScoreResult, ScoringItem, ScoringScheme
 from .rules import thresholds_check
 
 SCHEME_FIELDS = [
+    "name",
     "partial_year",
     "excellent_min",
     "competent_min",
@@ -26,7 +28,19 @@ SCHEME_FIELDS = [
     "excellent_max_percent",
     "notes",
 ]
-ITEM_FIELDS = ["order", "category", "name", "source", "rule", "points", "step", "count", "floor", "cap"]
+ITEM_FIELDS = [
+    "order",
+    "scope",
+    "category",
+    "name",
+    "source",
+    "rule",
+    "points",
+    "step",
+    "count",
+    "floor",
+    "cap",
+]
 
 
 def year_bounds(year):
@@ -83,7 +97,7 @@ def schemes_ensure(*, townships, year) -> dict:
     existing = {s.township_id: s for s in ScoringScheme.objects.filter(township_id__in=ids, year=year)}
     missing = [t for t in townships if t.pk not in existing]
     if missing:
-        previous = {}
+        previous: dict = {}
         for s in ScoringScheme.objects.filter(
             township_id__in=[t.pk for t in missing], year__lt=year
         ).order_by("township_id", "-year"):
@@ -98,7 +112,7 @@ def schemes_ensure(*, townships, year) -> dict:
                 fields = {f: getattr(prev, f) for f in SCHEME_FIELDS}
                 items = [{f: getattr(i, f) for f in ITEM_FIELDS} for i in previous_items[prev.pk]]
             else:
-                fields = dict(GRADE_DEFAULTS)
+                fields = preset_fields()
                 items = default_items(has_presidium=t.has_presidium)
             new_schemes.append(ScoringScheme(township=t, year=year, **fields))
             item_specs.append(items)
@@ -216,12 +230,35 @@ def scheme_reset_from_previous(*, scheme, by) -> ScoringScheme:
                 setattr(scheme, f, getattr(prev, f))
         else:
             specs = default_items(has_presidium=scheme.township.has_presidium)
-            for f, v in GRADE_DEFAULTS.items():
+            for f, v in preset_fields().items():
                 setattr(scheme, f, v)
+        scheme._change_reason = _("items replaced by last year's")
         scheme.save()
         scheme.items.all().delete()
         ScoringItem.objects.bulk_create(
             [ScoringItem(scheme=scheme, township_id=scheme.township_id, **spec) for spec in specs]
+        )
+    return scheme
+
+
+def scheme_apply_preset(*, scheme, preset, by) -> ScoringScheme:
+    """Replace a scheme's name, thresholds and items by a shipped preset (not for a locked year)."""
+    _require(user_can_edit_scheme(by, scheme.township))
+    if preset not in PRESETS:
+        raise ApplicationError(_("Choose one of the shipped schemes."), field="preset")
+    with transaction.atomic():
+        scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
+        _check_not_locked(scheme)
+        for f, v in preset_fields(preset).items():
+            setattr(scheme, f, v)
+        scheme._change_reason = _("items replaced by the scheme “%(name)s”") % {"name": scheme.name}
+        scheme.save()
+        scheme.items.all().delete()
+        ScoringItem.objects.bulk_create(
+            [
+                ScoringItem(scheme=scheme, township_id=scheme.township_id, **spec)
+                for spec in default_items(has_presidium=scheme.township.has_presidium, preset=preset)
+            ]
         )
     return scheme
 
@@ -299,12 +336,19 @@ def assessments_compute(*, townships, year, by=None) -> dict:
         for item in ScoringItem.objects.filter(scheme__in=[schemes[t] for t in tids]).order_by("order", "pk"):
             items_by_scheme[item.scheme_id].append(item)
         snapshots = {t: scheme_snapshot(schemes[t], items_by_scheme[schemes[t].pk]) for t in tids}
-        needed = {i["source"] for s in snapshots.values() for i in s["items"]} | set(sources.DORMANT_SOURCES)
+        needed = {i["source"] for s in snapshots.values() for i in s["items"] if i.get("scope") != GROUP}
         counts = sources.source_counts(sorted(needed), township_ids=tids, start=start, end=end)
         deputies = _eligible_deputies(tids, start, end, year_days)
+        dormant = dormant_ids(township_ids=tids, year=year)
+        members = {d: g for rows in deputies.values() for d, _s, g in rows if g}
+        group_needed = {i["source"] for s in snapshots.values() for i in items_for(s, GROUP)}
+        group_counts = sources.group_source_counts(
+            sorted(group_needed), township_ids=tids, start=start, end=end, members=members
+        )
         adjustments = _latest_adjustments([a.pk for a in todo.values()])
         ScoreResult.objects.filter(assessment__in=list(todo.values())).delete()
-        results, now = [], timezone.now()
+        GroupScoreResult.objects.filter(assessment__in=list(todo.values())).delete()
+        results, group_results, now = [], [], timezone.now()
         for tid, assessment in todo.items():
             rows = township_score(
                 snapshots[tid],
@@ -312,7 +356,7 @@ def assessments_compute(*, townships, year, by=None) -> dict:
                 counts=counts,
                 adjustments=adjustments.get(assessment.pk, {}),
                 year_days=year_days,
-                dormant_sources=sources.DORMANT_SOURCES,
+                dormant=dormant,
             )
             for r in rows:
                 results.append(
@@ -332,6 +376,22 @@ def assessments_compute(*, townships, year, by=None) -> dict:
                         dormant=r["dormant"],
                     )
                 )
+            group_sizes: dict[int, int] = defaultdict(int)
+            for r in rows:
+                if r["group_id"]:
+                    group_sizes[r["group_id"]] += 1
+            for g in group_score(snapshots[tid], groups=sorted(group_sizes.items()), counts=group_counts):
+                group_results.append(
+                    GroupScoreResult(
+                        township_id=tid,
+                        assessment=assessment,
+                        group_id=g["group_id"],
+                        members=g["members"],
+                        lines=g["lines"],
+                        total=g["total"],
+                        rank=g["rank"],
+                    )
+                )
             assessment.snapshot = snapshots[tid]
             assessment.computed_at = now
             assessment.computed_by = by if by is not None and by.is_authenticated else None
@@ -340,6 +400,7 @@ def assessments_compute(*, townships, year, by=None) -> dict:
             total = sum((r["total"] for r in rows), Decimal(0))
             assessment.average = (total / len(rows)).quantize(Decimal("0.1")) if rows else Decimal(0)
         ScoreResult.objects.bulk_create(results, batch_size=2000)
+        GroupScoreResult.objects.bulk_create(group_results, batch_size=2000)
         Assessment.objects.bulk_update(
             list(todo.values()),
             [

@@ -25,9 +25,7 @@ from .models import ScoringItem
 
 S = ScoringItem.Source
 INSPECTION_KINDS = [Activity.Kind.INSPECTION, Activity.Kind.INVESTIGATION, Activity.Kind.LAW_CHECK]
-# Counted only for the dormant ("三不代表") flag.
-ANY_SESSION, ANY_ACTIVITY = "_any_session", "_any_activity"
-DORMANT_SOURCES = (ANY_SESSION, ANY_ACTIVITY, S.PROPOSALS_ANY)
+FAILED_PRESIDIUM = (AttendanceStatus.UNEXCUSED, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
 
 
 def _url(name, pk):
@@ -94,6 +92,12 @@ def speeches(township_ids, start, end):
     )
 
 
+def speakers(township_ids, start, end):
+    """1 when the deputy made a floor speech in the year: a deputy is one speaker, however many
+    times they spoke (seed 003 gives +5 per further speaker, not per further speech)."""
+    return {deputy_id: 1 for deputy_id in speeches(township_ids, start, end)}
+
+
 def speeches_records(deputy_id, start, end):
     qs = FloorSpeech.objects.filter(
         deputy_id=deputy_id, session__start_date__gte=start, session__start_date__lte=end
@@ -143,6 +147,34 @@ def presidium_perfect(township_ids, start, end):
         if deputy_id not in imperfect:
             result[deputy_id] = 1
     return result
+
+
+def _presidium_called_and_failed(township_ids, start, end, failing):
+    """({deputies called to a meeting: member or invited to attend}, {deputies who failed})."""
+    rows = (
+        _presidium_rows(township_ids, start, end)
+        .values("deputy_id")
+        .annotate(total=Count("pk"), failed=Count("pk", filter=Q(status__in=failing)))
+        .order_by()
+    )
+    called, failed = set(), set()
+    for r in rows:
+        called.add(r["deputy_id"])
+        if r["failed"]:
+            failed.add(r["deputy_id"])
+    invited = NonVotingAttendee.objects.filter(
+        township_id__in=township_ids, meeting__date__gte=start, meeting__date__lte=end, deputy__isnull=False
+    ).values_list("deputy_id", flat=True)
+    called.update(invited)
+    return called, failed
+
+
+def presidium_ok(township_ids, start, end):
+    """1 when the deputy was called to presidium meetings and never missed one without leave, came
+    late or left early (seed 003: "按通知要求参加主席团会议，做到不无故缺席迟到早退"); an excused
+    absence keeps the points."""
+    called, failed = _presidium_called_and_failed(township_ids, start, end, FAILED_PRESIDIUM)
+    return {deputy_id: 1 for deputy_id in called - failed}
 
 
 def presidium_unexcused(township_ids, start, end):
@@ -375,12 +407,17 @@ SOURCES = {
     S.PROPOSALS_COSIGNED: Source(S.PROPOSALS_COSIGNED, proposals_cosigned, _proposal_records("cosigned")),
     S.PROPOSALS_ANY: Source(S.PROPOSALS_ANY, proposals_any, _proposal_records("any")),
     S.SPEECHES: Source(S.SPEECHES, speeches, speeches_records),
+    S.SPEAKERS: Source(S.SPEAKERS, speakers, speeches_records),
+    S.PRESIDIUM_NO_UNEXCUSED: Source(S.PRESIDIUM_NO_UNEXCUSED, presidium_ok, _presidium_records),
+    S.EVALUATIONS: Source(
+        S.EVALUATIONS,
+        _activity_counter([Activity.Kind.EVALUATION]),
+        _activity_records([Activity.Kind.EVALUATION]),
+    ),
     S.REPORT_DONE: Source(
         S.REPORT_DONE, _activity_counter([Activity.Kind.REPORT], "reporter"), report_records
     ),
     S.REPORT_EXCELLENT: Source(S.REPORT_EXCELLENT, report_excellent, report_records),
-    ANY_SESSION: Source(ANY_SESSION, session_attended, None),
-    ANY_ACTIVITY: Source(ANY_ACTIVITY, _activity_counter(None), None),
 }
 
 
@@ -406,3 +443,93 @@ def group_activity_counts(*, township_ids, start, end) -> dict:
         group__isnull=False,
     )
     return _grouped(qs, key="group_id")
+
+
+# --- groups ------------------------------------------------------------------------------
+# A group's count of a source, for the items scored for groups. `members` maps each scored
+# deputy to their group. Seed 003's rules read for a group: every member attended the session;
+# the group's written items (each proposal once, however many members signed it); its members
+# who spoke; no member missed a presidium meeting without leave. Other sources: the members'
+# counts added up, except group activities, which are the group's own activities held.
+
+
+def _group_all_members(township_ids, start, end, members, rows_of, failing):
+    """1 for a group when some member has rows and no member failed."""
+    called, failed = set(), set()
+    for deputy_id, ok in rows_of(township_ids, start, end, failing):
+        if deputy_id in members:
+            called.add(members[deputy_id])
+            if not ok:
+                failed.add(members[deputy_id])
+    return {group_id: 1 for group_id in called - failed}
+
+
+def _session_ok_rows(township_ids, start, end, failing):
+    rows = (
+        _session_rows(township_ids, start, end)
+        .values("deputy_id")
+        .annotate(total=Count("pk"), ok=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)))
+        .order_by()
+    )
+    return [(r["deputy_id"], r["ok"] == r["total"]) for r in rows]
+
+
+def _presidium_ok_rows(failing):
+    def rows(township_ids, start, end, _failing):
+        called, failed = _presidium_called_and_failed(township_ids, start, end, failing)
+        return [(deputy_id, deputy_id not in failed) for deputy_id in called]
+
+    return rows
+
+
+def _group_proposals(township_ids, start, end, members, lead_only=False):
+    pairs = set()
+    base = _proposals(township_ids, start.year)
+    for pk, lead in base.values_list("pk", "lead_deputy_id"):
+        if lead in members:
+            pairs.add((members[lead], pk))
+    if not lead_only:
+        through = Proposal.co_signers.through.objects.filter(
+            proposal__township_id__in=township_ids, proposal__year=start.year
+        ).exclude(proposal__state=Proposal.State.NOT_ACCEPTED)
+        for pk, deputy_id in through.values_list("proposal_id", "deputy_id"):
+            if deputy_id in members:
+                pairs.add((members[deputy_id], pk))
+    out = {}
+    for group_id, _pk in pairs:
+        out[group_id] = out.get(group_id, 0) + 1
+    return out
+
+
+def _summed(deputy_counts, members):
+    out = {}
+    for deputy_id, n in deputy_counts.items():
+        if deputy_id in members and n:
+            out[members[deputy_id]] = out.get(members[deputy_id], 0) + n
+    return out
+
+
+GROUP_SOURCES = {
+    S.SESSION_PERFECT: lambda t, s, e, m: _group_all_members(t, s, e, m, _session_ok_rows, None),
+    S.PRESIDIUM_PERFECT: lambda t, s, e, m: _group_all_members(
+        t, s, e, m, _presidium_ok_rows([x for x in AttendanceStatus if x != AttendanceStatus.PRESENT]), None
+    ),
+    S.PRESIDIUM_NO_UNEXCUSED: lambda t, s, e, m: _group_all_members(
+        t, s, e, m, _presidium_ok_rows(FAILED_PRESIDIUM), None
+    ),
+    S.PROPOSALS_ANY: lambda t, s, e, m: _group_proposals(t, s, e, m),
+    S.PROPOSALS_LEAD: lambda t, s, e, m: _group_proposals(t, s, e, m, lead_only=True),
+    S.SPEAKERS: lambda t, s, e, m: _summed(speakers(t, s, e), m),
+    S.GROUP_ACTIVITIES: lambda t, s, e, m: group_activity_counts(township_ids=t, start=s, end=e),
+}
+
+
+def group_source_counts(keys, *, township_ids, start, end, members) -> dict:
+    """{source key: {group_id: count}} for the items scored for groups: one or two queries each."""
+    out = {}
+    for key in keys:
+        if key in GROUP_SOURCES:
+            out[key] = GROUP_SOURCES[key](township_ids, start, end, members)
+        elif key in SOURCES:
+            out[key] = _summed(SOURCES[key].counts(township_ids, start, end), members)
+    return out

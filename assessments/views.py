@@ -18,7 +18,8 @@ from renda.core.selectors import township_list_for_user, township_selected
 from renda.core.services import document_job_request
 
 from . import selectors, services, sources
-from .engine import deputy_lines, scheme_snapshot
+from .defaults import preset_choices
+from .engine import DEPUTY, deputy_lines, items_for, scheme_snapshot
 from .forms import AdjustForm, ItemForm, SchemeForm
 from .models import Assessment, ScoreResult, ScoringItem
 
@@ -354,6 +355,12 @@ def scheme(request, pk, year):
                     )
                     messages.success(request, _("Item saved."))
                     return redirect("assessments:scheme", pk=township.pk, year=year)
+            elif which == "preset":
+                services.scheme_apply_preset(
+                    scheme=scheme_obj, preset=request.POST.get("preset", ""), by=user
+                )
+                messages.success(request, _("Items replaced by the chosen scheme."))
+                return redirect("assessments:scheme", pk=township.pk, year=year)
             elif which == "reset":
                 services.scheme_reset_from_previous(scheme=scheme_obj, by=user)
                 messages.success(request, _("Items replaced by last year's scheme (or the default)."))
@@ -390,6 +397,7 @@ def scheme(request, pk, year):
             "editable": editable,
             "deputies": deputies,
             "preview_deputy": deputies[0].pk if deputies else None,
+            "presets": preset_choices(),
         },
     )
 
@@ -461,7 +469,7 @@ def scheme_preview(request, pk, year):
         )
         lines = [
             {"item": i, "line": line, "edited": i["key"] == edited_key}
-            for i, line in zip(snapshot["items"], raw)
+            for i, line in zip(items_for(snapshot, DEPUTY), raw)
         ]
         total = sum((Decimal(line["points"]) for line in raw), Decimal(0))
         return render(

@@ -53,8 +53,8 @@ def roster_workbook(data: dict) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("代表名册")
     headers = ["序号"] + data["headers"]
-    keys = [None] + [k for _h, k in vocab.COLUMNS]
-    _setup_sheet(ws, data["title"], headers, [6] + [WIDTHS[k] for k in keys[1:]])
+    keys: list = [None] + [k for _h, k in vocab.COLUMNS]
+    _setup_sheet(ws, data["title"], headers, [6] + [WIDTHS[k] for _h, k in vocab.COLUMNS])
     ws.freeze_panes = "C3"
     # Who exported it and the page number go in the printed footer, not below the data, so the
     # file imports back as it is.

@@ -143,7 +143,7 @@ def deputy_list_page_prefetch(deputies, *, on: dt.date | None = None):
     on = on or timezone.localdate()
     deputies = list(deputies)
     ids = [d.pk for d in deputies]
-    by_deputy = {pk: [] for pk in ids}
+    by_deputy: dict[int, list] = {pk: [] for pk in ids}
     for m in Mandate.objects.filter(mandate_active_q(on=on), deputy_id__in=ids).order_by("level"):
         by_deputy[m.deputy_id].append(m)
     groups = {}

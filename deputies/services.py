@@ -10,6 +10,7 @@ from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric
 
 from renda.core.exceptions import ApplicationError
+from renda.core.history import history_actor
 
 from .models import Deputy, DeputyGroup, GroupMembership, GroupPlan, GroupPlanItem, LiaisonStation, Mandate
 from .naming import name_keys
@@ -165,7 +166,7 @@ def deputy_create(*, township, data: dict, by, mandate: dict | None = None) -> D
     _check_unique_id(township, data.get("id_number"))
     deputy = Deputy(township=township, **data)
     _apply_name_keys(deputy)
-    deputy._history_user = by
+    history_actor(deputy, by)
     deputy.save()
     if mandate:
         mandate_create(deputy=deputy, by=by, **mandate)
@@ -185,7 +186,7 @@ def deputy_update(*, deputy, data: dict, by, reason: str = "") -> Deputy:
     if "name" in changed:
         _apply_name_keys(deputy)
         changed += ["name_pinyin", "name_initials", "surname_strokes"]
-    deputy._history_user = by
+    history_actor(deputy, by)
     deputy._change_reason = reason
     deputy.save(update_fields=changed + ["updated_at"])
     return deputy
@@ -221,7 +222,7 @@ def mandate_create(
         start_date=start_date,
         start_reason=start_reason,
     )
-    m._history_user = by
+    history_actor(m, by)
     m.save()
     return m
 
@@ -241,7 +242,7 @@ def mandate_end(*, mandate, end_date, end_reason, note: str = "", by) -> Mandate
     mandate.end_date = end_date
     mandate.end_reason = end_reason
     mandate.end_note = (note or "").strip()
-    mandate._history_user = by
+    history_actor(mandate, by)
     mandate.save(update_fields=["end_date", "end_reason", "end_note", "updated_at"])
     return mandate
 
@@ -270,7 +271,12 @@ def group_save(*, township, data: dict, by, group=None) -> DeputyGroup:
         raise ApplicationError(
             _("The leader and deputy leader must be different people."), field="deputy_leader"
         )
-    dup = DeputyGroup.objects.filter(term=term, number=data.get("number"))
+    number = data.get("number")
+    dup = (
+        DeputyGroup.objects.filter(term=term, number=number)
+        if number is not None
+        else DeputyGroup.objects.none()
+    )
     if group is not None:
         dup = dup.exclude(pk=group.pk)
     if dup.exists():
@@ -281,7 +287,7 @@ def group_save(*, township, data: dict, by, group=None) -> DeputyGroup:
         group = DeputyGroup.objects.select_for_update().get(pk=group.pk)
     for k, v in data.items():
         setattr(group, k, v if v is not None else ("" if k in ("activity_room", "villages") else None))
-    group._history_user = by
+    history_actor(group, by)
     group.save()
     return group
 
@@ -322,7 +328,7 @@ def group_set_members(*, group, deputies, by) -> list[str]:
     for attr in ("leader_id", "deputy_leader_id"):
         if getattr(group, attr) and getattr(group, attr) not in wanted:
             setattr(group, attr, None)
-    group._history_user = by
+    history_actor(group, by)
     group.save(update_fields=["leader", "deputy_leader", "updated_at"])
     size = group_size_warning(len(wanted))
     if size:
@@ -342,7 +348,7 @@ def group_plan_save(*, group, year: int, text: str, items: list[tuple[dt.date, s
         group=group, year=year, defaults={"township_id": group.township_id}
     )
     plan.text = text
-    plan._history_user = by
+    history_actor(plan, by)
     plan.save()
     plan.items.all().delete()
     GroupPlanItem.objects.bulk_create(
@@ -380,7 +386,7 @@ def station_save(*, township, data: dict, by, station=None) -> LiaisonStation:
         if k in data:
             v = data[k]
             setattr(station, k, v if v is not None or k == "head" else "")
-    station._history_user = by
+    history_actor(station, by)
     station.save()
     if "deputy_heads" in data:
         station.deputy_heads.set(heads)
@@ -393,7 +399,7 @@ def station_set_residents(*, station, deputies, by) -> list[str]:
     deputies = list(deputies)
     _same_township(station.township_id, deputies, "residents")
     station.resident_deputies.set(deputies)
-    station._history_user = by
+    history_actor(station, by)
     station.save(update_fields=["updated_at"])
     n = len(deputies)
     if n and not (10 <= n <= 20):

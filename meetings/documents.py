@@ -30,8 +30,8 @@ def minutes_docx(data) -> bytes:
     doc.paragraph(opening)
     if data["summary"]:
         doc.paragraph(data["summary"])
-    decisions_by_item = {}
-    loose = []
+    decisions_by_item: dict = {}
+    loose: list = []
     for d in data["decisions"]:
         (decisions_by_item.setdefault(d["agenda_item"], []) if d["agenda_item"] else loose).append(d)
     for i, item in enumerate(data["items"], start=1):

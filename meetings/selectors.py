@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.models import DeputyGroup
+from renda.core.quotas import QUOTAS
 
 from .models import (
     ATTENDED,
@@ -138,13 +139,16 @@ class Compliance:
 
     def quarter_ok(self, quarter):
         """Presidium meeting held (where there is a presidium) and every group active."""
-        presidium = not self.has_presidium or self.presidium_by_quarter[quarter - 1] >= 1
+        presidium = (
+            not self.has_presidium
+            or self.presidium_by_quarter[quarter - 1] >= QUOTAS["presidium_per_quarter"]
+        )
         groups = self.groups_active_by_quarter[quarter - 1] >= self.groups_total
         return presidium and groups
 
     @property
     def session_held(self):
-        return self.sessions >= 1
+        return self.sessions >= QUOTAS["sessions_per_year"]
 
     @property
     def months_with_reception(self):
@@ -178,21 +182,24 @@ def compliance_for_townships(*, townships, year):
         .annotate(n=Count("pk"))
     ):
         rows[r["township_id"]].groups_total = r["n"]
-    # 4. groups with at least one group activity, per quarter
+    # 4. groups that met the group-activity quota, per quarter (one row per group: a few hundred)
     quarter_months = {q: [3 * q - 2, 3 * q - 1, 3 * q] for q in range(1, 5)}
+    needed = QUOTAS["group_activities_per_quarter"]
     for r in (
         Activity.objects.filter(
             township_id__in=ids, kind=Activity.Kind.GROUP, start_date__range=(start, end), group__isnull=False
         )
-        .values("township_id")
+        .values("township_id", "group_id")
         .annotate(
             **{
-                f"q{q}": Count("group_id", filter=Q(start_date__month__in=months), distinct=True)
+                f"q{q}": Count("pk", filter=Q(start_date__month__in=months))
                 for q, months in quarter_months.items()
             }
         )
     ):
-        rows[r["township_id"]].groups_active_by_quarter = [r[f"q{q}"] for q in range(1, 5)]
+        active = rows[r["township_id"]].groups_active_by_quarter
+        for q in range(1, 5):
+            active[q - 1] += r[f"q{q}"] >= needed
     # 5. receptions per month, trainings per year
     rec = Q(kind=Activity.Kind.RECEPTION)
     for r in (
@@ -232,7 +239,11 @@ def compliance_due(*, compliance, today=None):
     if c.has_presidium:
         n = c.presidium_by_quarter[q - 1]
         items.append(
-            DueItem(_("Presidium meeting this quarter (at least 1)"), n >= 1, _("%(n)s held") % {"n": n})
+            DueItem(
+                _("Presidium meeting this quarter (at least %(n)s)") % {"n": QUOTAS["presidium_per_quarter"]},
+                n >= QUOTAS["presidium_per_quarter"],
+                _("%(n)s held") % {"n": n},
+            )
         )
     active, total = c.groups_active_by_quarter[q - 1], c.groups_total
     items.append(
@@ -243,11 +254,15 @@ def compliance_due(*, compliance, today=None):
         )
     )
     n = c.receptions_by_month[today.month - 1]
-    items.append(DueItem(_("Voter reception this month"), n >= 1, _("%(n)s held") % {"n": n}))
     items.append(
         DueItem(
-            _("Deputy training this year (at least 1)"),
-            c.trainings >= 1,
+            _("Voter reception this month"), n >= QUOTAS["receptions_per_month"], _("%(n)s held") % {"n": n}
+        )
+    )
+    items.append(
+        DueItem(
+            _("Deputy training this year (at least %(n)s)") % {"n": QUOTAS["trainings_per_year"]},
+            c.trainings >= QUOTAS["trainings_per_year"],
             _("%(n)s held") % {"n": c.trainings},
         )
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from deputies.models import PresidiumMembership
 from deputies.selectors import deputy_current
 from renda.core.exceptions import ApplicationError
+from renda.core.history import history_actor
 from renda.core.models import Term
 from renda.core.services import reminder_upsert
 from renda.core.uploads import upload_check
@@ -276,7 +277,7 @@ AGENDA_ITEM_FIELDS = ("order", "topic", "reporting_unit", "reporter", "reporter_
 def _meeting_note(meeting_id, reason, by):
     """A row in the meeting's change history, so that a change to one of its items shows on its page."""
     meeting = PresidiumMeeting.objects.get(pk=meeting_id)
-    meeting._history_user = by
+    history_actor(meeting, by)
     meeting._change_reason = reason[:100]  # the history's reason column
     meeting.save(update_fields=["updated_at"])
 
@@ -293,7 +294,7 @@ def agenda_item_update(*, item, data, by=None):
         return item
     for key in changed:
         setattr(item, key, data[key])
-    item._history_user = by
+    history_actor(item, by)
     item.save(update_fields=changed + ["updated_at"])
     _meeting_note(item.meeting_id, _("agenda item changed: %(topic)s") % {"topic": item.topic}, by)
     return item
@@ -317,7 +318,7 @@ def agenda_item_delete(*, item, by=None):
             % {"topic": item.topic, "decisions": "、".join(adopted)}
         )
     topic, meeting_id = item.topic, item.meeting_id
-    item._history_user = by
+    history_actor(item, by)
     item.delete()
     _meeting_note(meeting_id, _("agenda item deleted: %(topic)s") % {"topic": topic}, by)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from proposals.selectors import proposal_list_for_activity, proposal_list_for_session
+from renda.core import hooks
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_entries
 from renda.core.mixins import require_write, user_can_write
@@ -213,7 +213,7 @@ def session_detail(request, pk, bound=None):
         "elections": session.elections.all(),
         "speeches": session.speeches.select_related("deputy"),
         "prep_items": session.prep_items.all(),
-        "proposals": proposal_list_for_session(user=request.user, session=session),
+        "proposals": hooks.first("session_proposals", default=[], user=request.user, session=session),
         "forms": _session_forms(session, bound),
         "can_write": user_can_write(request.user, "meetings.change_session"),
         "history": history_entries(session),
@@ -749,7 +749,7 @@ def activity_detail(request, pk, attachment_form=None):
             "ratings": ratings,
             "attachments": activity.attachments.all(),
             "attachment_form": attachment_form or AttachmentForm(),
-            "adopted": proposal_list_for_activity(user=request.user, activity=activity),
+            "adopted": hooks.first("activity_proposals", default=[], user=request.user, activity=activity),
             "can_write": user_can_write(request.user, "meetings.change_activity"),
             "history": history_entries(activity),
         },

@@ -8,8 +8,14 @@ class ProposalsConfig(AppConfig):
 
     def ready(self):
         from deputies.archive import register_archive_section
+        from renda.core import hooks
 
         from .archive import deputy_archive_context
+        from .selectors import proposal_list_for_activity, proposal_list_for_session
+
+        # A session's and an activity's pages list their proposals without meetings importing us.
+        hooks.register("session_proposals", proposal_list_for_session)
+        hooks.register("activity_proposals", proposal_list_for_activity)
 
         register_archive_section(
             "proposals",

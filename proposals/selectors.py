@@ -219,7 +219,10 @@ def proposal_statistics_figures(*, qs, year, today=None) -> dict:
         for k in keys:
             acc[k] += row[k]
 
-    total, by_township, by_category, by_unit = {}, {}, {}, {}
+    total: dict = {}
+    by_township: dict = {}
+    by_category: dict = {}
+    by_unit: dict = {}
     for row in rows:
         add(total, None, row)
         add(by_township, row["township"], row)
@@ -313,7 +316,7 @@ def proposal_register_page_rows(ids) -> list:
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def proposal_state_counts(qs) -> dict:
+def proposal_state_counts(qs) -> list[tuple]:
     rows = qs.order_by().values("state").annotate(n=Count("pk"))
     counts = {r["state"]: r["n"] for r in rows}
     return [(value, label, counts.get(value, 0)) for value, label in S.choices]
@@ -322,7 +325,7 @@ def proposal_state_counts(qs) -> dict:
 def _names_by_proposal(through, target, ordering, ids) -> dict:
     """{proposal_pk: [name, …]} of one many-to-many of the proposals `ids` (a subquery), in
     the target model's own ordering (as `proposal.<m2m>.all()` would give). One query."""
-    names = {}
+    names: dict = {}
     rows = (
         through.objects.filter(proposal_id__in=ids)
         .order_by("proposal_id", *[f"{target}__{f}" if f != "pk" else f"{target}_id" for f in ordering])
@@ -435,14 +438,14 @@ def proposal_count_by_deputy(*, township, year) -> dict:
     """{deputy_pk: number of proposals (lead or co-signer) received in `year`}, not-accepted
     ones excluded. Two aggregate queries."""
     base = Proposal.objects.filter(township=township, year=year).exclude(state=S.NOT_ACCEPTED)
-    counts = {}
-    for row in (
+    counts: dict[int, int] = {}
+    for led in (
         base.filter(lead_deputy__isnull=False).order_by().values("lead_deputy").annotate(n=Count("pk"))
     ):
-        counts[row["lead_deputy"]] = row["n"]
+        counts[led["lead_deputy"]] = led["n"]
     through = Proposal.co_signers.through.objects.filter(proposal__in=base)
-    for row in through.order_by().values("deputy").annotate(n=Count("proposal", distinct=True)):
-        counts[row["deputy"]] = counts.get(row["deputy"], 0) + row["n"]
+    for signed in through.order_by().values("deputy").annotate(n=Count("proposal", distinct=True)):
+        counts[signed["deputy"]] = counts.get(signed["deputy"], 0) + signed["n"]
     return counts
 
 

@@ -190,7 +190,7 @@ def _require_staff(user, township):
 
 
 def actor_roles(*, proposal, user) -> set:
-    roles_ = set()
+    roles_: set = set()
     if user is None or not user.is_authenticated or user.township_id != proposal.township_id:
         return roles_
     if user.is_township_staff:

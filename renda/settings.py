@@ -142,8 +142,32 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles"))
 MEDIA_URL = "/media/"  # never served directly: downloads go through permission checks
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+# Uploaded and generated files go only through Django's storage API. FILE_STORAGE=s3 keeps them
+# in an S3-compatible object store (MinIO, a cloud's OSS/COS) so that several web hosts and
+# workers share them; the default is the local MEDIA_ROOT (one host, or a shared volume).
+FILE_STORAGE = env("FILE_STORAGE", default="filesystem")
+if FILE_STORAGE == "s3":
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY", default=None),
+            "secret_key": env("S3_SECRET_KEY", default=None),
+            "location": env("S3_PREFIX", default=""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            # Downloads are streamed through permission-checked views, never linked directly.
+            "querystring_auth": True,
+        },
+    }
+elif FILE_STORAGE == "filesystem":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("FILE_STORAGE must be 'filesystem' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -155,6 +179,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000  # attendance of a whole session is one form
 
 # Security: secure cookies and HSTS whenever DEBUG is off.
+# With REDIS_URL set, the cache (county figures, login throttling) is shared by every web
+# process and sessions are read from it (and kept in the database, so a Redis restart logs
+# nobody out): any web host can serve any request. Without it, a per-process memory cache.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "renda",
+            "TIMEOUT": 300,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

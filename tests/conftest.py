@@ -12,6 +12,9 @@ os.makedirs(settings.STATIC_ROOT, exist_ok=True)
 
 
 def pytest_configure(config):
+    # A fast hasher: factories set passwords for thousands of users over the suite. Servers the
+    # fault tests start read tests/faults/server_settings.py, which accepts it too.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Load Celery's configuration now, before any test's `settings` fixture can change it.
     from renda.celery import app
 

@@ -1,6 +1,13 @@
 """Change history of a record for detail pages: who changed which fields, when."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
+
+
+def history_actor(obj: Any, user: Any) -> None:
+    """Name the user simple-history records for the next save of `obj` (services, commands, tasks)."""
+    obj._history_user = user
 
 
 def history_entries(obj, *, limit=20):

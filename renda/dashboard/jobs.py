@@ -13,6 +13,7 @@ from renda.core.models import Township
 
 from . import documents, selectors
 from .models import WorkReportText
+from .tables import dashboard_table
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +126,6 @@ def deputy_archive_job(job, progress):
 
 
 def dashboard_workbook_build(*, townships, year, today=None):
-    from .views import dashboard_table
-
     rows = selectors.county_figures(townships=townships, year=year, today=today)
     table = dashboard_table(rows, year=year)
     title = _("People's congress work of the townships, %(year)s") % {"year": year}

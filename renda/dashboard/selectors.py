@@ -10,8 +10,7 @@ Year membership (what a year's row counts):
 - proposals: received in the year (`Proposal.year`, not-accepted ones excluded) for received /
   closed / the four rates; "overdue" counts every proposal of that year or earlier that is
   past its deadline today, so carried-over items stay visible;
-- dormant deputies: deputies with a mandate during the year who attended no session, took
-  part in no activity and signed no proposal in that year ("三不代表").
+- dormant deputies ("三不代表"): assessments.dormancy, the definition the assessment shares.
 """
 
 import datetime as dt
@@ -37,8 +36,8 @@ from meetings.models import (
     SessionAttendance,
 )
 from proposals.models import Proposal
-
-from . import quotas
+from renda.core import quotas
+from renda.core.models import Township
 
 LEVELS = [c.value for c in Mandate.Level]
 # How the work report names deputies of each level ("市人大代表2名").
@@ -100,7 +99,7 @@ class TownshipFigures:
     `proposals` holds proposals.selectors figures (received, carried_over, total, closed,
     replied, on_time, met, evaluated, satisfied, overdue and the four rates)."""
 
-    township: object
+    township: Township
     year: int
     deputies_by_level: dict = field(default_factory=dict)
     deputies_total: int = 0
@@ -158,22 +157,10 @@ PROPOSAL_KEYS = {
 
 
 def dormant_deputies_q(*, year: int) -> Q:
-    """Q on Deputy: mandate during the year, and no session attended, activity or proposal."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    mandate = Mandate.objects.filter(mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk"))
-    attended = SessionAttendance.objects.filter(
-        deputy=OuterRef("pk"), status__in=ATTENDED, session__start_date__year=year
-    )
-    active = ActivityParticipation.objects.filter(deputy=OuterRef("pk"), activity__start_date__year=year)
-    led = Proposal.objects.filter(lead_deputy=OuterRef("pk"), year=year)
-    cosigned = Proposal.co_signers.through.objects.filter(deputy_id=OuterRef("pk"), proposal__year=year)
-    return (
-        Q(Exists(mandate))
-        & ~Q(Exists(attended))
-        & ~Q(Exists(active))
-        & ~Q(Exists(led))
-        & ~Q(Exists(cosigned))
-    )
+    """Q on Deputy: the 三不代表 of the year, by the one definition the assessment uses too."""
+    from assessments.dormancy import dormant_deputies_q as dormant_q
+
+    return dormant_q(year=year)
 
 
 def county_figures(*, townships, year: int, today: dt.date | None = None):
@@ -194,8 +181,8 @@ def county_figures(*, townships, year: int, today: dt.date | None = None):
     active = Mandate.objects.filter(mandate_active_q(on=ref), township_id__in=ids)
     for r in active.values("township_id", "level").annotate(n=Count("deputy", distinct=True)):
         rows[r["township_id"]].deputies_by_level[r["level"]] = r["n"]
-    for r in active.values("township_id").annotate(n=Count("deputy", distinct=True)):
-        rows[r["township_id"]].deputies_total = r["n"]
+    for total in active.values("township_id").annotate(n=Count("deputy", distinct=True)):
+        rows[total["township_id"]].deputies_total = total["n"]
 
     for tid, c in compliance_for_townships(townships=ids, year=year).items():
         row = rows[tid]
@@ -209,13 +196,13 @@ def county_figures(*, townships, year: int, today: dt.date | None = None):
     for tid, figures in proposal_stats_by_township(townships=ids, year=year, today=today).items():
         rows[tid].proposals = figures
 
-    for r in (
+    for dormant in (
         Deputy.objects.filter(township_id__in=ids)
         .filter(dormant_deputies_q(year=year))
         .values("township_id")
         .annotate(n=Count("pk"))
     ):
-        rows[r["township_id"]].dormant = r["n"]
+        rows[dormant["township_id"]].dormant = dormant["n"]
 
     Assessment, ScoreResult = _score_models()
     if Assessment is not None:

@@ -24,9 +24,8 @@ from assessments.models import Assessment
 from deputies.models import DeputyGroup
 from meetings.models import Activity, Decision, PresidiumMeeting
 from proposals.models import DUE_SOON_DAYS, Proposal
+from renda.core import quotas
 from renda.core.models import Township
-
-from . import quotas
 
 DECISION_SOON_DAYS = 7
 IMPORT_SESSION_PREFIX = "roster_import_"

@@ -18,6 +18,7 @@ from deputies.models import Deputy, Mandate
 from deputies.selectors import mandate_active_during_q
 from meetings.models import Activity
 from proposals.models import Proposal
+from renda.core import quotas
 from renda.core.exceptions import ApplicationError
 from renda.core.mixins import user_can_write
 from renda.core.models import Term
@@ -31,9 +32,10 @@ from renda.core.selectors import (
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
-from . import charts, quotas, selectors, todo
+from . import charts, selectors, todo
 from .forms import WorkReportForm, YearForm
 from .models import WorkReportText
+from .tables import grades_text
 
 LEVEL_LABELS = dict(Mandate.Level.choices)
 DUE_LIST_LENGTH = 20
@@ -77,96 +79,6 @@ def drill_url(metric, township, year, *, base=None):
     return f"{base}?{urlencode({'metric': metric, 'township': township.pk, 'year': year})}"
 
 
-def _pct(value):
-    return "" if value is None else f"{value:.1f}%"
-
-
-def _grades_text(grades):
-    from django.apps import apps
-
-    try:
-        labels = dict(apps.get_model("assessments", "ScoreResult").Grade.choices)
-    except LookupError:
-        labels = {}
-    order = list(labels) + [g for g in grades if g not in labels]
-    return " ".join(f"{labels.get(g, g)} {grades[g]}" for g in order if grades.get(g))
-
-
-def dashboard_table(rows, *, year):
-    """Headers, values and light colours of the dashboard table (used by the .xlsx export)."""
-    headers = [
-        _("Township"),
-        _("Deputies"),
-        _("National / provincial / city"),
-        _("County"),
-        _("Township level"),
-        _("Sessions held"),
-        _("Presidium meetings Q1–Q4"),
-        _("Groups active Q1–Q4"),
-        _("Receptions (months with one)"),
-        _("Trainings"),
-        _("Proposals received"),
-        _("Carried over"),
-        _("Closed"),
-        _("Overdue"),
-        _("Closing rate"),
-        _("On-time reply rate"),
-        _("Meeting rate"),
-        _("Satisfaction rate"),
-        _("Dormant deputies"),
-        _("Average score"),
-        _("Grades"),
-    ]
-    values, colours = [], []
-    for r in rows:
-        higher = sum(r.deputies_by_level.get(lv, 0) for lv in ("national", "provincial", "city"))
-        groups = " ".join(f"{n}/{r.groups}" for n in r.groups_active_per_quarter) if r.groups else "—"
-        values.append(
-            [
-                r.township.name,
-                r.deputies_total,
-                higher,
-                r.deputies_by_level.get("county", 0),
-                r.deputies_by_level.get("township", 0),
-                r.sessions,
-                " ".join(str(n) for n in r.presidium_per_quarter) if r.township.has_presidium else "—",
-                groups,
-                f"{r.receptions} ({r.reception_months})",
-                r.trainings,
-                r.received,
-                r.carried_over,
-                r.closed,
-                r.overdue,
-                _pct(r.closed_rate),
-                _pct(r.on_time_rate),
-                _pct(r.met_rate),
-                _pct(r.satisfied_rate),
-                r.dormant,
-                float(r.score_average) if r.score_state else "",
-                _grades_text(r.grades),
-            ]
-        )
-        lights = r.lights
-        colours.append(
-            [""] * 5
-            + [
-                lights["session"].colour,
-                lights["presidium"].colour,
-                lights["groups"].colour,
-                lights["receptions"].colour,
-                lights["trainings"].colour,
-            ]
-            + ["", "", "", lights["overdue"].colour]
-            + [""] * 7
-        )
-    legend = _(
-        "Colours: green = quota met; yellow = not met yet, the period is still running; red = quota "
-        "missed; no colour = not applicable. Quotas: a session a year, a presidium meeting a quarter, "
-        "every group active each quarter, a reception every month, a training a year, no overdue proposal."
-    )
-    return {"headers": headers, "rows": values, "colours": colours, "legend": legend}
-
-
 def index(request):
     """The county dashboard; a township user sees the same for their own township."""
     _deny_handling_units(request.user)
@@ -178,10 +90,10 @@ def index(request):
     records = reverse("dashboard:records")  # once, not for each of a city's 2,000 cells
     for row in rows:
         row.links = {m: drill_url(m, row.township, year, base=records) for m in selectors.DRILL}
-        row.grades_display = _grades_text(row.grades)
+        row.grades_display = grades_text(row.grades)
     totals = selectors.county_totals(rows) if len(rows) > 1 else None
     if totals:
-        totals.grades_display = _grades_text(totals.grades)
+        totals.grades_display = grades_text(totals.grades)
     context = {
         "year_form": form,
         "year": year,

@@ -12,6 +12,7 @@ from assessments.services import (
     assessment_publish,
     assessment_unpublish,
     assessments_compute,
+    scheme_apply_preset,
     scheme_get_or_create,
     scheme_item_save,
     scheme_update,
@@ -37,7 +38,40 @@ def _result(deputy):
     return ScoreResult.objects.select_related("assessment").get(deputy=deputy, assessment__year=YEAR)
 
 
-def test_default_scheme_scores_each_source_from_records(township, make):
+def _configure_township_options(township, chair):
+    """The options a township may configure on top of seed 003 (the app's former default): the
+    activities preset, a cap of 30 on written items, points per speech (cap 20), an excused
+    presidium absence losing the points, and −5 per unexcused absence."""
+    scheme = scheme_get_or_create(township=township, year=YEAR)
+    scheme_apply_preset(scheme=scheme, preset="seed003_activities", by=chair)
+    scheme.items.filter(scope="deputy", source="proposals_any").update(cap=D("30"))
+    scheme.items.filter(scope="deputy", source="speakers").update(source="speeches", cap=D("20"))
+    scheme.items.filter(scope="deputy", source="presidium_ok").update(source="presidium_perfect")
+    for order, name, source in (
+        (15, "人代会无故缺席", "session_unexcused"),
+        (45, "主席团会议无故缺席", "presidium_unexcused"),
+    ):
+        scheme_item_save(
+            scheme=scheme,
+            data={
+                "order": order,
+                "scope": "deputy",
+                "category": "会议",
+                "name": name,
+                "source": source,
+                "rule": "deduction",
+                "points": D("0"),
+                "step": D("5"),
+                "count": 1,
+                "floor": D("-10"),
+                "cap": None,
+            },
+            by=chair,
+        )
+
+
+def test_township_options_score_each_source_from_records(township, chair, make):
+    _configure_township_options(township, chair)
     a, b, c = make.deputy(township), make.deputy(township), make.deputy(township)
     make.session(township, {a: "present", b: "late", c: "unexcused"}, speeches=[a, a, b])
     make.presidium(township, {a: "present", b: "unexcused"})
@@ -85,8 +119,9 @@ def test_default_scheme_scores_each_source_from_records(township, make):
     assert _line(ra, "学习培训")["points"] == "5.0"
     assert _line(ra, "联系走访选民")["points"] == "5.0"
     assert _line(ra, "向选民述职")["points"] == "5.0" and _line(ra, "述职测评优秀")["points"] == "5.0"
-    assert ra.total == D("91.0") and ra.rank == 1
-    assert rc.dormant is True and ra.dormant is False
+    assert ra.total == D("91.0") and ra.rank == 1  # 10+15+5+25+10+4+2+5+5+5+5
+    # c raised a suggestion (not accepted): no points, but not silent, so not a 三不代表
+    assert rc.dormant is False and ra.dormant is False
     assert rc.grade == "incompetent"
 
 
@@ -97,22 +132,48 @@ def test_subdistrict_default_scheme_has_no_presidium_items(make):
     TermFactory(township=t)
     scheme = scheme_get_or_create(township=t, year=YEAR)
     assert not scheme.items.filter(source__startswith="presidium").exists()
-    assert scheme.items.count() == 11
+    assert scheme.items.count() == 6  # seed 003 without its two presidium rules (deputy and group)
 
 
-def test_proration_of_a_deputy_by_elected_mid_year(township, make):
+def test_proration_of_a_deputy_by_elected_mid_year(township, chair, make):
+    """Proration scales what is earned to a full year, never a penalty: a deputy elected on 2 July
+    (183 of 365 days) with 2 written items is counted 3.99 items (2 × 365 / 183), 10 + 0.99 × 5 =
+    14.95 → 15.0; their one unexcused absence under a −5 deduction option stays −5 (not −10)."""
+    scheme = scheme_get_or_create(township=township, year=YEAR)
+    scheme_item_save(
+        scheme=scheme,
+        data={
+            "order": 15,
+            "scope": "deputy",
+            "category": "会议",
+            "name": "人代会无故缺席",
+            "source": "session_unexcused",
+            "rule": "deduction",
+            "points": D("0"),
+            "step": D("5"),
+            "count": 1,
+            "floor": None,
+            "cap": None,
+        },
+        by=chair,
+    )
     full = make.deputy(township)
     half = make.deputy(township, mandate__start_date=dt.date(YEAR, 7, 2))
     gone = make.deputy(township, mandate__end_date=dt.date(YEAR - 1, 6, 30))
+    make.session(township, {full: "unexcused", half: "unexcused"}, day=dt.date(YEAR, 9, 1))
     for _ in range(2):
-        make.activity(township, "group", [full, half], day=dt.date(YEAR, 9, 1))
+        make.proposal(township, full)
+        make.proposal(township, half)
 
     assessments_compute(townships=[township], year=YEAR)
 
-    assert _line(_result(full), "代表小组活动")["points"] == "4.0"
-    line = _line(_result(half), "代表小组活动")
-    assert line["count"] == 2 and line["effective"] == pytest.approx(3.99, abs=0.01)
-    assert line["points"] == "8.0"
+    assert _line(_result(full), "书面议案建议")["points"] == "5.0"  # 2 items: 10 − 5
+    line = _line(_result(half), "书面议案建议")
+    assert line["count"] == 2 and line["effective"] == pytest.approx(3.99, abs=0.001)
+    assert line["points"] == "15.0"
+    penalty = _line(_result(half), "人代会无故缺席")
+    assert penalty["points"] == "-5.0" and penalty["effective"] is None
+    assert _line(_result(full), "人代会无故缺席")["points"] == "-5.0"
     assert _result(half).served_days == 183
     assert not ScoreResult.objects.filter(deputy=gone).exists()
 
@@ -169,7 +230,7 @@ def test_lock_is_for_the_chair_and_freezes_the_year(township, chair, secretary, 
     assert assessment.state == "locked" and assessment.locked_by == chair
     total = _result(a).total
     scheme = scheme_get_or_create(township=township, year=YEAR)
-    item = scheme.items.get(source="proposals_any")
+    item = scheme.items.get(scope="deputy", source="proposals_any")
 
     with pytest.raises(ApplicationError):
         scheme_item_save(scheme=scheme, item=item, data={"points": D("50")}, by=chair)
@@ -188,7 +249,7 @@ def test_lock_is_for_the_chair_and_freezes_the_year(township, chair, secretary, 
 
 def test_next_years_scheme_is_copied_from_last_years(township, chair):
     scheme = scheme_get_or_create(township=township, year=YEAR)
-    item = scheme.items.get(source="group_activities")
+    item = scheme.items.get(scope="deputy", source="speakers")
     scheme_item_save(scheme=scheme, item=item, data={"points": D("3")}, by=chair)
     scheme_update(
         scheme=scheme,
@@ -199,7 +260,8 @@ def test_next_years_scheme_is_copied_from_last_years(township, chair):
     following = scheme_get_or_create(township=township, year=YEAR + 1)
 
     assert following.pk != scheme.pk and following.excellent_min == D("70")
-    assert following.items.get(source="group_activities").points == D("3")
+    assert following.items.get(scope="deputy", source="speakers").points == D("3")
+    assert following.name == scheme.name
     assert following.items.count() == scheme.items.count()
 
 
@@ -225,7 +287,7 @@ def test_bad_thresholds_are_refused_and_nothing_changes(township, chair, data, f
         scheme_update(scheme=scheme, data=data, by=chair)
     assert err.value.field == field
     scheme.refresh_from_db()
-    assert scheme.excellent_min == D("60")
+    assert scheme.excellent_min == D("30")  # the seed-003 scheme's default
 
 
 def test_cap_below_floor_and_negative_count_are_refused(township, chair):

@@ -184,7 +184,7 @@ def test_township_score_lines_totals_prorating_and_adjustments():
         counts=counts,
         adjustments=adjustments,
         year_days=365,
-        dormant_sources=("session_perfect", "proposals_any", "group_activities"),
+        dormant={4},
     )
     by = {r["deputy_id"]: r for r in rows}
     assert by[1]["total"] == D("40")  # 10 + 20 + 10 (capped)
@@ -205,6 +205,6 @@ def test_township_score_excludes_part_year_deputies_when_scheme_says_so():
         counts={},
         adjustments={},
         year_days=365,
-        dormant_sources=(),
+        dormant=set(),
     )
     assert [r["deputy_id"] for r in rows] == [1]

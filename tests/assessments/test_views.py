@@ -143,7 +143,7 @@ def test_scheme_editor_refuses_bad_thresholds_with_message_beside_field(scored, 
     assert r.status_code == 200
     assert "分数线须依优秀、称职、基本称职逐级降低" in r.content.decode()
     assert ScoringScheme.objects.get(township=scored["own"].township, year=YEAR).excellent_min == Decimal(
-        "60"
+        "30"
     )
 
 
@@ -187,6 +187,7 @@ def test_scheme_preview_shows_an_unsaved_item(scored, chair, client_for):
             "deputy": d.pk,
             "editing": "",
             "item-order": "200",
+            "item-scope": "deputy",
             "item-category": "会议",
             "item-name": "出席人代会加分",
             "item-source": "session_attended",
@@ -245,7 +246,7 @@ def test_county_workbook_has_summary_and_one_sheet_per_township(scored, secretar
     assessment_publish(assessment=scored["other"], by=_other_secretary(scored["other"]))
     _name, content = scoresheet_county_build(year=YEAR)
     wb = load_workbook(io.BytesIO(content))
-    assert wb.sheetnames == ["汇总", "红旗镇", "青山乡"]
+    assert wb.sheetnames == ["汇总", "红旗镇", "青山乡", "代表小组"]
     summary = wb["汇总"]
     assert summary.cell(row=4, column=1).value == "红旗镇" and summary.cell(row=4, column=3).value == 4
     assert summary.cell(row=6, column=1).value == "全县合计" and summary.cell(row=6, column=3).value == 5

@@ -1,7 +1,7 @@
 import datetime as dt
 
-from renda.dashboard import quotas
-from renda.dashboard.quotas import GREEN, GREY, RED, YELLOW
+from renda.core import quotas
+from renda.core.quotas import GREEN, GREY, RED, YELLOW
 
 
 def light(counts, today, required=1, year=2025):

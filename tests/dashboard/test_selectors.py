@@ -3,8 +3,8 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from renda.core.quotas import GREEN, GREY, RED, YELLOW
 from renda.dashboard import selectors
-from renda.dashboard.quotas import GREEN, GREY, RED, YELLOW
 from tests.factories import TermFactory, TownshipFactory
 
 from .conftest import TODAY, YEAR

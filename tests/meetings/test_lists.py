@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from meetings.models import Activity, ActivityParticipation
 from meetings.selectors import compliance_due, compliance_for_townships
@@ -93,3 +94,28 @@ def test_subdistrict_compliance_has_no_presidium_quota(db):
     assert c.has_presidium is False
     labels = [str(d.label) for d in compliance_due(compliance=c, today=dt.date(2025, 5, 1))]
     assert len(labels) == 4 and not any("residium" in label or "主席团" in label for label in labels)
+
+
+@pytest.mark.django_db
+def test_a_changed_quota_changes_the_workbench_and_the_dashboard_alike(township, term, deputies, monkeypatch):
+    # Given two group activities needed a quarter, and a group that met once in Q1, another twice
+    from deputies.models import DeputyGroup
+    from renda.core import quotas
+    from renda.dashboard.selectors import county_figures
+
+    monkeypatch.setitem(quotas.QUOTAS, "group_activities_per_quarter", 2)
+    monkeypatch.setitem(quotas.QUOTAS, "trainings_per_year", 2)
+    once = DeputyGroup.objects.create(township=township, term=term, number=1, name="第1组")
+    twice = DeputyGroup.objects.create(township=township, term=term, number=2, name="第2组")
+    _activities(township, deputies, 1, kind="group", day=dt.date(2025, 2, 10), group=once)
+    _activities(township, deputies, 2, kind="group", day=dt.date(2025, 3, 10), group=twice)
+    _activities(township, deputies, 1, kind="training", day=dt.date(2025, 4, 1))
+    # When the workbench and the county dashboard judge the year
+    c = compliance_for_townships(townships=[township], year=2025)[township.pk]
+    row = county_figures(townships=[township], year=2025, today=dt.date(2026, 1, 5))[0]
+    # Then both count only the group that met the quota, and one training is not enough
+    assert c.groups_active_by_quarter[0] == 1 == row.groups_active_per_quarter[0]
+    with translation.override("en"):
+        due = {str(d.label): d.done for d in compliance_due(compliance=c, today=dt.date(2025, 3, 20))}
+    assert due["Deputy training this year (at least 2)"] is False
+    assert row.lights["trainings"].colour == quotas.RED

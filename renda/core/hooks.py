@@ -1,0 +1,48 @@
+"""One hooks mechanism through which apps plug into shared pages (Wagtail's hooks).
+
+An app registers functions under a hook name in its AppConfig.ready(); a page that composes
+(the dashboard, the deputy archive, a session's page) asks for every function under a name and
+never imports the app that provides it:
+
+    from renda.core import hooks
+    hooks.register("session_proposals", proposal_list_for_session)
+    ...
+    for fn in hooks.get("session_proposals"): rows = fn(user=user, session=session)
+
+Registering the same function twice under one name keeps it once; `order` sorts the functions.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+_HOOKS: dict[str, list[tuple[int, Callable[..., Any]]]] = defaultdict(list)
+
+
+def register(name: str, fn: Callable[..., Any] | None = None, *, order: int = 100):
+    """Register `fn` under `name`; usable as `@hooks.register("name")` too."""
+
+    def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+        entries = _HOOKS[name]
+        if all(existing is not func for _order, existing in entries):
+            entries.append((order, func))
+            entries.sort(key=lambda entry: entry[0])
+        return func
+
+    return decorator(fn) if fn is not None else decorator
+
+
+def get(name: str) -> list[Callable[..., Any]]:
+    """The functions registered under `name`, in their order."""
+    return [fn for _order, fn in _HOOKS.get(name, [])]
+
+
+def collect(name: str, **kwargs: Any) -> list[Any]:
+    """Call every function registered under `name` with the same keyword arguments."""
+    return [fn(**kwargs) for fn in get(name)]
+
+
+def first(name: str, default: Any = None, **kwargs: Any) -> Any:
+    """The result of the first function registered under `name`, or `default` when none is."""
+    functions = get(name)
+    return functions[0](**kwargs) if functions else default
