@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from deputies.selectors import deputy_current
-from renda.core.forms import BootstrapFormMixin, DateInput
+from deputies.selectors import deputy_current, deputy_group_picks
+from renda.core.forms import BootstrapFormMixin, DateInput, Picker
 from renda.core.models import User
 
 from .models import HandlingUnit, Proposal, ProposalCategory, ProposalSettings
@@ -45,8 +45,8 @@ class ProposalForm(BootstrapFormMixin, ScopedForm):
         label=_("co-signers"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Hold Ctrl to choose several. A motion needs at least five deputies in all."),
+        widget=Picker(),
+        help_text=_("Type a name to search, tick several. A motion needs at least five deputies in all."),
     )
     by_presidium = forms.BooleanField(label=_("proposed by the presidium (motions)"), required=False)
     submitted_on = forms.DateField(label=_("submitted on"), widget=DateInput())
@@ -81,6 +81,7 @@ class ProposalForm(BootstrapFormMixin, ScopedForm):
         deputies = _deputy_choices(township)
         self.fields["lead_deputy"].queryset = deputies
         self.fields["co_signers"].queryset = deputies
+        self.fields["co_signers"].widget.groups = deputy_group_picks(township=township)
         self.fields["category"].queryset = ProposalCategory.objects.filter(township=township, is_active=True)
         from meetings.models import Activity, Session
 
@@ -119,7 +120,7 @@ class DecideForm(NoteForm):
 class AssignForm(BootstrapFormMixin, ScopedForm):
     lead_unit = forms.ModelChoiceField(label=_("lead unit"), queryset=HandlingUnit.objects.none())
     assisting_units = forms.ModelMultipleChoiceField(
-        label=_("assisting units"), queryset=HandlingUnit.objects.none(), required=False
+        label=_("assisting units"), queryset=HandlingUnit.objects.none(), required=False, widget=Picker()
     )
     responsible_leader = forms.CharField(label=_("responsible leader"), max_length=50, required=False)
     assigned_on = forms.DateField(label=_("assigned on"), widget=DateInput())
@@ -192,6 +193,7 @@ class HandlingUnitForm(BootstrapFormMixin, ScopedForm):
         label=_("user accounts"),
         queryset=User.objects.none(),
         required=False,
+        widget=Picker(),
         help_text=_("Handling-unit accounts of this township (created by the administrator)."),
     )
 
