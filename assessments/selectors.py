@@ -46,15 +46,9 @@ def assessment_for_year(*, user, township, year):
 
 
 def default_year(*, user, township=None):
-    """The latest year with an assessment the user can see; else this year from November on
-    (the assessment is done at year end), last year before."""
-    qs = assessment_visible(user=user)
-    if township is not None:
-        qs = qs.filter(township=township)
-    latest = qs.order_by("-year").values_list("year", flat=True).first()
-    today = timezone.localdate()
-    fallback = today.year if today.month >= 11 else today.year - 1
-    return latest or fallback
+    """The current year: the page opens on the year being worked on (earlier years are one pick
+    away in the year selector), even before its first computation."""
+    return timezone.localdate().year
 
 
 def score_results(*, assessment, group=None, grade=None, dormant=None, order="rank"):

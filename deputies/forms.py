@@ -4,12 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.forms import BootstrapFormMixin, DateInput
+from renda.core.forms import BootstrapFormMixin, DateInput, Picker
 from renda.core.models import Term
 
 from .choices import ETHNICITY_CHOICES
 from .models import Deputy, DeputyGroup, LiaisonStation, Mandate, PresidiumMembership
-from .selectors import deputy_choices, deputy_serving, deputy_serving_during_q
+from .selectors import deputy_choices, deputy_group_picks, deputy_serving, deputy_serving_during_q
 
 
 def querysets_ready(form):
@@ -106,7 +106,10 @@ def _deputy_field(township, label, required=False, multiple=False):
     qs = deputy_choices(township=township)
     if multiple:
         return forms.ModelMultipleChoiceField(
-            label=label, queryset=qs, required=required, widget=forms.SelectMultiple(attrs={"size": 12})
+            label=label,
+            queryset=qs,
+            required=required,
+            widget=Picker(groups=deputy_group_picks(township=township)),
         )
     return forms.ModelChoiceField(label=label, queryset=qs, required=required)
 

@@ -65,6 +65,9 @@ def decision_list(*, user, township=None, filters=None):
     status = filters.get("status")
     if status == "open":
         qs = qs.filter(status__in=Decision.OPEN_STATUSES)
+    elif status == "due":  # the home page's line: open and past due or due within 7 days
+        soon = timezone.localdate() + dt.timedelta(days=7)
+        qs = qs.filter(status__in=Decision.OPEN_STATUSES, deadline__lte=soon)
     elif status in Decision.Status.values:
         qs = qs.filter(status=status)
     if filters.get("q"):

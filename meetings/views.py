@@ -418,12 +418,18 @@ def _agenda_edit_prefix(item_pk):
     return f"item{item_pk}"
 
 
+VOTE_DRAFT_KEY = "agenda_vote_draft"
+
+
 def meeting_detail(request, pk, bound=None, status=200):
     meeting = _meeting(request, pk)
     can_change_items = user_can_write(request.user, "meetings.change_agendaitem")
     items = list(meeting.agenda_items.annotate(decision_count=Count("decisions")))
+    # a refused vote comes back with what was typed (agenda_vote keeps it for one page view)
+    drafts = request.session.pop(VOTE_DRAFT_KEY, {}) if request.method == "GET" else {}
     for item in items:
         item.meeting = meeting  # `passed` reads the meeting without another query
+        item.vote_draft = drafts.get(str(item.pk))
         if can_change_items:
             prefix = _agenda_edit_prefix(item.pk)
             bound_here = bound is not None and bound.prefix == prefix
@@ -433,7 +439,7 @@ def meeting_detail(request, pk, bound=None, status=200):
     )
     present = sum(1 for a in attendance if a.status in ("present", "late", "left_early"))
     forms = {
-        "agenda": AgendaItemForm(),
+        "agenda": AgendaItemForm(initial={"order": max((i.order for i in items), default=0) + 1}),
         "nonvoting": NonVotingForm(township=meeting.township),
         "decision": DecisionForm(meeting=meeting),
     }
@@ -533,15 +539,20 @@ def agenda_vote(request, pk):
     require_write(request.user, "meetings.change_agendaitem")
     item = get_object_or_404(AgendaItem.objects.for_user(request.user), pk=pk)
     form = VoteForm(request.POST)
+    refused = True
     if form.is_valid():
         try:
             services.agenda_vote_record(item=item, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             messages.error(request, f"{item.topic}：{exc.message}")
         else:
+            refused = False
             messages.success(request, _("Vote recorded."))
     else:
         messages.error(request, _("Votes must be whole numbers, 0 or more."))
+    if refused:
+        typed = {k: request.POST.get(k, "")[:10] for k in ("votes_for", "votes_against", "votes_abstain")}
+        request.session[VOTE_DRAFT_KEY] = {str(item.pk): typed}
     return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
 
 

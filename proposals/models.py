@@ -401,7 +401,7 @@ class ProposalEvent(TownshipScopedModel):
         indexes = [models.Index(fields=["proposal", "effective_on"], name="proposalevent_asof")]
 
     def __str__(self):
-        return f"{self.proposal_id} {self.from_state}→{self.to_state}"
+        return f"{self.proposal_id} {self.get_from_state_display()}→{self.get_to_state_display()}"
 
     def get_from_state_display(self):
         return Proposal.State(self.from_state).label if self.from_state else ""
@@ -470,7 +470,7 @@ class ProposalEvaluation(TownshipScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.proposal_id} #{self.round} {self.rating}"
+        return f"{self.proposal_id} #{self.round} {self.get_rating_display()}"
 
 
 class ProposalAttachment(TownshipScopedModel):

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from renda.dashboard import views as dashboard_views
+
 urlpatterns = [
+    # The home page is the to-do list (工作台); it reads every app, so the dashboard serves it.
+    path("", dashboard_views.home, name="home"),
     path("", include("renda.core.urls")),
     path("deputies/", include("deputies.urls")),
     path("meetings/", include("meetings.urls")),

@@ -9,13 +9,6 @@ NAV = [
     ("assessments", _("Assessment"), "assessments:index"),
     ("dashboard", _("Statistics & reports"), "dashboard:index"),
 ]
-NAV_DESCRIPTIONS = {
-    "deputies": _("Roster, mandates, deputy groups, liaison stations; Excel import and export"),
-    "meetings": _("Congress sessions, presidium meetings, decisions to follow up, deputy activities"),
-    "proposals": _("Register, assignment, supervision, replies and evaluations of motions and suggestions"),
-    "assessments": _("Year-end scoring of deputies computed from the records; scoresheets"),
-    "dashboard": _("County dashboard, workbench, year-end work report and bundle"),
-}
 
 
 def navigation(request):
@@ -25,7 +18,6 @@ def navigation(request):
     selected = township_selected(request=request)
     context = {
         "nav_items": [] if user.is_handling_unit or user.is_deputy else NAV,
-        "nav_descriptions": NAV_DESCRIPTIONS,
         "nav_section": request.resolver_match.app_name if request.resolver_match else "",
         "nav_township": selected,
         "nav_term": term_current(township=selected) if selected else None,

@@ -286,6 +286,18 @@ class Reminder(TownshipScopedModel):
         return self.text
 
 
+# What the audit log's action codes mean (the codes stay in the database; people read these).
+AUDIT_ACTIONS = {
+    "download": _("file downloaded"),
+    "export_requested": _("export requested"),
+    "deputies_roster_import": _("roster imported"),
+    "deputies_roster_export": _("roster exported"),
+    "export_register": _("register exported"),
+    "township_backup": _("township backed up"),
+    "township_restore": _("township restored"),
+}
+
+
 class AuditEvent(models.Model):
     """Every export and import is recorded: who, when, what, how many rows."""
 
@@ -306,7 +318,11 @@ class AuditEvent(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action_label}"
+
+    @property
+    def action_label(self):
+        return str(AUDIT_ACTIONS.get(self.action, self.action))
 
 
 class SubmissionToken(models.Model):

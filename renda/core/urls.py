@@ -4,7 +4,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("township/select/", views.township_select, name="township_select"),
     path("documents/", views.document_list, name="documents"),
     path("documents/<int:pk>/status/", views.document_status, name="document_status"),

@@ -14,25 +14,9 @@ from .models import DocumentJob
 from .selectors import (
     document_job_list,
     document_job_visible,
-    reminder_list,
-    term_current,
     township_list_for_user,
 )
 from .services import audit_record, document_job_request, document_job_retry
-
-
-def home(request):
-    user = request.user
-    if user.is_deputy:
-        return redirect("portal:me")
-    township = user.township
-    context = {
-        "township": township,
-        "term": term_current(township=township) if township else None,
-        "townships": township_list_for_user(user=user) if user.is_county else None,
-        "reminders": reminder_list(user=user)[:10],
-    }
-    return render(request, "core/home.html", context)
 
 
 @require_POST

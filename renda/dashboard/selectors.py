@@ -405,18 +405,14 @@ def drill_records(*, metric, township_ids, year):
 
 
 # --------------------------------------------------------------------------- workbench
-def workbench(*, township, today=None):
-    """What a township's staff must do this week and this quarter (constant query count)."""
+def workbench_quarter(*, township, today=None):
+    """This quarter's quotas of a township for the home page (constant query count): the
+    presidium meeting, the groups not active yet, this month's receptions and the coming ones."""
     today = today or timezone.localdate()
-    week_end = today + dt.timedelta(days=6 - today.weekday())
     quarter = quotas.quarter_of(today)
     q_start = dt.date(today.year, 3 * quarter - 2, 1)
     q_end = dt.date(today.year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
     figures = county_figures(townships=[township], year=today.year, today=today)[0]
-    ids = [township.pk]
-    open_proposals = Proposal.objects.filter(township=township, state__in=Proposal.OPEN_HANDLING_STATES)
-    to_register = Proposal.objects.filter(township=township, state=Proposal.State.SUBMITTED)
-    to_evaluate = Proposal.objects.filter(township=township, state=Proposal.State.REPLIED)
     upcoming_receptions = Activity.objects.filter(
         township=township, kind=Activity.Kind.RECEPTION, start_date__gte=today, start_date__lte=q_end
     ).order_by("start_date")
@@ -436,32 +432,17 @@ def workbench(*, township, today=None):
         .order_by("number")
     )
     return {
-        "today": today,
-        "week_end": week_end,
         "quarter": quarter,
         "quarter_start": q_start,
         "quarter_end": q_end,
         "figures": figures,
         "presidium_this_quarter": figures.presidium_per_quarter[quarter - 1],
         "receptions_this_month": figures.receptions_per_month[today.month - 1],
-        "groups_idle": list(groups_idle),
+        "groups_idle": list(groups_idle.values("pk", "name")[:20]),
         "upcoming_receptions": list(
             upcoming_receptions.annotate(on_duty=Count("participations")).values(
                 "pk", "start_date", "topic", "place", "notice_date", "on_duty"
             )[:10]
-        ),
-        "replies_due_week": list(
-            open_proposals.filter(deadline__lte=week_end)
-            .select_related("lead_unit")
-            .order_by("deadline")[:20]
-        ),
-        "replies_due_quarter": open_proposals.filter(deadline__gt=week_end, deadline__lte=q_end).count(),
-        "to_register": to_register.count(),
-        "to_evaluate": list(
-            to_evaluate.select_related("lead_deputy", "lead_unit").order_by("replied_on")[:20]
-        ),
-        "decisions_due": list(
-            decisions_due(township_ids=ids, today=today, soon_days=(q_end - today).days)[:20]
         ),
         "session_held": figures.sessions > 0,
         "trainings": figures.trainings,

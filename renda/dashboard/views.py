@@ -23,11 +23,17 @@ from renda.core.cutoff import cutoff_sentence
 from renda.core.exceptions import ApplicationError
 from renda.core.mixins import user_can_write
 from renda.core.models import Term
-from renda.core.selectors import document_job_visible, township_list_for_user, township_selected
+from renda.core.selectors import (
+    document_job_visible,
+    reminder_list,
+    term_current,
+    township_list_for_user,
+    township_selected,
+)
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
-from . import charts, selectors
+from . import charts, selectors, todo
 from .forms import WorkReportForm, YearForm
 from .models import WorkReportText
 from .tables import grades_text
@@ -184,17 +190,44 @@ def metric_labels():
     }
 
 
+def home(request):
+    """工作台, the home page: the user's to-do list (one line per kind of task, with its count and
+    a link), their reminders and, for a township, this quarter's quotas."""
+    user = request.user
+    if user.is_deputy:  # deputies have their own home (portal)
+        return redirect("portal:me")
+    today = timezone.localdate()
+    if user.is_county:
+        township = township_selected(request=request)
+        ids = (
+            [township.pk]
+            if township
+            else list(township_list_for_user(user=user).values_list("pk", flat=True))
+        )
+    else:
+        township = user.township
+        ids = [township.pk] if township else []
+    lines = todo.todo_lines(user=user, township_ids=ids, session=request.session, today=today) if ids else []
+    context = {
+        "township": township,
+        "today": today,
+        "term": term_current(township=township) if township else None,
+        "todo": [line for line in lines if line.count],
+        "done": [line for line in lines if not line.count],
+        "reminders": reminder_list(user=user)[:10],
+        "can_write": user_can_write(user),
+        "township_count": len(ids),
+    }
+    if township is not None and user.is_township_staff:
+        data = selectors.workbench_quarter(township=township, today=today)
+        context.update(data, light=data["figures"].lights)
+    return render(request, "dashboard/home.html", context)
+
+
 def workbench(request):
-    """工作台: what a township's staff must do this week and this quarter."""
+    """The old 工作台 address: the workbench is the home page now."""
     _deny_handling_units(request.user)
-    township = township_selected(request=request)
-    if township is None:
-        messages.info(request, _("Pick a township in the navigation bar to see its workbench."))
-        return redirect("dashboard:index")
-    data = selectors.workbench(township=township)
-    data["township"] = township
-    data["light"] = data["figures"].lights
-    return render(request, "dashboard/workbench.html", data)
+    return redirect("home")
 
 
 def year_end(request):

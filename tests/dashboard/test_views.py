@@ -105,7 +105,7 @@ def test_handling_unit_is_refused(township, client_for):
 
 
 def test_workbench_for_secretary(year_data, secretary, client_for):
-    response = client_for(secretary).get(reverse("dashboard:workbench"))
+    response = client_for(secretary).get(reverse("home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "红旗镇" in html
