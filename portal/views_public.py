@@ -12,6 +12,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from proposals.selectors import (
+    RATE_KEYS,
+    proposal_count_keys,
     proposal_public_count,
     proposal_public_rows,
     proposal_public_stats,
@@ -101,24 +103,15 @@ def public_township_page(request, code, year):
     return render(request, "portal/public_page.html", context)
 
 
+COUNT_KEYS = (*proposal_count_keys(), "unpublished")
+
+
 def _total(summary):
     """County totals from the per-township counts (rates recomputed from the sums)."""
-    keys = (
-        "received",
-        "carried_over",
-        "not_accepted",
-        "closed",
-        "replied",
-        "on_time",
-        "met",
-        "evaluated",
-        "satisfied",
-        "overdue",
-        "unpublished",
-    )
-    sums = dict.fromkeys(keys, 0)
+    # every count the per-township figures carry, so a count added there is summed here too
+    sums: dict = dict.fromkeys(COUNT_KEYS, 0)
     for s in summary:
-        if s["stats"]:
-            for k in keys:
-                sums[k] += s["stats"][k]
+        for key, value in (s["stats"] or {}).items():
+            if key not in RATE_KEYS and key != "total":
+                sums[key] = sums.get(key, 0) + value
     return stats_finish(sums)

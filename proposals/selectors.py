@@ -237,6 +237,11 @@ def _aggregates(*, year=None, today=None):
     }
 
 
+def proposal_count_keys() -> tuple:
+    """The names of the counts every figures row carries (the rates are computed from them)."""
+    return tuple(_aggregates(year=None))
+
+
 def _rate(num, den):
     return round(100.0 * num / den, 1) if den else None
 
