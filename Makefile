@@ -27,6 +27,10 @@ run: setup
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	@echo ""
+	@echo "Serving http://$(HOST):$(PORT)/  (another address: make run HOST=0.0.0.0 PORT=8080)"
+	@echo "Fresh demo data: stop the server, rm -rf var/ and make run again."
+	@echo ""
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: the static checks, then the whole suite on a throwaway PostgreSQL (and redis-server when installed).

@@ -14,3 +14,4 @@ class ScoringSchemeAdmin(RecordAdmin):
 class AssessmentAdmin(RecordAdmin):
     list_display = ["__str__", "township", "year", "state", "deputy_count", "average"]
     list_filter = ["township", "year", "state"]
+    exclude = ["snapshot"]  # the scheme as JSON: the assessment page shows it readably

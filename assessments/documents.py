@@ -5,14 +5,11 @@ deputy, a closing average row and the grade counts; frozen panes; A4 landscape, 
 repeated on every printed page.
 """
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from renda.core.xlsx import StyleCache
+from renda.core import xlsx
 
 TITLE_FONT = Font(name="宋体", size=16, bold=True)
 HEAD_FONT = Font(name="宋体", size=10, bold=True)
@@ -27,7 +24,7 @@ HEADER_TOP = 3  # first header row; rows 1-2 hold the title and the note
 def _styles(ws):
     wb = ws.parent
     if not hasattr(wb, "_renda_styles"):
-        wb._renda_styles = StyleCache()
+        wb._renda_styles = xlsx.StyleCache()
     return wb._renda_styles
 
 
@@ -49,16 +46,15 @@ def _safe_title(name, used):
     return title
 
 
-def _print_setup(ws, last_col, header_bottom):
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_TOP}:{header_bottom}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = _("Page &P of &N")
+def _print_setup(ws, header_bottom, freeze):
+    xlsx.page_setup(ws, title_rows=f"{HEADER_TOP}:{header_bottom}", freeze=freeze)
+
+
+def _sheet_title(data):
+    return _("%(township)s %(year)s deputies' performance assessment scoresheet") % {
+        "township": data["township"],
+        "year": data["year"],
+    }
 
 
 def write_township_sheet(ws, data):
@@ -67,11 +63,8 @@ def write_township_sheet(ws, data):
     before, after = sheet_columns(items)
     n_cols = len(before) + len(items) + len(after)
     last = get_column_letter(n_cols)
-    title = _("%(township)s %(year)s deputies' performance assessment scoresheet") % {
-        "township": data["township"],
-        "year": data["year"],
-    }
-    ws["A1"] = title
+    title = _sheet_title(data)
+    xlsx.put(ws, 1, 1, title)
     ws["A1"].font = TITLE_FONT
     ws["A1"].alignment = CENTER
     ws.merge_cells(f"A1:{last}1")
@@ -82,7 +75,7 @@ def write_township_sheet(ws, data):
     ) % {"state": data["state"], "at": data["computed_at"], "e": t[0], "c": t[1], "b": t[2]}
     if data.get("excellent_max_percent") is not None:
         note += _("; at most %(p)s%% excellent") % {"p": data["excellent_max_percent"]}
-    ws["A2"] = note
+    xlsx.put(ws, 2, 1, note)
     ws["A2"].font = BODY_FONT
     ws.merge_cells(f"A2:{last}2")
     top, bottom = HEADER_TOP, HEADER_TOP + 1
@@ -91,7 +84,7 @@ def write_township_sheet(ws, data):
         (len(before) + len(items) + i + 1, label) for i, label in enumerate(after)
     ]
     for col, label in fixed:
-        ws.cell(row=top, column=col, value=label)
+        xlsx.put(ws, top, col, label)
         ws.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
     col = len(before) + 1
     groups = []
@@ -100,10 +93,10 @@ def write_township_sheet(ws, data):
             groups[-1][2] += 1
         else:
             groups.append([item["category"], col, 1])
-        ws.cell(row=bottom, column=col, value=item["name"])
+        xlsx.put(ws, bottom, col, item["name"])
         col += 1
     for category, start_col, span in groups:
-        ws.cell(row=top, column=start_col, value=category)
+        xlsx.put(ws, top, start_col, category)
         if span > 1:
             ws.merge_cells(
                 start_row=top, start_column=start_col, end_row=top, end_column=start_col + span - 1
@@ -134,7 +127,7 @@ def write_township_sheet(ws, data):
             row["note"],
         ]
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=row_no, column=c, value=value)
+            cell = xlsx.put(ws, row_no, c, value)
             if c == 2:
                 styles.apply(
                     cell, "name", font=BODY_FONT, border=BORDER, alignment=Alignment(vertical="center")
@@ -147,12 +140,12 @@ def write_township_sheet(ws, data):
                 styles.apply(cell, "body", font=BODY_FONT, border=BORDER, alignment=CENTER)
         row_no += 1
     # Closing row: averages of every numeric column, as values consistent with the page.
-    ws.cell(row=row_no, column=2, value=_("Average"))
+    xlsx.put(ws, row_no, 2, _("Average"))
     count = len(data["rows"])
     numeric_cols = list(range(len(before) + 1, len(before) + len(items) + 3))
     for c in numeric_cols:
         values = [v for v in (_col_values(data["rows"], c - len(before) - 1, len(items))) if v is not None]
-        ws.cell(row=row_no, column=c, value=round(sum(values) / count, 1) if count else None)
+        xlsx.put(ws, row_no, c, round(sum(values) / count, 1) if count else None)
     for c in range(1, n_cols + 1):
         styles.apply(
             ws.cell(row=row_no, column=c),
@@ -167,15 +160,13 @@ def write_township_sheet(ws, data):
     for row in data["rows"]:
         grades[row["grade"]] = grades.get(row["grade"], 0) + 1
     summary = "；".join(f"{g} {n}" for g, n in grades.items())
-    ws.cell(
-        row=row_no, column=1, value=_("Deputies scored: %(n)s; %(grades)s") % {"n": count, "grades": summary}
-    )
-    ws.cell(row=row_no, column=1).font = BODY_FONT
+    xlsx.put(
+        ws, row_no, 1, _("Deputies scored: %(n)s; %(grades)s") % {"n": count, "grades": summary}
+    ).font = BODY_FONT
     widths = [6, 10, 14] + [9] * len(items) + [8, 8, 6, 10, 16]
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    ws.freeze_panes = ws.cell(row=bottom + 1, column=len(before) + 1)
-    _print_setup(ws, n_cols, bottom)
+    _print_setup(ws, bottom, ws.cell(row=bottom + 1, column=len(before) + 1).coordinate)
 
 
 def _col_values(rows, index, n_items):
@@ -195,16 +186,16 @@ def write_group_sheet(ws, *, title, items, rows, with_township=False):
     after = [_("Group score"), _("Rank")]
     columns = before + [i["name"] for i in items] + after
     last = get_column_letter(len(columns))
-    ws["A1"] = title
+    xlsx.put(ws, 1, 1, title)
     ws["A1"].font, ws["A1"].alignment = TITLE_FONT, CENTER
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 30
-    ws["A2"] = "；".join(f"{i['name']}：{i.get('explain', '')}" for i in items)
+    xlsx.put(ws, 2, 1, "；".join(f"{i['name']}：{i.get('explain', '')}" for i in items))
     ws["A2"].font = BODY_FONT
     ws.merge_cells(f"A2:{last}2")
     styles = _styles(ws)
     for c, label in enumerate(columns, start=1):
-        cell = ws.cell(row=HEADER_TOP, column=c, value=label)
+        cell = xlsx.put(ws, HEADER_TOP, c, label)
         styles.apply(cell, "head", font=HEAD_FONT, alignment=CENTER, border=BORDER, fill=HEAD_FILL)
     ws.row_dimensions[HEADER_TOP].height = 32
     for r, row in enumerate(rows, start=HEADER_TOP + 1):
@@ -216,7 +207,7 @@ def write_group_sheet(ws, *, title, items, rows, with_township=False):
             row["rank"],
         ]
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = xlsx.put(ws, r, c, value)
             if isinstance(value, float):
                 styles.apply(
                     cell, "number", font=BODY_FONT, border=BORDER, alignment=CENTER, number_format="0.0"
@@ -226,9 +217,7 @@ def write_group_sheet(ws, *, title, items, rows, with_township=False):
     widths = ([14] if with_township else []) + [16, 8] + [10] * len(items) + [9, 6]
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    ws.freeze_panes = ws.cell(row=HEADER_TOP + 1, column=len(before) + 1)
-    _print_setup(ws, len(columns), HEADER_TOP)
-    ws.print_title_rows = f"{HEADER_TOP}:{HEADER_TOP}"
+    _print_setup(ws, HEADER_TOP, ws.cell(row=HEADER_TOP + 1, column=len(before) + 1).coordinate)
 
 
 def _group_title(data):
@@ -239,7 +228,7 @@ def _group_title(data):
 
 
 def township_workbook(data) -> bytes:
-    wb = Workbook()
+    wb = xlsx.new_workbook()
     ws = wb.active
     used: set[str] = set()
     ws.title = _safe_title(data["township"], used)
@@ -251,9 +240,7 @@ def township_workbook(data) -> bytes:
             items=data["group_items"],
             rows=data["group_rows"],
         )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.save(wb, title=_sheet_title(data), author=data.get("author", ""))
 
 
 def summary_columns():
@@ -272,23 +259,26 @@ def summary_columns():
     ]
 
 
-def county_workbook(*, county_name, year, sheets, progress=None) -> bytes:
+def county_workbook(*, county_name, year, sheets, progress=None, author="") -> bytes:
     """A summary sheet (one row per township) then one sheet per township."""
-    wb = Workbook()
+    wb = xlsx.new_workbook()
     ws = wb.active
     used: set = set()
     ws.title = _safe_title(_("Summary"), used)
     columns = summary_columns()
     last = get_column_letter(len(columns))
-    ws["A1"] = _("%(county)s %(year)s deputies' performance assessment: summary by township") % {
-        "county": county_name,
-        "year": year,
-    }
+    xlsx.put(
+        ws,
+        1,
+        1,
+        _("%(county)s %(year)s deputies' performance assessment: summary by township")
+        % {"county": county_name, "year": year},
+    )
     ws["A1"].font, ws["A1"].alignment = TITLE_FONT, CENTER
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 30
     for c, label in enumerate(columns, start=1):
-        cell = ws.cell(row=HEADER_TOP, column=c, value=label)
+        cell = xlsx.put(ws, HEADER_TOP, c, label)
         cell.font, cell.alignment, cell.border, cell.fill = HEAD_FONT, CENTER, BORDER, HEAD_FILL
     row_no = HEADER_TOP + 1
     grade_codes = ["excellent", "competent", "basic", "incompetent"]
@@ -309,30 +299,29 @@ def county_workbook(*, county_name, year, sheets, progress=None) -> bytes:
             dormant,
         ]
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=row_no, column=c, value=value)
+            cell = xlsx.put(ws, row_no, c, value)
             cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, CENTER
         row_no += 1
     # County total row.
     first, end = HEADER_TOP + 1, row_no - 1
-    ws.cell(row=row_no, column=1, value=_("Whole county"))
-    ws.cell(row=row_no, column=3, value=len(all_totals))
-    ws.cell(row=row_no, column=4, value=round(sum(all_totals) / len(all_totals), 1) if all_totals else None)
-    ws.cell(row=row_no, column=5, value=max(all_totals) if all_totals else None)
-    ws.cell(row=row_no, column=6, value=min(all_totals) if all_totals else None)
+    xlsx.put(ws, row_no, 1, _("Whole county"))
+    xlsx.put(ws, row_no, 3, len(all_totals))
+    xlsx.put(ws, row_no, 4, round(sum(all_totals) / len(all_totals), 1) if all_totals else None)
+    xlsx.put(ws, row_no, 5, max(all_totals) if all_totals else None)
+    xlsx.put(ws, row_no, 6, min(all_totals) if all_totals else None)
     for c in range(7, len(columns) + 1):
-        ws.cell(
-            row=row_no,
-            column=c,
-            value=sum(ws.cell(row=r, column=c).value or 0 for r in range(first, end + 1)),
+        xlsx.put(
+            ws,
+            row_no,
+            c,
+            sum(ws.cell(row=r, column=c).value or 0 for r in range(first, end + 1)),
         )
     for c in range(1, len(columns) + 1):
         cell = ws.cell(row=row_no, column=c)
         cell.font, cell.border, cell.alignment = HEAD_FONT, BORDER, CENTER
     for c, w in enumerate([14, 10, 10, 9, 9, 9, 8, 8, 10, 8, 10], start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    ws.freeze_panes = ws.cell(row=HEADER_TOP + 1, column=2)
-    _print_setup(ws, len(columns), HEADER_TOP)
-    ws.print_title_rows = f"{HEADER_TOP}:{HEADER_TOP}"
+    _print_setup(ws, HEADER_TOP, "B4")
     for i, data in enumerate(sheets):
         sheet = wb.create_sheet(_safe_title(data["township"], used))
         write_township_sheet(sheet, data)
@@ -353,6 +342,4 @@ def county_workbook(*, county_name, year, sheets, progress=None) -> bytes:
             ],
             with_township=True,
         )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.save(wb, title=str(ws["A1"].value or ""), author=author)

@@ -8,7 +8,7 @@ from renda.core.forms import BootstrapFormMixin
 
 from .models import ScoringItem, ScoringScheme
 from .rules import thresholds_check
-from .services import item_validate
+from .services import ITEM_FIELDS, item_validate
 
 
 class SchemeForm(BootstrapFormMixin, forms.ModelForm):
@@ -50,19 +50,7 @@ class ItemForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = ScoringItem
-        fields = [
-            "order",
-            "scope",
-            "category",
-            "name",
-            "source",
-            "rule",
-            "points",
-            "step",
-            "count",
-            "floor",
-            "cap",
-        ]
+        fields = ITEM_FIELDS  # the fields item_save writes
 
     def clean(self):
         data = super().clean()

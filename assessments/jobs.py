@@ -13,7 +13,14 @@ def scoresheet_township_build(*, assessment, progress=None):
     data = scoresheet_sheet(assessment=assessment)
     if progress:
         progress(60)
-    filename = f"{assessment.township.code}-{assessment.year}-scoresheet.xlsx"
+    from renda.core.organs import document_filename
+
+    filename = document_filename(
+        place=assessment.township.name,
+        year=assessment.year,
+        name=str(_("performance scoresheet")),
+        ext="xlsx",
+    )
     return filename, township_workbook(data)
 
 
@@ -34,7 +41,12 @@ def scoresheet_county_build(*, year, states=None, progress=None):
     content = county_workbook(
         county_name=county.name if county else "", year=year, sheets=sheets, progress=progress
     )
-    return f"county-{year}-scoresheet.xlsx", content
+    from renda.core.organs import document_filename
+
+    name = document_filename(
+        place=county.name if county else "", year=year, name=str(_("performance scoresheet")), ext="xlsx"
+    )
+    return name, content
 
 
 @job_handler("assessment_scoresheet", _("Assessment scoresheet (.xlsx)"))

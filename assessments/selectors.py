@@ -37,7 +37,7 @@ def assessment_visible(*, user):
     """Assessments the user may read: township staff their own in any state; county users the
     published and locked ones of every township."""
     qs = access_for(user).scope(Assessment).select_related("township")
-    if user.is_authenticated and user.is_county:
+    if access_for(user).is_county:
         qs = qs.filter(state__in=COUNTY_STATES)
     return qs
 
@@ -47,15 +47,9 @@ def assessment_for_year(*, user, township, year):
 
 
 def default_year(*, user, township=None):
-    """The latest year with an assessment the user can see; else this year from November on
-    (the assessment is done at year end), last year before."""
-    qs = assessment_visible(user=user)
-    if township is not None:
-        qs = qs.filter(township=township)
-    latest = qs.order_by("-year").values_list("year", flat=True).first()
-    today = timezone.localdate()
-    fallback = today.year if today.month >= 11 else today.year - 1
-    return latest or fallback
+    """The current year: the page opens on the year being worked on (earlier years are one pick
+    away in the year selector), even before its first computation."""
+    return timezone.localdate().year
 
 
 def score_results(*, assessment, group=None, grade=None, dormant=None, order="rank"):
@@ -229,7 +223,7 @@ def township_comparison(*, user, year):
 def deputy_score_summary(*, deputy, year, user=None):
     """A deputy's score in a year (for the deputy archive), or None when not computed/visible."""
     qs = ScoreResult.objects.filter(deputy=deputy, assessment__year=year).select_related("assessment")
-    if user is not None and user.is_county:
+    if user is not None and access_for(user).is_county:
         qs = qs.filter(assessment__state__in=COUNTY_STATES)
     return qs.first()
 

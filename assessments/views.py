@@ -139,7 +139,7 @@ def county_page(request):
     user = request.user
     request.access.require_browse()
     if not request.access.is_county:
-        return redirect("assessments:township", user.township_id)
+        return redirect("assessments:township", request.access.township_id)
     year = _year(request, selectors.default_year(user=user))
     rows = selectors.township_comparison(user=user, year=year)
     scored = [r for r in rows if r["n"]]

@@ -1,16 +1,13 @@
 """Roster workbooks: the formatted export and the blank template. Plain data in, bytes out."""
 
 import datetime as dt
-import io
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
-from renda.core.xlsx import StyleCache
+from renda.core import xlsx
 
 from . import vocab
 from .choices import ETHNICITIES
@@ -28,44 +25,37 @@ WIDTHS = {
     "group": 14,
     "phone": 14,
     "id_number": 21,
+    "township": 10,
 }
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 
 
-def _setup_sheet(ws, title, headers, widths):
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "2:2"
-    ws.page_margins.left = ws.page_margins.right = 0.4
+def _column_widths(ws, widths):
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
 def roster_workbook(data: dict) -> bytes:
-    """data: {title, headers: [..], rows: [[..]], subtitle}. Write-only: fine for 16,000 rows."""
-    from openpyxl.cell import WriteOnlyCell
-
-    wb = Workbook(write_only=True)
+    """data: {title, headers: [..], rows: [[..]], townships: [..] or None, footer}. Write-only:
+    fine for 16,000 rows. A county-wide roster (`townships` given) has a 乡镇 column."""
+    wb = xlsx.new_workbook(write_only=True)
     ws = wb.create_sheet("代表名册")
-    headers = ["序号"] + data["headers"]
-    keys: list = [None] + [k for _h, k in vocab.COLUMNS]
-    _setup_sheet(ws, data["title"], headers, [6] + [WIDTHS[k] for _h, k in vocab.COLUMNS])
-    ws.freeze_panes = "C3"
+    townships = data.get("townships")
+    headers = ["序号"] + ([_("Township")] if townships is not None else []) + data["headers"]
+    keys: list = [None] + (["township"] if townships is not None else []) + [k for _h, k in vocab.COLUMNS]
+    xlsx.page_setup(ws, title_rows="2:2", freeze="C3")
+    _column_widths(ws, [6] + [WIDTHS[k] for k in keys[1:]])
     # Who exported it and the page number go in the printed footer, not below the data, so the
     # file imports back as it is.
     ws.oddFooter.left.text = data.get("footer", "")
-    ws.oddFooter.right.text = "&P / &N"
-    title = WriteOnlyCell(ws, value=data["title"])
+    title = xlsx.cell(ws, data["title"])
     title.font = Font(name="方正小标宋简体", size=16, bold=True)
     ws.append([title])
     row = []
     for h in headers:
-        c = WriteOnlyCell(ws, value=h)
+        c = xlsx.cell(ws, h)
         c.font = Font(bold=True)
         c.fill = HEADER_FILL
         c.border = BORDER
@@ -74,11 +64,12 @@ def roster_workbook(data: dict) -> bytes:
     ws.append(row)
     wrap = Alignment(vertical="center", wrap_text=True)
     center = Alignment(horizontal="center", vertical="center")
-    styles = StyleCache()
+    styles = xlsx.StyleCache()
     for n, values in enumerate(data["rows"], start=1):
         cells = []
-        for key, value in zip(keys, [n, *values]):
-            c = WriteOnlyCell(ws, value=value)
+        prefix = [n] + ([townships[n - 1]] if townships is not None else [])
+        for key, value in zip(keys, [*prefix, *values]):
+            c = xlsx.cell(ws, value)
             fmt = (
                 "yyyy.mm"
                 if key == "birth" and isinstance(value, dt.date)
@@ -93,46 +84,102 @@ def roster_workbook(data: dict) -> bytes:
             )
             cells.append(c)
         ws.append(cells)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.save(wb, title=data["title"], author=data.get("author", ""))
+
+
+TEMPLATE_NOTES = [
+    ("填表说明", ""),
+    (
+        "",
+        "请在「代表名册」工作表中填写，一人一行，不要改动第一行的列名；「填写示例」工作表只作参考，不会导入。",
+    ),
+    ("", "不要合并单元格，不要在名单中间插入合计、小计或空行；备注请写在表格以外的另一张工作表。"),
+    ("", "带下拉箭头的列请从列表中选择；代表层级可以多选，写成「县、乡镇」或「县乡」。"),
+    ("列名", "填写要求"),
+    ("姓名", "必填。与身份证一致，不要加空格。"),
+    ("性别", "男 或 女。填了身份证号可以不填，按身份证号判断。"),
+    ("民族", "56个民族的全称，如 汉族、回族。"),
+    ("出生年月", "如 1968.05 或 1968年5月。填了身份证号可以不填。"),
+    (
+        "政治面貌",
+        "中共党员、中共预备党员、共青团员、民革党员、民盟盟员、民建会员、民进会员、农工党党员、"
+        "致公党党员、九三学社社员、台盟盟员、无党派人士、群众（GB/T 4762）。",
+    ),
+    ("文化程度", "研究生、大学本科、大学专科、中专、高中、初中、小学（GB/T 4658）；党校学历按相应层次填写。"),
+    ("工作单位及职务", "如 红星村党总支书记。"),
+    ("选区", "如 第3选区（红星村）。"),
+    ("代表层级", "乡镇、县、市、省、全国；兼任几级代表写成「县、乡镇」。"),
+    ("代表小组", "本届的代表小组名称；还没有的小组，导入时可以选择自动新建。"),
+    ("联系电话", "手机或固定电话，只写数字。"),
+    ("身份证号", "18位，本列已设为文本格式，直接输入即可。"),
+    ("当选日期", "当选（或补选）为代表的日期，如 2021.12.28；新任期从这一天开始。不填时导入页面会询问。"),
+]
 
 
 def roster_template_workbook(*, groups: list[str], sample: list) -> bytes:
-    """The blank import template: headers, one sample row, drop-down lists for coded columns."""
-    wb = Workbook()
+    """The import template: the roster sheet (headers only, drop-down lists on coded columns,
+    text format where Excel would mangle numbers), a 填表说明 sheet and a 填写示例 sheet (which the
+    import never reads), and the hidden lists the drop-downs point at through defined names, the
+    form Excel, WPS and LibreOffice all understand."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = xlsx.new_workbook()
     ws = wb.active
     ws.title = "代表名册"
-    headers = [h for h, _k in vocab.COLUMNS]
-    _setup_sheet(ws, "", headers, [WIDTHS[k] for _h, k in vocab.COLUMNS])
-    ws.append(headers)
+    columns = vocab.TEMPLATE_COLUMNS
+    headers = [h for h, _k in columns]
+    widths = [WIDTHS.get(k, 12) for _h, k in columns]
+    xlsx.page_setup(ws, title_rows="1:1", freeze="B2")
+    _column_widths(ws, widths)
+    xlsx.append(ws, headers)
     for c in ws[1]:
         c.font = Font(bold=True)
         c.fill = HEADER_FILL
         c.border = BORDER
         c.alignment = Alignment(horizontal="center")
-    ws.append(sample)
-    ws.freeze_panes = "B2"
+    notes = wb.create_sheet("填表说明")
+    notes.column_dimensions["A"].width = 16
+    notes.column_dimensions["B"].width = 100
+    for a, b in TEMPLATE_NOTES:
+        notes.append([a, b])
+        notes.cell(row=notes.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    notes["A1"].font = Font(bold=True, size=14)
+    notes["A5"].font = notes["B5"].font = Font(bold=True)
+
+    example = wb.create_sheet("填写示例")
+    for i, w in enumerate(widths, start=1):
+        example.column_dimensions[get_column_letter(i)].width = w
+    example.append(headers)
+    for c in example[1]:
+        c.font = Font(bold=True)
+        c.fill = HEADER_FILL
+    xlsx.append(example, sample)
+
     lists = wb.create_sheet("选项")
-    columns = {
+    choices = {
         "gender": ["男", "女"],
         "ethnicity": ETHNICITIES,
-        "affiliation": list(vocab.AFFILIATION_LABEL.values()),
+        "affiliation": ["中共党员", "中共预备党员", "共青团员"]
+        + [short + member for _c, short, _f, member in vocab.DEMOCRATIC_PARTIES]
+        + ["无党派人士", "群众"],
         "education": list(vocab.EDUCATION_LABEL.values()),
-        "levels": ["乡镇", "县", "市", "省", "全国", "县、乡镇", "市、乡镇", "市、县、乡镇"],
+        "levels": ["乡镇", "县", "市", "省", "全国", "县、乡镇", "市、乡镇", "市、县、乡镇", "省、县、乡镇"],
         "group": groups or ["第1代表小组"],
     }
-    col_of = {k: i + 1 for i, (_h, k) in enumerate(vocab.COLUMNS)}
-    for j, (key, values) in enumerate(columns.items(), start=1):
+    col_of = {k: i + 1 for i, (_h, k) in enumerate(columns)}
+    for j, (key, values) in enumerate(choices.items(), start=1):
         letter = get_column_letter(j)
-        lists.cell(row=1, column=j, value=vocab.HEADER_OF[key])
+        xlsx.put(lists, 1, j, vocab.HEADER_OF[key])
         for i, v in enumerate(values, start=2):
-            lists.cell(row=i, column=j, value=v)
+            xlsx.put(lists, i, j, v)
+        name = f"list_{key}"
+        ref = f"'选项'!${letter}$2:${letter}${len(values) + 1}"
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
         dv = DataValidation(
             type="list",
-            formula1=f"=选项!${letter}$2:${letter}${len(values) + 1}",
+            formula1=name,
             allow_blank=True,
-            showErrorMessage=key != "levels",  # several levels may be typed freely
+            showErrorMessage=key not in ("levels", "group"),  # several levels, or a new group, may be typed
             errorTitle=_("Invalid entry"),
             error=_("Choose %(column)s from the list.") % {"column": vocab.HEADER_OF[key]},
         )
@@ -140,11 +187,10 @@ def roster_template_workbook(*, groups: list[str], sample: list) -> bytes:
         dv.add(f"{target}2:{target}1001")
         ws.add_data_validation(dv)
     # Text columns: Excel would turn 1968.05 into a number and round 18-digit ID numbers.
-    for key in ("birth", "phone", "id_number"):
+    for key in ("birth", "phone", "id_number", "elected"):
         letter = get_column_letter(col_of[key])
         for r in range(2, 1002):
             ws[f"{letter}{r}"].number_format = "@"
     lists.sheet_state = "hidden"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    wb.active = 0
+    return xlsx.save(wb, title=_("Deputy roster import template"))

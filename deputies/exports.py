@@ -1,5 +1,7 @@
 """Selectors that gather plain data for the roster workbooks (documents.py builds the bytes)."""
 
+import datetime as dt
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +23,8 @@ def roster_export_data(*, user, township=None, filters=None, leaves_township=Fal
     access = access_for(user)
     resource = DeputyResource(access=access.masked() if leaves_township else access)
     rows = []
-    ids = list(qs.values_list("pk", flat=True))
+    pairs = list(qs.values_list("pk", "township__name"))
+    ids = [pk for pk, _name in pairs]
     for start in range(0, len(ids), CHUNK):  # a fixed number of queries per 2,000 deputies
         chunk = ids[start : start + CHUNK]
         by_pk = {d.pk: d for d in deputy_list_page_prefetch(qs.model.objects.filter(pk__in=chunk), on=on)}
@@ -33,6 +36,8 @@ def roster_export_data(*, user, township=None, filters=None, leaves_township=Fal
         county = County.current()
         place = county.name if county else ""
     return {
+        # a county-wide roster says which township each deputy belongs to
+        "townships": None if township is not None else [name for _pk, name in pairs],
         "title": _("%(place)s deputy roster") % {"place": place},
         "headers": [h for h, _k in vocab.COLUMNS],
         "rows": rows,
@@ -40,7 +45,8 @@ def roster_export_data(*, user, township=None, filters=None, leaves_township=Fal
     }
 
 
-def roster_template_sample(*, groups):
+def roster_template_sample(*, groups, elected=None):
+    """The row of the template's 填写示例 sheet."""
     return [
         "张明华",
         "男",
@@ -54,4 +60,5 @@ def roster_template_sample(*, groups):
         groups[0] if groups else "第1代表小组",
         "13855551234",
         "340225196805120012",
+        (elected or dt.date(2021, 12, 28)).strftime("%Y.%m.%d"),
     ]

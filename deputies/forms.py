@@ -5,12 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.access import access_for
-from renda.core.forms import BootstrapFormMixin, DateInput
+from renda.core.forms import BootstrapFormMixin, DateInput, Picker
 from renda.core.models import Term
 
 from .choices import ETHNICITY_CHOICES
 from .models import Deputy, DeputyGroup, LiaisonStation, Mandate, PresidiumMembership
-from .selectors import deputy_choices, deputy_serving, deputy_serving_during_q
+from .selectors import deputy_choices, deputy_group_picks, deputy_serving, deputy_serving_during_q
 
 
 def querysets_ready(form):
@@ -107,7 +107,10 @@ def _deputy_field(township, label, required=False, multiple=False):
     qs = deputy_choices(township=township)
     if multiple:
         return forms.ModelMultipleChoiceField(
-            label=label, queryset=qs, required=required, widget=forms.SelectMultiple(attrs={"size": 12})
+            label=label,
+            queryset=qs,
+            required=required,
+            widget=Picker(groups=deputy_group_picks(township=township)),
         )
     return forms.ModelChoiceField(label=label, queryset=qs, required=required)
 
@@ -207,7 +210,20 @@ class StationForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(label=_("Roster workbook (.xlsx)"))
+    file = forms.FileField(label=_("Roster file (.xlsx, .xls or .csv)"))
+
+
+class ImportConfirmForm(BootstrapFormMixin, forms.Form):
+    """The choices the preview asks for before the import is written."""
+
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    elected_on = forms.DateField(
+        label=_("Date of election for the new mandates"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The sheet has no 当选日期 for them: the new mandates start on this date."),
+    )
+    create_groups = forms.BooleanField(label=_("Create the missing deputy groups"), required=False)
 
 
 ETHNICITY_FILTER_CHOICES = [
@@ -270,12 +286,12 @@ class RosterFilterForm(BootstrapFormMixin, forms.Form):
                 stations.filter(township=township),
                 terms.filter(township=township),
             )
-        elif user.township_id:
-            terms = terms.filter(township_id=user.township_id)
+        elif not access_for(user).is_county:
+            terms = terms.filter(township__in=access_for(user).townships())
         self.fields["group"].queryset = groups.order_by("township__display_order", "-term__number", "number")
         self.fields["station"].queryset = stations.order_by("township__display_order", "name")
         self.fields["term"].queryset = terms
-        if township is None and user.township_id is None:
+        if township is None and access_for(user).is_county:
             # County-wide: a list of every township's groups would be unusable; pick a township first.
             del self.fields["group"], self.fields["station"], self.fields["term"]
             querysets_ready(self)

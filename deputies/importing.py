@@ -7,30 +7,31 @@ for a reviewer) are ignored when they match the stored value.
 """
 
 import datetime as dt
-import io
-import zipfile
+import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from renda.core.access import mask_id_number, mask_phone
 from renda.core.exceptions import ApplicationError
 
-from . import vocab
+from . import sheets, vocab
 from .models import Deputy, DeputyGroup, GroupMembership, Mandate
 from .naming import name_keys
 from .selectors import mandate_active_q
-from .services import id_number_check, id_number_normalize
+from .services import group_save, id_number_check, id_number_normalize
 
-MAX_ROWS = 5000
-HEADER_SCAN_ROWS = 10
+MAX_ROWS = sheets.MAX_DATA_ROWS
+HEADER_SCAN_ROWS = 20
 
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
 FIELD_COLUMN = {
@@ -39,36 +40,71 @@ FIELD_COLUMN = {
     "ethnicity": "ethnicity",
     "birth_date": "birth",
     "affiliation": "affiliation",
+    "democratic_party": "affiliation",
     "education": "education",
     "work_unit": "work_unit",
     "constituency": "constituency",
     "phone": "phone",
     "id_number": "id_number",
 }
+# A blank here clears the stored value (a deputy who left a democratic party has none).
+CLEARABLE = {"democratic_party"}
 
-# Translated only when a row has an error (they are looked up per row otherwise).
-CODED_COLUMNS = (
-    ("affiliation", vocab.parse_affiliation, gettext_lazy("political affiliation")),
-    ("education", vocab.parse_education, gettext_lazy("education")),
+# Sheets that are never the roster: the template's instructions and example, lists of options.
+SKIP_SHEET = re.compile(r"说明|示例|样例|样表|范例|选项|字典|下拉|填写要求")
+TOTAL_WORDS = ("合计", "总计", "小计", "共计", "总数", "人数合计", "统计")
+FOOTER_WORDS = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "制表",
+    "审核人",
+    "审核",
+    "负责人",
+    "填表日期",
+    "填报日期",
+    "报送日期",
+    "制表日期",
+    "联系人",
+    "填表说明",
+    "说明",
+    "注：",
+    "注:",
+    "注1",
+    "备注：",
+    "备注:",
+    "单位（盖章）",
+    "单位(盖章)",
+    "盖章",
 )
+NOTE_MARKS = re.compile(r"[：:（()）。；;，,!！?？]|^[一二三四五六七八九十]+、|\d")
 
 
 @dataclass
 class RowOutcome:
-    row: int  # the row number in Excel
+    row: int  # the row number in the sheet
     name: str
     status: str = NEW
-    errors: list = field(default_factory=list)  # [(column header, message)]
+    errors: list = field(default_factory=list)  # [(column header as in the file, message)]
     warnings: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # column headers whose value changes
     data: dict = field(default_factory=dict)
     deputy: Deputy | None = None
     add_levels: list = field(default_factory=list)
     group: DeputyGroup | None = None
+    new_group: str = ""  # the name of a group to create for this row
+    elected: dt.date | None = None
+    headers: dict = field(default_factory=dict, repr=False)
+    letters: dict = field(default_factory=dict, repr=False)  # header as in the file → column letter
+
+    @property
+    def error_cells(self):
+        """[(column letter, header, message)] for the preview."""
+        return [(self.letters.get(c, ""), c, m) for c, m in self.errors]
 
     def error(self, key, message):
         key = {"birth_date": "birth"}.get(key, key)  # service field names → sheet columns
-        self.errors.append((vocab.HEADER_OF.get(key, ""), message))
+        self.errors.append((self.headers.get(key) or vocab.HEADER_OF.get(key, ""), message))
         self.status = ERROR
 
     @property
@@ -81,6 +117,21 @@ class ImportResult:
     rows: list = field(default_factory=list)
     file_error: str = ""
     applied: bool = False
+    format: str = ""
+    sheet: str = ""  # the sheet read
+    sheets: list = field(default_factory=list)  # every sheet of the file
+    other_rosters: list = field(default_factory=list)  # further sheets with a roster header, not read
+    header_rows: tuple = ()
+    columns: list = field(default_factory=list)  # [(letter, header as in the file, field label)]
+    unused: list = field(default_factory=list)  # [(letter, header as in the file, cells with a value)]
+    skipped: list = field(default_factory=list)  # [(row, reason, text)]
+    readings: dict = field(default_factory=dict)  # {column header: {cell text: how it was read}}
+    missing_groups: dict = field(default_factory=dict)  # {group name: [rows]}
+    create_groups: bool = False
+    needs_elected_on: bool = False  # new mandates without an election date, and none given
+    elected_on: dt.date | None = None
+    term: object = None
+    on: dt.date | None = None
 
     @property
     def counts(self):
@@ -91,87 +142,237 @@ class ImportResult:
 
     @property
     def ok(self):
-        return not self.file_error and bool(self.rows) and not any(r.status == ERROR for r in self.rows)
+        return (
+            not self.file_error
+            and bool(self.rows)
+            and not any(r.status == ERROR for r in self.rows)
+            and not self.needs_elected_on
+            and (self.create_groups or not self.missing_groups)
+        )
 
     @property
     def error_rows(self):
         return [r for r in self.rows if r.status == ERROR]
 
 
-# --- reading the workbook --------------------------------------------------------------------
+# --- reading the file ----------------------------------------------------------------------------
 
 
-def _open_sheet(content: bytes):
-    head = content[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+@dataclass
+class _Layout:
+    header: dict  # key → [column index, ...]
+    flags: dict  # column index → level, for tick columns under a level group header
+    headers: dict  # key → header text as in the file
+    header_rows: tuple  # (first, last), 1-based
+    unused: list
+    post_only: bool = False
+
+
+def _text(value):
+    return re.sub(r"\s+", "", vocab.normalize(value))
+
+
+def _header_keys(values):
+    keys = {}
+    for i, v in enumerate(values):
+        k = vocab.header_key(v)
+        if k and k not in keys:
+            keys[k] = i
+    return keys
+
+
+def _is_header(values):
+    keys = _header_keys(values)
+    if "name" not in keys:
+        return False
+    filled = len({_text(v) for v in values if _text(v)})
+    return len(keys) >= 3 or (len(keys) >= 2 and len(keys) == filled)
+
+
+def _layout(rows, first):
+    """Columns of the header found at row index `first` (0-based), with a group row above it or a
+    sub-header row below it understood."""
+    width = max(len(r) for r in rows[first : first + 2])
+    top = rows[first] + [None] * (width - len(rows[first]))
+    below = (
+        rows[first + 1] + [None] * (width - len(rows[first + 1])) if first + 1 < len(rows) else [None] * width
+    )
+    above = rows[first - 1] + [None] * (width - len(rows[first - 1])) if first > 0 else [None] * width
+    name_col = _header_keys(top)["name"]
+    two_rows = False
+    if _text(below[name_col]) in ("", _text(top[name_col])):
+        for i in range(width):
+            t, b = _text(top[i]), _text(below[i])
+            if (
+                b
+                and b != t
+                and (vocab.header_key(b) or (vocab.header_key(t) == "levels" and vocab.level_flag(b)))
+            ):
+                two_rows = True
+                break
+    header, flags, headers, unused = {}, {}, {}, []
+    texts = []
+    for i in range(width):
+        t, b, a = _text(top[i]), _text(below[i]) if two_rows else "", _text(above[i])
+        shown = "/".join(dict.fromkeys(x for x in (t, b) if x))
+        key = None
+        if two_rows and b and b != t:
+            key = vocab.header_key(b)
+            if key is None and vocab.header_key(t) == "levels" and vocab.level_flag(b):
+                flags[i] = vocab.level_flag(b)
+                key = "flag"
+        elif vocab.header_key(t) is None and a and vocab.header_key(a) == "levels" and vocab.level_flag(t):
+            flags[i] = vocab.level_flag(t)
+            key = "flag"
+            shown = f"{a}/{t}"
+        else:
+            key = vocab.header_key(t)
+        texts.append(shown)
+        if key == "flag":
+            headers.setdefault("levels", shown)
+            continue
+        if key is not None and (key not in header or key == "education"):
+            header.setdefault(key, []).append(i)
+            headers.setdefault(key, shown)
+        elif shown:
+            unused.append((i, shown))
+    last = first + (2 if two_rows else 1)
+    return _Layout(header=header, flags=flags, headers=headers, header_rows=(first + 1, last), unused=unused)
+
+
+def _skip_reason(values, layout):
+    texts = [_text(v) for v in values]
+    filled = [t for t in texts if t]
+    if not filled:
+        return "spacer"
+    first = filled[0]
+    if any(t.startswith(TOTAL_WORDS) for t in filled[:3]):
+        return _("total row")
+    if first.startswith(FOOTER_WORDS):
+        return _("footer or note")
+    keys = _header_keys(values)
+    if "name" in keys and len(keys) >= max(2, len(layout.header) // 2):
+        return _("header repeated")
+    if all(t.isdigit() for t in filled) and len(filled) >= 3:
+        numbers = [int(t) for t in filled]
+        if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+            return _("column numbers")
+    distinct = set(filled)
+    name_cols = layout.header.get("name", [])
+    name_text = texts[name_cols[0]] if name_cols and name_cols[0] < len(texts) else ""
+    if (
+        len(distinct) == 1
+        and (len(filled) > 1 or not name_text)
+        and (len(first) > 6 or NOTE_MARKS.search(first))
+    ):
+        return _("title or note")
+    if len(distinct) == 1 and len(filled) == 1 and not name_text and len(layout.header) >= 3:
+        return _("title or note")
+    return None
+
+
+def _find_roster(grids):
+    """(grid, header row index, other roster sheet names, sheets looked at) or (None, …)."""
+    found, others, looked = None, [], []
+    for grid in grids:
+        if grid.hidden or SKIP_SHEET.search(grid.name):
+            continue
+        looked.append(grid.name)
+        for i, values in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
+            if _is_header(values):
+                if found is None:
+                    found = (grid, i)
+                else:
+                    others.append(grid.name)
+                break
+    return found, others, looked
+
+
+def _read_rows(content: bytes, result: ImportResult):
+    """[(sheet row number, {key: value})], filling the result's account of the layout."""
+    result.format, grids = sheets.read_grids(content)
+    result.sheets = [g.name for g in grids]
+    found, others, looked = _find_roster(grids)
+    if found is None:
+        if not any(any(_text(v) for v in row) for g in grids for row in g.rows):
+            raise ApplicationError(_("The file is empty."))
         raise ApplicationError(
             _(
-                "This is an old .xls workbook. Open it in Excel or WPS and save it as .xlsx (Excel 工作簿), then upload that."
+                "No header row found in the first %(n)s rows of %(sheets)s: the roster needs a row of column "
+                "titles with 姓名 and other columns, e.g. %(headers)s."
             )
+            % {
+                "n": HEADER_SCAN_ROWS,
+                "sheets": "、".join(f"「{n}」" for n in looked) or _("the file"),
+                "headers": "、".join(h for h, _k in vocab.TEMPLATE_COLUMNS),
+            }
         )
-    if not head.startswith(b"PK"):
-        raise ApplicationError(_("This file is not an Excel .xlsx workbook."))
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ApplicationError(_("This file is not an Excel .xlsx workbook, or it is damaged.")) from None
-    except Exception:  # openpyxl raises a variety of errors on foreign zip files
-        raise ApplicationError(_("This file is not an Excel .xlsx workbook, or it is damaged.")) from None
-    return wb, wb.worksheets[0]
-
-
-def _read_rows(content: bytes):
-    """(column map {key: index}, [(excel row number, values)]) or ApplicationError."""
-    wb, ws = _open_sheet(content)
-    try:
-        rows = ws.iter_rows(values_only=True)
-        header, header_row, seen_any = None, 0, False
-        for number, values in enumerate(rows, start=1):
-            if any(vocab.normalize(v) for v in values):
-                seen_any = True
-            keys = {}
-            for i, v in enumerate(values):
-                key = vocab.header_key(v)
-                if key and key not in keys:
-                    keys[key] = i
-            if "name" in keys and len(keys) >= 2:
-                header, header_row = keys, number
-                break
-            if number >= HEADER_SCAN_ROWS:
-                break
-        if header is None:
-            if not seen_any:
-                raise ApplicationError(_("The first sheet of the workbook is empty."))
+    grid, first = found
+    result.sheet, result.other_rosters = grid.name, others
+    layout = _layout(grid.rows, first)
+    result.header_rows = layout.header_rows
+    has = set(layout.header) | ({"levels"} if layout.flags else set())
+    missing = [vocab.HEADER_OF[k] for k in ("name", "levels") if k not in has]
+    missing += [vocab.HEADER_OF[k] for k in ("gender", "birth") if k not in has and "id_number" not in has]
+    if missing:
+        raise ApplicationError(
+            _("Required columns are missing in sheet “%(sheet)s”: %(columns)s.")
+            % {"sheet": grid.name, "columns": "、".join(missing)}
+        )
+    data, counts = [], {}
+    for number, values in enumerate(grid.rows[layout.header_rows[1] :], start=layout.header_rows[1] + 1):
+        reason = _skip_reason(values, layout)
+        if reason == "spacer":
+            continue
+        if reason:
+            shown = "  ".join(dict.fromkeys(vocab.plain(v) for v in values if vocab.plain(v)))
+            result.skipped.append((number, reason, shown[:80]))
+            continue
+        if len(data) >= MAX_ROWS:
             raise ApplicationError(
-                _("No header row found: the first rows must hold the column titles, e.g. %(headers)s.")
-                % {"headers": "、".join(h for h, _k in vocab.COLUMNS)}
-            )
-        missing = [vocab.HEADER_OF[k] for k in vocab.REQUIRED_COLUMNS if k not in header]
-        if missing:
-            raise ApplicationError(
-                _("Required columns are missing: %(columns)s.") % {"columns": "、".join(missing)}
-            )
-        data = []
-        for number, values in enumerate(rows, start=header_row + 1):
-            if not any(vocab.normalize(v) for v in values):
-                continue
-            if len(data) >= MAX_ROWS:
-                raise ApplicationError(
-                    _(
-                        "The sheet has more than %(max)s rows. Import at most %(max)s deputies at a time: split the file."
-                    )
-                    % {"max": MAX_ROWS}
+                _(
+                    "The sheet has more than %(max)s rows. Import at most %(max)s deputies at a time: split the file."
                 )
-            data.append((number, {k: (values[i] if i < len(values) else None) for k, i in header.items()}))
-        if not data:
-            raise ApplicationError(_("The sheet has column titles but no deputies below them."))
-        return header, data
-    except ApplicationError:
-        raise
-    except Exception:  # a damaged sheet (e.g. a cell pointing past the shared-string table)
-        raise ApplicationError(_("This file is not an Excel .xlsx workbook, or it is damaged.")) from None
-    finally:
-        wb.close()
+                % {"max": MAX_ROWS}
+            )
+        cells = {}
+        for key, cols in layout.header.items():
+            vals = [values[i] if i < len(values) else None for i in cols]
+            cells[key] = vals if key == "education" else vals[0]
+        for i in sorted(layout.flags):
+            if i < len(values) and _text(values[i]):
+                cells.setdefault("flags", []).append((layout.flags[i], _text(values[i])))
+        for i, _shown in layout.unused:
+            if i < len(values) and _text(values[i]):
+                counts[i] = counts.get(i, 0) + 1
+        data.append((number, cells))
+    if not data:
+        raise ApplicationError(_("The sheet has column titles but no deputies below them."))
+    result.columns = [
+        (get_column_letter(cols[0] + 1), layout.headers[key], vocab.FIELD_LABEL[key])
+        for key, cols in sorted(layout.header.items(), key=lambda kv: kv[1][0])
+    ] + [(get_column_letter(i + 1), "", vocab.LEVEL_LABEL[lv]) for i, lv in sorted(layout.flags.items())]
+    result.columns.sort(key=lambda c: (len(c[0]), c[0]))
+    result.unused = [(get_column_letter(i + 1), shown, counts.get(i, 0)) for i, shown in layout.unused]
+    result.unused += [
+        (get_column_letter(i + 1), "", n) for i, n in sorted(_unheaded_counts(grid.rows, layout).items())
+    ]
+    return layout, data
+
+
+def _unheaded_counts(rows, layout):
+    """Columns with values but no header: listed too, so nothing is dropped without a word."""
+    used = (
+        {i for cols in layout.header.values() for i in cols}
+        | set(layout.flags)
+        | {i for i, _s in layout.unused}
+    )
+    counts = {}
+    for values in rows[layout.header_rows[1] :]:
+        for i, v in enumerate(values):
+            if i not in used and _text(v):
+                counts[i] = counts.get(i, 0) + 1
+    return counts
 
 
 # --- checking rows ------------------------------------------------------------------------
@@ -225,15 +426,26 @@ class _Roster:
         return g
 
 
-def _check_row(number, cells, roster, term, seen):
+def _read(readings, header, raw, shown):
+    """Remember how a cell was read, for the preview ("中国民主同盟 → 民主党派（民盟）")."""
+    if raw != shown:
+        seen = readings.setdefault(header, {})
+        if len(seen) < 40:
+            seen.setdefault(raw, shown)
+
+
+def _check_row(number, cells, ctx):
+    roster, term, seen, readings = ctx.roster, ctx.term, ctx.seen, ctx.readings
+    headers = ctx.headers
     # Coded cells are folded to half-width (NFKC); free text keeps its full-width punctuation
     # (（龙泉村）) so an exported roster imports back unchanged.
     text = {
-        k: (vocab.plain(v) if k in ("work_unit", "constituency") else vocab.normalize(v))
+        k: (vocab.plain(v) if k in ("work_unit", "constituency", "post", "group") else vocab.normalize(v))
         for k, v in cells.items()
+        if k not in ("education", "flags")
     }
     name = vocab.clean_name(text.get("name", ""))
-    out = RowOutcome(row=number, name=name)
+    out = RowOutcome(row=number, name=name, headers=headers, letters=ctx.letters)
     data = {}
     if not name:
         out.error("name", _("The name is empty."))
@@ -257,7 +469,7 @@ def _check_row(number, cells, roster, term, seen):
     birth, month_only = None, False
     raw_birth = cells.get("birth")
     if vocab.normalize(raw_birth):
-        parsed = vocab.parse_birth(raw_birth)
+        parsed = vocab.parse_date(raw_birth, kind="birth", today=ctx.on)
         if parsed is None:
             out.error(
                 "birth",
@@ -266,20 +478,48 @@ def _check_row(number, cells, roster, term, seen):
             )
         else:
             birth, month_only = parsed
-    for key, parse, label in CODED_COLUMNS:
-        if text.get(key):
-            value = parse(text[key])
-            if value is None:
-                out.error(
-                    key, _("“%(value)s” is not a known %(what)s.") % {"value": text[key], "what": label}
-                )
-            data[key] = value
-    for key in ("work_unit", "constituency"):
-        if text.get(key):
-            limit = 200 if key == "work_unit" else 100
-            if len(text[key]) > limit:
+            if not isinstance(raw_birth, (dt.date, dt.datetime)):
+                _read(readings, headers.get("birth", ""), vocab.plain(raw_birth), vocab.date_label(*parsed))
+    if text.get("affiliation"):
+        parsed = vocab.parse_affiliation(text["affiliation"])
+        if parsed is None:
+            out.error(
+                "affiliation",
+                _("“%(value)s” is not a political affiliation (write e.g. %(examples)s).")
+                % {
+                    "value": text["affiliation"],
+                    "examples": "中共党员、共青团员、民盟盟员、无党派人士、群众",
+                },
+            )
+        else:
+            code, party = parsed
+            data["affiliation"] = code
+            data["democratic_party"] = party if party else (None if code == "dem" else "")
+            _read(readings, headers["affiliation"], text["affiliation"], vocab.affiliation_label(code, party))
+    educations = [vocab.normalize(v) for v in cells.get("education") or [] if vocab.normalize(v)]
+    best = None
+    for value in educations:
+        code = vocab.parse_education(value)
+        if code is None:
+            out.error(
+                "education",
+                _("“%(value)s” is not an education level (write e.g. %(examples)s).")
+                % {"value": value, "examples": "大学本科、大学专科、中专、高中、初中"},
+            )
+        else:
+            _read(readings, headers["education"], value, vocab.EDUCATION_LABEL[code])
+            if best is None or vocab.EDUCATION_RANK.index(code) > vocab.EDUCATION_RANK.index(best):
+                best = code
+    if best:
+        data["education"] = best
+    unit, post = text.get("work_unit", ""), text.get("post", "")
+    if post and not unit.endswith(post):
+        unit = unit + post
+    for key, value, limit in (("work_unit", unit, 200), ("constituency", text.get("constituency", ""), 100)):
+        if value:
+            if len(value) > limit:
                 out.error(key, _("Too long (at most %(n)s characters).") % {"n": limit})
-            data[key] = text[key]
+            data[key] = value
     phone_masked = False
     if text.get("phone"):
         phone = vocab.clean_phone(text["phone"])
@@ -298,7 +538,7 @@ def _check_row(number, cells, roster, term, seen):
             ),
         )
     elif text.get("id_number"):
-        id_number = id_number_normalize(text["id_number"])
+        id_number = vocab.clean_id_number(id_number_normalize(text["id_number"]))
         if "*" in id_number:
             id_masked = True
         else:
@@ -312,25 +552,63 @@ def _check_row(number, cells, roster, term, seen):
                 birth, month_only = derived_birth, False
                 gender = gender or derived_gender
     levels = []
-    if not text.get("levels"):
-        out.error("levels", _("Give the level(s), e.g. 乡镇 or 县、乡镇."))
-    else:
-        levels = vocab.parse_levels(text["levels"]) or []
+    flags = cells.get("flags") or []
+    level_text = text.get("levels", "")
+    if level_text:
+        levels = vocab.parse_levels(level_text) or []
         if not levels:
             out.error(
                 "levels",
-                _("“%(value)s” is not a level (全国, 省, 市, 县, 乡镇).") % {"value": text["levels"]},
+                _("“%(value)s” is not a level (全国, 省, 市, 县, 乡镇; several as 县、乡镇 or 县乡).")
+                % {"value": level_text},
             )
-        elif term is None and "township" in levels:
-            out.error("levels", _("The township has no current term recorded; ask the administrator."))
-    group = None
+        else:
+            _read(readings, headers["levels"], level_text, vocab.levels_label(levels))
+    for level, _mark in flags:
+        if level not in levels:
+            levels.append(level)
+    levels.sort(key=vocab.LEVEL_ORDER.index)
+    if not level_text and not levels:
+        out.error("levels", _("Give the level(s), e.g. 乡镇 or 县、乡镇."))
+    elif term is None and "township" in levels:
+        out.error("levels", _("The township has no current term recorded; ask the administrator."))
+    if text.get("term") and term is not None and "township" in levels:
+        number_given = vocab.parse_term_number(text["term"])
+        if number_given is None:
+            out.error("term", _("“%(value)s” is not a term (write e.g. 第十八届).") % {"value": text["term"]})
+        elif number_given != term.number:
+            out.error(
+                "term",
+                _(
+                    "The sheet says term %(given)s but the current term is term %(current)s: only current "
+                    "deputies are imported; remove the row or correct the term."
+                )
+                % {"given": number_given, "current": term.number},
+            )
+    elected = None
+    if vocab.normalize(cells.get("elected")):
+        parsed = vocab.parse_date(cells["elected"], kind="elected", today=ctx.on)
+        if parsed is None or parsed[1]:
+            out.error(
+                "elected",
+                _("“%(value)s” is not a full date of election (write e.g. 2021.12.28).")
+                % {"value": vocab.normalize(cells["elected"])},
+            )
+        elif parsed[0] > ctx.on:
+            out.error("elected", _("The election date is in the future."))
+        else:
+            elected = parsed[0]
+            if not isinstance(cells["elected"], (dt.date, dt.datetime)):
+                _read(readings, headers["elected"], vocab.plain(cells["elected"]), vocab.date_label(*parsed))
+    group, new_group = None, ""
     if text.get("group"):
         group = roster.group(text["group"])
         if group is None:
-            out.error(
-                "group",
-                _("There is no deputy group “%(value)s” in the current term.") % {"value": text["group"]},
-            )
+            if term is None:
+                out.error("group", _("The township has no current term recorded; ask the administrator."))
+            else:
+                new_group = vocab.clean_name(text["group"])
+                ctx.missing_groups.setdefault(new_group, []).append(number)
 
     existing = roster.match(id_number if not id_masked else "", name, birth, month_only) if name else None
     if id_masked and existing is None:
@@ -355,19 +633,22 @@ def _check_row(number, cells, roster, term, seen):
         seen[key] = number
 
     if existing is None:
-        if not gender and not any(c == vocab.HEADER_OF["gender"] for c, _m in out.errors):
+        if not gender and not any(c == headers.get("gender", "性别") for c, _m in out.errors):
             out.error("gender", _("The gender is empty."))
-        if not data.get("ethnicity") and not any(c == vocab.HEADER_OF["ethnicity"] for c, _m in out.errors):
+        if not data.get("ethnicity") and not any(
+            c == headers.get("ethnicity", "民族") for c, _m in out.errors
+        ):
             out.error("ethnicity", _("The ethnicity is empty."))
-        if not birth and not any(c == vocab.HEADER_OF["birth"] for c, _m in out.errors):
+        if not birth and not any(c == headers.get("birth", "出生年月") for c, _m in out.errors):
             out.error("birth", _("The birth date is empty."))
     if out.status == ERROR:
         return out
 
-    out.data, out.group = data, group
+    out.data, out.group, out.new_group, out.elected = data, group, new_group, elected
     if existing is None:
         out.status = NEW
         out.add_levels = levels
+        _check_start(out, ctx)
         return out
     out.deputy = existing
     if (
@@ -377,12 +658,17 @@ def _check_row(number, cells, roster, term, seen):
     ):
         data.pop("birth_date", None)
     for fname, value in data.items():
-        if value not in (None, "") and getattr(existing, fname) != value:
-            out.changes.append(vocab.HEADER_OF[FIELD_COLUMN[fname]])
+        if value is None or (value == "" and fname not in CLEARABLE):
+            continue
+        if getattr(existing, fname) != value:
+            column = headers.get(FIELD_COLUMN[fname]) or vocab.HEADER_OF[FIELD_COLUMN[fname]]
+            if column not in out.changes:
+                out.changes.append(column)
     have = roster.levels.get(existing.pk, set())
     out.add_levels = [lv for lv in levels if lv not in have]
     if out.add_levels:
-        out.changes.append(vocab.HEADER_OF["levels"])
+        out.changes.append(headers.get("levels") or vocab.HEADER_OF["levels"])
+        _check_start(out, ctx)
     not_listed = [lv for lv in have if lv not in levels]
     if not_listed:
         out.warnings.append(
@@ -391,29 +677,72 @@ def _check_row(number, cells, roster, term, seen):
             )
             % {"levels": vocab.levels_label(not_listed)}
         )
-    if group is not None and roster.membership.get(existing.pk) != group.pk:
-        out.changes.append(vocab.HEADER_OF["group"])
+    if new_group or (group is not None and roster.membership.get(existing.pk) != group.pk):
+        out.changes.append(headers.get("group") or vocab.HEADER_OF["group"])
     else:
         out.group = None
     out.status = UPDATE if out.changes else UNCHANGED
     return out
 
 
-def roster_import_read(*, township, content: bytes, on: dt.date | None = None) -> ImportResult:
-    """Check every row of the workbook against the roster. Writes nothing (the preview)."""
-    result = ImportResult()
-    on = on or dt.date.today()
+def _check_start(out, ctx):
+    """A new mandate starts on the row's election date, else on the date the user gives."""
+    if not out.add_levels:
+        return
+    start = out.elected or ctx.elected_on
+    if start is None:
+        ctx.needs_elected_on = True
+        return
+    if ctx.term is not None and "township" in out.add_levels and start < ctx.term.start_date:
+        out.error(
+            "elected",
+            _("The election date %(date)s is before the current term began (%(start)s).")
+            % {"date": start.strftime("%Y.%m.%d"), "start": ctx.term.start_date.strftime("%Y.%m.%d")},
+        )
+
+
+@dataclass
+class _Context:
+    roster: "_Roster"
+    term: object
+    on: dt.date
+    headers: dict
+    elected_on: dt.date | None
+    seen: dict = field(default_factory=dict)
+    readings: dict = field(default_factory=dict)
+    missing_groups: dict = field(default_factory=dict)
+    needs_elected_on: bool = False
+    letters: dict = field(default_factory=dict)
+
+
+def roster_import_read(
+    *, township, content: bytes, on: dt.date | None = None, elected_on=None, create_groups=False
+) -> ImportResult:
+    """Check every row of the file against the roster. Writes nothing (the preview).
+
+    `elected_on`: the start of new mandates for rows without an election date (the preview asks for
+    it when the sheet has no 当选日期 column). `create_groups`: create the groups the sheet names
+    that the term does not have yet, instead of refusing those rows."""
+    result = ImportResult(on=on or dt.date.today(), elected_on=elected_on, create_groups=create_groups)
     try:
-        _header, rows = _read_rows(content)
+        layout, rows = _read_rows(content, result)
     except ApplicationError as exc:
         result.file_error = exc.message
         return result
-    term = township.current_term(on)
-    roster = _Roster(township, term, on)
-    seen = {}
-    result.rows = [_check_row(number, cells, roster, term, seen) for number, cells in rows]
+    term = township.current_term(result.on)
+    ctx = _Context(
+        roster=_Roster(township, term, result.on),
+        term=term,
+        on=result.on,
+        headers=layout.headers,
+        elected_on=elected_on,
+        letters={header: letter for letter, header, _label in result.columns if header},
+    )
+    result.rows = [_check_row(number, cells, ctx) for number, cells in rows]
     result.term = term
-    result.on = on
+    result.readings = ctx.readings
+    result.missing_groups = ctx.missing_groups
+    result.needs_elected_on = ctx.needs_elected_on
     return result
 
 
@@ -472,7 +801,7 @@ def roster_import_apply(*, township, result: ImportResult, by):
     upd_rows = [r for r in result.rows if r.status == UPDATE]
     created = []
     for r in new_rows:
-        d = Deputy(township=township, **r.data)
+        d = Deputy(township=township, **{k: v for k, v in r.data.items() if v is not None})
         d.name_pinyin, d.name_initials, d.surname_strokes = name_keys(d.name)
         created.append(d)
         r.deputy = d
@@ -488,7 +817,9 @@ def roster_import_apply(*, township, result: ImportResult, by):
     for r in upd_rows:
         d = r.deputy
         for fname, value in r.data.items():
-            if value not in (None, "") and getattr(d, fname) != value:
+            if value is None or (value == "" and fname not in CLEARABLE):
+                continue
+            if getattr(d, fname) != value:
                 setattr(d, fname, value)
                 fields.add(fname)
                 if fname == "name":
@@ -499,8 +830,8 @@ def roster_import_apply(*, township, result: ImportResult, by):
         Deputy.objects.bulk_update(changed, sorted(fields | {"updated_at"}), batch_size=500)
         _history_record(Deputy, pks=[d.pk for d in changed], history_type="~", **history)
     mandates = []
-    start = term.start_date if term else result.on
     for r in new_rows + upd_rows:
+        start = r.elected or result.elected_on
         for level in r.add_levels:
             mandates.append(
                 Mandate(
@@ -516,7 +847,7 @@ def roster_import_apply(*, township, result: ImportResult, by):
         Mandate.objects.bulk_create(mandates, batch_size=500)
         if any(m.pk is None for m in mandates):  # backends that do not return ids: the newest rows
             newest = (
-                Mandate.objects.filter(deputy_id__in={m.deputy_id for m in mandates}, start_date=start)
+                Mandate.objects.filter(deputy_id__in={m.deputy_id for m in mandates})
                 .values("deputy_id", "level")
                 .annotate(last=Max("pk"))
                 .values_list("deputy_id", "level", "last")
@@ -525,6 +856,7 @@ def roster_import_apply(*, township, result: ImportResult, by):
             for m in mandates:
                 m.pk = m.id = ids.get((m.deputy_id, m.level))
         _history_record(Mandate, pks=[m.pk for m in mandates], history_type="+", **history)
+    _groups_create(township=township, term=term, rows=new_rows + upd_rows, by=by)
     moves = [r for r in new_rows + upd_rows if r.group is not None]
     if moves and term is not None:
         left = list(
@@ -543,9 +875,80 @@ def roster_import_apply(*, township, result: ImportResult, by):
     return result.counts
 
 
-def roster_import(*, township, content: bytes, by, dry_run=False, on=None) -> ImportResult:
+def _groups_create(*, township, term, rows, by):
+    """The groups the sheet names that the term lacks (the user asked for them): numbered as their
+    name says when that number is free, else after the last."""
+    names = list(dict.fromkeys(r.new_group for r in rows if r.new_group))
+    if not names or term is None:
+        return
+    taken = set(DeputyGroup.objects.filter(term=term).values_list("number", flat=True))
+    made = {}
+    for name in names:
+        number = vocab.parse_group_number(name)
+        if not number or number in taken:
+            number = max(taken, default=0) + 1
+        taken.add(number)
+        group = group_save(township=township, data={"term": term, "number": number, "name": name[:60]}, by=by)
+        made[name] = group
+    for r in rows:
+        if r.new_group:
+            r.group = made[r.new_group]
+
+
+def roster_import(
+    *, township, content: bytes, by, dry_run=False, on=None, elected_on=None, create_groups=False
+) -> ImportResult:
     """Check, and unless `dry_run` or any row has an error, write. The command line uses this."""
-    result = roster_import_read(township=township, content=content, on=on)
+    result = roster_import_read(
+        township=township, content=content, on=on, elected_on=elected_on, create_groups=create_groups
+    )
     if result.ok and not dry_run:
         roster_import_apply(township=township, result=result, by=by)
     return result
+
+
+# --- the preview's copy of the file ------------------------------------------------------------
+# The file is kept between the preview and the confirmation only: deleted on confirm, on cancel,
+# and by a daily task after PREVIEW_MAX_AGE (it holds personal data).
+
+PREVIEW_MAX_AGE = dt.timedelta(days=1)
+
+
+def _preview_name(token):
+    return f"imports/{token}.upload"
+
+
+def import_preview_save(*, content: bytes) -> str:
+    """Keep the uploaded file until the user confirms or cancels (through the default storage, so
+    every web process sees it). Returns the token that names it."""
+    token = uuid.uuid4().hex
+    default_storage.save(_preview_name(token), ContentFile(content))
+    return token
+
+
+def import_preview_load(*, token: str) -> bytes | None:
+    if not re.fullmatch(r"[0-9a-f]{32}", token or "") or not default_storage.exists(_preview_name(token)):
+        return None
+    with default_storage.open(_preview_name(token), "rb") as f:
+        return f.read()
+
+
+def import_preview_delete(*, token: str) -> None:
+    if re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        default_storage.delete(_preview_name(token))
+
+
+def import_previews_cleanup(*, now=None) -> int:
+    """Delete preview copies older than a day (the user neither confirmed nor cancelled)."""
+    cutoff = (now or timezone.now()) - PREVIEW_MAX_AGE
+    try:
+        _dirs, files = default_storage.listdir("imports")
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in files:
+        path = f"imports/{name}"
+        if name.endswith((".upload", ".xlsx")) and default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed

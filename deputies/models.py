@@ -18,9 +18,20 @@ class Deputy(TownshipScopedModel):
     class Affiliation(models.TextChoices):
         CPC = "cpc", _("CPC member")
         CPC_PROBATIONARY = "cpc_prob", _("CPC probationary member")
+        YOUTH_LEAGUE = "league", _("Communist Youth League member")
         DEMOCRATIC_PARTY = "dem", _("democratic party member")
         NON_PARTY = "nonparty", _("non-party")
         MASSES = "masses", _("the masses")
+
+    class DemocraticParty(models.TextChoices):
+        MINGE = "minge", _("Revolutionary Committee of the Chinese Kuomintang")
+        MINMENG = "minmeng", _("China Democratic League")
+        MINJIAN = "minjian", _("China National Democratic Construction Association")
+        MINJIN = "minjin", _("China Association for Promoting Democracy")
+        NONGGONG = "nonggong", _("Chinese Peasants' and Workers' Democratic Party")
+        ZHIGONG = "zhigong", _("China Zhi Gong Party")
+        JIUSAN = "jiusan", _("Jiusan Society")
+        TAIMENG = "taimeng", _("Taiwan Democratic Self-Government League")
 
     class Education(models.TextChoices):
         POSTGRADUATE = "postgrad", _("postgraduate")
@@ -51,6 +62,10 @@ class Deputy(TownshipScopedModel):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     affiliation = models.CharField(
         _("political affiliation"), max_length=10, choices=Affiliation.choices, blank=True
+    )
+    # GB/T 4762 names the party of a democratic party member; the roster keeps which one.
+    democratic_party = models.CharField(
+        _("democratic party"), max_length=10, choices=DemocraticParty.choices, blank=True
     )
     education = models.CharField(_("education"), max_length=10, choices=Education.choices, blank=True)
     occupation = models.CharField(

@@ -44,7 +44,7 @@ class DeputyResource(resources.ModelResource):
         return birth  # a date cell, shown as 1968.05
 
     def dehydrate_affiliation(self, d):
-        return vocab.AFFILIATION_LABEL.get(d.affiliation, "")
+        return vocab.affiliation_export_label(d.affiliation, d.democratic_party)
 
     def dehydrate_education(self, d):
         return vocab.EDUCATION_LABEL.get(d.education, "")

@@ -266,6 +266,21 @@ def deputy_choices(*, township, on: dt.date | None = None):
     return deputy_current(township=township, on=on).order_by(*SORTS["strokes"])
 
 
+def deputy_group_picks(*, township, on: dt.date | None = None):
+    """The deputy groups of the township's current term with their members' ids, for the
+    pickers' "select a whole group" buttons (one query): [(group name, [deputy id, …]), …]."""
+    on = on or timezone.localdate()
+    rows = (
+        GroupMembership.objects.filter(township=township, term__start_date__lte=on, term__end_date__gte=on)
+        .order_by("group__number", "deputy_id")
+        .values_list("group__name", "deputy_id")
+    )
+    groups: dict[str, list[int]] = {}
+    for name, deputy_id in rows:
+        groups.setdefault(name, []).append(deputy_id)
+    return list(groups.items())
+
+
 # --- structure statistics ------------------------------------------------------------------
 
 AGE_BANDS = [(None, 35), (35, 45), (45, 55), (55, 60), (60, None)]

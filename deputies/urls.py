@@ -16,6 +16,7 @@ urlpatterns = [
     path("template.xlsx", views.roster_template, name="template"),
     path("import/", views.roster_import, name="import"),
     path("import/confirm/", views.roster_import_confirm, name="import_confirm"),
+    path("import/cancel/", views.roster_import_cancel, name="import_cancel"),
     path("groups/", views.group_list, name="groups"),
     path("groups/new/", views.group_edit, name="group_create"),
     path("groups/<id:pk>/", views.group_detail, name="group"),

@@ -1,8 +1,6 @@
 import mimetypes
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,7 +16,7 @@ from renda.core.access import access_for
 from renda.core.converters import year_or_none
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_entries
-from renda.core.models import Term, Township
+from renda.core.models import Term
 from renda.core.selectors import term_on
 from renda.core.services import audit_record
 
@@ -32,6 +30,7 @@ from .forms import (
     DeputyForm,
     FirstMandateForm,
     GroupForm,
+    ImportConfirmForm,
     ImportForm,
     MandateEndForm,
     MembersForm,
@@ -42,7 +41,14 @@ from .forms import (
     StationForm,
     TermChangeForm,
 )
-from .importing import ERROR, roster_import_apply, roster_import_read
+from .importing import (
+    ERROR,
+    import_preview_delete,
+    import_preview_load,
+    import_preview_save,
+    roster_import_apply,
+    roster_import_read,
+)
 from .models import Deputy, DeputyGroup, GroupPlan, LiaisonStation, Mandate, PresidiumMembership
 
 PAGE_SIZE = 50
@@ -300,7 +306,7 @@ def roster_export(request):
 def roster_template(request):
     request.access.require_browse()
     township = request.access.selected_township
-    groups = []
+    groups, term = [], None
     if township is not None:
         term = township.current_term()
         groups = (
@@ -312,18 +318,32 @@ def roster_template(request):
             if term
             else []
         )
-    content = roster_template_workbook(groups=groups, sample=roster_template_sample(groups=groups))
+    content = roster_template_workbook(
+        groups=groups, sample=roster_template_sample(groups=groups, elected=term.start_date if term else None)
+    )
     return _xlsx_response(content, _("roster import template") + ".xlsx")
 
 
-def _upload_dir():
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _import_page(request, *, township, form, result=None, token=None, confirm=None):
+    ready = bool(result and not result.file_error and result.rows and not result.error_rows)
+    if ready and confirm is None:
+        confirm = ImportConfirmForm(initial={"token": token})
+    return render(
+        request,
+        "deputies/import.html",
+        {
+            "form": form,
+            "result": result,
+            "token": token if ready else None,
+            "confirm": confirm if ready else None,
+            "township": township,
+            "rows": _preview_rows(result) if result else [],
+        },
+    )
 
 
 def roster_import(request):
-    """Step 1: upload → preview every row's outcome. Nothing is written."""
+    """Step 1: upload → preview every row's outcome and how the file was read. Nothing is written."""
     user = request.user
     request.access.require_write(perm="deputies.add_deputy")
     township = user.township
@@ -339,21 +359,10 @@ def roster_import(request):
             if result.file_error:
                 form.add_error("file", result.file_error)
                 result = None
-            elif result.ok:
-                token = uuid.uuid4().hex
-                (_upload_dir() / f"{token}.xlsx").write_bytes(content)
+            elif not result.error_rows:
+                token = import_preview_save(content=content)
                 request.session[f"roster_import_{token}"] = {"township": township.pk, "name": upload.name}
-    return render(
-        request,
-        "deputies/import.html",
-        {
-            "form": form,
-            "result": result,
-            "token": token,
-            "township": township,
-            "rows": _preview_rows(result) if result else [],
-        },
-    )
+    return _import_page(request, township=township, form=form, result=result, token=token)
 
 
 def _preview_rows(result):
@@ -364,31 +373,46 @@ def _preview_rows(result):
 
 @require_POST
 def roster_import_confirm(request):
-    """Step 2: apply the checked file in one transaction (checked again against today's roster)."""
+    """Step 2: apply the checked file in one transaction (checked again against today's roster),
+    with the election date and the groups to create that the preview asked for."""
     user = request.user
     request.access.require_write(perm="deputies.add_deputy")
+    confirm = ImportConfirmForm(request.POST)
     token = request.POST.get("token", "")
     info = request.session.get(f"roster_import_{token}")
-    if not token.isalnum() or not info or info["township"] != user.township_id:
+    content = import_preview_load(token=token) if confirm.is_valid() else None
+    township = request.access.selected_township
+    if not info or township is None or info["township"] != township.pk or content is None:
         messages.error(request, _("This import has expired; upload the file again."))
         return redirect("deputies:import")
-    path = _upload_dir() / f"{token}.xlsx"
-    if not path.exists():
-        messages.error(request, _("This import has expired; upload the file again."))
-        return redirect("deputies:import")
-    township = Township.objects.get(pk=user.township_id)
-    result = roster_import_read(township=township, content=path.read_bytes())
-    if not result.ok:
+    result = roster_import_read(
+        township=township,
+        content=content,
+        elected_on=confirm.cleaned_data["elected_on"],
+        create_groups=confirm.cleaned_data["create_groups"],
+    )
+    if result.error_rows or result.file_error:
         messages.error(
             request, _("The roster changed since the preview and the file now has errors; upload it again.")
         )
         return redirect("deputies:import")
+    if result.needs_elected_on:
+        confirm.add_error("elected_on", _("Give the date the new mandates start."))
+    if result.missing_groups and not result.create_groups:
+        confirm.add_error(
+            "create_groups",
+            _("Tick this to create the groups, or correct the group names in the file and upload it again."),
+        )
+    if not result.ok:
+        return _import_page(
+            request, township=township, form=ImportForm(), result=result, token=token, confirm=confirm
+        )
     try:
         counts = roster_import_apply(township=township, result=result, by=user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("deputies:import")
-    path.unlink(missing_ok=True)
+    import_preview_delete(token=token)
     del request.session[f"roster_import_{token}"]
     audit_record(
         user=user,
@@ -403,6 +427,17 @@ def roster_import_confirm(request):
         % {"new": counts["new"], "update": counts["update"], "unchanged": counts["unchanged"]},
     )
     return redirect("deputies:list")
+
+
+@require_POST
+def roster_import_cancel(request):
+    """Drop a preview: its copy of the file (personal data) is deleted at once."""
+    request.access.require_write(perm="deputies.add_deputy")
+    token = request.POST.get("token", "")
+    if request.session.pop(f"roster_import_{token}", None) is not None:
+        import_preview_delete(token=token)
+    messages.info(request, _("Import cancelled; the uploaded file was deleted."))
+    return redirect("deputies:import")
 
 
 # --- groups ----------------------------------------------------------------------------------

@@ -250,7 +250,18 @@ def seed(ctx):
                 (Activity.Kind.INSPECTION, 10, rng.choice(INSPECTIONS), {}),
                 (Activity.Kind.INVESTIGATION, 7, rng.choice(INVESTIGATIONS), {}),
                 (Activity.Kind.LAW_CHECK, 9, "执法检查", {"law_name": rng.choice(LAWS)}),
-                (Activity.Kind.VISIT, 8, "代表走访联系选民", {}),
+                (
+                    Activity.Kind.VISIT,
+                    4,
+                    "代表走访联系选民",
+                    {"voter_count": rng.randint(8, 20), "households": rng.randint(4, 10)},
+                ),
+                (
+                    Activity.Kind.VISIT,
+                    8,
+                    "代表走访联系选民",
+                    {"voter_count": rng.randint(8, 20), "households": rng.randint(4, 10)},
+                ),
             ]
             target, topic = rng.choice(EVALUATIONS)
             raters = rng.randint(25, 45)
@@ -289,7 +300,7 @@ def seed(ctx):
                     **extra,
                 )
                 activities.append(a)
-                share = 0.75 if kind == Activity.Kind.TRAINING else 0.15
+                share = {Activity.Kind.TRAINING: 0.75, Activity.Kind.VISIT: 0.45}.get(kind, 0.15)
                 activity_people.append((a, [(d, "participant") for d in people_now if rng.random() < share]))
             day = _date(rng, year, 12, 5, 20)
             if day <= today and people_now:
@@ -518,7 +529,55 @@ def seed(ctx):
                     )
                 )
     rows_insert(ActivityParticipation, parts)
+    contacts = _seed_contacts(ctx, terms, presidium, current)
     ctx.log(
         f"  meetings: {len(sessions)} sessions, {len(meetings)} presidium meetings, "
-        f"{len(decisions)} decisions, {len(activities)} activities, {len(parts)} participations"
+        f"{len(decisions)} decisions, {len(activities)} activities, {len(parts)} participations, "
+        f"{contacts} contacts with deputies"
     )
+
+
+def _seed_contacts(ctx, terms, presidium, current):
+    """两联一述: each presidium member contacts one of their assigned deputies most months (a month
+    missed now and then, so the quota lights are not all green)."""
+    from deputies.models import ContactAssignment
+
+    from .models import DeputyContact
+
+    rng, today = ctx.rng, ctx.today
+    assigned = defaultdict(list)
+    for term_id, member_id, deputy_id in ContactAssignment.objects.filter(
+        township_id__in=[t.pk for t in ctx.townships]
+    ).values_list("term_id", "member_id", "deputy_id"):
+        assigned[(term_id, member_id)].append(deputy_id)
+    methods = [m.value for m in DeputyContact.Method]
+    notes = ["听取代表对村道硬化的意见", "了解代表履职困难", "通报主席团工作安排", "征求对政府工作的建议"]
+    rows = []
+    for township in ctx.townships:
+        for year in ctx.years:
+            for month in range(1, 13):
+                day = _date(rng, year, month, 3, 25)
+                if day > today:
+                    break
+                term = next((t for t in terms[township.pk] if t.start_date <= day <= t.end_date), None)
+                if term is None:
+                    continue
+                serving = set(current(township.pk, day))
+                for member_id, _role in presidium[(township.pk, term.pk)]:
+                    if rng.random() < 0.12:
+                        continue
+                    targets = [d for d in assigned[(term.pk, member_id)] if d in serving and d != member_id]
+                    if not targets:
+                        continue
+                    rows.append(
+                        DeputyContact(
+                            township_id=township.pk,
+                            member_id=member_id,
+                            deputy_id=rng.choice(targets),
+                            date=day,
+                            method=rng.choice(methods),
+                            note=rng.choice(notes),
+                        )
+                    )
+    DeputyContact.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -10,6 +10,7 @@ from .models import (
     Activity,
     AgendaItem,
     Decision,
+    DeputyContact,
     Election,
     FloorSpeech,
     NonVotingAttendee,
@@ -263,6 +264,7 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
             "deputies",
             "on_duty",
             "voter_count",
+            "households",
             "rating_excellent",
             "rating_competent",
             "rating_incompetent",
@@ -280,7 +282,11 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
         }
         help_texts = {
             "notice_date": _("Voter reception only: the notice must go out at least 3 working days before."),
-            "voter_count": _("Report to voters and work evaluation: the ratings must add up to this number."),
+            "voter_count": _(
+                "Report to voters and work evaluation: the ratings must add up to this number. "
+                "Voter visit and reception: the voters reached."
+            ),
+            "households": _("Voter visit only: the households visited."),
         }
 
     def __init__(self, *args, township=None, **kwargs):
@@ -304,3 +310,19 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
 
 class AttachmentForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(label=_("photo or scan"), help_text=_("JPG, PNG or PDF, at most 10 MB."))
+
+
+class DeputyContactForm(BootstrapFormMixin, forms.Form):
+    member = forms.ModelChoiceField(label=_("presidium member"), queryset=Deputy.objects.none())
+    deputy = forms.ModelChoiceField(label=_("deputy contacted"), queryset=Deputy.objects.none())
+    date = forms.DateField(label=_("date"), widget=DateInput())
+    method = forms.ChoiceField(label=_("how"), choices=DeputyContact.Method.choices)
+    note = forms.CharField(label=_("what was discussed"), max_length=300, required=False)
+
+    def __init__(self, *args, township=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if township is not None:
+            roster = Deputy.objects.filter(township=township).order_by("surname_strokes", "name_pinyin")
+            self.fields["deputy"].queryset = roster
+            self.fields["member"].queryset = roster.filter(presidium_memberships__isnull=False).distinct()
+        _rescope(self)

@@ -558,7 +558,9 @@ class Activity(TownshipScopedModel):
     # Voter reception: public notice date (at least 3 working days before).
     notice_date = models.DateField(_("notice published on"), null=True, blank=True)
     # 述职 and work evaluation: how many voters/raters took part, and the secret-ballot tallies.
+    # Voter visit and reception: the voters reached (a head count, kept as entered).
     voter_count = models.PositiveIntegerField(_("voters taking part"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households visited"), null=True, blank=True)
     rating_excellent = models.PositiveIntegerField(_("excellent"), null=True, blank=True)
     rating_competent = models.PositiveIntegerField(_("competent"), null=True, blank=True)
     rating_incompetent = models.PositiveIntegerField(_("incompetent"), null=True, blank=True)
@@ -659,3 +661,42 @@ class ActivityAttachment(TownshipScopedModel):
     @property
     def is_image(self):
         return self.content_type.startswith("image/")
+
+
+class DeputyContact(TownshipScopedModel):
+    """A presidium member's contact with a deputy (人大联系代表, the first half of 两联一述):
+    members contact deputies at least 12 times a year, at least once a month, with a record."""
+
+    class Method(models.TextChoices):
+        VISIT = "visit", _("home or workplace visit")
+        MEETING = "meeting", _("discussion meeting")
+        PHONE = "phone", _("phone or online")
+        OTHER = "other", _("other")
+
+    member = models.ForeignKey(
+        "deputies.Deputy",
+        on_delete=models.CASCADE,
+        related_name="contacts_made",
+        verbose_name=_("presidium member"),
+    )
+    deputy = models.ForeignKey(
+        "deputies.Deputy",
+        on_delete=models.CASCADE,
+        related_name="contacts_received",
+        verbose_name=_("deputy contacted"),
+    )
+    date = models.DateField(_("date"))
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices, default=Method.VISIT)
+    note = models.CharField(_("what was discussed"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("contact with a deputy")
+        verbose_name_plural = _("contacts with deputies")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["township", "date"], name="contact_township_date_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(member=models.F("deputy")), name="contact_not_self")
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.member} → {self.deputy}"

@@ -5,7 +5,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +66,9 @@ def decision_list(*, user, township=None, filters=None):
     status = filters.get("status")
     if status == "open":
         qs = qs.filter(status__in=Decision.OPEN_STATUSES)
+    elif status == "due":  # the home page's line: open and past due or due within 7 days
+        soon = timezone.localdate() + dt.timedelta(days=7)
+        qs = qs.filter(status__in=Decision.OPEN_STATUSES, deadline__lte=soon)
     elif status in Decision.Status.values:
         qs = qs.filter(status=status)
     if filters.get("q"):
@@ -319,7 +322,7 @@ def calendar_month(*, user, year, month, township=None):
             meetings.filter(township=township),
             activities.filter(township=township),
         )
-    show_township = township is None and user.is_county
+    show_township = township is None and access_for(user).is_county
     for s in sessions.select_related("term", "township"):
         day = s.start_date
         while day <= s.end_date:
@@ -445,4 +448,136 @@ def minutes_data(*, meeting_id):
         "items": items,
         "decisions": decisions,
         "reported": reported,
+    }
+
+
+# --- 两联一述: contact duties and their quotas ------------------------------------------------
+# Presidium members contact deputies at least 12 times a year and at least once a month; each
+# deputy visits voters at least twice a year and reaches at least 20 voters (10 households).
+CONTACT_QUOTAS = {
+    "member_contacts_per_year": 12,
+    "member_contacts_per_month": 1,
+    "voter_visits_per_year": 2,
+    "voters_per_year": 20,
+    "households_per_year": 10,
+}
+
+
+@dataclass
+class MemberContacts:
+    member: object
+    per_month: list
+    assigned: int = 0
+    light_year: object = None
+    light_month: object = None
+
+    @property
+    def total(self):
+        return sum(self.per_month)
+
+
+@dataclass
+class VoterContacts:
+    deputy: object
+    visits: int = 0
+    voters: int = 0
+    households: int = 0
+    light: object = None
+
+
+def contact_duties(*, township, year, today=None):
+    """Each presidium member's contacts with deputies per month and each township deputy's voter
+    visits in `year`, with their quota lights: a fixed number of queries for any roster."""
+    from deputies.models import ContactAssignment, Deputy, Mandate, PresidiumMembership
+    from deputies.selectors import mandate_active_during_q
+    from renda.core.quotas import GREEN, RED, YELLOW, Light, light_per_period, light_per_year
+
+    from .models import ActivityParticipation, DeputyContact
+
+    today = today or timezone.localdate()
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    q = CONTACT_QUOTAS
+    members = (
+        PresidiumMembership.objects.filter(township=township, start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
+        .select_related("deputy")
+        .order_by("deputy__surname_strokes", "deputy__name_pinyin")
+    )
+    rows = {}
+    for m in members:
+        rows.setdefault(m.deputy_id, MemberContacts(member=m.deputy, per_month=[0] * 12))
+    for r in (
+        DeputyContact.objects.filter(township=township, date__gte=start, date__lte=end)
+        .values("member_id", "date__month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        row = rows.get(r["member_id"])
+        if row is not None:
+            row.per_month[r["date__month"] - 1] = r["n"]
+    for r in (
+        ContactAssignment.objects.filter(
+            township=township, member_id__in=list(rows), term__start_date__lte=end
+        )
+        .filter(term__end_date__gte=start)
+        .values("member_id")
+        .annotate(n=Count("deputy", distinct=True))
+        .order_by()
+    ):
+        rows[r["member_id"]].assigned = r["n"]
+    for row in rows.values():
+        row.light_year = light_per_year(
+            count=row.total, required=q["member_contacts_per_year"], year=year, today=today
+        )
+        row.light_month = light_per_period(
+            counts=row.per_month, required=q["member_contacts_per_month"], year=year, today=today
+        )
+
+    deputies = (
+        Deputy.objects.filter(township=township)
+        .filter(
+            pk__in=Mandate.objects.filter(
+                mandate_active_during_q(start=start, end=end), township=township, level=Mandate.Level.TOWNSHIP
+            ).values("deputy_id")
+        )
+        .order_by("surname_strokes", "name_pinyin")
+    )
+    voters = {d.pk: VoterContacts(deputy=d) for d in deputies}
+    for r in (
+        ActivityParticipation.objects.filter(
+            township=township,
+            activity__kind=Activity.Kind.VISIT,
+            activity__start_date__gte=start,
+            activity__start_date__lte=end,
+        )
+        .values("deputy_id")
+        .annotate(n=Count("pk"), voters=Sum("activity__voter_count"), households=Sum("activity__households"))
+        .order_by()
+    ):
+        row = voters.get(r["deputy_id"])
+        if row is not None:
+            row.visits, row.voters, row.households = r["n"], r["voters"] or 0, r["households"] or 0
+    for row in voters.values():
+        met = row.visits >= q["voter_visits_per_year"] and row.voters >= q["voters_per_year"]
+        if met:
+            row.light = Light(GREEN)
+        elif today.year > year:
+            row.light = Light(RED)
+        elif today.year == year:
+            row.light = Light(YELLOW)
+        else:
+            row.light = light_per_year(count=0, required=1, year=year, today=today)
+    member_rows = list(rows.values())
+    voter_rows = list(voters.values())
+    return {
+        "members": member_rows,
+        "deputies": voter_rows,
+        "quotas": q,
+        "members_met": sum(
+            1 for r in member_rows if r.light_year.colour == GREEN and r.light_month.colour == GREEN
+        ),
+        "deputies_met": sum(1 for r in voter_rows if r.light.colour == GREEN),
+        "contacts": sum(r.total for r in member_rows),
+        "visits": sum(r.visits for r in voter_rows),
+        "voters": sum(r.voters for r in voter_rows),
     }

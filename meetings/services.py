@@ -36,6 +36,7 @@ from .models import (
     AttendanceStatus,
     Decision,
     DecisionProgress,
+    DeputyContact,
     PresidiumAttendance,
     PresidiumMeeting,
     Session,
@@ -670,6 +671,8 @@ RATING_FIELDS = {
     Activity.Kind.REPORT: ("rating_excellent", "rating_competent", "rating_incompetent"),
     Activity.Kind.EVALUATION: ("rating_satisfied", "rating_basically_satisfied", "rating_unsatisfied"),
 }
+# Kinds whose voter count is a head count of voters reached, with no ballot to add up to it.
+VOTER_COUNT_KINDS = (Activity.Kind.VISIT, Activity.Kind.RECEPTION)
 ALL_RATING_FIELDS = RATING_FIELDS[Activity.Kind.REPORT] + RATING_FIELDS[Activity.Kind.EVALUATION]
 
 
@@ -709,8 +712,10 @@ def _activity_check(activity, *, deputy_ids, duty_ids):
                     % {"total": total, "voters": activity.voter_count},
                     field=rating_fields[0],
                 )
-    else:
+    elif kind not in VOTER_COUNT_KINDS:
         activity.voter_count = None
+    if kind != Activity.Kind.VISIT:
+        activity.households = None
     if kind != Activity.Kind.RECEPTION:
         activity.notice_date = None
     if kind != Activity.Kind.LAW_CHECK:
@@ -781,3 +786,40 @@ def activity_attachment_add(*, activity, upload, by=None):
         size=upload.size,
         uploaded_by=by,
     )
+
+
+# --- 两联一述: presidium members' contacts with deputies ----------------------------------------
+
+
+@transaction.atomic
+def deputy_contact_create(*, township, member, deputy, date, method, note="", by):
+    """Record a presidium member's contact with a deputy. The member must sit on the presidium on
+    that date; both are on this township's roster; the date is not in the future."""
+
+    if member.township_id != township.pk or deputy.township_id != township.pk:
+        raise ApplicationError(_("That deputy is not on this township's roster."), field="deputy")
+    if member.pk == deputy.pk:
+        raise ApplicationError(_("A member cannot record a contact with themselves."), field="deputy")
+    if date > timezone.localdate():
+        raise ApplicationError(_("A contact cannot be dated in the future."), field="date")
+    on_presidium = presidium_memberships_on(township=township, day=date).filter(deputy=member).exists()
+    if not on_presidium:
+        raise ApplicationError(
+            _("%(name)s was not a member of the presidium on %(date)s.")
+            % {"name": member.name, "date": date},
+            field="member",
+        )
+    if method not in DeputyContact.Method.values:
+        raise ApplicationError(_("Choose how the contact was made."), field="method")
+    contact = DeputyContact(
+        township=township, member=member, deputy=deputy, date=date, method=method, note=(note or "")[:300]
+    )
+    history_actor(contact, by)
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def deputy_contact_delete(*, contact, by):
+    history_actor(contact, by)
+    contact.delete()

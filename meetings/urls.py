@@ -38,4 +38,6 @@ urlpatterns = [
     path("activities/<id:pk>/attachments/", views.activity_attachment_add, name="activity_attachment_add"),
     path("attachments/<id:pk>/", views.attachment_download, name="attachment_download"),
     path("calendar/", views.calendar_view, name="calendar"),
+    path("contacts/", views.contact_duties, name="contacts"),
+    path("contacts/<id:pk>/", views.contact_detail, name="contact_detail"),
 ]

@@ -28,6 +28,7 @@ from .forms import (
     AttachmentForm,
     CompleteForm,
     DecisionForm,
+    DeputyContactForm,
     ElectionForm,
     ExpectedChangeForm,
     FloorSpeechForm,
@@ -46,6 +47,7 @@ from .models import (
     AgendaItem,
     AttendanceStatus,
     Decision,
+    DeputyContact,
     PresidiumMeeting,
     Session,
     SessionPrepItem,
@@ -409,12 +411,18 @@ def _agenda_edit_prefix(item_pk):
     return f"item{item_pk}"
 
 
+VOTE_DRAFT_KEY = "agenda_vote_draft"
+
+
 def meeting_detail(request, pk, bound=None, status=200):
     meeting = _meeting(request, pk)
     can_change_items = request.access.can_write(perm="meetings.change_agendaitem")
     items = list(meeting.agenda_items.annotate(decision_count=Count("decisions")))
+    # a refused vote comes back with what was typed (agenda_vote keeps it for one page view)
+    drafts = request.session.pop(VOTE_DRAFT_KEY, {}) if request.method == "GET" else {}
     for item in items:
         item.meeting = meeting  # `passed` reads the meeting without another query
+        item.vote_draft = drafts.get(str(item.pk))
         if can_change_items:
             prefix = _agenda_edit_prefix(item.pk)
             bound_here = bound is not None and bound.prefix == prefix
@@ -424,7 +432,7 @@ def meeting_detail(request, pk, bound=None, status=200):
     )
     present = sum(1 for a in attendance if a.status in ("present", "late", "left_early"))
     forms = {
-        "agenda": AgendaItemForm(),
+        "agenda": AgendaItemForm(initial={"order": max((i.order for i in items), default=0) + 1}),
         "nonvoting": NonVotingForm(township=meeting.township),
         "decision": DecisionForm(meeting=meeting),
     }
@@ -524,15 +532,20 @@ def agenda_vote(request, pk):
     request.access.require_write(perm="meetings.change_agendaitem")
     item = request.access.get_or_404(request.access.scope(AgendaItem), pk=pk)
     form = VoteForm(request.POST)
+    refused = True
     if form.is_valid():
         try:
             services.agenda_vote_record(item=item, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             messages.error(request, f"{item.topic}：{exc.message}")
         else:
+            refused = False
             messages.success(request, _("Vote recorded."))
     else:
         messages.error(request, _("Votes must be whole numbers, 0 or more."))
+    if refused:
+        typed = {k: request.POST.get(k, "")[:10] for k in ("votes_for", "votes_against", "votes_abstain")}
+        request.session[VOTE_DRAFT_KEY] = {str(item.pk): typed}
     return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
 
 
@@ -828,5 +841,65 @@ def calendar_view(request):
             "prev": prev,
             "next": nxt,
             "today": today,
+        },
+    )
+
+
+# --- 两联一述: contact duties -------------------------------------------------------------------
+
+
+def contact_duties(request):
+    """Presidium members' contacts with deputies and deputies' voter visits of a year, each
+    against its quota; township staff record a member's contact here."""
+    request.access.require_browse()
+    user = request.user
+    township = request.access.selected_township
+    year = _year(request)
+    can_write = township is not None and request.access.can_write(township, "meetings.add_deputycontact")
+    form = DeputyContactForm(request.POST or None, township=township) if can_write else None
+    if request.method == "POST":
+        request.access.require_write(township, "meetings.add_deputycontact")
+        if form is not None and form.is_valid():
+            try:
+                services.deputy_contact_create(township=township, by=user, **form.cleaned_data)
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Contact recorded."))
+                return redirect(f"{reverse('meetings:contacts')}?year={form.cleaned_data['date'].year}")
+    this_year = timezone.localdate().year
+    context = {
+        "township": township,
+        "year": year,
+        "form": form,
+        "can_write": can_write,
+        "years": list(range(this_year, this_year - 6, -1)),
+        "months": list(range(1, 13)),
+    }
+    if township is not None:
+        context["duties"] = selectors.contact_duties(township=township, year=year)
+        context["recent"] = (
+            request.access.scope(DeputyContact)
+            .filter(township=township, date__year=year)
+            .select_related("member", "deputy")[:50]
+        )
+    return render(request, "meetings/contacts.html", context)
+
+
+def contact_detail(request, pk):
+    request.access.require_browse()
+    contact = request.access.get_or_404(DeputyContact.objects.select_related("member", "deputy"), pk=pk)
+    if request.method == "POST":
+        request.access.require_write(contact, "meetings.delete_deputycontact")
+        services.deputy_contact_delete(contact=contact, by=request.user)
+        messages.success(request, _("Contact deleted."))
+        return redirect(f"{reverse('meetings:contacts')}?year={contact.date.year}")
+    return render(
+        request,
+        "meetings/contact_detail.html",
+        {
+            "contact": contact,
+            "history": history_entries(contact),
+            "can_write": request.access.can_write(contact, "meetings.delete_deputycontact"),
         },
     )

@@ -264,6 +264,7 @@ def seed(ctx):
                         to_state=extra["to"],
                         by_id=secretary.pk if secretary else None,
                         at=_aware(day),
+                        effective_on=day,
                         note=extra.get("note", ""),
                     )
                 )

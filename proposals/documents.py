@@ -1,15 +1,13 @@
 """Document builders for proposals: plain data in, bytes out, no ORM."""
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from renda.core import xlsx
+from renda.core.cutoff import cutoff_sentence
 from renda.core.docx_official import OfficialDocument
-from renda.core.xlsx import StyleCache
+from renda.core.organs import township_organs
 
 
 def date_text(d):
@@ -22,53 +20,62 @@ def pct(value):
     return "—" if value is None else f"{value:.1f}%"
 
 
-def register_headers():
+# The register's columns in print order: (header, width, index in a row of
+# proposal_register_rows, kind). Rows keep their historical positions; the on-time, met and
+# closing-date columns were added at the end of the row and are printed where they belong.
+def register_columns():
     return [
-        _("Township"),
-        _("Number"),
-        _("Kind"),
-        _("Title"),
-        _("Category"),
-        _("Lead deputy"),
-        _("Co-signers"),
-        _("Submitted on"),
-        _("State"),
-        _("Lead unit"),
-        _("Assisting units"),
-        _("Responsible leader"),
-        _("Assigned on"),
-        _("Deadline"),
-        _("Replied on"),
-        _("Outcome"),
-        _("Rating"),
-        _("Round"),
-        _("Overdue"),
-        _("Key suggestion"),
+        (_("Township"), 10, 0, "text"),
+        (_("Number"), 13, 1, "text"),
+        (_("Kind"), 6, 2, "text"),
+        (_("Title"), 34, 3, "text"),
+        (_("Category"), 11, 4, "text"),
+        (_("Lead deputy"), 9, 5, "text"),
+        (_("Co-signers"), 18, 6, "text"),
+        (_("Submitted on"), 11, 7, "date"),
+        (_("Key suggestion"), 6, 19, "flag"),
+        (_("State"), 9, 8, "text"),
+        (_("Lead unit"), 16, 9, "text"),
+        (_("Assisting units"), 18, 10, "text"),
+        (_("Responsible leader"), 9, 11, "text"),
+        (_("Assigned on"), 11, 12, "date"),
+        (_("Deadline"), 11, 13, "date"),
+        (_("Replied on"), 11, 14, "date"),
+        (_("Replied on time"), 6, 20, "answer"),
+        (_("Met the deputy"), 6, 21, "answer"),
+        (_("Outcome"), 16, 15, "text"),
+        (_("Rating"), 10, 16, "text"),
+        (_("Round"), 5, 17, "number"),
+        (_("Closed on"), 11, 22, "date"),
+        (_("Overdue"), 6, 18, "flag"),
     ]
 
 
-REGISTER_WIDTHS = [12, 26, 8, 40, 14, 10, 24, 12, 10, 18, 22, 10, 12, 12, 12, 22, 12, 6, 8, 8]
-DATE_COLUMNS = {7, 12, 13, 14}
-BOOL_COLUMNS = {18, 19}
+def register_headers():
+    return [header for header, _w, _i, _k in register_columns()]
 
 
-def register_workbook(*, title, rows, progress=None, total=None):
-    """The formatted register (台账): write-only workbook, one row per proposal."""
-    wb = Workbook(write_only=True)
+REPLIED_ON, OVERDUE, DEADLINE = 14, 18, 13
+
+
+def register_workbook(*, title, rows, progress=None, total=None, author=""):
+    """The formatted register (台账): write-only workbook, one row per proposal, on A3 landscape
+    one page wide (every column on page 1), header repeated, page numbers in the footer."""
+    wb = xlsx.new_workbook(write_only=True)
     ws = wb.create_sheet(_("Register"))
-    headers = register_headers()
-    for i, width in enumerate(REGISTER_WIDTHS, start=1):
+    columns = register_columns()
+    xlsx.page_setup(ws, title_rows="2:2", freeze="C3", paper=xlsx.A3)
+    for i, (_h, width, _i, _k) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "C3"
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    title_cell = WriteOnlyCell(ws, value=title)
+    title_cell = xlsx.cell(ws, title)
     title_cell.font = Font(bold=True, size=14)
     ws.append([title_cell])
     header_cells = []
     fill = PatternFill("solid", fgColor="F2DCDB")
-    for h in headers:
-        c = WriteOnlyCell(ws, value=h)
+    for h, _w, _i, _k in columns:
+        c = xlsx.cell(ws, h)
         c.font = Font(bold=True)
         c.fill = fill
         c.border = border
@@ -76,25 +83,33 @@ def register_workbook(*, title, rows, progress=None, total=None):
         header_cells.append(c)
     ws.append(header_cells)
     wrap = Alignment(vertical="top", wrap_text=True)
-    yes, no = _("yes"), ""
+    yes, no = _("yes"), _("no")
     red = Font(color="C00000", bold=True)
-    # one of four styles per body cell (plain / date, red when overdue), built once and copied
-    styles = StyleCache()
+    # one of a few styles per body cell (plain / date, red when overdue), built once and copied
+    styles = xlsx.StyleCache()
     n = 0
     for row in rows:
+        row = list(row) + [None] * (23 - len(row))
         cells = []
-        overdue = bool(row[18])
-        for i, value in enumerate(row):
-            if i in BOOL_COLUMNS:
-                value = yes if value else no
-            c = WriteOnlyCell(ws, value=value)
-            is_date, is_red = bool(value) and i in DATE_COLUMNS, overdue and i in (13, 18)
+        overdue = bool(row[OVERDUE])
+        replied = row[REPLIED_ON] is not None
+        for _h, _w, index, kind in columns:
+            value = row[index]
+            if kind == "flag":
+                value = yes if value else None
+            elif kind == "answer":
+                value = (yes if value else no) if replied and value is not None else None
+            elif kind == "text" and value is not None and not isinstance(value, str):
+                value = str(value)
+            c = xlsx.cell(ws, value)
+            is_date = bool(value) and kind == "date"
+            is_red = overdue and index in (DEADLINE, OVERDUE)
             styles.apply(
                 c,
                 (is_date, is_red),
                 border=border,
                 alignment=wrap,
-                **({"number_format": "yyyy-mm-dd"} if is_date else {}),
+                **({"number_format": xlsx.DATE} if is_date else {}),
                 **({"font": red} if is_red else {}),
             )
             cells.append(c)
@@ -103,31 +118,35 @@ def register_workbook(*, title, rows, progress=None, total=None):
         if progress and total and n % 500 == 0:
             progress(10 + 80 * n / total)
     ws.print_options.gridLines = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "2:2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.save(wb, title=title, author=author)
+
+
+ASSIGNMENT_CONTENT_CHARS = 150  # what fits the one page of a 交办单 beside the other rows
+
+
+def _organs(data):
+    return data.get("organs") or township_organs(name=data["township"], kind=data.get("township_kind"))
 
 
 def assignment_sheet_docx(data) -> bytes:
-    """交办单: one proposal, handed to its lead unit."""
+    """交办单: one proposal, handed to its lead unit, on one page. The reply goes to the
+    township's congress office (镇人大 / 乡人大 / 街道人大工委), signed by its presidium or 工委."""
+    organs = _organs(data)
     doc = OfficialDocument(
         _("%(township)s people's congress deputies' motion and suggestion assignment sheet")
-        % {"township": data["township"]}
+        % {"township": data["township"]},
+        author=organs.office,
     )
     doc.paragraph(_("Number: %(number)s") % {"number": data["number"]}, align="right", indent=False)
     signers = data["lead_deputy"] or (_("the presidium") if data["by_presidium"] else "")
     if data["co_signers"]:
         signers += _(" (co-signed by %(names)s)") % {"names": "、".join(data["co_signers"])}
+    content = " ".join(p.strip() for p in data["content"].splitlines() if p.strip())
+    if len(content) > ASSIGNMENT_CONTENT_CHARS:
+        content = content[:ASSIGNMENT_CONTENT_CHARS] + _("… (full text in the deputy's original)")
     rows = [
         (_("Title"), data["title"]),
-        (_("Kind"), data["kind"]),
-        (_("Category"), data["category"]),
+        (_("Kind"), " / ".join(x for x in (data["kind"], data["category"]) if x)),
         (_("Proposer"), signers),
         (_("Submitted on"), date_text(data["submitted_on"])),
         (
@@ -144,25 +163,22 @@ def assignment_sheet_docx(data) -> bytes:
     ]
     if data["round"] > 1:
         rows.append((_("Handling round"), _("second handling after the deputy was dissatisfied")))
-    doc.table([_("Item"), _("Details")], rows, widths_mm=[40, 116])
-    doc.blank()
-    doc.heading1(_("Content"))
-    for para in [p for p in data["content"].splitlines() if p.strip()]:
-        doc.paragraph(para.strip())
-    doc.heading1(_("Requirements"))
-    doc.paragraph(
-        _(
-            "Please study and handle this item carefully, contact the deputy in person, and send the "
-            "written reply (signed by the responsible leader and stamped by the unit) to the township "
-            "congress office no later than %(deadline)s, stating the outcome class: A (solved or adopted), "
-            "B (being solved or planned) or C (kept for reference because of present conditions)."
+    rows.append((_("Content"), content))
+    rows.append(
+        (
+            _("Requirements"),
+            _(
+                "Please study and handle this item carefully, contact the deputy in person, and send "
+                "the written reply (signed by the responsible leader and stamped by the unit) to "
+                "%(office)s no later than %(deadline)s, stating the outcome class: A (solved or "
+                "adopted), B (being solved or planned) or C (kept for reference because of present "
+                "conditions)."
+            )
+            % {"office": organs.office, "deadline": date_text(data["deadline"])},
         )
-        % {"deadline": date_text(data["deadline"])}
     )
-    doc.signature(
-        [_("%(township)s people's congress presidium") % {"township": data["township"]}],
-        date_text=date_text(data["assigned_on"]),
-    )
+    doc.table(None, rows, widths_mm=[32, 124], compact=True)
+    doc.signature([organs.issuer], date_text=date_text(data["assigned_on"]))
     return doc.to_bytes()
 
 
@@ -173,6 +189,8 @@ def handling_report_docx(data) -> bytes:
         _("Report on the handling of deputies' motions and suggestions of %(township)s in %(year)s")
         % {"township": data["township"], "year": data["year"]}
     )
+    if data.get("cutoff"):
+        doc.paragraph(cutoff_sentence(data["cutoff"], past=data["cutoff_is_past"]))
     kinds = "、".join(_("%(kind)s %(n)s items") % {"kind": k, "n": n} for k, n in data["kinds"].items()) or _(
         "none"
     )
@@ -203,7 +221,7 @@ def handling_report_docx(data) -> bytes:
             "(being solved or planned) and %(c)s class C (kept for reference)."
         )
         % {
-            "closed": s["closed"],
+            "closed": s["received_closed"],
             "closed_rate": pct(s["closed_rate"]),
             "replied": s["replied"],
             "on_time": s["on_time"],
@@ -213,6 +231,20 @@ def handling_report_docx(data) -> bytes:
             "a": o.get("A", 0),
             "b": o.get("B", 0),
             "c": o.get("C", 0),
+        }
+    )
+    doc.paragraph(
+        _(
+            "On-time completion rate %(on_time_rate)s (%(n)s items of the year closed with the reply "
+            "within its deadline). Of the %(carried)s items carried over from earlier years, "
+            "%(carried_closed)s were closed (%(carried_rate)s)."
+        )
+        % {
+            "on_time_rate": pct(s["closed_on_time_rate"]),
+            "n": s["closed_on_time"],
+            "carried": s["carried_over"],
+            "carried_closed": s["carried_closed"],
+            "carried_rate": pct(s["carried_closed_rate"]),
         }
     )
     doc.paragraph(

@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
-from deputies.selectors import deputy_serving_during_q
-from renda.core.forms import BootstrapFormMixin, DateInput
+from deputies.selectors import deputy_group_picks, deputy_serving_during_q
+from renda.core.forms import BootstrapFormMixin, DateInput, Picker
 from renda.core.models import User
 from renda.core.selectors import term_on
 
@@ -56,8 +56,8 @@ class ProposalForm(BootstrapFormMixin, ScopedForm):
         label=_("co-signers"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Hold Ctrl to choose several. A motion needs at least five deputies in all."),
+        widget=Picker(),
+        help_text=_("Type a name to search, tick several. A motion needs at least five deputies in all."),
     )
     by_presidium = forms.BooleanField(label=_("proposed by the presidium (motions)"), required=False)
     submitted_on = forms.DateField(label=_("submitted on"), widget=DateInput())
@@ -92,6 +92,7 @@ class ProposalForm(BootstrapFormMixin, ScopedForm):
         deputies = _deputy_choices(township)
         self.fields["lead_deputy"].queryset = deputies
         self.fields["co_signers"].queryset = deputies
+        self.fields["co_signers"].widget.groups = deputy_group_picks(township=township)
         self.fields["category"].queryset = ProposalCategory.objects.filter(township=township, is_active=True)
         from meetings.models import Activity, Session
 
@@ -130,7 +131,7 @@ class DecideForm(NoteForm):
 class AssignForm(BootstrapFormMixin, ScopedForm):
     lead_unit = forms.ModelChoiceField(label=_("lead unit"), queryset=HandlingUnit.objects.none())
     assisting_units = forms.ModelMultipleChoiceField(
-        label=_("assisting units"), queryset=HandlingUnit.objects.none(), required=False
+        label=_("assisting units"), queryset=HandlingUnit.objects.none(), required=False, widget=Picker()
     )
     responsible_leader = forms.CharField(label=_("responsible leader"), max_length=50, required=False)
     assigned_on = forms.DateField(label=_("assigned on"), widget=DateInput())
@@ -203,6 +204,7 @@ class HandlingUnitForm(BootstrapFormMixin, ScopedForm):
         label=_("user accounts"),
         queryset=User.objects.none(),
         required=False,
+        widget=Picker(),
         help_text=_("Handling-unit accounts of this township (created by the administrator)."),
     )
 

@@ -7,6 +7,7 @@ from renda.core.access import access_for
 from renda.core.exceptions import ApplicationError
 from renda.core.jobs import job_handler
 from renda.core.models import Township
+from renda.core.organs import document_filename, township_organs
 
 from .models import Proposal
 
@@ -42,8 +43,10 @@ def proposals_register(job, progress):
     _count, content = register_export(
         qs=qs, title=register_title(township=job.township, year=year), progress=progress
     )
-    code = job.township.code if job.township else "all"
-    return f"proposals-register-{code}-{year or 'all'}.xlsx", content
+    place = job.township.name if job.township else _("All townships")
+    return document_filename(
+        place=place, year=year, name=_("register of motions and suggestions"), ext="xlsx"
+    ), content
 
 
 @job_handler("proposals_assignment", gettext_lazy("Assignment sheet (.docx)"))
@@ -61,8 +64,13 @@ def proposals_assignment(job, progress):
     if proposal is None or proposal.lead_unit_id is None:
         raise ApplicationError(_("This proposal has not been assigned to a unit."))
     progress(40)
-    content = assignment_sheet_docx(proposal_assignment_data(proposal=proposal))
-    return f"assignment-{proposal.pk}-round{proposal.round}.docx", content
+    data = proposal_assignment_data(proposal=proposal)
+    data["organs"] = township_organs(proposal.township)
+    content = assignment_sheet_docx(data)
+    name = _("assignment sheet %(number)s") % {"number": proposal.number}
+    if proposal.round > 1:
+        name += _(" (round %(round)s)") % {"round": proposal.round}
+    return document_filename(place=proposal.township.name, year=proposal.year, name=name, ext="docx"), content
 
 
 @job_handler("proposals_report", gettext_lazy("Handling report of the year (.docx)"))
@@ -74,9 +82,13 @@ def proposals_report(job, progress):
     if township is None:
         raise ApplicationError(_("Choose a township for the handling report."))
     user = job.requested_by
-    if not (user.is_county or user.township_id == township.pk):
+    if not access_for(user).can_request_document(township):
         raise ApplicationError(_("You may only request documents of your own township."))
     year = int(job.params["year"])
     data = proposal_report_data(township=township, year=year)
+    data["organs"] = township_organs(township)
     progress(60)
-    return f"proposals-report-{township.code}-{year}.docx", handling_report_docx(data)
+    name = _("report on the handling of motions and suggestions")
+    return document_filename(place=township.name, year=year, name=name, ext="docx"), handling_report_docx(
+        data
+    )

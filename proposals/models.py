@@ -256,6 +256,8 @@ class Proposal(TownshipScopedModel):
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
     evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Set by the secretary: the item never appears on the public page (议案建议进行时).
+    not_for_publication = models.BooleanField(_("not for publication"), default=False)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -369,6 +371,12 @@ class ProposalEvent(TownshipScopedModel):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # The business date of the step (the reply's date, the evaluation's date …), which may be
+    # earlier than when it was recorded (`at`). Figures as of a cutoff read the state from the
+    # latest recorded step dated on or before the cutoff.
+    effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    # Set when the chair undoes this step; undone steps no longer count for the state.
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     history = None
@@ -377,9 +385,10 @@ class ProposalEvent(TownshipScopedModel):
         verbose_name = _("workflow step")
         verbose_name_plural = _("workflow steps")
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["proposal", "effective_on"], name="proposalevent_asof")]
 
     def __str__(self):
-        return f"{self.proposal_id} {self.from_state}→{self.to_state}"
+        return f"{self.proposal_id} {self.get_from_state_display()}→{self.get_to_state_display()}"
 
     def get_from_state_display(self):
         return Proposal.State(self.from_state).label if self.from_state else ""
@@ -448,7 +457,7 @@ class ProposalEvaluation(TownshipScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.proposal_id} #{self.round} {self.rating}"
+        return f"{self.proposal_id} #{self.round} {self.get_rating_display()}"
 
 
 class ProposalAttachment(TownshipScopedModel):

@@ -6,40 +6,167 @@ Year membership (used by every figure of a year Y):
   over: `year < Y` and `closed_on` is empty or on/after 1 January Y). Carried-over items stay in
   each following year's figures until the year they are closed in.
 
-Figures of a set of proposals (`proposal_stats`):
+Figures of a set of proposals (`proposal_stats`), as of a cutoff: the year's 31 December for
+a past year, today for the current year. A past year's figures are read from the dated history
+(the workflow steps' `effective_on`, the replies' and evaluations' dates), never from the
+proposal's current fields, so a later event (a second-round reply in February) does not move
+them:
   received      received in the year (year == Y; without a year: every accepted proposal)
   carried_over  members of the year received earlier
   total         received + carried_over
   not_accepted  received in the year and not accepted (not part of total)
-  closed        members closed (办结) by the end of the year
-  replied       members with a written reply (first or second round) by the end of the year
-  on_time       replied members whose latest reply came on or before its deadline
-  met           replied members whose unit met the deputy in person
-  evaluated     members rated by the lead deputy; satisfied = 满意 + 基本满意
-  overdue       members still being handled (assigned / in progress) whose deadline is before
-                today (for a past year: before the year's end)
-  rates (percent, one decimal, None when the denominator is 0):
-    closed_rate    办结率   closed / total
-    on_time_rate   按期答复率 on_time / replied
-    met_rate       见面率   met / replied
-    satisfied_rate 满意率   satisfied / evaluated
+  closed        members closed (办结) by the cutoff
+  received_closed / carried_closed   of which received in the year / carried over
+  closed_on_time  received in the year, closed by the cutoff, latest reply within its deadline
+  replied       members with a written reply (first or second round) by the cutoff
+  on_time       replied members whose latest reply by the cutoff came on or before its deadline
+  met           replied members whose unit met the deputy in person (latest reply by the cutoff)
+  evaluated     members rated by the lead deputy by the cutoff; satisfied = 满意 + 基本满意
+                (the latest rating by the cutoff)
+  overdue       members being handled (assigned / in progress) at the cutoff whose deadline then
+                was before the cutoff (today: before today)
+  rates (percent, one decimal, None when the denominator is 0), defined in RATE_DEFINITIONS:
+    closed_rate          办结率    received_closed / received
+    closed_on_time_rate  按期办结率 closed_on_time / received
+    carried_closed_rate  carried-over items closed / carried_over (their own line)
+    on_time_rate         按期答复率 on_time / replied
+    met_rate             见面率    met / replied
+    satisfied_rate       满意率    satisfied / evaluated
 All of it is one aggregate query per grouping.
 """
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractMonth
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models.lookups import Exact, In, LessThan
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
 from renda.core.access import access_for
 from renda.core.models import Township
 
-from .models import HandlingUnit, Proposal, ProposalCategory
+from .models import (
+    HandlingUnit,
+    Proposal,
+    ProposalCategory,
+    ProposalEvaluation,
+    ProposalEvent,
+    ProposalReply,
+)
 
 S = Proposal.State
-RATE_KEYS = ("closed_rate", "on_time_rate", "met_rate", "satisfied_rate")
+RATE_KEYS = (
+    "closed_rate",
+    "closed_on_time_rate",
+    "carried_closed_rate",
+    "on_time_rate",
+    "met_rate",
+    "satisfied_rate",
+)
+# What each rate means, shown beside the figures (statistics page, documents).
+RATE_DEFINITIONS = {
+    "closed_rate": _(
+        "Completion rate (办结率) = items received in the year and closed ÷ items received in the year"
+    ),
+    "closed_on_time_rate": _(
+        "On-time completion rate (按期办结率) = items received in the year, closed, whose reply came "
+        "within its deadline ÷ items received in the year"
+    ),
+    "carried_closed_rate": _(
+        "Carried-over items closed = items from earlier years closed in this year ÷ items carried over"
+    ),
+    "on_time_rate": _("On-time reply rate (按期答复率) = items replied within the deadline ÷ items replied"),
+    "met_rate": _("Meeting rate (见面率) = items whose handling unit met the deputy ÷ items replied"),
+    "satisfied_rate": _("Satisfaction rate (满意率) = (satisfied + basically satisfied) ÷ items evaluated"),
+}
+
+
+def proposal_cutoff(year: int | None, today: dt.date | None = None) -> dt.date:
+    """The day a year's figures are counted to: 31 December, or today in the current year."""
+    today = today or timezone.localdate()
+    if year is None:
+        return today
+    return min(dt.date(year, 12, 31), today)
+
+
+def proposal_cutoff_is_past(year: int | None, today: dt.date | None = None) -> bool:
+    """True when the year is over: its figures are fixed as of 31 December."""
+    today = today or timezone.localdate()
+    return year is not None and dt.date(year, 12, 31) < today
+
+
+def _asof_parts(end: dt.date):
+    """Expressions over a proposal row (`pk`, `deadline`) giving its state as of `end`, read from
+    the dated history: the latest recorded step dated on or before `end` that was not undone;
+    the latest reply and the latest evaluation dated on or before `end`; and the deadline of
+    the handling round running then."""
+    steps = (
+        ProposalEvent.objects.filter(proposal=OuterRef("pk"), effective_on__lte=end, undone_at__isnull=True)
+        .exclude(action="undo")
+        .order_by("-pk")
+    )
+    replies = ProposalReply.objects.filter(proposal=OuterRef("pk"), replied_on__lte=end).order_by("-round")
+    evaluations = ProposalEvaluation.objects.filter(proposal=OuterRef("pk"), evaluated_on__lte=end).order_by(
+        "-round"
+    )
+    second_round_started = ProposalEvaluation.objects.filter(
+        proposal=OuterRef("pk"), round=1, rating=Proposal.Rating.DISSATISFIED, evaluated_on__lte=end
+    )
+    first_reply = ProposalReply.objects.filter(proposal=OuterRef("pk"), round=1)
+    deadline = Case(
+        When(Exists(second_round_started), then=F("deadline")),
+        default=Coalesce(Subquery(first_reply.values("deadline")[:1]), F("deadline")),
+    )
+    # A row entered without its history (no steps, replies or evaluations recorded) counts by
+    # its own fields.
+    any_step = ProposalEvent.objects.filter(proposal=OuterRef("pk"))
+    any_reply = ProposalReply.objects.filter(proposal=OuterRef("pk"))
+    any_evaluation = ProposalEvaluation.objects.filter(proposal=OuterRef("pk"))
+    return {
+        "state": Coalesce(
+            Subquery(steps.values("to_state")[:1]),
+            Case(When(Exists(any_step), then=Value(None)), default=F("state")),
+        ),
+        "replied": Q(Exists(replies)) | (~Q(Exists(any_reply)) & Q(replied_on__lte=end)),
+        "on_time": Exact(
+            Coalesce(Subquery(replies.values("on_time")[:1]), F("replied_on_time")), Value(True)
+        ),
+        "met": Exact(
+            Coalesce(Subquery(replies.values("met_in_person")[:1]), F("met_in_person")), Value(True)
+        ),
+        "outcome": Coalesce(Subquery(replies.values("outcome")[:1]), F("outcome")),
+        "evaluated": Q(Exists(evaluations))
+        | (~Q(Exists(any_evaluation)) & ~Q(rating="") & Q(evaluated_on__lte=end)),
+        "rating": Coalesce(Subquery(evaluations.values("rating")[:1]), F("rating")),
+        "rehandled": Q(Exists(second_round_started)) | (~Q(Exists(any_evaluation)) & Q(round=2)),
+        "deadline": deadline,
+    }
+
+
+def proposal_asof_q(*, year: int, today=None) -> dict:
+    """Q objects of one proposal's condition at the year's cutoff: "closed", "open", "overdue",
+    "replied". For drill-downs and document lists."""
+    today = today or timezone.localdate()
+    end = proposal_cutoff(year, today)
+    closed = Q(state=S.CLOSED, closed_on__lte=end)
+    if not proposal_cutoff_is_past(year, today):
+        return {
+            "closed": closed,
+            "open": Q(state__in=Proposal.OPEN_HANDLING_STATES),
+            "overdue": Q(state__in=Proposal.OPEN_HANDLING_STATES, deadline__lt=today),
+            "replied": Q(replied_on__isnull=False, replied_on__lte=end),
+        }
+    parts = _asof_parts(end)
+    is_open = Q(In(parts["state"], list(Proposal.OPEN_HANDLING_STATES)))
+    return {
+        "closed": closed,
+        "open": is_open,
+        "overdue": is_open & Q(LessThan(parts["deadline"], Value(end + dt.timedelta(days=1)))),
+        "replied": parts["replied"],
+    }
 
 
 def proposal_year_q(year: int, prefix: str = "") -> Q:
@@ -53,49 +180,67 @@ def proposal_year_q(year: int, prefix: str = "") -> Q:
     )
 
 
-def _aggregates(*, year=None, today=None, prefix=""):
+def _aggregates(*, year=None, today=None):
     """The counts of the module docstring. With a year, the queryset must already be restricted
     to that year's items and its not-accepted ones (`proposal_year_q(year) | Q(year=year, state=NOT_ACCEPTED)`): then an item is a member
     exactly when it is not refused, which spares PostgreSQL re-testing the year condition in
-    every one of the ten filters (a third of the time at city scale)."""
-    p = prefix
+    every one of the filters (a third of the time at city scale).
+
+    The current year (and no year) counts from the proposals' own fields, which hold the latest
+    state; a past year counts from the dated history as of its 31 December (`_asof_parts`)."""
     today = today or timezone.localdate()
+    member = ~Q(state=S.NOT_ACCEPTED)
     if year is None:
-        member = ~Q(**{f"{p}state": S.NOT_ACCEPTED})
         end = today
         received = member
-        carried = Q(**{f"{p}year__lt": 0})
-        not_accepted = Q(**{f"{p}state": S.NOT_ACCEPTED})
+        carried = Q(year__lt=0)
+        not_accepted = Q(state=S.NOT_ACCEPTED)
     else:
-        member = ~Q(**{f"{p}state": S.NOT_ACCEPTED})
-        end = min(dt.date(year, 12, 31), today)
-        received = member & Q(**{f"{p}year": year})
-        carried = member & Q(**{f"{p}year__lt": year})
-        not_accepted = Q(**{f"{p}state": S.NOT_ACCEPTED, f"{p}year": year})
-    replied = member & Q(**{f"{p}replied_on__isnull": False, f"{p}replied_on__lte": end})
-    evaluated = member & ~Q(**{f"{p}rating": ""}) & Q(**{f"{p}evaluated_on__lte": end})
-    overdue_before = today if year is None or end >= today else end + dt.timedelta(days=1)
-    key = f"{p}pk" if p else "pk"
+        end = proposal_cutoff(year, today)
+        received = member & Q(year=year)
+        carried = member & Q(year__lt=year)
+        not_accepted = Q(state=S.NOT_ACCEPTED, year=year)
+    closed = member & Q(state=S.CLOSED, closed_on__lte=end)
+    if proposal_cutoff_is_past(year, today):
+        parts = _asof_parts(end)
+        replied = member & parts["replied"]
+        on_time = replied & Q(parts["on_time"])
+        met = replied & Q(parts["met"])
+        evaluated = member & parts["evaluated"]
+        satisfied = evaluated & Q(In(parts["rating"], [Proposal.Rating.SATISFIED, Proposal.Rating.BASICALLY]))
+        overdue = (
+            member
+            & Q(In(parts["state"], list(Proposal.OPEN_HANDLING_STATES)))
+            & Q(LessThan(parts["deadline"], Value(end + dt.timedelta(days=1))))
+        )
+    else:
+        replied = member & Q(replied_on__isnull=False, replied_on__lte=end)
+        on_time = replied & Q(replied_on_time=True)
+        met = replied & Q(met_in_person=True)
+        evaluated = member & ~Q(rating="") & Q(evaluated_on__lte=end)
+        satisfied = evaluated & Q(rating__in=[Proposal.Rating.SATISFIED, Proposal.Rating.BASICALLY])
+        overdue = member & Q(state__in=Proposal.OPEN_HANDLING_STATES, deadline__lt=today)
     return {
-        "received": Count(key, filter=received),
-        "carried_over": Count(key, filter=carried),
-        "not_accepted": Count(key, filter=not_accepted),
-        "closed": Count(key, filter=member & Q(**{f"{p}state": S.CLOSED, f"{p}closed_on__lte": end})),
-        "replied": Count(key, filter=replied),
-        "on_time": Count(key, filter=replied & Q(**{f"{p}replied_on_time": True})),
-        "met": Count(key, filter=replied & Q(**{f"{p}met_in_person": True})),
-        "evaluated": Count(key, filter=evaluated),
-        "satisfied": Count(
-            key,
-            filter=evaluated
-            & Q(**{f"{p}rating__in": [Proposal.Rating.SATISFIED, Proposal.Rating.BASICALLY]}),
-        ),
-        "overdue": Count(
-            key,
-            filter=member
-            & Q(**{f"{p}state__in": Proposal.OPEN_HANDLING_STATES, f"{p}deadline__lt": overdue_before}),
-        ),
+        "received": Count("pk", filter=received),
+        "carried_over": Count("pk", filter=carried),
+        "not_accepted": Count("pk", filter=not_accepted),
+        "closed": Count("pk", filter=closed),
+        "received_closed": Count("pk", filter=closed & received),
+        "carried_closed": Count("pk", filter=closed & carried),
+        # closed means every reply is in, so the latest reply's own on-time flag is the one
+        "closed_on_time": Count("pk", filter=closed & received & Q(replied_on_time=True)),
+        "replied": Count("pk", filter=replied),
+        "on_time": Count("pk", filter=on_time),
+        "met": Count("pk", filter=met),
+        "evaluated": Count("pk", filter=evaluated),
+        "satisfied": Count("pk", filter=satisfied),
+        "overdue": Count("pk", filter=overdue),
     }
+
+
+def proposal_count_keys() -> tuple:
+    """The names of the counts every figures row carries (the rates are computed from them)."""
+    return tuple(_aggregates(year=None))
 
 
 def _rate(num, den):
@@ -106,7 +251,9 @@ def stats_finish(row: dict) -> dict:
     """Add total and the four rates to a row of counts."""
     row = dict(row)
     row["total"] = row["received"] + row["carried_over"]
-    row["closed_rate"] = _rate(row["closed"], row["total"])
+    row["closed_rate"] = _rate(row["received_closed"], row["received"])
+    row["closed_on_time_rate"] = _rate(row["closed_on_time"], row["received"])
+    row["carried_closed_rate"] = _rate(row["carried_closed"], row["carried_over"])
     row["on_time_rate"] = _rate(row["on_time"], row["replied"])
     row["met_rate"] = _rate(row["met"], row["replied"])
     row["satisfied_rate"] = _rate(row["satisfied"], row["evaluated"])
@@ -375,6 +522,9 @@ def proposal_register_rows(*, qs):
         "rating",
         "round",
         "is_key",
+        "replied_on_time",
+        "met_in_person",
+        "closed_on",
     )
     for (
         pk,
@@ -397,6 +547,9 @@ def proposal_register_rows(*, qs):
         rating,
         round_,
         is_key,
+        replied_on_time,
+        met_in_person,
+        closed_on,
     ) in rows.iterator(chunk_size=2000):
         yield [
             township,
@@ -419,6 +572,9 @@ def proposal_register_rows(*, qs):
             round_,
             state in open_states and deadline is not None and deadline < today,
             is_key,
+            replied_on_time,
+            met_in_person,
+            closed_on,
         ]
 
 
@@ -494,7 +650,9 @@ def proposal_assignment_data(*, proposal) -> dict:
 
 
 def proposal_report_data(*, township, year, today=None) -> dict:
-    """Plain data for the year's handling report (办理情况报告) of a township."""
+    """Plain data for the year's handling report (办理情况报告) of a township, every figure as of
+    the same cutoff (31 December for a past year, today for the current one)."""
+    today = today or timezone.localdate()
     qs = Proposal.objects.filter(township=township)
     stats = proposal_stats(qs=qs, year=year, today=today)
     kinds = dict(
@@ -504,25 +662,48 @@ def proposal_report_data(*, township, year, today=None) -> dict:
         .values_list("kind")
         .annotate(n=Count("pk"))
     )
-    key_count = qs.filter(proposal_year_q(year), is_key=True).count()
-    outcomes = dict(
-        qs.filter(proposal_year_q(year), replied_on__isnull=False)
-        .exclude(outcome="")
-        .order_by()
-        .values_list("outcome")
-        .annotate(n=Count("pk"))
-    )
-    rehandled = qs.filter(proposal_year_q(year), round=2).count()
-    open_items = list(
-        qs.filter(proposal_year_q(year))
-        .exclude(state=S.CLOSED)
-        .select_related("lead_unit")
-        .order_by("deadline", "pk")
-        .values_list("number", "title", "lead_unit__name", "state", "deadline")[:50]
-    )
+    members = qs.filter(proposal_year_q(year))
+    key_count = members.filter(is_key=True).count()
+    asof = proposal_asof_q(year=year, today=today)
+    past = proposal_cutoff_is_past(year, today)
+    end = proposal_cutoff(year, today)
+    if past:
+        parts = _asof_parts(end)
+        outcomes = dict(
+            members.annotate(asof_outcome=parts["outcome"])
+            .filter(asof["replied"])
+            .exclude(asof_outcome="")
+            .order_by()
+            .values_list("asof_outcome")
+            .annotate(n=Count("pk"))
+        )
+        rehandled = members.filter(parts["rehandled"]).count()
+        open_rows: Any = (
+            members.exclude(asof["closed"])
+            .annotate(asof_state=parts["state"], asof_deadline=parts["deadline"])
+            .order_by("asof_deadline", "pk")
+            .values_list("number", "title", "lead_unit__name", "asof_state", "asof_deadline")
+        )
+    else:
+        outcomes = dict(
+            members.filter(replied_on__isnull=False)
+            .exclude(outcome="")
+            .order_by()
+            .values_list("outcome")
+            .annotate(n=Count("pk"))
+        )
+        rehandled = members.filter(round=2).count()
+        open_rows = (
+            members.exclude(state=S.CLOSED)
+            .order_by("deadline", "pk")
+            .values_list("number", "title", "lead_unit__name", "state", "deadline")
+        )
+    open_items = list(open_rows[:50])
     return {
         "township": township.name,
         "year": year,
+        "cutoff": end,
+        "cutoff_is_past": past,
         "stats": stats,
         "kinds": {str(Proposal.Kind(k).label): n for k, n in kinds.items()},
         "key_count": key_count,
@@ -546,7 +727,7 @@ def proposal_report_data(*, township, year, today=None) -> dict:
                 "number": n,
                 "title": t,
                 "unit": u or "",
-                "state": str(Proposal.State(s).label),
+                "state": str(Proposal.State(s).label) if s else "",
                 "deadline": d,
             }
             for n, t, u, s, d in open_items
@@ -577,6 +758,86 @@ def proposal_list_for_session(*, user, session):
 def proposal_list_for_activity(*, user, activity):
     """Suggestions adopted from an activity (a voter reception, an inspection …)."""
     return access_for(user).scope(Proposal).filter(source_activity=activity).order_by("serial")
+
+
+# ---------------------------------------------------------------- the public page
+
+
+PUBLIC_FIELDS = (
+    "pk",
+    "township_id",
+    "year",
+    "number",
+    "kind",
+    "title",
+    "state",
+    "deadline",
+    "replied_on",
+    "rating",
+    "closed_on",
+    "by_presidium",
+    "category__name",
+    "lead_deputy__name",
+    "lead_unit__name",
+)
+
+
+def proposal_public_rows(*, townships, year, offset=0, limit=None, today=None) -> list[dict]:
+    """The rows of the public page: the year's members (received in it or carried over), never
+    an item marked not for publication, and only the published columns (values(), so no other
+    field is ever loaded). One query."""
+    qs = (
+        Proposal.objects.filter(township__in=townships, not_for_publication=False)
+        .filter(proposal_year_q(year))
+        .order_by("township__display_order", "township__code", "year", "number_scope", "serial")
+        .values(*PUBLIC_FIELDS)
+    )
+    rows = list(qs[offset : offset + limit] if limit else qs)
+    kinds = dict(Proposal.Kind.choices)
+    states = dict(Proposal.State.choices)
+    ratings = dict(Proposal.Rating.choices)
+    today = today or timezone.localdate()
+    for r in rows:
+        r["overdue"] = (
+            r["state"] in Proposal.OPEN_HANDLING_STATES
+            and r["deadline"] is not None
+            and r["deadline"] < today
+        )
+        r["kind_label"] = kinds.get(r["kind"], "")
+        r["state_label"] = states.get(r["state"], "")
+        r["rating_label"] = ratings.get(r["rating"], "")
+        r["carried_over"] = r["year"] < year
+    return rows
+
+
+def proposal_public_count(*, townships, year) -> int:
+    return (
+        Proposal.objects.filter(township__in=townships, not_for_publication=False)
+        .filter(proposal_year_q(year))
+        .count()
+    )
+
+
+def proposal_public_stats(*, townships, year, today=None) -> dict:
+    """The year's official figures over every member (published or not) plus how many members
+    are not published, in one query."""
+    qs = Proposal.objects.filter(township__in=townships).filter(
+        proposal_year_q(year) | Q(year=year, state=S.NOT_ACCEPTED)
+    )
+    aggregates = _aggregates(year=year, today=today)
+    aggregates["unpublished"] = Count("pk", filter=~Q(state=S.NOT_ACCEPTED) & Q(not_for_publication=True))
+    return stats_finish(qs.aggregate(**aggregates))
+
+
+def proposal_public_stats_by_township(*, townships, year, today=None) -> dict:
+    """township_id -> figures (as proposal_public_stats), one grouped query."""
+    qs = Proposal.objects.filter(township__in=townships).filter(
+        proposal_year_q(year) | Q(year=year, state=S.NOT_ACCEPTED)
+    )
+    aggregates = _aggregates(year=year, today=today)
+    aggregates["unpublished"] = Count("pk", filter=~Q(state=S.NOT_ACCEPTED) & Q(not_for_publication=True))
+    rows = qs.order_by().values("township_id").annotate(**aggregates)
+    return {r["township_id"]: stats_finish(dict(r)) for r in rows}
 
 
 def proposal_signers_not_serving(*, proposal) -> list[str]:

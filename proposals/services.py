@@ -31,6 +31,7 @@ from .models import (
 S = Proposal.State
 STAFF = "staff"  # township secretary / chair of the proposal's township
 UNIT = "unit"  # a user of the proposal's lead handling unit
+DEPUTY = "deputy"  # the lead deputy's own account (portal app), while it has not ended
 
 # action -> (states it starts from, who may do it)
 TRANSITIONS = {
@@ -40,7 +41,7 @@ TRANSITIONS = {
     "assign": ([S.REGISTERED], {STAFF}),
     "start": ([S.ASSIGNED], {STAFF, UNIT}),
     "reply": ([S.ASSIGNED, S.IN_PROGRESS], {STAFF, UNIT}),
-    "evaluate": ([S.REPLIED], {STAFF}),
+    "evaluate": ([S.REPLIED], {STAFF, DEPUTY}),
     "close": ([S.EVALUATED], {STAFF}),
 }
 
@@ -205,6 +206,9 @@ def actor_roles(*, proposal, user) -> set:
         and HandlingUnit.objects.filter(pk=proposal.lead_unit_id, users=user).exists()
     ):
         roles_.add(UNIT)
+    own = access.own_deputy
+    if own is not None and proposal.lead_deputy_id == own.pk:
+        roles_.add(DEPUTY)
     return roles_
 
 
@@ -244,7 +248,9 @@ def _lock_and_check(proposal, action, by):
     return locked
 
 
-def _event(proposal, *, action, from_state, by, note="", to_state=None):
+def _event(proposal, *, action, from_state, by, note="", to_state=None, effective_on=None):
+    """Record a step. `effective_on` is its business date (the reply's date …; today when the
+    step carries no date of its own): figures as of a cutoff read the state from it."""
     return ProposalEvent.objects.create(
         township_id=proposal.township_id,
         proposal=proposal,
@@ -252,6 +258,7 @@ def _event(proposal, *, action, from_state, by, note="", to_state=None):
         from_state=from_state,
         to_state=to_state or proposal.state,
         by=by,
+        effective_on=effective_on or timezone.localdate(),
         note=note or "",
     )
 
@@ -393,7 +400,7 @@ def proposal_submit(
         ProposalAttachment.objects.create(
             township=township, proposal=proposal, file=f, name=f.name[:200], uploaded_by=by
         )
-    _event(proposal, action="submit", from_state="", by=by, note=note)
+    _event(proposal, action="submit", from_state="", by=by, note=note, effective_on=submitted_on)
     return proposal
 
 
@@ -482,7 +489,7 @@ def proposal_register(*, proposal, by, registered_on=None, note=""):
     proposal.state = S.REGISTERED
     proposal.registered_on = registered_on or timezone.localdate()
     proposal.save(update_fields=["state", "registered_on", "updated_at"])
-    _event(proposal, action="register", from_state=old, by=by, note=note)
+    _event(proposal, action="register", from_state=old, by=by, note=note, effective_on=proposal.registered_on)
     return proposal
 
 
@@ -550,6 +557,7 @@ def proposal_assign(
         action="assign",
         from_state=old,
         by=by,
+        effective_on=assigned_on,
         note=note
         or _("Lead unit %(unit)s, deadline %(deadline)s")
         % {"unit": lead_unit.name, "deadline": deadline.isoformat()},
@@ -608,18 +616,29 @@ def proposal_reply(*, proposal, by, text, outcome, met_in_person=False, replied_
     proposal.save(
         update_fields=["state", "replied_on", "replied_on_time", "met_in_person", "outcome", "updated_at"]
     )
-    _event(proposal, action="reply", from_state=old, by=by, note=_("Outcome %(o)s") % {"o": outcome})
+    _event(
+        proposal,
+        action="reply",
+        from_state=old,
+        by=by,
+        note=_("Outcome %(o)s") % {"o": outcome},
+        effective_on=replied_on,
+    )
     return proposal
 
 
 @transaction.atomic
 def proposal_evaluate(*, proposal, by, rating, comment="", evaluated_on=None, new_deadline=None):
-    """The lead deputy's evaluation, recorded by township staff. 不满意 in the first round sends it
+    """The lead deputy's evaluation, recorded by township staff or by the lead deputy through
+    their own account (the same rules either way). 不满意 in the first round sends it
     back to the lead unit for a second handling with a new deadline; in the second round the
     rating is recorded and the proposal can be closed whatever it is."""
     if rating not in Proposal.Rating.values:
         raise ApplicationError(_("Choose the deputy's rating."), field="rating")
     proposal = _lock_and_check(proposal, "evaluate", by)
+    if access_for(by).is_deputy:
+        # A deputy evaluates today; the new deadline of a second handling is the township's rule.
+        evaluated_on, new_deadline = None, None
     evaluated_on = evaluated_on or timezone.localdate()
     if proposal.replied_on and evaluated_on < proposal.replied_on:
         raise ApplicationError(_("The evaluation cannot be before the reply."), field="evaluated_on")
@@ -650,6 +669,7 @@ def proposal_evaluate(*, proposal, by, rating, comment="", evaluated_on=None, ne
             action="rehandle",
             from_state=old,
             by=by,
+            effective_on=evaluated_on,
             note=_("Dissatisfied: second handling, new deadline %(d)s. %(c)s")
             % {"d": deadline.isoformat(), "c": comment},
         )
@@ -657,7 +677,12 @@ def proposal_evaluate(*, proposal, by, rating, comment="", evaluated_on=None, ne
     proposal.state = S.EVALUATED
     proposal.save(update_fields=fields)
     _event(
-        proposal, action="evaluate", from_state=old, by=by, note=f"{Proposal.Rating(rating).label} {comment}"
+        proposal,
+        action="evaluate",
+        from_state=old,
+        by=by,
+        note=f"{Proposal.Rating(rating).label} {comment}",
+        effective_on=evaluated_on,
     )
     return proposal
 
@@ -669,7 +694,7 @@ def proposal_close(*, proposal, by, closed_on=None, note=""):
     proposal.state = S.CLOSED
     proposal.closed_on = closed_on or timezone.localdate()
     proposal.save(update_fields=["state", "closed_on", "updated_at"])
-    _event(proposal, action="close", from_state=old, by=by, note=note)
+    _event(proposal, action="close", from_state=old, by=by, note=note, effective_on=proposal.closed_on)
     return proposal
 
 
@@ -718,3 +743,134 @@ def proposals_remind_deadlines(*, today=None):
         )
         count += 1
     return count
+
+
+# ---------------------------------------------------------------- publication
+
+
+@transaction.atomic
+def proposal_publication_set(*, proposal, publish: bool, by, note=""):
+    """Mark a proposal for publication on the public page (议案建议进行时) or not. Township staff
+    only; the change is a workflow step with who, when and why."""
+    _require_staff(by, proposal.township)
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    hidden = not publish
+    if locked.not_for_publication == hidden:
+        return locked
+    locked.not_for_publication = hidden
+    locked.save(update_fields=["not_for_publication", "updated_at"])
+    _event(
+        locked,
+        action="unpublish" if hidden else "publish",
+        from_state=locked.state,
+        by=by,
+        note=note or (_("Not for publication") if hidden else _("Shown on the public page")),
+    )
+    return locked
+
+
+# ---------------------------------------------------------------- undo
+
+
+UNDOABLE = {
+    "decide_on_agenda",
+    "decide_not_on_agenda",
+    "register",
+    "reject",
+    "assign",
+    "start",
+    "reply",
+    "evaluate",
+    "rehandle",
+    "close",
+}
+
+
+def proposal_last_step(*, proposal):
+    """The latest step that was not undone (undo steps themselves excluded), or None."""
+    return (
+        ProposalEvent.objects.filter(proposal=proposal, undone_at__isnull=True)
+        .exclude(action__in=["undo", "publish", "unpublish"])
+        .order_by("-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def proposal_undo_last_step(*, proposal, by, reason):
+    """The chair takes back the proposal's last workflow step (a step recorded by mistake): the
+    proposal returns to the state before it, what the step wrote is taken back (the reply or
+    evaluation row of that step is removed, dates cleared), the step is marked undone and an
+    "undo" step records who, when and why. Figures as of a cutoff no longer count the step."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for undoing the step."), field="reason")
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if by is None or not by.is_chair or by.township_id != locked.township_id:
+        raise ApplicationError(_("Only the chair of the proposal's township may undo a step."))
+    step = proposal_last_step(proposal=locked)
+    if step is None or step.action not in UNDOABLE:
+        raise ApplicationError(_("There is no workflow step to undo."))
+    p = locked
+    fields = {"state", "updated_at"}
+    if step.action == "decide_not_on_agenda":
+        p.kind, p.converted_from_motion = Proposal.Kind.MOTION, False
+        fields |= {"kind", "converted_from_motion"}
+    if step.action.startswith("decide_"):
+        p.agenda_decision = Proposal.AgendaDecision.PENDING
+        fields.add("agenda_decision")
+    elif step.action == "register":
+        p.registered_on = None
+        fields.add("registered_on")
+    elif step.action == "reject":
+        p.not_accepted_reason = ""
+        fields.add("not_accepted_reason")
+    elif step.action == "assign":
+        p.lead_unit, p.responsible_leader, p.assigned_on, p.deadline = None, "", None, None
+        fields |= {"lead_unit", "responsible_leader", "assigned_on", "deadline"}
+        p.assisting_units.clear()
+    elif step.action == "reply":
+        ProposalReply.objects.filter(proposal=p, round=p.round).delete()
+        earlier = ProposalReply.objects.filter(proposal=p).order_by("-round").first()
+        p.replied_on = earlier.replied_on if earlier else None
+        p.replied_on_time = earlier.on_time if earlier else None
+        p.met_in_person = earlier.met_in_person if earlier else False
+        p.outcome = earlier.outcome if earlier else ""
+        fields |= {"replied_on", "replied_on_time", "met_in_person", "outcome"}
+    elif step.action in ("evaluate", "rehandle"):
+        evaluated_round = p.round - 1 if step.action == "rehandle" else p.round
+        ProposalEvaluation.objects.filter(proposal=p, round=evaluated_round).delete()
+        earlier = ProposalEvaluation.objects.filter(proposal=p).order_by("-round").first()
+        p.rating = earlier.rating if earlier else ""
+        p.evaluated_on = earlier.evaluated_on if earlier else None
+        fields |= {"rating", "evaluated_on"}
+        if step.action == "rehandle":
+            # back to the first round: its deadline was kept on its reply, its assignment date
+            # on its (not undone) assignment step
+            first_reply = ProposalReply.objects.filter(proposal=p, round=evaluated_round).first()
+            assign = (
+                ProposalEvent.objects.filter(proposal=p, action="assign", undone_at__isnull=True)
+                .order_by("-pk")
+                .first()
+            )
+            p.round = evaluated_round
+            p.deadline = first_reply.deadline if first_reply else p.deadline
+            p.assigned_on = assign.effective_on if assign and assign.effective_on else p.assigned_on
+            fields |= {"round", "deadline", "assigned_on"}
+    elif step.action == "close":
+        p.closed_on = None
+        fields.add("closed_on")
+    old = p.state
+    p.state = step.from_state or S.SUBMITTED
+    p.save(update_fields=sorted(fields))
+    step.undone_at = timezone.now()
+    step.save(update_fields=["undone_at", "updated_at"])
+    _event(
+        p,
+        action="undo",
+        from_state=old,
+        to_state=p.state,
+        by=by,
+        note=_("Undone: %(step)s. Reason: %(reason)s") % {"step": step.action, "reason": reason},
+    )
+    return p

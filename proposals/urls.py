@@ -18,5 +18,7 @@ urlpatterns = [
     path("<id:pk>/assignment-sheet/", views.proposal_assignment_sheet, name="assignment_sheet"),
     path("<id:pk>/attachments/<id:file_pk>/", views.proposal_attachment_download, name="attachment"),
     path("<id:pk>/replies/<id:file_pk>/letter/", views.proposal_reply_letter, name="reply_letter"),
+    path("<id:pk>/publication/", views.proposal_publication, name="publication"),
+    path("<id:pk>/undo/", views.proposal_undo, name="undo"),
     path("<id:pk>/<slug:action>/", views.proposal_action, name="action"),
 ]

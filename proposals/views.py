@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from renda.core.access import access_for
 from renda.core.converters import year_or_none
+from renda.core.cutoff import cutoff_sentence
 from renda.core.exceptions import ApplicationError
 from renda.core.forms import BootstrapFormMixin
 from renda.core.history import history_entries
@@ -34,7 +35,10 @@ from .forms import (
 )
 from .models import HandlingUnit, Proposal, ProposalCategory
 from .selectors import (
+    RATE_DEFINITIONS,
     REGISTER_ORDER,
+    proposal_cutoff,
+    proposal_cutoff_is_past,
     proposal_detail,
     proposal_list,
     proposal_register_page_rows,
@@ -95,9 +99,6 @@ class RegisterFilterForm(BootstrapFormMixin, ScopedForm):
 
 
 def _scope_township(request):
-    user = request.user
-    if user.township_id:
-        return user.township
     return request.access.selected_township
 
 
@@ -241,6 +242,12 @@ def _detail_context(request, proposal, *, bound=None):
         # old records: a signer not serving on the day it was submitted is shown, not refused
         "not_serving": proposal_signers_not_serving(proposal=proposal),
         # the same rule as proposal_edit (the view's permission) and proposal_update (the state)
+        "can_publish": request.access.can_write(proposal, "proposals.change_proposal"),
+        # the chair takes back the last step (a step recorded by mistake), with a reason
+        "can_undo": request.access.is_chair
+        and request.access.can_write(proposal, "proposals.change_proposal")
+        and services.proposal_last_step(proposal=proposal) is not None
+        and services.proposal_last_step(proposal=proposal).action in services.UNDOABLE,
         "can_edit": request.access.can_write(proposal, "proposals.change_proposal")
         and proposal.state in EDITABLE_STATES,
     }
@@ -249,6 +256,22 @@ def _detail_context(request, proposal, *, bound=None):
 def proposal_show(request, pk):
     proposal = _proposal_or_404(request, pk)
     return render(request, "proposals/detail.html", _detail_context(request, proposal))
+
+
+@require_POST
+def proposal_undo(request, pk):
+    """The chair undoes the last workflow step, with a reason."""
+    proposal = _proposal_or_404(request, pk)
+    if not (request.access.is_chair and request.access.can_write(proposal)):
+        raise PermissionDenied
+    try:
+        services.proposal_undo_last_step(
+            proposal=proposal, by=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("The last step was undone."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("proposals:detail", pk=proposal.pk)
 
 
 @require_POST
@@ -523,6 +546,8 @@ def proposal_statistics(request):
             "cat_chart": cat_chart,
             "unit_chart": unit_chart,
             "can_report": township is not None,
+            "cutoff": cutoff_sentence(proposal_cutoff(year), past=proposal_cutoff_is_past(year)),
+            "rate_definitions": list(RATE_DEFINITIONS.values()),
         },
     )
 
@@ -642,3 +667,20 @@ def proposal_settings(request):
     return render(
         request, "proposals/settings.html", {"form": form, "example": example, "today": timezone.localdate()}
     )
+
+
+@require_POST
+def proposal_publication(request, pk):
+    """Show the item on the public page (议案建议进行时) or mark it not for publication."""
+    proposal = _proposal_or_404(request, pk)
+    request.access.require_write(proposal, "proposals.change_proposal")
+    publish = request.POST.get("publish") == "1"
+    try:
+        services.proposal_publication_set(proposal=proposal, publish=publish, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Shown on the public page.") if publish else _("Marked not for publication.")
+        )
+    return redirect("proposals:detail", pk=proposal.pk)

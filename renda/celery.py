@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "renda.core.tasks.document_files_cleanup",
         "schedule": crontab(hour=2, minute=30),
     },
+    "deputies-import-previews-cleanup": {
+        "task": "deputies.tasks.import_previews_cleanup",
+        "schedule": crontab(minute=40),  # hourly: a preview is gone at most 25 hours after upload
+    },
     "meetings-decisions-overdue": {
         "task": "meetings.tasks.decisions_mark_overdue",
         "schedule": crontab(hour=1, minute=0),
@@ -27,5 +31,13 @@ app.conf.beat_schedule = {
     "proposals-deadline-reminders": {
         "task": "proposals.tasks.proposals_remind_deadlines",
         "schedule": crontab(hour=1, minute=15),
+    },
+    "portal-deputies-notify": {
+        "task": "portal.tasks.deputies_notify_sweep",
+        "schedule": 600.0,
+    },
+    "portal-deputy-accounts-end": {
+        "task": "portal.tasks.deputy_accounts_end_expired",
+        "schedule": crontab(hour=0, minute=30),
     },
 }

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "proposals",
     "assessments",
     "renda.dashboard",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -63,7 +64,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "renda.core.middleware.LoginRequiredEverywhereMiddleware",
+    "portal.middleware.DeputyAccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    "renda.core.idempotency.IdempotentSubmitMiddleware",
 ]
 
 ROOT_URLCONF = "renda.urls"
@@ -82,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "renda.core.context_processors.navigation",
             ],
+            # `{% csrf_token %}` also writes the form's idempotency token (renda/core/idempotency.py)
+            "builtins": ["renda.core.templatetags.idempotency"],
         },
     },
 ]
@@ -153,6 +158,7 @@ LOCALE_PATHS = [
         "meetings/locale",
         "proposals/locale",
         "assessments/locale",
+        "portal/locale",
     )
 ]
 
@@ -252,6 +258,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 DOCUMENT_RETENTION_DAYS = env.int("DOCUMENT_RETENTION_DAYS", default=30)
 # A job "running" longer than this is considered lost (worker died) and requeued.
 DOCUMENT_STALE_AFTER_SECONDS = env.int("DOCUMENT_STALE_AFTER_SECONDS", default=900)
+
+# SMS to deputies (portal/sms.py): a console backend by default, a provider by environment.
+SMS_BACKEND = env("SMS_BACKEND", default="portal.sms.ConsoleBackend")
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
+SMS_RATE_LIMIT = env("SMS_RATE_LIMIT", default="30/m")  # per worker, Celery's rate_limit syntax
+SMS_ACCESS_KEY_ID = env("SMS_ACCESS_KEY_ID", default="")
+SMS_ACCESS_KEY_SECRET = env("SMS_ACCESS_KEY_SECRET", default="")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="")
+SMS_TEMPLATE_CODE = env("SMS_TEMPLATE_CODE", default="")
 
 LOGGING = {
     "version": 1,

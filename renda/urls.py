@@ -1,17 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from renda.core import converters
-
-converters.register()  # <id:…> and <year:…> for every app's urls, registered before they load
+from renda.dashboard import views as dashboard_views
 
 urlpatterns = [
+    # The home page is the to-do list (工作台); it reads every app, so the dashboard serves it.
+    path("", dashboard_views.home, name="home"),
     path("", include("renda.core.urls")),
     path("deputies/", include("deputies.urls")),
     path("meetings/", include("meetings.urls")),
     path("proposals/", include("proposals.urls")),
     path("assessments/", include("assessments.urls")),
     path("dashboard/", include("renda.dashboard.urls")),
+    path("", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -339,7 +339,7 @@ def _measure_import(scale, ctx, rows, n=5000):
     )
 
     def check_and_write():
-        result = roster_import_read(township=township, content=content)
+        result = roster_import_read(township=township, content=content, elected_on=dt.date(2021, 12, 28))
         if result.ok:
             with transaction.atomic():
                 roster_import_apply(township=township, result=result, by=ctx["secretary"])
@@ -616,10 +616,17 @@ def run_load_at(scale, *, clients, seconds, out):
             (1, "POST", "/township/select/", "township=&next=/"),
             (2, "GET", f"/proposals/{first('proposals.Proposal')}/", None),
         ]
+        # the public page 议案建议进行时: anonymous, no cookies (the demo publishes every year)
+        public_mix = [
+            (1, "GET", "/public/", None),
+            (3, "GET", f"/public/{year}/", None),
+            (4, "GET", f"/public/t/{township.code}/{year}/", None),
+        ]
         profiles = [
             (cookies(f"{township.code}_mishu"), staff_mix),
             (cookies(f"{township.code}_zhuxi"), staff_mix),
             (cookies("county_reviewer"), county_mix),
+            ({}, public_mix),
         ]
         out(
             f"load: {clients} clients for {seconds}s against gunicorn -w 2 on 127.0.0.1:{port} ({scale} scale)"

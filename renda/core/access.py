@@ -32,7 +32,11 @@ Role rules
   replies to them; nothing else of the township;
 - county reviewer (`county_reviewer`): reads every township, writes nothing;
 - county admin (`county_admin`): reads every township; writes only county-level things (users,
-  townships, the scoring scheme); never a township's records.
+  townships, the scoring scheme); never a township's records;
+- deputy (`deputy`, the portal's own accounts): reads their own deputy record and the proposals
+  they lead or co-signed (with their replies, events, evaluations), nothing else; an ended
+  account is no deputy at all (`access.own_deputy` is None). Their writes go through the
+  portal's services, which check `access.own_deputy`.
 Outside a deputy's own township (county users, handling units, the Django admin) personal data
 is masked so that it cannot be rebuilt: no digit of an ID number, birth date as year-month,
 phone as the first 3 and last 4 digits (138****5678).
@@ -127,6 +131,7 @@ class Access:
         self.is_chair = in_township and self.role == roles.CHAIR
         self.is_township_staff = self.is_secretary or self.is_chair
         self.is_handling_unit = in_township and self.role == roles.HANDLING_UNIT
+        self.is_deputy = in_township and self.role == roles.DEPUTY
         self._selected_township_id = selected_township_id
         self._mask_all = False
         self._cache = {}
@@ -189,11 +194,16 @@ class Access:
             return qs.filter(pk__in=self.townships().values("pk"))
         if label == "core.documentjob":
             return qs.filter(pk__in=self.jobs().values("pk"))
-        if self.is_handling_unit:
+        if self.is_handling_unit or self.is_deputy:
             if label == _PROPOSAL:
-                return qs.filter(self._unit_proposals_q())
+                return qs.filter(
+                    self._unit_proposals_q() if self.is_handling_unit else self._own_proposals_q()
+                )
             if label in _THROUGH_PROPOSAL:
                 return qs.filter(proposal__in=self.scope(qs.model._meta.get_field("proposal").related_model))
+            if label == "deputies.deputy" and self.is_deputy:
+                deputy = self.own_deputy
+                return qs.filter(pk=deputy.pk) if deputy is not None else qs.none()
             return qs.none()
         if not hasattr(qs.model, "township_id") and not _has_field(qs.model, "township"):
             return qs.none()
@@ -214,6 +224,31 @@ class Access:
             proposal_id=OuterRef("pk"), handlingunit__in=units
         )
         return Q(township_id=self.township_id) & (Q(lead_unit__in=units) | Exists(assisting))
+
+    @property
+    def own_deputy(self):
+        """The deputy behind a deputy account; None for anyone else or an ended account."""
+        if "own_deputy" not in self._cache:
+            deputy = None
+            if self.is_deputy:
+                account = getattr(self.user, "deputy_account", None)
+                if account is not None and account.ended_on is None:
+                    deputy = account.deputy
+            self._cache["own_deputy"] = deputy
+        return self._cache["own_deputy"]
+
+    def _own_proposals_q(self):
+        from django.apps import apps
+        from django.db.models import Exists, OuterRef, Q
+
+        deputy = self.own_deputy
+        if deputy is None:
+            return Q(pk__in=[])
+        proposal_model = apps.get_model("proposals", "Proposal")
+        co_signed = proposal_model.co_signers.through.objects.filter(
+            proposal_id=OuterRef("pk"), deputy=deputy
+        )
+        return Q(township_id=deputy.township_id) & (Q(lead_deputy=deputy) | Exists(co_signed))
 
     def get_or_404(self, model_or_queryset, **lookup):
         """One row the user may see, else 404 (a malformed id is a 404 too, never a 500)."""
@@ -239,9 +274,9 @@ class Access:
             return True
         if self.is_township_staff:
             return township_id == self.township_id
-        if self.is_handling_unit and isinstance(target, models.Model):
+        if (self.is_handling_unit or self.is_deputy) and isinstance(target, models.Model):
             label = target._meta.label_lower
-            if label == _PROPOSAL or label in _THROUGH_PROPOSAL:
+            if label == _PROPOSAL or label in _THROUGH_PROPOSAL or label == "deputies.deputy":
                 return self.scope(type(target)).filter(pk=target.pk).exists()
         return False
 

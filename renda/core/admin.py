@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AuditEvent, County, DocumentJob, Term, Township, User
+from . import roles
+from .models import AUDIT_ACTIONS, AuditEvent, County, DocumentJob, Term, Township, User
 
 admin.site.site_header = _("Township people's congress platform administration")
 admin.site.site_title = _("Administration")
@@ -44,6 +47,22 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """A role's group is named by its code (the code reads it); the admin shows the role's name
+    and keeps the five roles from being deleted."""
+
+    list_display = ["__str__"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in roles.ROLE_LABELS:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
 @admin.register(DocumentJob)
 class DocumentJobAdmin(admin.ModelAdmin):
     list_display = ["title", "township", "requested_by", "status", "progress", "created_at"]
@@ -51,11 +70,27 @@ class DocumentJobAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in DocumentJob._meta.fields]
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return list(AUDIT_ACTIONS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "township", "action", "detail", "row_count"]
-    list_filter = ["action", "township"]
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    list_display = ["at", "user", "township", "action_display", "detail", "row_count"]
+    list_filter = [AuditActionFilter, "township"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields if f.name != "action"] + ["action_display"]
+    exclude = ["action"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_display(self, obj):
+        return obj.action_label
 
     def has_add_permission(self, request):
         return False

@@ -10,7 +10,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import roles
+        from . import admin_i18n, converters, roles
+
+        converters.register()  # <id:…> and <year:…> for every app's urls, before they load
+
+        admin_i18n.install()
 
         # Roles are data; their permissions are (re)synchronised after every migrate so that
         # models added by later apps are covered without a hand-written data migration.

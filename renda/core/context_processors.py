@@ -9,13 +9,6 @@ NAV = [
     ("assessments", _("Assessment"), "assessments:index"),
     ("dashboard", _("Statistics & reports"), "dashboard:index"),
 ]
-NAV_DESCRIPTIONS = {
-    "deputies": _("Roster, mandates, deputy groups, liaison stations; Excel import and export"),
-    "meetings": _("Congress sessions, presidium meetings, decisions to follow up, deputy activities"),
-    "proposals": _("Register, assignment, supervision, replies and evaluations of motions and suggestions"),
-    "assessments": _("Year-end scoring of deputies computed from the records; scoresheets"),
-    "dashboard": _("County dashboard, workbench, year-end work report and bundle"),
-}
 
 
 def navigation(request):
@@ -25,8 +18,7 @@ def navigation(request):
     access = request.access
     selected = access.selected_township
     context = {
-        "nav_items": [] if access.is_handling_unit else NAV,
-        "nav_descriptions": NAV_DESCRIPTIONS,
+        "nav_items": [] if access.is_handling_unit or access.is_deputy else NAV,
         "nav_section": request.resolver_match.app_name if request.resolver_match else "",
         "nav_township": selected,
         "nav_term": term_current(township=selected) if selected else None,

@@ -45,6 +45,15 @@ def year_or_none(value):
     return year if YEAR_MIN <= year <= YEAR_MAX else None
 
 
+def id_or_none(value):
+    """A database id from a query string or form value, or None when it is missing or malformed."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 1 <= number <= ID_MAX else None
+
+
 def register():
     register_converter(IdConverter, "id")
     register_converter(YearConverter, "year")

@@ -1,23 +1,32 @@
 """Official-document layout (GB/T 9704-2012) for every .docx we produce.
 
-A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title 方正小标宋简体 2号 centred;
-body 仿宋_GB2312 3号 with a two-character first-line indent and fixed 28-point lines (22 lines a
-page); level-1 headings 黑体 3号, level-2 楷体_GB2312 3号; page numbers "— 1 —" in 4号 宋体,
-right on odd pages and left on even pages. Fonts are written as East-Asian font names so Word
-and WPS on a township PC pick the installed official fonts.
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm, so the type area is 156 × 225 mm;
+a document grid of 22 lines of 28 characters (docGrid: line pitch 225 mm / 22, character pitch
+156 mm / 28, so 3号 characters sit 28 to a line in Word, WPS and LibreOffice alike); title
+方正小标宋简体 2号 centred; body 仿宋_GB2312 3号 with a two-character first-line indent on the grid's
+lines; level-1 headings 黑体 3号, level-2 楷体_GB2312 3号; page numbers "— 1 —" in 4号 宋体, right
+on odd pages and left on even pages. The issuing organ and the date follow 7.3.5.2 (no seal):
+the organ two characters from the right margin one blank line below the text, the date on the
+next line starting two characters to the right of the organ's first character (the organ moves
+left when the date is the longer). Tables have a fixed layout and grid widths, so every program
+draws the same columns. Document properties carry the title, the township's office as author
+and the time of writing. Fonts are written as East-Asian font names so Word and WPS on a
+township PC pick the installed official fonts.
 
 Plain data in, bytes out: no ORM access here.
 """
 
 import io
+import unicodedata
 
+from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Emu, Mm, Pt, Twips
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -30,7 +39,17 @@ SIZE_2 = Pt(22)  # 二号
 SIZE_3 = Pt(16)  # 三号
 SIZE_4 = Pt(14)  # 四号
 SIZE_SMALL_4 = Pt(12)  # 小四
-LINE = Pt(28)
+TYPE_WIDTH_MM, TYPE_HEIGHT_MM = 156, 225
+CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
+LINE = Twips(round(Mm(TYPE_HEIGHT_MM).twips / LINES_PER_PAGE))  # 579 twips, 28.95 pt
+# docGrid w:charSpace: how much the grid's character pitch differs from the 3号 size, in 4096ths
+# of a point (negative: 28 characters of 16 pt are a little wider than 156 mm).
+CHAR_SPACE = round((Mm(TYPE_WIDTH_MM).pt / CHARS_PER_LINE - SIZE_3.pt) * 4096)
+
+
+def text_width_chars(text):
+    """Width of `text` in full characters: CJK and full-width forms count 1, the rest ½."""
+    return sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
 def set_run_font(run, east_asian, size=None, bold=None, latin=LATIN_FONT):
@@ -58,11 +77,31 @@ def _fixed_lines(paragraph, line=LINE):
     fmt.space_after = Pt(0)
 
 
+def _indent_chars(paragraph, *, right=None):
+    """A right indent of `right` characters of the grid (w:rightChars, hundredths of a char)."""
+    char_pt = Mm(TYPE_WIDTH_MM).pt / CHARS_PER_LINE
+    paragraph.paragraph_format.right_indent = Pt(char_pt * right)
+    ind = paragraph._p.get_or_add_pPr().find(qn("w:ind"))
+    if ind is not None:
+        ind.set(qn("w:rightChars"), str(round(right * 100)))
+
+
 def _first_line_indent_chars(paragraph, chars=2, size=SIZE_3):
     paragraph.paragraph_format.first_line_indent = Pt(size.pt * chars)
     ind = paragraph._p.get_or_add_pPr().find(qn("w:ind"))
     if ind is not None:
         ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+def _cell_lines(paragraph, size, compact):
+    """Table text off the page's line grid: 小四 on single lines (1.5 when not compact)."""
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(size.pt * (1.3 if compact else 1.5))
+    fmt.space_before = fmt.space_after = Pt(0 if not compact else 2)
+    snap = OxmlElement("w:snapToGrid")  # schema order: just before w:spacing
+    snap.set(qn("w:val"), "0")
+    paragraph._p.get_or_add_pPr().find(qn("w:spacing")).addprevious(snap)
 
 
 def _add_page_number(paragraph):
@@ -94,12 +133,29 @@ def _add_page_number(paragraph):
 class OfficialDocument:
     """Build an official document paragraph by paragraph, then `to_bytes()`."""
 
-    def __init__(self, title=None, *, landscape=False):
+    def __init__(self, title=None, *, landscape=False, author=""):
         self.doc = Document()
         self._setup_page(landscape)
         self._setup_styles()
+        self.properties(title=title or "", author=author)
         if title:
             self.title(title)
+
+    def properties(self, *, title=None, author=None):
+        """Document properties: the title, the office that wrote it, created and saved now."""
+        props = self.doc.core_properties
+        now = timezone.now().replace(microsecond=0)
+        if title is not None:
+            props.title = title
+        if author is not None:
+            props.author = author
+            props.last_modified_by = author
+        props.created = props.modified = now
+        props.revision = 1
+        props.comments = ""
+        props.keywords = ""
+        props.subject = ""
+        props.category = ""
 
     def _setup_page(self, landscape):
         section = self.doc.sections[0]
@@ -121,6 +177,20 @@ class OfficialDocument:
         even.alignment = WD_ALIGN_PARAGRAPH.LEFT
         even.paragraph_format.left_indent = Pt(14)
         _add_page_number(even)
+        self._set_grid(section)
+        self._text_width = section.page_width - section.left_margin - section.right_margin
+
+    @staticmethod
+    def _set_grid(section):
+        """22 lines of 28 characters (GB/T 9704 5.2.2)."""
+        sect_pr = section._sectPr
+        grid = sect_pr.find(qn("w:docGrid"))
+        if grid is None:
+            grid = OxmlElement("w:docGrid")
+            sect_pr.append(grid)
+        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:linePitch"), str(LINE.twips))
+        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
 
     def _setup_styles(self):
         normal = self.doc.styles["Normal"]
@@ -132,6 +202,18 @@ class OfficialDocument:
             fonts = OxmlElement("w:rFonts")
             rpr.insert(0, fonts)
         fonts.set(qn("w:eastAsia"), BODY_FONT)
+        # The grid's character pitch is reckoned from the document default size: make it 3号 too,
+        # or LibreOffice spreads every 3号 character over two grid cells.
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+        if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
+            drpr = rpr_default.find(qn("w:rPr"))
+            for tag in ("w:sz", "w:szCs"):
+                el = drpr.find(qn(tag))
+                if el is None:
+                    el = OxmlElement(tag)
+                    drpr.append(el)
+                el.set(qn("w:val"), str(int(SIZE_3.pt * 2)))
         # Document-wide language so WPS/Word apply Chinese line breaking.
         lang = OxmlElement("w:lang")
         lang.set(qn("w:eastAsia"), "zh-CN")
@@ -144,8 +226,10 @@ class OfficialDocument:
     def title(self, text, *, subtitle=None):
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _fixed_lines(p, Pt(36))
+        _fixed_lines(p, Twips(LINE.twips * 3 // 2))
         set_run_font(p.add_run(text), TITLE_FONT, SIZE_2)
+        if not self.doc.core_properties.title:
+            self.doc.core_properties.title = text
         if subtitle:
             s = self.doc.add_paragraph()
             s.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -197,36 +281,91 @@ class OfficialDocument:
             set_run_font(p.add_run(text), BODY_FONT, SIZE_3)
         return p
 
-    def table(self, headers, rows, *, widths_mm=None, font_size=SIZE_SMALL_4):
-        """A bordered table in 仿宋 小四 with a bold header row."""
-        table = self.doc.add_table(rows=1, cols=len(headers))
+    def table(
+        self,
+        headers,
+        rows,
+        *,
+        widths_mm=None,
+        font_size=SIZE_SMALL_4,
+        header_font=HEADING1_FONT,
+        compact=False,
+    ):
+        """A bordered table in 仿宋 小四 with a bold header row (`headers` None: no header row),
+        fixed layout, its column widths in the grid as well as on every cell."""
+        table = self.doc.add_table(rows=1 if headers else 0, cols=len(headers or rows[0]))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, header in zip(table.rows[0].cells, headers):
-            cell.text = ""
-            para = cell.paragraphs[0]
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            set_run_font(para.add_run(str(header)), HEADING1_FONT, font_size)
+        table.autofit = False  # w:tblLayout fixed
+        n = len(headers or rows[0])
+        if widths_mm:
+            widths = [Mm(w) for w in widths_mm]
+        else:
+            widths = [Emu(int(self._text_width) // n)] * n
+        self._table_grid(table, widths)
         for row in rows:
             cells = table.add_row().cells
-            for cell, value in zip(cells, row):
+            for i, (cell, value) in enumerate(zip(cells, row)):
                 para = cell.paragraphs[0]
-                set_run_font(para.add_run("" if value is None else str(value)), BODY_FONT, font_size)
-        if widths_mm:
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths_mm):
-                    cell.width = Mm(width)
+                font = HEADING1_FONT if compact and i == 0 else BODY_FONT
+                set_run_font(para.add_run("" if value is None else str(value)), font, font_size)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = width
+                for para in cell.paragraphs:
+                    _cell_lines(para, font_size, compact)
+        if headers:
+            header_row = table.rows[0]
+            trpr = header_row._tr.get_or_add_trPr()
+            repeat = OxmlElement("w:tblHeader")  # repeated at the top of every page
+            trpr.append(repeat)
+            for cell, header in zip(header_row.cells, headers):
+                cell.text = ""
+                para = cell.paragraphs[0]
+                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                set_run_font(para.add_run(str(header)), header_font, font_size)
         return table
 
+    @staticmethod
+    def _table_grid(table, widths):
+        tbl = table._tbl
+        for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
+            col.set(qn("w:w"), str(Emu(width).twips))
+        tbl_pr = tbl.tblPr
+        tbl_w = tbl_pr.find(qn("w:tblW"))
+        if tbl_w is None:
+            tbl_w = OxmlElement("w:tblW")
+            tbl_pr.append(tbl_w)
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(Emu(w).twips for w in widths)))
+
     def signature(self, lines, *, date_text=None):
-        """Issuing organ and date, right-aligned, a few characters from the margin."""
+        """Issuing organ(s) and 成文日期 per GB/T 9704 7.3.5.2 (no seal): one blank line below the
+        text; the organ two characters from the right margin; the date on the next line, its
+        first character two characters right of the organ's first; when the date is the longer,
+        the date keeps two characters from the margin and the organ moves left."""
         self.blank()
-        for line in list(lines) + ([date_text] if date_text else []):
+        lines = [line for line in lines if line]
+        organ_width = max((text_width_chars(line) for line in lines), default=0)
+        date_width = text_width_chars(date_text) if date_text else 0
+        organ_right, date_right = 2, organ_width - date_width
+        if date_text and date_right < 2:
+            date_right = 2
+            organ_right = date_width + 4 - organ_width
+        for line in lines:
             p = self.doc.add_paragraph()
             _fixed_lines(p)
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            p.paragraph_format.right_indent = Pt(SIZE_3.pt * 4)
+            # organs of different lengths share the first character's column
+            _indent_chars(p, right=organ_right + organ_width - text_width_chars(line))
             set_run_font(p.add_run(line), BODY_FONT, SIZE_3)
+            p.paragraph_format.keep_with_next = True
+        if date_text:
+            p = self.doc.add_paragraph()
+            _fixed_lines(p)
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _indent_chars(p, right=date_right)
+            set_run_font(p.add_run(date_text), BODY_FONT, SIZE_3)
 
     def page_break(self):
         self.doc.add_page_break()

@@ -62,3 +62,32 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class Picker(forms.SelectMultiple):
+    """A searchable checkbox picker for a many-to-many choice (static/js/picker.js on Tom Select,
+    vendored): type to search, tick several, each chosen one shown as a removable chip. `groups`
+    adds "select a whole group" buttons: [(label, [values…]), …]. Without JavaScript it is a plain
+    multi-select, and the group buttons still tick their options."""
+
+    template_name = "core/widgets/picker.html"
+
+    def __init__(self, attrs=None, groups=None):
+        texts = {
+            "data-picker": "1",
+            "data-placeholder": _("Type to search…"),
+            "data-remove-label": _("Remove"),
+            "data-clear-label": _("Clear all"),
+            "data-no-results": _("Nothing found"),
+        }
+        super().__init__(attrs={**texts, **(attrs or {})})
+        self.groups = groups or []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["groups"] = [
+            {"label": label, "values": " ".join(str(v) for v in values), "count": len(values)}
+            for label, values in self.groups
+            if values
+        ]
+        return context

@@ -28,7 +28,7 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-PUBLIC_PREFIXES = ("/accounts/login/", "/healthz", "/static/", "/i18n/", "/favicon.ico")
+PUBLIC_PREFIXES = ("/accounts/login/", "/healthz", "/static/", "/i18n/", "/favicon.ico", "/public/")
 
 
 class LoginRequiredEverywhereMiddleware:

@@ -155,6 +155,11 @@ class User(AbstractUser):
     def is_handling_unit(self):
         return self.township_id is not None and self.role == roles.HANDLING_UNIT
 
+    @property
+    def is_deputy(self):
+        """A deputy's own account (portal app): sees only their own record."""
+        return self.township_id is not None and self.role == roles.DEPUTY
+
 
 class TownshipQuerySet(models.QuerySet):
     """Domain querysets. Which rows a user may see is decided by `renda.core.access` only."""
@@ -268,6 +273,18 @@ class Reminder(TownshipScopedModel):
         return self.text
 
 
+# What the audit log's action codes mean (the codes stay in the database; people read these).
+AUDIT_ACTIONS = {
+    "download": _("file downloaded"),
+    "export_requested": _("export requested"),
+    "deputies_roster_import": _("roster imported"),
+    "deputies_roster_export": _("roster exported"),
+    "export_register": _("register exported"),
+    "township_backup": _("township backed up"),
+    "township_restore": _("township restored"),
+}
+
+
 class AuditEvent(models.Model):
     """Every export and import is recorded: who, when, what, how many rows."""
 
@@ -288,4 +305,28 @@ class AuditEvent(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action_label}"
+
+    @property
+    def action_label(self):
+        return str(AUDIT_ACTIONS.get(self.action, self.action))
+
+
+class SubmissionToken(models.Model):
+    """One submitted form (create form, workflow action, import confirm): the token the page
+    carried, who sent it and where its result is. Written in the same transaction as the form's
+    effect, so a second submit of the same page (a double click, a reload, a second tab) finds
+    it, writes nothing and is shown the first result (see IdempotentSubmitMiddleware)."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(_("path"), max_length=300)
+    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("submitted form")
+        verbose_name_plural = _("submitted forms")
+
+    def __str__(self):
+        return f"{self.token} {self.path}"

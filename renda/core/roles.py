@@ -11,16 +11,20 @@ CHAIR = "township_chair"
 REVIEWER = "county_reviewer"
 ADMIN = "county_admin"
 HANDLING_UNIT = "handling_unit"
+# A deputy's own account (portal app): no model permissions; the portal's pages and services
+# show the deputy their own record and their township's public records only.
+DEPUTY = "deputy"
 
-ROLE_PRIORITY = [ADMIN, REVIEWER, CHAIR, SECRETARY, HANDLING_UNIT]
+ROLE_PRIORITY = [ADMIN, REVIEWER, CHAIR, SECRETARY, HANDLING_UNIT, DEPUTY]
 ROLE_LABELS = {
     SECRETARY: _("township secretary"),
     CHAIR: _("township chair"),
     REVIEWER: _("county reviewer"),
     ADMIN: _("administrator"),
     HANDLING_UNIT: _("handling unit"),
+    DEPUTY: _("deputy"),
 }
-TOWNSHIP_ROLES = {SECRETARY, CHAIR, HANDLING_UNIT}
+TOWNSHIP_ROLES = {SECRETARY, CHAIR, HANDLING_UNIT, DEPUTY}
 COUNTY_ROLES = {REVIEWER, ADMIN}
 
 DOMAIN_APPS = ["deputies", "meetings", "proposals", "assessments", "core"]

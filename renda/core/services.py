@@ -122,7 +122,8 @@ def document_job_run(*, job_id):
             ),
         )
         raise
-    job.file.save(filename, ContentFile(content), save=False)
+    # one folder per job: the file keeps its own name (乡镇_年度_文件名), never a random suffix
+    job.file.save(f"{job.pk}/{filename}", ContentFile(content), save=False)
     job.file_size = len(content)
     job.status = DocumentJob.Status.DONE
     job.progress = 100

@@ -5,7 +5,6 @@ from . import views
 from .security import ThrottledLoginView
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("township/select/", views.township_select, name="township_select"),
     path("documents/", views.document_list, name="documents"),
     path("documents/<id:pk>/status/", views.document_status, name="document_status"),

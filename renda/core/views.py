@@ -8,25 +8,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from .converters import id_or_none
 from .exceptions import ApplicationError
 from .models import DocumentJob
-from .selectors import (
-    reminder_list,
-    term_current,
-)
 from .services import audit_record, document_job_request, document_job_retry
-
-
-def home(request):
-    user = request.user
-    township = user.township
-    context = {
-        "township": township,
-        "term": term_current(township=township) if township else None,
-        "townships": request.access.townships() if request.access.is_county else None,
-        "reminders": reminder_list(user=user)[:10],
-    }
-    return render(request, "core/home.html", context)
 
 
 @require_POST
@@ -34,10 +19,11 @@ def township_select(request):
     """County users narrow list pages to one township (or all)."""
     if not request.access.is_county:
         raise PermissionDenied
-    pk = request.POST.get("township") or None
-    if pk and not request.access.townships().filter(pk=pk).exists():
+    raw = request.POST.get("township") or ""
+    pk = id_or_none(raw)
+    if raw and (pk is None or not request.access.townships().filter(pk=pk).exists()):
         raise Http404
-    request.session["selected_township"] = int(pk) if pk else None
+    request.session["selected_township"] = pk
     nxt = request.POST.get("next") or reverse("home")
     if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         nxt = reverse("home")

@@ -10,12 +10,12 @@ import zipfile
 
 from django.utils.translation import gettext as _
 from docx.oxml.ns import qn
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from renda.core import xlsx
+from renda.core.cutoff import cutoff_sentence
 from renda.core.docx_official import OfficialDocument
-from renda.core.xlsx import StyleCache
 
 CN_NUMERALS = "零一二三四五六七八九十"
 
@@ -86,8 +86,27 @@ def work_report_title(data):
     }
 
 
+def work_report_is_draft(data):
+    return (
+        not (data.get("problems") or "").strip()
+        or not (data.get("plans") or "").strip()
+        or not data.get("date")
+    )
+
+
 def _section_session(doc, data):
     sessions = data["sessions"]
+    organs = data.get("organs")
+    if not sessions and organs is not None and not organs.has_congress:
+        doc.paragraph(
+            _(
+                "As a subdistrict, %(township)s holds no people's congress session of its own; "
+                "%(organ)s organised the county deputies elected here to attend the county people's "
+                "congress and to perform their duties."
+            )
+            % {"township": data["township_name"], "organ": organs.congress}
+        )
+        return
     if not sessions:
         doc.paragraph(
             _(
@@ -251,6 +270,12 @@ def _section_activities(doc, data):
         "total": d["total"],
         "levels": levels,
     }
+    level_sum = sum(count for _label, count in d["by_level"])
+    if level_sum > d["total"]:
+        text += _(
+            "; as some deputies sit in congresses at several levels, the levels add up to %(sum)s "
+            "seats held by %(total)s people"
+        ) % {"sum": level_sum, "total": d["total"]}
     if groups:
         text += _(", organised into %(n)s deputy groups, each with a leader") % {"n": len(groups)}
     text += _(".")
@@ -356,7 +381,7 @@ def _section_proposals(doc, data):
             "of the replies they evaluated."
         )
         % {
-            "closed": p["closed"],
+            "closed": p.get("received_closed", p["closed"]),
             "closing": pct(p["closing_rate"]),
             "replied": p["replied"],
             "on_time": pct(p["on_time_rate"]),
@@ -364,6 +389,22 @@ def _section_proposals(doc, data):
             "satisfaction": pct(p["satisfaction_rate"]),
         }
     )
+    if p.get("carried_over"):
+        doc.paragraph(
+            _(
+                "On-time completion rate %(on_time)s. Of the %(carried)s items carried over from "
+                "earlier years, %(closed)s were closed."
+            )
+            % {
+                "on_time": pct(p.get("closed_on_time_rate")),
+                "carried": p["carried_over"],
+                "closed": p.get("carried_closed", 0),
+            }
+        )
+    else:
+        doc.paragraph(
+            _("On-time completion rate %(on_time)s.") % {"on_time": pct(p.get("closed_on_time_rate"))}
+        )
     if p["overdue"]:
         doc.paragraph(
             _("%(n)s items are past their deadline and are being supervised until they are done.")
@@ -372,8 +413,11 @@ def _section_proposals(doc, data):
 
 
 def work_report_docx(data) -> bytes:
-    """The year-end work report (seed 002 structure) in the official layout."""
-    doc = OfficialDocument(work_report_title(data))
+    """The year-end work report (seed 002 structure) in the official layout. A draft (problems or
+    plans not written yet, or no 成文日期 chosen for a past year) says so under its title."""
+    doc = OfficialDocument(author=data.get("author", ""))
+    draft = work_report_is_draft(data)
+    doc.title(work_report_title(data), subtitle=_("(draft)") if draft else None)
     opening = (data.get("opening") or "").strip() or _(
         "In %(year)s, under the guidance of %(committee)s and the leadership of the township party "
         "committee, the people's congress of %(township)s performed the duties given by the "
@@ -399,11 +443,19 @@ def work_report_docx(data) -> bytes:
     for i, (title, build) in enumerate(sections, start=1):
         doc.heading1(h1(i, title))
         build(doc, data)
-    doc.heading1(h1(6, _("Existing problems")))
-    _free_text(doc, data.get("problems"))
-    doc.heading1(h1(7, _("Plans for the next stage")))
-    _free_text(doc, data.get("plans"))
-    doc.signature([data["organ"]], date_text=date_text(data["date"]))
+    for n, title, key in (
+        (6, _("Existing problems"), "problems"),
+        (7, _("Plans for the next stage"), "plans"),
+    ):
+        doc.heading1(h1(n, title))
+        if (data.get(key) or "").strip():
+            _free_text(doc, data.get(key))
+        else:  # a draft: the township has not written this section yet
+            doc.paragraph(_("[To be written by the township before the final version.]"))
+    if data.get("cutoff"):
+        doc.paragraph(cutoff_sentence(data["cutoff"], past=data["cutoff_is_past"]))
+    dated = data.get("date")
+    doc.signature([data["organ"]], date_text=date_text(dated) if dated else _("(date to be set)"))
     return doc.to_bytes()
 
 
@@ -549,22 +601,26 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 def dashboard_workbook(data) -> bytes:
-    """The county dashboard table: one row per township, with the light of every quota."""
-    wb = Workbook()
+    """The county dashboard table: one row per township, one figure a cell, with the light of
+    every quota; rates are numbers shown as percentages."""
+    wb = xlsx.new_workbook()
     ws = wb.active
     ws.title = str(data["year"])
     headers = data["headers"]
-    ws.append([data["title"]])
+    formats = data.get("formats") or [None] * len(headers)
+    xlsx.page_setup(ws, title_rows="1:2", freeze="B3")
+    xlsx.append(ws, [data["title"]])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(headers)
+    xlsx.append(ws, headers)
     fills = {
         "green": PatternFill("solid", fgColor="C7EFCF"),
         "yellow": PatternFill("solid", fgColor="FFE8B0"),
         "red": PatternFill("solid", fgColor="F8C4C4"),
     }
-    style = StyleCache().apply  # each style set on one cell, copied to the others
+    style = xlsx.StyleCache().apply  # each style set on one cell, copied to the others
+    number_formats = {"percent": xlsx.PERCENT, "score": "0.0"}
 
     for cell in ws[2]:
         style(
@@ -575,28 +631,21 @@ def dashboard_workbook(data) -> bytes:
             alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
         )
     for r, (values, colours) in enumerate(zip(data["rows"], data["colours"]), start=3):
-        ws.append(values)
-        for c, colour in enumerate(colours, start=1):
+        xlsx.append(ws, values)
+        for c, (colour, fmt) in enumerate(zip(colours, formats), start=1):
+            extra = {"number_format": number_formats[fmt]} if fmt else {}
             if colour in fills:
-                style(ws.cell(row=r, column=c), colour, border=BORDER, fill=fills[colour])
+                style(ws.cell(row=r, column=c), (colour, fmt), border=BORDER, fill=fills[colour], **extra)
             else:
-                style(ws.cell(row=r, column=c), "plain", border=BORDER)
+                style(ws.cell(row=r, column=c), ("plain", fmt), border=BORDER, **extra)
     if data.get("legend"):
-        ws.append([])
-        ws.append([data["legend"]])
+        xlsx.append(ws, [])
+        xlsx.append(ws, [data["legend"]])
     ws.column_dimensions["A"].width = 14
     for col in range(2, len(headers) + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 11
-    ws.row_dimensions[2].height = 45
-    ws.freeze_panes = "B3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        ws.column_dimensions[get_column_letter(col)].width = 8
+    ws.row_dimensions[2].height = 60
+    return xlsx.save(wb, title=data["title"], author=data.get("author", ""))
 
 
 # Members that are zip packages already: deflating them again takes most of the zipping time

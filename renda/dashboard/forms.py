@@ -16,7 +16,17 @@ class YearForm(forms.Form):
 
 
 class WorkReportForm(BootstrapFormMixin, forms.ModelForm):
-    """The secretary's text: optional opening, 存在的问题, 下一步工作打算."""
+    """The secretary's text: optional opening, 存在的问题, 下一步工作打算, and the 成文日期."""
+
+    dated = forms.DateField(
+        label=_("Date of the report"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "The 成文日期 printed under the signature. Left empty: today for the current year; a past "
+            "year's report is left undated (a draft) until a date is given."
+        ),
+    )
 
     class Meta:
         model = WorkReportText

@@ -1,15 +1,17 @@
 """Background documents of the dashboard: work report, deputy archive, dashboard workbook and
 the year-end bundle. Each handler is `handler(job, progress) -> (filename, bytes)`."""
 
+import datetime as dt
 import logging
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.core.exceptions import ApplicationError
 from renda.core.jobs import job_handler
-from renda.core.models import Township
+from renda.core.models import County, Township
+from renda.core.organs import document_filename, township_organs
 
 from . import documents, selectors
 from .models import WorkReportText
@@ -36,10 +38,9 @@ def _register(township, year, user):
 
     qs = proposal_list(user=user, filters={"year": year}, township=township)
     _count, content = register_export(qs=qs, title=register_title(township=township, year=year))
-    return _("%(township)s %(year)s register of motions and suggestions.xlsx") % {
-        "township": township.name,
-        "year": year,
-    }, content
+    return document_filename(
+        place=township.name, year=year, name=_("register of motions and suggestions"), ext="xlsx"
+    ), content
 
 
 def _roster(township, year, user):
@@ -49,11 +50,81 @@ def _roster(township, year, user):
     from deputies.exports import roster_export_data
 
     data = roster_export_data(user=user, township=township, leaves_township=True)
-    return _("%(township)s deputy roster.xlsx") % {"township": township.name}, roster_workbook(data)
+    return document_filename(
+        place=township.name, year=year, name=_("deputy roster"), ext="xlsx"
+    ), roster_workbook(data)
 
 
-# Documents of other apps in the year-end bundle: (label, builder(township, year, user)).
+def _handling_report(township, year, user):
+    """The year's report on the handling of motions and suggestions."""
+    from proposals.documents import handling_report_docx
+    from proposals.selectors import proposal_report_data
+
+    data = proposal_report_data(township=township, year=year)
+    data["organs"] = township_organs(township)
+    name = _("report on the handling of motions and suggestions")
+    return document_filename(place=township.name, year=year, name=name, ext="docx"), handling_report_docx(
+        data
+    )
+
+
+def _minutes(township, year, user):
+    """The minutes of every presidium meeting of the year, in a folder."""
+    from meetings.documents import minutes_docx
+    from meetings.models import PresidiumMeeting
+    from meetings.selectors import minutes_data
+
+    folder = _("minutes")
+    files = []
+    for pk in (
+        PresidiumMeeting.objects.filter(township=township, date__year=year)
+        .order_by("date", "pk")
+        .values_list("pk", flat=True)
+    ):
+        data = minutes_data(meeting_id=pk)
+        name = _("minutes of %(meeting)s") % {"meeting": data["subtitle"]}
+        files.append(
+            (
+                f"{folder}/{document_filename(place=township.name, year=year, name=name, ext='docx')}",
+                minutes_docx(data),
+            )
+        )
+    return files
+
+
+def _assignment_sheets(township, year, user):
+    """The 交办单 of every proposal of the year handed to a unit, in a folder."""
+    from proposals.documents import assignment_sheet_docx
+    from proposals.models import Proposal
+    from proposals.selectors import proposal_assignment_data
+
+    folder = _("assignment sheets")
+    organs = township_organs(township)
+    files = []
+    for p in (
+        Proposal.objects.filter(township=township, year=year, lead_unit__isnull=False)
+        .select_related("township", "category", "lead_deputy", "lead_unit")
+        .prefetch_related("co_signers", "assisting_units")
+        .order_by("number")
+    ):
+        data = proposal_assignment_data(proposal=p)
+        data["organs"] = organs
+        name = _("assignment sheet %(number)s") % {"number": p.number}
+        files.append(
+            (
+                f"{folder}/{document_filename(place=township.name, year=year, name=name, ext='docx')}",
+                assignment_sheet_docx(data),
+            )
+        )
+    return files
+
+
+# Documents of other apps in the year-end bundle: (label, builder(township, year, user)); a
+# builder returns (name, bytes), a list of them (a folder), or None when there is nothing yet.
 BUNDLE_PARTS = [
+    (gettext_lazy("report on the handling of motions and suggestions"), _handling_report),
+    (gettext_lazy("presidium meeting minutes"), _minutes),
+    (gettext_lazy("assignment sheets"), _assignment_sheets),
     (gettext_lazy("assessment scoresheet"), _scoresheet),
     (gettext_lazy("register of motions and suggestions"), _register),
     (gettext_lazy("deputy roster"), _roster),
@@ -90,15 +161,29 @@ def work_report_texts_by_township(townships, year):
 
 def work_report_file(township, data):
     """(filename, bytes) of the work report of `data` (selectors.work_report_data)."""
-    filename = _("%(township)s %(year)s work report.docx") % {"township": township.name, "year": data["year"]}
+    organs = township_organs(township)
+    township_label = str(selectors.LEVEL_PROSE["township"])
+    deputies = dict(data["deputies"])
+    deputies["by_level"] = [
+        (organs.deputies if label == township_label else label, n) for label, n in deputies["by_level"]
+    ]
+    data = {**data, "organ": organs.issuer, "author": organs.office, "deputies": deputies, "organs": organs}
+    today = timezone.localdate()
+    dated = data.get("dated")
+    # 成文日期: chosen by the secretary; by default today in the current year. A past year's
+    # report is not dated today: without a chosen date it is a draft with the date left open.
+    data["date"] = dated or (data.get("date") if data["year"] >= today.year else None)
+    filename = document_filename(place=township.name, year=data["year"], name=_("work report"), ext="docx")
     return filename, documents.work_report_docx(data)
 
 
-def work_report_build(*, township, year, today=None):
-    """(filename, bytes) of a township's year-end work report."""
+def work_report_build(*, township, year, today=None, dated=None):
+    """(filename, bytes) of a township's year-end work report; `dated`: its 成文日期."""
     data = selectors.work_report_data(
         township=township, year=year, texts=work_report_texts(township, year), today=today
     )
+    if dated:
+        data["dated"] = dated
     return work_report_file(township, data)
 
 
@@ -106,8 +191,14 @@ def work_report_build(*, township, year, today=None):
 def work_report_job(job, progress):
     township, year = _township(job), _year(job)
     progress(10)
+    dated = None
+    if job.params.get("dated"):
+        try:
+            dated = dt.date.fromisoformat(job.params["dated"])
+        except ValueError:
+            raise ApplicationError(_("The date of the report is not a valid date.")) from None
     with translation.override("zh-hans"):
-        return work_report_build(township=township, year=year)
+        return work_report_build(township=township, year=year, dated=dated)
 
 
 @job_handler("dashboard_deputy_archive", gettext_lazy("Deputy archive (.docx)"))
@@ -121,7 +212,9 @@ def deputy_archive_job(job, progress):
         progress(50)
         a = archives[0]
         return (
-            _("%(name)s %(year)s archive.docx") % {"name": a["name"], "year": year},
+            document_filename(
+                place=township.name, year=year, name=_("%(name)s archive") % {"name": a["name"]}, ext="docx"
+            ),
             documents.deputy_archive_docx(a),
         )
 
@@ -144,7 +237,9 @@ def dashboard_xlsx_job(job, progress):
             townships = townships.filter(pk=job.township_id)
         progress(20)
         content = dashboard_workbook_build(townships=townships, year=year)
-        return _("Township statistics %(year)s.xlsx") % {"year": year}, content
+        county = County.current()
+        place = job.township.name if job.township_id else (county.name if county else "")
+        return document_filename(place=place, year=year, name=_("township statistics"), ext="xlsx"), content
 
 
 # Townships whose work-report figures and deputy archives are read together (about 2,000
@@ -207,8 +302,8 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
                         % {"township": township.name, "document": label, "year": year}
                     )
                     continue
-                name, content = part
-                files.append((f"{base}/{name}", content))
+                for name, content in part if isinstance(part, list) else [part]:
+                    files.append((f"{base}/{name}", content))
             archives = archives_of[township.pk]
             for n, archive in enumerate(archives, start=1):
                 files.append(
@@ -242,7 +337,5 @@ def year_bundle_job(job, progress):
             townships=townships, year=year, requested_by=job.requested_by, progress=progress
         )
         label = job.township.name if job.township_id else _("all townships")
-        return _("%(who)s year-end documents %(year)s.zip") % {
-            "who": label,
-            "year": year,
-        }, documents.zip_bytes(files)
+        name = document_filename(place=label, year=year, name=_("year-end documents"), ext="zip")
+        return name, documents.zip_bytes(files)

@@ -75,6 +75,12 @@ def proposal_year_q(year, prefix=""):
     return year_q(year, prefix)
 
 
+def _proposal_asof_q(**kwargs):
+    from proposals.selectors import proposal_asof_q
+
+    return proposal_asof_q(**kwargs)
+
+
 def stats_finish(row):
     from proposals.selectors import stats_finish as finish
 
@@ -147,6 +153,9 @@ PROPOSAL_KEYS = {
     "total",
     "not_accepted",
     "closed",
+    "received_closed",
+    "carried_closed",
+    "closed_on_time",
     "replied",
     "on_time",
     "met",
@@ -154,6 +163,8 @@ PROPOSAL_KEYS = {
     "satisfied",
     "overdue",
     "closed_rate",
+    "closed_on_time_rate",
+    "carried_closed_rate",
     "on_time_rate",
     "met_rate",
     "satisfied_rate",
@@ -341,13 +352,6 @@ def _year_end(year):
     return min(dt.date(year, 12, 31), timezone.localdate())
 
 
-def _overdue_before(year):
-    """Overdue means past the deadline today, or for a past year, at the end of that year."""
-    today = timezone.localdate()
-    end = _year_end(year)
-    return today if end >= today else end + dt.timedelta(days=1)
-
-
 def _activity_kind(kind):
     return lambda ids, year: Activity.objects.filter(township_id__in=ids, start_date__year=year, kind=kind)
 
@@ -374,7 +378,7 @@ DRILL = {
     "overdue": lambda ids, year: (
         Proposal.objects.filter(township_id__in=ids)
         .filter(proposal_year_q(year))
-        .filter(state__in=Proposal.OPEN_HANDLING_STATES, deadline__lt=_overdue_before(year))
+        .filter(_proposal_asof_q(year=year)["overdue"])
     ),
     "dormant": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(
         dormant_deputies_q(year=year)
@@ -401,18 +405,14 @@ def drill_records(*, metric, township_ids, year):
 
 
 # --------------------------------------------------------------------------- workbench
-def workbench(*, township, today=None):
-    """What a township's staff must do this week and this quarter (constant query count)."""
+def workbench_quarter(*, township, today=None):
+    """This quarter's quotas of a township for the home page (constant query count): the
+    presidium meeting, the groups not active yet, this month's receptions and the coming ones."""
     today = today or timezone.localdate()
-    week_end = today + dt.timedelta(days=6 - today.weekday())
     quarter = quotas.quarter_of(today)
     q_start = dt.date(today.year, 3 * quarter - 2, 1)
     q_end = dt.date(today.year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
     figures = county_figures(townships=[township], year=today.year, today=today)[0]
-    ids = [township.pk]
-    open_proposals = Proposal.objects.filter(township=township, state__in=Proposal.OPEN_HANDLING_STATES)
-    to_register = Proposal.objects.filter(township=township, state=Proposal.State.SUBMITTED)
-    to_evaluate = Proposal.objects.filter(township=township, state=Proposal.State.REPLIED)
     upcoming_receptions = Activity.objects.filter(
         township=township, kind=Activity.Kind.RECEPTION, start_date__gte=today, start_date__lte=q_end
     ).order_by("start_date")
@@ -432,32 +432,17 @@ def workbench(*, township, today=None):
         .order_by("number")
     )
     return {
-        "today": today,
-        "week_end": week_end,
         "quarter": quarter,
         "quarter_start": q_start,
         "quarter_end": q_end,
         "figures": figures,
         "presidium_this_quarter": figures.presidium_per_quarter[quarter - 1],
         "receptions_this_month": figures.receptions_per_month[today.month - 1],
-        "groups_idle": list(groups_idle),
+        "groups_idle": list(groups_idle.values("pk", "name")[:20]),
         "upcoming_receptions": list(
             upcoming_receptions.annotate(on_duty=Count("participations")).values(
                 "pk", "start_date", "topic", "place", "notice_date", "on_duty"
             )[:10]
-        ),
-        "replies_due_week": list(
-            open_proposals.filter(deadline__lte=week_end)
-            .select_related("lead_unit")
-            .order_by("deadline")[:20]
-        ),
-        "replies_due_quarter": open_proposals.filter(deadline__gt=week_end, deadline__lte=q_end).count(),
-        "to_register": to_register.count(),
-        "to_evaluate": list(
-            to_evaluate.select_related("lead_deputy", "lead_unit").order_by("replied_on")[:20]
-        ),
-        "decisions_due": list(
-            decisions_due(township_ids=ids, today=today, soon_days=(q_end - today).days)[:20]
         ),
         "session_held": figures.sessions > 0,
         "trainings": figures.trainings,
@@ -673,6 +658,9 @@ def work_reports_data(*, townships, year, texts=None, today=None):
             "received": figures.received,
             "motions": motions_of.get(pk, 0),
             "closed": figures.closed,
+            "received_closed": figures.received_closed,
+            "carried_closed": figures.carried_closed,
+            "closed_on_time_rate": figures.closed_on_time_rate,
             "overdue": figures.overdue,
             "replied": figures.replied,
             "carried_over": figures.carried_over,
@@ -709,6 +697,8 @@ def work_reports_data(*, townships, year, texts=None, today=None):
             "year": year,
             "organ": organ,
             "date": today,  # the day the report is written
+            "cutoff": reference_day(year, today),  # the day its figures are counted to
+            "cutoff_is_past": dt.date(year, 12, 31) < today,
             "opening": township_texts.get("opening", ""),
             "problems": township_texts.get("problems", ""),
             "plans": township_texts.get("plans", ""),

@@ -3,23 +3,28 @@
 from django.apps import apps
 from django.utils.translation import gettext as _
 
+from renda.core import xlsx
 
-def _pct(value):
-    return "" if value is None else f"{value:.1f}%"
+
+def _grade_labels():
+    try:
+        return dict(apps.get_model("assessments", "ScoreResult").Grade.choices)
+    except LookupError:
+        return {}
 
 
 def grades_text(grades):
-
-    try:
-        labels = dict(apps.get_model("assessments", "ScoreResult").Grade.choices)
-    except LookupError:
-        labels = {}
+    labels = _grade_labels()
     order = list(labels) + [g for g in grades if g not in labels]
     return " ".join(f"{labels.get(g, g)} {grades[g]}" for g in order if grades.get(g))
 
 
 def dashboard_table(rows, *, year):
-    """Headers, values and light colours of the dashboard table (used by the .xlsx export)."""
+    """Headers, values, number formats and light colours of the dashboard table (the .xlsx
+    export): one figure a cell, numbers as numbers, rates as fractions shown as percentages."""
+    quarters = [_("Q1"), _("Q2"), _("Q3"), _("Q4")]
+    labels = _grade_labels()
+    grade_order = list(labels)
     headers = [
         _("Township"),
         _("Deputies"),
@@ -27,9 +32,11 @@ def dashboard_table(rows, *, year):
         _("County"),
         _("Township level"),
         _("Sessions held"),
-        _("Presidium meetings Q1–Q4"),
-        _("Groups active Q1–Q4"),
-        _("Receptions (months with one)"),
+        *[_("Presidium meetings %(quarter)s") % {"quarter": q} for q in quarters],
+        _("Deputy groups"),
+        *[_("Groups active %(quarter)s") % {"quarter": q} for q in quarters],
+        _("Receptions"),
+        _("Months with a reception"),
         _("Trainings"),
         _("Proposals received"),
         _("Carried over"),
@@ -41,12 +48,14 @@ def dashboard_table(rows, *, year):
         _("Satisfaction rate"),
         _("Dormant deputies"),
         _("Average score"),
-        _("Grades"),
+        *[str(labels[g]) for g in grade_order],
     ]
+    formats = [None] * 22 + ["percent"] * 4 + [None, "score"] + [None] * len(grade_order)
     values, colours = [], []
     for r in rows:
         higher = sum(r.deputies_by_level.get(lv, 0) for lv in ("national", "provincial", "city"))
-        groups = " ".join(f"{n}/{r.groups}" for n in r.groups_active_per_quarter) if r.groups else "—"
+        presidium = list(r.presidium_per_quarter) if r.township.has_presidium else [None] * 4
+        groups = list(r.groups_active_per_quarter) if r.groups else [None] * 4
         values.append(
             [
                 r.township.name,
@@ -55,39 +64,40 @@ def dashboard_table(rows, *, year):
                 r.deputies_by_level.get("county", 0),
                 r.deputies_by_level.get("township", 0),
                 r.sessions,
-                " ".join(str(n) for n in r.presidium_per_quarter) if r.township.has_presidium else "—",
-                groups,
-                f"{r.receptions} ({r.reception_months})",
+                *presidium,
+                r.groups,
+                *groups,
+                r.receptions,
+                r.reception_months,
                 r.trainings,
                 r.received,
                 r.carried_over,
                 r.closed,
                 r.overdue,
-                _pct(r.closed_rate),
-                _pct(r.on_time_rate),
-                _pct(r.met_rate),
-                _pct(r.satisfied_rate),
+                xlsx.percent(r.closed_rate),
+                xlsx.percent(r.on_time_rate),
+                xlsx.percent(r.met_rate),
+                xlsx.percent(r.satisfied_rate),
                 r.dormant,
-                float(r.score_average) if r.score_state else "",
-                grades_text(r.grades),
+                float(r.score_average) if r.score_state and r.score_average is not None else None,
+                *[(r.grades.get(g, 0) if r.score_state else None) for g in grade_order],
             ]
         )
         lights = r.lights
         colours.append(
             [""] * 5
-            + [
-                lights["session"].colour,
-                lights["presidium"].colour,
-                lights["groups"].colour,
-                lights["receptions"].colour,
-                lights["trainings"].colour,
-            ]
+            + [lights["session"].colour]
+            + [lights["presidium"].colour] * 4
+            + [""]
+            + [lights["groups"].colour] * 4
+            + [lights["receptions"].colour] * 2
+            + [lights["trainings"].colour]
             + ["", "", "", lights["overdue"].colour]
-            + [""] * 7
+            + [""] * (6 + len(grade_order))
         )
     legend = _(
         "Colours: green = quota met; yellow = not met yet, the period is still running; red = quota "
         "missed; no colour = not applicable. Quotas: a session a year, a presidium meeting a quarter, "
         "every group active each quarter, a reception every month, a training a year, no overdue proposal."
     )
-    return {"headers": headers, "rows": values, "colours": colours, "legend": legend}
+    return {"headers": headers, "rows": values, "colours": colours, "formats": formats, "legend": legend}

@@ -21,12 +21,14 @@ from proposals.models import Proposal
 from renda.core import quotas
 from renda.core.access import access_for
 from renda.core.converters import year_or_none
+from renda.core.cutoff import cutoff_sentence
 from renda.core.exceptions import ApplicationError
 from renda.core.models import Term, Township
+from renda.core.selectors import reminder_list, term_current
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
-from . import charts, selectors
+from . import charts, selectors, todo
 from .forms import WorkReportForm, YearForm
 from .models import WorkReportText
 from .tables import grades_text
@@ -95,6 +97,7 @@ def index(request):
         "decisions_due": list(selectors.decisions_due(township_ids=ids, today=today)[:DUE_LIST_LENGTH]),
         "decisions_due_count": selectors.decisions_due(township_ids=ids, today=today).count(),
         "today": today,
+        "cutoff": cutoff_sentence(selectors.reference_day(year, today), past=dt.date(year, 12, 31) < today),
         "job": _job_from_query(request),
         "light_labels": quotas.LIGHT_LABELS,
         "is_township_user": request.user.township_id is not None,
@@ -175,17 +178,39 @@ def metric_labels():
     }
 
 
+def home(request):
+    """工作台, the home page: the user's to-do list (one line per kind of task, with its count and
+    a link), their reminders and, for a township, this quarter's quotas."""
+    user, access = request.user, request.access
+    if access.is_deputy:  # deputies have their own home (portal)
+        return redirect("portal:me")
+    today = timezone.localdate()
+    township = access.selected_township
+    if township is not None:
+        ids = [township.pk]
+    else:
+        ids = list(access.townships().values_list("pk", flat=True)) if access.is_county else []
+    lines = todo.todo_lines(user=user, township_ids=ids, session=request.session, today=today) if ids else []
+    context = {
+        "township": township,
+        "today": today,
+        "term": term_current(township=township) if township else None,
+        "todo": [line for line in lines if line.count],
+        "done": [line for line in lines if not line.count],
+        "reminders": reminder_list(user=user)[:10],
+        "can_write": access.can_write(),
+        "township_count": len(ids),
+    }
+    if township is not None and access.is_township_staff:
+        data = selectors.workbench_quarter(township=township, today=today)
+        context.update(data, light=data["figures"].lights)
+    return render(request, "dashboard/home.html", context)
+
+
 def workbench(request):
-    """工作台: what a township's staff must do this week and this quarter."""
+    """The old 工作台 address: the workbench is the home page now."""
     request.access.require_browse()
-    township = request.access.selected_township
-    if township is None:
-        messages.info(request, _("Pick a township in the navigation bar to see its workbench."))
-        return redirect("dashboard:index")
-    data = selectors.workbench(township=township)
-    data["township"] = township
-    data["light"] = data["figures"].lights
-    return render(request, "dashboard/workbench.html", data)
+    return redirect("home")
 
 
 def year_end(request):
@@ -291,10 +316,11 @@ def _year_end_post(request, *, action, township, year, can_write):
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             raise _FormInvalid(form) from None
+        dated = form.cleaned_data.get("dated")
         return document_job_request(
             user=user,
             kind="dashboard_work_report",
-            params={"year": year},
+            params={"year": year, **({"dated": dated.isoformat()} if dated else {})},
             township=township,
             title=_("%(township)s %(year)s work report (.docx)") % {"township": township.name, "year": year},
         )

@@ -225,3 +225,26 @@ def test_dashboard_workbook_styles(year_data, other_township):
     fills = {c.fill.fgColor.rgb for c in body if c.fill.fill_type == "solid"}
     assert fills and fills <= {"00C7EFCF", "00FFE8B0", "00F8C4C4"}
     assert any(c.fill.fill_type is None for c in body)  # cells without a light stay plain
+
+
+def test_dashboard_workbook_holds_one_number_a_cell(year_data, other_township):
+    # given the dashboard workbook of a 镇 and a 乡
+    with translation.override("zh-hans"):
+        content = jobs.dashboard_workbook_build(
+            townships=[year_data.township, other_township], year=YEAR, today=TODAY
+        )
+    ws = openpyxl.load_workbook(io.BytesIO(content)).active
+    headers = [c.value for c in ws[2]]
+    row = {h: c for h, c in zip(headers, ws[3])}
+    # then quarters are columns of numbers, rates are numbers shown as percentages
+    quarters = [row[f"主席团会议{q}季度"].value for q in "一二三四"]
+    assert all(isinstance(n, int) for n in quarters) and sum(quarters) == len(year_data.meetings)
+    for rate in ("办结率", "按期答复率", "见面率", "满意率"):
+        cell = row[rate]
+        assert cell.value is None or (isinstance(cell.value, float) and 0 <= cell.value <= 1), rate
+        assert cell.number_format == "0.0%", rate
+    # every figure cell holds a number or nothing, never text such as "1 1 1 1" or "79.8%"
+    for h, cell in row.items():
+        if h != "乡镇":
+            assert cell.value is None or isinstance(cell.value, int | float), (h, cell.value)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.oddFooter.center.text == "第 &P 页 共 &N 页"

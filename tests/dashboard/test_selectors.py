@@ -94,10 +94,7 @@ def test_drill_down_matches_the_numbers(year_data):
     assert selectors.drill_records(metric="nonsense", township_ids=ids, year=YEAR) is None
 
 
-def test_workbench_lists_what_is_due(year_data):
-    data = selectors.workbench(township=year_data.township, today=TODAY)
-    assert [d.title for d in data["decisions_due"]] == ["审议意见二"]
-    assert data["to_register"] == 0
-    assert [p.number for p in data["replies_due_week"]] == ["2025-003"]  # overdue, still open
-    assert [p.number for p in data["to_evaluate"]] == ["2025-004"]
-    assert {g.name for g in data["groups_idle"]} == {"第一代表小组", "第二代表小组"}  # nothing in Q1 2026
+def test_workbench_quarter_lists_the_quotas(year_data):
+    data = selectors.workbench_quarter(township=year_data.township, today=TODAY)
+    assert data["quarter"] == 1 and data["presidium_this_quarter"] == 0
+    assert {g["name"] for g in data["groups_idle"]} == {"第一代表小组", "第二代表小组"}  # nothing in Q1 2026

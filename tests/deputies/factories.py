@@ -7,9 +7,9 @@ from openpyxl import Workbook
 
 from deputies.models import DeputyGroup, GroupMembership
 from deputies.naming import name_keys
-from deputies.vocab import COLUMNS
+from deputies.vocab import TEMPLATE_COLUMNS
 
-HEADERS = [h for h, _k in COLUMNS]
+HEADERS = [h for h, _k in TEMPLATE_COLUMNS]
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
@@ -46,6 +46,7 @@ def row(
     group="",
     phone="13855551234",
     id_no=None,
+    elected="2021.12.28",
 ):
     if id_no is None:
         id_no = id_number(dt.date(1968, 5, 12), female=gender == "女")
@@ -62,6 +63,7 @@ def row(
         group,
         phone,
         id_no,
+        elected,
     ]
 
 

@@ -46,7 +46,7 @@ def test_export_reads_back_formatted(roster, secretary, client_for):
     response, wb = _export(client_for(secretary))
     ws = wb.active
     assert "红旗镇" in ws["A1"].value
-    assert [c.value for c in ws[2]] == ["序号"] + HEADERS
+    assert [c.value for c in ws[2]] == ["序号"] + HEADERS[:12]  # the template adds 当选日期
     assert ws.freeze_panes == "C3"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert ws.column_dimensions["H"].width > 20
@@ -69,11 +69,14 @@ def test_export_reads_back_formatted(roster, secretary, client_for):
 
 
 def test_export_masks_for_reviewer(roster, reviewer, client_for):
+    # the county-wide roster has a 乡镇 column after the serial number
     _response, wb = _export(client_for(reviewer))
-    zhang = next(r for r in wb.active.iter_rows(min_row=3, values_only=True) if r[1] == "张明华")
-    assert zhang[11] == "138****1234"
-    assert zhang[12] == "*" * 18  # no digit of the ID number
-    assert isinstance(zhang[4], str) and len(zhang[4]) == 7  # birth as year.month text, no day
+    assert [c.value for c in wb.active[2]][:3] == ["序号", "乡镇", "姓名"]
+    zhang = next(r for r in wb.active.iter_rows(min_row=3, values_only=True) if r[2] == "张明华")
+    assert zhang[1] == "红旗镇"
+    assert zhang[12] == "138****1234"
+    assert zhang[13] == "*" * 18  # no digit of the ID number
+    assert isinstance(zhang[5], str) and len(zhang[5]) == 7  # birth as year-month text, no day
 
 
 def test_export_applies_filters(roster, secretary, client_for):
@@ -97,19 +100,32 @@ def test_round_trip_of_masked_export_is_unchanged_too(roster, township, reviewer
     assert {r.status for r in result.rows} == {UNCHANGED}
 
 
-def test_template_has_headers_sample_and_validation_lists_and_imports(township, term, secretary, client_for):
+def test_template_has_headers_notes_example_and_validation_lists(township, term, secretary, client_for):
     make_group(township, term, 1)
     response = client_for(secretary).get("/deputies/template.xlsx")
     wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["代表名册", "填表说明", "填写示例", "选项"]
     ws = wb["代表名册"]
-    assert [c.value for c in ws[1]] == HEADERS
-    assert ws["A2"].value
+    assert [c.value for c in ws[1]] == HEADERS and ws["M1"].value == "当选日期"
+    assert ws.max_row == 1 or not any(c.value for c in ws[2])  # no sample row in the roster sheet
     validations = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert "B2" in validations and "C2" in validations and "J2" in validations
-    assert wb["选项"]["B2"].value == "汉族"  # the ethnicity list
+    assert validations["B2"] == "list_gender" and validations["C2"] == "list_ethnicity"
+    assert validations["J2"] == "list_group"
+    assert wb.defined_names["list_ethnicity"].attr_text == "'选项'!$B$2:$B$57"
+    assert wb["选项"]["B2"].value == "汉族" and wb["选项"].sheet_state == "hidden"
     assert wb["选项"]["F2"].value == "第1代表小组"
-    result = roster_import(township=township, content=response.content, by=secretary)
-    assert result.ok and Deputy.objects.count() == 1  # the sample row is a valid row
+    assert "民盟盟员" in [c.value for c in wb["选项"]["C"]]
+    assert wb["填写示例"]["M2"].value == "2021.12.28"  # the term's start
+    # the template as downloaded has nobody in it: the example sheet is never imported
+    result = roster_import_read(township=township, content=response.content)
+    assert "no deputies" in result.file_error or "没有代表" in result.file_error
+    # filled in on the roster sheet, it imports
+    ws.append(list(wb["填写示例"].iter_rows(min_row=2, values_only=True))[0])
+    out = io.BytesIO()
+    wb.save(out)
+    result = roster_import(township=township, content=out.getvalue(), by=secretary)
+    assert result.ok and result.sheet == "代表名册" and Deputy.objects.count() == 1
+    assert Deputy.objects.get().mandates.get(level="township").start_date == dt.date(2021, 12, 28)
 
 
 def test_demo_roster_round_trips(db, client_for):
@@ -141,7 +157,7 @@ def test_demo_roster_round_trips(db, client_for):
     for g in DeputyGroup.objects.filter(township=source):
         make_group(target, terms[target.pk], g.number, name=g.name)
     importer = UserFactory(username="sq", township=target, role="township_secretary")
-    first = roster_import(township=target, content=exported, by=importer)
+    first = roster_import(township=target, content=exported, by=importer, elected_on=dt.date(2021, 12, 28))
     assert first.ok, [(r.row, r.errors) for r in first.error_rows]
     assert first.counts["new"] == len(first.rows) > 20
     again = client_for(importer).get("/deputies/export.xlsx").content

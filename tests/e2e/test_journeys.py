@@ -43,6 +43,7 @@ def test_secretary_imports_the_roster_template_and_downloads_the_work_report(dem
             "",
             "13855550001",
             "340225197203150032",
+            "2021.12.28",  # 当选日期: the new mandate starts on it
         ]
     )
     filled = io.BytesIO()

@@ -217,7 +217,9 @@ def test_suggestion_is_registered_assigned_replied_by_the_unit_and_evaluated(dem
     steps.get_by_role("button", name="交办", exact=True).click()
     assign = page.locator("#act-assign")
     assign.get_by_label("主办单位").select_option(label="村镇建设办公室")
-    assign.get_by_label("协办单位").select_option(label="交通运输管理站")
+    # assisting units are a searchable picker: type, then tick the unit
+    assign.get_by_role("combobox", name="协办单位").fill("交通运输")
+    page.locator("#id_assign-assisting_units-ts-dropdown").get_by_text("交通运输管理站").click()
     assign.get_by_label("分管领导").fill("张副镇长")
     submit(page, assign.get_by_role("button", name="确认"))
     expect(page.locator(".alert-success")).to_contain_text("交办")

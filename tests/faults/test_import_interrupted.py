@@ -51,7 +51,9 @@ def _setup():
     TermFactory(township=township)
     secretary = UserFactory(username="sec-imp", township=township, role="township_secretary")
     content = _workbook()
-    result = importing.roster_import_read(township=township, content=content)
+    result = importing.roster_import_read(
+        township=township, content=content, elected_on=dt.date(2021, 12, 28)
+    )
     assert result.ok, [r.errors for r in result.rows if r.errors][:3]
     assert result.counts["new"] == ROWS
     return township, secretary, result
@@ -87,6 +89,8 @@ def test_import_cut_off_by_the_database_going_away_writes_nothing(
     assert _counts() == before
     # and the same import succeeds once the database is back
     monkeypatch.undo()
-    result = importing.roster_import_read(township=township, content=_workbook())
+    result = importing.roster_import_read(
+        township=township, content=_workbook(), elected_on=dt.date(2021, 12, 28)
+    )
     importing.roster_import_apply(township=township, result=result, by=secretary)
     assert Deputy.objects.filter(township=township).count() == ROWS

@@ -149,13 +149,25 @@ def test_register_workbook_formats_every_body_cell():
     # when the workbook is built
     ws = openpyxl.load_workbook(io.BytesIO(register_workbook(title="台账", rows=[plain, late]))).active
     # then every body cell is bordered and wrapped, dates are dates, the overdue deadline is red
+    headers = [c.value for c in ws[2]]
+    assert len(headers) == 23 and {"按期答复", "见面", "办结日期", "主办单位", "协办单位"} <= set(headers)
+
+    def col(header):
+        return headers.index(header) + 1
+
     for r in (3, 4):
-        for c in range(1, 21):
+        for c in range(1, 24):
             cell = ws.cell(r, c)
             assert cell.border.left.style == "thin" and cell.alignment.wrap_text, (r, c)
-    assert ws.cell(3, 8).number_format == "yyyy-mm-dd" and ws.cell(3, 8).value.date() == day
-    assert ws.cell(3, 19).value is None and ws.cell(3, 20).value == "是"
-    assert ws.cell(4, 14).font.color.rgb == ws.cell(4, 19).font.color.rgb == "00C00000"
-    assert ws.cell(4, 19).value == "是" and ws.cell(4, 15).value is None
-    assert not ws.cell(3, 14).font.bold and not ws.cell(4, 13).font.bold
+    submitted = ws.cell(3, col("提出日期"))
+    assert submitted.number_format == "yyyy-mm-dd" and submitted.value.date() == day
+    assert ws.cell(3, col("超期")).value is None and ws.cell(3, col("重点建议")).value == "是"
+    deadline, overdue = ws.cell(4, col("办理期限")), ws.cell(4, col("超期"))
+    assert deadline.font.color.rgb == overdue.font.color.rgb == "00C00000"
+    assert overdue.value == "是" and ws.cell(4, col("答复日期")).value is None
+    assert not ws.cell(3, col("办理期限")).font.bold and not ws.cell(4, col("交办日期")).font.bold
     assert ws.freeze_panes == "C3" and ws.cell(1, 1).font.bold
+    # print setup survives the write-only sheet: A3 landscape, one page wide, header repeated
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.paperSize == 8 and ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == "$2:$2" and ws.oddFooter.center.text == "第 &P 页 共 &N 页"

@@ -188,11 +188,13 @@ def test_register_xlsx_read_back(
     header = rows[1]
     data = {r[3]: dict(zip(header, r)) for r in rows[2:]}
     assert set(data) == {"关于硬化通组道路的建议", "关于加装路灯的建议"}
-    closed = list(data["关于硬化通组道路的建议"].values())
-    assert closed[0] == township.name and closed[9] == "村镇建设办公室"
-    assert closed[16] and closed[14] is not None  # rating and reply date
-    open_row = list(data["关于加装路灯的建议"].values())
-    assert open_row[13].date() == dt.date(2025, 8, 1) and open_row[18]  # deadline, overdue
+    closed = data["关于硬化通组道路的建议"]
+    assert closed["乡镇"] == township.name and closed["主办单位"] == "村镇建设办公室"
+    assert closed["满意度"] and closed["答复日期"] is not None  # rating and reply date
+    assert closed["办结日期"] is not None and closed["按期答复"] in ("是", "否")
+    open_row = data["关于加装路灯的建议"]
+    assert open_row["办理期限"].date() == dt.date(2025, 8, 1) and open_row["超期"]  # deadline, overdue
+    assert open_row["按期答复"] is None and open_row["办结日期"] is None  # not replied, not closed
 
 
 def test_export_register_command(make_proposal, township, tmp_path):

@@ -28,9 +28,33 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from renda.core.access import access_for
 from renda.core.models import DocumentJob, User
 
-PUBLIC = {"login", "healthz", "set_language", "logout"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "set_language",
+    "logout",
+    # the public page 议案建议进行时 (tests/portal/test_public.py checks what it shows)
+    "portal:public",
+    "portal:public_county",
+    "portal:public_township_latest",
+    "portal:public_township",
+}
 # Pages for county users only: township staff may get 403 there.
 COUNTY_ONLY = {"township_export", "assessments:county", "assessments:export_county"}
+# The deputy's own pages (portal, /me/): every other role gets 403 there.
+DEPUTY_ONLY = {
+    "portal:me",
+    "portal:me_record",
+    "portal:me_score",
+    "portal:proposal",
+    "portal:reply_letter",
+    "portal:answer",
+    "portal:me_draft",
+    "portal:me_messages",
+    "portal:me_password",
+}
+# What a deputy account reaches besides its own pages and the public ones.
+DEPUTY_OK = {"home": {302}}
 # POSTs a reviewer may make: navigation, their own account, requesting documents.
 REVIEWER_POST_OK = {"township_select", "set_language", "logout", "password_change", "document_retry"}
 SLUGS = {"what": "report", "action": "register", "slug": "x"}
@@ -104,8 +128,10 @@ RESOLVERS = {
     "meetings:activity_edit": lambda t: {"pk": _first("meetings.Activity", t)},
     "meetings:activity_attachment_add": lambda t: {"pk": _first("meetings.Activity", t)},
     "meetings:attachment_download": lambda t: {"pk": _first("meetings.ActivityAttachment", t)},
+    "meetings:contact_detail": lambda t: {"pk": _first("meetings.DeputyContact", t)},
     "proposals:detail": lambda t: {"pk": _first("proposals.Proposal", t)},
     "proposals:edit": lambda t: {"pk": _first("proposals.Proposal", t)},
+    "proposals:undo": lambda t: {"pk": _first("proposals.Proposal", t)},
     "proposals:assignment_sheet": lambda t: {
         "pk": _first("proposals.Proposal", t, state="assigned") or _first("proposals.Proposal", t)
     },
@@ -140,6 +166,20 @@ RESOLVERS = {
     },
     "assessments:export": lambda t: {"pk": _assessment_first(t)},
     "assessments:transition": lambda t: {"pk": _assessment_first(t), "action": "publish"},
+    "proposals:publication": lambda t: {"pk": _first("proposals.Proposal", t)},
+    "portal:public_county": lambda t: {"year": dt.date.today().year},
+    "portal:proposal": lambda t: {"pk": _first("proposals.Proposal", t)},
+    "portal:reply_letter": lambda t: {
+        "pk": (
+            r := apps.get_model("proposals.ProposalReply").objects.filter(township=t).order_by("pk").first()
+        )
+        and r.proposal_id,
+        "reply_pk": r,
+    },
+    "portal:answer": lambda t: {"activity_pk": _first("meetings.Activity", t)},
+    "portal:draft_handle": lambda t: {"pk": _first("portal.SuggestionDraft", t)},
+    "portal:public_township_latest": lambda t: {"code": t.code},
+    "portal:public_township": lambda t: {"code": t.code, "year": dt.date.today().year},
     "assessments:card": lambda t: {"pk": _assessment_first(t), "deputy_pk": _first("deputies.Deputy", t)},
 }
 
@@ -246,6 +286,7 @@ def test_every_url_with_every_role(county):
     reviewer = _client("county_reviewer")
     unit_user = User.objects.filter(township=own, groups__name="handling_unit").first()
     unit = _client(unit_user.username) if unit_user else None
+    deputy = _client(f"{own.code}_daibiao")  # seeded by portal/demo.py
     problems, walked, missing = [], [], []
     _mark_other_township(other)
     foreign_proposal = None
@@ -301,12 +342,12 @@ def test_every_url_with_every_role(county):
             continue
 
         # own township staff: the page (or 405 for POST-only), never 403/404/500
-        staff_ok = {200, 302, 405} | ({403} if name in COUNTY_ONLY else set())
+        staff_ok = {200, 302, 405} | ({403} if name in COUNTY_ONLY | DEPUTY_ONLY else set())
         check("secretary (own)", sec, "get", own_path, staff_ok)
         check("chair (own)", chair, "get", own_path, staff_ok)
 
         # another township's staff on this township's record: refused, GET and POST
-        if params and "pk" in params and name not in COUNTY_ONLY:
+        if params and "pk" in params and name not in COUNTY_ONLY | DEPUTY_ONLY:
             # 405: a POST-only URL refuses a GET before looking anything up
             check("secretary (other township)", other_sec, "get", own_path, {403, 404, 405})
             before = data_fingerprint()
@@ -348,6 +389,18 @@ def test_every_url_with_every_role(county):
             kw["pk"] = foreign_proposal
             if "file_pk" not in kw or name == "proposals:detail":
                 check("handling unit", unit, "get", build_path(route, kw), {403, 404, 405})
+
+        # a deputy's own account: their own pages; the office's pages are closed (GET and POST)
+        if name in DEPUTY_ONLY:
+            if not params:
+                check("deputy", deputy, "get", own_path, {200})
+        else:
+            check("deputy", deputy, "get", own_path, DEPUTY_OK.get(name, {403, 404, 405}))
+            if name not in {"logout"}:
+                before = data_fingerprint()
+                check("deputy", deputy, "post", own_path, DEPUTY_OK.get(name, {403, 404, 405}))
+                if data_fingerprint() != before:
+                    problems.append(f"POST {own_path} ({name}) as a deputy changed data")
 
     # the Django admin: only for admins (one seeded county serves every check here)
     for username in [f"{own.code}_mishu", f"{own.code}_zhuxi", "county_reviewer"]:

@@ -23,6 +23,7 @@ APP_ROOTS = {
     "proposals": ["proposals", "templates/proposals"],
     "assessments": ["assessments", "templates/assessments"],
     "dashboard": ["renda/dashboard", "templates/dashboard"],
+    "portal": ["portal", "templates/portal"],
     "core": ["renda", "templates", "static/js"],
 }
 LOCALE_DIRS = {
@@ -31,6 +32,7 @@ LOCALE_DIRS = {
     "proposals": "proposals/locale",
     "assessments": "assessments/locale",
     "dashboard": "renda/dashboard/locale",
+    "portal": "portal/locale",
     "core": "locale",
 }
 

@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "proposals.demo",
     "assessments.demo",
     "renda.dashboard.demo",
+    "portal.demo",
 ]
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         if Township.objects.exists():
             if opts["if_empty"]:
                 self.stdout.write("Database already has data; demo not loaded.")
+                self.print_logins()
                 return
             raise CommandError("The database already has townships; seed_demo needs an empty one.")
         townships, deputies, years = SIZES[opts["size"]]
@@ -66,3 +68,23 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, township in ctx.logins:
             self.stdout.write(f"  {username:<22} {role} {township}")
+
+    def print_logins(self):
+        """On a restart (`make run` again), the logins of the demo county already loaded."""
+        from renda.core import roles
+        from renda.core.models import User
+
+        users = (
+            User.objects.filter(is_active=True, groups__name__in=roles.ROLE_PRIORITY)
+            .select_related("township")
+            .prefetch_related("groups")
+            .order_by("township__display_order", "username")
+            .distinct()
+        )
+        # a demo county names its users <code>_mishu …; show the first township's and the county's
+        shown = [u for u in users if u.township_id is None or u.username.startswith(("hongqi_", "qingshan_"))]
+        if not shown:
+            return
+        self.stdout.write(f"Demo logins (password for all, unless changed: {DEMO_PASSWORD}):")
+        for u in shown[:12]:
+            self.stdout.write(f"  {u.username:<22} {u.role_label} {u.township or ''}")
