@@ -171,6 +171,10 @@ def _read_xlsx(content: bytes):
             _trim(grid)
             _fill_merges(grid, _xlsx_merges(wb._archive, ws._worksheet_path))
             grids.append(grid)
+    except ApplicationError:
+        raise
+    except Exception:  # e.g. a cell pointing past the shared-string table
+        raise ApplicationError(_("This file is not an Excel .xlsx workbook, or it is damaged.")) from None
     finally:
         wb.close()
     return grids
