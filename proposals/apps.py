@@ -12,10 +12,13 @@ class ProposalsConfig(AppConfig):
 
         from .archive import deputy_archive_context
         from .selectors import proposal_list_for_activity, proposal_list_for_session
+        from .services import township_setup
 
         # A session's and an activity's pages list their proposals without meetings importing us.
         hooks.register("session_proposals", proposal_list_for_session)
         hooks.register("activity_proposals", proposal_list_for_activity)
+        # A new township gets its proposal settings and default categories when it is created.
+        hooks.register("township_created", township_setup)
 
         register_archive_section(
             "proposals",

@@ -50,10 +50,21 @@ TRANSITIONS = {
 
 
 def proposal_settings_get(*, township) -> ProposalSettings:
-    obj = ProposalSettings.objects.filter(township=township).first()
-    if obj is None:
-        obj, _created = ProposalSettings.objects.get_or_create(township=township)
+    """The township's rule; the defaults (unsaved) until it saves one: reading writes nothing."""
+    return ProposalSettings.objects.filter(township=township).first() or ProposalSettings(township=township)
+
+
+def _settings_row(*, township) -> ProposalSettings:
+    """The township's settings row, created on the first write (it is also numbering's lock)."""
+    obj, _created = ProposalSettings.objects.get_or_create(township=township)
     return obj
+
+
+def township_setup(*, township) -> None:
+    """What a new township needs before its first proposal: the settings row and the default
+    categories (registered as the `township_created` hook)."""
+    _settings_row(township=township)
+    proposal_categories_ensure(township=township)
 
 
 def proposal_categories_ensure(*, township):
@@ -90,7 +101,7 @@ def proposal_settings_update(*, township, deadline_amount, deadline_unit, catego
             names.append(name)
     if not names:
         raise ApplicationError(_("Keep at least one category."), field="categories")
-    settings_obj = proposal_settings_get(township=township)
+    settings_obj = _settings_row(township=township)
     settings_obj = ProposalSettings.objects.select_for_update().get(pk=settings_obj.pk)
     settings_obj.deadline_amount = deadline_amount
     settings_obj.deadline_unit = deadline_unit
@@ -179,7 +190,7 @@ def number_label(*, kind, term, during_session, session_number, year, serial):
 
 def _next_serial(*, township, scope):
     # The township's settings row is the lock that serialises numbering.
-    settings_obj = proposal_settings_get(township=township)
+    settings_obj = _settings_row(township=township)
     ProposalSettings.objects.select_for_update().filter(pk=settings_obj.pk).first()
     top = Proposal.objects.filter(township=township, number_scope=scope).aggregate(m=Max("serial"))["m"]
     return (top or 0) + 1

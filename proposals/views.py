@@ -383,7 +383,6 @@ def proposal_create(request):
     user = request.user
     request.access.require_write(perm="proposals.add_proposal")
     township = user.township
-    services.proposal_categories_ensure(township=township)
 
     def save(d):
         p = services.proposal_submit(
@@ -636,7 +635,6 @@ def proposal_settings(request):
     request.access.require_write(perm="proposals.change_proposalsettings")
     township = user.township
     rule = services.proposal_settings_get(township=township)
-    services.proposal_categories_ensure(township=township)
     cats = ProposalCategory.objects.filter(township=township, is_active=True).order_by("display_order", "pk")
     if request.method == "POST":
         form = SettingsForm(request.POST)

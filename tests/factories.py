@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 from django.contrib.auth.models import Group
 
-from renda.core import roles
+from renda.core import hooks, roles
 from renda.core.models import Term, Township, User
 
 
@@ -15,6 +15,12 @@ class TownshipFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n}镇")
     code = factory.Sequence(lambda n: f"t{n}")
     kind = Township.Kind.ZHEN
+
+    @factory.post_generation
+    def set_up(obj, create, extracted, **kwargs):
+        # as the admin does when it creates a township: the apps' township_created hooks
+        if create:
+            hooks.collect("township_created", township=obj)
 
 
 class TermFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import roles
+from . import hooks, roles
 from .models import AUDIT_ACTIONS, AuditEvent, County, DocumentJob, Term, Township, User
 
 admin.site.site_header = _("Township people's congress platform administration")
@@ -28,6 +28,11 @@ class TownshipAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
     inlines = [TermInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            hooks.collect("township_created", township=obj)
 
 
 @admin.register(Term)
