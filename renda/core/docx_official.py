@@ -1,8 +1,11 @@
 """Official-document layout (GB/T 9704-2012) for every .docx we produce.
 
 A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm, so the type area is 156 × 225 mm;
-a document grid of 22 lines of 28 characters (docGrid: line pitch 225 mm / 22, character pitch
-156 mm / 28, so 3号 characters sit 28 to a line in Word, WPS and LibreOffice alike); title
+22 lines of 28 characters: a line grid (docGrid type "lines", pitch 225 mm / 22) and text
+condensed by ¼ pt (w:spacing -5 in the Normal style), so 28 3号 characters (28 × 15.75 pt = 441 pt)
+fit the 156 mm (442.2 pt) line in Word, WPS and LibreOffice alike. A character grid
+(type "linesAndChars" with the usual negative charSpace) is not used: LibreOffice gives every 3号
+character two grid cells under it, 14 to a line, where Word compresses them; title
 方正小标宋简体 2号 centred; body 仿宋_GB2312 3号 with a two-character first-line indent on the grid's
 lines; level-1 headings 黑体 3号, level-2 楷体_GB2312 3号; page numbers "— 1 —" in 4号 宋体, right
 on odd pages and left on even pages. The issuing organ and the date follow 7.3.5.2 (no seal):
@@ -41,10 +44,34 @@ SIZE_4 = Pt(14)  # 四号
 SIZE_SMALL_4 = Pt(12)  # 小四
 TYPE_WIDTH_MM, TYPE_HEIGHT_MM = 156, 225
 CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
-LINE = Twips(round(Mm(TYPE_HEIGHT_MM).twips / LINES_PER_PAGE))  # 579 twips, 28.95 pt
-# docGrid w:charSpace: how much the grid's character pitch differs from the 3号 size, in 4096ths
-# of a point (negative: 28 characters of 16 pt are a little wider than 156 mm).
-CHAR_SPACE = round((Mm(TYPE_WIDTH_MM).pt / CHARS_PER_LINE - SIZE_3.pt) * 4096)
+LINE = Twips(Mm(TYPE_HEIGHT_MM).twips // LINES_PER_PAGE)  # 579 twips, 28.95 pt (580 × 22 overflows)
+# Character spacing of all text, in twentieths of a point: 28 characters of 16 pt are 448 pt, the
+# line is 156 mm = 442.2 pt, so each character gives up ¼ pt (15.75 pt a character, 441 pt a line).
+CONDENSE_TWENTIETHS = -5
+
+
+# w:rPr children that come after w:spacing in the schema's order
+_RPR_AFTER_SPACING = (
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
 
 
 def text_width_chars(text):
@@ -182,15 +209,17 @@ class OfficialDocument:
 
     @staticmethod
     def _set_grid(section):
-        """22 lines of 28 characters (GB/T 9704 5.2.2)."""
+        """22 lines a page (GB/T 9704 5.2.2); the 28 characters a line come from the condensed
+        Normal style (see the module's docstring for why not a character grid)."""
         sect_pr = section._sectPr
         grid = sect_pr.find(qn("w:docGrid"))
         if grid is None:
             grid = OxmlElement("w:docGrid")
             sect_pr.append(grid)
-        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(LINE.twips))
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+        if grid.get(qn("w:charSpace")) is not None:
+            del grid.attrib[qn("w:charSpace")]
 
     def _setup_styles(self):
         normal = self.doc.styles["Normal"]
@@ -202,8 +231,10 @@ class OfficialDocument:
             fonts = OxmlElement("w:rFonts")
             rpr.insert(0, fonts)
         fonts.set(qn("w:eastAsia"), BODY_FONT)
-        # The grid's character pitch is reckoned from the document default size: make it 3号 too,
-        # or LibreOffice spreads every 3号 character over two grid cells.
+        spacing = OxmlElement("w:spacing")  # 28 characters of 3号 to the 156 mm line
+        spacing.set(qn("w:val"), str(CONDENSE_TWENTIETHS))
+        rpr.insert_element_before(spacing, *_RPR_AFTER_SPACING)
+        # The document default size is 3号 too, so a program that reckons a grid from it agrees.
         defaults = self.doc.styles.element.find(qn("w:docDefaults"))
         rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
         if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
