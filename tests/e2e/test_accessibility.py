@@ -1,6 +1,7 @@
 """WCAG 2 A and AA (GB/T 37668) on the pages of the journeys, in a real Chromium: axe-core, vendored
-from npm in static/vendor/axe-core, finds no violation on the secretary's pages, the reviewer's
-dashboard, or the register and the home page on a 390 px phone."""
+from npm in static/vendor/axe-core, finds no violation on the login page, the secretary's pages, the
+chair's and the handling unit's homes, the reviewer's dashboard, or the register and the home page
+on a 390 px phone."""
 
 import pytest
 from django.templatetags.static import static
@@ -58,12 +59,21 @@ def _journey_pages():
 
 
 def test_the_journeys_pages_have_no_wcag_a_or_aa_violation(demo, live_server, page, browser):
+    from renda.core.models import Township
+
     base = live_server.url
-    found = []
+    found = _violations(page, base, "/accounts/login/")
 
     login(page, base, "hongqi_mishu")
-    for path in _journey_pages():
+    hongqi = Township.objects.get(code="hongqi")
+    for path in [*_journey_pages(), f"/assessments/township/{hongqi.pk}/", "/dashboard/year-end/"]:
         found += _violations(page, base, path)
+
+    for username in ["hongqi_zhuxi", "hongqi_danwei"]:  # the chair's and the handling unit's homes
+        page.context.clear_cookies()
+        login(page, base, username)
+        for path in ["/", "/proposals/"]:
+            found += _violations(page, base, path)
 
     page.context.clear_cookies()
     login(page, base, "county_reviewer")
