@@ -1,5 +1,7 @@
 """Thin views: collect input, call a selector or a service, render."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -576,10 +578,18 @@ def proposal_report(request):
         year = int(request.POST.get("year"))
     except (TypeError, ValueError):
         year = timezone.localdate().year
+    params = {"year": year, "township_id": township.pk}
+    dated = request.POST.get("dated") or ""  # 成文日期; empty: today this year, a past year undated
+    if dated:
+        try:
+            params["dated"] = dt.date.fromisoformat(dated).isoformat()
+        except ValueError:
+            messages.error(request, _("The date of the report is not a valid date."))
+            return redirect("proposals:statistics")
     job = document_job_request(
         user=user,
         kind="proposals_report",
-        params={"year": year, "township_id": township.pk},
+        params=params,
         township=township,
         title=_("Handling report %(township)s %(year)s") % {"township": township.name, "year": year},
     )

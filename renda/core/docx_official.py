@@ -42,6 +42,7 @@ SIZE_2 = Pt(22)  # 二号
 SIZE_3 = Pt(16)  # 三号
 SIZE_4 = Pt(14)  # 四号
 SIZE_SMALL_4 = Pt(12)  # 小四
+SIZE_5 = Pt(10.5)  # 五号
 TYPE_WIDTH_MM, TYPE_HEIGHT_MM = 156, 225
 CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
 LINE = Twips(Mm(TYPE_HEIGHT_MM).twips // LINES_PER_PAGE)  # 579 twips, 28.95 pt (580 × 22 overflows)
@@ -255,12 +256,19 @@ class OfficialDocument:
         return self.doc.sections
 
     def title(self, text, *, subtitle=None):
+        """The title; a list of lines breaks it where a long title keeps its words whole
+        (GB/T 9704 7.3.3: 回行时词意完整)."""
+        lines = [text] if isinstance(text, str) else list(text)
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _fixed_lines(p, Twips(LINE.twips * 3 // 2))
-        set_run_font(p.add_run(text), TITLE_FONT, SIZE_2)
+        for i, line in enumerate(lines):
+            run = p.add_run(line)
+            set_run_font(run, TITLE_FONT, SIZE_2)
+            if i < len(lines) - 1:
+                run.add_break()
         if not self.doc.core_properties.title:
-            self.doc.core_properties.title = text
+            self.doc.core_properties.title = "".join(lines)
         if subtitle:
             s = self.doc.add_paragraph()
             s.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -341,6 +349,8 @@ class OfficialDocument:
                 font = HEADING1_FONT if compact and i == 0 else BODY_FONT
                 set_run_font(para.add_run("" if value is None else str(value)), font, font_size)
         for row in table.rows:
+            # a row is never split across pages (its cells would be read apart)
+            row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
             for cell, width in zip(row.cells, widths):
                 cell.width = width
                 for para in cell.paragraphs:
@@ -374,8 +384,12 @@ class OfficialDocument:
         """Issuing organ(s) and 成文日期 per GB/T 9704 7.3.5.2 (no seal): one blank line below the
         text; the organ two characters from the right margin; the date on the next line, its
         first character two characters right of the organ's first; when the date is the longer,
-        the date keeps two characters from the margin and the organ moves left."""
-        self.blank()
+        the date keeps two characters from the margin and the organ moves left. The last
+        paragraph of the text keeps with them: a signature never stands alone on a page."""
+        body = self.doc.paragraphs
+        if body:
+            body[-1].paragraph_format.keep_with_next = True
+        self.blank().paragraph_format.keep_with_next = True
         lines = [line for line in lines if line]
         organ_width = max((text_width_chars(line) for line in lines), default=0)
         date_width = text_width_chars(date_text) if date_text else 0
