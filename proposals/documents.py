@@ -1,12 +1,13 @@
 """Document builders for proposals: plain data in, bytes out, no ORM."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from renda.core import xlsx
 from renda.core.cutoff import cutoff_sentence
-from renda.core.docx_official import OfficialDocument
+from renda.core.docx_official import SIZE_5, OfficialDocument
 from renda.core.organs import township_organs
 
 
@@ -14,6 +15,11 @@ def date_text(d):
     if not d:
         return ""
     return _("%(year)s-%(month)s-%(day)s") % {"year": d.year, "month": d.month, "day": d.day}
+
+
+def short_date(d):
+    """2025.4.10: a date on one line of a narrow table column."""
+    return f"{d.year}.{d.month}.{d.day}" if d else ""
 
 
 def pct(value):
@@ -183,70 +189,106 @@ def assignment_sheet_docx(data) -> bytes:
 
 
 def handling_report_docx(data) -> bytes:
-    """办理情况报告: the year's handling of motions and suggestions, figures in the prose."""
+    """办理情况报告: the year's handling of motions and suggestions, figures in the prose, every
+    figure as of one cutoff (stated first); the tables' totals and the list of open items are the
+    figures the prose gives; signed by the presidium (a 街道: its 人大工委) with the 成文日期."""
     s = data["stats"]
-    doc = OfficialDocument(
-        _("Report on the handling of deputies' motions and suggestions of %(township)s in %(year)s")
-        % {"township": data["township"], "year": data["year"]}
+    organs = _organs(data)
+    names = {"township": data["township"], "year": data["year"]}
+    doc = OfficialDocument(author=organs.office)
+    doc.properties(
+        title=_("Report on the handling of deputies' motions and suggestions of %(township)s in %(year)s")
+        % names
+    )
+    doc.title(
+        [
+            pgettext("handling report title", "%(township)s on %(year)s") % names,
+            pgettext("handling report title", "the handling of deputies' motions and suggestions"),
+        ]
     )
     if data.get("cutoff"):
         doc.paragraph(cutoff_sentence(data["cutoff"], past=data["cutoff_is_past"]))
     kinds = "、".join(_("%(kind)s %(n)s items") % {"kind": k, "n": n} for k, n in data["kinds"].items()) or _(
         "none"
     )
-    doc.paragraph(
-        _(
-            "In %(year)s the township congress received %(received)s motions and suggestions from "
-            "deputies (%(kinds)s); together with %(carried)s items carried over from earlier years, "
-            "%(total)s items were handled this year, %(key)s of them key suggestions. The handling is "
-            "reported as follows:"
+    figures = {
+        "year": data["year"],
+        "received": s["received"],
+        "kinds": kinds,
+        "carried": s["carried_over"],
+        "total": s["total"],
+        "key": data["key_count"],
+    }
+    if s["carried_over"]:
+        doc.paragraph(
+            _(
+                "In %(year)s the township congress received %(received)s motions and suggestions from "
+                "deputies (%(kinds)s); together with %(carried)s items carried over from earlier years, "
+                "%(total)s items were handled this year, %(key)s of them key suggestions. The handling is "
+                "reported as follows:"
+            )
+            % figures
         )
-        % {
-            "year": data["year"],
-            "received": s["received"],
-            "kinds": kinds,
-            "carried": s["carried_over"],
-            "total": s["total"],
-            "key": data["key_count"],
-        }
-    )
+    else:
+        doc.paragraph(
+            _(
+                "In %(year)s the township congress received %(received)s motions and suggestions from "
+                "deputies (%(kinds)s), %(key)s of them key suggestions; no item was carried over from "
+                "earlier years. The handling is reported as follows:"
+            )
+            % figures
+        )
     doc.heading1(_("1. Overall results"))
+    closed = {
+        "closed": s["closed"],
+        "received": s["received"],
+        "received_closed": s["received_closed"],
+        "closed_rate": pct(s["closed_rate"]),
+        "closed_on_time": s["closed_on_time"],
+        "closed_on_time_rate": pct(s["closed_on_time_rate"]),
+        "carried": s["carried_over"],
+        "carried_closed": s["carried_closed"],
+        "carried_rate": pct(s["carried_closed_rate"]),
+    }
+    if s["carried_over"]:
+        doc.paragraph(
+            _(
+                "%(closed)s items have been closed. Of the %(received)s items received this year "
+                "%(received_closed)s were closed, a completion rate of %(closed_rate)s, %(closed_on_time)s "
+                "of them with the reply within its deadline (on-time completion rate "
+                "%(closed_on_time_rate)s); of the %(carried)s items carried over from earlier years "
+                "%(carried_closed)s were closed (%(carried_rate)s)."
+            )
+            % closed
+        )
+    else:
+        doc.paragraph(
+            _(
+                "Of the %(received)s items received this year %(received_closed)s have been closed, a "
+                "completion rate of %(closed_rate)s, %(closed_on_time)s of them with the reply within "
+                "its deadline (on-time completion rate %(closed_on_time_rate)s)."
+            )
+            % closed
+        )
     o = data["outcomes"]
-    doc.paragraph(
-        _(
-            "%(closed)s items have been closed, a completion rate of %(closed_rate)s. Handling units "
-            "replied in writing on %(replied)s items, %(on_time)s of them within the deadline (on-time "
-            "reply rate %(on_time_rate)s); units met the deputies in person on %(met)s items (meeting "
-            "rate %(met_rate)s). Of the replies, %(a)s were class A (solved or adopted), %(b)s class B "
-            "(being solved or planned) and %(c)s class C (kept for reference)."
-        )
-        % {
-            "closed": s["received_closed"],
-            "closed_rate": pct(s["closed_rate"]),
-            "replied": s["replied"],
-            "on_time": s["on_time"],
-            "on_time_rate": pct(s["on_time_rate"]),
-            "met": s["met"],
-            "met_rate": pct(s["met_rate"]),
-            "a": o.get("A", 0),
-            "b": o.get("B", 0),
-            "c": o.get("C", 0),
-        }
-    )
-    doc.paragraph(
-        _(
-            "On-time completion rate %(on_time_rate)s (%(n)s items of the year closed with the reply "
-            "within its deadline). Of the %(carried)s items carried over from earlier years, "
-            "%(carried_closed)s were closed (%(carried_rate)s)."
-        )
-        % {
-            "on_time_rate": pct(s["closed_on_time_rate"]),
-            "n": s["closed_on_time"],
-            "carried": s["carried_over"],
-            "carried_closed": s["carried_closed"],
-            "carried_rate": pct(s["carried_closed_rate"]),
-        }
-    )
+    replies = _(
+        "Handling units replied in writing on %(replied)s items, %(on_time)s of them within the "
+        "deadline (on-time reply rate %(on_time_rate)s); units met the deputies in person on %(met)s "
+        "items (meeting rate %(met_rate)s). Of the replies, %(a)s were class A (solved or adopted), "
+        "%(b)s class B (being solved or planned) and %(c)s class C (kept for reference)."
+    ) % {
+        "replied": s["replied"],
+        "on_time": s["on_time"],
+        "on_time_rate": pct(s["on_time_rate"]),
+        "met": s["met"],
+        "met_rate": pct(s["met_rate"]),
+        "a": o.get("A", 0),
+        "b": o.get("B", 0),
+        "c": o.get("C", 0),
+    }
+    if data.get("unclassified"):
+        replies += _("%(n)s replies gave no outcome class.") % {"n": data["unclassified"]}
+    doc.paragraph(replies)
     doc.paragraph(
         _(
             "Deputies evaluated %(evaluated)s replies; %(satisfied)s were rated satisfied or basically "
@@ -262,50 +304,68 @@ def handling_report_docx(data) -> bytes:
     )
     doc.heading1(_("2. By category"))
     if data["by_category"]:
-        doc.table(
-            [_("Category"), _("Items"), _("Closed")],
-            [(r["name"], r["total"], r["closed"]) for r in data["by_category"]],
-            widths_mm=[80, 38, 38],
-        )
+        rows = [(r["name"], r["total"], r["closed"]) for r in data["by_category"]]
+        rows.append((_("Total"), s["total"], s["closed"]))
+        doc.table([_("Category"), _("Items"), _("Closed")], rows, widths_mm=[80, 38, 38])
     else:
         doc.paragraph(_("No items this year."))
     doc.heading1(_("3. Handling units"))
     if data["units"]:
+        unit_rows = [
+            (u["name"], u["total"], pct(u["on_time_rate"]), pct(u["satisfied_rate"])) for u in data["units"]
+        ]
+        t = data.get("units_total")
+        if t:
+            unit_rows.append((_("Total"), t["total"], pct(t["on_time_rate"]), pct(t["satisfied_rate"])))
         doc.table(
             [_("Handling unit"), _("Items led"), _("On-time reply rate"), _("Satisfaction rate")],
-            [
-                (u["name"], u["total"], pct(u["on_time_rate"]), pct(u["satisfied_rate"]))
-                for u in data["units"]
-            ],
+            unit_rows,
             widths_mm=[62, 28, 33, 33],
         )
     else:
         doc.paragraph(_("No items were assigned this year."))
+    if data.get("unassigned"):
+        doc.paragraph(
+            _("%(n)s items have not been assigned to a handling unit yet.") % {"n": data["unassigned"]}
+        )
     doc.heading1(_("4. Problems and next steps"))
-    if s["overdue"] or data["open_items"]:
+    items = data["open_items"]
+    overdue = pgettext("handling report", "overdue")
+    if items:
         doc.paragraph(
             _(
-                "%(open)s items are not yet closed and %(overdue)s are past their deadline; they will "
-                "be carried over and supervised until they are closed:"
+                "%(open)s items are not yet closed (listed below), %(overdue)s of them past their "
+                "deadline (marked “%(mark)s”); they will be carried over and supervised until they are "
+                "closed:"
             )
-            % {"open": s["total"] - s["closed"], "overdue": s["overdue"]}
+            % {"open": len(items), "overdue": sum(1 for i in items if i["overdue"]), "mark": overdue}
         )
         doc.table(
             [_("Number"), _("Title"), _("Lead unit"), _("State"), _("Deadline")],
             [
-                (i["number"], i["title"], i["unit"], i["state"], date_text(i["deadline"]))
-                for i in data["open_items"]
+                (
+                    i["number"],
+                    i["title"],
+                    i["unit"],
+                    _("%(state)s (%(overdue)s)") % {"state": i["state"], "overdue": overdue}
+                    if i["overdue"]
+                    else i["state"],
+                    short_date(i["deadline"]),
+                )
+                for i in items
             ],
-            widths_mm=[34, 56, 26, 18, 22],
+            widths_mm=[36, 48, 26, 22, 24],
+            font_size=SIZE_5,  # 五号: a date and a number on one line
         )
     else:
         doc.paragraph(_("Every item of the year has been closed."))
     doc.paragraph(
         _(
-            "Next year the presidium will keep supervising the handling of every item, report progress "
-            "to each quarterly presidium meeting, and improve both the on-time reply rate and the "
-            "deputies' satisfaction."
+            "Next, %(organ)s will keep supervising the handling of every item, report progress to each "
+            "of its meetings, and improve both the on-time reply rate and the deputies' satisfaction."
         )
+        % {"organ": organs.issuer}
     )
-    doc.signature([_("%(township)s people's congress presidium") % {"township": data["township"]}])
+    dated = data.get("date")
+    doc.signature([organs.issuer], date_text=date_text(dated) if dated else _("(date to be set)"))
     return doc.to_bytes()

@@ -1,5 +1,7 @@
 """Background documents of proposals: the register (.xlsx), the 交办单 and the year's report."""
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -85,7 +87,13 @@ def proposals_report(job, progress):
     if not access_for(user).can_request_document(township):
         raise ApplicationError(_("You may only request documents of your own township."))
     year = int(job.params["year"])
-    data = proposal_report_data(township=township, year=year)
+    dated = None
+    if job.params.get("dated"):  # 成文日期 chosen by the secretary
+        try:
+            dated = dt.date.fromisoformat(job.params["dated"])
+        except ValueError:
+            raise ApplicationError(_("The date of the report is not a valid date.")) from None
+    data = proposal_report_data(township=township, year=year, dated=dated)
     data["organs"] = township_organs(township)
     progress(60)
     name = _("report on the handling of motions and suggestions")

@@ -649,9 +649,13 @@ def proposal_assignment_data(*, proposal) -> dict:
     }
 
 
-def proposal_report_data(*, township, year, today=None) -> dict:
+def proposal_report_data(*, township, year, today=None, dated=None) -> dict:
     """Plain data for the year's handling report (办理情况报告) of a township, every figure as of
-    the same cutoff (31 December for a past year, today for the current one)."""
+    the same cutoff (31 December for a past year, today for the current one), its lists the very
+    items its counts count: `open_items` are the `total - closed` items not closed at the cutoff,
+    `overdue` of them marked; `unassigned` are the members with no lead unit (the units' table
+    holds the rest). `date` is the 成文日期: `dated`, else today for the current year; a past
+    year's report stays undated (None) until a date is chosen, as the work report."""
     today = today or timezone.localdate()
     qs = Proposal.objects.filter(township=township)
     stats = proposal_stats(qs=qs, year=year, today=today)
@@ -664,9 +668,11 @@ def proposal_report_data(*, township, year, today=None) -> dict:
     )
     members = qs.filter(proposal_year_q(year))
     key_count = members.filter(is_key=True).count()
+    unassigned = members.filter(lead_unit__isnull=True).count()
     asof = proposal_asof_q(year=year, today=today)
     past = proposal_cutoff_is_past(year, today)
     end = proposal_cutoff(year, today)
+    overdue = Case(When(asof["overdue"], then=Value(True)), default=Value(False))
     if past:
         parts = _asof_parts(end)
         outcomes = dict(
@@ -680,13 +686,13 @@ def proposal_report_data(*, township, year, today=None) -> dict:
         rehandled = members.filter(parts["rehandled"]).count()
         open_rows: Any = (
             members.exclude(asof["closed"])
-            .annotate(asof_state=parts["state"], asof_deadline=parts["deadline"])
+            .annotate(asof_state=parts["state"], asof_deadline=parts["deadline"], asof_overdue=overdue)
             .order_by("asof_deadline", "pk")
-            .values_list("number", "title", "lead_unit__name", "asof_state", "asof_deadline")
+            .values_list("number", "title", "lead_unit__name", "asof_state", "asof_deadline", "asof_overdue")
         )
     else:
         outcomes = dict(
-            members.filter(replied_on__isnull=False)
+            members.filter(asof["replied"])
             .exclude(outcome="")
             .order_by()
             .values_list("outcome")
@@ -694,21 +700,28 @@ def proposal_report_data(*, township, year, today=None) -> dict:
         )
         rehandled = members.filter(round=2).count()
         open_rows = (
-            members.exclude(state=S.CLOSED)
+            members.exclude(asof["closed"])
+            .annotate(asof_overdue=overdue)
             .order_by("deadline", "pk")
-            .values_list("number", "title", "lead_unit__name", "state", "deadline")
+            .values_list("number", "title", "lead_unit__name", "state", "deadline", "asof_overdue")
         )
-    open_items = list(open_rows[:50])
+    kind_order = list(Proposal.Kind.values)
+    units_total = proposal_stats(qs=qs.filter(lead_unit__isnull=False), year=year, today=today)
     return {
         "township": township.name,
         "year": year,
         "cutoff": end,
         "cutoff_is_past": past,
+        "date": dated or (today if year >= today.year else None),
         "stats": stats,
-        "kinds": {str(Proposal.Kind(k).label): n for k, n in kinds.items()},
+        "kinds": {
+            str(Proposal.Kind(k).label): kinds[k] for k in sorted(kinds, key=kind_order.index) if kinds[k]
+        },
         "key_count": key_count,
         "outcomes": outcomes,
+        "unclassified": stats["replied"] - sum(outcomes.values()),
         "rehandled": rehandled,
+        "unassigned": unassigned,
         "by_category": [
             {"name": r["name"], "total": r["total"], "closed": r["closed"]}
             for r in proposal_stats_by_category(qs=qs, year=year, today=today)
@@ -722,6 +735,9 @@ def proposal_report_data(*, township, year, today=None) -> dict:
             }
             for r in proposal_unit_ranking(qs=qs, year=year, today=today)
         ],
+        "units_total": {
+            k: units_total[k] for k in ("total", "on_time_rate", "satisfied_rate", "replied", "evaluated")
+        },
         "open_items": [
             {
                 "number": n,
@@ -729,8 +745,9 @@ def proposal_report_data(*, township, year, today=None) -> dict:
                 "unit": u or "",
                 "state": str(Proposal.State(s).label) if s else "",
                 "deadline": d,
+                "overdue": bool(o),
             }
-            for n, t, u, s, d in open_items
+            for n, t, u, s, d, o in open_rows
         ],
     }
 

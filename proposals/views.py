@@ -1,5 +1,7 @@
 """Thin views: collect input, call a selector or a service, render."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,7 @@ from renda.core.access import access_for
 from renda.core.converters import year_or_none
 from renda.core.cutoff import cutoff_sentence
 from renda.core.exceptions import ApplicationError
-from renda.core.forms import BootstrapFormMixin
+from renda.core.forms import DATE_MAX, DATE_MIN, BootstrapFormMixin
 from renda.core.history import history_entries
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
@@ -560,10 +562,21 @@ def proposal_report(request):
         messages.error(request, _("Choose a township first."))
         return redirect("proposals:statistics")
     year = year_or_none(request.POST.get("year")) or timezone.localdate().year
+    params = {"year": year, "township_id": township.pk}
+    dated = request.POST.get("dated") or ""  # 成文日期; empty: today this year, a past year undated
+    if dated:
+        try:
+            day = dt.date.fromisoformat(dated)
+        except ValueError:
+            day = None
+        if day is None or not DATE_MIN <= day <= DATE_MAX:
+            messages.error(request, _("The date of the report is not a valid date."))
+            return redirect("proposals:statistics")
+        params["dated"] = day.isoformat()
     job = document_job_request(
         user=user,
         kind="proposals_report",
-        params={"year": year, "township_id": township.pk},
+        params=params,
         township=township,
         title=_("Handling report %(township)s %(year)s") % {"township": township.name, "year": year},
     )

@@ -176,8 +176,12 @@ def rows_insert(model, objs, batch=2000):
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     converters = []
     for f in fields:
-        if isinstance(f, models.DateTimeField):
+        if isinstance(f, models.DateTimeField) and not f.null:  # created_at, updated_at, at
             converters.append((f.attname, lambda v: connection.ops.adapt_datetimefield_value(v or now)))
+        elif isinstance(f, models.DateTimeField):  # undone_at, computed_at: empty stays empty
+            converters.append(
+                (f.attname, lambda v: None if v is None else connection.ops.adapt_datetimefield_value(v))
+            )
         elif isinstance(f, models.FileField):
             converters.append((f.attname, lambda v: str(v or "")))
         else:

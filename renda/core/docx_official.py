@@ -1,8 +1,11 @@
 """Official-document layout (GB/T 9704-2012) for every .docx we produce.
 
 A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm, so the type area is 156 × 225 mm;
-a document grid of 22 lines of 28 characters (docGrid: line pitch 225 mm / 22, character pitch
-156 mm / 28, so 3号 characters sit 28 to a line in Word, WPS and LibreOffice alike); title
+22 lines of 28 characters: a line grid (docGrid type "lines", pitch 225 mm / 22) and text
+condensed by ¼ pt (w:spacing -5 in the Normal style), so 28 3号 characters (28 × 15.75 pt = 441 pt)
+fit the 156 mm (442.2 pt) line in Word, WPS and LibreOffice alike. A character grid
+(type "linesAndChars" with the usual negative charSpace) is not used: LibreOffice gives every 3号
+character two grid cells under it, 14 to a line, where Word compresses them; title
 方正小标宋简体 2号 centred; body 仿宋_GB2312 3号 with a two-character first-line indent on the grid's
 lines; level-1 headings 黑体 3号, level-2 楷体_GB2312 3号; page numbers "— 1 —" in 4号 宋体, right
 on odd pages and left on even pages. The issuing organ and the date follow 7.3.5.2 (no seal):
@@ -39,12 +42,37 @@ SIZE_2 = Pt(22)  # 二号
 SIZE_3 = Pt(16)  # 三号
 SIZE_4 = Pt(14)  # 四号
 SIZE_SMALL_4 = Pt(12)  # 小四
+SIZE_5 = Pt(10.5)  # 五号
 TYPE_WIDTH_MM, TYPE_HEIGHT_MM = 156, 225
 CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
-LINE = Twips(round(Mm(TYPE_HEIGHT_MM).twips / LINES_PER_PAGE))  # 579 twips, 28.95 pt
-# docGrid w:charSpace: how much the grid's character pitch differs from the 3号 size, in 4096ths
-# of a point (negative: 28 characters of 16 pt are a little wider than 156 mm).
-CHAR_SPACE = round((Mm(TYPE_WIDTH_MM).pt / CHARS_PER_LINE - SIZE_3.pt) * 4096)
+LINE = Twips(Mm(TYPE_HEIGHT_MM).twips // LINES_PER_PAGE)  # 579 twips, 28.95 pt (580 × 22 overflows)
+# Character spacing of all text, in twentieths of a point: 28 characters of 16 pt are 448 pt, the
+# line is 156 mm = 442.2 pt, so each character gives up ¼ pt (15.75 pt a character, 441 pt a line).
+CONDENSE_TWENTIETHS = -5
+
+
+# w:rPr children that come after w:spacing in the schema's order
+_RPR_AFTER_SPACING = (
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
 
 
 def text_width_chars(text):
@@ -182,15 +210,17 @@ class OfficialDocument:
 
     @staticmethod
     def _set_grid(section):
-        """22 lines of 28 characters (GB/T 9704 5.2.2)."""
+        """22 lines a page (GB/T 9704 5.2.2); the 28 characters a line come from the condensed
+        Normal style (see the module's docstring for why not a character grid)."""
         sect_pr = section._sectPr
         grid = sect_pr.find(qn("w:docGrid"))
         if grid is None:
             grid = OxmlElement("w:docGrid")
             sect_pr.append(grid)
-        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(LINE.twips))
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+        if grid.get(qn("w:charSpace")) is not None:
+            del grid.attrib[qn("w:charSpace")]
 
     def _setup_styles(self):
         normal = self.doc.styles["Normal"]
@@ -202,8 +232,10 @@ class OfficialDocument:
             fonts = OxmlElement("w:rFonts")
             rpr.insert(0, fonts)
         fonts.set(qn("w:eastAsia"), BODY_FONT)
-        # The grid's character pitch is reckoned from the document default size: make it 3号 too,
-        # or LibreOffice spreads every 3号 character over two grid cells.
+        spacing = OxmlElement("w:spacing")  # 28 characters of 3号 to the 156 mm line
+        spacing.set(qn("w:val"), str(CONDENSE_TWENTIETHS))
+        rpr.insert_element_before(spacing, *_RPR_AFTER_SPACING)
+        # The document default size is 3号 too, so a program that reckons a grid from it agrees.
         defaults = self.doc.styles.element.find(qn("w:docDefaults"))
         rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
         if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
@@ -224,12 +256,19 @@ class OfficialDocument:
         return self.doc.sections
 
     def title(self, text, *, subtitle=None):
+        """The title; a list of lines breaks it where a long title keeps its words whole
+        (GB/T 9704 7.3.3: 回行时词意完整)."""
+        lines = [text] if isinstance(text, str) else list(text)
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _fixed_lines(p, Twips(LINE.twips * 3 // 2))
-        set_run_font(p.add_run(text), TITLE_FONT, SIZE_2)
+        for i, line in enumerate(lines):
+            run = p.add_run(line)
+            set_run_font(run, TITLE_FONT, SIZE_2)
+            if i < len(lines) - 1:
+                run.add_break()
         if not self.doc.core_properties.title:
-            self.doc.core_properties.title = text
+            self.doc.core_properties.title = "".join(lines)
         if subtitle:
             s = self.doc.add_paragraph()
             s.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -310,6 +349,8 @@ class OfficialDocument:
                 font = HEADING1_FONT if compact and i == 0 else BODY_FONT
                 set_run_font(para.add_run("" if value is None else str(value)), font, font_size)
         for row in table.rows:
+            # a row is never split across pages (its cells would be read apart)
+            row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
             for cell, width in zip(row.cells, widths):
                 cell.width = width
                 for para in cell.paragraphs:
@@ -343,8 +384,12 @@ class OfficialDocument:
         """Issuing organ(s) and 成文日期 per GB/T 9704 7.3.5.2 (no seal): one blank line below the
         text; the organ two characters from the right margin; the date on the next line, its
         first character two characters right of the organ's first; when the date is the longer,
-        the date keeps two characters from the margin and the organ moves left."""
-        self.blank()
+        the date keeps two characters from the margin and the organ moves left. The last
+        paragraph of the text keeps with them: a signature never stands alone on a page."""
+        body = self.doc.paragraphs
+        if body:
+            body[-1].paragraph_format.keep_with_next = True
+        self.blank().paragraph_format.keep_with_next = True
         lines = [line for line in lines if line]
         organ_width = max((text_width_chars(line) for line in lines), default=0)
         date_width = text_width_chars(date_text) if date_text else 0

@@ -105,6 +105,8 @@ def structure_chart(*, rows, township_ids, on):
             for i, (name, _data) in enumerate(pies)
         ],
         "tooltip": {"trigger": "item", "formatter": "{a}<br>{b}: {c} ({d}%)"},
+        # four rings with their labels hidden: the legend names every slice's colour
+        "legend": {"bottom": 0, "type": "scroll"},
         "series": [
             {
                 "name": name,

@@ -42,6 +42,52 @@
     });
   });
 
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { renderCharts(event.target); });
+  // Phones: under 576 px a data table shows each row as a card (static/css/app.css). Every cell
+  // gets its column's heading as data-label, shown before the value; empty cells ("—") are left
+  // out of the card and long values take the card's full width. Only tables with one header row
+  // whose headings match the columns; a table without headings lets its cells flow on a line
+  // (table-flow); a table marked table-scroll keeps its grid and scrolls; the calendar has its own.
+  function ems(text) {  // rough width in ems: CJK characters are square, others about half
+    var n = 0;
+    for (var i = 0; i < text.length; i++) { n += text.charCodeAt(i) > 0x2e80 ? 1 : 0.55; }
+    return n;
+  }
+
+  function labelTables(root) {
+    root.querySelectorAll("main table").forEach(function (table) {
+      var done = ["table-scroll", "table-cards", "table-flow", "calendar"].some(function (c) {
+        return table.classList.contains(c);
+      });
+      if (done) { return; }
+      var head = table.tHead;
+      if (!head) { table.classList.add("table-flow"); return; }
+      if (head.rows.length !== 1) { return; }
+      var labels = [];
+      Array.prototype.forEach.call(head.rows[0].cells, function (th) {
+        for (var i = 0; i < (th.colSpan || 1); i++) { labels.push(th.textContent.trim()); }
+      });
+      var bodies = Array.prototype.slice.call(table.tBodies).concat(table.tFoot ? [table.tFoot] : []);
+      bodies.forEach(function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            var text = cell.textContent.replace(/\s+/g, " ").trim();
+            var hasControl = cell.querySelector("input, select, textarea, button, progress, img, svg, .light");
+            if (cell.colSpan >= labels.length) {
+              cell.classList.add("card-wide");
+            } else if (labels[column]) {
+              cell.setAttribute("data-label", labels[column]);
+            }
+            if (!hasControl && (text === "" || text === "—")) { cell.classList.add("card-empty"); }
+            if (hasControl || ems((labels[column] || "") + text) > 10) { cell.classList.add("card-wide"); }
+            column += cell.colSpan || 1;
+          });
+        });
+      });
+      table.classList.add("table-cards");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { labelTables(document); renderCharts(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { labelTables(event.target); renderCharts(event.target); });
 })();

@@ -27,10 +27,14 @@
         }
       }
     });
-    // the search box carries the field's label for screen readers
-    var label = document.querySelector('label[for="' + select.id + '"]');
-    if (label && ts.control_input) {
-      ts.control_input.setAttribute("aria-label", label.textContent.replace("*", "").trim());
+    // Tom Select points the field's label at its own box (id "<select>-ts-label"); the search box
+    // and the hidden original select keep that label for screen readers.
+    var label = document.getElementById(select.id + "-ts-label");
+    if (label) {
+      select.setAttribute("aria-labelledby", label.id);
+      if (ts.control_input) {
+        ts.control_input.setAttribute("aria-label", label.textContent.replace("*", "").trim());
+      }
     }
   }
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from proposals.models import ProposalEvent
 from renda.core.models import Term, Township, User
 
 
@@ -15,6 +16,9 @@ def test_seed_demo_small_builds_a_county_with_every_role(capsys):
     roles = {u.role for u in User.objects.all()}
     assert {"township_secretary", "township_chair", "county_reviewer", "county_admin"} <= roles
     assert "hongqi_mishu" in out and "Renda@2026demo" in out
+    # an empty date-time column stays empty: no workflow step of the demo is "undone"
+    assert ProposalEvent.objects.exists()
+    assert not ProposalEvent.objects.filter(undone_at__isnull=False).exists()
 
 
 @pytest.mark.django_db
