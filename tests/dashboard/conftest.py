@@ -160,7 +160,7 @@ def year_data(township, term):
     activity(t, "report", D(YEAR, 12, 5), deputies=(wang,))
 
     unit = HandlingUnit.objects.create(township=t, name="镇农业站")
-    cat = ProposalCategory.objects.create(township=t, name="交通水利")
+    cat, _created = ProposalCategory.objects.get_or_create(township=t, name="交通水利")
     # Received in 2025: 4 accepted (+1 not accepted).
     make_proposal(
         t,
