@@ -87,7 +87,10 @@ def _poison(year_data):
         )
     DeputyGroup.objects.filter(township=t).update(name=evil(3))
     HandlingUnit.objects.filter(township=t).update(name=evil(4))
-    ProposalCategory.objects.update(name=evil(1))
+    used = Proposal.objects.filter(township=t).values("category_id")
+    ProposalCategory.objects.filter(pk=ProposalCategory.objects.filter(pk__in=used).first().pk).update(
+        name=evil(1)
+    )
     for i, p in enumerate(Proposal.objects.filter(township=t)):
         Proposal.objects.filter(pk=p.pk).update(
             title=evil(i), content=evil(i + 1), responsible_leader=evil(i + 2)[:30]
