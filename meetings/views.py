@@ -677,9 +677,9 @@ def decision_detail(request, pk):
 def activity_list(request):
     request.access.require_browse()
     filters = {k: request.GET.get(k, "").strip() for k in ("kind", "year", "month", "q")}
-    for key in ("year", "month"):
-        if filters[key] and not filters[key].isdigit():
-            filters[key] = ""
+    year, month = year_or_none(filters["year"]), filters["month"]
+    filters["year"] = str(year) if year else ""
+    filters["month"] = month if month.isascii() and month.isdigit() and 1 <= int(month) <= 12 else ""
     qs = selectors.activity_list(
         user=request.user, filters=filters, township=request.access.selected_township
     )
