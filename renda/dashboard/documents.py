@@ -9,6 +9,7 @@ import re
 import zipfile
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx.oxml.ns import qn
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -16,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from renda.core import xlsx
 from renda.core.cutoff import cutoff_sentence
 from renda.core.docx_official import OfficialDocument
+from renda.core.organs import township_organs
 
 CN_NUMERALS = "零一二三四五六七八九十"
 
@@ -57,6 +59,37 @@ def join_list(items):
     if len(items) == 1:
         return items[0]
     return _(", ").join(items[:-1]) + _(" and ") + items[-1]
+
+
+TOPICS_LISTED = 6  # presidium agenda subjects named in the report
+CATEGORIES_LISTED = 5  # proposal categories named in the report
+
+
+def _organs_of(data):
+    """The organ names of the report's township (data["organs"], or from its name)."""
+    return data.get("organs") or township_organs(name=data["township_name"], kind=data.get("township_kind"))
+
+
+def quarters_text(quarters):
+    """Meetings per quarter in words, equal quarters together: "每季度各1次", "第一、二、四季度各1次，
+    第三季度2次". Quarters without a meeting are left out (the report says so on its own), and so
+    are quarters still to come."""
+    counted = [(i, n) for i, n in enumerate(quarters) if n]
+    if not counted:
+        return ""
+    if len(counted) == 4 and len({n for _i, n in counted}) == 1:
+        return _("%(n)s in each quarter") % {"n": counted[0][1]}
+    by_count: dict = {}
+    for i, n in counted:
+        by_count.setdefault(n, []).append(cn_number(i + 1))
+    parts = []
+    for n, names in by_count.items():
+        label = _("quarter %(quarters)s") % {"quarters": _(", ").join(names)}
+        if len(names) > 1:
+            parts.append(_("%(quarters)s %(n)s each") % {"quarters": label, "n": n})
+        else:
+            parts.append(_("%(quarters)s %(n)s") % {"quarters": label, "n": n})
+    return pgettext("between quarter counts", "; ").join(parts)
 
 
 def pct(value):
@@ -169,18 +202,15 @@ def _section_presidium(doc, data):
     quarters = p["per_quarter"]
     text = _(
         "We kept to the rule of at least one presidium meeting a quarter. In %(year)s the "
-        "presidium met %(n)s times (%(q1)s, %(q2)s, %(q3)s and %(q4)s in the four quarters"
-    ) % {
-        "year": data["year"],
-        "n": p["count"],
-        "q1": quarters[0],
-        "q2": quarters[1],
-        "q3": quarters[2],
-        "q4": quarters[3],
-    }
+        "presidium met %(n)s times"
+    ) % {"year": data["year"], "n": p["count"]}
+    inner = [quarters_text(quarters)] if p["count"] else []
     if p["adhoc"]:
-        text += _(", including %(n)s ad hoc meetings") % {"n": p["adhoc"]}
-    text += _(").")
+        inner.append(_("including %(n)s ad hoc meetings") % {"n": p["adhoc"]})
+    inner = [part for part in inner if part]
+    if inner:
+        text += _(" (%(details)s)") % {"details": pgettext("between meeting details", "; ").join(inner)}
+    text += _(".")
     missed = [cn_number(i + 1) for i, n in enumerate(quarters) if n == 0 and i < p["quarters_elapsed"]]
     if missed:
         text += _(" No meeting was held in quarter(s) %(quarters)s, which must be corrected.") % {
@@ -188,14 +218,20 @@ def _section_presidium(doc, data):
         }
     doc.paragraph(text)
     if p["items"]:
-        topics = join_list(p["topics"][:6])
-        text = _("The meetings heard %(n)s special reports, covering %(topics)s") % {
-            "n": p["items"],
-            "topics": topics,
-        }
-        if len(p["topics"]) > 6:
-            text += _(" and other matters")
-        text += _(".")
+        subjects = list(dict.fromkeys(t.strip() for t in p["topics"] if t and t.strip()))
+        if len(subjects) <= TOPICS_LISTED:
+            text = _("The meetings dealt with %(n)s agenda items: %(topics)s.") % {
+                "n": p["items"],
+                "topics": pgettext("between agenda subjects", "; ").join(subjects),
+            }
+        else:
+            text = _(
+                "The meetings dealt with %(n)s agenda items on %(k)s subjects, among them %(topics)s."
+            ) % {
+                "n": p["items"],
+                "k": len(subjects),
+                "topics": pgettext("between agenda subjects", "; ").join(subjects[:TOPICS_LISTED]),
+            }
         doc.paragraph(text)
     if p["decisions"] and p["decisions_done"] < p["decisions"]:
         doc.paragraph(
@@ -216,6 +252,26 @@ def _section_contact(doc, data):
     c = data["contact"]
     stations = data["stations"]
     paragraphs = []
+    if c.get("member_contacts"):
+        organs = _organs_of(data)
+        paragraphs.append(
+            (
+                _(
+                    "Presidium members kept in touch with deputies: %(members)s members contacted "
+                    "%(deputies)s deputies %(n)s times in the year."
+                )
+                if organs.has_presidium
+                else _(
+                    "Members of the working committee kept in touch with deputies: %(members)s "
+                    "members contacted %(deputies)s deputies %(n)s times in the year."
+                )
+            )
+            % {
+                "members": c["contact_members"],
+                "deputies": c["contacted_deputies"],
+                "n": c["member_contacts"],
+            }
+        )
     if stations:
         names = join_list([s["name"] for s in stations[:5]])
         paragraphs.append(
@@ -250,7 +306,10 @@ def _section_contact(doc, data):
         )
     if not paragraphs:
         doc.paragraph(
-            _("No liaison station, voter reception or deputy report to voters was recorded this year.")
+            _(
+                "No contact with deputies, liaison station, voter reception or deputy report to voters "
+                "was recorded this year."
+            )
         )
     for n, text in enumerate(paragraphs, start=1):
         doc.paragraph(text, lead=point(n) if len(paragraphs) > 1 else None)
@@ -368,10 +427,16 @@ def _section_proposals(doc, data):
         }
     text += _(".")
     if p["by_category"]:
-        cats = join_list(
-            [_("%(label)s: %(n)s items") % {"label": c, "n": n} for c, n in p["by_category"][:5]]
-        )
-        text += _(" By subject: %(cats)s.") % {"cats": cats}
+        shown = p["by_category"][:CATEGORIES_LISTED]
+        cats = join_list([_("%(label)s: %(n)s items") % {"label": c, "n": n} for c, n in shown])
+        rest = p["by_category"][CATEGORIES_LISTED:]
+        if rest:
+            text += _(
+                " By subject, the largest %(k)s are %(cats)s; the other %(others)s subjects have "
+                "%(n)s items together."
+            ) % {"k": len(shown), "cats": cats, "others": len(rest), "n": sum(n for _c, n in rest)}
+        else:
+            text += _(" By subject: %(cats)s.") % {"cats": cats}
     doc.paragraph(text)
     doc.paragraph(
         _(
@@ -418,18 +483,36 @@ def work_report_docx(data) -> bytes:
     doc = OfficialDocument(author=data.get("author", ""))
     draft = work_report_is_draft(data)
     doc.title(work_report_title(data), subtitle=_("(draft)") if draft else None)
-    opening = (data.get("opening") or "").strip() or _(
-        "In %(year)s, under the guidance of %(committee)s and the leadership of the township party "
-        "committee, the people's congress of %(township)s performed the duties given by the "
-        "Constitution and the law, kept close contact with deputies and the people, and supported "
-        "the township's development."
-    ) % {"year": data["year"], "committee": data["committee_name"], "township": data["township_name"]}
+    organs = _organs_of(data)
+    names = {"year": data["year"], "committee": data["committee_name"], "party": organs.party}
+    names["congress"] = organs.congress
+    if data["committee_name"]:
+        default_opening = _(
+            "In %(year)s, under the guidance of %(committee)s and the leadership of %(party)s, "
+            "%(congress)s performed the duties given by the Constitution and the law, kept close "
+            "contact with deputies and the people, and supported the township's development."
+        )
+    else:  # no county committee named: no "guidance of" an empty name
+        default_opening = _(
+            "In %(year)s, under the leadership of %(party)s, %(congress)s performed the duties given "
+            "by the Constitution and the law, kept close contact with deputies and the people, and "
+            "supported the township's development."
+        )
+    opening = (data.get("opening") or "").strip() or default_opening % names
     lead_in = _("We report on our work as follows:")
-    if not opening.endswith(lead_in):
-        opening = opening.rstrip("。:：") + _(". ") + lead_in
-    doc.paragraph(opening)
+    opening = opening.removesuffix(lead_in).rstrip("。.:： ") + _(". ")
+    if data.get("cutoff"):  # the cutoff of every figure, said before the figures
+        opening += _("The figures of this report: %(cutoff)s.") % {
+            "cutoff": cutoff_sentence(data["cutoff"], past=data["cutoff_is_past"])
+        }
+    doc.paragraph(opening + lead_in)
     sections = [
-        (_("Holding the people's congress session according to law"), _section_session),
+        (
+            _("Holding the people's congress session according to law")
+            if organs.has_congress
+            else _("Deputies at the county people's congress session"),
+            _section_session,
+        ),
         (
             _("Regular presidium meetings")
             if data["presidium"]["applicable"]
@@ -452,8 +535,6 @@ def work_report_docx(data) -> bytes:
             _free_text(doc, data.get(key))
         else:  # a draft: the township has not written this section yet
             doc.paragraph(_("[To be written by the township before the final version.]"))
-    if data.get("cutoff"):
-        doc.paragraph(cutoff_sentence(data["cutoff"], past=data["cutoff_is_past"]))
     dated = data.get("date")
     doc.signature([data["organ"]], date_text=date_text(dated) if dated else _("(date to be set)"))
     return doc.to_bytes()

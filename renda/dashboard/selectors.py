@@ -34,6 +34,7 @@ from meetings.models import (
     Activity,
     ActivityParticipation,
     Decision,
+    DeputyContact,
     FloorSpeech,
     PresidiumMeeting,
     Session,
@@ -597,6 +598,19 @@ def work_reports_data(*, townships, year, texts=None, today=None):
         township_ids=ids, year=year, upto_quarter=quarters_elapsed
     )
 
+    # 两联一述: the presidium's (a 街道: the 人大工委's) members' contacts with deputies, dated in
+    # the year up to its reference day (today during the year)
+    contacts_of = {
+        r["township_id"]: r
+        for r in DeputyContact.objects.filter(
+            township_id__in=ids, date__gte=dt.date(year, 1, 1), date__lte=reference_day(year, today)
+        )
+        .values("township_id")
+        .annotate(
+            n=Count("pk"), members=Count("member", distinct=True), deputies=Count("deputy", distinct=True)
+        )
+    }
+
     proposals_qs = Proposal.objects.filter(township_id__in=ids, year=year).exclude(
         state=Proposal.State.NOT_ACCEPTED
     )
@@ -653,6 +667,9 @@ def work_reports_data(*, townships, year, texts=None, today=None):
             "visit_person_times": kind(Activity.Kind.VISIT)["person_times"],
             "reports": kind(Activity.Kind.REPORT)["count"],
             "report_deputies": reporters_of.get(pk, 0),
+            "member_contacts": contacts_of.get(pk, {}).get("n", 0),
+            "contact_members": contacts_of.get(pk, {}).get("members", 0),
+            "contacted_deputies": contacts_of.get(pk, {}).get("deputies", 0),
         }
         proposals = {
             "received": figures.received,
@@ -692,6 +709,7 @@ def work_reports_data(*, townships, year, texts=None, today=None):
         out[pk] = {
             "township_name": township.name,
             "township_code": township.code,
+            "township_kind": township.kind,
             "county_name": county.name if county else "",
             "committee_name": county.committee_name if county else "",
             "year": year,

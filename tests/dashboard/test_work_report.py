@@ -56,9 +56,9 @@ def test_sections_in_order_with_figures_from_the_database(year_data, secretary):
     assert "应到代表5名，实到3名，出席率60.0%；请假1名，无故缺席1名" in body
     assert "审议中发言1人次" in body
     # 二: meetings per quarter, the missed quarter, topics and decisions.
-    assert "共召开主席团会议4次（四个季度分别为1次、2次、0次、1次，其中临时会议1次）" in body
+    assert "共召开主席团会议4次（第一、四季度各1次，第二季度2次；其中临时会议1次）" in body
     assert "第三季度未召开会议" in body
-    assert "听取专项工作报告4项" in body
+    assert "会议共研究议题4项，内容为：听取议题1；听取议题2；听取议题3；听取议题4。" in body
     assert "作出决定、形成审议意见2项，已落实并反馈1项" in body
     # 三: station, receptions, 述职.
     assert "代表联络站（代表之家、联络点）1个（新城代表联络站），进站代表2名" in body
@@ -81,7 +81,10 @@ def test_sections_in_order_with_figures_from_the_database(year_data, secretary):
 def test_secretary_text_included_and_subheading_recognised(year_data, secretary):
     doc = build(year_data, secretary, opening="今年以来，镇人大认真履职。")
     texts = [p.text for p in doc.paragraphs]
-    assert texts[texts.index(HEADINGS[0]) - 1] == "今年以来，镇人大认真履职。现将工作情况汇报如下："
+    assert (
+        texts[texts.index(HEADINGS[0]) - 1]
+        == "今年以来，镇人大认真履职。本报告数据截至2025年12月31日。现将工作情况汇报如下："
+    )
     problems = texts.index("六、存在的问题")
     assert texts[problems + 1] == "（一）代表活动不够均衡"
     assert texts[problems + 2] == "个别代表小组活动次数偏少。"
