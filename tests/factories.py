@@ -11,6 +11,7 @@ class TownshipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Township
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True  # the hook below adds rows of other apps, not fields
 
     name = factory.Sequence(lambda n: f"第{n}镇")
     code = factory.Sequence(lambda n: f"t{n}")
