@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Max, Min, Q, Sum
 from django.utils import timezone
 
-from deputies.models import Deputy, DeputyGroup
+from deputies.models import DeputyGroup
 from renda.core.access import access_for
 from renda.core.models import Township
 
@@ -226,12 +226,6 @@ def deputy_score_summary(*, deputy, year, user=None):
     if user is not None and access_for(user).is_county:
         qs = qs.filter(assessment__state__in=COUNTY_STATES)
     return qs.first()
-
-
-def deputies_scored(*, assessment):
-    return Deputy.objects.filter(score_results__assessment=assessment).order_by(
-        "surname_strokes", "name_pinyin"
-    )
 
 
 def groups_of(*, assessment):

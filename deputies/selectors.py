@@ -4,7 +4,7 @@ counts: the one definition of who held a mandate in a township on a day or over 
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,14 +39,6 @@ from .serving import (  # noqa: F401  (re-exported: the roster's reads)
 
 SORTS = {"strokes": ["surname_strokes", "name_pinyin", "pk"], "pinyin": ["name_pinyin", "pk"]}
 STATUS_CURRENT, STATUS_FORMER, STATUS_ALL = "current", "former", "all"
-
-
-def _active_mandates_prefetch(on):
-    return Prefetch(
-        "mandates",
-        queryset=Mandate.objects.filter(mandate_active_q(on=on)).order_by("level"),
-        to_attr="active_mandates",
-    )
 
 
 def deputy_list(*, user, township=None, filters: dict | None = None, on: dt.date | None = None):
@@ -122,10 +114,6 @@ def deputy_list_page_prefetch(deputies, *, on: dt.date | None = None):
         d.active_mandates = sorted(by_deputy[d.pk], key=lambda m: level_order[m.level])
         d.current_group = groups.get(d.pk)
     return deputies
-
-
-def deputy_get(*, user, pk):
-    return access_for(user).scope(Deputy).select_related("township").get(pk=pk)
 
 
 def deputy_profile(*, deputy, on: dt.date | None = None):

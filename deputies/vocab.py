@@ -493,10 +493,6 @@ def parse_date(value, *, kind="birth", today=None):
     return None
 
 
-def parse_birth(value):
-    return parse_date(value, kind="birth")
-
-
 def _century(yy, kind, today):
     """The one four-digit year a two-digit year can be, or None when both centuries fit."""
     if kind == "birth":

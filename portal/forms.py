@@ -14,10 +14,6 @@ class EvaluateForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class AnswerForm(BootstrapFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason for leave"), required=False, max_length=300)
-
-
 class DraftForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     category_name = forms.ChoiceField(label=_("Category"), required=False)

@@ -7,7 +7,6 @@ columns of items not marked not for publication) of the years a township publish
 from django.db.models import Q
 from django.utils import timezone
 
-from renda.core.access import access_for
 from renda.core.models import Township
 
 from .models import PublishedYear
@@ -44,11 +43,6 @@ def publication_years(*, township) -> set[int]:
 
 
 # ---------------------------------------------------------------- the deputy's own pages
-
-
-def deputy_for_user(*, user):
-    """The deputy behind a deputy account (None for anyone else or an ended account)."""
-    return access_for(user).own_deputy
 
 
 def deputy_proposals(*, deputy):

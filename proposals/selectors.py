@@ -592,21 +592,6 @@ def proposal_timeline(*, proposal):
     return list(proposal.events.select_related("by").order_by("at", "pk"))
 
 
-def proposal_count_by_deputy(*, township, year) -> dict:
-    """{deputy_pk: number of proposals (lead or co-signer) received in `year`}, not-accepted
-    ones excluded. Two aggregate queries."""
-    base = Proposal.objects.filter(township=township, year=year).exclude(state=S.NOT_ACCEPTED)
-    counts: dict[int, int] = {}
-    for led in (
-        base.filter(lead_deputy__isnull=False).order_by().values("lead_deputy").annotate(n=Count("pk"))
-    ):
-        counts[led["lead_deputy"]] = led["n"]
-    through = Proposal.co_signers.through.objects.filter(proposal__in=base)
-    for signed in through.order_by().values("deputy").annotate(n=Count("proposal", distinct=True)):
-        counts[signed["deputy"]] = counts.get(signed["deputy"], 0) + signed["n"]
-    return counts
-
-
 def proposal_list_for_deputy(*, user, deputy):
     """A deputy's proposals (lead or co-signer) for the deputy's archive."""
     return (

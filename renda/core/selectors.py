@@ -37,8 +37,3 @@ def reminder_list(*, user, include_done=False):
 
 def term_current(*, township, on=None):
     return term_on(township=township, on=on)
-
-
-def term_list(*, township):
-    """A township's terms, newest first."""
-    return Term.objects.filter(township=township).order_by("-number")

@@ -745,13 +745,6 @@ def work_reports_data(*, townships, year, texts=None, today=None):
     return out
 
 
-def groups_active_all_quarters(*, township, year, upto_quarter):
-    """How many of the township's groups had an activity in every quarter 1..upto_quarter."""
-    return groups_active_all_quarters_by_township(
-        township_ids=[township.pk], year=year, upto_quarter=upto_quarter
-    ).get(township.pk, 0)
-
-
 def groups_active_all_quarters_by_township(*, township_ids, year, upto_quarter):
     """{township id: how many of its groups had an activity in every quarter 1..upto_quarter}
     (with no quarter over yet: all its groups). One query."""
