@@ -234,6 +234,10 @@ def _measure_built(scale, label, build, rows):
     except Exception as exc:  # a document that cannot be built is a finding, not a crash
         rows.append(Row(scale, f"document {label}", note=f"failed: {exc.__class__.__name__}: {exc}"[:120]))
         return
+    if hasattr(content, "read"):  # a bundle spooled to a temporary file
+        with content:
+            content.seek(0)
+            content = content.read()
     row = Row(scale, f"document {label} ({len(content) // 1024} KB)", ms=ms, peak_mb=peak)
     baseline, write = _baseline_for(content, filename)
     if write:

@@ -2,7 +2,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -123,8 +123,15 @@ def document_job_run(*, job_id):
         )
         raise
     # one folder per job: the file keeps its own name (乡镇_年度_文件名), never a random suffix
-    job.file.save(f"{job.pk}/{filename}", ContentFile(content), save=False)
-    job.file_size = len(content)
+    if isinstance(content, File):  # a large document spooled to a temporary file
+        with content:
+            content.seek(0, 2)
+            job.file_size = content.tell()
+            content.seek(0)
+            job.file.save(f"{job.pk}/{filename}", content, save=False)
+    else:
+        job.file.save(f"{job.pk}/{filename}", ContentFile(content), save=False)
+        job.file_size = len(content)
     job.status = DocumentJob.Status.DONE
     job.progress = 100
     job.finished_at = timezone.now()

@@ -734,12 +734,18 @@ def dashboard_workbook(data) -> bytes:
 _COMPRESSED = (".docx", ".xlsx", ".zip")
 
 
-def zip_bytes(files) -> bytes:
-    """files: iterable of (path inside the zip, bytes)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+def zip_write(files, fileobj) -> None:
+    """Write files (an iterable of (path inside the zip, bytes)) to a zip in `fileobj`, one member
+    at a time: only the member being written is held in memory."""
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, content in files:
             zf.writestr(
                 name, content, compress_type=zipfile.ZIP_STORED if name.endswith(_COMPRESSED) else None
             )
+
+
+def zip_bytes(files) -> bytes:
+    """files: iterable of (path inside the zip, bytes)."""
+    buf = io.BytesIO()
+    zip_write(files, buf)
     return buf.getvalue()

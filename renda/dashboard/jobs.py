@@ -3,7 +3,9 @@ the year-end bundle. Each handler is `handler(job, progress) -> (filename, bytes
 
 import datetime as dt
 import logging
+import tempfile
 
+from django.core.files import File
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -250,7 +252,17 @@ BUNDLE_BATCH = 25
 
 def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None):
     """[(path in zip, bytes)] of every township's year-end documents, a contents list first."""
-    files = []
+    files = list(
+        year_bundle_iter(townships=townships, year=year, requested_by=requested_by, progress=progress)
+    )
+    return [files[-1], *files[:-1]]
+
+
+def year_bundle_iter(*, townships, year, requested_by, progress=lambda p: None):
+    """Yields (path in zip, bytes) of every township's year-end documents one by one, the
+    contents list last, so that a bundle is written to its zip as it is built: a county's
+    bundle never sits in memory whole."""
+    paths = []
     notes = []
     townships = list(townships)
     steps = max(len(townships), 1)
@@ -277,7 +289,8 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
 
             base = f"{year}/{township.name}"
             name, content = work_report_file(township, reports[township.pk])
-            files.append((f"{base}/{name}", content))
+            paths.append(f"{base}/{name}")
+            yield paths[-1], content
             step(0.1)
             if township.pk not in texts:
                 notes.append(
@@ -303,24 +316,20 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
                     )
                     continue
                 for name, content in part if isinstance(part, list) else [part]:
-                    files.append((f"{base}/{name}", content))
+                    paths.append(f"{base}/{name}")
+                    yield paths[-1], content
             archives = archives_of[township.pk]
             for n, archive in enumerate(archives, start=1):
-                files.append(
-                    (
-                        f"{base}/{archives_folder}/{archive['name']}-{archive['deputy_id']}.docx",
-                        documents.deputy_archive_docx(archive, writer=writer),
-                    )
-                )
+                paths.append(f"{base}/{archives_folder}/{archive['name']}-{archive['deputy_id']}.docx")
+                yield paths[-1], documents.deputy_archive_docx(archive, writer=writer)
                 if n % 5 == 0 or n == len(archives):
                     step(0.3 + 0.7 * n / len(archives))
     index = [_("Year-end documents %(year)s") % {"year": year}, ""]
-    index += [path for path, _content in files]
+    index += paths
     if notes:
         index += [""] + notes
     contents = _("Contents")
-    files.insert(0, (f"{year}/{contents}.txt", "\n".join(index).encode("utf-8")))
-    return files
+    yield f"{year}/{contents}.txt", "\n".join(index).encode("utf-8")
 
 
 @job_handler("dashboard_year_bundle", gettext_lazy("Year-end bundle (.zip)"))
@@ -333,9 +342,12 @@ def year_bundle_job(job, progress):
             townships = Township.objects.filter(is_active=True).order_by("display_order", "code")
         else:
             raise ApplicationError(_("This document is made for one township; none was given."))
-        files = year_bundle_files(
+        files = year_bundle_iter(
             townships=townships, year=year, requested_by=job.requested_by, progress=progress
         )
         label = job.township.name if job.township_id else _("all townships")
         name = document_filename(place=label, year=year, name=_("year-end documents"), ext="zip")
-        return name, documents.zip_bytes(files)
+        # a temporary file, not bytes: the document runner saves it to storage as it is
+        spool = tempfile.TemporaryFile()
+        documents.zip_write(files, spool)
+        return name, File(spool)

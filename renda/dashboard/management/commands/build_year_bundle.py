@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from renda.core.models import Township
-from renda.dashboard.documents import zip_bytes
-from renda.dashboard.jobs import year_bundle_files
+from renda.dashboard.documents import zip_write
+from renda.dashboard.jobs import year_bundle_iter
 
 from ._common import township_by_code, valid_year
 
@@ -40,12 +40,12 @@ class Command(BaseCommand):
         if admin is None:
             raise CommandError("No administrator account: create one first (createsuperuser).")
         with translation.override("zh-hans"):
-            files = year_bundle_files(
+            files = year_bundle_iter(
                 townships=townships,
                 year=year,
                 requested_by=admin,
                 progress=lambda p: self.stdout.write(f"{p}%", ending="\r"),
             )
-        content = zip_bytes(files)
-        Path(out).write_bytes(content)
-        self.stdout.write(f"{out}: {len(files)} files, {len(content)} bytes")
+            with Path(out).open("wb") as target:
+                zip_write(files, target)
+        self.stdout.write(f"{out}: {Path(out).stat().st_size} bytes")
