@@ -34,10 +34,7 @@ def _year(request, default):
 
 def _township_for(user, pk):
     """A township the user may see (their own; any for county users), else 404."""
-    township = access_for(user).townships().filter(pk=pk).first()
-    if township is None:
-        raise Http404
-    return township
+    return access_for(user).get_or_404(access_for(user).townships(), pk=pk)
 
 
 @login_required

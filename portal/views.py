@@ -90,9 +90,8 @@ def deputy_accounts(request):
 
 def drafts(request):
     """Suggestions drafted by deputies, for the office to record or return."""
-    user = request.user
     request.access.require_write(perm="proposals.add_proposal")
-    rows = SuggestionDraft.objects.filter(township=user.township).select_related("deputy", "proposal")
+    rows = request.access.scope(SuggestionDraft).select_related("deputy", "proposal")
     return render(request, "portal/drafts.html", {"rows": rows[:200], "return_form": ReturnForm()})
 
 
@@ -100,7 +99,8 @@ def drafts(request):
 def draft_handle(request, pk):
     user = request.user
     request.access.require_write(perm="proposals.add_proposal")
-    draft = request.access.get_or_404(SuggestionDraft, pk=pk, township=user.township)
+    draft = request.access.get_or_404(SuggestionDraft, pk=pk)
+    request.access.require_write(draft, "proposals.add_proposal")
     try:
         if request.POST.get("action") == "register":
             proposal = services.suggestion_draft_register(draft=draft, by=user)
