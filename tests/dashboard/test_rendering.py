@@ -94,6 +94,34 @@ def test_body_text_sits_28_characters_to_a_line_and_22_lines_to_a_page(tmp_path)
     assert len(lines) == 22  # the type area holds 22 lines
 
 
+def test_page_numbers_sit_7_mm_below_the_type_area_right_then_left(tmp_path):
+    """GB/T 9704 7.5: "— N —" in 4号 宋体, its dashes 7 mm below the type area's lower edge; odd
+    pages on the right, even pages on the left, each one character in."""
+    import re
+
+    doc = OfficialDocument()
+    for _i in range(30):
+        doc.paragraph("甲乙丙丁戊己庚" * 4, indent=False)
+    pdf, pages = to_pdf(tmp_path, "页码.docx", doc.to_bytes())
+    assert pages == 2
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    dashes = [
+        tuple(float(v) for v in m.groups())
+        for m in re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">—<', xml)
+    ]
+    assert len(dashes) == 4  # two per page number
+    mm = 25.4 / 72
+    type_bottom_mm, type_right_mm, type_left_mm = 297 - 35, 210 - 26, 28
+    for _x_min, y_min, _x_max, y_max in dashes:
+        assert abs((y_min + y_max) / 2 * mm - type_bottom_mm - 7) < 1
+    odd_right = dashes[1][2] * mm
+    even_left = dashes[2][0] * mm
+    assert type_right_mm - 8 < odd_right < type_right_mm  # one character (5 mm) in from the right
+    assert type_left_mm < even_left < type_left_mm + 8
+
+
 @pytest.mark.parametrize(
     "township,kind,office,signer",
     [
