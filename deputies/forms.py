@@ -35,6 +35,7 @@ class DeputyForm(BootstrapFormMixin, forms.ModelForm):
             "birth_date",
             "id_number",
             "affiliation",
+            "democratic_party",
             "education",
             "occupation",
             "work_unit",

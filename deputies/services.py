@@ -71,6 +71,7 @@ DEPUTY_FIELDS = [
     "ethnicity",
     "birth_date",
     "affiliation",
+    "democratic_party",
     "education",
     "occupation",
     "work_unit",
@@ -154,6 +155,11 @@ def _clean_deputy_data(data: dict) -> dict:
         data["gender"] = data.get("gender") or gender
     if not data.get("gender"):
         raise ApplicationError(_("Choose the gender."), field="gender")
+    if data.get("democratic_party") and data.get("affiliation") != Deputy.Affiliation.DEMOCRATIC_PARTY:
+        raise ApplicationError(
+            _("A democratic party is given only for a democratic party member: choose that affiliation."),
+            field="democratic_party",
+        )
     return data
 
 

@@ -137,3 +137,29 @@ def test_masks():
     assert mask_id_number("34022519680512123X") == "*" * 18  # no digit: nothing to rebuild
     assert mask_phone("1381234") == "*******"  # too short to keep 3 + 4 digits
     assert mask_birth_date(dt.date(1968, 5, 12)) == "1968-05"
+
+
+def test_democratic_party_is_kept_for_a_democratic_party_member_only(township, secretary, client_for):
+    d = deputy_create(
+        township=township,
+        data={"name": "民主", "gender": "M", "affiliation": "dem", "democratic_party": "minmeng"},
+        by=secretary,
+    )
+    assert Deputy.objects.get(pk=d.pk).democratic_party == "minmeng"
+    with pytest.raises(ApplicationError) as exc:
+        deputy_update(deputy=d, data={"affiliation": "cpc"}, by=secretary)
+    assert exc.value.field == "democratic_party"
+    # the edit form offers the field and shows the refusal next to it, in Chinese
+    response = client_for(secretary).post(
+        f"/deputies/{d.pk}/edit/",
+        {
+            "name": "民主",
+            "gender": "M",
+            "ethnicity": "汉族",
+            "affiliation": "cpc",
+            "democratic_party": "minmeng",
+        },
+    )
+    assert response.status_code == 200
+    assert "democratic_party" in response.context["form"].errors
+    assert Deputy.objects.get(pk=d.pk).affiliation == "dem"
