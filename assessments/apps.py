@@ -7,18 +7,18 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self):
-        from . import jobs  # noqa: F401  (registers the scoresheet builders)
+        from renda.core import hooks
 
-        try:
-            from deputies.archive import register_archive_section
-        except ImportError:  # the deputy archive is optional
-            return
+        from . import jobs  # noqa: F401  (registers the scoresheet builders)
         from .archive import score_section_context
 
-        register_archive_section(
-            "assessments",
-            _("Year-end assessment"),
-            "assessments/archive/_deputy.html",
-            context=score_section_context,
+        hooks.register(
+            "deputy_archive_section",
+            hooks.Section(
+                "assessments",
+                _("Year-end assessment"),
+                "assessments/archive/_deputy.html",
+                score_section_context,
+            ),
             order=80,
         )

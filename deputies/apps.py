@@ -7,13 +7,17 @@ class DeputiesConfig(AppConfig):
     verbose_name = _("Deputies")
 
     def ready(self):
-        from .archive import register_archive_section
+        from renda.core import hooks
+
         from .archive_roster import roster_section_context
 
-        register_archive_section(
-            "deputies.roster",
-            _("Mandates, group and station in the year"),
-            "deputies/archive/_roster.html",
-            roster_section_context,
+        hooks.register(
+            "deputy_archive_section",
+            hooks.Section(
+                "deputies.roster",
+                _("Mandates, group and station in the year"),
+                "deputies/archive/_roster.html",
+                roster_section_context,
+            ),
             order=10,
         )

@@ -7,14 +7,17 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings and activities")
 
     def ready(self):
-        from deputies.archive import register_archive_section
+        from renda.core import hooks
 
         from .archive import deputy_archive_context
 
-        register_archive_section(
-            "meetings",
-            _("Sessions, meetings and activities"),
-            "meetings/archive/_deputy.html",
-            context=deputy_archive_context,
+        hooks.register(
+            "deputy_archive_section",
+            hooks.Section(
+                "meetings",
+                _("Sessions, meetings and activities"),
+                "meetings/archive/_deputy.html",
+                deputy_archive_context,
+            ),
             order=30,
         )

@@ -7,7 +7,6 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Motions and suggestions")
 
     def ready(self):
-        from deputies.archive import register_archive_section
         from renda.core import hooks
 
         from .archive import deputy_archive_context
@@ -20,10 +19,13 @@ class ProposalsConfig(AppConfig):
         # A new township gets its proposal settings and default categories when it is created.
         hooks.register("township_created", township_setup)
 
-        register_archive_section(
-            "proposals",
-            _("Motions and suggestions"),
-            "proposals/archive/_deputy.html",
-            context=deputy_archive_context,
+        hooks.register(
+            "deputy_archive_section",
+            hooks.Section(
+                "proposals",
+                _("Motions and suggestions"),
+                "proposals/archive/_deputy.html",
+                deputy_archive_context,
+            ),
             order=50,
         )

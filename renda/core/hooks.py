@@ -14,6 +14,7 @@ Registering the same function twice under one name keeps it once; `order` sorts 
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 _HOOKS: dict[str, list[tuple[int, Callable[..., Any]]]] = defaultdict(list)
@@ -30,6 +31,34 @@ def register(name: str, fn: Callable[..., Any] | None = None, *, order: int = 10
         return func
 
     return decorator(fn) if fn is not None else decorator
+
+
+def unregister(name: str, fn: Callable[..., Any]) -> None:
+    """Take `fn` off `name` again (tests that plug in a function of their own)."""
+    _HOOKS[name] = [(order, f) for order, f in _HOOKS.get(name, []) if f is not fn]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a composing page that another app provides: a title, a template to include and
+    the function that makes its context. Register it like any hook function:
+
+        hooks.register("deputy_archive_section", hooks.Section("meetings", _("…"), "meetings/….html",
+                                                              deputy_archive_context), order=30)
+    """
+
+    key: str
+    title: Any
+    template: str
+    context: Callable[..., dict]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> dict:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "template": self.template,
+            "context": self.context(*args, **kwargs) or {},
+        }
 
 
 def get(name: str) -> list[Callable[..., Any]]:

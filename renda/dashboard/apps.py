@@ -8,16 +8,19 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Statistics and reports")
 
     def ready(self):
-        from deputies.archive import register_archive_section
+        from renda.core import hooks
         from renda.core.access import access_for
 
         # The last section of a deputy's archive page: download the year's archive as .docx.
-        register_archive_section(
-            "dashboard",
-            _("Archive document"),
-            "dashboard/_archive_section.html",
-            context=lambda deputy, year, user: {
-                "may_request": access_for(user).can_request_document(deputy.township_id)
-            },
+        hooks.register(
+            "deputy_archive_section",
+            hooks.Section(
+                "dashboard",
+                _("Archive document"),
+                "dashboard/_archive_section.html",
+                lambda deputy, year, user: {
+                    "may_request": access_for(user).can_request_document(deputy.township_id)
+                },
+            ),
             order=95,
         )

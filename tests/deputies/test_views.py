@@ -3,9 +3,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from deputies.archive import archive_sections, register_archive_section
+from deputies.archive import ARCHIVE_SECTION, archive_sections
 from deputies.models import Deputy, DeputyGroup, Mandate
 from deputies.selectors import deputy_list, deputy_structure
+from renda.core import hooks
 from tests.deputies.factories import id_number, keyed, make_group
 from tests.factories import DeputyFactory, UserFactory
 
@@ -201,9 +202,8 @@ def test_archive_sections_registered_by_other_apps_are_rendered(
         seen.append((deputy.pk, year, user.pk))
         return {"note": f"score {year}"}
 
-    register_archive_section(
-        "tests.example", "Example section", "deputies/archive/_roster.html", context, order=999
-    )
+    section = hooks.Section("tests.example", "Example section", "deputies/archive/_roster.html", context)
+    hooks.register(ARCHIVE_SECTION, section, order=999)
     try:
         sections = archive_sections(d, 2024, secretary)
         mine = next(s for s in sections if s["key"] == "tests.example")
@@ -215,9 +215,7 @@ def test_archive_sections_registered_by_other_apps_are_rendered(
         assert (d.pk, 2024, secretary.pk) in seen
         assert "Example section" in response.content.decode()
     finally:
-        from deputies import archive
-
-        archive._SECTIONS.pop("tests.example", None)
+        hooks.unregister(ARCHIVE_SECTION, section)
 
 
 def test_group_and_station_pages(township, term, secretary, reviewer, client_for):
