@@ -3,6 +3,7 @@ page never has to create them (no write on GET)."""
 
 from django.db import migrations
 
+# A copy, not an import of proposals.models: a migration keeps the list as it was when written.
 DEFAULT_CATEGORIES = [
     "经济建设",
     "社会事业",
