@@ -362,7 +362,20 @@ class TermChangeForm(BootstrapFormMixin, forms.Form):
         queryset=Deputy.objects.none(),
         required=False,
         widget=DeputyCheckboxes,
-        help_text=_("Newly elected people are added afterwards with the roster import."),
+        help_text=_(
+            "Newly elected people are added afterwards with the roster import. Not used when an "
+            "election result file is given: the file says who was elected."
+        ),
+    )
+    election_file = forms.FileField(
+        label=_("election result (Excel file, optional)"),
+        required=False,
+        help_text=_(
+            "A workbook listing the deputies elected to the new term, with the roster's column "
+            "titles (姓名, 性别, 民族, 出生年月, 身份证号 …; 当选日期 if they differ). People on the "
+            "roster are matched by ID number, else by name; the others are added to the roster. "
+            "You see a preview first; nothing is written until you confirm."
+        ),
     )
     chair = forms.ModelChoiceField(label=_("presidium chair"), queryset=Deputy.objects.none(), required=False)
     vice_chairs = forms.ModelMultipleChoiceField(

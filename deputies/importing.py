@@ -28,7 +28,7 @@ from . import sheets, vocab
 from .models import Deputy, DeputyGroup, GroupMembership, Mandate
 from .naming import name_keys
 from .selectors import mandate_active_q
-from .services import group_save, id_number_check, id_number_normalize
+from .services import group_save, id_number_check, id_number_normalize, term_change
 
 MAX_ROWS = sheets.MAX_DATA_ROWS
 HEADER_SCAN_ROWS = 20
@@ -91,11 +91,13 @@ class RowOutcome:
     data: dict = field(default_factory=dict)
     deputy: Deputy | None = None
     add_levels: list = field(default_factory=list)
+    reelected: bool = False  # an election result's row naming someone already on the roster
     group: DeputyGroup | None = None
     new_group: str = ""  # the name of a group to create for this row
     elected: dt.date | None = None
     headers: dict = field(default_factory=dict, repr=False)
     letters: dict = field(default_factory=dict, repr=False)  # header as in the file → column letter
+    election: bool = False
 
     @property
     def error_cells(self):
@@ -109,6 +111,10 @@ class RowOutcome:
 
     @property
     def status_label(self):
+        if self.status != ERROR and self.reelected:
+            return _("re-elected")
+        if self.status == NEW and self.election:
+            return _("newly elected")
         return {NEW: _("new"), UPDATE: _("update"), UNCHANGED: _("unchanged"), ERROR: _("error")}[self.status]
 
 
@@ -132,6 +138,7 @@ class ImportResult:
     elected_on: dt.date | None = None
     term: object = None
     on: dt.date | None = None
+    election: bool = False  # an election result for a term change (election_result_read)
 
     @property
     def counts(self):
@@ -153,6 +160,14 @@ class ImportResult:
     @property
     def error_rows(self):
         return [r for r in self.rows if r.status == ERROR]
+
+    @property
+    def reelected_count(self):
+        return sum(1 for r in self.rows if r.reelected and r.status != ERROR)
+
+    @property
+    def newly_elected_count(self):
+        return sum(1 for r in self.rows if r.status == NEW)
 
 
 # --- reading the file ----------------------------------------------------------------------------
@@ -312,8 +327,14 @@ def _read_rows(content: bytes, result: ImportResult):
     layout = _layout(grid.rows, first)
     result.header_rows = layout.header_rows
     has = set(layout.header) | ({"levels"} if layout.flags else set())
-    missing = [vocab.HEADER_OF[k] for k in ("name", "levels") if k not in has]
-    missing += [vocab.HEADER_OF[k] for k in ("gender", "birth") if k not in has and "id_number" not in has]
+    # An election result lists township deputies only: no level column; the new people's gender
+    # and birth date are asked for row by row (an ID number gives both).
+    required = ("name",) if result.election else ("name", "levels")
+    missing = [vocab.HEADER_OF[k] for k in required if k not in has]
+    if not result.election:
+        missing += [
+            vocab.HEADER_OF[k] for k in ("gender", "birth") if k not in has and "id_number" not in has
+        ]
     if missing:
         raise ApplicationError(
             _("Required columns are missing in sheet “%(sheet)s”: %(columns)s.")
@@ -382,8 +403,9 @@ class _Roster:
     """The township's roster loaded once, for matching and comparing (a fixed number of queries)."""
 
     def __init__(self, township, term, on):
-        self.by_id, self.by_name_birth, self.by_name_month = {}, {}, {}
+        self.by_id, self.by_name_birth, self.by_name_month, self.by_name = {}, {}, {}, {}
         for d in Deputy.objects.filter(township=township):
+            self.by_name.setdefault(d.name, []).append(d)
             if d.id_number:
                 self.by_id[d.id_number] = d
             if d.birth_date:
@@ -445,7 +467,7 @@ def _check_row(number, cells, ctx):
         if k not in ("education", "flags")
     }
     name = vocab.clean_name(text.get("name", ""))
-    out = RowOutcome(row=number, name=name, headers=headers, letters=ctx.letters)
+    out = RowOutcome(row=number, name=name, headers=headers, letters=ctx.letters, election=ctx.election)
     data = {}
     if not name:
         out.error("name", _("The name is empty."))
@@ -553,8 +575,10 @@ def _check_row(number, cells, ctx):
                 gender = gender or derived_gender
     levels = []
     flags = cells.get("flags") or []
-    level_text = text.get("levels", "")
-    if level_text:
+    level_text = "" if ctx.election else text.get("levels", "")
+    if ctx.election:  # an election result: township deputies of the new term, whatever it says
+        flags, levels = [], ["township"]
+    elif level_text:
         levels = vocab.parse_levels(level_text) or []
         if not levels:
             out.error(
@@ -570,9 +594,19 @@ def _check_row(number, cells, ctx):
     levels.sort(key=vocab.LEVEL_ORDER.index)
     if not level_text and not levels:
         out.error("levels", _("Give the level(s), e.g. 乡镇 or 县、乡镇."))
-    elif term is None and "township" in levels:
+    elif term is None and "township" in levels and not ctx.election:
         out.error("levels", _("The township has no current term recorded; ask the administrator."))
-    if text.get("term") and term is not None and "township" in levels:
+    if text.get("term") and ctx.election:
+        number_given = vocab.parse_term_number(text["term"])
+        if number_given is None:
+            out.error("term", _("“%(value)s” is not a term (write e.g. 第十八届).") % {"value": text["term"]})
+        elif number_given != ctx.new_term[0]:
+            out.error(
+                "term",
+                _("The sheet says term %(given)s but the new term is term %(new)s.")
+                % {"given": number_given, "new": ctx.new_term[0]},
+            )
+    elif text.get("term") and term is not None and "township" in levels:
         number_given = vocab.parse_term_number(text["term"])
         if number_given is None:
             out.error("term", _("“%(value)s” is not a term (write e.g. 第十八届).") % {"value": text["term"]})
@@ -594,14 +628,14 @@ def _check_row(number, cells, ctx):
                 _("“%(value)s” is not a full date of election (write e.g. 2021.12.28).")
                 % {"value": vocab.normalize(cells["elected"])},
             )
-        elif parsed[0] > ctx.on:
+        elif parsed[0] > ctx.on and not ctx.election:  # an election result: bound by the new term
             out.error("elected", _("The election date is in the future."))
         else:
             elected = parsed[0]
             if not isinstance(cells["elected"], (dt.date, dt.datetime)):
                 _read(readings, headers["elected"], vocab.plain(cells["elected"]), vocab.date_label(*parsed))
     group, new_group = None, ""
-    if text.get("group"):
+    if text.get("group") and not ctx.election:  # the new term's groups come from the old ones
         group = roster.group(text["group"])
         if group is None:
             if term is None:
@@ -611,6 +645,20 @@ def _check_row(number, cells, ctx):
                 ctx.missing_groups.setdefault(new_group, []).append(number)
 
     existing = roster.match(id_number if not id_masked else "", name, birth, month_only) if name else None
+    if existing is None and ctx.election and name and not id_number and not birth:
+        # An election result often gives names only: a name is enough when one person has it.
+        namesakes = roster.by_name.get(name, [])
+        if len(namesakes) == 1:
+            existing = namesakes[0]
+        elif namesakes:
+            out.error(
+                "name",
+                _(
+                    "%(n)s people named %(name)s are on the roster: give the ID number or the birth "
+                    "date to say which one was elected."
+                )
+                % {"n": len(namesakes), "name": name},
+            )
     if id_masked and existing is None:
         out.error("id_number", _("A masked ID number (with *) cannot be imported; give the full number."))
     if id_masked and existing is not None and mask_id_number(existing.id_number) != id_number:
@@ -651,6 +699,7 @@ def _check_row(number, cells, ctx):
         _check_start(out, ctx)
         return out
     out.deputy = existing
+    out.reelected = ctx.election
     if (
         month_only
         and existing.birth_date
@@ -665,6 +714,12 @@ def _check_row(number, cells, ctx):
             if column not in out.changes:
                 out.changes.append(column)
     have = roster.levels.get(existing.pk, set())
+    if ctx.election:  # a new mandate in the new term; the old one ends with the old term
+        out.add_levels, out.group = levels, None
+        _check_start(out, ctx)
+        if out.status != ERROR:
+            out.status = UPDATE if out.changes else UNCHANGED
+        return out
     out.add_levels = [lv for lv in levels if lv not in have]
     if out.add_levels:
         out.changes.append(headers.get("levels") or vocab.HEADER_OF["levels"])
@@ -693,6 +748,19 @@ def _check_start(out, ctx):
     if start is None:
         ctx.needs_elected_on = True
         return
+    if ctx.election:
+        number, first, last = ctx.new_term
+        if not (first <= start <= last):
+            out.error(
+                "elected",
+                _("The election date %(date)s is outside the new term (%(first)s – %(last)s).")
+                % {
+                    "date": start.strftime("%Y.%m.%d"),
+                    "first": first.strftime("%Y.%m.%d"),
+                    "last": last.strftime("%Y.%m.%d"),
+                },
+            )
+        return
     if ctx.term is not None and "township" in out.add_levels and start < ctx.term.start_date:
         out.error(
             "elected",
@@ -713,6 +781,8 @@ class _Context:
     missing_groups: dict = field(default_factory=dict)
     needs_elected_on: bool = False
     letters: dict = field(default_factory=dict)
+    election: bool = False
+    new_term: tuple = ()  # (number, first day, last day) of the term an election result is for
 
 
 def roster_import_read(
@@ -744,6 +814,99 @@ def roster_import_read(
     result.missing_groups = ctx.missing_groups
     result.needs_elected_on = ctx.needs_elected_on
     return result
+
+
+def election_result_read(
+    *,
+    township,
+    content: bytes,
+    number: int,
+    start_date: dt.date,
+    end_date: dt.date,
+    election_date: dt.date | None = None,
+    on: dt.date | None = None,
+) -> ImportResult:
+    """Check an election result (换届选举结果) for the new term `number` [start_date, end_date]
+    against the roster. Writes nothing (the term change page's preview).
+
+    The file is read like a roster (same sheets, same column titles); each row is a township
+    deputy elected to the new term: someone on the roster (matched by ID number, else name and
+    birth date, else by a name only one person has) is re-elected, anyone else is newly elected
+    and needs what the roster needs of a new deputy. A row's 当选日期 is the start of the new
+    mandate, else `election_date`, else the new term's first day. Levels and groups in the file
+    are not read: the new term's groups are set up from the old ones."""
+    result = ImportResult(on=on or dt.date.today(), elected_on=election_date or start_date, election=True)
+    try:
+        layout, rows = _read_rows(content, result)
+    except ApplicationError as exc:
+        result.file_error = exc.message
+        return result
+    ctx = _Context(
+        roster=_Roster(township, None, result.on),
+        term=None,
+        on=result.on,
+        headers=layout.headers,
+        elected_on=result.elected_on,
+        letters={header: letter for letter, header, _label in result.columns if header},
+        election=True,
+        new_term=(number, start_date, end_date),
+    )
+    result.rows = [_check_row(number_, cells, ctx) for number_, cells in rows]
+    result.readings = ctx.readings
+    return result
+
+
+@transaction.atomic
+def term_change_with_election_result(
+    *,
+    township,
+    content: bytes,
+    number: int,
+    start_date: dt.date,
+    end_date: dt.date,
+    by,
+    election_date: dt.date | None = None,
+    presidium=(),
+    copy_groups: bool = True,
+) -> tuple:
+    """The 换届 with the election result's file, in one transaction: the file is checked again
+    (against the roster as it is now), the term change recorded with the re-elected deputies
+    (each from their row's 当选日期), then the newly elected added to the roster with a mandate in
+    the new term and the re-elected deputies' changed details written. Refuses the whole step
+    when a row has an error. Returns (new term, result)."""
+    result = election_result_read(
+        township=township,
+        content=content,
+        number=number,
+        start_date=start_date,
+        end_date=end_date,
+        election_date=election_date,
+    )
+    if result.file_error:
+        raise ApplicationError(result.file_error, field="election_file")
+    if not result.ok:
+        raise ApplicationError(
+            _("The election result has errors; nothing was recorded. Correct the file and upload it again."),
+            field="election_file",
+        )
+    reelected = [r for r in result.rows if r.deputy is not None]
+    new = term_change(
+        township=township,
+        number=number,
+        start_date=start_date,
+        end_date=end_date,
+        election_date=result.elected_on,
+        reelected=[r.deputy for r in reelected],
+        starts={r.deputy.pk: r.elected for r in reelected if r.elected},
+        presidium=presidium,
+        copy_groups=copy_groups,
+        by=by,
+    )
+    for r in reelected:  # their mandates were given by the term change
+        r.add_levels = []
+    result.term = new
+    roster_import_apply(township=township, result=result, by=by)
+    return new, result
 
 
 def _history_record(model, *, pks, history_type, by, reason):

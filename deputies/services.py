@@ -554,14 +554,17 @@ def term_change(
     election_date: dt.date | None = None,
     presidium=(),
     copy_groups: bool = True,
+    starts: dict | None = None,
 ) -> Term:
     """The 换届 in one step: the new term; every township mandate of the old term still open
     ends with the old term (the deputy serves through its last day: the end date recorded is
     the new term's first day, from which they no longer count); `reelected` deputies get a new
     mandate from `election_date` (当选日期, default the new term's first day); the new presidium
     (`presidium`: [(deputy, role)]) and, with `copy_groups`, the old term's groups with their
-    re-elected members. Newly elected people are added afterwards with the roster import, which
-    gives them mandates in the new term. Nothing else of the old term changes."""
+    re-elected members. `starts` ({deputy id: date}) gives a re-elected deputy's own 当选日期.
+    Newly elected people come with the election result's file
+    (`importing.term_change_with_election_result`, which calls this in its transaction) or
+    afterwards with the roster import. Nothing else of the old term changes."""
     _require_congress(township)
     old = (
         Term.objects.select_for_update()
@@ -591,6 +594,15 @@ def term_change(
             _("The election date (当选日期) falls within the new term."), field="election_date"
         )
     reelected = list(reelected)
+    starts = starts or {}
+    for deputy in reelected:
+        day = starts.get(deputy.pk, election_date)
+        if not (start_date <= day <= end_date):
+            raise ApplicationError(
+                _("%(name)s: the election date %(date)s is outside the new term.")
+                % {"name": deputy.name, "date": day.isoformat()},
+                field="election_date",
+            )
     foreign = [d for d in reelected if d.township_id != township.pk]
     if foreign:
         raise ApplicationError(
@@ -624,7 +636,7 @@ def term_change(
             level=Mandate.Level.TOWNSHIP,
             term=new,
             term_number=new.number,
-            start_date=election_date,
+            start_date=starts.get(deputy.pk, election_date),
             start_reason=Mandate.StartReason.ELECTED,
         )
         history_actor(m, by)
@@ -640,7 +652,12 @@ def term_change(
                 field="presidium",
             )
         presidium_member_add(
-            township=township, term=new, deputy=deputy, role=role, start_date=election_date, by=by
+            township=township,
+            term=new,
+            deputy=deputy,
+            role=role,
+            start_date=starts.get(deputy.pk, election_date),
+            by=by,
         )
 
     # The old groups as a starting point: same number, name and room; re-elected members only.

@@ -43,11 +43,13 @@ from .forms import (
 )
 from .importing import (
     ERROR,
+    election_result_read,
     import_preview_delete,
     import_preview_load,
     import_preview_save,
     roster_import_apply,
     roster_import_read,
+    term_change_with_election_result,
 )
 from .models import Deputy, DeputyGroup, GroupPlan, LiaisonStation, Mandate, PresidiumMembership
 
@@ -733,13 +735,103 @@ def _term_change_township(request):
     return township
 
 
+def _election_preview(request, form, township, token):
+    """Check an uploaded election result (nothing written); keep the file when every row is
+    right, for the confirmation. Returns (result, token or None)."""
+    data = form.cleaned_data
+    upload = data["election_file"]
+    if token:  # a file uploaded again replaces the one checked before
+        _election_drop(request, token)
+    if upload.size > 20 * 1024 * 1024:
+        form.add_error("election_file", _("The file is larger than 20 MB."))
+        return None, None
+    content = upload.read()
+    result = election_result_read(
+        township=township,
+        content=content,
+        number=data["number"],
+        start_date=data["start_date"],
+        end_date=data["end_date"],
+        election_date=data["election_date"],
+    )
+    if result.file_error:
+        form.add_error("election_file", result.file_error)
+        return None, None
+    if result.error_rows:
+        return result, None
+    token = import_preview_save(content=content)
+    request.session[f"term_change_{token}"] = {"township": township.pk, "name": upload.name}
+    return result, token
+
+
+def _election_drop(request, token):
+    if request.session.pop(f"term_change_{token}", None) is not None:
+        import_preview_delete(token=token)
+
+
+def _term_change_with_file(request, form, township, token):
+    """The confirmation of a checked election result: the term change and the newly elected in
+    one transaction. Returns the response, or None to show the form again."""
+    info = request.session.get(f"term_change_{token}")
+    content = import_preview_load(token=token) if info and info["township"] == township.pk else None
+    if content is None:
+        form.add_error("election_file", _("The checked file has expired; upload it again."))
+        return None
+    data = form.cleaned_data
+    try:
+        new, result = term_change_with_election_result(
+            township=township,
+            content=content,
+            number=data["number"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            election_date=data["election_date"],
+            presidium=form.presidium(),
+            copy_groups=data["copy_groups"],
+            by=request.user,
+        )
+    except ApplicationError as exc:
+        _form_error(form, exc)
+        return None
+    _election_drop(request, token)
+    audit_record(
+        user=request.user,
+        action="deputies_election_result_import",
+        detail=info.get("name", ""),
+        township=township,
+        row_count=len(result.rows),
+    )
+    messages.success(
+        request,
+        _(
+            "%(term)s recorded from the election result: %(re)s re-elected, %(new)s newly elected "
+            "deputies have mandates in it. Check the presidium and the groups."
+        )
+        % {"term": new.label, "re": result.reelected_count, "new": result.newly_elected_count},
+    )
+    return redirect(reverse("deputies:presidium") + f"?term={new.pk}")
+
+
 def term_change(request):
-    """换届 as one guided step (see services.term_change)."""
+    """换届 as one guided step (see services.term_change): from the ticked re-elected deputies, or
+    from an election result's file (checked in a preview first, then recorded with the term
+    change in one transaction, see importing.term_change_with_election_result)."""
     township = _term_change_township(request)
     old = Term.objects.filter(township=township).order_by("-start_date").first()
-    form = TermChangeForm(request.POST or None, township=township, old_term=old)
+    form = TermChangeForm(request.POST or None, request.FILES or None, township=township, old_term=old)
+    result, token = None, None
+    posted_token = request.POST.get("token", "") if request.method == "POST" else ""
     if township.has_presidium and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data.get("election_file") is not None:
+            result, token = _election_preview(request, form, township, posted_token)
+            return _term_change_page(request, form, township, old, result, token)
+        if posted_token:
+            response = _term_change_with_file(request, form, township, posted_token)
+            if response is not None:
+                return response
+            token = posted_token if request.session.get(f"term_change_{posted_token}") else None
+            return _term_change_page(request, form, township, old, None, token)
         try:
             new = services.term_change(
                 township=township,
@@ -764,4 +856,21 @@ def term_change(request):
                 % {"term": new.label, "n": len(data["reelected"])},
             )
             return redirect(reverse("deputies:presidium") + f"?term={new.pk}")
-    return render(request, "deputies/term_change.html", {"form": form, "township": township, "old": old})
+    elif posted_token and request.session.get(f"term_change_{posted_token}"):
+        token = posted_token  # the form has an error: the checked file stays for the next try
+    return _term_change_page(request, form, township, old, result, token)
+
+
+def _term_change_page(request, form, township, old, result, token):
+    return render(
+        request,
+        "deputies/term_change.html",
+        {
+            "form": form,
+            "township": township,
+            "old": old,
+            "result": result,
+            "token": token,
+            "rows": _preview_rows(result) if result else [],
+        },
+    )

@@ -238,3 +238,190 @@ def test_presidium_page_and_refusals(client_for, township, term, secretary):
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert a.name in page and "调任" in page
+
+
+# --- 换届 from the election result's Excel file ---------------------------------------------------
+
+ELECTION_HEADERS = [
+    "序号",
+    "姓名",
+    "性别",
+    "民族",
+    "出生年月",
+    "身份证号",
+    "工作单位及职务",
+    "当选日期",
+    "得票数",
+]
+
+
+def _election_file(rows):
+    from tests.deputies.factories import xlsx
+
+    return xlsx(rows, headers=ELECTION_HEADERS, title="换届镇第二届人民代表大会代表当选名单")
+
+
+def _newcomer(name="新当选", seq=7, elected=""):
+    from tests.deputies.factories import id_number
+
+    return [
+        9,
+        name,
+        "女",
+        "汉族",
+        "1980.03",
+        id_number(dt.date(1980, 3, 9), female=True, seq=seq),
+        "新村主任",
+        elected,
+        1200,
+    ]
+
+
+@pytest.mark.django_db
+def test_election_result_preview_reads_rows_and_refuses_bad_ones(town, old_term, people):
+    from deputies.importing import election_result_read
+    from tests.deputies.factories import id_number
+
+    a, b, *_rest = people
+    a.id_number = id_number(dt.date(1975, 5, 1), seq=3)
+    a.save()
+    content = _election_file(
+        [
+            [1, "甲一", "", "", "", a.id_number, "", "", 1500],  # re-elected, by ID number
+            [2, "乙二", "", "", "", "", "", "2025-01-05", 1400],  # re-elected, by a unique name
+            _newcomer(),
+            [4, "无名氏", "", "", "", "", "", "", 900],  # new, without gender / ethnicity / birth
+            [5, "错号", "男", "汉族", "1970.01", "340225197001010000", "", "", 800],  # bad ID number
+            [6, "早选", "男", "汉族", "1970.01", "", "", "2024-12-01", 700],  # before the new term
+        ]
+    )
+    result = election_result_read(
+        township=town, content=content, number=2, start_date=NEW_START, end_date=NEW_END
+    )
+    assert not result.file_error
+    rows = {r.name: r for r in result.rows}
+    assert rows["甲一"].deputy == a and rows["甲一"].reelected and rows["甲一"].status == "unchanged"
+    assert rows["乙二"].deputy == b and rows["乙二"].elected == dt.date(2025, 1, 5)
+    assert rows["新当选"].status == "new" and not rows["新当选"].reelected
+    columns = {name: {c for c, _m in rows[name].errors} for name in ("无名氏", "错号", "早选")}
+    assert columns["无名氏"] == {"性别", "民族", "出生年月"}
+    assert rows["错号"].status == "error" and columns["错号"] == {"身份证号"}
+    assert columns["早选"] == {"当选日期"} and "2024.12.01" in rows["早选"].errors[0][1]
+    assert not result.ok
+    # the 得票数 column is listed as not imported, and nothing was written
+    assert any(header == "得票数" for _l, header, _n in result.unused)
+    assert not Term.objects.filter(township=town, number=2).exists()
+
+
+@pytest.mark.django_db
+def test_election_result_name_shared_by_two_deputies_is_refused(town, old_term, people):
+    from deputies.importing import election_result_read
+
+    DeputyFactory(township=town, name="甲一")
+    result = election_result_read(
+        township=town,
+        content=_election_file([[1, "甲一", "", "", "", "", "", "", 1]]),
+        number=2,
+        start_date=NEW_START,
+        end_date=NEW_END,
+    )
+    assert result.rows[0].status == "error" and result.rows[0].errors[0][0] == "姓名"
+    assert "甲一" in result.rows[0].errors[0][1] and "2" in result.rows[0].errors[0][1]
+
+
+@pytest.mark.django_db
+def test_term_change_with_election_result_in_one_transaction(town, old_term, people, secretary):
+    from deputies.importing import term_change_with_election_result
+    from deputies.models import Deputy
+
+    a, b, c, d, e, f = people
+    content = _election_file(
+        [
+            [1, "甲一", "", "", "", "", "", "", 1],
+            [2, "乙二", "", "", "", "", "", "2025-01-03", 1],
+            _newcomer(),
+        ]
+    )
+    # a presidium member not in the election result: the whole step is refused, nothing written
+    with pytest.raises(ApplicationError):
+        term_change_with_election_result(
+            township=town,
+            content=content,
+            number=2,
+            start_date=NEW_START,
+            end_date=NEW_END,
+            presidium=[(c, "chair")],
+            by=secretary,
+        )
+    assert not Term.objects.filter(township=town, number=2).exists()
+    assert not Deputy.objects.filter(name="新当选").exists()
+    assert Mandate.objects.filter(deputy=c, end_date__isnull=True).exists()
+
+    new, result = term_change_with_election_result(
+        township=town,
+        content=content,
+        number=2,
+        start_date=NEW_START,
+        end_date=NEW_END,
+        presidium=[(a, "chair"), (b, "vice_chair")],
+        by=secretary,
+    )
+    assert (result.reelected_count, result.newly_elected_count) == (2, 1)
+    newcomer = Deputy.objects.get(township=town, name="新当选")
+    serving = set(deputy_serving(township=town, on=dt.date(2025, 6, 1)))
+    assert serving == {a, b, newcomer}
+    assert set(deputy_serving(township=town, on=OLD_END)) == set(people)
+    starts = dict(Mandate.objects.filter(term=new).values_list("deputy__name", "start_date"))
+    assert starts == {"甲一": NEW_START, "乙二": dt.date(2025, 1, 3), "新当选": NEW_START}
+    assert PresidiumMembership.objects.get(term=new, role="vice_chair").start_date == dt.date(2025, 1, 3)
+    # the old groups as a start: re-elected members only
+    group = DeputyGroup.objects.get(term=new)
+    assert set(GroupMembership.objects.filter(group=group).values_list("deputy__name", flat=True)) == {
+        "甲一",
+        "乙二",
+    }
+
+
+@pytest.mark.django_db
+def test_term_change_with_election_result_through_the_page(client_for, township, term, secretary):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from deputies.models import Deputy
+
+    a = DeputyFactory(township=township, name="留任甲")
+    DeputyFactory(township=township, name="离任乙")
+    client = client_for(secretary)
+    start = term.end_date + dt.timedelta(days=1)
+    data = {
+        "number": term.number + 1,
+        "start_date": start.isoformat(),
+        "end_date": dt.date(start.year + 5, start.month, start.day - 1).isoformat(),
+        "copy_groups": "on",
+    }
+    url = reverse("deputies:term_change")
+    bad = _election_file([[1, "留任甲", "", "", "", "", "", "", 1], [2, "无名氏", "", "", "", "", "", "", 1]])
+    page = client.post(url, {**data, "election_file": SimpleUploadedFile("结果.xlsx", bad)})
+    text = page.content.decode()
+    assert page.status_code == 200 and 'id="election-errors"' in text and "无名氏" in text
+    assert 'name="token"' not in text
+
+    good = _election_file([[1, "留任甲", "", "", "", "", "", "", 1], _newcomer()])
+    page = client.post(url, {**data, "election_file": SimpleUploadedFile("结果.xlsx", good)})
+    text = page.content.decode()
+    assert page.status_code == 200 and 'id="election-ready"' in text
+    assert not Term.objects.filter(township=township, number=term.number + 1).exists()
+    token = page.context["token"]
+    assert token
+
+    response = client.post(url, {**data, "token": token, "chair": a.pk})
+    assert response.status_code == 302
+    new = Term.objects.get(township=township, number=term.number + 1)
+    assert set(deputy_serving(township=township, on=start).values_list("name", flat=True)) == {
+        "留任甲",
+        "新当选",
+    }
+    assert Deputy.objects.get(name="新当选").mandates.get().term == new
+    assert PresidiumMembership.objects.get(term=new).deputy == a
+    # the kept copy is gone: confirming again does nothing more
+    response = client.post(url, {**data, "token": token})
+    assert response.status_code == 200 and Term.objects.filter(township=township).count() == 2
