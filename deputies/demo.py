@@ -153,15 +153,20 @@ def seed(ctx):
         Deputy.objects.bulk_create(people)
         all_deputies.extend(people)
         n = len(people)
+        # A 街道 has no township congress: its roster is the county deputies elected there, whom
+        # its 人大工委 organises (elected with the county congress, 2021-11-20).
+        congress = township.has_presidium
         for i, d in enumerate(people):
             start, reason = term.start_date, Mandate.StartReason.ELECTED
+            if not congress:
+                start = dt.date(2021, 11, 20)
             if i in (n - 1, n - 2):  # by-elected in the second year
                 start, reason = dt.date(term.start_date.year + 2, 3, 15), Mandate.StartReason.BY_ELECTION
             m = Mandate(
                 township=township,
                 deputy=d,
-                level=Mandate.Level.TOWNSHIP,
-                term=term,
+                level=Mandate.Level.TOWNSHIP if congress else Mandate.Level.COUNTY,
+                term=term if congress else None,
                 term_number=term.number,
                 start_date=start,
                 start_reason=reason,
@@ -173,7 +178,7 @@ def seed(ctx):
                     "工作调动" if m.end_reason == Mandate.EndReason.MOVED_AWAY else "本人申请辞去代表职务"
                 )
             mandates.append(m)
-            if i % 6 == 0:
+            if i % 6 == 0 and congress:
                 mandates.append(
                     Mandate(
                         township=township,

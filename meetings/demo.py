@@ -106,6 +106,17 @@ def _date(rng, year, month, low=8, high=26):
     return day
 
 
+def session_number(term, day):
+    """The number of the demo's yearly January session on `day`: the first January in the term
+    holds 第一次会议 (a term begun on 28 December holds it four weeks later)."""
+    first = (
+        term.start_date.year
+        if term.start_date <= dt.date(term.start_date.year, 1, 6)
+        else term.start_date.year + 1
+    )
+    return day.year - first + 1
+
+
 def seed(ctx):
     rng = ctx.rng
     today = ctx.today
@@ -113,11 +124,15 @@ def seed(ctx):
     terms = defaultdict(list)
     for term in Term.objects.filter(township_id__in=ids).order_by("start_date"):
         terms[term.township_id].append(term)
-    mandates = defaultdict(list)  # township -> [(deputy_id, start, end)]
-    for d, t, s, e in Mandate.objects.filter(township_id__in=ids, level=Mandate.Level.TOWNSHIP).values_list(
-        "deputy_id", "township_id", "start_date", "end_date"
-    ):
-        mandates[t].append((d, s, e))
+    # township -> [(deputy_id, start, end)]: the township deputies; in a 街道 (no township
+    # congress) the county deputies elected there, who take part in its activities
+    congress = {t.pk for t in ctx.townships if t.has_presidium}
+    mandates = defaultdict(list)
+    for d, t, s, e, level in Mandate.objects.filter(
+        township_id__in=ids, level__in=[Mandate.Level.TOWNSHIP, Mandate.Level.COUNTY]
+    ).values_list("deputy_id", "township_id", "start_date", "end_date", "level"):
+        if level == (Mandate.Level.TOWNSHIP if t in congress else Mandate.Level.COUNTY):
+            mandates[t].append((d, s, e))
     presidium = defaultdict(list)
     for t, term_id, d, role in PresidiumMembership.objects.filter(township_id__in=ids).values_list(
         "township_id", "term_id", "deputy_id", "role"
@@ -151,6 +166,8 @@ def seed(ctx):
         tid = township.pk
         town = township.name
         station = stations.get(tid)
+        # a 街道's activities are organised by its 人大工委 (of the county standing committee)
+        organiser = Activity.Organiser.PRESIDIUM if township.has_presidium else Activity.Organiser.HIGHER
         for year in ctx.years:
             # Congress session, early in the year.
             start = _date(rng, year, 1, 6, 20)
@@ -159,7 +176,7 @@ def seed(ctx):
                 s = Session(
                     township_id=tid,
                     term=term,
-                    number=year - term.start_date.year + 1,
+                    number=session_number(term, start),
                     start_date=start,
                     end_date=start + dt.timedelta(days=1),
                     # the attendance was recorded at the session: its expected list is a record
@@ -225,7 +242,8 @@ def seed(ctx):
                 if rng.random() < 0.08:
                     continue
                 day = _date(rng, year, mo, 12, 18)
-                if day > today:
+                pool = current(tid, day)
+                if day > today or not pool:
                     continue
                 late_notice = rng.random() < 0.06
                 a = Activity(
@@ -241,7 +259,7 @@ def seed(ctx):
                     suggestions_count=rng.randint(0, 3),
                 )
                 activities.append(a)
-                duty = rng.sample(current(tid, day), rng.choice((2, 2, 3)) if rng.random() > 0.04 else 1)
+                duty = rng.sample(pool, min(len(pool), rng.choice((2, 2, 3)) if rng.random() > 0.04 else 1))
                 activity_people.append((a, [(d, "on_duty") for d in duty]))
             people_now = current(tid, dt.date(year, 6, 30))
             specs = [
@@ -291,7 +309,7 @@ def seed(ctx):
                     township_id=tid,
                     kind=kind,
                     start_date=day,
-                    organiser=Activity.Organiser.PRESIDIUM,
+                    organiser=organiser,
                     place=f"{town}各村（社区）",
                     topic=topic,
                     invited_officials="镇分管负责同志",
@@ -312,7 +330,7 @@ def seed(ctx):
                         township_id=tid,
                         kind=Activity.Kind.REPORT,
                         start_date=day,
-                        organiser=Activity.Organiser.PRESIDIUM,
+                        organiser=organiser,
                         place="原选区村民委员会会议室",
                         topic=f"{year}年度代表向原选区选民述职",
                         voter_count=voters,

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deputies.models import Deputy, Mandate
+from meetings.models import Session
 from renda.core import roles
 from renda.core.demo import demo_password_hash, plain_row, rows_insert
 from renda.core.models import Term, User
@@ -126,6 +127,14 @@ def seed(ctx):
     for term in Term.objects.filter(township__in=ctx.townships).order_by("start_date"):
         terms_of.setdefault(term.township_id, []).append(term)
 
+    # Items "during a session" are submitted at the year's session (meetings.demo holds one each
+    # January in a township with a congress) and carry its number.
+    sessions = {}
+    for s in Session.objects.filter(township__in=ctx.townships).only(
+        "pk", "township_id", "number", "start_date", "end_date"
+    ):
+        sessions[(s.township_id, s.start_date.year)] = s
+
     def serving(township_id, day):
         return sorted(d for d, s, e in mandates.get(township_id, []) if s <= day and (e is None or e > day))
 
@@ -168,13 +177,17 @@ def seed(ctx):
                 # Most items come in at the session (January–March), the rest through the year.
                 early = min(span, 80)
                 submitted = start + dt.timedelta(days=rng.randint(0, early if rng.random() < 0.6 else span))
-                in_session = submitted.month <= 2 and rng.random() < 0.7
+                session = sessions.get((township.pk, year))
+                in_session = session is not None and rng.random() < 0.4
+                if in_session:
+                    submitted = session.start_date + dt.timedelta(
+                        days=rng.randint(0, (session.end_date - session.start_date).days)
+                    )
                 term = term_on(township.pk, submitted)
                 dep = serving(township.pk, submitted)
                 if term is None or len(dep) < 6:
                     continue
-                # numbered as meetings.demo numbers the year's session (first session at the term's start)
-                session_number = year - term.start_date.year + 1 if in_session else None
+                session_number = session.number if in_session else None
                 motion = in_session and rng.random() < 0.04
                 kind = (
                     Proposal.Kind.MOTION
@@ -220,6 +233,7 @@ def seed(ctx):
                     lead_deputy_id=lead,
                     during_session=in_session,
                     session_number=session_number,
+                    session_id=session.pk if in_session else None,
                     submitted_on=submitted,
                     origin=rng.choices(
                         [Proposal.Origin.DEPUTY, Proposal.Origin.RECEPTION, Proposal.Origin.OPINION_CARD],
