@@ -25,6 +25,7 @@ from .serving import (  # noqa: F401  (re-exported: the roster's reads)
     deputy_mandate_levels,
     deputy_not_serving,
     deputy_serving,
+    deputy_serving_counts,
     deputy_serving_during,
     deputy_serving_during_q,
     mandate_active_during_q,
@@ -33,6 +34,7 @@ from .serving import (  # noqa: F401  (re-exported: the roster's reads)
     presidium_chairs_on,
     presidium_memberships_on,
     served_days,
+    station_resident_counts,
 )
 
 # --- roster list ---------------------------------------------------------------------------
@@ -190,7 +192,8 @@ def group_member_counts(*, groups, today: dt.date | None = None) -> None:
     """Set `member_count` (members holding a mandate of any level on the group's reference day)
     and `other_level_count` (of those, members without a township mandate, e.g. county deputies
     elected here) on each group. Former deputies still listed in a group are not counted.
-    Two queries whatever the number of groups."""
+    Serving is read through `deputy_mandate_levels` (the one definition): one query for the
+    memberships and one per distinct reference day (one per term shown)."""
     groups = list(groups)
     if not groups:
         return
@@ -198,15 +201,13 @@ def group_member_counts(*, groups, today: dt.date | None = None) -> None:
         GroupMembership.objects.filter(group__in=[g.pk for g in groups]).values_list("group_id", "deputy_id")
     )
     days = {g.pk: group_reference_day(g.term, today) for g in groups}
-    mandates: dict[int, list] = {}
-    for deputy_id, level, s, e in Mandate.objects.filter(deputy_id__in={d for _g, d in rows}).values_list(
-        "deputy_id", "level", "start_date", "end_date"
-    ):
-        mandates.setdefault(deputy_id, []).append((level, s, e))
+    members_on: dict[dt.date, set] = {}
+    for group_id, deputy_id in rows:
+        members_on.setdefault(days[group_id], set()).add(deputy_id)
+    levels_on = {on: deputy_mandate_levels(deputy_ids=ids, on=on) for on, ids in members_on.items()}
     counts = {g.pk: [0, 0] for g in groups}
     for group_id, deputy_id in rows:
-        on = days[group_id]
-        levels = {lv for lv, s, e in mandates.get(deputy_id, []) if s <= on and (e is None or e > on)}
+        levels = levels_on[days[group_id]].get(deputy_id)
         if levels:
             counts[group_id][0] += 1
             if TOWNSHIP not in levels:

@@ -9,13 +9,13 @@ independent layers, both build on it.
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.core.access import access_for
 
-from .models import Deputy, Mandate, PresidiumMembership
+from .models import Deputy, LiaisonStation, Mandate, PresidiumMembership
 
 
 def mandate_active_q(*, on: dt.date, prefix: str = "") -> Q:
@@ -49,6 +49,46 @@ def deputy_serving(*, township=None, on: dt.date, level: str | None = TOWNSHIP, 
     if level:
         mandates = mandates.filter(level=level)
     return qs.filter(Exists(mandates))
+
+
+def deputy_serving_counts(*, township_ids, on: dt.date) -> dict[int, dict[str, int]]:
+    """How many deputies serve in each township on `on`: {township_id: {"total": n, level: n}}
+    ("total" counts a person once, each level counts the people holding it, so a county and
+    township deputy counts under both levels). The dashboard's and the work report's deputy
+    figures. One query whatever the number of townships."""
+    levels = list(Mandate.Level.values)
+    per_level = {
+        lv: Count(
+            "pk",
+            filter=Q(
+                Exists(Mandate.objects.filter(mandate_active_q(on=on), level=lv, deputy=OuterRef("pk")))
+            ),
+        )
+        for lv in levels
+    }
+    rows = (
+        deputy_serving(on=on, level=None)
+        .filter(township_id__in=list(township_ids))
+        .values("township_id")
+        .annotate(total=Count("pk"), **per_level)
+    )
+    out: dict[int, dict[str, int]] = {}
+    for r in rows:
+        out[r["township_id"]] = {"total": r["total"], **{lv: r[lv] for lv in levels if r[lv]}}
+    return out
+
+
+def station_resident_counts(*, station_ids, on: dt.date) -> dict[int, int]:
+    """{station_id: residents serving (a mandate of any level) on `on`}: a former deputy still
+    listed as resident is not counted. One query."""
+    Resident = LiaisonStation.resident_deputies.through
+    rows = (
+        Resident.objects.filter(liaisonstation_id__in=list(station_ids))
+        .filter(deputy__in=deputy_serving(on=on, level=None))
+        .values("liaisonstation_id")
+        .annotate(n=Count("deputy_id", distinct=True))
+    )
+    return {r["liaisonstation_id"]: r["n"] for r in rows}
 
 
 def deputy_current(*, township=None, user=None, on: dt.date | None = None, level=None):

@@ -18,16 +18,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from deputies.models import Deputy, DeputyGroup, LiaisonStation, Mandate
 from deputies.selectors import (
+    deputy_serving,
+    deputy_serving_counts,
     deputy_serving_during_q,
     group_member_counts,
-    mandate_active_q,
+    station_resident_counts,
 )
 from meetings.models import (
     ATTENDED,
@@ -193,12 +195,12 @@ def county_figures(*, townships, year: int, today: dt.date | None = None):
         return []
     ref = reference_day(year, today)
 
-    # Deputies by level (a person with two levels counts once per level) and in total.
-    active = Mandate.objects.filter(mandate_active_q(on=ref), township_id__in=ids)
-    for r in active.values("township_id", "level").annotate(n=Count("deputy", distinct=True)):
-        rows[r["township_id"]].deputies_by_level[r["level"]] = r["n"]
-    for total in active.values("township_id").annotate(n=Count("deputy", distinct=True)):
-        rows[total["township_id"]].deputies_total = total["n"]
+    # Deputies by level (a person with two levels counts once per level) and in total: the
+    # one definition of serving (deputies.serving), on the year's reference day.
+    for tid, counts in deputy_serving_counts(township_ids=ids, on=ref).items():
+        counts = dict(counts)
+        rows[tid].deputies_total = counts.pop("total")
+        rows[tid].deputies_by_level = counts
 
     for tid, c in compliance_for_townships(townships=ids, year=year).items():
         row = rows[tid]
@@ -310,9 +312,7 @@ def proposals_by_month(*, township_ids, year):
 
 def deputy_structure(*, township_ids, on):
     """Counts of current deputies by gender, affiliation, education and occupation (4 queries)."""
-    qs = Deputy.objects.filter(township_id__in=township_ids).filter(
-        Exists(Mandate.objects.filter(mandate_active_q(on=on), deputy=OuterRef("pk")))
-    )
+    qs = deputy_serving(on=on, level=None).filter(township_id__in=township_ids)
     return {
         key: {r[key]: r["n"] for r in qs.values(key).annotate(n=Count("pk")).order_by(key)}
         for key in ("gender", "affiliation", "education", "occupation")
@@ -384,8 +384,8 @@ DRILL = {
     "dormant": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(
         dormant_deputies_q(year=year)
     ),
-    "deputies": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(
-        Exists(Mandate.objects.filter(mandate_active_q(on=reference_day(year)), deputy=OuterRef("pk")))
+    "deputies": lambda ids, year: deputy_serving(on=reference_day(year), level=None).filter(
+        township_id__in=ids
     ),
 }
 
@@ -561,20 +561,24 @@ def work_reports_data(*, townships, year, texts=None, today=None):
         .order_by("number", "pk")
     )
     # members serving on the year's reference day (deputies.selectors: one definition)
-    group_member_counts(groups=year_groups, today=reference_day(year))
+    group_member_counts(groups=year_groups, today=ref)
     for g in year_groups:
         groups_of[g.township_id].append(
             {"name": g.name, "room": g.activity_room, "villages": g.villages, "members": g.member_count}
         )
     station_kind = _labels(LiaisonStation, "kind")
     stations_of = defaultdict(list)
-    for s in (
-        LiaisonStation.objects.filter(township_id__in=ids)
-        .annotate(n_resident=Count("resident_deputies", distinct=True))
-        .order_by("name", "pk")
-    ):
+    stations = list(LiaisonStation.objects.filter(township_id__in=ids).order_by("name", "pk"))
+    # residents serving on the year's reference day: a former deputy still listed is not counted
+    residents = station_resident_counts(station_ids=[s.pk for s in stations], on=ref)
+    for s in stations:
         stations_of[s.township_id].append(
-            {"name": s.name, "kind": station_kind(s.kind), "resident": s.n_resident, "villages": s.villages}
+            {
+                "name": s.name,
+                "kind": station_kind(s.kind),
+                "resident": residents.get(s.pk, 0),
+                "villages": s.villages,
+            }
         )
 
     per_kind_of = defaultdict(dict)
