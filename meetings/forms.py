@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -128,7 +129,13 @@ class PresidiumMeetingForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, township=None, **kwargs):
         super().__init__(*args, **kwargs)
         if township is not None:
-            self.fields["chair"].queryset = presidium_chairs_on(township=township, day=self._day())
+            chairs = presidium_chairs_on(township=township, day=self._day())
+            if self.instance.pk and self.instance.chair_id:
+                # an old record's chair stays on offer (its page warns when the rule is broken)
+                chairs = Deputy.objects.filter(
+                    Q(pk__in=chairs.values("pk")) | Q(pk=self.instance.chair_id)
+                ).order_by("surname_strokes", "name_pinyin", "pk")
+            self.fields["chair"].queryset = chairs
         _rescope(self)
 
     def _day(self):

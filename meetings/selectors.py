@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.models import DeputyGroup
-from deputies.selectors import deputy_serving
+from deputies.selectors import deputy_serving, presidium_chairs_on, presidium_memberships_on
 from renda.core.access import access_for
 from renda.core.quotas import QUOTAS
 
@@ -581,3 +581,52 @@ def contact_duties(*, township, year, today=None):
         "visits": sum(r.visits for r in voter_rows),
         "voters": sum(r.voters for r in voter_rows),
     }
+
+
+def presidium_meeting_warnings(*, meeting, attendance, decisions) -> list[str]:
+    """Where a record from before the rules breaks one (a chair who was not 主席 or 副主席, an
+    attendee who was not a member serving that day, a 决定 or 审议意见 on an item not put to the
+    vote or that failed it): warnings for the meeting's page, which shows the record as it is.
+    `attendance` and `decisions` (with their agenda items) are the lists the page shows."""
+    day, args = meeting.date, {"date": meeting.date.isoformat()}
+    warnings = []
+    if (
+        meeting.chair_id
+        and not presidium_chairs_on(township=meeting.township, day=day).filter(pk=meeting.chair_id).exists()
+    ):
+        warnings.append(
+            _("%(name)s chaired this meeting but was not the presidium's chair or a vice-chair on %(date)s.")
+            % {**args, "name": meeting.chair.name}
+        )
+    members = set(
+        presidium_memberships_on(township=meeting.township, day=day, term=meeting.term).values_list(
+            "deputy_id", flat=True
+        )
+    )
+    for a in attendance:
+        if a.deputy_id not in members:
+            warnings.append(
+                _("%(name)s is on the attendance list but was not a presidium member serving on %(date)s.")
+                % {**args, "name": a.deputy.name}
+            )
+    for d in decisions:
+        item = d.agenda_item
+        if item is not None:
+            item.meeting = meeting  # `passed` reads the meeting without another query
+        names = {"kind": d.get_kind_display(), "title": d.title}
+        if d.kind == Decision.Kind.DECISION and item is None:
+            warnings.append(_("The %(kind)s “%(title)s” was recorded without an agenda item.") % names)
+        elif d.kind == Decision.Kind.DECISION and not item.was_voted:
+            warnings.append(
+                _("The %(kind)s “%(title)s” was recorded on “%(topic)s”, which was not put to the vote.")
+                % {**names, "topic": item.topic}
+            )
+        elif item is not None and item.passed is False:
+            warnings.append(
+                _(
+                    "The %(kind)s “%(title)s” was recorded on “%(topic)s”, which did not win more "
+                    "than half of all presidium members."
+                )
+                % {**names, "topic": item.topic}
+            )
+    return warnings

@@ -431,6 +431,7 @@ def meeting_detail(request, pk, bound=None, status=200):
         meeting.attendance.select_related("deputy").order_by("deputy__surname_strokes", "deputy__name_pinyin")
     )
     present = sum(1 for a in attendance if a.status in ("present", "late", "left_early"))
+    decisions = list(meeting.decisions.select_related("agenda_item"))
     forms = {
         "agenda": AgendaItemForm(initial={"order": max((i.order for i in items), default=0) + 1}),
         "nonvoting": NonVotingForm(township=meeting.township),
@@ -452,7 +453,11 @@ def meeting_detail(request, pk, bound=None, status=200):
         "present": present,
         "statuses": AttendanceStatus.choices,
         "non_voting": meeting.non_voting.select_related("deputy"),
-        "decisions": meeting.decisions.select_related("agenda_item"),
+        "decisions": decisions,
+        # old records that break a rule: shown as they are, with a warning
+        "warnings": selectors.presidium_meeting_warnings(
+            meeting=meeting, attendance=attendance, decisions=decisions
+        ),
         "reported": meeting.decisions_reported.all(),
         "forms": forms,
         "job": job,

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,14 +25,19 @@ class ScopedForm(forms.Form):
         pass
 
 
-def _deputy_choices(township):
+def _deputy_choices(township, keep=()):
     """Township deputies who served at some time in the current term: the service then refuses,
-    naming the person and the date, one who did not serve on the day the proposal was submitted."""
+    naming the person and the date, one who did not serve on the day the proposal was submitted.
+    `keep`: the signers a recorded proposal already has, offered whatever their mandates (an old
+    record stays editable; its page warns about a signer who was not serving)."""
     today = timezone.localdate()
     term = term_on(township=township, on=today)
     return (
         Deputy.objects.filter(township=township)
-        .filter(deputy_serving_during_q(start=term.start_date if term else today, end=today))
+        .filter(
+            deputy_serving_during_q(start=term.start_date if term else today, end=today)
+            | Q(pk__in=[pk for pk in keep if pk])
+        )
         .order_by("surname_strokes", "name_pinyin", "pk")
     )
 
@@ -83,13 +89,13 @@ class ProposalForm(BootstrapFormMixin, ScopedForm):
     supervising_leader = forms.CharField(label=_("supervising leader"), max_length=50, required=False)
     attachments = forms.FileField(label=_("attachment"), required=False)
 
-    def __init__(self, *args, township, editing=False, **kwargs):
-        self.township, self.editing = township, editing
+    def __init__(self, *args, township, editing=False, keep=(), **kwargs):
+        self.township, self.editing, self.keep = township, editing, keep
         super().__init__(*args, **kwargs)
 
     def setup_fields(self):
         township, editing = self.township, self.editing
-        deputies = _deputy_choices(township)
+        deputies = _deputy_choices(township, keep=self.keep)
         self.fields["lead_deputy"].queryset = deputies
         self.fields["co_signers"].queryset = deputies
         self.fields["co_signers"].widget.groups = deputy_group_picks(township=township)

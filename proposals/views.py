@@ -366,8 +366,11 @@ def _proposal_form_page(request, *, township, proposal=None, initial, save):
     """The create and edit pages: validate, call `save(cleaned_data)` -> (proposal, message), and
     show the form again with the service's refusal beside its field."""
     editing = proposal is not None
+    # an old record's signers stay on offer, with a warning when one was not serving that day
+    keep = [proposal.lead_deputy_id, *(d.pk for d in proposal.co_signers.all())] if editing else []
+    not_serving = proposal_signers_not_serving(proposal=proposal) if editing else []
     if request.method == "POST":
-        form = ProposalForm(request.POST, request.FILES, township=township, editing=editing)
+        form = ProposalForm(request.POST, request.FILES, township=township, editing=editing, keep=keep)
         if form.is_valid():
             try:
                 saved, message = save(form.cleaned_data)
@@ -377,8 +380,10 @@ def _proposal_form_page(request, *, township, proposal=None, initial, save):
                 messages.success(request, message)
                 return redirect("proposals:detail", pk=saved.pk)
     else:
-        form = ProposalForm(township=township, editing=editing, initial=initial)
-    return render(request, "proposals/form.html", {"form": form, "proposal": proposal})
+        form = ProposalForm(township=township, editing=editing, initial=initial, keep=keep)
+    return render(
+        request, "proposals/form.html", {"form": form, "proposal": proposal, "not_serving": not_serving}
+    )
 
 
 def proposal_create(request):

@@ -244,3 +244,64 @@ def test_decision_refusal_through_the_form(voted_meeting, client_for, secretary)
     assert response.status_code == 400  # the page again, the refusal beside the field
     assert "未获通过事项" in response.content.decode()
     assert not Decision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_old_meeting_breaking_the_rules_shows_warnings_and_stays_editable(
+    township, members, voted_meeting, client_for, secretary
+):
+    from meetings.models import PresidiumAttendance
+
+    meeting, item = voted_meeting
+    outsider = DeputyFactory(township=township)
+    # as recorded before the rules: a plain member chaired, an outsider attended, a 决定 with no
+    # item, one on an item never voted, a 审议意见 on an item that failed
+    meeting.chair = members[2]
+    meeting.save()
+    PresidiumAttendance.objects.create(township=township, meeting=meeting, deputy=outsider)
+    unvoted, failed = item("未表决事项"), item("未获通过事项", votes_for=2)
+    for n, (kind, it, title) in enumerate(
+        [
+            (Decision.Kind.DECISION, None, "无议题决定"),
+            (Decision.Kind.DECISION, unvoted, "未表决决定"),
+            (Decision.Kind.OPINION, failed, "未通过意见"),
+        ],
+        start=1,
+    ):
+        Decision.objects.create(
+            township=township,
+            term=meeting.term,
+            number=n,
+            kind=kind,
+            meeting=meeting,
+            agenda_item=it,
+            title=title,
+            text="……",
+            responsible_unit="镇政府",
+            deadline=dt.date(2026, 6, 30),
+        )
+    client = client_for(secretary)
+    page = client.get(reverse("meetings:meeting_detail", args=[meeting.pk]))
+    assert page.status_code == 200
+    warnings = page.context["warnings"]
+    assert len(warnings) == 5
+    text = " ".join(warnings)
+    for name in (members[2].name, outsider.name, "无议题决定", "未表决决定", "未获通过事项"):
+        assert name in text
+    assert "alert-warning" in page.content.decode()
+    # the edit form still offers the recorded chair, so saving the old meeting is not refused
+    response = client.post(
+        reverse("meetings:meeting_edit", args=[meeting.pk]),
+        {"date": DAY.isoformat(), "kind": "regular", "chair": members[2].pk, "place": "会议室"},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.place == "会议室" and meeting.chair == members[2]
+
+
+@pytest.mark.django_db
+def test_meeting_keeping_the_rules_has_no_warning(voted_meeting, client_for, secretary):
+    meeting, item = voted_meeting
+    _decide(meeting, Decision.Kind.DECISION, item("通过事项", votes_for=3))
+    page = client_for(secretary).get(reverse("meetings:meeting_detail", args=[meeting.pk]))
+    assert page.status_code == 200 and page.context["warnings"] == []

@@ -110,3 +110,37 @@ def test_old_record_with_a_non_serving_signer_shows_a_warning(
     assert "alert-warning" in page and county_only.name in page and "2026-03-04" in page
     # editing the old record is not refused for the signer already on it
     services.proposal_update(proposal=proposal, by=secretary, title="关于修缮校舍的议案")
+
+
+@pytest.mark.django_db
+def test_old_record_with_a_signer_not_serving_stays_editable_through_the_form(
+    township, secretary, deputies, client_for
+):
+    proposal = _motion(township, secretary, deputies[:5])
+    nobody = DeputyFactory(township=township, mandate=False)
+    proposal.co_signers.add(nobody)  # as recorded before the rule
+    client = client_for(secretary)
+    url = reverse("proposals:edit", args=[proposal.pk])
+    page = client.get(url)
+    text = page.content.decode()
+    assert (
+        page.status_code == 200 and "alert-warning" in text and nobody.name in text and "2026-03-04" in text
+    )
+    # the signer is still offered and ticked, so saving keeps them
+    assert nobody.pk in page.context["form"].initial["co_signers"]
+    assert nobody in page.context["form"].fields["co_signers"].queryset
+    data = {
+        "title": "关于修缮校舍的议案",
+        "content": "校舍老旧。",
+        "origin": Proposal.Origin.DEPUTY,
+        "lead_deputy": deputies[0].pk,
+        "co_signers": [d.pk for d in deputies[1:5]] + [nobody.pk],
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.title == "关于修缮校舍的议案" and nobody in proposal.co_signers.all()
+    # someone else not serving is not offered
+    stranger = DeputyFactory(township=township, mandate=False)
+    response = client.post(url, {**data, "co_signers": [*data["co_signers"], stranger.pk]})
+    assert response.status_code == 200 and stranger not in proposal.co_signers.all()
