@@ -232,22 +232,19 @@ def group_members(*, group, today: dt.date | None = None):
     return members
 
 
-def station_list(*, user, township=None):
+def station_list(*, user, township=None, on: dt.date | None = None):
+    """Stations the user may see, each with `resident_count`: residents serving (a mandate of any
+    level) on `on`, today by default (`station_resident_counts`: a former deputy still listed is
+    not counted). Two queries."""
     qs = access_for(user).scope(LiaisonStation)
     if township is not None:
         qs = qs.filter(township=township)
-    return (
-        qs.select_related("township", "head")
-        .annotate(
-            # residents holding a mandate (any level) today: former deputies still listed do not count
-            resident_count=Count(
-                "resident_deputies",
-                distinct=True,
-                filter=mandate_active_q(on=timezone.localdate(), prefix="resident_deputies__mandates__"),
-            )
-        )
-        .order_by("township__display_order", "name")
-    )
+    stations = list(qs.select_related("township", "head").order_by("township__display_order", "name"))
+    counts = station_resident_counts(station_ids=[s.pk for s in stations], on=on or timezone.localdate())
+    s: Any
+    for s in stations:
+        s.resident_count = counts.get(s.pk, 0)
+    return stations
 
 
 def deputy_choices(*, township, on: dt.date | None = None):

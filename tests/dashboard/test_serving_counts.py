@@ -134,3 +134,14 @@ def test_group_counts_of_an_old_term_are_taken_on_its_last_day(timeline):
     # mandate then (elected 2025); the new group today: serving, both, county
     assert [g.member_count for g in groups] == [2, 3]
     assert [g.other_level_count for g in groups] == [0, 1]
+
+
+def test_station_list_counts_residents_serving(timeline, admin_user, django_assert_max_num_queries):
+    from deputies.selectors import station_list
+
+    town, _other, people = timeline
+    with django_assert_max_num_queries(3):
+        stations = station_list(user=admin_user, township=town, on=D(2025, 12, 31))
+    # serving and county serve; "ended" left in June, "later" is elected in 2026
+    assert [s.resident_count for s in stations] == [2]
+    assert [s.resident_count for s in station_list(user=admin_user, township=town, on=D(2026, 2, 1))] == [3]
