@@ -25,6 +25,7 @@ urlpatterns = [
     path("groups/<id:pk>/plan/", views.group_plan, name="group_plan"),
     path("presidium/", views.presidium, name="presidium"),
     path("term-change/", views.term_change, name="term_change"),
+    path("term-change/cancel/", views.term_change_cancel, name="term_change_cancel"),
     path("presidium/<id:pk>/", views.presidium_edit, name="presidium_edit"),
     path("stations/", views.station_list, name="stations"),
     path("stations/new/", views.station_edit, name="station_create"),

@@ -861,6 +861,15 @@ def term_change(request):
     return _term_change_page(request, form, township, old, result, token)
 
 
+@require_POST
+def term_change_cancel(request):
+    """Drop a checked election result: its copy of the file (personal data) is deleted at once."""
+    _term_change_township(request)
+    _election_drop(request, request.POST.get("token", ""))
+    messages.info(request, _("The checked election result was deleted; nothing was recorded."))
+    return redirect("deputies:term_change")
+
+
 def _term_change_page(request, form, township, old, result, token):
     return render(
         request,

@@ -425,3 +425,27 @@ def test_term_change_with_election_result_through_the_page(client_for, township,
     # the kept copy is gone: confirming again does nothing more
     response = client.post(url, {**data, "token": token})
     assert response.status_code == 200 and Term.objects.filter(township=township).count() == 2
+
+
+@pytest.mark.django_db
+def test_election_result_preview_can_be_cancelled(client_for, township, term, secretary):
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    DeputyFactory(township=township, name="留任甲")
+    client = client_for(secretary)
+    start = term.end_date + dt.timedelta(days=1)
+    data = {
+        "number": term.number + 1,
+        "start_date": start.isoformat(),
+        "end_date": (start + dt.timedelta(days=1800)).isoformat(),
+    }
+    file = SimpleUploadedFile("结果.xlsx", _election_file([[1, "留任甲", "", "", "", "", "", "", 1]]))
+    page = client.post(reverse("deputies:term_change"), {**data, "election_file": file})
+    token = page.context["token"]
+    assert default_storage.exists(f"imports/{token}.upload")
+    response = client.post(reverse("deputies:term_change_cancel"), {"token": token})
+    assert response.status_code == 302 and not default_storage.exists(f"imports/{token}.upload")
+    response = client.post(reverse("deputies:term_change"), {**data, "token": token})
+    assert response.status_code == 200
+    assert not Term.objects.filter(township=township, number=term.number + 1).exists()
