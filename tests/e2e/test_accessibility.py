@@ -1,7 +1,7 @@
 """WCAG 2 A and AA (GB/T 37668) on the pages of the journeys, in a real Chromium: axe-core, vendored
 from npm in static/vendor/axe-core, finds no violation on the login page, the secretary's pages, the
 chair's and the handling unit's homes, the reviewer's dashboard, or the register and the home page
-on a 390 px phone."""
+on a 390 px phone, and the public pages (议案建议进行时) anyone may open."""
 
 import pytest
 from django.templatetags.static import static
@@ -63,6 +63,9 @@ def test_the_journeys_pages_have_no_wcag_a_or_aa_violation(demo, live_server, pa
 
     base = live_server.url
     found = _violations(page, base, "/accounts/login/")
+    # the public page 议案建议进行时, county-wide and of one township, without logging in
+    for path in ["/public/", "/public/t/hongqi/"]:
+        found += _violations(page, base, path)
 
     login(page, base, "hongqi_mishu")
     hongqi = Township.objects.get(code="hongqi")
