@@ -548,11 +548,87 @@ def seed(ctx):
                 )
     rows_insert(ActivityParticipation, parts)
     contacts = _seed_contacts(ctx, terms, presidium, current)
+    issues = _seed_issues(ctx, activity_people)
     ctx.log(
         f"  meetings: {len(sessions)} sessions, {len(meetings)} presidium meetings, "
         f"{len(decisions)} decisions, {len(activities)} activities, {len(parts)} participations, "
-        f"{contacts} contacts with deputies"
+        f"{contacts} contacts with deputies, {issues} reception issues"
     )
+
+
+ISSUES = [
+    ("government", "村东头道路破损严重，雨天积水，希望尽快修缮", "镇交通运输管理站"),
+    ("government", "组里自来水压力不足，高处农户经常停水", "镇水利站"),
+    ("government", "希望在村部附近增设路灯，方便群众夜间出行", "镇建设办"),
+    ("government", "低保评定结果公示不够及时，群众有疑问", "镇民政办"),
+    ("government", "农田灌溉渠道淤塞，影响夏季用水", "镇农业综合服务中心"),
+    ("government", "学校门口上下学时段交通拥堵，存在安全隐患", "镇派出所"),
+    ("court", "与邻居宅基地纠纷已起诉，询问案件进展", ""),
+    ("arbitration", "在外务工被拖欠工资，要求帮助追讨", ""),
+    ("petition", "反映村干部工作作风问题", ""),
+    ("private", "家庭赡养纠纷，希望代表出面调解", ""),
+]
+REDIRECT_REPLIES = {
+    "court": "已告知反映人该事项已进入诉讼程序，请依法向人民法院了解进展。",
+    "arbitration": "已告知反映人向劳动人事争议仲裁委员会申请仲裁，并提供法律援助联系方式。",
+    "petition": "已告知反映人依照信访条例向纪检监察机关或信访部门反映。",
+    "private": "属个人私事，已告知反映人可向村调解委员会申请调解。",
+}
+VOTERS = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"]
+
+
+def _seed_issues(ctx, activity_people):
+    """两簿两卡: a few issues per voter reception, most handled through to the voter's feedback,
+    the latest ones still open, some redirected."""
+    from .models import ReceptionIssue
+
+    rng, today = ctx.rng, ctx.today
+    rows = []
+    for a, people in activity_people:
+        if a.kind != Activity.Kind.RECEPTION:
+            continue
+        on_duty = [d for d, _role in people]
+        for _n in range(rng.randint(0, 3)):
+            classification, content, handler = rng.choice(ISSUES)
+            row = ReceptionIssue(
+                township_id=a.township_id,
+                activity_id=a.pk,
+                voter_name=rng.choice(VOTERS) + rng.choice(["某", "大爷", "女士", "先生"]),
+                voter_address=f"{rng.randint(1, 12)}组",
+                content=content,
+                received_by_id=rng.choice(on_duty) if on_duty else None,
+            )
+            age = (today - a.start_date).days
+            sorted_on = add_workdays(a.start_date, rng.randint(1, 3))
+            if age < 5 or sorted_on > today:
+                rows.append(row)  # received, not sorted yet
+                continue
+            row.classification, row.assigned_on = classification, sorted_on
+            if classification != "government":
+                row.state, row.reply, row.replied_on = "replied", REDIRECT_REPLIES[classification], sorted_on
+            else:
+                row.handler, row.deadline = handler, sorted_on + dt.timedelta(days=30)
+                row.state = "assigned"
+                replied = sorted_on + dt.timedelta(days=rng.randint(10, 40))
+                if replied > today or rng.random() < 0.05:
+                    if sorted_on + dt.timedelta(days=20) <= today:
+                        row.state = "supervised"
+                        row.supervised_on = sorted_on + dt.timedelta(days=20)
+                        row.supervision_note = "电话督促承办单位加快办理"
+                    rows.append(row)
+                    continue
+                row.state, row.replied_on = "replied", replied
+                row.reply = "已安排专人现场查看，列入本年度整改计划，预计近期完成。"
+            feedback_on = row.replied_on + dt.timedelta(days=rng.randint(3, 10))
+            if feedback_on <= today:
+                row.state, row.feedback_on = "feedback", feedback_on
+                row.feedback = rng.choice(["satisfied"] * 6 + ["basically"] * 3 + ["unsatisfied"])
+                archived = feedback_on + dt.timedelta(days=rng.randint(1, 15))
+                if archived <= today:
+                    row.state, row.archived_on = "archived", archived
+            rows.append(row)
+    ReceptionIssue.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _seed_contacts(ctx, terms, presidium, current):

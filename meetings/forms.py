@@ -16,6 +16,7 @@ from .models import (
     FloorSpeech,
     NonVotingAttendee,
     PresidiumMeeting,
+    ReceptionIssue,
     Resolution,
     Session,
     SessionPrepItem,
@@ -333,3 +334,68 @@ class DeputyContactForm(BootstrapFormMixin, forms.Form):
             self.fields["deputy"].queryset = roster
             self.fields["member"].queryset = roster.filter(presidium_memberships__isnull=False).distinct()
         _rescope(self)
+
+
+# --- Reception issues ----------------------------------------------------------------------
+
+
+class ReceptionIssueForm(BootstrapFormMixin, forms.Form):
+    voter_name = forms.CharField(label=_("voter"), max_length=50)
+    voter_phone = forms.CharField(label=_("voter's phone"), max_length=20, required=False)
+    voter_address = forms.CharField(label=_("village or address"), max_length=100, required=False)
+    content = forms.CharField(label=_("issue raised"), widget=forms.Textarea(attrs={"rows": 4}))
+    received_by = DeputyChoiceField(label=_("received by"), queryset=Deputy.objects.none(), required=False)
+
+    def __init__(self, *args, activity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if activity is not None:
+            self.fields["received_by"].queryset = Deputy.objects.filter(
+                activity_participations__activity=activity
+            ).order_by("surname_strokes", "name_pinyin")
+        _rescope(self)
+
+
+def _today():
+    return timezone.localdate()
+
+
+class IssueSortForm(BootstrapFormMixin, forms.Form):
+    classification = forms.ChoiceField(
+        label=_("classification"), choices=[("", "---------")] + list(ReceptionIssue.Classification.choices)
+    )
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=_today)
+    handler = forms.CharField(
+        label=_("handled by"),
+        max_length=100,
+        required=False,
+        help_text=_("For the government: the unit (and person) assigned to handle it."),
+    )
+    deadline = forms.DateField(label=_("reply due"), widget=DateInput(), required=False)
+    reply = forms.CharField(
+        label=_("what the voter was told"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Redirected matters and private matters: the channel the voter was told to use."),
+    )
+
+
+class IssueSuperviseForm(BootstrapFormMixin, forms.Form):
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=_today)
+    note = forms.CharField(label=_("supervision"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IssueReplyForm(BootstrapFormMixin, forms.Form):
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=_today)
+    reply = forms.CharField(label=_("reply to the voter"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IssueFeedbackForm(BootstrapFormMixin, forms.Form):
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=_today)
+    feedback = forms.ChoiceField(
+        label=_("voter's feedback"), choices=[("", "---------")] + list(ReceptionIssue.Feedback.choices)
+    )
+    note = forms.CharField(label=_("what the voter said"), max_length=300, required=False)
+
+
+class IssueArchiveForm(BootstrapFormMixin, forms.Form):
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=_today)

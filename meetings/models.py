@@ -700,3 +700,110 @@ class DeputyContact(TownshipScopedModel):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.member} → {self.deputy}"
+
+
+class ReceptionIssue(TownshipScopedModel):
+    """An issue a voter raised at a voter reception (the visitors' register and the transfer card
+    of 两簿两卡), followed through the eight steps 公布 → 接待 → 梳理 → 交办 → 督办 → 回复 → 反馈
+    → 归档: 公布 is the reception's public notice, the other steps are this row's state and dates.
+
+    Matters for courts, arbitration or administrative review, complaints against officials
+    (petition channels) and private matters are redirected, not handled: sorting one of those
+    records what the voter was told, which is the reply."""
+
+    class Classification(models.TextChoices):
+        GOVERNMENT = "government", _("for the township government and its departments")
+        COURT = "court", _("redirected: litigation")
+        ARBITRATION = "arbitration", _("redirected: arbitration or administrative review")
+        PETITION = "petition", _("redirected: petition channels")
+        PRIVATE = "private", _("private matter")
+
+    REDIRECTED = ("court", "arbitration", "petition", "private")
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("received")
+        ASSIGNED = "assigned", _("assigned for handling")
+        SUPERVISED = "supervised", _("under supervision")
+        REPLIED = "replied", _("replied to the voter")
+        FEEDBACK = "feedback", _("voter's feedback recorded")
+        ARCHIVED = "archived", _("archived")
+
+    OPEN_STATES = ("received", "assigned", "supervised")
+
+    class Feedback(models.TextChoices):
+        SATISFIED = "satisfied", _("satisfied")
+        BASICALLY = "basically", _("basically satisfied")
+        UNSATISFIED = "unsatisfied", _("unsatisfied")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="issues", verbose_name=_("reception")
+    )
+    voter_name = models.CharField(_("voter"), max_length=50)
+    voter_phone = models.CharField(_("voter's phone"), max_length=20, blank=True)
+    voter_address = models.CharField(_("village or address"), max_length=100, blank=True)
+    content = models.TextField(_("issue raised"))
+    received_by = models.ForeignKey(
+        "deputies.Deputy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="issues_received",
+        verbose_name=_("received by"),
+    )
+    state = models.CharField(_("step"), max_length=12, choices=State.choices, default=State.RECEIVED)
+    classification = models.CharField(
+        _("classification"), max_length=12, choices=Classification.choices, blank=True
+    )
+    handler = models.CharField(_("handled by"), max_length=100, blank=True)
+    assigned_on = models.DateField(_("sorted and assigned on"), null=True, blank=True)
+    deadline = models.DateField(_("reply due"), null=True, blank=True)
+    supervised_on = models.DateField(_("supervised on"), null=True, blank=True)
+    supervision_note = models.TextField(_("supervision"), blank=True)
+    reply = models.TextField(_("reply to the voter"), blank=True)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    feedback = models.CharField(_("voter's feedback"), max_length=12, choices=Feedback.choices, blank=True)
+    feedback_note = models.CharField(_("what the voter said"), max_length=300, blank=True)
+    feedback_on = models.DateField(_("feedback on"), null=True, blank=True)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reception issue")
+        verbose_name_plural = _("reception issues")
+        ordering = ["-activity__start_date", "-pk"]
+        indexes = [models.Index(fields=["township", "state"], name="issue_township_state_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=["received", "assigned", "supervised", "replied", "feedback", "archived"]
+                ),
+                name="issue_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    classification__in=["", "government", "court", "arbitration", "petition", "private"]
+                ),
+                name="issue_classification_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(feedback__in=["", "satisfied", "basically", "unsatisfied"]),
+                name="issue_feedback_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="received") | ~Q(classification=""), name="issue_sorted_has_class"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["replied", "feedback", "archived"]) | Q(replied_on__isnull=False),
+                name="issue_replied_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.voter_name}: {self.content[:30]}"
+
+    @property
+    def is_redirected(self):
+        return self.classification in self.REDIRECTED
+
+    @property
+    def is_open(self):
+        return self.state in self.OPEN_STATES

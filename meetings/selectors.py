@@ -630,3 +630,83 @@ def presidium_meeting_warnings(*, meeting, attendance, decisions) -> list[str]:
                 % {**names, "topic": item.topic}
             )
     return warnings
+
+
+# --- Reception issues (两簿两卡) -------------------------------------------------------------
+
+
+@dataclass
+class IssueSummary:
+    """The register's figures over the issues listed (one aggregate query)."""
+
+    total: int = 0
+    government: int = 0
+    redirected: int = 0
+    unsorted: int = 0
+    open: int = 0
+    overdue: int = 0
+    replied: int = 0
+    satisfied: int = 0
+    basically: int = 0
+    unsatisfied: int = 0
+    archived: int = 0
+
+    @property
+    def with_feedback(self):
+        return self.satisfied + self.basically + self.unsatisfied
+
+    @property
+    def satisfaction_rate(self):
+        from renda.core.quotas import rate
+
+        return rate(self.satisfied + self.basically, self.with_feedback)
+
+
+def reception_issue_list(*, user, township=None, filters=None):
+    """Reception issues the user may see, filtered by year (of the reception), step,
+    classification, open / overdue and the reception itself."""
+    from .models import ReceptionIssue
+
+    filters = filters or {}
+    qs = access_for(user).scope(ReceptionIssue)
+    if township is not None:
+        qs = qs.filter(township=township)
+    if filters.get("year"):
+        qs = qs.filter(activity__start_date__year=int(filters["year"]))
+    if filters.get("activity"):
+        qs = qs.filter(activity_id=int(filters["activity"]))
+    state = filters.get("state")
+    if state == "open":
+        qs = qs.filter(state__in=ReceptionIssue.OPEN_STATES)
+    elif state == "overdue":
+        qs = qs.filter(_issue_overdue_q(timezone.localdate()))
+    elif state in ReceptionIssue.State.values:
+        qs = qs.filter(state=state)
+    if filters.get("classification") in ReceptionIssue.Classification.values:
+        qs = qs.filter(classification=filters["classification"])
+    return qs.select_related("township", "activity", "received_by").order_by("-activity__start_date", "-pk")
+
+
+def _issue_overdue_q(today):
+    return Q(state__in=["assigned", "supervised"], deadline__lt=today)
+
+
+def reception_issue_summary(*, qs, today=None):
+    """Counts over `qs` (already scoped and filtered) in one aggregate query."""
+    from .models import ReceptionIssue
+
+    today = today or timezone.localdate()
+    row = qs.order_by().aggregate(
+        total=Count("pk"),
+        government=Count("pk", filter=Q(classification="government")),
+        redirected=Count("pk", filter=Q(classification__in=ReceptionIssue.REDIRECTED)),
+        unsorted=Count("pk", filter=Q(state="received")),
+        open=Count("pk", filter=Q(state__in=ReceptionIssue.OPEN_STATES)),
+        overdue=Count("pk", filter=_issue_overdue_q(today)),
+        replied=Count("pk", filter=Q(replied_on__isnull=False)),
+        satisfied=Count("pk", filter=Q(feedback="satisfied")),
+        basically=Count("pk", filter=Q(feedback="basically")),
+        unsatisfied=Count("pk", filter=Q(feedback="unsatisfied")),
+        archived=Count("pk", filter=Q(state="archived")),
+    )
+    return IssueSummary(**{k: v or 0 for k, v in row.items()})

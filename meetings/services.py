@@ -39,6 +39,7 @@ from .models import (
     DeputyContact,
     PresidiumAttendance,
     PresidiumMeeting,
+    ReceptionIssue,
     Session,
     SessionAttendance,
     SessionPrepItem,
@@ -823,3 +824,154 @@ def deputy_contact_create(*, township, member, deputy, date, method, note="", by
 def deputy_contact_delete(*, contact, by):
     history_actor(contact, by)
     contact.delete()
+
+
+# --- Reception issues (两簿两卡, the eight steps) ------------------------------------------------
+
+
+def _issue_locked(issue, allowed):
+    """The issue row locked for the transition, refused unless its step is one of `allowed`."""
+    locked = ReceptionIssue.objects.select_for_update().get(pk=issue.pk)
+    if locked.state not in allowed:
+        raise ApplicationError(
+            _("This issue is at the step “%(step)s”: that cannot be done now.")
+            % {"step": locked.get_state_display()}
+        )
+    return locked
+
+
+def _issue_date(issue, on, *, after=None, field="on"):
+    if on > timezone.localdate():
+        raise ApplicationError(_("A step cannot be dated in the future."), field=field)
+    floor = after or issue.activity.start_date
+    if on < floor:
+        raise ApplicationError(
+            _("A step cannot be dated before %(date)s.") % {"date": floor.isoformat()}, field=field
+        )
+
+
+@transaction.atomic
+def reception_issue_record(
+    *, activity, voter_name, content, voter_phone="", voter_address="", received_by=None, by
+):
+    """接待: record an issue a voter raised at a voter reception. The deputy who received it was
+    on duty at (or took part in) that reception."""
+    if activity.kind != Activity.Kind.RECEPTION:
+        raise ApplicationError(_("Issues are recorded at a voter reception."), field="activity")
+    voter_name = (voter_name or "").strip()
+    content = (content or "").strip()
+    if not voter_name:
+        raise ApplicationError(_("Name the voter (or write 匿名)."), field="voter_name")
+    if not content:
+        raise ApplicationError(_("Write down the issue the voter raised."), field="content")
+    if received_by is not None and not activity.participations.filter(deputy=received_by).exists():
+        raise ApplicationError(
+            _("%(name)s did not take part in this reception.") % {"name": received_by.name},
+            field="received_by",
+        )
+    issue = ReceptionIssue(
+        township_id=activity.township_id,
+        activity=activity,
+        voter_name=voter_name[:50],
+        voter_phone=(voter_phone or "").strip()[:20],
+        voter_address=(voter_address or "").strip()[:100],
+        content=content,
+        received_by=received_by,
+    )
+    history_actor(issue, by)
+    issue.save()
+    return issue
+
+
+@transaction.atomic
+def reception_issue_sort(*, issue, classification, on, handler="", deadline=None, reply="", by):
+    """梳理 and 交办: classify the issue. A matter for the government goes to a handling unit with
+    a reply deadline; any other is redirected, and what the voter was told is the reply."""
+    issue = _issue_locked(issue, [ReceptionIssue.State.RECEIVED])
+    if classification not in ReceptionIssue.Classification.values:
+        raise ApplicationError(_("Choose a classification."), field="classification")
+    _issue_date(issue, on)
+    fields = ["classification", "assigned_on", "state", "updated_at"]
+    issue.classification = classification
+    issue.assigned_on = on
+    if classification == ReceptionIssue.Classification.GOVERNMENT:
+        handler = (handler or "").strip()
+        if not handler:
+            raise ApplicationError(_("Name the unit or person who handles it."), field="handler")
+        if deadline is None:
+            raise ApplicationError(_("Give the date the reply is due."), field="deadline")
+        if deadline < on:
+            raise ApplicationError(
+                _("The reply cannot be due before the issue is assigned."), field="deadline"
+            )
+        issue.handler, issue.deadline = handler[:100], deadline
+        issue.state = ReceptionIssue.State.ASSIGNED
+        fields += ["handler", "deadline"]
+    else:
+        reply = (reply or "").strip()
+        if not reply:
+            raise ApplicationError(
+                _("Write what the voter was told (the channel to use): that is the reply."), field="reply"
+            )
+        issue.reply, issue.replied_on = reply, on
+        issue.state = ReceptionIssue.State.REPLIED
+        fields += ["reply", "replied_on"]
+    history_actor(issue, by)
+    issue.save(update_fields=fields)
+    return issue
+
+
+@transaction.atomic
+def reception_issue_supervise(*, issue, note, on, by):
+    """督办: a follow-up with the handling unit; the latest note is kept, the history keeps all."""
+    issue = _issue_locked(issue, [ReceptionIssue.State.ASSIGNED, ReceptionIssue.State.SUPERVISED])
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError(_("Write what was followed up."), field="note")
+    _issue_date(issue, on, after=issue.assigned_on)
+    issue.supervised_on, issue.supervision_note = on, note
+    issue.state = ReceptionIssue.State.SUPERVISED
+    history_actor(issue, by)
+    issue.save(update_fields=["supervised_on", "supervision_note", "state", "updated_at"])
+    return issue
+
+
+@transaction.atomic
+def reception_issue_reply(*, issue, reply, on, by):
+    """回复: the handling unit's answer, given to the voter."""
+    issue = _issue_locked(issue, [ReceptionIssue.State.ASSIGNED, ReceptionIssue.State.SUPERVISED])
+    reply = (reply or "").strip()
+    if not reply:
+        raise ApplicationError(_("Write the reply given to the voter."), field="reply")
+    _issue_date(issue, on, after=issue.assigned_on)
+    issue.reply, issue.replied_on = reply, on
+    issue.state = ReceptionIssue.State.REPLIED
+    history_actor(issue, by)
+    issue.save(update_fields=["reply", "replied_on", "state", "updated_at"])
+    return issue
+
+
+@transaction.atomic
+def reception_issue_feedback(*, issue, feedback, on, note="", by):
+    """反馈: the voter's view of the reply."""
+    issue = _issue_locked(issue, [ReceptionIssue.State.REPLIED])
+    if feedback not in ReceptionIssue.Feedback.values:
+        raise ApplicationError(_("Choose the voter's feedback."), field="feedback")
+    _issue_date(issue, on, after=issue.replied_on)
+    issue.feedback, issue.feedback_note, issue.feedback_on = feedback, (note or "").strip()[:300], on
+    issue.state = ReceptionIssue.State.FEEDBACK
+    history_actor(issue, by)
+    issue.save(update_fields=["feedback", "feedback_note", "feedback_on", "state", "updated_at"])
+    return issue
+
+
+@transaction.atomic
+def reception_issue_archive(*, issue, on, by):
+    """归档: the record is complete (replied, with the voter's feedback when there was one)."""
+    issue = _issue_locked(issue, [ReceptionIssue.State.REPLIED, ReceptionIssue.State.FEEDBACK])
+    _issue_date(issue, on, after=issue.feedback_on or issue.replied_on)
+    issue.archived_on = on
+    issue.state = ReceptionIssue.State.ARCHIVED
+    history_actor(issue, by)
+    issue.save(update_fields=["archived_on", "state", "updated_at"])
+    return issue

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from renda.core import hooks
-from renda.core.access import access_for
+from renda.core.access import access_for, mask_phone
 from renda.core.converters import year_or_none
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_entries
@@ -32,10 +32,16 @@ from .forms import (
     ElectionForm,
     ExpectedChangeForm,
     FloorSpeechForm,
+    IssueArchiveForm,
+    IssueFeedbackForm,
+    IssueReplyForm,
+    IssueSortForm,
+    IssueSuperviseForm,
     NonVotingForm,
     PrepItemForm,
     PresidiumMeetingForm,
     ProgressForm,
+    ReceptionIssueForm,
     ResolutionForm,
     SessionForm,
     SessionReportForm,
@@ -49,6 +55,7 @@ from .models import (
     Decision,
     DeputyContact,
     PresidiumMeeting,
+    ReceptionIssue,
     Session,
     SessionPrepItem,
 )
@@ -789,6 +796,12 @@ def activity_detail(request, pk, attachment_form=None):
             "attachment_form": attachment_form or AttachmentForm(),
             "adopted": hooks.first("activity_proposals", default=[], user=request.user, activity=activity),
             "can_write": request.access.can_write(perm="meetings.change_activity"),
+            "issues": (
+                list(activity.issues.select_related("received_by").order_by("pk"))
+                if activity.kind == Activity.Kind.RECEPTION
+                else None
+            ),
+            "can_add_issue": request.access.can_write(activity, "meetings.add_receptionissue"),
             "history": history_entries(activity),
         },
         status=400 if attachment_form is not None else 200,
@@ -908,3 +921,118 @@ def contact_detail(request, pk):
             "can_write": request.access.can_write(contact, "meetings.delete_deputycontact"),
         },
     )
+
+
+# --- Reception issues (两簿两卡, the eight steps) ------------------------------------------------
+
+ISSUE_STEPS = {
+    # step slug: (form, service, the steps of the issue it applies to)
+    "sort": (IssueSortForm, services.reception_issue_sort, ("received",)),
+    "supervise": (IssueSuperviseForm, services.reception_issue_supervise, ("assigned", "supervised")),
+    "reply": (IssueReplyForm, services.reception_issue_reply, ("assigned", "supervised")),
+    "feedback": (IssueFeedbackForm, services.reception_issue_feedback, ("replied",)),
+    "archive": (IssueArchiveForm, services.reception_issue_archive, ("replied", "feedback")),
+}
+
+
+def reception_issue_list(request):
+    """The register of issues voters raised at receptions, with its figures."""
+    request.access.require_browse()
+    filters = {k: request.GET.get(k, "").strip() for k in ("year", "state", "classification", "activity")}
+    year = year_or_none(filters["year"]) if filters["year"] else None
+    filters["year"] = str(year) if year else ""
+    activity = filters["activity"]
+    filters["activity"] = activity if activity.isascii() and activity.isdigit() and len(activity) < 10 else ""
+    qs = selectors.reception_issue_list(
+        user=request.user, township=request.access.selected_township, filters=filters
+    )
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "meetings/issue_list.html",
+        {
+            "page_obj": _page(request, qs),
+            "summary": selectors.reception_issue_summary(qs=qs),
+            "filters": filters,
+            "states": ReceptionIssue.State.choices,
+            "classifications": ReceptionIssue.Classification.choices,
+            "years": list(range(this_year, this_year - 6, -1)),
+        },
+    )
+
+
+def reception_issue_create(request, pk):
+    """接待: record an issue raised at a voter reception."""
+    request.access.require_write(perm="meetings.add_receptionissue")
+    activity = _activity(request, pk)
+    request.access.require_write(activity, "meetings.add_receptionissue")
+    if activity.kind != Activity.Kind.RECEPTION:
+        raise Http404
+    form = ReceptionIssueForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issue = services.reception_issue_record(activity=activity, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Issue recorded."))
+            return redirect("meetings:issue_detail", issue.pk)
+    return render(
+        request,
+        "meetings/issue_form.html",
+        {"form": form, "activity": activity},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def reception_issue_detail(request, pk, step=None, step_form=None):
+    request.access.require_browse()
+    issue = request.access.get_or_404(
+        ReceptionIssue.objects.select_related("township", "activity", "received_by"), pk=pk
+    )
+    can_write = request.access.can_write(issue, "meetings.change_receptionissue")
+    forms = {}
+    if can_write:
+        for slug, (form_class, _service, states) in ISSUE_STEPS.items():
+            if issue.state in states:
+                forms[slug] = step_form if slug == step and step_form is not None else form_class(prefix=slug)
+    phone = issue.voter_phone
+    if phone and not request.access.sees_personal(issue):
+        phone = mask_phone(phone)
+    return render(
+        request,
+        "meetings/issue_detail.html",
+        {
+            "issue": issue,
+            "phone": phone,
+            "forms": forms,
+            "can_write": can_write,
+            "can_propose": request.access.can_write(issue, "proposals.add_proposal"),
+            "adopted": hooks.first(
+                "activity_proposals", default=[], user=request.user, activity=issue.activity
+            ),
+            "history": history_entries(issue),
+            "today": timezone.localdate(),
+        },
+        status=400 if step_form is not None else 200,
+    )
+
+
+@require_POST
+def reception_issue_step(request, pk, step):
+    if step not in ISSUE_STEPS:
+        raise Http404
+    request.access.require_browse()
+    issue = request.access.get_or_404(ReceptionIssue.objects.select_related("activity"), pk=pk)
+    request.access.require_write(issue, "meetings.change_receptionissue")
+    form_class, service, _states = ISSUE_STEPS[step]
+    form = form_class(request.POST, prefix=step)
+    if form.is_valid():
+        try:
+            service(issue=issue, by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Step recorded."))
+            return redirect("meetings:issue_detail", pk)
+    return reception_issue_detail(request, pk, step=step, step_form=form)

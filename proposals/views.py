@@ -412,7 +412,7 @@ def proposal_create(request):
 
 def _create_initial(request, township):
     """Prefill from ?activity=<pk> (a suggestion raised at a reception or inspection) or ?session=<pk>."""
-    from meetings.models import Activity, Session
+    from meetings.models import Activity, ReceptionIssue, Session
 
     initial = {"submitted_on": timezone.localdate(), "kind": Proposal.Kind.SUGGESTION}
     activity_pk = request.GET.get("activity", "")
@@ -428,6 +428,13 @@ def _create_initial(request, township):
         lead = activity.deputies.order_by("pk").first()
         if lead:
             initial["lead_deputy"] = lead.pk
+        issue_pk = request.GET.get("issue", "")
+        if issue_pk.isascii() and issue_pk.isdigit():
+            # an issue a voter raised at this reception, adopted as a suggestion ("视同代表建议")
+            issue = request.access.get_or_404(ReceptionIssue.objects.filter(activity=activity), pk=issue_pk)
+            initial.update(title=issue.content.splitlines()[0][:60], content=issue.content)
+            if issue.received_by_id:
+                initial["lead_deputy"] = issue.received_by_id
     if session_pk.isdigit():
         session = request.access.get_or_404(Session.objects.filter(township=township), pk=session_pk)
         initial.update(
