@@ -454,13 +454,14 @@ def minutes_data(*, meeting_id):
 # --- 两联一述: contact duties and their quotas ------------------------------------------------
 # Presidium members contact deputies at least 12 times a year and at least once a month; each
 # deputy visits voters at least twice a year and reaches at least 20 voters (10 households).
-CONTACT_QUOTAS = {
-    "member_contacts_per_year": 12,
-    "member_contacts_per_month": 1,
-    "voter_visits_per_year": 2,
-    "voters_per_year": 20,
-    "households_per_year": 10,
-}
+# The numbers live in renda.core.quotas.QUOTAS.
+CONTACT_QUOTA_KEYS = (
+    "member_contacts_per_year",
+    "member_contacts_per_month",
+    "voter_visits_per_year",
+    "voters_per_year",
+    "households_per_year",
+)
 
 
 @dataclass
@@ -485,21 +486,76 @@ class VoterContacts:
     light: object = None
 
 
+def _member_lights(per_month, *, year, today):
+    """A presidium member's two lights: contacts in the year, and at least one every month."""
+    from renda.core.quotas import light_per_period, light_per_year
+
+    return (
+        light_per_year(
+            count=sum(per_month), required=QUOTAS["member_contacts_per_year"], year=year, today=today
+        ),
+        light_per_period(
+            counts=per_month, required=QUOTAS["member_contacts_per_month"], year=year, today=today
+        ),
+    )
+
+
+def _voter_quota_met(visits, voters):
+    return visits >= QUOTAS["voter_visits_per_year"] and voters >= QUOTAS["voters_per_year"]
+
+
+def _voter_light(visits, voters, *, year, today):
+    from renda.core.quotas import light_yearly_target
+
+    return light_yearly_target(met=_voter_quota_met(visits, voters), year=year, today=today)
+
+
+def _year_members_q(start, end):
+    return Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gt=start))
+
+
+def _year_township_deputies(*, township_ids, start, end):
+    """Deputies with a township-level mandate during the period (those who owe voter contacts)."""
+    from deputies.models import Deputy, Mandate
+    from deputies.selectors import mandate_active_during_q
+
+    return Deputy.objects.filter(township_id__in=township_ids).filter(
+        pk__in=Mandate.objects.filter(
+            mandate_active_during_q(start=start, end=end),
+            township_id__in=township_ids,
+            level=Mandate.Level.TOWNSHIP,
+        ).values("deputy_id")
+    )
+
+
+def _voter_visits(*, township_ids, start, end):
+    from .models import ActivityParticipation
+
+    return (
+        ActivityParticipation.objects.filter(
+            township_id__in=township_ids,
+            activity__kind=Activity.Kind.VISIT,
+            activity__start_date__gte=start,
+            activity__start_date__lte=end,
+        )
+        .values("township_id", "deputy_id")
+        .annotate(n=Count("pk"), voters=Sum("activity__voter_count"), households=Sum("activity__households"))
+        .order_by()
+    )
+
+
 def contact_duties(*, township, year, today=None):
     """Each presidium member's contacts with deputies per month and each township deputy's voter
     visits in `year`, with their quota lights: a fixed number of queries for any roster."""
-    from deputies.models import ContactAssignment, Deputy, Mandate, PresidiumMembership
-    from deputies.selectors import mandate_active_during_q
-    from renda.core.quotas import GREEN, RED, YELLOW, Light, light_per_period, light_per_year
+    from deputies.models import ContactAssignment, PresidiumMembership
+    from renda.core.quotas import GREEN
 
-    from .models import ActivityParticipation, DeputyContact
+    from .models import DeputyContact
 
     today = today or timezone.localdate()
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    q = CONTACT_QUOTAS
     members = (
-        PresidiumMembership.objects.filter(township=township, start_date__lte=end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
+        PresidiumMembership.objects.filter(_year_members_q(start, end), township=township)
         .select_related("deputy")
         .order_by("deputy__surname_strokes", "deputy__name_pinyin")
     )
@@ -526,53 +582,24 @@ def contact_duties(*, township, year, today=None):
     ):
         rows[r["member_id"]].assigned = r["n"]
     for row in rows.values():
-        row.light_year = light_per_year(
-            count=row.total, required=q["member_contacts_per_year"], year=year, today=today
-        )
-        row.light_month = light_per_period(
-            counts=row.per_month, required=q["member_contacts_per_month"], year=year, today=today
-        )
+        row.light_year, row.light_month = _member_lights(row.per_month, year=year, today=today)
 
-    deputies = (
-        Deputy.objects.filter(township=township)
-        .filter(
-            pk__in=Mandate.objects.filter(
-                mandate_active_during_q(start=start, end=end), township=township, level=Mandate.Level.TOWNSHIP
-            ).values("deputy_id")
-        )
-        .order_by("surname_strokes", "name_pinyin")
+    deputies = _year_township_deputies(township_ids=[township.pk], start=start, end=end).order_by(
+        "surname_strokes", "name_pinyin"
     )
     voters = {d.pk: VoterContacts(deputy=d) for d in deputies}
-    for r in (
-        ActivityParticipation.objects.filter(
-            township=township,
-            activity__kind=Activity.Kind.VISIT,
-            activity__start_date__gte=start,
-            activity__start_date__lte=end,
-        )
-        .values("deputy_id")
-        .annotate(n=Count("pk"), voters=Sum("activity__voter_count"), households=Sum("activity__households"))
-        .order_by()
-    ):
+    for r in _voter_visits(township_ids=[township.pk], start=start, end=end):
         row = voters.get(r["deputy_id"])
         if row is not None:
             row.visits, row.voters, row.households = r["n"], r["voters"] or 0, r["households"] or 0
     for row in voters.values():
-        met = row.visits >= q["voter_visits_per_year"] and row.voters >= q["voters_per_year"]
-        if met:
-            row.light = Light(GREEN)
-        elif today.year > year:
-            row.light = Light(RED)
-        elif today.year == year:
-            row.light = Light(YELLOW)
-        else:
-            row.light = light_per_year(count=0, required=1, year=year, today=today)
+        row.light = _voter_light(row.visits, row.voters, year=year, today=today)
     member_rows = list(rows.values())
     voter_rows = list(voters.values())
     return {
         "members": member_rows,
         "deputies": voter_rows,
-        "quotas": q,
+        "quotas": {key: QUOTAS[key] for key in CONTACT_QUOTA_KEYS},
         "members_met": sum(
             1 for r in member_rows if r.light_year.colour == GREEN and r.light_month.colour == GREEN
         ),
@@ -630,6 +657,103 @@ def presidium_meeting_warnings(*, meeting, attendance, decisions) -> list[str]:
                 % {**names, "topic": item.topic}
             )
     return warnings
+
+
+def _voter_quota_met_rows(*, township_ids, start, end):
+    """(township, deputy) rows of the township deputies who met the voter-contact quota."""
+    deputies = _year_township_deputies(township_ids=township_ids, start=start, end=end)
+    return (
+        _voter_visits(township_ids=township_ids, start=start, end=end)
+        .filter(deputy_id__in=deputies.values("pk"))
+        .filter(n__gte=QUOTAS["voter_visits_per_year"], voters__gte=QUOTAS["voters_per_year"])
+    )
+
+
+def voter_contacts_behind(*, township_ids, year):
+    """Township deputies of the year who have not (yet) met the voter-contact quota."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    met = _voter_quota_met_rows(township_ids=township_ids, start=start, end=end).values("deputy_id")
+    return _year_township_deputies(township_ids=township_ids, start=start, end=end).exclude(pk__in=met)
+
+
+def member_contacts_behind(*, township_ids, year, today=None):
+    """Presidium members of the year whose contacts with deputies are behind either quota."""
+    from deputies.models import Deputy
+
+    counts = contact_duty_counts(township_ids=township_ids, year=year, today=today)
+    return Deputy.objects.filter(pk__in=[pk for c in counts.values() for pk in c.members_behind_ids])
+
+
+@dataclass
+class ContactDutyCounts:
+    """A township's 两联一述 figures for the county dashboard and the workbench."""
+
+    members: int = 0
+    members_met: int = 0
+    deputies: int = 0
+    deputies_met: int = 0
+    light_members: object = None
+    light_deputies: object = None
+    members_behind_ids: list = field(default_factory=list)
+
+
+def contact_duty_counts(*, township_ids, year, today=None):
+    """{township id: ContactDutyCounts}: how many presidium members met both contact quotas and
+    how many township deputies met the voter-contact quota, each with the township's light (the
+    worst of its people's). The same rules as `contact_duties`; four queries for any number of
+    townships (rows per member-month and per deputy who met the quota, never per contact)."""
+    from deputies.models import PresidiumMembership
+    from renda.core.quotas import GREEN, GREY, Light, light_worst, light_yearly_target
+
+    from .models import DeputyContact
+
+    today = today or timezone.localdate()
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    out = {tid: ContactDutyCounts() for tid in township_ids}
+    per_month = {}
+    for tid, member_id in (
+        PresidiumMembership.objects.filter(_year_members_q(start, end), township_id__in=township_ids)
+        .values_list("township_id", "deputy_id")
+        .distinct()
+    ):
+        per_month[(tid, member_id)] = [0] * 12
+    for r in (
+        DeputyContact.objects.filter(township_id__in=township_ids, date__gte=start, date__lte=end)
+        .values("township_id", "member_id", "date__month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts = per_month.get((r["township_id"], r["member_id"]))
+        if counts is not None:
+            counts[r["date__month"] - 1] = r["n"]
+    member_lights = {tid: [] for tid in township_ids}
+    for (tid, member_id), counts in per_month.items():
+        light_year, light_month = _member_lights(counts, year=year, today=today)
+        row = out[tid]
+        row.members += 1
+        if light_year.colour == GREEN and light_month.colour == GREEN:
+            row.members_met += 1
+        else:
+            row.members_behind_ids.append(member_id)
+        member_lights[tid] += [light_year, light_month]
+
+    deputies = _year_township_deputies(township_ids=township_ids, start=start, end=end)
+    for r in deputies.values("township_id").annotate(n=Count("pk")).order_by():
+        out[r["township_id"]].deputies = r["n"]
+    for r in _voter_quota_met_rows(township_ids=township_ids, start=start, end=end):
+        out[r["township_id"]].deputies_met += 1
+    for tid, row in out.items():
+        behind = row.members - row.members_met
+        row.light_members = light_worst(member_lights[tid], note=str(behind) if behind else "")
+        if row.deputies:
+            all_met = row.deputies_met >= row.deputies
+            light = light_yearly_target(met=all_met, year=year, today=today)
+            row.light_deputies = (
+                light if all_met else Light(light.colour, str(row.deputies - row.deputies_met))
+            )
+        else:
+            row.light_deputies = Light(GREY)
+    return out
 
 
 # --- Reception issues (两簿两卡) -------------------------------------------------------------

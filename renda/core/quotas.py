@@ -8,7 +8,10 @@ The rules come from the domain file:
 - every deputy group active at least once a quarter;
 - a voter reception every month (township deputies receive voters monthly);
 - training at least once a year;
-- no proposal past its deadline.
+- no proposal past its deadline;
+- 两联一述: each presidium member contacts deputies at least 12 times a year and at least once a
+  month; each township deputy visits voters at least twice a year and reaches at least 20 voters
+  (10 households).
 
 A period is judged only once it has begun: a period that is over and missed its quota is red,
 the period still running that has not met it yet is yellow (still time), everything met is
@@ -29,6 +32,11 @@ DEFAULT_QUOTAS = {
     "group_activities_per_quarter": 1,
     "receptions_per_month": 1,
     "trainings_per_year": 1,
+    "member_contacts_per_year": 12,
+    "member_contacts_per_month": 1,
+    "voter_visits_per_year": 2,
+    "voters_per_year": 20,
+    "households_per_year": 10,
 }
 QUOTAS = {**DEFAULT_QUOTAS, **getattr(settings, "RENDA_QUOTAS", {})}
 
@@ -134,6 +142,31 @@ def light_groups_per_quarter(*, groups_active, group_count, year, today):
     return light_per_period(
         counts=[1 if n >= group_count else 0 for n in groups_active], required=1, year=year, today=today
     )
+
+
+def light_yearly_target(*, met, year, today):
+    """A target judged on the year's total (a deputy's voter contacts): green once met, red if
+    the year ended without it, yellow while the year runs, grey before it begins."""
+    if met:
+        return Light(GREEN)
+    if today.year > year:
+        return Light(RED)
+    if today.year == year:
+        return Light(YELLOW)
+    return Light(GREY)
+
+
+_WORST = [RED, YELLOW, GREEN]
+
+
+def light_worst(lights, *, note=""):
+    """One light for many people (every presidium member, every deputy): the worst of theirs;
+    grey when there is no one to judge or no light applies yet."""
+    colours = {light.colour for light in lights}
+    for colour in _WORST:
+        if colour in colours:
+            return Light(colour, note if colour != GREEN else "")
+    return Light(GREY)
 
 
 def light_overdue(*, overdue):

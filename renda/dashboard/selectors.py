@@ -66,6 +66,18 @@ def compliance_for_townships(**kwargs):
     return compliance(**kwargs)
 
 
+def _meetings_selector(name):
+    from meetings import selectors as meetings_selectors
+
+    return getattr(meetings_selectors, name)
+
+
+def contact_duty_counts(**kwargs):
+    from meetings.selectors import contact_duty_counts as counts
+
+    return counts(**kwargs)
+
+
 def proposal_stats_by_township(**kwargs):
     from proposals.selectors import proposal_stats_by_township as stats
 
@@ -122,6 +134,12 @@ class TownshipFigures:
     groups_active_per_quarter: list = field(default_factory=lambda: [0, 0, 0, 0])
     receptions_per_month: list = field(default_factory=lambda: [0] * 12)
     trainings: int = 0
+    # 两联一述: presidium members who met both contact quotas, deputies who met the voter quota
+    contact_members: int = 0
+    contact_members_met: int = 0
+    contact_deputies: int = 0
+    contact_deputies_met: int = 0
+    contact_lights: dict = field(default_factory=dict)
     proposals: dict = field(default_factory=dict)
     dormant: int = 0
     score_state: str = ""
@@ -211,6 +229,12 @@ def county_figures(*, townships, year: int, today: dt.date | None = None):
         row.receptions_per_month = list(c.receptions_by_month)
         row.trainings = c.trainings
 
+    for tid, c in contact_duty_counts(township_ids=ids, year=year, today=today).items():
+        row = rows[tid]
+        row.contact_members, row.contact_members_met = c.members, c.members_met
+        row.contact_deputies, row.contact_deputies_met = c.deputies, c.deputies_met
+        row.contact_lights = {"members": c.light_members, "deputies": c.light_deputies}
+
     for tid, figures in proposal_stats_by_township(townships=ids, year=year, today=today).items():
         rows[tid].proposals = figures
 
@@ -269,6 +293,8 @@ def lights_for(row: TownshipFigures, *, today: dt.date):
             count=row.trainings, required=q["trainings_per_year"], year=row.year, today=today
         ),
         "overdue": quotas.light_overdue(overdue=row.overdue),
+        "member_contacts": row.contact_lights.get("members") or quotas.Light(quotas.GREY),
+        "voter_contacts": row.contact_lights.get("deputies") or quotas.Light(quotas.GREY),
     }
 
 
@@ -279,7 +305,18 @@ def county_totals(rows):
     for row in rows:
         for level, n in row.deputies_by_level.items():
             total.deputies_by_level[level] = total.deputies_by_level.get(level, 0) + n
-        for attr in ("deputies_total", "sessions", "groups", "trainings", "dormant", "score_count"):
+        for attr in (
+            "deputies_total",
+            "sessions",
+            "groups",
+            "trainings",
+            "dormant",
+            "score_count",
+            "contact_members",
+            "contact_members_met",
+            "contact_deputies",
+            "contact_deputies_met",
+        ):
             setattr(total, attr, getattr(total, attr) + getattr(row, attr))
         for i in range(4):
             total.presidium_per_quarter[i] += row.presidium_per_quarter[i]
@@ -381,6 +418,12 @@ DRILL = {
         .filter(proposal_year_q(year))
         .filter(_proposal_asof_q(year=year)["overdue"])
     ),
+    "member_contacts": lambda ids, year: _meetings_selector("member_contacts_behind")(
+        township_ids=ids, year=year
+    ),
+    "voter_contacts": lambda ids, year: _meetings_selector("voter_contacts_behind")(
+        township_ids=ids, year=year
+    ),
     "dormant": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(
         dormant_deputies_q(year=year)
     ),
@@ -447,6 +490,7 @@ def workbench_quarter(*, township, today=None):
         ),
         "session_held": figures.sessions > 0,
         "trainings": figures.trainings,
+        "quotas": quotas.QUOTAS,
     }
 
 

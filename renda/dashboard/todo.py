@@ -21,8 +21,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
-from deputies.models import DeputyGroup
-from meetings.models import Activity, Decision, PresidiumMeeting
+from deputies.models import DeputyGroup, PresidiumMembership
+from meetings.models import Activity, Decision, DeputyContact, PresidiumMeeting
 from proposals.models import DUE_SOON_DAYS, Proposal
 from renda.core import quotas
 from renda.core.access import access_for
@@ -43,6 +43,7 @@ LABELS = {
     "reception_missing": _("No voter reception yet this month"),
     "reception_missing_county": _("Townships with no voter reception yet this month"),
     "groups_idle": _("Deputy groups not active yet this quarter"),
+    "contacts_missing": _("Presidium members with no contact with a deputy yet this month"),
     "imports": _("Roster imports waiting for confirmation"),
     "to_lock": _("Published scores waiting to be locked"),
 }
@@ -133,6 +134,26 @@ def group_counts(*, township_ids, today):
         township_id__in=township_ids, term__start_date__lte=today, term__end_date__gte=today
     ).annotate(active=Exists(active))
     return _aggregate(qs, {"groups_idle": Q(active=False)})
+
+
+def contact_counts(*, township_ids, today):
+    """Presidium members serving today with no contact with a deputy recorded this month (the
+    monthly quota of 两联一述); one query."""
+    m_start = dt.date(today.year, today.month, 1)
+    contacted = DeputyContact.objects.filter(
+        township_id=OuterRef("township_id"),
+        member_id=OuterRef("deputy_id"),
+        date__gte=m_start,
+        date__lte=today,
+    )
+    qs = (
+        PresidiumMembership.objects.filter(township_id__in=township_ids, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+        .annotate(contacted=Exists(contacted))
+    )
+    if not quotas.QUOTAS["member_contacts_per_month"]:
+        return {"contacts_missing": (0, None)}
+    return _aggregate(qs, {"contacts_missing": Q(contacted=False)})
 
 
 def assessment_counts(*, township_ids):
@@ -227,6 +248,11 @@ def todo_lines(*, user, township_ids, session=None, today):
             groups["groups_idle"],
             _url("deputies:groups"),
             lambda pk: _url("deputies:group", pk),
+        )
+        add(
+            "contacts_missing",
+            contact_counts(township_ids=township_ids, today=today)["contacts_missing"],
+            _url("meetings:contacts", year=today.year),
         )
         add("imports", (pending_imports(session), None), _url("deputies:import"))
     if not access.is_chair:

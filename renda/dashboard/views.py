@@ -100,6 +100,7 @@ def index(request):
         "cutoff": cutoff_sentence(selectors.reference_day(year, today), past=dt.date(year, 12, 31) < today),
         "job": _job_from_query(request),
         "light_labels": quotas.LIGHT_LABELS,
+        "quotas": quotas.QUOTAS,
         "is_township_user": request.user.township_id is not None,
         "can_bundle_all": request.access.can_admin_county,
     }
@@ -175,6 +176,8 @@ def metric_labels():
         "overdue": _("Overdue proposals"),
         "dormant": _("Dormant deputies"),
         "deputies": _("Deputies"),
+        "member_contacts": _("Presidium members behind on contacts with deputies"),
+        "voter_contacts": _("Township deputies behind on contacts with voters"),
     }
 
 

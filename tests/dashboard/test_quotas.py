@@ -62,3 +62,30 @@ def test_overdue_light_and_rate():
     assert quotas.light_overdue(overdue=1).colour == RED
     assert quotas.rate(2, 3) == 66.7
     assert quotas.rate(1, 0) is None
+
+
+def test_contact_quotas_live_in_the_quota_table():
+    for key, n in {
+        "member_contacts_per_year": 12,
+        "member_contacts_per_month": 1,
+        "voter_visits_per_year": 2,
+        "voters_per_year": 20,
+    }.items():
+        assert quotas.DEFAULT_QUOTAS[key] == n
+
+
+def test_yearly_target_is_red_only_once_the_year_is_over():
+    target = quotas.light_yearly_target
+    assert target(met=True, year=2025, today=dt.date(2025, 2, 1)).colour == GREEN
+    assert target(met=False, year=2025, today=dt.date(2025, 12, 31)).colour == YELLOW
+    assert target(met=False, year=2025, today=dt.date(2026, 1, 1)).colour == RED
+    assert target(met=False, year=2026, today=dt.date(2025, 6, 1)).colour == GREY
+
+
+def test_the_worst_light_of_many_people():
+    g, y, r, n = (quotas.Light(c) for c in (GREEN, YELLOW, RED, GREY))
+    assert quotas.light_worst([g, y, g]).colour == YELLOW
+    assert quotas.light_worst([g, r, y], note="2").colour == RED
+    assert quotas.light_worst([g, r], note="2").note == "2"
+    assert quotas.light_worst([g, g]).colour == GREEN
+    assert quotas.light_worst([]).colour == GREY and quotas.light_worst([n]).colour == GREY

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Assessment
-from deputies.models import DeputyGroup
-from meetings.models import Activity, Decision, PresidiumMeeting
+from deputies.models import Deputy, DeputyGroup, PresidiumMembership
+from meetings.models import Activity, Decision, DeputyContact, PresidiumMeeting
 from proposals.models import Proposal
 from renda.core.models import Township
 from renda.dashboard import todo
@@ -59,6 +59,15 @@ def busy(year_data):
         status="overdue",
     )
     Assessment.objects.create(township=t, year=2025, state=Assessment.State.PUBLISHED)
+    # 两联一述: two presidium members today, one with a contact this month, one without; a
+    # former member owes nothing.
+    wang, li, zhang = Deputy.objects.filter(township=t, name__in=["王一", "李二", "张三"]).order_by("name")
+    for d, end in ((wang, None), (li, None), (zhang, D(2026, 1, 31))):
+        PresidiumMembership.objects.create(
+            township=t, term=term, deputy=d, role="member", start_date=term.start_date, end_date=end
+        )
+    DeputyContact.objects.create(township=t, member=wang, deputy=zhang, date=D(2026, 3, 2))
+    DeputyContact.objects.create(township=t, member=li, deputy=zhang, date=D(2026, 2, 27))
     return year_data
 
 
@@ -109,6 +118,15 @@ RAW = {
     "to_lock": lambda ids: sum(
         a.state == "published" for a in Assessment.objects.filter(township_id__in=ids)
     ),
+    "contacts_missing": lambda ids: sum(
+        m.start_date <= TODAY
+        and (m.end_date is None or m.end_date > TODAY)
+        and not any(
+            c.member_id == m.deputy_id and D(2026, 3, 1) <= c.date <= TODAY
+            for c in DeputyContact.objects.filter(township_id=m.township_id)
+        )
+        for m in PresidiumMembership.objects.filter(township_id__in=ids)
+    ),
 }
 
 
@@ -131,6 +149,7 @@ def test_the_counts_of_the_fixture(busy, secretary):
         "presidium_missing": 1,
         "reception_missing": 1,
         "groups_idle": 2,
+        "contacts_missing": 1,  # 李二: last contact in February
         "imports": 0,
         "to_lock": 1,
     }

@@ -307,3 +307,42 @@ def test_bundle_of_a_dead_worker_is_built_again(year_data, secretary, settings):
     assert job.status == "done" and job.attempts == 2 and job.progress == 100
     with zipfile.ZipFile(job.file.open("rb")) as zf:
         assert "2025/红旗镇/红旗镇_2025年_人大工作总结.docx" in zf.namelist()
+
+
+def test_dashboard_shows_the_contact_duty_lights_recounted_from_raw_rows(year_data, reviewer, client_for):
+    import datetime as dt
+
+    from deputies.models import Mandate
+    from meetings.models import ActivityParticipation
+
+    client = client_for(reviewer)
+    response = client.get(reverse("dashboard:index"), {"year": YEAR})
+    row = {r.township.name: r for r in response.context["rows"]}["红旗镇"]
+    start, end = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    serving = {
+        m.deputy_id
+        for m in Mandate.objects.filter(township=year_data.township, level="township")
+        if m.start_date <= end and (m.end_date is None or m.end_date >= start)
+    }
+    visits = {}
+    for p in ActivityParticipation.objects.filter(
+        township=year_data.township, activity__kind="visit", activity__start_date__year=YEAR
+    ).select_related("activity"):
+        n, v = visits.get(p.deputy_id, (0, 0))
+        visits[p.deputy_id] = (n + 1, v + (p.activity.voter_count or 0))
+    met = sum(1 for d in serving if visits.get(d, (0, 0))[0] >= 2 and visits.get(d, (0, 0))[1] >= 20)
+    assert (row.contact_deputies, row.contact_deputies_met) == (len(serving), met)
+    assert row.lights["voter_contacts"].colour == ("green" if met == len(serving) else "red")
+    assert row.contact_members == 0 and row.lights["member_contacts"].colour == "grey"
+    html = response.content.decode()
+    assert f"{met}/{len(serving)}" in html
+    drill = client.get(
+        reverse("dashboard:records"),
+        {"metric": "voter_contacts", "township": year_data.township.pk, "year": YEAR},
+    )
+    assert drill.status_code == 200 and len(drill.context["items"]) == len(serving) - met
+    drill = client.get(
+        reverse("dashboard:records"),
+        {"metric": "member_contacts", "township": year_data.township.pk, "year": YEAR},
+    )
+    assert drill.status_code == 200 and drill.context["items"] == []

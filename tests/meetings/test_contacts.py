@@ -176,3 +176,70 @@ def test_contact_page_is_read_only_for_the_reviewer_and_another_township_sees_no
         client_for(other_secretary).get(reverse("meetings:contact_detail", args=[contact.pk])).status_code
         == 404
     )
+
+
+def test_township_counts_for_the_dashboard_agree_with_the_page_and_the_raw_rows(
+    township, other_township, presidium, deputies, secretary
+):
+    from meetings.models import ActivityParticipation
+    from meetings.selectors import contact_duty_counts, member_contacts_behind, voter_contacts_behind
+
+    diligent = presidium[0].deputy
+    for month in range(1, 13):
+        deputy_contact_create(
+            township=township,
+            member=diligent,
+            deputy=deputies[10],
+            date=dt.date(YEAR, month, 5),
+            method="visit",
+            by=secretary,
+        )
+    deputy_contact_create(
+        township=township,
+        member=presidium[1].deputy,
+        deputy=deputies[10],
+        date=dt.date(YEAR, 1, 5),
+        method="visit",
+        by=secretary,
+    )
+    for day, voters in ((dt.date(YEAR, 3, 1), 12), (dt.date(YEAR, 9, 1), 9)):
+        activity_save(
+            activity=Activity(
+                township=township, kind="visit", start_date=day, topic="走访", voter_count=voters
+            ),
+            deputies=deputies[10:12],
+        )
+    today = dt.date(YEAR + 1, 1, 10)
+
+    counts = contact_duty_counts(township_ids=[township.pk, other_township.pk], year=YEAR, today=today)
+    page = contact_duties(township=township, year=YEAR, today=today)
+
+    mine = counts[township.pk]
+    assert (mine.members, mine.members_met) == (len(page["members"]), page["members_met"]) == (9, 1)
+    assert (mine.deputies, mine.deputies_met) == (len(page["deputies"]), page["deputies_met"])
+    assert mine.light_members.colour == "red" and mine.light_deputies.colour == "red"
+    assert counts[other_township.pk].members == 0 and counts[other_township.pk].light_members.colour == "grey"
+    # Independent recount: members with 12 contacts spread over every month; deputies with two
+    # visits reaching 20 voters.
+    per_member = {}
+    for c in DeputyContact.objects.filter(township=township, date__year=YEAR):
+        per_member.setdefault(c.member_id, set()).add(c.date.month)
+    raw_met = sum(
+        1
+        for m in presidium
+        if len(per_member.get(m.deputy_id, ())) == 12
+        and DeputyContact.objects.filter(member=m.deputy, date__year=YEAR).count() >= 12
+    )
+    assert mine.members_met == raw_met == 1
+    visits = {}
+    for p in ActivityParticipation.objects.filter(
+        township=township, activity__kind="visit", activity__start_date__year=YEAR
+    ).select_related("activity"):
+        n, v = visits.get(p.deputy_id, (0, 0))
+        visits[p.deputy_id] = (n + 1, v + (p.activity.voter_count or 0))
+    assert mine.deputies_met == sum(1 for n, v in visits.values() if n >= 2 and v >= 20) == 2
+    behind = set(member_contacts_behind(township_ids=[township.pk], year=YEAR, today=today))
+    assert behind == {m.deputy for m in presidium[1:]}
+    assert set(voter_contacts_behind(township_ids=[township.pk], year=YEAR).values_list("pk", flat=True)) == {
+        d.pk for d in deputies if d.pk not in (deputies[10].pk, deputies[11].pk)
+    }
