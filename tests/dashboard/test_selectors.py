@@ -34,7 +34,10 @@ def test_county_figures_equal_hand_counts(year_data, other_township):
         "receptions": RED,
         "trainings": GREEN,
         "overdue": RED,
+        "member_contacts": GREY,  # no presidium member recorded
+        "voter_contacts": RED,  # 5 township deputies, no voter visit in the year
     }
+    assert (hq.contact_deputies, hq.contact_deputies_met) == (5, 0)
     assert qs.deputies_total == 0 and qs.received == 0 and qs.closed_rate is None
     assert {k: v.colour for k, v in qs.lights.items()} == {
         "session": RED,
@@ -43,6 +46,8 @@ def test_county_figures_equal_hand_counts(year_data, other_township):
         "receptions": RED,
         "trainings": RED,
         "overdue": GREEN,
+        "member_contacts": GREY,  # no presidium member, no deputy
+        "voter_contacts": GREY,
     }
 
 
