@@ -40,6 +40,7 @@ class DeputyForm(BootstrapFormMixin, forms.ModelForm):
             "occupation",
             "work_unit",
             "constituency",
+            "contact_voters",
             "phone",
             "photo",
             "notes",
@@ -426,3 +427,23 @@ def _years_later(day, years):
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+class ContactAssignmentForm(BootstrapFormMixin, forms.Form):
+    """The deputies one presidium member keeps in contact with (the service checks each)."""
+
+    def __init__(self, *args, township, term, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = (
+            Deputy.objects.filter(township=township)
+            .filter(deputy_serving_during_q(start=term.start_date, end=term.end_date))
+            .exclude(pk=member.deputy_id)
+            .order_by("surname_strokes", "name_pinyin", "pk")
+        )
+        self.fields["deputies"] = forms.ModelMultipleChoiceField(
+            label=_("deputies in contact"),
+            queryset=qs,
+            required=False,
+            widget=Picker(groups=deputy_group_picks(township=township)),
+        )
+        querysets_ready(self)

@@ -73,6 +73,8 @@ class Deputy(TownshipScopedModel):
     )
     work_unit = models.CharField(_("work unit and post"), max_length=200, blank=True)
     constituency = models.CharField(_("constituency"), max_length=100, blank=True)
+    # 两联一述: the voters the deputy keeps in contact with (villages, groups, households).
+    contact_voters = models.CharField(_("voters in contact (villages, groups)"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     id_number = models.CharField(_("resident ID number"), max_length=18, blank=True)
     photo = models.ImageField(_("photo"), upload_to="deputies/photos/", blank=True)

@@ -370,3 +370,31 @@ def presidium_page(*, township, term, on: dt.date | None = None):
         .order_by("-history_date")[:50]
     )
     return {"members": rows, "on": on, "history": history}
+
+
+def contact_assignment_page(*, township, term) -> dict:
+    """两联一述 of a term: each presidium member with the deputies they keep in contact with, the
+    township deputies serving in the term whom no member contacts, and each deputy's voters.
+    Three queries."""
+    memberships = list(
+        PresidiumMembership.objects.filter(term=term).select_related("deputy").order_by("start_date", "pk")
+    )
+    by_member: dict[int, list] = {}
+    for row in (
+        ContactAssignment.objects.filter(term=term)
+        .select_related("deputy")
+        .order_by("deputy__surname_strokes", "deputy__name_pinyin")
+    ):
+        by_member.setdefault(row.member_id, []).append(row.deputy)
+    deputies = list(
+        Deputy.objects.filter(township=township)
+        .filter(deputy_serving_during_q(start=term.start_date, end=term.end_date))
+        .order_by("surname_strokes", "name_pinyin", "pk")
+    )
+    assigned = {d.pk for rows in by_member.values() for d in rows}
+    members = {m.deputy_id for m in memberships}
+    return {
+        "members": [{"membership": m, "deputies": by_member.get(m.deputy_id, [])} for m in memberships],
+        "unassigned": [d for d in deputies if d.pk not in assigned and d.pk not in members],
+        "deputies": deputies,
+    }

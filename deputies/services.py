@@ -16,6 +16,7 @@ from renda.core.models import Term
 from renda.core.uploads import photo_clean
 
 from .models import (
+    ContactAssignment,
     Deputy,
     DeputyGroup,
     GroupMembership,
@@ -26,7 +27,7 @@ from .models import (
     PresidiumMembership,
 )
 from .naming import name_keys
-from .serving import deputy_not_serving, not_serving_message
+from .serving import deputy_not_serving, deputy_serving_during_q, not_serving_message
 
 PROVINCE_CODES = {
     "11",
@@ -76,6 +77,7 @@ DEPUTY_FIELDS = [
     "occupation",
     "work_unit",
     "constituency",
+    "contact_voters",
     "phone",
     "id_number",
     "notes",
@@ -684,3 +686,42 @@ def term_change(
                 [GroupMembership(township=township, group=ng, deputy_id=pk, term=new) for pk in members]
             )
     return new
+
+
+@transaction.atomic
+def contact_assignments_set(*, township, term, member, deputies, by) -> None:
+    """两联一述: the deputies presidium member `member` (a PresidiumMembership of `term`) keeps in
+    contact with. Each must be a township deputy who serves at some time in the term, and not the
+    member. Replaces the member's list; each added or removed assignment is in the history."""
+    _require_congress(township)
+    if member.term_id != term.pk or term.township_id != township.pk:
+        raise ApplicationError(_("Choose a presidium member of this term."))
+    deputies = list(deputies)
+    _same_township(township.pk, deputies, "deputies")
+    serving = set(
+        Deputy.objects.filter(pk__in=[d.pk for d in deputies])
+        .filter(deputy_serving_during_q(start=term.start_date, end=term.end_date))
+        .values_list("pk", flat=True)
+    )
+    for d in deputies:
+        if d.pk == member.deputy_id:
+            raise ApplicationError(
+                _("A presidium member does not keep contact with themselves: remove %(name)s.")
+                % {"name": d.name},
+                field="deputies",
+            )
+        if d.pk not in serving:
+            raise ApplicationError(
+                _("%(name)s is not a deputy of this township in this term.") % {"name": d.name},
+                field="deputies",
+            )
+    wanted = {d.pk for d in deputies}
+    current = ContactAssignment.objects.filter(term=term, member_id=member.deputy_id)
+    for row in current.exclude(deputy_id__in=wanted):
+        history_actor(row, by)
+        row.delete()
+    have = set(current.values_list("deputy_id", flat=True))
+    for pk in sorted(wanted - have):
+        row = ContactAssignment(township=township, term=term, member_id=member.deputy_id, deputy_id=pk)
+        history_actor(row, by)
+        row.save()

@@ -27,6 +27,7 @@ from .charts import structure_charts
 from .documents import roster_template_workbook
 from .exports import roster_export_data, roster_template_sample
 from .forms import (
+    ContactAssignmentForm,
     DeputyForm,
     FirstMandateForm,
     GroupForm,
@@ -699,6 +700,59 @@ def presidium(request):
             "form": form,
             "can_write": can_write,
         },
+    )
+
+
+def contact_assignments(request):
+    """两联一述 of a term: which deputies each presidium member keeps in contact with, who is left
+    out, and each deputy's voters (edited on the deputy's form)."""
+    request.access.require_browse()
+    township = request.access.selected_township
+    context = {"township": township}
+    if township is not None and township.has_presidium:
+        term, terms = _term_from(request, township)
+        context.update(
+            term=term,
+            terms=terms,
+            page=sel.contact_assignment_page(township=township, term=term) if term else None,
+            can_write=request.access.can_write(township, "deputies.change_contactassignment"),
+        )
+    return render(request, "deputies/contacts.html", context)
+
+
+def contact_assignment_edit(request, pk):
+    """The deputies one presidium member (a membership of a term) keeps in contact with."""
+    membership = request.access.get_or_404(
+        request.access.scope(PresidiumMembership).select_related("deputy", "term"), pk=pk
+    )
+    request.access.require_write(membership, "deputies.change_contactassignment")
+    term, township = membership.term, membership.township
+    current = sel.contact_assignment_page(township=township, term=term)
+    chosen = next(row["deputies"] for row in current["members"] if row["membership"].pk == membership.pk)
+    form = ContactAssignmentForm(
+        request.POST or None,
+        township=township,
+        term=term,
+        member=membership,
+        initial={"deputies": [d.pk for d in chosen]},
+    )
+    back = reverse("deputies:contacts") + f"?term={term.pk}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_assignments_set(
+                township=township,
+                term=term,
+                member=membership,
+                deputies=form.cleaned_data["deputies"],
+                by=request.user,
+            )
+        except ApplicationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    return render(
+        request, "deputies/contact_edit.html", {"form": form, "membership": membership, "back": back}
     )
 
 

@@ -101,6 +101,7 @@ RESOLVERS = {
     "deputies:group_members": lambda t: {"pk": _first("deputies.DeputyGroup", t)},
     "deputies:group_plan": lambda t: {"pk": _first("deputies.DeputyGroup", t)},
     "deputies:presidium_edit": lambda t: {"pk": _first("deputies.PresidiumMembership", t)},
+    "deputies:contact_edit": lambda t: {"pk": _first("deputies.PresidiumMembership", t)},
     "deputies:station": lambda t: {"pk": _first("deputies.LiaisonStation", t)},
     "deputies:station_edit": lambda t: {"pk": _first("deputies.LiaisonStation", t)},
     "deputies:station_residents": lambda t: {"pk": _first("deputies.LiaisonStation", t)},
