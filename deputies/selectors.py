@@ -372,6 +372,15 @@ def presidium_page(*, township, term, on: dt.date | None = None):
     return {"members": rows, "on": on, "history": history}
 
 
+def contact_assignment_deputy_ids(*, membership) -> list[int]:
+    """The deputies one presidium member keeps in contact with in the membership's term."""
+    return list(
+        ContactAssignment.objects.filter(term_id=membership.term_id, member_id=membership.deputy_id)
+        .order_by("deputy__surname_strokes", "deputy__name_pinyin")
+        .values_list("deputy_id", flat=True)
+    )
+
+
 def contact_assignment_page(*, township, term) -> dict:
     """两联一述 of a term: each presidium member with the deputies they keep in contact with, the
     township deputies serving in the term whom no member contacts, and each deputy's voters.

@@ -327,6 +327,42 @@ def roster_template(request):
     return _xlsx_response(content, _("roster import template") + ".xlsx")
 
 
+# --- uploaded files kept between a preview and its confirmation -------------------------------
+# The file (personal data) is kept under a random token, the session remembers whose it is; a
+# confirmation or a cancel deletes it (expired copies are swept daily).
+
+UPLOAD_LIMIT = 20 * 1024 * 1024
+
+
+def _upload_read(form, field, upload):
+    """The uploaded file's bytes, or None with the message next to the field when it is too large."""
+    if upload.size > UPLOAD_LIMIT:
+        form.add_error(field, _("The file is larger than 20 MB."))
+        return None
+    return upload.read()
+
+
+def _preview_keep(request, kind, *, township, name, content):
+    token = import_preview_save(content=content)
+    request.session[f"{kind}_{token}"] = {"township": township.pk, "name": name}
+    return token
+
+
+def _preview_load(request, kind, *, token, township):
+    """(what the session knows of it, the file's bytes) of a kept file of this township, or
+    (None, None) when it has expired or belongs elsewhere."""
+    info = request.session.get(f"{kind}_{token}")
+    if not info or township is None or info["township"] != township.pk:
+        return None, None
+    content = import_preview_load(token=token)
+    return (info, content) if content is not None else (None, None)
+
+
+def _preview_drop(request, kind, token):
+    if request.session.pop(f"{kind}_{token}", None) is not None:
+        import_preview_delete(token=token)
+
+
 def _import_page(request, *, township, form, result=None, token=None, confirm=None):
     ready = bool(result and not result.file_error and result.rows and not result.error_rows)
     if ready and confirm is None:
@@ -354,17 +390,16 @@ def roster_import(request):
     result, token = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            form.add_error("file", _("The file is larger than 20 MB."))
-        else:
-            content = upload.read()
+        content = _upload_read(form, "file", upload)
+        if content is not None:
             result = roster_import_read(township=township, content=content)
             if result.file_error:
                 form.add_error("file", result.file_error)
                 result = None
             elif not result.error_rows:
-                token = import_preview_save(content=content)
-                request.session[f"roster_import_{token}"] = {"township": township.pk, "name": upload.name}
+                token = _preview_keep(
+                    request, "roster_import", township=township, name=upload.name, content=content
+                )
     return _import_page(request, township=township, form=form, result=result, token=token)
 
 
@@ -382,10 +417,13 @@ def roster_import_confirm(request):
     request.access.require_write(perm="deputies.add_deputy")
     confirm = ImportConfirmForm(request.POST)
     token = request.POST.get("token", "")
-    info = request.session.get(f"roster_import_{token}")
-    content = import_preview_load(token=token) if confirm.is_valid() else None
     township = request.access.selected_township
-    if not info or township is None or info["township"] != township.pk or content is None:
+    info, content = (
+        _preview_load(request, "roster_import", token=token, township=township)
+        if confirm.is_valid()
+        else (None, None)
+    )
+    if content is None:
         messages.error(request, _("This import has expired; upload the file again."))
         return redirect("deputies:import")
     result = roster_import_read(
@@ -415,8 +453,7 @@ def roster_import_confirm(request):
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("deputies:import")
-    import_preview_delete(token=token)
-    del request.session[f"roster_import_{token}"]
+    _preview_drop(request, "roster_import", token)
     audit_record(
         user=user,
         action="deputies_roster_import",
@@ -436,9 +473,7 @@ def roster_import_confirm(request):
 def roster_import_cancel(request):
     """Drop a preview: its copy of the file (personal data) is deleted at once."""
     request.access.require_write(perm="deputies.add_deputy")
-    token = request.POST.get("token", "")
-    if request.session.pop(f"roster_import_{token}", None) is not None:
-        import_preview_delete(token=token)
+    _preview_drop(request, "roster_import", request.POST.get("token", ""))
     messages.info(request, _("Import cancelled; the uploaded file was deleted."))
     return redirect("deputies:import")
 
@@ -727,14 +762,12 @@ def contact_assignment_edit(request, pk):
     )
     request.access.require_write(membership, "deputies.change_contactassignment")
     term, township = membership.term, membership.township
-    current = sel.contact_assignment_page(township=township, term=term)
-    chosen = next(row["deputies"] for row in current["members"] if row["membership"].pk == membership.pk)
     form = ContactAssignmentForm(
         request.POST or None,
         township=township,
         term=term,
         member=membership,
-        initial={"deputies": [d.pk for d in chosen]},
+        initial={"deputies": sel.contact_assignment_deputy_ids(membership=membership)},
     )
     back = reverse("deputies:contacts") + f"?term={term.pk}"
     if request.method == "POST" and form.is_valid():
@@ -795,11 +828,10 @@ def _election_preview(request, form, township, token):
     data = form.cleaned_data
     upload = data["election_file"]
     if token:  # a file uploaded again replaces the one checked before
-        _election_drop(request, token)
-    if upload.size > 20 * 1024 * 1024:
-        form.add_error("election_file", _("The file is larger than 20 MB."))
+        _preview_drop(request, "term_change", token)
+    content = _upload_read(form, "election_file", upload)
+    if content is None:
         return None, None
-    content = upload.read()
     result = election_result_read(
         township=township,
         content=content,
@@ -813,21 +845,13 @@ def _election_preview(request, form, township, token):
         return None, None
     if result.error_rows:
         return result, None
-    token = import_preview_save(content=content)
-    request.session[f"term_change_{token}"] = {"township": township.pk, "name": upload.name}
-    return result, token
-
-
-def _election_drop(request, token):
-    if request.session.pop(f"term_change_{token}", None) is not None:
-        import_preview_delete(token=token)
+    return result, _preview_keep(request, "term_change", township=township, name=upload.name, content=content)
 
 
 def _term_change_with_file(request, form, township, token):
     """The confirmation of a checked election result: the term change and the newly elected in
     one transaction. Returns the response, or None to show the form again."""
-    info = request.session.get(f"term_change_{token}")
-    content = import_preview_load(token=token) if info and info["township"] == township.pk else None
+    info, content = _preview_load(request, "term_change", token=token, township=township)
     if content is None:
         form.add_error("election_file", _("The checked file has expired; upload it again."))
         return None
@@ -847,7 +871,7 @@ def _term_change_with_file(request, form, township, token):
     except ApplicationError as exc:
         _form_error(form, exc)
         return None
-    _election_drop(request, token)
+    _preview_drop(request, "term_change", token)
     audit_record(
         user=request.user,
         action="deputies_election_result_import",
@@ -919,7 +943,7 @@ def term_change(request):
 def term_change_cancel(request):
     """Drop a checked election result: its copy of the file (personal data) is deleted at once."""
     _term_change_township(request)
-    _election_drop(request, request.POST.get("token", ""))
+    _preview_drop(request, "term_change", request.POST.get("token", ""))
     messages.info(request, _("The checked election result was deleted; nothing was recorded."))
     return redirect("deputies:term_change")
 

@@ -817,7 +817,7 @@ def proposal_undo_last_step(*, proposal, by, reason):
     if not reason:
         raise ApplicationError(_("Give the reason for undoing the step."), field="reason")
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if by is None or not by.is_chair or by.township_id != locked.township_id:
+    if by is None or not access_for(by).can_sign_off(locked, "proposals.change_proposal"):
         raise ApplicationError(_("Only the chair of the proposal's township may undo a step."))
     step = proposal_last_step(proposal=locked)
     if step is None or step.action not in UNDOABLE:

@@ -18,6 +18,8 @@ def navigation(request):
     access = request.access
     selected = access.selected_township
     context = {
+        # Templates decide what to show through the one access policy, never by role by hand.
+        "access": access,
         "nav_items": [] if access.is_handling_unit or access.is_deputy else NAV,
         "nav_section": request.resolver_match.app_name if request.resolver_match else "",
         "nav_township": selected,

@@ -138,28 +138,6 @@ class User(AbstractUser):
     def role_label(self):
         return roles.ROLE_LABELS.get(self.role, _("no role"))
 
-    @property
-    def is_county(self):
-        """County users (reviewers, admins) see every township and belong to none."""
-        return self.township_id is None and self.role in (roles.REVIEWER, roles.ADMIN)
-
-    @property
-    def is_township_staff(self):
-        return self.township_id is not None and self.role in (roles.SECRETARY, roles.CHAIR)
-
-    @property
-    def is_chair(self):
-        return self.township_id is not None and self.role == roles.CHAIR
-
-    @property
-    def is_handling_unit(self):
-        return self.township_id is not None and self.role == roles.HANDLING_UNIT
-
-    @property
-    def is_deputy(self):
-        """A deputy's own account (portal app): sees only their own record."""
-        return self.township_id is not None and self.role == roles.DEPUTY
-
 
 class TownshipQuerySet(models.QuerySet):
     """Domain querysets. Which rows a user may see is decided by `renda.core.access` only."""

@@ -26,6 +26,7 @@ def _violations(page, base, path):
 
 
 def _journey_pages():
+    from deputies.models import PresidiumMembership
     from meetings.models import Activity, Decision, PresidiumMeeting, Session
     from proposals.models import Proposal
 
@@ -37,9 +38,12 @@ def _journey_pages():
     session = Session.objects.filter(**scope).first()
     activity = Activity.objects.filter(**scope).first()
     decision = Decision.objects.filter(**scope).first()
+    membership = PresidiumMembership.objects.filter(**scope).first()
     return [
         "/",
         "/deputies/",
+        "/deputies/contacts/",
+        f"/deputies/contacts/{membership.pk}/",
         "/proposals/",
         "/proposals/?key=on",
         f"/proposals/{proposal.pk}/",

@@ -11,6 +11,7 @@ from meetings.models import Activity, ActivityParticipation
 from portal import services
 from portal.models import DeputyAccount, InvitationAnswer, Message, SuggestionDraft
 from proposals.models import Proposal
+from renda.core.access import access_for
 from renda.core.exceptions import ApplicationError
 from renda.core.models import Reminder
 from tests.factories import DeputyFactory
@@ -41,7 +42,7 @@ def test_accounts_are_created_from_the_roster_with_derived_usernames(township, a
     assert accounts[deputies[1].pk]["username"] == "d0501001x"
     assert accounts[deputies[2].pk]["username"] == f"deputy{deputies[2].pk}"
     user = DeputyAccount.objects.get(deputy=deputies[0]).user
-    assert user.is_deputy and user.township_id == township.pk
+    assert access_for(user).is_deputy and user.township_id == township.pk
     assert user.check_password(accounts[deputies[0].pk]["password"])
     # one click again creates nothing new
     assert services.deputy_accounts_create(township=township, by=secretary) == []
