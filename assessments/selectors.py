@@ -46,6 +46,16 @@ def assessment_for_year(*, user, township, year):
     return assessment_visible(user=user).filter(township=township, year=year).first()
 
 
+def changes_since_lock(*, assessment) -> int:
+    """Records feeding the scores created, changed or deleted since the year was locked (0 when
+    it is not locked)."""
+    if assessment is None or assessment.state != Assessment.State.LOCKED or assessment.locked_at is None:
+        return 0
+    return sources.records_changed_since(
+        township_id=assessment.township_id, year=assessment.year, since=assessment.locked_at
+    )
+
+
 def default_year(*, user, township=None):
     """The current year: the page opens on the year being worked on (earlier years are one pick
     away in the year selector), even before its first computation."""

@@ -12,6 +12,7 @@ from deputies.models import GroupMembership
 from deputies.selectors import deputy_serving_during
 from renda.core.access import access_for
 from renda.core.exceptions import ApplicationError
+from renda.core.history import history_actor
 
 from . import sources
 from .defaults import PRESETS, default_items, preset_fields
@@ -49,19 +50,12 @@ def year_bounds(year):
     return start, end, (end - start).days + 1
 
 
-# --- permissions (chair/admin edit schemes; the chair locks) -----------------------------
+# --- permissions: the one access policy (renda.core.access) -----------------------------
+# Staff compute and adjust; the chair alone publishes to the county, locks, recomputes a
+# locked year (sign-off steps); the chair or the county admin edits the scheme.
 
-
-def user_can_edit_scheme(user, township) -> bool:
-    return access_for(user).can_edit_scheme(township)
-
-
-def user_can_compute(user, township) -> bool:
-    return access_for(user).can_write(township, "assessments.change_assessment")
-
-
-def user_can_lock(user, township) -> bool:
-    return access_for(user).can_sign_off(township, "assessments.signoff_lock_assessment")
+SIGN_OFF = "assessments.signoff_lock_assessment"
+COMPUTE = "assessments.change_assessment"
 
 
 def _require(allowed):
@@ -160,7 +154,7 @@ def _check_not_locked(scheme):
 
 def scheme_update(*, scheme, data, by) -> ScoringScheme:
     """Change the grade thresholds and options of a scheme (not for a locked year)."""
-    _require(user_can_edit_scheme(by, scheme.township))
+    _require(access_for(by).can_edit_scheme(scheme.township))
     message = thresholds_check(
         excellent_min=data.get("excellent_min"),
         competent_min=data.get("competent_min"),
@@ -205,7 +199,7 @@ def item_validate(data):
 
 def scheme_item_save(*, scheme, data, by, item=None) -> ScoringItem:
     """Add an item to a scheme, or change one (not for a locked year)."""
-    _require(user_can_edit_scheme(by, scheme.township))
+    _require(access_for(by).can_edit_scheme(scheme.township))
     item_validate(data)
     with transaction.atomic():
         scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
@@ -222,7 +216,7 @@ def scheme_item_save(*, scheme, data, by, item=None) -> ScoringItem:
 
 
 def scheme_item_delete(*, item, by):
-    _require(user_can_edit_scheme(by, item.township))
+    _require(access_for(by).can_edit_scheme(item.township))
     with transaction.atomic():
         scheme = ScoringScheme.objects.select_for_update().get(pk=item.scheme_id)
         _check_not_locked(scheme)
@@ -231,7 +225,7 @@ def scheme_item_delete(*, item, by):
 
 def scheme_reset_from_previous(*, scheme, by) -> ScoringScheme:
     """Replace a scheme's items by last year's (or the default when there is none)."""
-    _require(user_can_edit_scheme(by, scheme.township))
+    _require(access_for(by).can_edit_scheme(scheme.township))
     with transaction.atomic():
         scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
         _check_not_locked(scheme)
@@ -259,7 +253,7 @@ def scheme_reset_from_previous(*, scheme, by) -> ScoringScheme:
 
 def scheme_apply_preset(*, scheme, preset, by) -> ScoringScheme:
     """Replace a scheme's name, thresholds and items by a shipped preset (not for a locked year)."""
-    _require(user_can_edit_scheme(by, scheme.township))
+    _require(access_for(by).can_edit_scheme(scheme.township))
     if preset not in PRESETS:
         raise ApplicationError(_("Choose one of the shipped schemes."), field="preset")
     with transaction.atomic():
@@ -424,14 +418,14 @@ def assessments_compute(*, townships, year, by=None) -> dict:
 
 def assessment_compute(*, township, year, by) -> Assessment:
     """Compute one township's year from the page: township staff, draft only."""
-    _require(user_can_compute(by, township))
+    _require(access_for(by).can_write(township, COMPUTE))
     outcome = assessments_compute(townships=[township], year=year, by=by)
     if outcome["skipped"]:
         raise ApplicationError(_("Only a draft can be recomputed; return it to draft first."))
     return outcome["computed"][0]
 
 
-def _transition(assessment, *, allowed_from, to, by, extra=None):
+def _transition(assessment, *, allowed_from, to, by, extra=None, reason=None):
     with transaction.atomic():
         a = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if a.state not in allowed_from:
@@ -447,14 +441,15 @@ def _transition(assessment, *, allowed_from, to, by, extra=None):
         for k, v in (extra or {}).items():
             setattr(a, k, v)
             fields.append(k)
-        a._change_reason = str(Assessment.State(to).label)
+        a._change_reason = reason or str(Assessment.State(to).label)
+        history_actor(a, by)
         a.save(update_fields=fields)
     return a
 
 
 def assessment_publish(*, assessment, by) -> Assessment:
-    """Draft → published: the county sees it."""
-    _require(user_can_compute(by, assessment.township))
+    """Draft → published, by the chair: the county sees it."""
+    _require(access_for(by).can_sign_off(assessment.township, SIGN_OFF))
     return _transition(
         assessment,
         allowed_from=[Assessment.State.DRAFT],
@@ -465,8 +460,8 @@ def assessment_publish(*, assessment, by) -> Assessment:
 
 
 def assessment_unpublish(*, assessment, by) -> Assessment:
-    """Published → draft, to correct it before it is locked."""
-    _require(user_can_compute(by, assessment.township))
+    """Published → draft, by the chair, to correct it before it is locked."""
+    _require(access_for(by).can_sign_off(assessment.township, SIGN_OFF))
     return _transition(
         assessment, allowed_from=[Assessment.State.PUBLISHED], to=Assessment.State.DRAFT, by=by
     )
@@ -474,7 +469,7 @@ def assessment_unpublish(*, assessment, by) -> Assessment:
 
 def assessment_lock(*, assessment, by) -> Assessment:
     """Published → locked, by the chair: no more changes, whatever happens to the scheme."""
-    _require(user_can_lock(by, assessment.township))
+    _require(access_for(by).can_sign_off(assessment.township, SIGN_OFF))
     return _transition(
         assessment,
         allowed_from=[Assessment.State.PUBLISHED],
@@ -484,10 +479,32 @@ def assessment_lock(*, assessment, by) -> Assessment:
     )
 
 
+def assessment_relock(*, assessment, by) -> Assessment:
+    """Locked → recomputed from today's records → locked again, by the chair, in one transaction.
+
+    For records corrected after locking (the page counts them); the history keeps the earlier
+    lock and this one ("recomputed and locked again")."""
+    _require(access_for(by).can_sign_off(assessment.township, SIGN_OFF))
+    with transaction.atomic():
+        a = Assessment.objects.select_for_update().select_related("township").get(pk=assessment.pk)
+        if a.state != Assessment.State.LOCKED:
+            raise ApplicationError(_("Only a locked year can be recomputed and locked again."))
+        Assessment.objects.filter(pk=a.pk).update(state=Assessment.State.DRAFT)
+        assessments_compute(townships=[a.township], year=a.year, by=by)
+        return _transition(
+            a,
+            allowed_from=[Assessment.State.DRAFT],
+            to=Assessment.State.LOCKED,
+            by=by,
+            extra={"locked_at": timezone.now(), "locked_by": by},
+            reason=_("recomputed and locked again"),
+        )
+
+
 def score_adjust(*, assessment, deputy, item_key, points, reason, by) -> ScoreAdjustment:
     """Set the manual adjustment of one line (0 removes it). A reason is mandatory; the year is
     recomputed so totals, ranks and grades follow."""
-    _require(user_can_compute(by, assessment.township))
+    _require(access_for(by).can_write(assessment.township, COMPUTE))
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for the adjustment."), field="reason")

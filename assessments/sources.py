@@ -3,6 +3,7 @@
 one deputy's count, for the score card (one deputy, so a query per source is fine there).
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
@@ -17,6 +18,8 @@ from meetings.models import (
     FloorSpeech,
     NonVotingAttendee,
     PresidiumAttendance,
+    PresidiumMeeting,
+    Session,
     SessionAttendance,
 )
 from proposals.models import Proposal
@@ -533,3 +536,49 @@ def group_source_counts(keys, *, township_ids, start, end, members) -> dict:
         elif key in SOURCES:
             out[key] = _summed(SOURCES[key].counts(township_ids, start, end), members)
     return out
+
+
+# --- records changed after locking -------------------------------------------------------
+# The records the sources read, for one township and year: each model with the filter that
+# puts a row in the year. A row counts as changed when it was saved after `since` (its
+# `updated_at`: created or edited) or, for models keeping a change history, when a history
+# entry is dated after `since` (created, edited or deleted). Attendance rows keep no history of
+# their own; editing them saves the session or meeting, whose history records the change.
+
+
+def _fed_models(year):
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    session = Q(session__start_date__gte=start, session__start_date__lte=end)
+    meeting = Q(meeting__date__gte=start, meeting__date__lte=end)
+    return [
+        (Session, Q(start_date__gte=start, start_date__lte=end)),
+        (SessionAttendance, session),
+        (FloorSpeech, session),
+        (PresidiumMeeting, Q(date__gte=start, date__lte=end)),
+        (PresidiumAttendance, meeting),
+        (NonVotingAttendee, meeting),
+        (Activity, Q(start_date__gte=start, start_date__lte=end)),
+        (ActivityParticipation, Q(activity__start_date__gte=start, activity__start_date__lte=end)),
+        (Proposal, Q(year=year)),
+    ]
+
+
+def records_changed_since(*, township_id, year, since) -> int:
+    """How many records that feed the year's scores were created, changed or deleted after
+    `since` (the moment the year was locked)."""
+    total = 0
+    for model, in_year in _fed_models(year):
+        ids = set(
+            model.objects.filter(in_year, township_id=township_id, updated_at__gt=since).values_list(
+                "pk", flat=True
+            )
+        )
+        history = getattr(model, "history", None)
+        if history is not None:
+            ids |= set(
+                history.filter(in_year, township_id=township_id, history_date__gt=since).values_list(
+                    "id", flat=True
+                )
+            )
+        total += len(ids)
+    return total

@@ -16,6 +16,7 @@ from deputies.models import Deputy
 from renda.core.access import access_for
 from renda.core.converters import year_or_none
 from renda.core.exceptions import ApplicationError
+from renda.core.history import history_entries
 from renda.core.services import document_job_request
 
 from . import selectors, services, sources
@@ -95,9 +96,15 @@ def township_page(request, pk):
         "year": year,
         "assessment": assessment,
         "years": range(year + 1, year - 5, -1),
-        "can_compute": services.user_can_compute(user, township),
-        "can_lock": services.user_can_lock(user, township),
-        "can_edit_scheme": services.user_can_edit_scheme(user, township),
+        "can_compute": request.access.can_write(township, services.COMPUTE),
+        "can_sign_off": request.access.can_sign_off(township, services.SIGN_OFF),
+        "can_edit_scheme": request.access.can_edit_scheme(township),
+        "changes_since_lock": selectors.changes_since_lock(assessment=assessment),
+        "history": (
+            history_entries(assessment)
+            if assessment is not None and request.access.is_township_staff
+            else None
+        ),
     }
     if assessment is not None and assessment.computed_at is not None:
         order = request.GET.get("sort", "rank")
@@ -179,7 +186,7 @@ def county_page(request):
 @require_POST
 def compute(request, pk):
     township = _township_for(request.user, pk)
-    if not services.user_can_compute(request.user, township):
+    if not request.access.can_write(township, services.COMPUTE):
         raise PermissionDenied
     year = _year(request, None)
     if year is None:
@@ -201,11 +208,11 @@ def transition(request, pk, action):
         "publish": services.assessment_publish,
         "unpublish": services.assessment_unpublish,
         "lock": services.assessment_lock,
+        "relock": services.assessment_relock,
     }.get(action)
     if service is None:
         raise Http404
-    allowed = services.user_can_lock if action == "lock" else services.user_can_compute
-    if not allowed(request.user, assessment.township):
+    if not request.access.can_sign_off(assessment.township, services.SIGN_OFF):
         raise PermissionDenied
     try:
         assessment = service(assessment=assessment, by=request.user)
@@ -267,7 +274,8 @@ def score_card(request, pk, deputy_pk):
     if card is None:
         raise Http404
     can_adjust = (
-        services.user_can_compute(user, assessment.township) and assessment.state == Assessment.State.DRAFT
+        request.access.can_write(assessment.township, services.COMPUTE)
+        and assessment.state == Assessment.State.DRAFT
     )
     form = AdjustForm(request.POST or None, items=assessment.items) if can_adjust else None
     if request.method == "POST":

@@ -223,7 +223,9 @@ def test_lock_is_for_the_chair_and_freezes_the_year(township, chair, secretary, 
     assessment = assessment_compute(township=township, year=YEAR, by=secretary)
     with pytest.raises(ApplicationError):
         assessment_lock(assessment=assessment, by=chair)  # not published yet
-    assessment_publish(assessment=assessment, by=secretary)
+    with pytest.raises(ApplicationError):
+        assessment_publish(assessment=assessment, by=secretary)  # publishing is the chair's
+    assessment_publish(assessment=assessment, by=chair)
     with pytest.raises(ApplicationError):
         assessment_lock(assessment=assessment, by=secretary)
     assessment = assessment_lock(assessment=assessment, by=chair)

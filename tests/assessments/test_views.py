@@ -54,11 +54,11 @@ def test_township_staff_see_their_own_township_only(scored, secretary, client_fo
         assert c.get(url).status_code == 404, url
 
 
-def test_county_reviewer_sees_published_only_and_cannot_write(scored, reviewer, secretary, client_for):
+def test_county_reviewer_sees_published_only_and_cannot_write(scored, reviewer, chair, client_for):
     c = client_for(reviewer)
     own, other = scored["own"], scored["other"]
     assert c.get(_urls(own, scored["deputies"][0])["card"]).status_code == 404  # draft: not visible
-    assessment_publish(assessment=own, by=secretary)
+    assessment_publish(assessment=own, by=chair)
     assert c.get(_urls(own, scored["deputies"][0])["card"]).status_code == 200
     page = c.get(reverse("assessments:county") + f"?year={YEAR}")
     assert page.status_code == 200
@@ -239,11 +239,11 @@ def test_scoresheet_read_back_equals_the_page(
         assert xl[3 + n_items + 3] == res.get_grade_display()
 
 
-def test_county_workbook_has_summary_and_one_sheet_per_township(scored, secretary):
+def test_county_workbook_has_summary_and_one_sheet_per_township(scored, chair):
     from assessments.jobs import scoresheet_county_build
 
-    assessment_publish(assessment=scored["own"], by=secretary)
-    assessment_publish(assessment=scored["other"], by=_other_secretary(scored["other"]))
+    assessment_publish(assessment=scored["own"], by=chair)
+    assessment_publish(assessment=scored["other"], by=_other_chair(scored["other"]))
     _name, content = scoresheet_county_build(year=YEAR)
     wb = load_workbook(io.BytesIO(content))
     assert wb.sheetnames == ["汇总", "红旗镇", "青山乡", "代表小组"]
@@ -254,10 +254,10 @@ def test_county_workbook_has_summary_and_one_sheet_per_township(scored, secretar
     assert summary.cell(row=4, column=4).value == pytest.approx(own_avg, abs=0.05)
 
 
-def _other_secretary(assessment):
+def _other_chair(assessment):
     from tests.factories import UserFactory
 
-    return UserFactory(username="sec-other", township=assessment.township, role="township_secretary")
+    return UserFactory(username="chair-other", township=assessment.township, role="township_chair")
 
 
 def test_commands_compute_and_export(scored, tmp_path):
