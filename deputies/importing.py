@@ -23,6 +23,8 @@ from openpyxl.utils import get_column_letter
 
 from renda.core.access import mask_id_number, mask_phone
 from renda.core.exceptions import ApplicationError
+from renda.core.models import DocumentJob
+from renda.core.services import document_file_delete
 
 from . import sheets, vocab
 from .models import Deputy, DeputyGroup, GroupMembership, Mandate
@@ -786,19 +788,28 @@ class _Context:
 
 
 def roster_import_read(
-    *, township, content: bytes, on: dt.date | None = None, elected_on=None, create_groups=False
+    *,
+    township,
+    content: bytes,
+    on: dt.date | None = None,
+    elected_on=None,
+    create_groups=False,
+    progress=None,
 ) -> ImportResult:
     """Check every row of the file against the roster. Writes nothing (the preview).
 
     `elected_on`: the start of new mandates for rows without an election date (the preview asks for
     it when the sheet has no 当选日期 column). `create_groups`: create the groups the sheet names
-    that the term does not have yet, instead of refusing those rows."""
+    that the term does not have yet, instead of refusing those rows. `progress(percent)`: told how
+    far the check has come (the preview job's progress bar)."""
     result = ImportResult(on=on or dt.date.today(), elected_on=elected_on, create_groups=create_groups)
     try:
         layout, rows = _read_rows(content, result)
     except ApplicationError as exc:
         result.file_error = exc.message
         return result
+    if progress:
+        progress(20)
     term = township.current_term(result.on)
     ctx = _Context(
         roster=_Roster(township, term, result.on),
@@ -808,7 +819,11 @@ def roster_import_read(
         elected_on=elected_on,
         letters={header: letter for letter, header, _label in result.columns if header},
     )
-    result.rows = [_check_row(number, cells, ctx) for number, cells in rows]
+    result.rows = []
+    for i, (number, cells) in enumerate(rows):
+        result.rows.append(_check_row(number, cells, ctx))
+        if progress and i % 200 == 199:
+            progress(20 + 75 * i // len(rows))
     result.term = term
     result.readings = ctx.readings
     result.missing_groups = ctx.missing_groups
@@ -1096,14 +1111,71 @@ def import_preview_load(*, token: str) -> bytes | None:
         return f.read()
 
 
+PREVIEW_JOB = "roster_import_preview"
+
+
+def import_preview_rows(result: ImportResult) -> list[RowOutcome]:
+    """Rows with errors first, then changes; unchanged rows last."""
+    order = {ERROR: 0, NEW: 1, UPDATE: 2, UNCHANGED: 3}
+    return sorted(result.rows, key=lambda r: (order[r.status], r.row))
+
+
+def import_preview_summary(result: ImportResult) -> dict:
+    """What the preview page shows, as plain data: the preview job keeps it as its JSON file and
+    the page reads it back."""
+    rows = import_preview_rows(result)
+    return {
+        "file_error": str(result.file_error),
+        "sheet": result.sheet,
+        "sheets": result.sheets,
+        "other_rosters": result.other_rosters,
+        "header_rows": list(result.header_rows),
+        "columns": [[str(v) for v in c] for c in result.columns],
+        "unused": [list(c) for c in result.unused],
+        "skipped": [[n, str(reason), text] for n, reason, text in result.skipped],
+        "readings": {
+            str(h): {str(k): str(v) for k, v in seen.items()} for h, seen in result.readings.items()
+        },
+        "missing_groups": result.missing_groups,
+        "needs_elected_on": result.needs_elected_on,
+        "counts": result.counts,
+        "row_count": len(result.rows),
+        "ready": bool(not result.file_error and result.rows and not result.error_rows),
+        "rows": [
+            {
+                "row": r.row,
+                "name": r.name,
+                "status": r.status,
+                "status_label": str(r.status_label),
+                "error_cells": [[str(v) for v in cell] for cell in r.error_cells],
+                "changes": [str(c) for c in r.changes],
+                "new_group": r.new_group,
+                "warnings": [str(w) for w in r.warnings],
+            }
+            for r in rows
+        ],
+    }
+
+
+def _preview_jobs(**filters):
+    return DocumentJob.objects.filter(kind=PREVIEW_JOB, file_deleted_at__isnull=True, **filters).exclude(
+        file=""
+    )
+
+
 def import_preview_delete(*, token: str) -> None:
+    """Delete the kept file and what its preview job wrote (both hold personal data)."""
     if re.fullmatch(r"[0-9a-f]{32}", token or ""):
         default_storage.delete(_preview_name(token))
+        for job in _preview_jobs(params__token=token):
+            document_file_delete(job=job)
 
 
 def import_previews_cleanup(*, now=None) -> int:
     """Delete preview copies older than a day (the user neither confirmed nor cancelled)."""
     cutoff = (now or timezone.now()) - PREVIEW_MAX_AGE
+    for job in _preview_jobs(finished_at__lt=cutoff):
+        document_file_delete(job=job)
     try:
         _dirs, files = default_storage.listdir("imports")
     except FileNotFoundError:

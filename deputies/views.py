@@ -1,3 +1,4 @@
+import json
 import mimetypes
 from pathlib import Path
 
@@ -13,12 +14,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from renda.core.access import access_for
-from renda.core.converters import year_or_none
+from renda.core.converters import id_or_none, year_or_none
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_entries
 from renda.core.models import Term
 from renda.core.selectors import term_on
-from renda.core.services import audit_record
+from renda.core.services import audit_record, document_job_request
 
 from . import selectors as sel
 from . import services
@@ -43,11 +44,13 @@ from .forms import (
     TermChangeForm,
 )
 from .importing import (
-    ERROR,
+    PREVIEW_JOB,
     election_result_read,
     import_preview_delete,
     import_preview_load,
+    import_preview_rows,
     import_preview_save,
+    import_preview_summary,
     roster_import_apply,
     roster_import_read,
     term_change_with_election_result,
@@ -363,8 +366,11 @@ def _preview_drop(request, kind, token):
         import_preview_delete(token=token)
 
 
-def _import_page(request, *, township, form, result=None, token=None, confirm=None):
-    ready = bool(result and not result.file_error and result.rows and not result.error_rows)
+def _import_page(request, *, township, form, preview=None, token=None, confirm=None, job=None, file_error=""):
+    """`preview`: import_preview_summary of the checked file (a dict); `job`: the preview job
+    still running (the page shows its progress and loads itself again when it ends);
+    `file_error`: why the checked file could not be read, shown under the upload field."""
+    ready = bool(preview and preview["ready"])
     if ready and confirm is None:
         confirm = ImportConfirmForm(initial={"token": token})
     return render(
@@ -372,41 +378,69 @@ def _import_page(request, *, township, form, result=None, token=None, confirm=No
         "deputies/import.html",
         {
             "form": form,
-            "result": result,
+            "result": preview,
             "token": token if ready else None,
             "confirm": confirm if ready else None,
             "township": township,
-            "rows": _preview_rows(result) if result else [],
+            "job": job,
+            "file_error": file_error,
         },
     )
 
 
 def roster_import(request):
-    """Step 1: upload → preview every row's outcome and how the file was read. Nothing is written."""
+    """Step 1: upload; the file is checked row by row by a background job (a progress bar while
+    it runs), then the preview shows every row's outcome and how the file was read. Nothing is
+    written."""
     user = request.user
     request.access.require_write(perm="deputies.add_deputy")
     township = user.township
     form = ImportForm(request.POST or None, request.FILES or None)
-    result, token = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = _upload_read(form, "file", upload)
         if content is not None:
-            result = roster_import_read(township=township, content=content)
-            if result.file_error:
-                form.add_error("file", result.file_error)
-                result = None
-            elif not result.error_rows:
-                token = _preview_keep(
-                    request, "roster_import", township=township, name=upload.name, content=content
-                )
-    return _import_page(request, township=township, form=form, result=result, token=token)
+            token = _preview_keep(
+                request, "roster_import", township=township, name=upload.name, content=content
+            )
+            job = document_job_request(
+                user=user,
+                kind=PREVIEW_JOB,
+                params={"token": token},
+                township=township,
+                title=_("Checking %(name)s") % {"name": upload.name},
+            )
+            return redirect(reverse("deputies:import") + f"?preview={job.pk}")
+    job_id = id_or_none(request.GET.get("preview"))
+    if request.method == "GET" and job_id is not None:
+        return _import_preview_page(request, township=township, form=form, job_id=job_id)
+    return _import_page(request, township=township, form=form)
 
 
-def _preview_rows(result):
-    # Errors first, then changes; unchanged rows last.
-    order = {ERROR: 0, "new": 1, "update": 2, "unchanged": 3}
-    return sorted(result.rows, key=lambda r: (order[r.status], r.row))
+def _import_preview_page(request, *, township, form, job_id):
+    job = request.access.get_or_404(
+        request.access.jobs().filter(kind=PREVIEW_JOB, requested_by=request.user), pk=job_id
+    )
+    token = job.params.get("token", "")
+    if not request.session.get(f"roster_import_{token}") or job.file_deleted_at:
+        messages.error(request, _("This import has expired; upload the file again."))
+        return redirect("deputies:import")
+    if not job.is_finished:
+        return _import_page(request, township=township, form=form, job=job)
+    if job.status == job.Status.FAILED:
+        _preview_drop(request, "roster_import", token)
+        return _import_page(request, township=township, form=form, file_error=job.error)
+    with job.file.open("rb") as f:
+        preview = json.load(f)
+    file_error = preview["file_error"]
+    if file_error:
+        preview = None
+    if not (preview and preview["ready"]):
+        # rows with errors: nothing is kept; the secretary corrects the workbook and uploads again
+        _preview_drop(request, "roster_import", token)
+    return _import_page(
+        request, township=township, form=form, preview=preview, token=token, file_error=file_error
+    )
 
 
 @require_POST
@@ -446,7 +480,12 @@ def roster_import_confirm(request):
         )
     if not result.ok:
         return _import_page(
-            request, township=township, form=ImportForm(), result=result, token=token, confirm=confirm
+            request,
+            township=township,
+            form=ImportForm(),
+            preview=import_preview_summary(result),
+            token=token,
+            confirm=confirm,
         )
     try:
         counts = roster_import_apply(township=township, result=result, by=user)
@@ -958,6 +997,6 @@ def _term_change_page(request, form, township, old, result, token):
             "old": old,
             "result": result,
             "token": token,
-            "rows": _preview_rows(result) if result else [],
+            "rows": import_preview_rows(result) if result else [],
         },
     )

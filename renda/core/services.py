@@ -176,8 +176,13 @@ def document_files_cleanup(*, now=None):
     for job in DocumentJob.objects.filter(finished_at__lt=cutoff, file_deleted_at__isnull=True).exclude(
         file=""
     ):
-        job.file.delete(save=False)
-        job.file_deleted_at = now
-        job.save(update_fields=["file", "file_deleted_at", "updated_at"])
+        document_file_delete(job=job, now=now)
         count += 1
     return count
+
+
+def document_file_delete(*, job, now=None):
+    """Delete a job's file; the job row stays as the record of what was built."""
+    job.file.delete(save=False)
+    job.file_deleted_at = now or timezone.now()
+    job.save(update_fields=["file", "file_deleted_at", "updated_at"])

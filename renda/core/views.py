@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .converters import id_or_none
 from .exceptions import ApplicationError
+from .jobs import job_kinds_unlisted
 from .models import DocumentJob
 from .services import audit_record, document_job_request, document_job_retry
 
@@ -31,7 +32,9 @@ def township_select(request):
 
 
 def document_list(request):
-    jobs = request.access.jobs().filter(requested_by=request.user)[:100]
+    jobs = (
+        request.access.jobs().filter(requested_by=request.user).exclude(kind__in=job_kinds_unlisted())[:100]
+    )
     return render(
         request,
         "core/documents.html",
@@ -43,9 +46,12 @@ def document_status(request, pk):
     """htmx polling target: one row of the 我的文件 table, or the progress box on a page."""
     job = request.access.get_or_404(request.access.jobs(), pk=pk)
     template = request.GET.get("template") == "box" and "core/_job_box.html" or "core/_job_row.html"
-    response = render(request, template, {"job": job})
+    reload = request.GET.get("then") == "reload"
+    response = render(request, template, {"job": job, "reload": reload})
     if job.is_finished:
         response["HX-Trigger"] = "document-finished"
+        if reload:  # the page shows what the job found (an import preview): load it again
+            response["HX-Refresh"] = "true"
     return response
 
 

@@ -137,10 +137,10 @@ def test_two_simultaneous_import_confirms_import_once(client_for, secretary, tow
     _needs_postgres()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.deputies.factories import row, xlsx
+    from tests.deputies.factories import import_upload, row, xlsx
 
     c = client_for(secretary)
-    preview = c.post("/deputies/import/", {"file": SimpleUploadedFile("名册.xlsx", xlsx([row()]))})
+    preview = import_upload(c, SimpleUploadedFile("名册.xlsx", xlsx([row()])))
     token = preview.context["token"]
     submission = _token_in(preview.content.decode())
     assert submission

@@ -82,3 +82,16 @@ def keyed(deputy):
     deputy.name_pinyin, deputy.name_initials, deputy.surname_strokes = name_keys(deputy.name)
     deputy.save(update_fields=["name_pinyin", "name_initials", "surname_strokes"])
     return deputy
+
+
+def import_upload(client, upload):
+    """Upload a roster on the import page and let its check job run (as the worker would); the
+    response is the page the secretary then sees (the preview, or the form with its errors)."""
+    from renda.core.services import document_job_run
+
+    response = client.post("/deputies/import/", {"file": upload})
+    if response.status_code != 302:
+        return response  # refused before any check: the form's own errors
+    location = response["Location"]
+    document_job_run(job_id=int(location.rsplit("preview=", 1)[1]))
+    return client.get(location)

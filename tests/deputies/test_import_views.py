@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from deputies.importing import import_previews_cleanup
 from deputies.models import Deputy, DeputyGroup, Mandate
-from tests.deputies.factories import id_number, make_group
+from tests.deputies.factories import id_number, import_upload, make_group
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_preview_shows_sheet_columns_readings_skips_and_asks(township, term, sec
     make_group(township, term, 1)
     c = client_for(secretary)
     before = set(_previews())
-    response = c.post("/deputies/import/", {"file": _file([ROW])})
+    response = import_upload(c, _file([ROW]))
     page = response.content.decode()
     assert "读取的是工作表“代表名册”，列标题在第 2–2 行。" in page
     assert (
@@ -104,7 +104,7 @@ def test_preview_shows_sheet_columns_readings_skips_and_asks(township, term, sec
 
 def test_cancel_deletes_the_uploaded_copy(township, term, secretary, client_for):
     c = client_for(secretary)
-    token = c.post("/deputies/import/", {"file": _file([ROW])}).context["token"]
+    token = import_upload(c, _file([ROW])).context["token"]
     assert f"{token}.upload" in _previews()
     response = c.post("/deputies/import/cancel/", {"token": token})
     assert response.status_code == 302 and f"{token}.upload" not in _previews()
@@ -116,7 +116,7 @@ def test_rows_with_errors_keep_no_copy(township, term, secretary, client_for):
     before = set(_previews())
     bad = ROW.copy()
     bad[2] = "火星族"
-    response = client_for(secretary).post("/deputies/import/", {"file": _file([bad])})
+    response = import_upload(client_for(secretary), _file([bad]))
     page = response.content.decode()
     assert response.context["token"] is None and set(_previews()) == before
     assert "C列 民族" in page and "火星族" in page
@@ -124,8 +124,8 @@ def test_rows_with_errors_keep_no_copy(township, term, secretary, client_for):
 
 def test_previews_older_than_a_day_are_deleted(township, term, secretary, client_for):
     c = client_for(secretary)
-    old = c.post("/deputies/import/", {"file": _file([ROW])}).context["token"]
-    fresh = c.post("/deputies/import/", {"file": _file([ROW])}).context["token"]
+    old = import_upload(c, _file([ROW])).context["token"]
+    fresh = import_upload(c, _file([ROW])).context["token"]
     day_ago = time.time() - 25 * 3600
     os.utime(default_storage.path(f"imports/{old}.upload"), (day_ago, day_ago))
     assert import_previews_cleanup() >= 1
@@ -142,8 +142,41 @@ def test_id_number_in_preview_uses_the_apostrophe_form(township, term, secretary
     out = io.BytesIO()
     wb.save(out)
     c = client_for(secretary)
-    token = c.post("/deputies/import/", {"file": SimpleUploadedFile("a.xlsx", out.getvalue())}).context[
-        "token"
-    ]
+    token = import_upload(c, SimpleUploadedFile("a.xlsx", out.getvalue())).context["token"]
     assert c.post("/deputies/import/confirm/", {"token": token}).status_code == 302
     assert Deputy.objects.get().id_number == number
+
+
+def test_the_check_runs_as_a_background_job_with_a_progress_bar(
+    township, term, secretary, other_secretary, client_for
+):
+    from renda.core.models import DocumentJob
+    from renda.core.services import document_job_run
+
+    c = client_for(secretary)
+    response = c.post("/deputies/import/", {"file": _file([ROW])})
+    assert response.status_code == 302
+    job = DocumentJob.objects.get(kind="roster_import_preview")
+    assert job.requested_by == secretary and job.status == DocumentJob.Status.QUEUED
+    # while the worker checks the rows: a progress bar that asks to load the page again when done
+    page = c.get(response["Location"]).content.decode()
+    assert "<progress" in page and "then=reload" in page and "确认导入" not in page
+    # nobody else sees it, and it is not a file in 我的文件
+    assert client_for(other_secretary).get(response["Location"]).status_code == 404
+    assert job.title not in c.get("/documents/").content.decode()
+    document_job_run(job_id=job.pk)
+    status = c.get(f"/documents/{job.pk}/status/?template=box&then=reload")
+    assert status["HX-Refresh"] == "true"
+    response = c.get(response["Location"])
+    token = response.context["token"]
+    assert token and "确认导入" in response.content.decode()
+    # confirming deletes the kept file and what the check job wrote
+    c.post("/deputies/import/confirm/", {"token": token, "elected_on": "2022-01-05", "create_groups": "on"})
+    job.refresh_from_db()
+    assert job.file_deleted_at is not None and not job.file
+
+
+def test_a_file_that_is_not_a_roster_is_refused_next_to_the_field(township, term, secretary, client_for):
+    response = import_upload(client_for(secretary), SimpleUploadedFile("x.xlsx", b"PK\x03\x04 broken"))
+    assert response.context["file_error"] and response.context["token"] is None
+    assert 'id="import-file-error"' in response.content.decode()
