@@ -2,7 +2,7 @@
 
 from renda.core.access import access_for
 
-from .models import ActivityParticipation, FloorSpeech, PresidiumAttendance, SessionAttendance
+from .models import ActivityParticipation, Commendation, FloorSpeech, PresidiumAttendance, SessionAttendance
 
 
 def deputy_archive_context(deputy, year, user):
@@ -34,7 +34,11 @@ def deputy_archive_context(deputy, year, user):
         .select_related("activity")
         .order_by("activity__start_date")
     )
+    commendations = (
+        access_for(user).scope(Commendation).filter(deputy=deputy, year=year).order_by("date", "pk")
+    )
     return {
+        "commendations": list(commendations),
         "sessions": list(sessions),
         "speeches": list(speeches),
         "meetings": list(meetings),

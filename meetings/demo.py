@@ -549,11 +549,110 @@ def seed(ctx):
     rows_insert(ActivityParticipation, parts)
     contacts = _seed_contacts(ctx, terms, presidium, current)
     issues = _seed_issues(ctx, activity_people)
+    appraised, commended = _seed_appraisals(ctx, current)
     ctx.log(
         f"  meetings: {len(sessions)} sessions, {len(meetings)} presidium meetings, "
         f"{len(decisions)} decisions, {len(activities)} activities, {len(parts)} participations, "
-        f"{contacts} contacts with deputies, {issues} reception issues"
+        f"{contacts} contacts with deputies, {issues} reception issues, "
+        f"{appraised} appraisals, {commended} commendations"
     )
+
+
+APPRAISERS = {
+    "group": "镇人大主席团",
+    "station": "镇人大主席团",
+    "presidium": "全体代表会议（民主测评）",
+}
+APPRAISAL_REMARKS = {
+    "excellent": "活动开展经常，记录规范，代表参与度高。",
+    "good": "按计划开展活动，个别季度活动形式单一。",
+    "fair": "活动次数偏少，需加强组织。",
+    "poor": "全年活动不足，限期整改。",
+}
+
+
+def _seed_appraisals(ctx, current):
+    """评议 and 表彰 at the end of every finished year: each group of the year's term, each
+    station and (with a presidium) the presidium's work graded or scored; one 先进代表小组 and a
+    few 优秀代表 among the deputies serving at the year's end."""
+    from deputies.models import DeputyGroup
+
+    from .models import Appraisal, Commendation
+
+    rng, today = ctx.rng, ctx.today
+    ids = [t.pk for t in ctx.townships]
+    groups = defaultdict(list)
+    for pk, tid, start, end in (
+        DeputyGroup.objects.filter(township_id__in=ids)
+        .order_by("number", "pk")
+        .values_list("pk", "township_id", "term__start_date", "term__end_date")
+    ):
+        groups[tid].append((pk, start, end))
+    stations = defaultdict(list)
+    for pk, tid in (
+        LiaisonStation.objects.filter(township_id__in=ids).order_by("pk").values_list("pk", "township_id")
+    ):
+        stations[tid].append(pk)
+    appraisals, commendations = [], []
+    for township in ctx.townships:
+        tid = township.pk
+        for year in ctx.years:
+            day = _date(rng, year, 12, 15, 28)
+            if day > today:
+                continue
+            year_groups = [g for g, s, e in groups[tid] if s.year <= year <= e.year]
+            subjects = [("group", g, None) for g in year_groups] + [
+                ("station", None, st) for st in stations[tid]
+            ]
+            if township.has_presidium:
+                subjects.append(("presidium", None, None))
+            for subject, group, station in subjects:
+                grade = rng.choice(["excellent"] * 3 + ["good"] * 4 + ["fair"] * 2 + ["poor"])
+                score = None
+                if subject == "presidium":
+                    score = round(rng.uniform(85, 98), 1)
+                appraisals.append(
+                    Appraisal(
+                        township_id=tid,
+                        year=year,
+                        subject=subject,
+                        group_id=group,
+                        station_id=station,
+                        grade=grade,
+                        score=score,
+                        date=day,
+                        appraised_by=APPRAISERS[subject],
+                        remarks=APPRAISAL_REMARKS[grade],
+                    )
+                )
+            number = f"{township.name[:1]}人发〔{year}〕{rng.randint(10, 30)}号"
+            if year_groups:
+                commendations.append(
+                    Commendation(
+                        township_id=tid,
+                        year=year,
+                        kind="group",
+                        group_id=rng.choice(year_groups),
+                        document_no=number,
+                        date=day,
+                    )
+                )
+            # 优秀代表 are township deputies: a 街道 (no township congress) commends none
+            serving = sorted(current(tid, dt.date(year, 12, 1))) if township.has_presidium else []
+            for deputy in rng.sample(serving, min(3, len(serving))):
+                commendations.append(
+                    Commendation(
+                        township_id=tid,
+                        year=year,
+                        kind="deputy",
+                        deputy_id=deputy,
+                        document_no=number,
+                        date=day,
+                    )
+                )
+    Appraisal.objects.bulk_create(appraisals, batch_size=2000)
+    Commendation.objects.bulk_create(commendations, batch_size=2000)
+    return len(appraisals), len(commendations)
 
 
 ISSUES = [

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +12,8 @@ from renda.core.forms import BootstrapFormMixin, DateInput
 from .models import (
     Activity,
     AgendaItem,
+    Appraisal,
+    Commendation,
     Decision,
     DeputyContact,
     Election,
@@ -399,3 +403,80 @@ class IssueFeedbackForm(BootstrapFormMixin, forms.Form):
 
 class IssueArchiveForm(BootstrapFormMixin, forms.Form):
     on = forms.DateField(label=_("date"), widget=DateInput(), initial=_today)
+
+
+# --- Year-end appraisals and commendations ----------------------------------------------------
+
+
+def _year_groups(township, year):
+    return (
+        DeputyGroup.objects.filter(
+            township=township,
+            term__start_date__lte=dt.date(year, 12, 31),
+            term__end_date__gte=dt.date(year, 1, 1),
+        )
+        .select_related("term")
+        .order_by("number", "pk")
+    )
+
+
+class GroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class AppraisalForm(BootstrapFormMixin, forms.Form):
+    subject = forms.ChoiceField(label=_("appraised"), choices=Appraisal.Subject.choices)
+    group = GroupChoiceField(label=_("deputy group"), queryset=DeputyGroup.objects.none(), required=False)
+    station = GroupChoiceField(
+        label=_("liaison station"), queryset=LiaisonStation.objects.none(), required=False
+    )
+    grade = forms.ChoiceField(
+        label=_("grade"), choices=[("", "---------")] + list(Appraisal.Grade.choices), required=False
+    )
+    score = forms.DecimalField(
+        label=_("score"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("A grade, a score out of 100, or both."),
+    )
+    date = forms.DateField(label=_("appraised on"), widget=DateInput())
+    appraised_by = forms.CharField(
+        label=_("appraised by"),
+        max_length=100,
+        help_text=_("For example: the presidium, a meeting of all deputies, the county standing committee."),
+    )
+    remarks = forms.CharField(label=_("remarks"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, township=None, year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if township is not None and year is not None:
+            self.fields["group"].queryset = _year_groups(township, year)
+            self.fields["station"].queryset = LiaisonStation.objects.filter(township=township).order_by(
+                "name", "pk"
+            )
+        _rescope(self)
+
+
+class CommendationForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("commendation"), choices=Commendation.Kind.choices)
+    group = GroupChoiceField(label=_("deputy group"), queryset=DeputyGroup.objects.none(), required=False)
+    deputy = DeputyChoiceField(label=_("deputy"), queryset=Deputy.objects.none(), required=False)
+    document_no = forms.CharField(label=_("document no."), max_length=60, required=False)
+    date = forms.DateField(label=_("commended on"), widget=DateInput())
+    remarks = forms.CharField(label=_("remarks"), max_length=300, required=False)
+
+    def __init__(self, *args, township=None, year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if township is not None and year is not None:
+            from deputies.selectors import deputy_serving_during_q
+
+            self.fields["group"].queryset = _year_groups(township, year)
+            self.fields["deputy"].queryset = Deputy.objects.filter(
+                deputy_serving_during_q(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)),
+                township=township,
+            ).order_by("surname_strokes", "name_pinyin", "pk")
+        _rescope(self)

@@ -807,3 +807,157 @@ class ReceptionIssue(TownshipScopedModel):
     @property
     def is_open(self):
         return self.state in self.OPEN_STATES
+
+
+# --- Year-end appraisals and commendations -------------------------------------------------
+
+
+class Appraisal(TownshipScopedModel):
+    """A year-end appraisal (评议) of a deputy group's, a liaison station's or the presidium's work
+    in a year: a grade (优秀/良好/一般/较差) or a score, who appraised it and when."""
+
+    class Subject(models.TextChoices):
+        GROUP = "group", _("deputy group")
+        STATION = "station", _("liaison station")
+        PRESIDIUM = "presidium", _("the presidium's work")
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("excellent")
+        GOOD = "good", _("good")
+        FAIR = "fair", _("fair")
+        POOR = "poor", _("poor")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    subject = models.CharField(_("appraised"), max_length=10, choices=Subject.choices)
+    group = models.ForeignKey(
+        "deputies.DeputyGroup",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appraisals",
+        verbose_name=_("deputy group"),
+    )
+    station = models.ForeignKey(
+        "deputies.LiaisonStation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appraisals",
+        verbose_name=_("liaison station"),
+    )
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    date = models.DateField(_("appraised on"))
+    appraised_by = models.CharField(_("appraised by"), max_length=100)
+    remarks = models.TextField(_("remarks"), blank=True)
+
+    class Meta:
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+        ordering = ["year", "subject", "pk"]
+        indexes = [models.Index(fields=["township", "year"], name="appraisal_township_year_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subject__in=["group", "station", "presidium"]), name="appraisal_subject_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__in=["", "excellent", "good", "fair", "poor"]), name="appraisal_grade_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(grade="") | Q(score__isnull=False), name="appraisal_grade_or_score"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+                name="appraisal_score_range",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(subject="group", group__isnull=False, station__isnull=True)
+                    | Q(subject="station", station__isnull=False, group__isnull=True)
+                    | Q(subject="presidium", group__isnull=True, station__isnull=True)
+                ),
+                name="appraisal_subject_matches",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.subject_name} {self.result}"
+
+    @property
+    def subject_name(self):
+        if self.subject == self.Subject.GROUP and self.group_id:
+            return self.group.name
+        if self.subject == self.Subject.STATION and self.station_id:
+            return self.station.name
+        return str(self.get_subject_display())
+
+    @property
+    def result(self):
+        """The grade, the score, or both ("优秀（92.5分）")."""
+        score = _("%(score)s points") % {"score": _score_text(self.score)} if self.score is not None else ""
+        if self.grade and score:
+            return f"{self.get_grade_display()}（{score}）"
+        return str(self.get_grade_display()) if self.grade else str(score)
+
+
+def _score_text(score):
+    text = f"{score:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+class Commendation(TownshipScopedModel):
+    """A commendation of a year: 先进代表小组 (an advanced deputy group) or 优秀代表 (an excellent
+    deputy, serving in that year), with the document that awarded it."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("advanced deputy group")
+        DEPUTY = "deputy", _("excellent deputy")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("commendation"), max_length=10, choices=Kind.choices)
+    group = models.ForeignKey(
+        "deputies.DeputyGroup",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="commendations",
+        verbose_name=_("deputy group"),
+    )
+    deputy = models.ForeignKey(
+        "deputies.Deputy",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="commendations",
+        verbose_name=_("deputy"),
+    )
+    document_no = models.CharField(_("document no."), max_length=60, blank=True)
+    date = models.DateField(_("commended on"))
+    remarks = models.CharField(_("remarks"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("commendation")
+        verbose_name_plural = _("commendations")
+        ordering = ["year", "kind", "pk"]
+        indexes = [models.Index(fields=["township", "year"], name="commend_township_year_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["group", "deputy"]), name="commendation_kind_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="group", group__isnull=False, deputy__isnull=True)
+                    | Q(kind="deputy", deputy__isnull=False, group__isnull=True)
+                ),
+                name="commendation_kind_matches",
+            ),
+            models.UniqueConstraint(fields=["year", "group"], name="commendation_group_once_a_year"),
+            models.UniqueConstraint(fields=["year", "deputy"], name="commendation_deputy_once_a_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.get_kind_display()} {self.recipient_name}"
+
+    @property
+    def recipient_name(self):
+        if self.kind == self.Kind.GROUP and self.group_id:
+            return self.group.name
+        return self.deputy.name if self.deputy_id else ""

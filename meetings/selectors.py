@@ -834,3 +834,79 @@ def reception_issue_summary(*, qs, today=None):
         archived=Count("pk", filter=Q(state="archived")),
     )
     return IssueSummary(**{k: v or 0 for k, v in row.items()})
+
+
+# --- Year-end appraisals (评议) and commendations (表彰) --------------------------------------------
+
+
+def appraisal_year(*, user, township, year):
+    """A township's appraisals and commendations of `year` as the user may see them, with the
+    counts by grade and kind (counted from the rows listed)."""
+    from .models import Appraisal, Commendation
+
+    access = access_for(user)
+    appraisals = list(
+        access.scope(Appraisal)
+        .filter(township=township, year=year)
+        .select_related("group", "station")
+        .order_by("subject", "group__number", "station__name", "date", "pk")
+    )
+    commendations = list(
+        access.scope(Commendation)
+        .filter(township=township, year=year)
+        .select_related("group", "deputy")
+        .order_by("kind", "group__number", "deputy__surname_strokes", "deputy__name_pinyin", "pk")
+    )
+    by_grade = {g: 0 for g in Appraisal.Grade.values}
+    for a in appraisals:
+        if a.grade:
+            by_grade[a.grade] += 1
+    return {
+        "appraisals": appraisals,
+        "commendations": commendations,
+        "grades": [(label, by_grade[value]) for value, label in Appraisal.Grade.choices],
+        "groups_commended": sum(1 for c in commendations if c.kind == Commendation.Kind.GROUP),
+        "deputies_commended": sum(1 for c in commendations if c.kind == Commendation.Kind.DEPUTY),
+    }
+
+
+def appraisals_by_township(*, township_ids, year) -> dict[int, dict]:
+    """Plain data for the work report and the year-end bundle: {township id: {"appraisals":
+    [{subject, name, result, date, by, remarks}], "commendations": [{kind, name, document_no,
+    date}]}}. Two queries whatever the number of townships."""
+    from .models import Appraisal, Commendation
+
+    out: dict[int, dict] = {tid: {"appraisals": [], "commendations": []} for tid in township_ids}
+    for a in (
+        Appraisal.objects.filter(township_id__in=list(township_ids), year=year)
+        .select_related("group", "station")
+        .order_by("subject", "group__number", "station__name", "date", "pk")
+    ):
+        out[a.township_id]["appraisals"].append(
+            {
+                "subject": a.subject,
+                "subject_label": str(a.get_subject_display()),
+                "name": a.subject_name,
+                "grade": a.grade,
+                "result": a.result,
+                "date": a.date,
+                "by": a.appraised_by,
+                "remarks": a.remarks,
+            }
+        )
+    for c in (
+        Commendation.objects.filter(township_id__in=list(township_ids), year=year)
+        .select_related("group", "deputy")
+        .order_by("kind", "group__number", "deputy__surname_strokes", "deputy__name_pinyin", "pk")
+    ):
+        out[c.township_id]["commendations"].append(
+            {
+                "kind": c.kind,
+                "kind_label": str(c.get_kind_display()),
+                "name": c.recipient_name,
+                "document_no": c.document_no,
+                "date": c.date,
+                "remarks": c.remarks,
+            }
+        )
+    return out

@@ -33,7 +33,9 @@ from .models import (
     ActivityAttachment,
     ActivityParticipation,
     AgendaItem,
+    Appraisal,
     AttendanceStatus,
+    Commendation,
     Decision,
     DecisionProgress,
     DeputyContact,
@@ -975,3 +977,140 @@ def reception_issue_archive(*, issue, on, by):
     history_actor(issue, by)
     issue.save(update_fields=["archived_on", "state", "updated_at"])
     return issue
+
+
+# --- Year-end appraisals (评议) and commendations (表彰) --------------------------------------------
+
+
+def _year_check(year, date, field="date"):
+    if date > timezone.localdate():
+        raise ApplicationError(_("This cannot be dated in the future."), field=field)
+    if date.year not in (year, year + 1):
+        raise ApplicationError(
+            _("The appraisal or commendation of %(year)s is dated in %(year)s or early the next year.")
+            % {"year": year},
+            field=field,
+        )
+
+
+def _group_of_year(township, group, year, field="group"):
+    if group is None:
+        raise ApplicationError(_("Choose the deputy group."), field=field)
+    if group.township_id != township.pk:
+        raise ApplicationError(_("That group is not one of this township's."), field=field)
+    if not (group.term.start_date.year <= year <= group.term.end_date.year):
+        raise ApplicationError(
+            _("%(group)s belongs to a term that does not cover %(year)s.")
+            % {"group": group.name, "year": year},
+            field=field,
+        )
+
+
+@transaction.atomic
+def appraisal_save(
+    *,
+    appraisal=None,
+    township,
+    year,
+    subject,
+    group=None,
+    station=None,
+    grade="",
+    score=None,
+    date,
+    appraised_by,
+    remarks="",
+    by,
+):
+    """Record (or correct) the year-end appraisal of a group, a station or the presidium's work.
+    It has a grade or a score (or both); a score is 0 to 100."""
+    if subject not in Appraisal.Subject.values:
+        raise ApplicationError(_("Choose what is appraised."), field="subject")
+    if subject == Appraisal.Subject.GROUP:
+        _group_of_year(township, group, year)
+        station = None
+    elif subject == Appraisal.Subject.STATION:
+        if station is None:
+            raise ApplicationError(_("Choose the liaison station."), field="station")
+        if station.township_id != township.pk:
+            raise ApplicationError(_("That station is not one of this township's."), field="station")
+        group = None
+    else:
+        group = station = None
+    if grade and grade not in Appraisal.Grade.values:
+        raise ApplicationError(_("Choose a grade from the list."), field="grade")
+    if not grade and score is None:
+        raise ApplicationError(_("Give a grade or a score."), field="grade")
+    if score is not None and not 0 <= score <= 100:
+        raise ApplicationError(_("A score is between 0 and 100."), field="score")
+    appraised_by = (appraised_by or "").strip()
+    if not appraised_by:
+        raise ApplicationError(_("Say who appraised it."), field="appraised_by")
+    _year_check(year, date)
+    if appraisal is None:
+        appraisal = Appraisal(township=township)
+    else:
+        appraisal = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
+    appraisal.year, appraisal.subject, appraisal.group, appraisal.station = year, subject, group, station
+    appraisal.grade, appraisal.score, appraisal.date = grade or "", score, date
+    appraisal.appraised_by, appraisal.remarks = appraised_by[:100], (remarks or "").strip()
+    history_actor(appraisal, by)
+    appraisal.save()
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_delete(*, appraisal, by):
+    history_actor(appraisal, by)
+    appraisal.delete()
+
+
+@transaction.atomic
+def commendation_save(
+    *, commendation=None, township, year, kind, group=None, deputy=None, document_no="", date, remarks="", by
+):
+    """Record (or correct) a commendation: 先进代表小组 (a group of the year's term) or 优秀代表 (a
+    deputy who served in that year, deputies.serving); once a year for each group and deputy."""
+    if kind == Commendation.Kind.GROUP:
+        _group_of_year(township, group, year)
+        deputy = None
+        same = Commendation.objects.filter(year=year, group=group)
+    elif kind == Commendation.Kind.DEPUTY:
+        if deputy is None:
+            raise ApplicationError(_("Choose the deputy."), field="deputy")
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        served = Deputy.objects.filter(deputy_serving_during_q(start=start, end=end), township=township)
+        if not served.filter(pk=deputy.pk).exists():
+            raise ApplicationError(
+                _("%(name)s was not a deputy of this township's congress in %(year)s.")
+                % {"name": deputy.name, "year": year},
+                field="deputy",
+            )
+        group = None
+        same = Commendation.objects.filter(year=year, deputy=deputy)
+    else:
+        raise ApplicationError(_("Choose the commendation."), field="kind")
+    if commendation is not None:
+        same = same.exclude(pk=commendation.pk)
+    if same.exists():
+        raise ApplicationError(
+            _("This commendation of %(year)s is already recorded.") % {"year": year},
+            field="group" if kind == Commendation.Kind.GROUP else "deputy",
+        )
+    _year_check(year, date)
+    if commendation is None:
+        commendation = Commendation(township=township)
+    else:
+        commendation = Commendation.objects.select_for_update().get(pk=commendation.pk)
+    commendation.year, commendation.kind, commendation.group, commendation.deputy = year, kind, group, deputy
+    commendation.document_no = (document_no or "").strip()[:60]
+    commendation.date, commendation.remarks = date, (remarks or "").strip()[:300]
+    history_actor(commendation, by)
+    commendation.save()
+    return commendation
+
+
+@transaction.atomic
+def commendation_delete(*, commendation, by):
+    history_actor(commendation, by)
+    commendation.delete()

@@ -44,4 +44,6 @@ urlpatterns = [
     path("calendar/", views.calendar_view, name="calendar"),
     path("contacts/", views.contact_duties, name="contacts"),
     path("contacts/<id:pk>/", views.contact_detail, name="contact_detail"),
+    path("appraisals/", views.appraisal_list, name="appraisals"),
+    path("appraisals/<slug:what>/<id:pk>/", views.year_record_detail, name="year_record"),
 ]

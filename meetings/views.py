@@ -25,7 +25,9 @@ from . import selectors, services
 from .forms import (
     ActivityForm,
     AgendaItemForm,
+    AppraisalForm,
     AttachmentForm,
+    CommendationForm,
     CompleteForm,
     DecisionForm,
     DeputyContactForm,
@@ -51,7 +53,9 @@ from .models import (
     Activity,
     ActivityAttachment,
     AgendaItem,
+    Appraisal,
     AttendanceStatus,
+    Commendation,
     Decision,
     DeputyContact,
     PresidiumMeeting,
@@ -1036,3 +1040,103 @@ def reception_issue_step(request, pk, step):
             messages.success(request, _("Step recorded."))
             return redirect("meetings:issue_detail", pk)
     return reception_issue_detail(request, pk, step=step, step_form=form)
+
+
+# --- Year-end appraisals (评议) and commendations (表彰) --------------------------------------------
+
+YEAR_RECORDS = {
+    # slug: (model, form, save service, delete service)
+    "appraisal": (Appraisal, AppraisalForm, services.appraisal_save, services.appraisal_delete),
+    "commendation": (
+        Commendation,
+        CommendationForm,
+        services.commendation_save,
+        services.commendation_delete,
+    ),
+}
+
+
+def _years_offered():
+    this_year = timezone.localdate().year
+    return list(range(this_year, this_year - 6, -1))
+
+
+def appraisal_list(request):
+    """A township's year-end appraisals of groups, stations and the presidium's work, and its
+    commendations (先进代表小组, 优秀代表), with forms to record them."""
+    request.access.require_browse()
+    township = request.access.selected_township
+    year = _year(request)
+    context = {"township": township, "year": year, "years": _years_offered()}
+    if township is not None:
+        forms = {}
+        for slug, (model, form_class, _save, _delete) in YEAR_RECORDS.items():
+            perm = f"meetings.add_{model._meta.model_name}"
+            if not request.access.can_write(township, perm):
+                continue
+            bound = request.POST if request.method == "POST" and request.POST.get("what") == slug else None
+            forms[slug] = form_class(bound, township=township, year=year, prefix=slug)
+        if request.method == "POST":
+            slug = request.POST.get("what")
+            if slug not in YEAR_RECORDS:
+                raise Http404
+            model, _form, save, _delete = YEAR_RECORDS[slug]
+            request.access.require_write(township, f"meetings.add_{model._meta.model_name}")
+            form = forms[slug]
+            if form.is_valid():
+                try:
+                    save(township=township, year=year, by=request.user, **form.cleaned_data)
+                except ApplicationError as exc:
+                    _form_error(form, exc)
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect(f"{reverse('meetings:appraisals')}?year={year}")
+        context["forms"] = forms
+        context.update(selectors.appraisal_year(user=request.user, township=township, year=year))
+    return render(request, "meetings/appraisals.html", context)
+
+
+def year_record_detail(request, what, pk):
+    """One appraisal or commendation: its record, its history, and (for township staff) the
+    form to correct it and a button to delete it."""
+    request.access.require_browse()
+    if what not in YEAR_RECORDS:
+        raise Http404
+    model, form_class, save, delete = YEAR_RECORDS[what]
+    row = request.access.get_or_404(model, pk=pk)
+    name = model._meta.model_name
+    can_change = request.access.can_write(row, f"meetings.change_{name}")
+    can_delete = request.access.can_write(row, f"meetings.delete_{name}")
+    back = f"{reverse('meetings:appraisals')}?year={row.year}"
+    initial = {f: getattr(row, f) for f in form_class.base_fields}
+    form = form_class(initial=initial, township=row.township, year=row.year) if can_change else None
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            request.access.require_write(row, f"meetings.delete_{name}")
+            delete(**{name: row, "by": request.user})
+            messages.success(request, _("Deleted."))
+            return redirect(back)
+        request.access.require_write(row, f"meetings.change_{name}")
+        form = form_class(request.POST, township=row.township, year=row.year)
+        if form.is_valid():
+            try:
+                save(
+                    **{name: row}, township=row.township, year=row.year, by=request.user, **form.cleaned_data
+                )
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(back)
+    return render(
+        request,
+        "meetings/year_record_detail.html",
+        {
+            "row": row,
+            "what": what,
+            "form": form,
+            "can_delete": can_delete,
+            "back": back,
+            "history": history_entries(row),
+        },
+    )

@@ -408,6 +408,40 @@ def _section_activities(doc, data):
                 "suggestion; we will talk with them and urge them to perform their duties."
             ) % {"n": s["dormant"]}
         doc.paragraph(text)
+    yearly = data.get("appraisals") or {}
+    if yearly.get("appraisals") or yearly.get("commendations"):
+        n += 1
+        doc.heading2(h2(n, _("Appraisals and commendations")))
+        doc.paragraph(appraisal_sentence(yearly))
+
+
+def appraisal_sentence(yearly):
+    """The work report's sentence on the year-end appraisals and the commendations: who was
+    appraised with what result, and who was commended (with the document number)."""
+    sentences = []
+    if yearly.get("appraisals"):
+        parts = [
+            _("%(name)s: %(result)s") % {"name": a["name"], "result": a["result"]}
+            for a in yearly["appraisals"]
+        ]
+        sentences.append(
+            _(
+                "At the end of the year we appraised the work of %(n)s deputy groups, liaison stations and the presidium (%(parts)s)."
+            )
+            % {"n": len(parts), "parts": join_list(parts)}
+        )
+    by_kind = {}
+    for c in yearly.get("commendations") or []:
+        by_kind.setdefault(c["kind_label"], []).append(
+            c["name"] + (f"（{c['document_no']}）" if c["document_no"] else "")
+        )
+    if by_kind:
+        parts = [
+            _("%(n)s %(kind)s: %(names)s") % {"n": len(names), "kind": kind, "names": join_list(names)}
+            for kind, names in by_kind.items()
+        ]
+        sentences.append(_("We commended %(parts)s.") % {"parts": _("; ").join(parts)})
+    return "".join(sentences)
 
 
 def _section_proposals(doc, data):

@@ -121,6 +121,24 @@ def _assignment_sheets(township, year, user):
     return files
 
 
+def _appraisals(township, year, user):
+    """The year's appraisals of groups, stations and the presidium's work, and its
+    commendations; None when none is recorded."""
+    from meetings.documents import appraisals_workbook
+    from meetings.selectors import appraisals_by_township
+
+    data = appraisals_by_township(township_ids=[township.pk], year=year)[township.pk]
+    if not data["appraisals"] and not data["commendations"]:
+        return None
+    name = _("appraisals and commendations")
+    title = _("%(township)s: appraisals and commendations of %(year)s") % {
+        "township": township.name,
+        "year": year,
+    }
+    content = appraisals_workbook({**data, "title": title, "author": township_organs(township).office})
+    return document_filename(place=township.name, year=year, name=name, ext="xlsx"), content
+
+
 # Documents of other apps in the year-end bundle: (label, builder(township, year, user)); a
 # builder returns (name, bytes), a list of them (a folder), or None when there is nothing yet.
 BUNDLE_PARTS = [
@@ -130,6 +148,7 @@ BUNDLE_PARTS = [
     (gettext_lazy("assessment scoresheet"), _scoresheet),
     (gettext_lazy("register of motions and suggestions"), _register),
     (gettext_lazy("deputy roster"), _roster),
+    (gettext_lazy("appraisals and commendations"), _appraisals),
 ]
 
 

@@ -35,6 +35,7 @@ from meetings.models import (
     ATTENDED,
     Activity,
     ActivityParticipation,
+    Commendation,
     Decision,
     DeputyContact,
     FloorSpeech,
@@ -42,6 +43,7 @@ from meetings.models import (
     Session,
     SessionAttendance,
 )
+from meetings.selectors import appraisals_by_township
 from proposals.models import Proposal
 from renda.core import quotas
 from renda.core.models import Township
@@ -659,6 +661,8 @@ def work_reports_data(*, townships, year, texts=None, today=None):
         )
     }
 
+    appraisals_of = appraisals_by_township(township_ids=ids, year=year)
+
     proposals_qs = Proposal.objects.filter(township_id__in=ids, year=year).exclude(
         state=Proposal.State.NOT_ACCEPTED
     )
@@ -789,6 +793,7 @@ def work_reports_data(*, townships, year, texts=None, today=None):
             },
             "proposals": proposals,
             "scores": scores,
+            "appraisals": appraisals_of[pk],
         }
     return out
 
@@ -853,7 +858,7 @@ def deputy_archives_data(*, township, year, deputy_ids=None, today=None):
 
 
 def deputy_archives_by_township(*, townships, year, deputy_ids=None):
-    """{township id: deputy_archives_data} for several townships, in the same ten queries."""
+    """{township id: deputy_archives_data} for several townships, in the same eleven queries."""
     from django.utils.translation import gettext as _
 
     from meetings.models import PresidiumAttendance
@@ -957,6 +962,10 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
             role = lead if deputy_id == p.lead_deputy_id else co_signer
             proposals[deputy_id].append([p.number, p.title, str(role), str(p.lead_unit or ""), outcome])
 
+    commendations = defaultdict(list)
+    for c in Commendation.objects.filter(deputy_id__in=ids, year=year).order_by("date", "pk"):
+        commendations[c.deputy_id].append([str(c.get_kind_display()), c.document_no, _d(c.date), c.remarks])
+
     scores = {}
     Assessment, ScoreResult = _score_models()
     if Assessment is not None:
@@ -1019,6 +1028,11 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
         "headers": [_("Item"), _("Count"), _("Points"), _("Adjustment"), _("Reason")],
         "widths": (46, 18, 20, 20, 52),
     }
+    commendation_section = {
+        "title": _("Commendations"),
+        "headers": [_("Commendation"), _("Document no."), _("Date"), _("Remarks")],
+        "widths": (46, 40, 28, 42),
+    }
     speeches_text = _("Floor speeches at the session: %(n)s.")
     score_text = _("Total %(total)s points, rank %(rank)s, grade: %(grade)s (%(state)s).")
     no_score_text = _("No assessment has been computed for this year.")
@@ -1065,7 +1079,10 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
                     {**activities_section, "rows": activities.get(d.pk, [])},
                     {**proposals_section, "rows": proposals.get(d.pk, [])},
                     {**score_section, "summary": score_summary, "rows": score["lines"] if score else []},
-                ],
+                ]
+                + (
+                    [{**commendation_section, "rows": commendations[d.pk]}] if commendations.get(d.pk) else []
+                ),
             }
         )
     return out
