@@ -550,11 +550,12 @@ def seed(ctx):
     contacts = _seed_contacts(ctx, terms, presidium, current)
     issues = _seed_issues(ctx, activity_people)
     appraised, commended = _seed_appraisals(ctx, current)
+    planned = _seed_plans(ctx, activities)
     ctx.log(
         f"  meetings: {len(sessions)} sessions, {len(meetings)} presidium meetings, "
         f"{len(decisions)} decisions, {len(activities)} activities, {len(parts)} participations, "
         f"{contacts} contacts with deputies, {issues} reception issues, "
-        f"{appraised} appraisals, {commended} commendations"
+        f"{appraised} appraisals, {commended} commendations, {planned} planned activities"
     )
 
 
@@ -773,4 +774,55 @@ def _seed_contacts(ctx, terms, presidium, current):
                         )
                     )
     DeputyContact.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _seed_plans(ctx, activities):
+    """Yearly plans: most group activities and station receptions held were planned for their
+    month; now and then a planned one was not held (a red light) or one was held unplanned."""
+    from .models import PlannedActivity
+
+    rng, today = ctx.rng, ctx.today
+    rows = []
+    planned_months = set()
+    for a in activities:
+        if a.group_id and a.kind == Activity.Kind.GROUP and rng.random() < 0.9:
+            rows.append(
+                PlannedActivity(
+                    township_id=a.township_id,
+                    year=a.start_date.year,
+                    month=a.start_date.month,
+                    kind=a.kind,
+                    subject=a.topic,
+                    group_id=a.group_id,
+                )
+            )
+            planned_months.add((a.group_id, a.start_date.year, a.township_id))
+        elif a.station_id and a.kind == Activity.Kind.RECEPTION and rng.random() < 0.95:
+            rows.append(
+                PlannedActivity(
+                    township_id=a.township_id,
+                    year=a.start_date.year,
+                    month=a.start_date.month,
+                    kind=a.kind,
+                    subject=f"{a.start_date.month}月代表接待选民日",
+                    station_id=a.station_id,
+                )
+            )
+    # a planned activity that was not held, in a few groups' years
+    for group_id, year, township_id in sorted(planned_months):
+        if rng.random() < 0.15:
+            month = rng.randint(1, 12)
+            if dt.date(year, month, 1) <= today:
+                rows.append(
+                    PlannedActivity(
+                        township_id=township_id,
+                        year=year,
+                        month=month,
+                        kind=Activity.Kind.INVESTIGATION,
+                        subject="围绕民生实事项目开展专题调研",
+                        group_id=group_id,
+                    )
+                )
+    PlannedActivity.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

@@ -480,3 +480,28 @@ class CommendationForm(BootstrapFormMixin, forms.Form):
                 township=township,
             ).order_by("surname_strokes", "name_pinyin", "pk")
         _rescope(self)
+
+
+# --- Yearly plans -----------------------------------------------------------------------------
+
+
+class PlannedActivityForm(BootstrapFormMixin, forms.Form):
+    group = GroupChoiceField(label=_("deputy group"), queryset=DeputyGroup.objects.none(), required=False)
+    station = GroupChoiceField(
+        label=_("liaison station"),
+        queryset=LiaisonStation.objects.none(),
+        required=False,
+        help_text=_("Choose a group or a station."),
+    )
+    month = forms.TypedChoiceField(label=_("month"), coerce=int, choices=[(m, str(m)) for m in range(1, 13)])
+    kind = forms.ChoiceField(label=_("kind"), choices=Activity.Kind.choices, initial=Activity.Kind.GROUP)
+    subject = forms.CharField(label=_("subject"), max_length=200)
+
+    def __init__(self, *args, township=None, year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if township is not None and year is not None:
+            self.fields["group"].queryset = _year_groups(township, year)
+            self.fields["station"].queryset = LiaisonStation.objects.filter(township=township).order_by(
+                "name", "pk"
+            )
+        _rescope(self)

@@ -961,3 +961,49 @@ class Commendation(TownshipScopedModel):
         if self.kind == self.Kind.GROUP and self.group_id:
             return self.group.name
         return self.deputy.name if self.deputy_id else ""
+
+
+# --- Yearly plans of deputy groups and liaison stations ------------------------------------
+
+
+class PlannedActivity(TownshipScopedModel):
+    """One activity in the yearly plan of a deputy group or a liaison station: the month, the
+    kind and the subject. Compared with the activities the group or station held that month."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    kind = models.CharField(_("kind"), max_length=15, choices=Activity.Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    group = models.ForeignKey(
+        "deputies.DeputyGroup",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="planned_activities",
+        verbose_name=_("deputy group"),
+    )
+    station = models.ForeignKey(
+        "deputies.LiaisonStation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="planned_activities",
+        verbose_name=_("liaison station"),
+    )
+
+    class Meta:
+        verbose_name = _("planned activity")
+        verbose_name_plural = _("planned activities")
+        ordering = ["year", "month", "pk"]
+        indexes = [models.Index(fields=["township", "year"], name="plan_township_year_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="planned_month_valid"),
+            models.CheckConstraint(
+                condition=Q(group__isnull=False, station__isnull=True)
+                | Q(group__isnull=True, station__isnull=False),
+                name="planned_group_or_station",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d} {self.subject}"

@@ -910,3 +910,124 @@ def appraisals_by_township(*, township_ids, year) -> dict[int, dict]:
             }
         )
     return out
+
+
+# --- Yearly plans of groups and stations against what was held ---------------------------------
+
+
+@dataclass
+class PlanRow:
+    """One planned activity and whether it was held: 'held', 'missed' (its month is over),
+    'due' (this month, not held yet) or 'planned' (a later month)."""
+
+    item: object
+    status: str
+    activity: object = None
+
+
+@dataclass
+class PlanOwner:
+    """A deputy group's or a liaison station's plan of the year against its activities."""
+
+    kind: str  # "group" or "station"
+    owner: object
+    rows: list = field(default_factory=list)
+    unplanned: list = field(default_factory=list)  # activities held that no plan item matches
+    light: object = None
+
+    def _count(self, status):
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def planned(self):
+        return len(self.rows)
+
+    @property
+    def held(self):
+        return self._count("held")
+
+    @property
+    def missed(self):
+        return self._count("missed")
+
+    @property
+    def due_now(self):
+        return self._count("due")
+
+    @property
+    def due(self):
+        return self.held + self.missed + self.due_now
+
+
+def _plan_status(year, month, today):
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    if today > last:
+        return "missed"
+    if today >= first:
+        return "due"
+    return "planned"
+
+
+def plan_vs_held(*, township, year, today=None, user=None):
+    """Each deputy group (of a term covering the year) and liaison station of the township with
+    its planned activities of `year`, each matched to an activity of the same group or station,
+    kind and month (one activity matches one planned item, in the order planned), and the
+    activities held without a plan. Four queries.
+
+    Returns {"owners": [PlanOwner], "planned", "held", "missed", "due_now", "due", "unplanned",
+    "light"}: the totals over every group and station."""
+    from deputies.models import LiaisonStation
+    from renda.core.quotas import light_plan, light_worst
+
+    from .models import PlannedActivity
+
+    today = today or timezone.localdate()
+    scope = access_for(user).scope if user is not None else (lambda model: model.objects.all())
+    groups = list(
+        scope(DeputyGroup)
+        .filter(
+            township=township,
+            term__start_date__lte=dt.date(year, 12, 31),
+            term__end_date__gte=dt.date(year, 1, 1),
+        )
+        .order_by("number", "pk")
+    )
+    stations = list(scope(LiaisonStation).filter(township=township).order_by("name", "pk"))
+    owners = {("group", g.pk): PlanOwner("group", g) for g in groups}
+    owners.update({("station", s.pk): PlanOwner("station", s) for s in stations})
+    held: dict = {}
+    for a in (
+        scope(Activity)
+        .filter(township=township, start_date__year=year)
+        .filter(Q(group__isnull=False) | Q(station__isnull=False))
+        .order_by("start_date", "pk")
+    ):
+        for key in (("group", a.group_id), ("station", a.station_id)):
+            if key[1] is not None and key in owners:
+                held.setdefault((key, a.start_date.month, a.kind), []).append(a)
+    for item in scope(PlannedActivity).filter(township=township, year=year).order_by("month", "pk"):
+        key = ("group", item.group_id) if item.group_id else ("station", item.station_id)
+        owner = owners.get(key)
+        if owner is None:
+            continue
+        pool = held.get((key, item.month, item.kind), [])
+        if pool:
+            owner.rows.append(PlanRow(item, "held", pool.pop(0)))
+        else:
+            owner.rows.append(PlanRow(item, _plan_status(year, item.month, today)))
+    for (key, _month, _kind), rest in held.items():
+        owners[key].unplanned.extend(rest)
+    out = list(owners.values())
+    for o in out:
+        o.unplanned.sort(key=lambda a: (a.start_date, a.pk))
+        o.light = light_plan(planned=o.planned, due=o.due, missed=o.missed, due_now=o.due_now)
+    totals = {
+        name: sum(getattr(o, name) for o in out) for name in ("planned", "held", "missed", "due_now", "due")
+    }
+    return {
+        "owners": out,
+        **totals,
+        "unplanned": sum(len(o.unplanned) for o in out),
+        "light": light_worst([o.light for o in out]),
+    }

@@ -39,6 +39,7 @@ from .models import (
     Decision,
     DecisionProgress,
     DeputyContact,
+    PlannedActivity,
     PresidiumAttendance,
     PresidiumMeeting,
     ReceptionIssue,
@@ -1114,3 +1115,43 @@ def commendation_save(
 def commendation_delete(*, commendation, by):
     history_actor(commendation, by)
     commendation.delete()
+
+
+# --- Yearly plans of groups and stations ------------------------------------------------------
+
+
+@transaction.atomic
+def planned_activity_add(*, township, year, month, kind, subject, group=None, station=None, by):
+    """Add an activity to the yearly plan of a deputy group (of a term covering the year) or a
+    liaison station of the township: the month, the kind and the subject."""
+    if (group is None) == (station is None):
+        raise ApplicationError(_("Choose either a deputy group or a liaison station."), field="group")
+    if group is not None:
+        _group_of_year(township, group, year)
+    if station is not None and station.township_id != township.pk:
+        raise ApplicationError(_("That station is not one of this township's."), field="station")
+    if not (isinstance(month, int) and 1 <= month <= 12):
+        raise ApplicationError(_("Choose a month from 1 to 12."), field="month")
+    if kind not in Activity.Kind.values:
+        raise ApplicationError(_("Choose the kind of activity."), field="kind")
+    subject = (subject or "").strip()
+    if not subject:
+        raise ApplicationError(_("Write the subject of the activity."), field="subject")
+    item = PlannedActivity(
+        township=township,
+        year=year,
+        month=month,
+        kind=kind,
+        subject=subject[:200],
+        group=group,
+        station=station,
+    )
+    history_actor(item, by)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def planned_activity_delete(*, item, by):
+    history_actor(item, by)
+    item.delete()

@@ -45,5 +45,7 @@ urlpatterns = [
     path("contacts/", views.contact_duties, name="contacts"),
     path("contacts/<id:pk>/", views.contact_detail, name="contact_detail"),
     path("appraisals/", views.appraisal_list, name="appraisals"),
+    path("plans/", views.plans, name="plans"),
+    path("plans/<id:pk>/delete/", views.planned_activity_delete, name="plan_delete"),
     path("appraisals/<slug:what>/<id:pk>/", views.year_record_detail, name="year_record"),
 ]

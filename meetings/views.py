@@ -40,6 +40,7 @@ from .forms import (
     IssueSortForm,
     IssueSuperviseForm,
     NonVotingForm,
+    PlannedActivityForm,
     PrepItemForm,
     PresidiumMeetingForm,
     ProgressForm,
@@ -58,6 +59,7 @@ from .models import (
     Commendation,
     Decision,
     DeputyContact,
+    PlannedActivity,
     PresidiumMeeting,
     ReceptionIssue,
     Session,
@@ -111,6 +113,7 @@ def index(request):
         "recent_meetings": selectors.presidium_meeting_list(user=user, township=township)[:5],
         "can_write": request.access.can_write(),
         "has_presidium": township.has_presidium if township else True,
+        "plan": selectors.plan_vs_held(township=township, year=year, user=user) if township else None,
     }
     return render(request, "meetings/index.html", context)
 
@@ -1140,3 +1143,47 @@ def year_record_detail(request, what, pk):
             "history": history_entries(row),
         },
     )
+
+
+# --- Yearly plans of groups and stations --------------------------------------------------------
+
+
+def plans(request):
+    """Each deputy group's and liaison station's yearly plan against the activities it held,
+    with a light; township staff add planned activities here."""
+    request.access.require_browse()
+    township = request.access.selected_township
+    year = _year(request)
+    context = {"township": township, "year": year, "years": _years_offered()}
+    if township is not None:
+        can_write = request.access.can_write(township, "meetings.add_plannedactivity")
+        form = PlannedActivityForm(request.POST or None, township=township, year=year) if can_write else None
+        if request.method == "POST":
+            request.access.require_write(township, "meetings.add_plannedactivity")
+            if form is not None and form.is_valid():
+                try:
+                    services.planned_activity_add(
+                        township=township, year=year, by=request.user, **form.cleaned_data
+                    )
+                except ApplicationError as exc:
+                    _form_error(form, exc)
+                else:
+                    messages.success(request, _("Planned activity added."))
+                    return redirect(f"{reverse('meetings:plans')}?year={year}")
+        context.update(
+            form=form,
+            can_delete=request.access.can_write(township, "meetings.delete_plannedactivity"),
+            plan=selectors.plan_vs_held(township=township, year=year, user=request.user),
+        )
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "meetings/plans.html", context)
+
+
+@require_POST
+def planned_activity_delete(request, pk):
+    item = request.access.get_or_404(PlannedActivity, pk=pk)
+    request.access.require_write(item, "meetings.delete_plannedactivity")
+    services.planned_activity_delete(item=item, by=request.user)
+    messages.success(request, _("Deleted."))
+    return redirect(f"{reverse('meetings:plans')}?year={item.year}")

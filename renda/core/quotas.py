@@ -169,6 +169,21 @@ def light_worst(lights, *, note=""):
     return Light(GREY)
 
 
+def light_plan(*, planned, due, missed, due_now):
+    """A yearly plan against what was held: red once a planned activity's month has passed
+    without it, yellow while one is due this month, green when everything due so far was held,
+    grey with no plan or no planned month begun yet. `due`: planned activities whose month has
+    begun; `missed`: of those whose month is over, the ones not held; `due_now`: of this month's,
+    the ones not held yet."""
+    if not planned or not due:
+        return Light(GREY)
+    if missed:
+        return Light(RED, str(missed))
+    if due_now:
+        return Light(YELLOW, str(due_now))
+    return Light(GREEN)
+
+
 def light_overdue(*, overdue):
     return Light(GREEN) if not overdue else Light(RED)
 

@@ -1,0 +1,163 @@
+"""Yearly plans of deputy groups and liaison stations compared with what they held."""
+
+import datetime as dt
+
+import pytest
+from django.db.models import Count
+from django.db.models.functions import ExtractMonth
+from django.urls import reverse
+
+from deputies.models import DeputyGroup, LiaisonStation
+from meetings.models import Activity, PlannedActivity
+from meetings.selectors import plan_vs_held
+from meetings.services import planned_activity_add
+from renda.core.exceptions import ApplicationError
+from renda.core.quotas import GREEN, GREY, RED, YELLOW, light_plan
+
+pytestmark = pytest.mark.django_db
+YEAR = 2025
+TODAY = dt.date(YEAR, 12, 5)
+
+
+@pytest.fixture
+def group(township, term):
+    return DeputyGroup.objects.create(township=township, term=term, number=1, name="第一代表小组")
+
+
+@pytest.fixture
+def station(township):
+    return LiaisonStation.objects.create(township=township, name="红旗镇人大代表联络站")
+
+
+def _plan(township, by, month, kind="group", subject="集中学习", **owner):
+    return planned_activity_add(
+        township=township, year=YEAR, month=month, kind=kind, subject=subject, by=by, **owner
+    )
+
+
+def _held(township, day, kind="group", **owner):
+    return Activity.objects.create(township=township, kind=kind, start_date=day, topic="活动", **owner)
+
+
+@pytest.fixture
+def plans(township, secretary, group, station):
+    _plan(township, secretary, 3, group=group)  # held on 3-10
+    _plan(township, secretary, 6, group=group)  # two planned in June, one held: one missed
+    _plan(township, secretary, 6, group=group, subject="视察准备")
+    _plan(township, secretary, 9, kind="inspection", group=group)  # a group activity held instead: missed
+    _plan(township, secretary, 12, group=group)  # December, not held yet: due
+    _plan(township, secretary, 1, kind="reception", station=station)  # held
+    _plan(township, secretary, 12, kind="reception", station=station)  # held on 12-02
+    _held(township, dt.date(YEAR, 3, 10), group=group)
+    _held(township, dt.date(YEAR, 6, 12), group=group)
+    _held(township, dt.date(YEAR, 9, 3), group=group)  # unplanned (kind differs)
+    _held(township, dt.date(YEAR, 1, 15), kind="reception", station=station)
+    _held(township, dt.date(YEAR, 12, 2), kind="reception", station=station)
+    _held(township, dt.date(YEAR - 1, 3, 10), group=group)  # another year: not counted
+
+
+def test_planned_activities_refuse_bad_input_with_a_message(
+    township, other_township, secretary, group, station
+):
+    other_group = DeputyGroup.objects.create(
+        township=other_township, term=other_township.terms.get(), number=1, name="外镇小组"
+    )
+    for kw, field in (
+        ({}, "group"),
+        ({"group": group, "station": station}, "group"),
+        ({"group": other_group}, "group"),
+        ({"group": group, "month": 13}, "month"),
+        ({"group": group, "subject": "  "}, "subject"),
+        ({"group": group, "kind": "party"}, "kind"),
+    ):
+        values = {"month": 3, "kind": "group", "subject": "集中学习", **kw}
+        with pytest.raises(ApplicationError) as err:
+            planned_activity_add(township=township, year=YEAR, by=secretary, **values)
+        assert err.value.field == field, kw
+    item = _plan(township, secretary, 3, group=group)
+    assert item.history.first().history_user == secretary and PlannedActivity.objects.count() == 1
+
+
+def test_plan_against_held_matches_kind_and_month_and_recounts(township, plans, group, station):
+    data = plan_vs_held(township=township, year=YEAR, today=TODAY)
+    owners = {(o.kind, o.owner.pk): o for o in data["owners"]}
+    g, s = owners[("group", group.pk)], owners[("station", station.pk)]
+    assert [r.status for r in g.rows] == ["held", "held", "missed", "missed", "due"]
+    assert (g.planned, g.held, g.missed, g.due_now) == (5, 2, 2, 1)
+    assert [a.start_date for a in g.unplanned] == [dt.date(YEAR, 9, 3)]
+    assert (s.planned, s.held, s.missed) == (2, 2, 0)
+    assert g.light.colour == RED and s.light.colour == GREEN and data["light"].colour == RED
+
+    # held = per (owner, month, kind): the lesser of planned and held, recounted from raw rows
+    planned = {
+        (r["group_id"], r["station_id"], r["month"], r["kind"]): r["n"]
+        for r in PlannedActivity.objects.filter(township=township, year=YEAR)
+        .values("group_id", "station_id", "month", "kind")
+        .annotate(n=Count("pk"))
+    }
+    held = {
+        (r["group_id"], r["station_id"], r["m"], r["kind"]): r["n"]
+        for r in Activity.objects.filter(township=township, start_date__year=YEAR)
+        .annotate(m=ExtractMonth("start_date"))
+        .values("group_id", "station_id", "m", "kind")
+        .annotate(n=Count("pk"))
+    }
+    assert data["held"] == sum(min(n, held.get(k, 0)) for k, n in planned.items()) == 4
+    assert data["planned"] == sum(planned.values()) == 7
+    assert data["unplanned"] == sum(max(0, n - planned.get(k, 0)) for k, n in held.items()) == 1
+
+
+def test_plan_light_boundaries():
+    assert light_plan(planned=0, due=0, missed=0, due_now=0).colour == GREY
+    assert light_plan(planned=3, due=0, missed=0, due_now=0).colour == GREY  # nothing due yet
+    assert light_plan(planned=3, due=1, missed=0, due_now=1).colour == YELLOW
+    assert light_plan(planned=3, due=2, missed=0, due_now=0).colour == GREEN
+    assert light_plan(planned=3, due=2, missed=1, due_now=1).colour == RED
+
+
+def test_plan_page_and_workbench_show_the_figures(
+    township, plans, secretary, client_for, django_assert_max_num_queries, settings
+):
+    data = plan_vs_held(township=township, year=YEAR)
+    client = client_for(secretary)
+    with django_assert_max_num_queries(30):
+        r = client.get(reverse("meetings:plans"), {"year": YEAR})
+    html = r.content.decode()
+    assert r.status_code == 200
+    for name in ("planned", "held", "missed", "unplanned"):
+        assert f'data-figure="{name}">{data[name]}<' in html
+    r = client.get(reverse("meetings:index"), {"year": YEAR})
+    assert r.status_code == 200 and 'id="plans"' in r.content.decode()
+
+
+def test_plan_access_other_township_reviewer_and_get_writes_nothing(
+    township, plans, secretary, other_secretary, reviewer, group, client_for
+):
+    item = PlannedActivity.objects.filter(group=group).first()
+    assert (
+        client_for(other_secretary).post(reverse("meetings:plan_delete", args=[item.pk])).status_code == 404
+    )
+    other_page = client_for(other_secretary).get(reverse("meetings:plans"), {"year": YEAR}).content.decode()
+    assert group.name not in other_page
+
+    rev = client_for(reviewer)
+    session = rev.session
+    session["selected_township"] = township.pk
+    session.save()
+    before = PlannedActivity.history.count()
+    r = rev.get(reverse("meetings:plans"), {"year": YEAR})
+    assert r.status_code == 200 and group.name in r.content.decode() and "/delete/" not in r.content.decode()
+    assert PlannedActivity.history.count() == before
+    assert rev.post(reverse("meetings:plans") + f"?year={YEAR}", {"month": 3}).status_code == 403
+    assert rev.post(reverse("meetings:plan_delete", args=[item.pk])).status_code == 403
+
+    own = client_for(secretary)
+    r = own.post(
+        reverse("meetings:plans") + f"?year={YEAR}",
+        {"group": group.pk, "month": 4, "kind": "group", "subject": "四月集中活动"},
+    )
+    assert r.status_code == 302 and PlannedActivity.objects.filter(month=4).count() == 1
+    r = own.post(reverse("meetings:plans") + f"?year={YEAR}", {"month": 4, "kind": "group", "subject": "x"})
+    assert r.status_code == 200 and "invalid-feedback" in r.content.decode()
+    assert own.post(reverse("meetings:plan_delete", args=[item.pk])).status_code == 302
+    assert not PlannedActivity.objects.filter(pk=item.pk).exists()
