@@ -26,7 +26,7 @@ from renda.core.models import Term
 from renda.core.selectors import term_on
 from renda.core.services import reminder_upsert
 from renda.core.uploads import upload_check
-from renda.core.workdays import workdays_between
+from renda.core.workdays import missing_data_messages, workdays_before
 
 from .models import (
     Activity,
@@ -654,7 +654,8 @@ def reception_warnings(*, start_date, notice_date, on_duty_count):
     else:
         # Only whether the notice came early enough matters: count at most a month back, so a
         # notice date decades early (0001-01-01) costs nothing.
-        days = workdays_between(max(notice_date, start_date - dt.timedelta(days=31)), start_date)
+        # (counted the same whether the reception is on a working day or a rest day)
+        days = workdays_before(max(notice_date, start_date - dt.timedelta(days=31)), start_date)
         if days < RECEPTION_NOTICE_WORKDAYS:
             warnings.append(
                 _(
@@ -663,6 +664,12 @@ def reception_warnings(*, start_date, notice_date, on_duty_count):
                 )
                 % {"days": days, "min": RECEPTION_NOTICE_WORKDAYS}
             )
+    # a year whose holidays are unknown: the count above took weekends only, and says so
+    warnings.extend(
+        missing_data_messages(
+            start_date, max(notice_date, start_date - dt.timedelta(days=31)) if notice_date else None
+        )
+    )
     if on_duty_count < RECEPTION_MIN_ON_DUTY:
         warnings.append(
             _("Only %(n)s deputy(ies) on duty; at least %(min)s are required.")

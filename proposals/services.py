@@ -14,7 +14,7 @@ from renda.core.access import access_for
 from renda.core.exceptions import ApplicationError
 from renda.core.selectors import term_on
 from renda.core.uploads import upload_check
-from renda.core.workdays import add_workdays
+from renda.core.workdays import add_workdays, next_workday
 
 from .models import (
     DEFAULT_CATEGORIES,
@@ -161,13 +161,15 @@ def handling_unit_save(
 
 
 def deadline_compute(*, township, start: dt.date) -> dt.date:
-    """The default reply deadline for an assignment on `start`, by the township's rule."""
+    """The default reply deadline for an assignment on `start`, by the township's rule. A deadline
+    counted in calendar months that lands on a holiday or weekend moves to the next working day
+    (renda.core.workdays: the calendar entered in the app, else the package)."""
     rule = proposal_settings_get(township=township)
     if rule.deadline_unit == ProposalSettings.DeadlineUnit.WORKDAYS:
         return add_workdays(start, rule.deadline_amount)
     if rule.deadline_unit == ProposalSettings.DeadlineUnit.DAYS:
         return start + dt.timedelta(days=rule.deadline_amount)
-    return start + relativedelta(months=rule.deadline_amount)
+    return next_workday(start + relativedelta(months=rule.deadline_amount))
 
 
 def number_scope_for(*, term, during_session, session_number, year):

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import admin_i18n, converters, roles
+        from . import admin_i18n, converters, roles, workcalendar  # noqa: F401 - workcalendar's model
 
         converters.register()  # <id:…> and <year:…> for every app's urls, before they load
 

@@ -1,10 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 from .security import ThrottledLoginView
 
 urlpatterns = [
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("township/select/", views.township_select, name="township_select"),
     path("documents/", views.document_list, name="documents"),
     path("documents/<id:pk>/status/", views.document_status, name="document_status"),

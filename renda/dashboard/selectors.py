@@ -485,10 +485,22 @@ def workbench_quarter(*, township, today=None):
         "presidium_this_quarter": figures.presidium_per_quarter[quarter - 1],
         "receptions_this_month": figures.receptions_per_month[today.month - 1],
         "groups_idle": list(groups_idle.values("pk", "name")[:20]),
+        "on_duty_this_month": ActivityParticipation.objects.filter(
+            township=township,
+            role=ActivityParticipation.Role.ON_DUTY,
+            activity__kind=Activity.Kind.RECEPTION,
+            activity__start_date__gte=today.replace(day=1),
+            activity__start_date__lte=today,
+        )
+        .values("deputy_id")
+        .distinct()
+        .count(),
         "upcoming_receptions": list(
-            upcoming_receptions.annotate(on_duty=Count("participations")).values(
-                "pk", "start_date", "topic", "place", "notice_date", "on_duty"
-            )[:10]
+            upcoming_receptions.annotate(
+                on_duty=Count(
+                    "participations", filter=Q(participations__role=ActivityParticipation.Role.ON_DUTY)
+                )
+            ).values("pk", "start_date", "topic", "place", "notice_date", "on_duty")[:10]
         ),
         "session_held": figures.sessions > 0,
         "trainings": figures.trainings,

@@ -17,6 +17,7 @@ def _activity(township, **kw):
     return Activity(township=township, **data)
 
 
+@pytest.mark.django_db
 def test_reception_notice_counts_working_days_across_national_day():
     # 2025: 1–8 October are holidays, 28 September (Sunday) a make-up workday.
     reception = dt.date(2025, 10, 9)
@@ -27,14 +28,18 @@ def test_reception_notice_counts_working_days_across_national_day():
     assert reception_warnings(start_date=reception, notice_date=dt.date(2025, 9, 26), on_duty_count=2) == []
 
 
+@pytest.mark.django_db
 def test_reception_rule_falls_back_to_weekends_for_uncovered_years():
-    # 2040 is beyond chinese-calendar's data: Friday → Monday is one working day
-    assert reception_warnings(
+    # 2040 is beyond chinese-calendar's data and not entered: Friday → Monday is one working day,
+    # and the warnings say the year's holidays are unknown
+    missing = "2040年：该年度节假日安排尚未录入，按周末计算。"
+    warnings = reception_warnings(
         start_date=dt.date(2040, 3, 5), notice_date=dt.date(2040, 3, 2), on_duty_count=2
     )
-    assert not reception_warnings(
+    assert len(warnings) == 2 and missing in warnings
+    assert reception_warnings(
         start_date=dt.date(2040, 3, 8), notice_date=dt.date(2040, 3, 2), on_duty_count=2
-    )
+    ) == [missing]
 
 
 @pytest.mark.django_db
