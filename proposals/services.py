@@ -139,7 +139,7 @@ def handling_unit_save(
     if clash.exists():
         raise ApplicationError(_("This township already has a unit with this name."), field="name")
     for u in users:
-        if u.township_id != township.pk or not u.is_handling_unit:
+        if u.township_id != township.pk or not access_for(u).is_handling_unit:
             raise ApplicationError(
                 _("%(user)s is not a handling-unit account of this township.") % {"user": u}, field="users"
             )
