@@ -445,7 +445,12 @@ def seed(ctx):
                     reason="外出学习" if st == "excused" else "",
                 )
             )
-        chosen = rng.sample(AGENDA, rng.randint(3, 4))
+        # a regular meeting hears the quarter's report on proposal progress (now and then not)
+        progress = AGENDA[1]
+        others = [a for a in AGENDA if a is not progress]
+        chosen = rng.sample(others, rng.randint(2, 3))
+        if m.kind == PresidiumMeeting.Kind.REGULAR and rng.random() < 0.92:
+            chosen.insert(1, progress)
         for order, (topic, unit, rank) in enumerate(chosen, start=1):
             voted = order <= 2
             vf = present - rng.randint(0, 1) if voted else None
@@ -458,6 +463,9 @@ def seed(ctx):
                     reporting_unit=unit,
                     reporter=rng.choice("王李张刘陈") + rng.choice(["明", "华", "强", "芳"]),
                     reporter_rank=rank,
+                    # its text, the figures as of the meeting date, is written once the
+                    # proposals exist (proposals.demo)
+                    kind=AgendaItem.Kind.PROPOSAL_PROGRESS if topic == progress[0] else "",
                     votes_for=vf,
                     votes_against=(present - vf) if voted else None,
                     votes_abstain=0 if voted else None,

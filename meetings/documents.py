@@ -41,6 +41,8 @@ def minutes_docx(data) -> bytes:
                 x for x in (item["unit"], item["rank"] and f"（{item['rank']}）", item["reporter"]) if x
             )
             doc.paragraph(_("Reported by %(who)s.") % {"who": who})
+        if item.get("text"):  # 议案建议办理情况通报: the figures as of the meeting date
+            doc.paragraph(item["text"])
         vote = item["vote"]
         if vote:
             verdict = (

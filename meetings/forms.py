@@ -178,7 +178,26 @@ class AgendaItemForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = AgendaItem
-        fields = ["order", "topic", "reporting_unit", "reporter", "reporter_rank"]
+        fields = ["kind", "order", "topic", "reporting_unit", "reporter", "reporter_rank"]
+        help_texts = {
+            "kind": _(
+                "A report on the handling of motions and suggestions is filled with the figures "
+                "(received, assigned, replied, closed, overdue) as of the meeting date."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("topic") or "").strip():
+            if data.get("kind") == AgendaItem.Kind.PROPOSAL_PROGRESS:
+                data["topic"] = str(AgendaItem.Kind.PROPOSAL_PROGRESS.label)
+            else:
+                self.add_error("topic", _("Enter the topic."))
+        return data
 
 
 class VoteForm(BootstrapFormMixin, forms.Form):

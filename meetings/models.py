@@ -296,6 +296,10 @@ class PresidiumMeeting(TownshipScopedModel):
 class AgendaItem(TownshipScopedModel):
     """An agenda item of a presidium meeting, who reported it, and the vote on it."""
 
+    class Kind(models.TextChoices):
+        ORDINARY = "", _("ordinary item")
+        PROPOSAL_PROGRESS = "proposal_progress", _("report on the handling of motions and suggestions")
+
     class Rank(models.TextChoices):
         PRINCIPAL = "principal", _("principal leader")
         DEPUTY = "deputy", _("leader in charge")
@@ -310,6 +314,10 @@ class AgendaItem(TownshipScopedModel):
     reporting_unit = models.CharField(_("reporting unit"), max_length=100, blank=True)
     reporter = models.CharField(_("reported by"), max_length=50, blank=True)
     reporter_rank = models.CharField(_("rank of reporter"), max_length=10, choices=Rank.choices, blank=True)
+    # A report on the handling of motions and suggestions (议案建议办理情况通报): its text is
+    # filled with the proposal figures as of the meeting date (meetings.services).
+    kind = models.CharField(_("kind of item"), max_length=20, choices=Kind.choices, blank=True, default="")
+    text = models.TextField(_("text"), blank=True)
     # null = nothing put to the vote
     votes_for = models.PositiveSmallIntegerField(_("for"), null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField(_("against"), null=True, blank=True)

@@ -5,7 +5,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from renda.core.quotas import QUOTAS
 from .models import (
     ATTENDED,
     Activity,
+    AgendaItem,
     AttendanceStatus,
     Decision,
     PresidiumMeeting,
@@ -147,6 +148,8 @@ class Compliance:
     has_presidium: bool
     year: int
     presidium_by_quarter: list = field(default_factory=lambda: [0, 0, 0, 0])
+    # presidium meetings with a report on the handling of motions and suggestions, per quarter
+    progress_by_quarter: list = field(default_factory=lambda: [0, 0, 0, 0])
     groups_total: int = 0
     groups_active_by_quarter: list = field(default_factory=lambda: [0, 0, 0, 0])
     receptions_by_month: list = field(default_factory=lambda: [0] * 12)
@@ -161,6 +164,23 @@ class Compliance:
         )
         groups = self.groups_active_by_quarter[quarter - 1] >= self.groups_total
         return presidium and groups
+
+    def progress_light(self, today=None):
+        """A report on proposal progress to the presidium every quarter (grey without one)."""
+        from renda.core.quotas import GREY, Light, light_per_period
+
+        if not self.has_presidium:
+            return Light(GREY)
+        return light_per_period(
+            counts=self.progress_by_quarter,
+            required=QUOTAS["progress_reports_per_quarter"],
+            year=self.year,
+            today=today or timezone.localdate(),
+        )
+
+    @property
+    def progress_light_today(self):
+        return self.progress_light()
 
     @property
     def session_held(self):
@@ -184,13 +204,20 @@ def compliance_for_townships(*, townships, year):
         pk: Compliance(township_id=pk, has_presidium=kind != Township.Kind.JIEDAO, year=year)
         for pk, kind in Township.objects.filter(pk__in=ids).values_list("pk", "kind")
     }
-    # 2. presidium meetings per quarter
+    # 2. presidium meetings per quarter, and those with a report on proposal progress
+    progress = Q(
+        Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"), kind=AgendaItem.Kind.PROPOSAL_PROGRESS))
+    )
     for r in (
         PresidiumMeeting.objects.filter(township_id__in=ids, date__range=(start, end))
         .values("township_id")
-        .annotate(**{f"q{q}": Count("pk", filter=Q(quarter=q)) for q in range(1, 5)})
+        .annotate(
+            **{f"q{q}": Count("pk", filter=Q(quarter=q)) for q in range(1, 5)},
+            **{f"p{q}": Count("pk", filter=Q(quarter=q) & progress) for q in range(1, 5)},
+        )
     ):
         rows[r["township_id"]].presidium_by_quarter = [r[f"q{q}"] for q in range(1, 5)]
+        rows[r["township_id"]].progress_by_quarter = [r[f"p{q}"] for q in range(1, 5)]
     # 3. groups of the term(s) running that year
     for r in (
         DeputyGroup.objects.filter(township_id__in=ids, term__start_date__lte=end, term__end_date__gte=start)
@@ -258,6 +285,14 @@ def compliance_due(*, compliance, today=None):
             DueItem(
                 _("Presidium meeting this quarter (at least %(n)s)") % {"n": QUOTAS["presidium_per_quarter"]},
                 n >= QUOTAS["presidium_per_quarter"],
+                _("%(n)s held") % {"n": n},
+            )
+        )
+        n = c.progress_by_quarter[q - 1]
+        items.append(
+            DueItem(
+                _("Report on the handling of motions and suggestions to the presidium this quarter"),
+                n >= QUOTAS["progress_reports_per_quarter"],
                 _("%(n)s held") % {"n": n},
             )
         )
@@ -413,6 +448,7 @@ def minutes_data(*, meeting_id):
                 "unit": item.reporting_unit,
                 "reporter": item.reporter,
                 "rank": str(item.get_reporter_rank_display()) if item.reporter_rank else "",
+                "text": item.text,
                 "vote": vote,
             }
         )

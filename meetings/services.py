@@ -374,6 +374,11 @@ def presidium_meeting_update(*, meeting, date, kind, chair=None, place="", summa
     meeting.quarter = _quarter_of(date)
     meeting.place, meeting.summary = place, summary
     meeting.save(update_fields=["date", "kind", "chair", "quarter", "place", "summary", "updated_at"])
+    # a report on proposal progress counts its figures to the (new) meeting date
+    for item in meeting.agenda_items.filter(kind=AgendaItem.Kind.PROPOSAL_PROGRESS):
+        _progress_fill(item, meeting)
+        history_actor(item, by)
+        item.save(update_fields=["topic", "text", "updated_at"])
     return meeting
 
 
@@ -395,18 +400,54 @@ def presidium_attendance_save(*, meeting, entries, by=None):
     return len(changed)
 
 
+def proposal_progress_text(*, township, on):
+    """The text of a 议案建议办理情况通报 given on `on`: the proposal figures as of that day, from
+    the proposals app through the `proposal_progress` hook (meetings does not import it)."""
+    from renda.core import hooks
+
+    figures = hooks.first("proposal_progress", default=None, township=township, on=on)
+    if figures is None:
+        return ""
+    text = _(
+        "As of %(date)s, %(received)s motions and suggestions of deputies were received this year; "
+        "%(assigned)s were assigned to handling units, %(replied)s replied to and %(closed)s closed; "
+        "%(overdue)s are past their deadline and not yet handled."
+    ) % {
+        "date": _("%(year)s-%(month)s-%(day)s (date)") % {"year": on.year, "month": on.month, "day": on.day},
+        **figures,
+    }
+    if figures["carried_over"]:
+        text += _(" The figures include %(n)s carried over from earlier years.") % {
+            "n": figures["carried_over"]
+        }
+    return text
+
+
+def _progress_fill(item, meeting):
+    """A report on the handling of motions and suggestions gets its topic (when none is given)
+    and its text, the figures as of the meeting date; another item keeps no such text."""
+    if item.kind == AgendaItem.Kind.PROPOSAL_PROGRESS:
+        if not (item.topic or "").strip():
+            item.topic = str(AgendaItem.Kind.PROPOSAL_PROGRESS.label)
+        item.text = proposal_progress_text(township=meeting.township, on=meeting.date)
+    else:
+        item.kind, item.text = "", ""
+
+
 @transaction.atomic
 def agenda_item_save(*, meeting, instance, by=None):
-    """Add or change an agenda item (an unsaved or changed instance from a form)."""
+    """Add or change an agenda item (an unsaved or changed instance from a form). A report on the
+    handling of motions and suggestions is filled with the figures as of the meeting date."""
     instance.meeting = meeting
     instance.township_id = meeting.township_id
+    _progress_fill(instance, meeting)
     if instance.pk is None and not instance.order:
         instance.order = (meeting.agenda_items.aggregate(n=Max("order"))["n"] or 0) + 1
     instance.save()
     return instance
 
 
-AGENDA_ITEM_FIELDS = ("order", "topic", "reporting_unit", "reporter", "reporter_rank")
+AGENDA_ITEM_FIELDS = ("order", "topic", "reporting_unit", "reporter", "reporter_rank", "kind")
 
 
 def _meeting_note(meeting_id, reason, by):
@@ -424,11 +465,13 @@ def agenda_item_update(*, item, data, by=None):
     data = {k: v for k, v in data.items() if k in AGENDA_ITEM_FIELDS}
     if not (data.get("topic", item.topic) or "").strip():
         raise ApplicationError(_("Enter the topic."), field="topic")
-    changed = [k for k, v in data.items() if getattr(item, k) != v]
+    before = {k: getattr(item, k) for k in (*AGENDA_ITEM_FIELDS, "text")}
+    for key, value in data.items():
+        setattr(item, key, value)
+    _progress_fill(item, item.meeting)  # the figures again, as of the meeting date
+    changed = [k for k, v in before.items() if getattr(item, k) != v]
     if not changed:
         return item
-    for key in changed:
-        setattr(item, key, data[key])
     history_actor(item, by)
     item.save(update_fields=changed + ["updated_at"])
     _meeting_note(item.meeting_id, _("agenda item changed: %(topic)s") % {"topic": item.topic}, by)

@@ -8,7 +8,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from deputies.models import Deputy, Mandate
 from meetings.models import Session
@@ -307,7 +307,29 @@ def seed(ctx):
     rows_insert(ProposalEvent, events)
     rows_insert(ProposalReply, replies)
     rows_insert(ProposalEvaluation, evaluations)
-    ctx.log(f"  proposals: {len(proposals)} items, {len(events)} workflow steps")
+    reports = _progress_reports(ctx)
+    ctx.log(
+        f"  proposals: {len(proposals)} items, {len(events)} workflow steps, "
+        f"{reports} progress reports to the presidium"
+    )
+
+
+def _progress_reports(ctx):
+    """The presidium meetings' reports on proposal progress (meetings.demo marks the items):
+    their text, the figures as of each meeting's date, now that the proposals exist."""
+    from meetings.models import AgendaItem
+    from meetings.services import proposal_progress_text
+
+    items = list(
+        AgendaItem.objects.filter(
+            township__in=ctx.townships, kind=AgendaItem.Kind.PROPOSAL_PROGRESS
+        ).select_related("meeting__township")
+    )
+    with translation.override("zh-hans"):
+        for item in items:
+            item.text = proposal_progress_text(township=item.meeting.township, on=item.meeting.date)
+    AgendaItem.objects.bulk_update(items, ["text"], batch_size=1000)
+    return len(items)
 
 
 def _lifecycle(p, *, rng, today, unit, leader):

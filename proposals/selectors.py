@@ -169,6 +169,35 @@ def proposal_asof_q(*, year: int, today=None) -> dict:
     }
 
 
+def proposal_progress_as_of(*, township, on: dt.date) -> dict:
+    """The figures a presidium meeting is told on `on` (议案建议办理情况通报): the township's
+    proposals of `on`'s year received by that day (and those carried over into the year), read
+    as of that day from the dated history like a past year's figures (`_asof_parts`):
+      received      received in the year by `on` (accepted)
+      carried_over  received in earlier years, not closed by 1 January
+      assigned      handed to a unit by `on` (assigned_on on or before it)
+      replied       with a written reply dated on or before `on`
+      closed        closed (办结) on or before `on`
+      overdue       being handled on `on` with its deadline before `on`
+    One query. The `proposal_progress` hook: meetings fills an agenda item with it."""
+    year = on.year
+    parts = _asof_parts(on)
+    is_open = Q(In(parts["state"], list(Proposal.OPEN_HANDLING_STATES)))
+    row = (
+        Proposal.objects.filter(township=township, submitted_on__lte=on)
+        .filter(proposal_year_q(year))
+        .aggregate(
+            received=Count("pk", filter=Q(year=year)),
+            carried_over=Count("pk", filter=Q(year__lt=year)),
+            assigned=Count("pk", filter=Q(assigned_on__lte=on)),
+            replied=Count("pk", filter=parts["replied"]),
+            closed=Count("pk", filter=Q(state=S.CLOSED, closed_on__lte=on)),
+            overdue=Count("pk", filter=is_open & Q(LessThan(parts["deadline"], Value(on)))),
+        )
+    )
+    return {"on": on, "year": year, **row}
+
+
 def proposal_year_q(year: int, prefix: str = "") -> Q:
     """Q for membership of year `year` (received in it, or carried over into it)."""
     p = prefix

@@ -5,6 +5,8 @@ Pure functions on plain numbers (no ORM), so the boundaries are easy to test.
 The rules come from the domain file:
 - a people's congress session at least once a year ("一年至少召开一次");
 - a presidium meeting at least once a quarter ("季会制"; a 街道 has no presidium);
+- a report on the handling of motions and suggestions to the presidium every quarter (an agenda
+  item 议案建议办理情况通报 at one of the quarter's presidium meetings);
 - every deputy group active at least once a quarter;
 - a voter reception every month (township deputies receive voters monthly);
 - training at least once a year;
@@ -29,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 DEFAULT_QUOTAS = {
     "sessions_per_year": 1,
     "presidium_per_quarter": 1,
+    "progress_reports_per_quarter": 1,
     "group_activities_per_quarter": 1,
     "receptions_per_month": 1,
     "trainings_per_year": 1,
