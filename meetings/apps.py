@@ -9,7 +9,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
 
-        from .archive import deputy_archive_context
+        from .archive import deputy_archive_context, deputy_rota_context
 
         hooks.register(
             "deputy_archive_section",
@@ -20,4 +20,14 @@ class MeetingsConfig(AppConfig):
                 deputy_archive_context,
             ),
             order=30,
+        )
+        hooks.register(
+            "deputy_archive_section",
+            hooks.Section(
+                "rota",
+                _("Reception rota at the liaison stations"),
+                "meetings/archive/_rota.html",
+                deputy_rota_context,
+            ),
+            order=35,
         )

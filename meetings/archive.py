@@ -44,3 +44,10 @@ def deputy_archive_context(deputy, year, user):
         "meetings": list(meetings),
         "activities": list(activities),
     }
+
+
+def deputy_rota_context(deputy, year, user):
+    """The reception rota section: a higher-level deputy's turns at the stations in `year`."""
+    from .selectors import rota_deputy_entries
+
+    return {"entries": list(rota_deputy_entries(user=user, deputy=deputy, year=year))}

@@ -559,11 +559,13 @@ def seed(ctx):
     issues = _seed_issues(ctx, activity_people)
     appraised, commended = _seed_appraisals(ctx, current)
     planned = _seed_plans(ctx, activities)
+    rota = _seed_rota(ctx)
     ctx.log(
         f"  meetings: {len(sessions)} sessions, {len(meetings)} presidium meetings, "
         f"{len(decisions)} decisions, {len(activities)} activities, {len(parts)} participations, "
         f"{contacts} contacts with deputies, {issues} reception issues, "
-        f"{appraised} appraisals, {commended} commendations, {planned} planned activities"
+        f"{appraised} appraisals, {commended} commendations, {planned} planned activities, "
+        f"{rota} rota turns"
     )
 
 
@@ -833,4 +835,54 @@ def _seed_plans(ctx, activities):
                     )
                 )
     PlannedActivity.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+ROTA_NOTES = ["", "", "接待选民12人次，收集意见4条", "因参加上级会议调整时间", "与镇人大代表共同接待"]
+
+
+def _seed_rota(ctx):
+    """The reception rota of higher-level deputies at the stations: a turn in each period of their
+    level (provincial a year, city a half year, county a quarter), most held, now and then one not
+    held or never planned, so the lights are not all green; the turns still to come are planned."""
+    from renda.core.quotas import period_bounds, rota_quota
+
+    from .models import RotaEntry
+
+    rng, today = ctx.rng, ctx.today
+    ids = [t.pk for t in ctx.townships]
+    stations = defaultdict(list)
+    for t, pk in (
+        LiaisonStation.objects.filter(township_id__in=ids).order_by("pk").values_list("township_id", "pk")
+    ):
+        stations[t].append(pk)
+    rows = []
+    for d, t, level, start, end in Mandate.objects.filter(
+        township_id__in=ids, level__in=["provincial", "city", "county"]
+    ).values_list("deputy_id", "township_id", "level", "start_date", "end_date"):
+        if not stations[t]:
+            continue
+        periods, _required = rota_quota(level)
+        for year in ctx.years:
+            for lo, hi in period_bounds(year=year, periods=periods):
+                if rng.random() < 0.08:
+                    continue  # never planned: a red light at the end of the period
+                day = lo + dt.timedelta(days=rng.randint(5, (hi - lo).days - 5))
+                if day < start or (end is not None and day >= end) or day.year > today.year:
+                    continue
+                if day > today:
+                    state = RotaEntry.State.PLANNED
+                else:
+                    state = RotaEntry.State.NOT_HELD if rng.random() < 0.1 else RotaEntry.State.HELD
+                rows.append(
+                    RotaEntry(
+                        township_id=t,
+                        deputy_id=d,
+                        station_id=rng.choice(stations[t]),
+                        date=day,
+                        state=state,
+                        note=rng.choice(ROTA_NOTES) if state != RotaEntry.State.PLANNED else "",
+                    )
+                )
+    RotaEntry.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

@@ -22,6 +22,7 @@ from .models import (
     PresidiumMeeting,
     ReceptionIssue,
     Resolution,
+    RotaEntry,
     Session,
     SessionPrepItem,
     SessionReport,
@@ -523,4 +524,47 @@ class PlannedActivityForm(BootstrapFormMixin, forms.Form):
             self.fields["station"].queryset = LiaisonStation.objects.filter(township=township).order_by(
                 "name", "pk"
             )
+        _rescope(self)
+
+
+# --- Reception rota of higher-level deputies --------------------------------------------------
+
+
+class RotaEntryForm(BootstrapFormMixin, forms.Form):
+    deputy = DeputyChoiceField(label=_("deputy"), queryset=Deputy.objects.none())
+    station = forms.ModelChoiceField(label=_("liaison station"), queryset=LiaisonStation.objects.none())
+    date = forms.DateField(label=_("date"), widget=DateInput())
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args, township=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if township is not None:
+            # deputies with a provincial, city or county mandate; the service checks the date
+            self.fields["deputy"].queryset = (
+                Deputy.objects.filter(township=township, mandates__level__in=["provincial", "city", "county"])
+                .distinct()
+                .order_by("surname_strokes", "name_pinyin")
+            )
+            self.fields["station"].queryset = LiaisonStation.objects.filter(township=township).order_by(
+                "name", "pk"
+            )
+        _rescope(self)
+
+
+class RotaRecordForm(BootstrapFormMixin, forms.Form):
+    state = forms.ChoiceField(label=_("state"), choices=RotaEntry.State.choices)
+    activity = forms.ModelChoiceField(
+        label=_("voter reception"), queryset=Activity.objects.none(), required=False
+    )
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args, entry=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if entry is not None:
+            self.fields["activity"].queryset = Activity.objects.filter(
+                township_id=entry.township_id,
+                kind=Activity.Kind.RECEPTION,
+                start_date__year=entry.date.year,
+            ).order_by("-start_date", "-pk")
+            self.fields["activity"].label_from_instance = lambda a: f"{a.start_date:%Y-%m-%d} {a.topic}"
         _rescope(self)

@@ -1015,3 +1015,53 @@ class PlannedActivity(TownshipScopedModel):
 
     def __str__(self):
         return f"{self.year}-{self.month:02d} {self.subject}"
+
+
+# --- Reception rota of higher-level deputies --------------------------------------------------
+
+
+class RotaEntry(TownshipScopedModel):
+    """A higher-level deputy's turn receiving voters at one of the township's liaison stations
+    (seed 003: provincial deputies once a year, city deputies every half year, county deputies
+    every quarter): planned by the secretary, then recorded as held or not held, with the voter
+    reception activity it became when there is one."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        HELD = "held", _("held")
+        NOT_HELD = "not_held", _("not held")
+
+    deputy = models.ForeignKey(
+        "deputies.Deputy", on_delete=models.CASCADE, related_name="rota_entries", verbose_name=_("deputy")
+    )
+    station = models.ForeignKey(
+        "deputies.LiaisonStation",
+        on_delete=models.PROTECT,
+        related_name="rota_entries",
+        verbose_name=_("liaison station"),
+    )
+    date = models.DateField(_("date"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PLANNED)
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rota_entries",
+        verbose_name=_("voter reception"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reception rota entry")
+        verbose_name_plural = _("reception rota entries")
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["township", "date"], name="rota_township_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["planned", "held", "not_held"]), name="rota_state_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.deputy} · {self.station}"

@@ -1067,3 +1067,313 @@ def plan_vs_held(*, township, year, today=None, user=None):
         "unplanned": sum(len(o.unplanned) for o in out),
         "light": light_worst([o.light for o in out]),
     }
+
+
+# --- Reception rota of higher-level deputies ----------------------------------------------------
+
+HIGHER_LEVELS = ("provincial", "city", "county")
+
+
+@dataclass
+class RotaRow:
+    """One higher-level deputy at one level in one year: receptions held per period (a year, a
+    half year or a quarter), whether the deputy served in each period, and the light."""
+
+    deputy_id: int
+    township_id: int
+    level: str
+    periods: list
+    counts: list
+    owed: list
+    required: int = 1
+    light: object = None
+    deputy: object = None
+
+    @property
+    def cells(self):
+        return [
+            {"start": s, "end": e, "count": n, "owed": o}
+            for (s, e), n, o in zip(self.periods, self.counts, self.owed)
+        ]
+
+    @property
+    def held(self):
+        return sum(self.counts)
+
+
+def _rota_rows(*, township_ids, year, today, entries=None):
+    """{(deputy id, level): RotaRow} for every deputy holding a provincial, city or county
+    mandate in the townships at some time in `year` (deputies.serving decides, period by period:
+    a period the deputy served no day of owes nothing), with the held rota entries counted.
+    `entries`: the year's (township id, deputy id, date, state) rows when the caller has them.
+    Two queries for any number of townships."""
+    from deputies.models import Mandate
+    from deputies.selectors import mandate_active_during_q, served_days
+    from renda.core.quotas import period_bounds, rota_quota
+
+    township_ids = list(township_ids)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    spans: dict = {}
+    for deputy_id, township_id, level, s, e in Mandate.objects.filter(
+        mandate_active_during_q(start=start, end=end), township_id__in=township_ids, level__in=HIGHER_LEVELS
+    ).values_list("deputy_id", "township_id", "level", "start_date", "end_date"):
+        spans.setdefault((deputy_id, level, township_id), []).append((s, e))
+    rows: dict = {}
+    for (deputy_id, level, township_id), periods_served in spans.items():
+        periods, required = rota_quota(level)
+        bounds = period_bounds(year=year, periods=periods)
+        owed = [served_days(periods_served, start=lo, end=hi) > 0 for lo, hi in bounds]
+        if any(owed) and (deputy_id, level) not in rows:
+            rows[(deputy_id, level)] = RotaRow(
+                deputy_id=deputy_id,
+                township_id=township_id,
+                level=level,
+                periods=bounds,
+                counts=[0] * periods,
+                owed=owed,
+                required=required,
+            )
+    if entries is None:
+        entries = _rota_entries(township_ids=township_ids, year=year)
+    for _tid, deputy_id, day, state in entries:
+        if state != "held":
+            continue
+        for level in HIGHER_LEVELS:
+            row = rows.get((deputy_id, level))
+            if row is None:
+                continue
+            for i, (lo, hi) in enumerate(row.periods):
+                if lo <= day <= hi:
+                    row.counts[i] += 1
+    return rows
+
+
+def _rota_entries(*, township_ids, year):
+    from .models import RotaEntry
+
+    return list(
+        RotaEntry.objects.filter(township_id__in=list(township_ids), date__year=year).values_list(
+            "township_id", "deputy_id", "date", "state"
+        )
+    )
+
+
+def _rota_light(row, *, year, today):
+    from renda.core.quotas import light_rota
+
+    return light_rota(counts=row.counts, owed=row.owed, required=row.required, year=year, today=today)
+
+
+def rota_compliance(*, township, year, today=None):
+    """The rota page: each higher-level deputy of the township in `year` with their receptions
+    per period and their light, and the year's entries (a fixed number of queries)."""
+    from deputies.models import Deputy
+    from renda.core.quotas import GREEN
+
+    from .models import RotaEntry
+
+    today = today or timezone.localdate()
+    rows = _rota_rows(township_ids=[township.pk], year=year, today=today)
+    people = Deputy.objects.in_bulk([r.deputy_id for r in rows.values()])
+    order = {lv: i for i, lv in enumerate(HIGHER_LEVELS)}
+    out = []
+    for row in rows.values():
+        row.deputy = people[row.deputy_id]
+        row.light = _rota_light(row, year=year, today=today)
+        out.append(row)
+    out.sort(key=lambda r: (order[r.level], r.deputy.surname_strokes, r.deputy.name_pinyin, r.deputy_id))
+    entries = list(
+        RotaEntry.objects.filter(township=township, date__year=year)
+        .select_related("deputy", "station", "activity")
+        .order_by("date", "pk")
+    )
+    return {
+        "rows": out,
+        "entries": entries,
+        "met": sum(1 for r in out if r.light.colour == GREEN),
+        "planned": len(entries),
+        "held": sum(1 for e in entries if e.state == RotaEntry.State.HELD),
+        "not_held": sum(1 for e in entries if e.state == RotaEntry.State.NOT_HELD),
+    }
+
+
+@dataclass
+class RotaCounts:
+    """A township's rota figures for the county dashboard, the workbench and the work report."""
+
+    deputies: int = 0  # (deputy, level) rows: a deputy holding two higher mandates owes both
+    met: int = 0
+    entries: int = 0
+    held: int = 0
+    light: object = None
+    behind_ids: list = field(default_factory=list)
+
+
+def rota_counts(*, township_ids, year, today=None):
+    """{township id: RotaCounts}: the same rules as `rota_compliance`, the township's light the
+    worst of its deputies'; two queries for any number of townships."""
+    from renda.core.quotas import GREEN, RED, YELLOW, light_worst
+
+    from .models import RotaEntry
+
+    today = today or timezone.localdate()
+    township_ids = list(township_ids)
+    out = {tid: RotaCounts() for tid in township_ids}
+    lights: dict = {tid: [] for tid in township_ids}
+    entries = _rota_entries(township_ids=township_ids, year=year)
+    for row in _rota_rows(township_ids=township_ids, year=year, today=today, entries=entries).values():
+        light = _rota_light(row, year=year, today=today)
+        c = out[row.township_id]
+        c.deputies += 1
+        if light.colour == GREEN:
+            c.met += 1
+        elif light.colour in (RED, YELLOW):
+            c.behind_ids.append(row.deputy_id)
+        lights[row.township_id].append(light)
+    for tid, _deputy_id, _day, state in entries:
+        out[tid].entries += 1
+        out[tid].held += state == RotaEntry.State.HELD
+    for tid, c in out.items():
+        behind = len(set(c.behind_ids))
+        c.light = light_worst(lights[tid], note=str(behind) if behind else "")
+    return out
+
+
+def rota_behind(*, township_ids, year, today=None):
+    """Higher-level deputies whose rota is behind (red, or yellow while the period runs)."""
+    from deputies.models import Deputy
+
+    counts = rota_counts(township_ids=township_ids, year=year, today=today)
+    return Deputy.objects.filter(pk__in=[pk for c in counts.values() for pk in c.behind_ids])
+
+
+def rota_deputy_entries(*, user, deputy, year):
+    """A deputy's rota entries of `year` (the deputy archive)."""
+    from .models import RotaEntry
+
+    return (
+        access_for(user)
+        .scope(RotaEntry)
+        .filter(deputy=deputy, date__year=year)
+        .select_related("station", "activity")
+        .order_by("date", "pk")
+    )
+
+
+# --- Training of new deputies before their first session --------------------------------------
+
+TRAINED, LATE, PENDING, UNTRAINED = "trained", "late", "pending", "untrained"
+
+
+@dataclass
+class NewDeputyTraining:
+    """A new deputy of the current term (first elected to the township congress in it): the
+    day the mandate began, their first session after it, and their first training since."""
+
+    deputy_id: int
+    township_id: int
+    start: dt.date
+    first_session: object = None  # the Session (or None: none recorded yet)
+    trained_on: object = None  # the first training attended since the mandate began
+    status: str = PENDING
+    deputy: object = None
+
+    @property
+    def flagged(self):
+        """Not trained before the first session: still untrained, or trained only afterwards."""
+        return self.status != TRAINED
+
+
+def _training_status(*, trained_on, first_session_day, today):
+    if trained_on is not None:
+        if first_session_day is None or trained_on <= first_session_day:
+            return TRAINED
+        return LATE
+    if first_session_day is not None and first_session_day <= today:
+        return UNTRAINED
+    return PENDING
+
+
+def new_deputy_training(*, township_ids, today=None, people=True):
+    """{township id: [NewDeputyTraining]} for the deputies serving today whose township mandate
+    began in the term covering today and who held no township mandate in an earlier term; each
+    with their first session (the township's first session starting on or after the mandate
+    began) and whether they attended a training (Activity kind 培训) before it. Five queries for
+    any number of townships (four with `people=False`: no Deputy rows, for the counts)."""
+    from deputies.models import Deputy, Mandate
+    from renda.core.terms import terms_on
+
+    from .models import ActivityParticipation
+
+    today = today or timezone.localdate()
+    township_ids = list(township_ids)
+    terms = terms_on(township_ids=township_ids, on=today)
+    out: dict = {tid: [] for tid in township_ids}
+    if not terms:
+        return out
+    earlier = Mandate.objects.filter(deputy=OuterRef("deputy_id"), level=Mandate.Level.TOWNSHIP).exclude(
+        term_id=OuterRef("term_id")
+    )
+    serving = deputy_serving(on=today).filter(township_id__in=list(terms))
+    mandates = (
+        Mandate.objects.filter(
+            level=Mandate.Level.TOWNSHIP,
+            term_id__in=[t.pk for t in terms.values()],
+            deputy__in=serving,
+        )
+        .exclude(Exists(earlier))
+        .order_by("deputy_id", "start_date")
+        .values_list("deputy_id", "township_id", "start_date")
+    )
+    rows: dict = {}
+    for deputy_id, township_id, start in mandates:
+        rows.setdefault(
+            deputy_id, NewDeputyTraining(deputy_id=deputy_id, township_id=township_id, start=start)
+        )
+    if not rows:
+        return out
+    sessions: dict = {}
+    for s in Session.objects.filter(
+        township_id__in=list(terms), term_id__in=[t.pk for t in terms.values()]
+    ).order_by("start_date", "pk"):
+        sessions.setdefault(s.township_id, []).append(s)
+    trainings: dict = {}
+    for deputy_id, day in (
+        ActivityParticipation.objects.filter(deputy_id__in=list(rows), activity__kind=Activity.Kind.TRAINING)
+        .values_list("deputy_id", "activity__start_date")
+        .order_by("activity__start_date")
+    ):
+        trainings.setdefault(deputy_id, []).append(day)
+    deputies = Deputy.objects.in_bulk(list(rows)) if people else {}
+    for row in rows.values():
+        row.deputy = deputies.get(row.deputy_id)
+        row.first_session = next(
+            (s for s in sessions.get(row.township_id, []) if s.start_date >= row.start), None
+        )
+        row.trained_on = next((d for d in trainings.get(row.deputy_id, []) if d >= row.start), None)
+        row.status = _training_status(
+            trained_on=row.trained_on,
+            first_session_day=row.first_session.start_date if row.first_session else None,
+            today=today,
+        )
+        out[row.township_id].append(row)
+    if people:
+        for tid in out:
+            out[tid].sort(
+                key=lambda r: (not r.flagged, r.deputy.surname_strokes, r.deputy.name_pinyin, r.deputy_id)
+            )
+    return out
+
+
+def new_deputy_training_counts(*, township_ids, today=None):
+    """{township id: {"new": n, "trained": n, "late": n, "untrained": n}} (untrained: no training
+    yet, whether or not the first session has been held)."""
+    out = {}
+    for tid, rows in new_deputy_training(township_ids=township_ids, today=today, people=False).items():
+        out[tid] = {
+            "new": len(rows),
+            "trained": sum(1 for r in rows if r.status == TRAINED),
+            "late": sum(1 for r in rows if r.status == LATE),
+            "untrained": sum(1 for r in rows if r.status in (UNTRAINED, PENDING)),
+        }
+    return out

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from deputies.models import Deputy, PresidiumMembership
 from deputies.selectors import (
+    deputy_mandate_levels,
     deputy_serving,
     deputy_serving_during_q,
     not_serving_message,
@@ -43,6 +44,7 @@ from .models import (
     PresidiumAttendance,
     PresidiumMeeting,
     ReceptionIssue,
+    RotaEntry,
     Session,
     SessionAttendance,
     SessionPrepItem,
@@ -1205,3 +1207,60 @@ def planned_activity_add(*, township, year, month, kind, subject, group=None, st
 def planned_activity_delete(*, item, by):
     history_actor(item, by)
     item.delete()
+
+
+# --- Reception rota of higher-level deputies --------------------------------------------------
+
+ROTA_LEVELS = ("provincial", "city", "county")
+
+
+@transaction.atomic
+def rota_entry_create(*, township, deputy, station, date, note="", by):
+    """Plan a higher-level deputy's turn receiving voters at a liaison station of the township:
+    the deputy must hold a provincial, city or county mandate on that date (deputies.serving)."""
+    if deputy.township_id != township.pk:
+        raise ApplicationError(_("That deputy is not on this township's roster."), field="deputy")
+    if station.township_id != township.pk:
+        raise ApplicationError(_("That liaison station is not this township's."), field="station")
+    levels = deputy_mandate_levels(deputy_ids=[deputy.pk], on=date).get(deputy.pk, [])
+    if not set(levels) & set(ROTA_LEVELS):
+        raise ApplicationError(
+            _("%(name)s held no provincial, city or county mandate on %(date)s.")
+            % {"name": deputy.name, "date": date.isoformat()},
+            field="deputy",
+        )
+    entry = RotaEntry(township=township, deputy=deputy, station=station, date=date, note=(note or "")[:300])
+    history_actor(entry, by)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def rota_entry_record(*, entry, state, activity=None, note="", by):
+    """Record whether a planned turn was held, and the voter reception activity it became."""
+    entry = RotaEntry.objects.select_for_update().get(pk=entry.pk)
+    if state not in RotaEntry.State.values:
+        raise ApplicationError(_("Choose whether the reception was held."), field="state")
+    if state != RotaEntry.State.PLANNED and entry.date > timezone.localdate():
+        raise ApplicationError(
+            _("A reception planned for %(date)s cannot be recorded before that day.")
+            % {"date": entry.date.isoformat()},
+            field="state",
+        )
+    if activity is not None:
+        if activity.township_id != entry.township_id or activity.kind != Activity.Kind.RECEPTION:
+            raise ApplicationError(_("Choose a voter reception of this township."), field="activity")
+        if state != RotaEntry.State.HELD:
+            raise ApplicationError(
+                _("Only a reception that was held can be linked to a reception record."), field="activity"
+            )
+    entry.state, entry.activity, entry.note = state, activity, (note or "")[:300]
+    history_actor(entry, by)
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def rota_entry_delete(*, entry, by):
+    history_actor(entry, by)
+    entry.delete()

@@ -19,7 +19,9 @@ from renda.core.converters import year_or_none
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_entries
 from renda.core.models import DocumentJob
+from renda.core.quotas import QUOTAS
 from renda.core.services import document_job_request
+from renda.core.terms import term_on
 
 from . import selectors, services
 from .forms import (
@@ -46,6 +48,8 @@ from .forms import (
     ProgressForm,
     ReceptionIssueForm,
     ResolutionForm,
+    RotaEntryForm,
+    RotaRecordForm,
     SessionForm,
     SessionReportForm,
     VoteForm,
@@ -62,6 +66,7 @@ from .models import (
     PlannedActivity,
     PresidiumMeeting,
     ReceptionIssue,
+    RotaEntry,
     Session,
     SessionPrepItem,
 )
@@ -1187,3 +1192,91 @@ def planned_activity_delete(request, pk):
     services.planned_activity_delete(item=item, by=request.user)
     messages.success(request, _("Deleted."))
     return redirect(f"{reverse('meetings:plans')}?year={item.year}")
+
+
+# --- Reception rota of higher-level deputies --------------------------------------------------
+
+
+def rota(request):
+    """The rota of higher-level deputies receiving voters at the township's liaison stations:
+    the plan of a year, what was held, and each deputy's compliance with a light."""
+    request.access.require_browse()
+    township = request.access.selected_township
+    year = _year(request)
+    can_write = township is not None and request.access.can_write(township, "meetings.add_rotaentry")
+    form = RotaEntryForm(request.POST or None, township=township) if can_write else None
+    if request.method == "POST":
+        request.access.require_write(township, "meetings.add_rotaentry")
+        if form is not None and form.is_valid():
+            try:
+                entry = services.rota_entry_create(township=township, by=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Reception planned."))
+                return redirect(f"{reverse('meetings:rota')}?year={entry.date.year}")
+    this_year = timezone.localdate().year
+    context = {
+        "township": township,
+        "year": year,
+        "form": form,
+        "can_write": can_write,
+        "years": list(range(this_year + 1, this_year - 6, -1)),
+        "quotas": QUOTAS,
+    }
+    if township is not None:
+        context["rota"] = selectors.rota_compliance(township=township, year=year)
+    return render(request, "meetings/rota.html", context)
+
+
+def rota_entry(request, pk):
+    """One turn of the rota: record whether it was held (and its reception), or delete it."""
+    request.access.require_browse()
+    entry = request.access.get_or_404(
+        RotaEntry.objects.select_related("deputy", "station", "activity"), pk=pk
+    )
+    can_write = request.access.can_write(entry, "meetings.change_rotaentry")
+    initial = {"state": entry.state, "activity": entry.activity_id, "note": entry.note}
+    form = RotaRecordForm(request.POST or None, entry=entry, initial=initial) if can_write else None
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            request.access.require_write(entry, "meetings.delete_rotaentry")
+            services.rota_entry_delete(entry=entry, by=request.user)
+            messages.success(request, _("Rota entry deleted."))
+            return redirect(f"{reverse('meetings:rota')}?year={entry.date.year}")
+        request.access.require_write(entry, "meetings.change_rotaentry")
+        if form is not None and form.is_valid():
+            try:
+                services.rota_entry_record(entry=entry, by=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("Rota entry saved."))
+                return redirect(f"{reverse('meetings:rota')}?year={entry.date.year}")
+    return render(
+        request,
+        "meetings/rota_entry.html",
+        {"entry": entry, "form": form, "can_write": can_write, "history": history_entries(entry)},
+    )
+
+
+# --- Training of new deputies -------------------------------------------------------------------
+
+
+def training(request):
+    """New deputies of the current term and whether they were trained before their first
+    session; the untrained ones flagged. A read-only page (trainings are recorded as activities)."""
+    request.access.require_browse()
+    township = request.access.selected_township
+    context = {"township": township}
+    if township is not None:
+        rows = selectors.new_deputy_training(township_ids=[township.pk])[township.pk]
+        context.update(
+            rows=rows,
+            term=term_on(township=township),
+            trained=sum(1 for r in rows if r.status == selectors.TRAINED),
+            late=sum(1 for r in rows if r.status == selectors.LATE),
+            untrained=sum(1 for r in rows if r.status in (selectors.UNTRAINED, selectors.PENDING)),
+            can_write=request.access.can_write(township, "meetings.add_activity"),
+        )
+    return render(request, "meetings/training.html", context)

@@ -13,7 +13,10 @@ The rules come from the domain file:
 - no proposal past its deadline;
 - 两联一述: each presidium member contacts deputies at least 12 times a year and at least once a
   month; each township deputy visits voters at least twice a year and reaches at least 20 voters
-  (10 households).
+  (10 households);
+- the reception rota of higher-level deputies at the township's liaison stations (seed 003):
+  each provincial deputy receives voters once a year, each city deputy once every half year,
+  each county deputy once every quarter.
 
 A period is judged only once it has begun: a period that is over and missed its quota is red,
 the period still running that has not met it yet is yellow (still time), everything met is
@@ -40,6 +43,9 @@ DEFAULT_QUOTAS = {
     "voter_visits_per_year": 2,
     "voters_per_year": 20,
     "households_per_year": 10,
+    "rota_provincial_per_year": 1,
+    "rota_city_per_half_year": 1,
+    "rota_county_per_quarter": 1,
 }
 QUOTAS = {**DEFAULT_QUOTAS, **getattr(settings, "RENDA_QUOTAS", {})}
 
@@ -185,6 +191,44 @@ def light_plan(*, planned, due, missed, due_now):
     if due_now:
         return Light(YELLOW, str(due_now))
     return Light(GREEN)
+
+
+# The rota of higher-level deputies: mandate level -> (periods in a year, the quota key).
+ROTA_LEVELS = {
+    "provincial": (1, "rota_provincial_per_year"),
+    "city": (2, "rota_city_per_half_year"),
+    "county": (4, "rota_county_per_quarter"),
+}
+
+
+def rota_quota(level):
+    """(periods in a year, receptions required in each) for a deputy of `level`."""
+    periods, key = ROTA_LEVELS[level]
+    return periods, QUOTAS[key]
+
+
+def period_bounds(*, year: int, periods: int):
+    """[(first day, last day)] of each of the `periods` equal periods of the year (1, 2, 4, 12)."""
+    per = 12 // periods
+    out = []
+    for i in range(periods):
+        end_month = (i + 1) * per
+        end = dt.date(year + end_month // 12, end_month % 12 + 1, 1) - dt.timedelta(days=1)
+        out.append((dt.date(year, i * per + 1, 1), end))
+    return out
+
+
+def light_rota(*, counts, owed, required, year, today):
+    """One deputy's rota light: `counts` receptions held per period, `owed` whether the deputy
+    served in that period (a period they did not serve in owes nothing)."""
+    if not required or not any(owed):
+        return Light(GREY)
+    states = period_states(year=year, today=today, periods=len(counts))
+    if all(s == "future" for s, o in zip(states, owed) if o):
+        return Light(GREY)
+    return light_per_period(
+        counts=[n if o else required for n, o in zip(counts, owed)], required=required, year=year, today=today
+    )
 
 
 def light_overdue(*, overdue):

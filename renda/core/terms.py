@@ -15,3 +15,15 @@ def term_on(*, township, on=None):
 
     township_id = getattr(township, "pk", township)
     return Term.objects.filter(township_id=township_id, start_date__lte=on, end_date__gte=on).first()
+
+
+def terms_on(*, township_ids, on=None):
+    """{township id: the term covering `on`} for many townships in one query (the same rule as
+    `term_on`); a township with no term covering the day is left out."""
+    on = on or timezone.localdate()
+    from .models import Term
+
+    return {
+        t.township_id: t
+        for t in Term.objects.filter(township_id__in=list(township_ids), start_date__lte=on, end_date__gte=on)
+    }

@@ -291,6 +291,20 @@ def _section_contact(doc, data):
             )
             % {"n": c["receptions"], "months": c["reception_months"], "pt": c["reception_person_times"]}
         )
+    if c.get("rota_entries") or c.get("rota_deputies"):
+        paragraphs.append(
+            _(
+                "Higher-level deputies received voters at the liaison stations by rota: %(held)s of "
+                "%(planned)s planned turns were held, and %(met)s of %(n)s provincial, city and "
+                "county deputies kept to their rota."
+            )
+            % {
+                "held": c["rota_held"],
+                "planned": c["rota_entries"],
+                "met": c["rota_met"],
+                "n": c["rota_deputies"],
+            }
+        )
     if c["visits"]:
         paragraphs.append(
             _("Deputies visited voters %(n)s times, %(pt)s person-times.")
@@ -379,6 +393,15 @@ def _section_activities(doc, data):
         )
     else:
         doc.paragraph(_("No deputy training was recorded this year."), lead=point(points))
+    nd = a.get("new_deputies") or {}
+    if nd.get("new"):
+        doc.paragraph(
+            _(
+                "Of the %(new)s deputies newly elected in this term, %(trained)s were trained before "
+                "their first session, %(late)s only after it, and %(untrained)s have not been trained yet."
+            )
+            % {k: nd[k] for k in ("new", "trained", "late", "untrained")}
+        )
     others = [k for k in a["others"] if k["count"]]
     if others:
         points += 1

@@ -80,6 +80,18 @@ def contact_duty_counts(**kwargs):
     return counts(**kwargs)
 
 
+def rota_counts(**kwargs):
+    from meetings.selectors import rota_counts as counts
+
+    return counts(**kwargs)
+
+
+def new_deputy_training_counts(**kwargs):
+    from meetings.selectors import new_deputy_training_counts as counts
+
+    return counts(**kwargs)
+
+
 def proposal_stats_by_township(**kwargs):
     from proposals.selectors import proposal_stats_by_township as stats
 
@@ -142,6 +154,12 @@ class TownshipFigures:
     contact_deputies: int = 0
     contact_deputies_met: int = 0
     contact_lights: dict = field(default_factory=dict)
+    # the reception rota of higher-level deputies at the stations: deputies on quota, turns
+    rota_deputies: int = 0
+    rota_met: int = 0
+    rota_entries: int = 0
+    rota_held: int = 0
+    rota_light: object = None
     proposals: dict = field(default_factory=dict)
     dormant: int = 0
     score_state: str = ""
@@ -237,6 +255,11 @@ def county_figures(*, townships, year: int, today: dt.date | None = None):
         row.contact_deputies, row.contact_deputies_met = c.deputies, c.deputies_met
         row.contact_lights = {"members": c.light_members, "deputies": c.light_deputies}
 
+    for tid, r in rota_counts(township_ids=ids, year=year, today=today).items():
+        row = rows[tid]
+        row.rota_deputies, row.rota_met = r.deputies, r.met
+        row.rota_entries, row.rota_held, row.rota_light = r.entries, r.held, r.light
+
     for tid, figures in proposal_stats_by_township(townships=ids, year=year, today=today).items():
         rows[tid].proposals = figures
 
@@ -297,6 +320,7 @@ def lights_for(row: TownshipFigures, *, today: dt.date):
         "overdue": quotas.light_overdue(overdue=row.overdue),
         "member_contacts": row.contact_lights.get("members") or quotas.Light(quotas.GREY),
         "voter_contacts": row.contact_lights.get("deputies") or quotas.Light(quotas.GREY),
+        "rota": row.rota_light or quotas.Light(quotas.GREY),
     }
 
 
@@ -318,6 +342,10 @@ def county_totals(rows):
             "contact_members_met",
             "contact_deputies",
             "contact_deputies_met",
+            "rota_deputies",
+            "rota_met",
+            "rota_entries",
+            "rota_held",
         ):
             setattr(total, attr, getattr(total, attr) + getattr(row, attr))
         for i in range(4):
@@ -426,6 +454,7 @@ DRILL = {
     "voter_contacts": lambda ids, year: _meetings_selector("voter_contacts_behind")(
         township_ids=ids, year=year
     ),
+    "rota": lambda ids, year: _meetings_selector("rota_behind")(township_ids=ids, year=year),
     "dormant": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(
         dormant_deputies_q(year=year)
     ),
@@ -675,6 +704,9 @@ def work_reports_data(*, townships, year, texts=None, today=None):
 
     appraisals_of = appraisals_by_township(township_ids=ids, year=year)
 
+    # new deputies of the term covering the reference day, trained before their first session
+    training_of = new_deputy_training_counts(township_ids=ids, today=reference_day(year, today))
+
     proposals_qs = Proposal.objects.filter(township_id__in=ids, year=year).exclude(
         state=Proposal.State.NOT_ACCEPTED
     )
@@ -734,6 +766,10 @@ def work_reports_data(*, townships, year, texts=None, today=None):
             "member_contacts": contacts_of.get(pk, {}).get("n", 0),
             "contact_members": contacts_of.get(pk, {}).get("members", 0),
             "contacted_deputies": contacts_of.get(pk, {}).get("deputies", 0),
+            "rota_deputies": figures.rota_deputies,
+            "rota_met": figures.rota_met,
+            "rota_entries": figures.rota_entries,
+            "rota_held": figures.rota_held,
         }
         proposals = {
             "received": figures.received,
@@ -800,6 +836,7 @@ def work_reports_data(*, townships, year, texts=None, today=None):
             "activities": {
                 "group": kind(Activity.Kind.GROUP),
                 "training": kind(Activity.Kind.TRAINING),
+                "new_deputies": training_of.get(pk, {"new": 0, "trained": 0, "late": 0, "untrained": 0}),
                 "others": others,
                 "groups_every_quarter": every_quarter_of.get(pk, 0),
             },

@@ -44,6 +44,7 @@ LABELS = {
     "reception_missing_county": _("Townships with no voter reception yet this month"),
     "groups_idle": _("Deputy groups not active yet this quarter"),
     "contacts_missing": _("Presidium members with no contact with a deputy yet this month"),
+    "training_missing": _("New deputies not trained yet"),
     "imports": _("Roster imports waiting for confirmation"),
     "to_lock": _("Published scores waiting to be locked"),
 }
@@ -156,6 +157,15 @@ def contact_counts(*, township_ids, today):
     return _aggregate(qs, {"contacts_missing": Q(contacted=False)})
 
 
+def training_counts(*, township_ids, today):
+    """New deputies of the current term with no training yet (trained before the first session
+    is the rule); the same definition as the training page (meetings.selectors)."""
+    from meetings.selectors import new_deputy_training_counts
+
+    counts = new_deputy_training_counts(township_ids=township_ids, today=today)
+    return {"training_missing": (sum(c["untrained"] for c in counts.values()), None)}
+
+
 def assessment_counts(*, township_ids):
     """Published assessments not locked yet, and the earliest year among them."""
     published = Q(state=Assessment.State.PUBLISHED)
@@ -253,6 +263,11 @@ def todo_lines(*, user, township_ids, session=None, today):
             "contacts_missing",
             contact_counts(township_ids=township_ids, today=today)["contacts_missing"],
             _url("meetings:contacts", year=today.year),
+        )
+        add(
+            "training_missing",
+            training_counts(township_ids=township_ids, today=today)["training_missing"],
+            _url("meetings:training"),
         )
         add("imports", (pending_imports(session), None), _url("deputies:import"))
     if not access.is_chair:

@@ -178,6 +178,7 @@ def metric_labels():
         "deputies": _("Deputies"),
         "member_contacts": _("Presidium members behind on contacts with deputies"),
         "voter_contacts": _("Township deputies behind on contacts with voters"),
+        "rota": _("Higher-level deputies behind on the reception rota"),
     }
 
 

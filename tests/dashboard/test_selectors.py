@@ -36,8 +36,10 @@ def test_county_figures_equal_hand_counts(year_data, other_township):
         "overdue": RED,
         "member_contacts": GREY,  # no presidium member recorded
         "voter_contacts": RED,  # 5 township deputies, no voter visit in the year
+        "rota": RED,  # 王一, a county deputy, held no reception at a station in any quarter
     }
     assert (hq.contact_deputies, hq.contact_deputies_met) == (5, 0)
+    assert (hq.rota_deputies, hq.rota_met, hq.rota_entries) == (1, 0, 0)
     assert qs.deputies_total == 0 and qs.received == 0 and qs.closed_rate is None
     assert {k: v.colour for k, v in qs.lights.items()} == {
         "session": RED,
@@ -48,6 +50,7 @@ def test_county_figures_equal_hand_counts(year_data, other_township):
         "overdue": GREEN,
         "member_contacts": GREY,  # no presidium member, no deputy
         "voter_contacts": GREY,
+        "rota": GREY,  # no higher-level deputy
     }
 
 

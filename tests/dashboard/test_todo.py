@@ -127,7 +127,35 @@ RAW = {
         )
         for m in PresidiumMembership.objects.filter(township_id__in=ids)
     ),
+    "training_missing": lambda ids: _untrained_new_deputies(ids),
 }
+
+
+def _untrained_new_deputies(ids):
+    """Township deputies serving today whose mandate began in the term covering today (and who
+    held none in another term), with no training attended since their mandate began."""
+    from deputies.models import Mandate
+    from meetings.models import ActivityParticipation
+    from renda.core.models import Term
+
+    n = 0
+    mandates = list(Mandate.objects.filter(level="township"))
+    for t in Township.objects.filter(pk__in=ids):
+        term = next((x for x in Term.objects.filter(township=t) if x.start_date <= TODAY <= x.end_date), None)
+        for m in mandates:
+            if m.township_id != t.pk or term is None or m.term_id != term.pk:
+                continue
+            if not (m.start_date <= TODAY and (m.end_date is None or m.end_date > TODAY)):
+                continue
+            if any(o.deputy_id == m.deputy_id and o.term_id != term.pk for o in mandates):
+                continue
+            n += not any(
+                p.activity.kind == "training" and p.activity.start_date >= m.start_date
+                for p in ActivityParticipation.objects.filter(deputy_id=m.deputy_id).select_related(
+                    "activity"
+                )
+            )
+    return n
 
 
 @pytest.mark.parametrize("key", sorted(RAW))
@@ -150,6 +178,7 @@ def test_the_counts_of_the_fixture(busy, secretary):
         "reception_missing": 1,
         "groups_idle": 2,
         "contacts_missing": 1,  # 李二: last contact in February
+        "training_missing": 2,  # 赵四 and 刘五 never trained (王一, 李二, 张三 on 2025-04-01)
         "imports": 0,
         "to_lock": 1,
     }

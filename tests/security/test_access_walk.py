@@ -135,6 +135,7 @@ RESOLVERS = {
     "meetings:plan_delete": lambda t: {"pk": _first("meetings.PlannedActivity", t)},
     "meetings:year_record": lambda t: {"what": "appraisal", "pk": _first("meetings.Appraisal", t)},
     "meetings:issue_step": lambda t: {"pk": _first("meetings.ReceptionIssue", t), "step": "sort"},
+    "meetings:rota_entry": lambda t: {"pk": _first("meetings.RotaEntry", t)},
     "proposals:detail": lambda t: {"pk": _first("proposals.Proposal", t)},
     "proposals:edit": lambda t: {"pk": _first("proposals.Proposal", t)},
     "proposals:undo": lambda t: {"pk": _first("proposals.Proposal", t)},
