@@ -3,12 +3,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.models import Term, TownshipScopedModel
+from renda.core.models import Term, TownshipScopedModel, VoidableModel, live_parent_manager
 
 from .choices import ETHNICITY_CHOICES
 
 
-class Deputy(TownshipScopedModel):
+class Deputy(VoidableModel):
     """A person on a township's roster. Mandates (levels, terms) hang off it."""
 
     class Gender(models.TextChoices):
@@ -87,7 +87,7 @@ class Deputy(TownshipScopedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["township", "id_number"],
-                condition=~models.Q(id_number=""),
+                condition=~models.Q(id_number="") & models.Q(voided_at__isnull=True),
                 name="deputy_unique_id_number_per_township",
             ),
         ]
@@ -116,6 +116,8 @@ class Mandate(TownshipScopedModel):
     class StartReason(models.TextChoices):
         ELECTED = "elected", _("elected")
         BY_ELECTION = "by_election", _("by-election")
+
+    objects = live_parent_manager("deputy")
 
     class EndReason(models.TextChoices):
         TERM_ENDED = "term_ended", _("term ended")
@@ -190,6 +192,8 @@ class PresidiumMembership(TownshipScopedModel):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
+    objects = live_parent_manager("deputy")
+
     class Meta:
         verbose_name = _("presidium member")
         verbose_name_plural = _("presidium members")
@@ -240,6 +244,8 @@ class GroupMembership(TownshipScopedModel):
     deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, verbose_name=_("deputy"))
     # Denormalised from the group so the database can keep "one group per term" honest.
     term = models.ForeignKey(Term, on_delete=models.PROTECT, verbose_name=_("term"))
+
+    objects = live_parent_manager("deputy")
 
     class Meta:
         verbose_name = _("group membership")

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.models import Term, TownshipScopedModel
+from renda.core.models import Term, TownshipScopedModel, VoidableModel, live_parent_manager
 
 
 class AttendanceStatus(models.TextChoices):
@@ -34,7 +34,7 @@ def _quarter_of(day):
 # --- Congress sessions -------------------------------------------------------------------
 
 
-class Session(TownshipScopedModel):
+class Session(VoidableModel):
     """A session (第N次会议) of the township people's congress in a term (届)."""
 
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+", verbose_name=_("term"))
@@ -52,7 +52,9 @@ class Session(TownshipScopedModel):
         verbose_name_plural = _("congress sessions")
         ordering = ["-start_date", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["term", "number"], name="session_unique_number"),
+            models.UniqueConstraint(
+                fields=["term", "number"], condition=Q(voided_at__isnull=True), name="session_unique_number"
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="session_end_after_start"
             ),
@@ -167,6 +169,7 @@ class SessionAttendance(TownshipScopedModel):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     history = None  # one save touches 80 rows; the session's history records who changed it
+    objects = live_parent_manager("session", "deputy")
 
     class Meta:
         verbose_name = _("session attendance")
@@ -238,7 +241,7 @@ class SessionPrepItem(TownshipScopedModel):
 # --- Presidium meetings ------------------------------------------------------------------
 
 
-class PresidiumMeeting(TownshipScopedModel):
+class PresidiumMeeting(VoidableModel):
     """A presidium meeting (主席团会议): at least one a quarter, ad hoc ones allowed."""
 
     class Kind(models.TextChoices):
@@ -263,12 +266,18 @@ class PresidiumMeeting(TownshipScopedModel):
     member_count = models.PositiveSmallIntegerField(_("presidium members"), default=0)
     summary = models.TextField(_("summary"), blank=True)
 
+    void_children = ("agenda_items", "decisions")
+
     class Meta:
         verbose_name = _("presidium meeting")
         verbose_name_plural = _("presidium meetings")
         ordering = ["-date", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["term", "number"], name="presidium_meeting_unique_number"),
+            models.UniqueConstraint(
+                fields=["term", "number"],
+                condition=Q(voided_at__isnull=True),
+                name="presidium_meeting_unique_number",
+            ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1, quarter__lte=4), name="presidium_meeting_quarter_valid"
             ),
@@ -293,7 +302,7 @@ class PresidiumMeeting(TownshipScopedModel):
         return self.member_count // 2 + 1
 
 
-class AgendaItem(TownshipScopedModel):
+class AgendaItem(VoidableModel):
     """An agenda item of a presidium meeting, who reported it, and the vote on it."""
 
     class Kind(models.TextChoices):
@@ -322,6 +331,8 @@ class AgendaItem(TownshipScopedModel):
     votes_for = models.PositiveSmallIntegerField(_("for"), null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField(_("against"), null=True, blank=True)
     votes_abstain = models.PositiveSmallIntegerField(_("abstain"), null=True, blank=True)
+
+    void_parent = "meeting"
 
     class Meta:
         verbose_name = _("agenda item")
@@ -361,6 +372,7 @@ class PresidiumAttendance(TownshipScopedModel):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     history = None
+    objects = live_parent_manager("meeting", "deputy")
 
     class Meta:
         verbose_name = _("presidium attendance")
@@ -408,7 +420,7 @@ class NonVotingAttendee(TownshipScopedModel):
         return str(self.deputy) if self.deputy_id else self.name
 
 
-class Decision(TownshipScopedModel):
+class Decision(VoidableModel):
     """A review opinion (审议意见) or decision (决定), numbered per term, followed up until done."""
 
     class Kind(models.TextChoices):
@@ -455,12 +467,16 @@ class Decision(TownshipScopedModel):
         verbose_name=_("completion reported at"),
     )
 
+    void_parent = "meeting"
+
     class Meta:
         verbose_name = _("decision or review opinion")
         verbose_name_plural = _("decisions and review opinions")
         ordering = ["-term__number", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["term", "number"], name="decision_unique_number"),
+            models.UniqueConstraint(
+                fields=["term", "number"], condition=Q(voided_at__isnull=True), name="decision_unique_number"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["open", "in_progress", "done", "overdue"]),
                 name="decision_status_valid",
@@ -501,6 +517,7 @@ class DecisionProgress(TownshipScopedModel):
     )
 
     history = None
+    objects = live_parent_manager("decision")
 
     class Meta:
         verbose_name = _("progress note")
@@ -514,7 +531,7 @@ class DecisionProgress(TownshipScopedModel):
 # --- Deputy activities -------------------------------------------------------------------
 
 
-class Activity(TownshipScopedModel):
+class Activity(VoidableModel):
     """A deputy activity of one kind: group activity, inspection, reception, 述职 …"""
 
     class Kind(models.TextChoices):
@@ -582,6 +599,8 @@ class Activity(TownshipScopedModel):
         verbose_name=_("participating deputies"),
     )
 
+    void_children = ("attachments",)
+
     class Meta:
         verbose_name = _("deputy activity")
         verbose_name_plural = _("deputy activities")
@@ -625,6 +644,7 @@ class ActivityParticipation(TownshipScopedModel):
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
 
     history = None
+    objects = live_parent_manager("activity", "deputy")
 
     class Meta:
         verbose_name = _("participation")
@@ -635,7 +655,7 @@ class ActivityParticipation(TownshipScopedModel):
         return f"{self.deputy} · {self.activity}"
 
 
-class ActivityAttachment(TownshipScopedModel):
+class ActivityAttachment(VoidableModel):
     """A photo or scanned record (sign-in sheet) archived with an activity."""
 
     ALLOWED_EXTENSIONS = ("jpg", "jpeg", "png", "pdf")
@@ -657,6 +677,7 @@ class ActivityAttachment(TownshipScopedModel):
     )
 
     history = None
+    void_parent = "activity"
 
     class Meta:
         verbose_name = _("attachment")

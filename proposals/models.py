@@ -15,7 +15,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.models import Term, TownshipQuerySet, TownshipScopedModel
+from renda.core.models import (
+    LiveManager,
+    Term,
+    TownshipQuerySet,
+    TownshipScopedModel,
+    VoidableModel,
+    live_parent_manager,
+)
 
 DEFAULT_CATEGORIES = [
     "经济建设",
@@ -121,7 +128,11 @@ class ProposalQuerySet(TownshipQuerySet):
         )
 
 
-class Proposal(TownshipScopedModel):
+class LiveProposalManager(LiveManager.from_queryset(ProposalQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class Proposal(VoidableModel):
     class Kind(models.TextChoices):
         MOTION = "motion", _("motion")
         SUGGESTION = "suggestion", _("suggestion")
@@ -259,7 +270,9 @@ class Proposal(TownshipScopedModel):
     # Set by the secretary: the item never appears on the public page (议案建议进行时).
     not_for_publication = models.BooleanField(_("not for publication"), default=False)
 
-    objects = ProposalQuerySet.as_manager()
+    objects = LiveProposalManager()
+    all_objects = ProposalQuerySet.as_manager()
+    void_children = ("replies", "evaluations", "attachments")
 
     class Meta:
         verbose_name = _("motion or suggestion")
@@ -275,7 +288,9 @@ class Proposal(TownshipScopedModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["township", "number_scope", "serial"], name="proposal_unique_number"
+                fields=["township", "number_scope", "serial"],
+                condition=Q(voided_at__isnull=True),
+                name="proposal_unique_number",
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -380,6 +395,7 @@ class ProposalEvent(TownshipScopedModel):
     note = models.TextField(_("note"), blank=True)
 
     history = None
+    objects = live_parent_manager("proposal")
 
     class Meta:
         verbose_name = _("workflow step")
@@ -397,7 +413,7 @@ class ProposalEvent(TownshipScopedModel):
         return Proposal.State(self.to_state).label
 
 
-class ProposalReply(TownshipScopedModel):
+class ProposalReply(VoidableModel):
     """A handling unit's written reply in one round."""
 
     proposal = models.ForeignKey(
@@ -419,20 +435,23 @@ class ProposalReply(TownshipScopedModel):
     )
 
     history = None
+    void_parent = "proposal"
 
     class Meta:
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
         ordering = ["round", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "round"], name="reply_one_per_round"),
+            models.UniqueConstraint(
+                fields=["proposal", "round"], condition=Q(voided_at__isnull=True), name="reply_one_per_round"
+            ),
         ]
 
     def __str__(self):
         return f"{self.proposal_id} #{self.round}"
 
 
-class ProposalEvaluation(TownshipScopedModel):
+class ProposalEvaluation(VoidableModel):
     """The lead deputy's evaluation of a reply (recorded by township staff)."""
 
     proposal = models.ForeignKey(
@@ -447,20 +466,25 @@ class ProposalEvaluation(TownshipScopedModel):
     )
 
     history = None
+    void_parent = "proposal"
 
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         ordering = ["round", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "round"], name="evaluation_one_per_round"),
+            models.UniqueConstraint(
+                fields=["proposal", "round"],
+                condition=Q(voided_at__isnull=True),
+                name="evaluation_one_per_round",
+            ),
         ]
 
     def __str__(self):
         return f"{self.proposal_id} #{self.round} {self.get_rating_display()}"
 
 
-class ProposalAttachment(TownshipScopedModel):
+class ProposalAttachment(VoidableModel):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("proposal")
     )
@@ -471,6 +495,7 @@ class ProposalAttachment(TownshipScopedModel):
     )
 
     history = None
+    void_parent = "proposal"
 
     class Meta:
         verbose_name = _("attachment")

@@ -14,6 +14,7 @@ an `Access` object; nothing else filters by township or checks a role by hand.
     access.can_read(obj_or_township)        # bool;  access.require_read(...) raises 403
     access.can_write(obj_or_township, perm) # bool;  access.require_write(...) raises 403
     access.can_edit_scheme(township)        # chair of the township, or the county admin
+    access.can_void(obj) / can_restore(obj) # void a record with a reason (staff) / restore it (chair)
     access.require_browse()                 # the record pages: township staff, county users
     access.jobs()                           # document jobs the user may see and download
     access.can_request_document(township)   # may ask for a document of this township (None = county-wide)
@@ -26,7 +27,7 @@ Role rules
 - township secretary (`township_secretary`): reads and writes their own township's rows with the
   permissions of the role (every domain permission except the chair's sign-off steps);
 - township chair (`township_chair`): the same plus the sign-off steps (`signoff_*` permissions),
-  and edits the scoring scheme;
+  edits the scoring scheme, and restores voided records (staff void them, with a reason);
 - handling unit (`handling_unit`): reads only the proposals whose lead or assisting unit is one
   of theirs (and those proposals' replies, attachments, events, evaluations); writes only
   replies to them; nothing else of the township;
@@ -324,6 +325,25 @@ class Access:
     def can_sign_off(self, target, perm) -> bool:
         """The chair's sign-off steps (`signoff_*` permissions) on their own township."""
         return self.is_chair and self.can_write(target, perm)
+
+    def can_void(self, obj) -> bool:
+        """Void a record entered by mistake: township staff of its township holding the change
+        permission on its model (the secretary and the chair)."""
+        if not self.is_township_staff:
+            return False
+        meta = obj._meta
+        return self.can_write(obj, f"{meta.app_label}.change_{meta.model_name}")
+
+    def can_restore(self, obj) -> bool:
+        """Restore a voided record: the chair of its township only."""
+        return self.is_chair and _township_id(obj) == self.township_id and self.can_void(obj)
+
+    def can_delete_draft(self, obj) -> bool:
+        """Delete outright a record nothing refers to: township staff with the delete permission."""
+        if not self.is_township_staff:
+            return False
+        meta = obj._meta
+        return self.can_write(obj, f"{meta.app_label}.delete_{meta.model_name}")
 
     def can_edit_scheme(self, township) -> bool:
         """A township's scoring scheme: its chair, or the county admin."""

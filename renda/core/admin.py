@@ -101,9 +101,45 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
+class VoidedFilter(admin.SimpleListFilter):
+    title = _("voided")
+    parameter_name = "voided"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("in use")), ("yes", _("voided"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(voided_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(voided_at__isnull=True)
+        return queryset
+
+
 class RecordAdmin(SimpleHistoryAdmin):
     """Township records in the admin are for looking up, not editing: every write goes through the
-    app's pages and services, which check the workflow, lock rows and record who did what."""
+    app's pages and services, which check the workflow, lock rows and record who did what.
+    Voided records are shown too (with a filter), with who voided them, when and why."""
+
+    def get_queryset(self, request):
+        all_objects = getattr(self.model, "all_objects", None)
+        if all_objects is None:
+            return super().get_queryset(request)
+        qs = all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if hasattr(self.model, "all_objects"):
+            filters.append(VoidedFilter)
+        return filters
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if hasattr(self.model, "all_objects"):
+            fields += ["voided_at", "voided_by", "void_reason"]
+        return fields
 
     list_filter = ["township"]
     list_select_related = ["township"]

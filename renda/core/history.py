@@ -21,6 +21,12 @@ def history_entries(obj, *, limit=20):
         else:
             delta = newer.diff_against(older)
             changes = [str(obj._meta.get_field(c.field).verbose_name) for c in delta.changes]
+        reason = newer.history_change_reason or ""
+        voided = getattr(newer, "voided_at", None)
+        if older is not None and voided != getattr(older, "voided_at", None):
+            # void and restore read as what they are, with the full reason
+            changes = [_("voided")] if voided else [_("restored")]
+            reason = newer.void_reason if voided else ""
         if newer.history_type == "-":
             changes = [_("deleted")]
         entries.append(
@@ -28,7 +34,7 @@ def history_entries(obj, *, limit=20):
                 "at": newer.history_date,
                 "user": newer.history_user,
                 "changes": changes,
-                "reason": newer.history_change_reason or "",
+                "reason": reason,
             }
         )
     return entries

@@ -164,6 +164,80 @@ class TownshipScopedModel(TimeStampedModel):
         abstract = True
 
 
+class LiveManager(models.Manager):
+    """The default manager of a voidable model: voided rows are left out, so every list, count,
+    choice list and document drops them without asking (`all_objects` keeps them)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(voided_at__isnull=True)
+
+
+class LiveTownshipManager(LiveManager.from_queryset(TownshipQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class LiveParentManager(models.Manager.from_queryset(TownshipQuerySet)):  # type: ignore[misc]
+    """The default manager of a row that hangs off voidable parents (a participation, an
+    attendance, a mandate): rows of a voided parent are left out like the parent itself.
+    Made by `live_parent_manager("activity", "deputy")`."""
+
+    parents: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs.filter(**{f"{parent}__voided_at__isnull": True for parent in self.parents})
+
+
+def live_parent_manager(*parents):
+    """A default manager leaving out the rows whose `parents` (foreign keys) are voided."""
+    return type("LiveParentManager", (LiveParentManager,), {"parents": parents})()
+
+
+class VoidableModel(TownshipScopedModel):
+    """A record the office enters and may void with a reason (entered by mistake): a voided row
+    leaves every list, count and document (the default manager `objects` leaves it out), stays
+    in the change history with who, when and why, and the chair can restore it
+    (renda.core.services.record_void / record_restore). `all_objects` includes voided rows;
+    foreign keys to a voided row still resolve (the base manager is Django's plain one)."""
+
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True, editable=False)
+
+    objects = LiveTownshipManager()
+    all_objects = TownshipQuerySet.as_manager()
+
+    # Reverse relations whose rows are voided (and restored) together with this record.
+    void_children: tuple[str, ...] = ()
+    # The foreign key to the record this one is voided with (restored only after it).
+    void_parent: str | None = None
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self):
+        return self.voided_at is not None
+
+
+def voidable_models():
+    """Every concrete model whose records can be voided."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, VoidableModel)]
+
+
+LIVE = models.Q(voided_at__isnull=True)
+
+
 class DocumentJob(TownshipScopedModel):
     """A document built in the background: who asked, progress, the file or the error."""
 
@@ -260,6 +334,9 @@ AUDIT_ACTIONS = {
     "export_register": _("register exported"),
     "township_backup": _("township backed up"),
     "township_restore": _("township restored"),
+    "record_voided": _("record voided"),
+    "record_restored": _("voided record restored"),
+    "record_deleted": _("unreferenced record deleted"),
 }
 
 

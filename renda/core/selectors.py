@@ -37,3 +37,28 @@ def reminder_list(*, user, include_done=False):
 
 def term_current(*, township, on=None):
     return term_on(township=township, on=on)
+
+
+def voided_record_list(*, user, limit=500):
+    """Voided records the user may see, newest first: one query per kind of record."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .access import access_for
+    from .models import voidable_models
+
+    access = access_for(user)
+    rows = []
+    for model in voidable_models():
+        qs = access.scope(model.all_objects.filter(voided_at__isnull=False)).select_related("voided_by")
+        related = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.name in ("term", "proposal", "activity", "meeting")
+        ]
+        if related:
+            qs = qs.select_related(*related)
+        ct = ContentType.objects.get_for_model(model)
+        for obj in qs.order_by("-voided_at")[:limit]:
+            rows.append({"obj": obj, "kind": model._meta.verbose_name, "ct": ct.pk})
+    rows.sort(key=lambda r: r["obj"].voided_at, reverse=True)
+    return rows[:limit]

@@ -2,6 +2,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
@@ -186,3 +187,154 @@ def document_file_delete(*, job, now=None):
     job.file.delete(save=False)
     job.file_deleted_at = now or timezone.now()
     job.save(update_fields=["file", "file_deleted_at", "updated_at"])
+
+
+# --- void with a reason, restore, delete an unreferenced draft -----------------------------
+
+VOID_REASON_MAX = 300
+
+
+def _void_family(obj):
+    """The record and the rows voided together with it (see VoidableModel.void_children)."""
+    rows = [obj]
+    for name in obj.void_children:
+        rel = obj._meta.get_field(name)
+        child_model = rel.related_model
+        rows += list(child_model.objects.filter(**{rel.field.name: obj}).select_for_update())
+    return rows
+
+
+def _record_label(obj):
+    return f"{obj._meta.verbose_name} {obj}"[:200]
+
+
+@transaction.atomic
+def record_void(*, obj, by, reason):
+    """Void a record entered by mistake, with a reason: it leaves every list, count and
+    document; the history keeps who, when and why; the chair can restore it."""
+    from .history import history_actor
+    from .models import VoidableModel
+
+    if not isinstance(obj, VoidableModel):
+        raise ApplicationError(_("This kind of record cannot be voided."))
+    access = access_for(by)
+    if not access.can_void(obj):
+        raise PermissionDenied
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ApplicationError(_("Give the reason for voiding this record."), field="reason")
+    if len(reason) > VOID_REASON_MAX:
+        raise ApplicationError(
+            _("The reason is too long (at most %(max)s characters).") % {"max": VOID_REASON_MAX},
+            field="reason",
+        )
+    model = type(obj)
+    obj = model.all_objects.select_for_update().get(pk=obj.pk)
+    if obj.is_voided:
+        raise ApplicationError(_("This record has already been voided."))
+    now = timezone.now()
+    for row in _void_family(obj):
+        row.voided_at = now
+        row.voided_by = by
+        row.void_reason = reason
+        history_actor(row, by)
+        row._change_reason = reason[:100]
+        row.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+    audit_record(
+        user=by,
+        action="record_voided",
+        detail=f"{_record_label(obj)}：{reason}",
+        township=obj.township,
+        row_count=1,
+    )
+    return obj
+
+
+@transaction.atomic
+def record_restore(*, obj, by):
+    """The chair restores a voided record (and the rows voided together with it)."""
+    from django.db import IntegrityError
+
+    from .history import history_actor
+    from .models import VoidableModel
+
+    if not isinstance(obj, VoidableModel):
+        raise ApplicationError(_("This kind of record cannot be voided."))
+    access = access_for(by)
+    if not access.can_restore(obj):
+        raise PermissionDenied
+    model = type(obj)
+    obj = model.all_objects.select_for_update().get(pk=obj.pk)
+    if not obj.is_voided:
+        raise ApplicationError(_("This record is not voided."))
+    if obj.void_parent:
+        parent = getattr(obj, obj.void_parent)
+        if parent is not None and parent.is_voided:
+            raise ApplicationError(
+                _("%(parent)s is voided: restore it first.") % {"parent": _record_label(parent)}
+            )
+    rows = [obj]
+    for name in obj.void_children:
+        rel = obj._meta.get_field(name)
+        rows += list(
+            rel.related_model.all_objects.filter(
+                **{rel.field.name: obj, "voided_at": obj.voided_at}
+            ).select_for_update()
+        )
+    try:
+        with transaction.atomic():
+            for row in rows:
+                row.voided_at = None
+                row.voided_by = None
+                row.void_reason = ""
+                history_actor(row, by)
+                row._change_reason = _("restored")
+                row.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+    except IntegrityError:
+        raise ApplicationError(
+            _("Another record now has the same number; change or void it before restoring this one.")
+        ) from None
+    audit_record(
+        user=by, action="record_restored", detail=_record_label(obj), township=obj.township, row_count=1
+    )
+    return obj
+
+
+def record_references(obj):
+    """How many rows refer to the record (any foreign key or many-to-many row but its own
+    change history): a record nothing refers to may be deleted outright."""
+    total = 0
+    for field in obj._meta.get_fields(include_hidden=True):
+        if not (field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one)):
+            continue
+        related = field.related_model
+        if related._meta.model_name.startswith("historical") and hasattr(related, "history_id"):
+            continue
+        total += related._base_manager.filter(**{field.field.name: obj}).count()
+    for field in obj._meta.many_to_many:
+        total += getattr(obj, field.name).count()
+    return total
+
+
+@transaction.atomic
+def record_delete_draft(*, obj, by):
+    """Delete outright a record entered by mistake that nothing refers to (an activity with no
+    participant or file, a meeting with no agenda …); the audit log keeps who and what."""
+    from .history import history_actor
+    from .models import VoidableModel
+
+    if not isinstance(obj, VoidableModel):
+        raise ApplicationError(_("This kind of record cannot be deleted."))
+    access = access_for(by)
+    if not access.can_delete_draft(obj):
+        raise PermissionDenied
+    obj = type(obj).all_objects.select_for_update().get(pk=obj.pk)
+    if record_references(obj):
+        raise ApplicationError(
+            _("Other records refer to this one, so it cannot be deleted: void it with a reason instead.")
+        )
+    label = _record_label(obj)
+    township = obj.township
+    history_actor(obj, by)
+    obj.delete()
+    audit_record(user=by, action="record_deleted", detail=label, township=township, row_count=1)

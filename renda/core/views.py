@@ -132,3 +132,89 @@ def error_500(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+# --- void with a reason, restore, delete an unreferenced draft -----------------------------
+
+
+def _voidable_record(request, ct, pk):
+    """The record behind (content type, pk), voided or not, if the user may see it; else 404."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import VoidableModel
+
+    try:
+        model = ContentType.objects.get_for_id(ct).model_class()
+    except ContentType.DoesNotExist:
+        raise Http404 from None
+    if model is None or not issubclass(model, VoidableModel):
+        raise Http404
+    return request.access.get_or_404(model.all_objects.all(), pk=pk)
+
+
+def _back(request, fallback):
+    nxt = request.POST.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect(fallback)
+
+
+@require_POST
+def record_void_view(request, ct, pk):
+    from .services import record_void
+
+    obj = _voidable_record(request, ct, pk)
+    if not request.access.can_void(obj):
+        raise PermissionDenied
+    try:
+        record_void(obj=obj, by=request.user, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _back(request, reverse("voided_records"))
+    messages.success(
+        request,
+        _("“%(record)s” voided. The chair can restore it from the voided records page.") % {"record": obj},
+    )
+    return _back(request, reverse("voided_records"))
+
+
+@require_POST
+def record_restore_view(request, ct, pk):
+    from .services import record_restore
+
+    obj = _voidable_record(request, ct, pk)
+    if not request.access.can_restore(obj):
+        raise PermissionDenied
+    try:
+        record_restore(obj=obj, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("“%(record)s” restored.") % {"record": obj})
+    return redirect("voided_records")
+
+
+@require_POST
+def record_delete_view(request, ct, pk):
+    from .services import record_delete_draft
+
+    obj = _voidable_record(request, ct, pk)
+    if not request.access.can_delete_draft(obj):
+        raise PermissionDenied
+    try:
+        record_delete_draft(obj=obj, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _back(request, reverse("voided_records"))
+    messages.success(request, _("“%(record)s” deleted.") % {"record": obj})
+    return _back(request, reverse("home"))
+
+
+def voided_records(request):
+    """The township's voided records: what, who voided it, when and why; the chair restores."""
+    from .selectors import voided_record_list
+
+    if not request.access.is_township_staff:
+        raise PermissionDenied
+    rows = voided_record_list(user=request.user)
+    return render(request, "core/voided_records.html", {"rows": rows, "can_restore": request.access.is_chair})

@@ -154,3 +154,18 @@ def test_django_admin_masks_personal_data_for_the_county_admin(township, client_
     html = client.get(f"/admin/deputies/deputy/{d.pk}/change/").content.decode()
     assert "138****5678" in html and "1968-05" in html
     assert client.get(f"/admin/deputies/deputy/{d.pk}/history/").status_code == 403
+
+
+def test_void_by_staff_restore_by_the_chair_only(
+    township, other_township, secretary, chair, reviewer, admin_user
+):
+    own, foreign = DeputyFactory(township=township), DeputyFactory(township=other_township)
+    unit = _unit_user(township)
+
+    assert access_for(secretary).can_void(own) and access_for(chair).can_void(own)
+    assert not access_for(secretary).can_void(foreign)
+    assert not any(access_for(u).can_void(own) for u in (reviewer, admin_user, unit))
+    assert access_for(chair).can_restore(own)
+    assert not access_for(chair).can_restore(foreign)
+    assert not any(access_for(u).can_restore(own) for u in (secretary, reviewer, admin_user, unit))
+    assert access_for(secretary).can_delete_draft(own) and not access_for(reviewer).can_delete_draft(own)

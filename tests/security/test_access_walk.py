@@ -65,6 +65,13 @@ def _first(label, township, **filters):
     return model.objects.filter(township=township, **filters).order_by("pk").first()
 
 
+def _void_kwargs(township):
+    from django.contrib.contenttypes.models import ContentType
+
+    model = apps.get_model("meetings.Activity")
+    return {"ct": ContentType.objects.get_for_model(model).pk, "pk": _first("meetings.Activity", township)}
+
+
 def _assessment_first(township):
     return _first("assessments.Assessment", township)
 
@@ -188,6 +195,9 @@ RESOLVERS = {
     "portal:public_township_latest": lambda t: {"code": t.code},
     "portal:public_township": lambda t: {"code": t.code, "year": dt.date.today().year},
     "assessments:card": lambda t: {"pk": _assessment_first(t), "deputy_pk": _first("deputies.Deputy", t)},
+    "record_void": lambda t: _void_kwargs(t),
+    "record_restore": lambda t: _void_kwargs(t),
+    "record_delete": lambda t: _void_kwargs(t),
 }
 
 

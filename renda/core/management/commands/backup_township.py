@@ -103,7 +103,7 @@ def township_backup(*, township) -> dict:
     }
     user_ids = set(User.objects.filter(township=township).values_list("pk", flat=True))
     for model in township_models():
-        qs = model._default_manager.filter(township=township).order_by("pk")
+        qs = model._base_manager.filter(township=township).order_by("pk")
         rows = serializers.serialize("python", qs)
         data["models"][label(model)] = rows
         user_fields = [
