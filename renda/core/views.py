@@ -153,10 +153,13 @@ def _voidable_record(request, ct, pk):
 
 
 def _back(request, fallback):
+    """Back to the page named in `next` (a path on this site), else to `fallback` (a path)."""
+    from django.http import HttpResponseRedirect
+
     nxt = request.POST.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        return redirect(nxt)
-    return redirect(fallback)
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(nxt)
+    return HttpResponseRedirect(fallback)
 
 
 @require_POST
@@ -207,7 +210,7 @@ def record_delete_view(request, ct, pk):
         messages.error(request, exc.message)
         return _back(request, reverse("voided_records"))
     messages.success(request, _("“%(record)s” deleted.") % {"record": obj})
-    return _back(request, reverse("home"))
+    return _back(request, reverse("home"))  # the record's own page is gone
 
 
 def voided_records(request):

@@ -216,3 +216,13 @@ def test_admin_lists_voided_records_with_a_filter(client_for, township, secretar
     assert "误录活动" not in client.get(url + "?voided=no").content.decode()
     detail = client.get(reverse("admin:meetings_activity_change", args=[activity.pk])).content.decode()
     assert "重复录入" in detail
+
+
+def test_next_that_is_not_a_path_goes_to_the_voided_records_page(client_for, township, secretary):
+    activity = _activity(township)
+    response = client_for(secretary).post(_void_url(activity), {"reason": "错", "next": "abc"})
+    assert response.status_code == 302 and response.url == "/records/voided/"
+    response = client_for(secretary).post(
+        _void_url(activity), {"reason": "错", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response.url == "/records/voided/"
