@@ -59,6 +59,7 @@ def voided_record_list(*, user, limit=500):
             qs = qs.select_related(*related)
         ct = ContentType.objects.get_for_model(model)
         for obj in qs.order_by("-voided_at")[:limit]:
-            rows.append({"obj": obj, "kind": model._meta.verbose_name, "ct": ct.pk})
+            parent = getattr(obj, obj.void_parent) if obj.void_parent else None
+            rows.append({"obj": obj, "kind": model._meta.verbose_name, "ct": ct.pk, "parent": parent})
     rows.sort(key=lambda r: r["obj"].voided_at, reverse=True)
     return rows[:limit]

@@ -226,3 +226,35 @@ def test_next_that_is_not_a_path_goes_to_the_voided_records_page(client_for, tow
         _void_url(activity), {"reason": "错", "next": "https://evil.example/"}
     )
     assert response.status_code == 302 and response.url == "/records/voided/"
+
+
+def test_voided_records_page_queries_do_not_grow_with_rows(
+    client_for, township, secretary, chair, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from meetings.models import ActivityAttachment
+
+    for i in range(6):
+        activity = _activity(township, topic=f"误录活动{i}")
+        ActivityAttachment.objects.create(
+            township=township,
+            activity=activity,
+            file="x.jpg",
+            name=f"照片{i}.jpg",
+            content_type="image/jpeg",
+            size=1,
+        )
+        record_void(obj=activity, by=secretary, reason=f"原因{i}")
+        record_void(obj=DeputyFactory(township=township), by=secretary, reason="录错")
+    client = client_for(chair)
+    with django_assert_max_num_queries(30):
+        page = client.get(reverse("voided_records")).content.decode()
+    # recounted: every voided activity, attachment and deputy of the township is listed
+    voided = sum(
+        m.all_objects.filter(township=township, voided_at__isnull=False).count()
+        for m in (Activity, ActivityAttachment, Deputy)
+    )
+    assert voided == 18
+    assert page.count("恢复</button>") == voided
+    assert "照片5.jpg" in page and "误录活动5" in page and "原因5" in page
