@@ -29,6 +29,10 @@ from .naming import chinese_number
 # --- Lists -------------------------------------------------------------------------------
 
 
+# A join in an aggregate bypasses the participations' manager: leave out voided deputies here.
+LIVE_PARTICIPATION = Q(participations__deputy__voided_at__isnull=True)
+
+
 def session_list(*, user, township=None):
     qs = access_for(user).scope(Session)
     if township is not None:
@@ -102,7 +106,7 @@ def activity_list(*, user, filters=None, township=None):
         qs = qs.filter(Q(topic__icontains=filters["q"]) | Q(place__icontains=filters["q"]))
     return (
         qs.select_related("township", "group")
-        .annotate(participant_count=Count("participations", distinct=True))
+        .annotate(participant_count=Count("participations", distinct=True, filter=LIVE_PARTICIPATION))
         .order_by("-start_date", "-pk")
     )
 

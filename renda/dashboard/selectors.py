@@ -48,6 +48,10 @@ from proposals.models import Proposal
 from renda.core import quotas
 from renda.core.models import Township
 
+# A join in an aggregate bypasses the participations' manager: leave out voided deputies here.
+LIVE_PARTICIPATION = Q(participations__deputy__voided_at__isnull=True)
+
+
 LEVELS = [c.value for c in Mandate.Level]
 # How the work report names deputies of each level ("市人大代表2名").
 LEVEL_PROSE = {
@@ -471,7 +475,9 @@ def drill_records(*, metric, township_ids, year):
         return None
     qs = build(township_ids, year)
     if qs.model is Activity:
-        qs = qs.select_related("township", "group").annotate(participants=Count("participations"))
+        qs = qs.select_related("township", "group").annotate(
+            participants=Count("participations", filter=LIVE_PARTICIPATION)
+        )
     elif qs.model is Proposal:
         qs = qs.select_related("township", "lead_deputy", "lead_unit", "category")
     elif qs.model is Deputy:
@@ -672,7 +678,9 @@ def work_reports_data(*, townships, year, texts=None, today=None):
     for r in (
         Activity.objects.filter(township_id__in=ids, start_date__year=year)
         .values("township_id", "kind")
-        .annotate(count=Count("pk", distinct=True), person_times=Count("participations"))
+        .annotate(
+            count=Count("pk", distinct=True), person_times=Count("participations", filter=LIVE_PARTICIPATION)
+        )
     ):
         per_kind_of[r["township_id"]][r["kind"]] = r
     reporters_of = {

@@ -258,3 +258,20 @@ def test_voided_records_page_queries_do_not_grow_with_rows(
     assert voided == 18
     assert page.count("恢复</button>") == voided
     assert "照片5.jpg" in page and "误录活动5" in page and "原因5" in page
+
+
+def test_person_times_leave_out_a_voided_deputy(township, secretary):
+    from renda.dashboard.selectors import work_report_data
+
+    activity = _activity(township, start_date=dt.date(2025, 6, 3))
+    deputies = [DeputyFactory(township=township) for _ in range(3)]
+    for d in deputies:
+        ActivityParticipation.objects.create(township=township, activity=activity, deputy=d)
+
+    def person_times():
+        data = work_report_data(township=township, year=2025)
+        return next(k["person_times"] for k in data["activities"]["others"] if k["kind"] == "inspection")
+
+    assert person_times() == ActivityParticipation.objects.filter(activity=activity).count() == 3
+    record_void(obj=deputies[0], by=secretary, reason="录错了人")
+    assert person_times() == ActivityParticipation.objects.filter(activity=activity).count() == 2
