@@ -320,4 +320,10 @@ def test_secretary_computes_the_years_scores(demo, live_server, page):
     expect(rows).to_have_count(min(results.count(), 50))
     first_ranked = set(results.filter(rank=1).values_list("deputy__name", flat=True))
     assert rows.first.locator("td").nth(1).locator("a").inner_text() in first_ranked
+    # publishing to the county is the chair's: the secretary has no such button, the chair has
+    expect(page.get_by_role("button", name="发布（报县人大常委会）")).to_have_count(0)
+    url = page.url
+    logout(page)
+    login(page, base, "hongqi_zhuxi")
+    page.goto(url)
     expect(page.get_by_role("button", name="发布（报县人大常委会）")).to_be_visible()
