@@ -208,6 +208,7 @@ def presidium_chairs_on(*, township, day: dt.date):
     members = presidium_memberships_on(township=township, day=day).filter(
         role__in=[PresidiumMembership.Role.CHAIR, PresidiumMembership.Role.VICE_CHAIR]
     )
-    return Deputy.objects.filter(pk__in=members.values("deputy_id")).order_by(
-        "surname_strokes", "name_pinyin", "pk"
-    )
+    # the ids first: a handful of people; nesting the query under further filters (a choice list
+    # that also offers an old record's chair) made PostgreSQL re-run it for every deputy row
+    ids = list(members.values_list("deputy_id", flat=True))
+    return Deputy.objects.filter(pk__in=ids).order_by("surname_strokes", "name_pinyin", "pk")

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,9 +137,8 @@ class PresidiumMeetingForm(BootstrapFormMixin, forms.ModelForm):
             chairs = presidium_chairs_on(township=township, day=self._day())
             if self.instance.pk and self.instance.chair_id:
                 # an old record's chair stays on offer (its page warns when the rule is broken)
-                chairs = Deputy.objects.filter(
-                    Q(pk__in=chairs.values("pk")) | Q(pk=self.instance.chair_id)
-                ).order_by("surname_strokes", "name_pinyin", "pk")
+                ids = [*chairs.values_list("pk", flat=True), self.instance.chair_id]
+                chairs = Deputy.objects.filter(pk__in=ids).order_by("surname_strokes", "name_pinyin", "pk")
             self.fields["chair"].queryset = chairs
         _rescope(self)
 

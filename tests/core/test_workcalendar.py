@@ -10,6 +10,7 @@ import chinese_calendar
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from meetings.models import Activity, ActivityParticipation
@@ -31,7 +32,9 @@ NOTICE_2027 = "2027-01-01 放假 元旦\n2027-01-02 放假 元旦\n2027-01-03 �
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     workdays.clear_cache()
-    yield
+    # messages built outside a request: in Chinese whatever language an earlier test left active
+    with translation.override("zh-hans"):
+        yield
     workdays.clear_cache()
 
 
