@@ -178,10 +178,14 @@ def test_other_township_record_is_404_and_get_writes_nothing(
     assert Activity.objects.filter(pk=activity.pk).exists()
 
 
-def test_voided_records_page_is_for_township_staff(client_for, township, reviewer):
+def test_voided_records_page_is_for_township_staff(client_for, township, reviewer, secretary):
     from django.urls import reverse
 
     assert client_for(reviewer).get(reverse("voided_records")).status_code == 403
+    # the account menu offers it to township staff only
+    link = f'href="{reverse("voided_records")}"'
+    assert link in client_for(secretary).get("/").content.decode()
+    assert link not in client_for(reviewer).get("/").content.decode()
 
 
 def test_proposal_of_a_voided_deputy_still_opens(client_for, township, secretary):
