@@ -268,6 +268,8 @@ class DocumentJob(TownshipScopedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
+    # The name the user downloads: storage names drop brackets and spaces (交办单（闭会期间）…).
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
     file_size = models.PositiveBigIntegerField(_("file size"), default=0)
     file_deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -301,7 +303,9 @@ class DocumentJob(TownshipScopedModel):
 
     @property
     def filename(self):
-        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+        if not self.file:
+            return ""
+        return self.file_name or self.file.name.rsplit("/", 1)[-1]
 
 
 class Reminder(TownshipScopedModel):

@@ -133,10 +133,13 @@ def document_job_run(*, job_id):
     else:
         job.file.save(f"{job.pk}/{filename}", ContentFile(content), save=False)
         job.file_size = len(content)
+    job.file_name = filename
     job.status = DocumentJob.Status.DONE
     job.progress = 100
     job.finished_at = timezone.now()
-    job.save(update_fields=["file", "file_size", "status", "progress", "finished_at", "updated_at"])
+    job.save(
+        update_fields=["file", "file_name", "file_size", "status", "progress", "finished_at", "updated_at"]
+    )
     return job
 
 

@@ -99,3 +99,30 @@ def test_old_files_are_cleaned_up_but_record_stays(secretary, settings):
 def test_township_user_cannot_request_other_township_document(secretary, other_township):
     with pytest.raises(ApplicationError):
         services.document_job_request(user=secretary, kind="townships_xlsx", township=other_township)
+
+
+@pytest.fixture
+def bracketed_kind():
+    @jobs.job_handler("test_bracketed", "bracketed")
+    def handler(job, progress):
+        return "红旗镇_2026年度_交办单（闭会期间）2026-001 (第2轮).docx", b"doc"
+
+    yield
+    jobs._HANDLERS.pop("test_bracketed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_download_keeps_the_documents_own_name(secretary, client_for, bracketed_kind):
+    """Storage names drop brackets and spaces; the download and 我的文件 keep the name as built."""
+    from urllib.parse import unquote
+
+    from django.urls import reverse
+
+    job = services.document_job_request(user=secretary, kind="test_bracketed")
+    job.refresh_from_db()
+    assert job.filename == "红旗镇_2026年度_交办单（闭会期间）2026-001 (第2轮).docx"
+
+    response = client_for(secretary).get(reverse("document_download", args=[job.pk]))
+
+    assert response.status_code == 200
+    assert "交办单（闭会期间）2026-001 (第2轮).docx" in unquote(response["Content-Disposition"])
