@@ -1017,36 +1017,48 @@ def plan_vs_held(*, township, year, today=None, user=None):
 
     Returns {"owners": [PlanOwner], "planned", "held", "missed", "due_now", "due", "unplanned",
     "light"}: the totals over every group and station."""
+    scope = access_for(user).scope if user is not None else None
+    return plans_by_township(township_ids=[township.pk], year=year, today=today, scope=scope)[township.pk]
+
+
+def plans_by_township(*, township_ids, year, today=None, scope=None):
+    """{township id: the dict `plan_vs_held` returns} for any number of townships (the county
+    dashboard and the work report), by the same matching rule; four queries. `scope`: a
+    function narrowing a model to the user's rows (`access.scope`), or None for every row."""
     from deputies.models import LiaisonStation
     from renda.core.quotas import light_plan, light_worst
 
     from .models import PlannedActivity
 
     today = today or timezone.localdate()
-    scope = access_for(user).scope if user is not None else (lambda model: model.objects.all())
-    groups = list(
+    township_ids = list(township_ids)
+    scope = scope or (lambda model: model.objects.all())
+    owners: dict = {}
+    for g in (
         scope(DeputyGroup)
         .filter(
-            township=township,
+            township_id__in=township_ids,
             term__start_date__lte=dt.date(year, 12, 31),
             term__end_date__gte=dt.date(year, 1, 1),
         )
         .order_by("number", "pk")
-    )
-    stations = list(scope(LiaisonStation).filter(township=township).order_by("name", "pk"))
-    owners = {("group", g.pk): PlanOwner("group", g) for g in groups}
-    owners.update({("station", s.pk): PlanOwner("station", s) for s in stations})
+    ):
+        owners[("group", g.pk)] = PlanOwner("group", g)
+    for s in scope(LiaisonStation).filter(township_id__in=township_ids).order_by("name", "pk"):
+        owners[("station", s.pk)] = PlanOwner("station", s)
     held: dict = {}
     for a in (
         scope(Activity)
-        .filter(township=township, start_date__year=year)
+        .filter(township_id__in=township_ids, start_date__year=year)
         .filter(Q(group__isnull=False) | Q(station__isnull=False))
         .order_by("start_date", "pk")
     ):
         for key in (("group", a.group_id), ("station", a.station_id)):
             if key[1] is not None and key in owners:
                 held.setdefault((key, a.start_date.month, a.kind), []).append(a)
-    for item in scope(PlannedActivity).filter(township=township, year=year).order_by("month", "pk"):
+    for item in (
+        scope(PlannedActivity).filter(township_id__in=township_ids, year=year).order_by("month", "pk")
+    ):
         key = ("group", item.group_id) if item.group_id else ("station", item.station_id)
         owner = owners.get(key)
         if owner is None:
@@ -1058,19 +1070,39 @@ def plan_vs_held(*, township, year, today=None, user=None):
             owner.rows.append(PlanRow(item, _plan_status(year, item.month, today)))
     for (key, _month, _kind), rest in held.items():
         owners[key].unplanned.extend(rest)
-    out = list(owners.values())
-    for o in out:
+    by_township: dict = {tid: [] for tid in township_ids}
+    for o in owners.values():
         o.unplanned.sort(key=lambda a: (a.start_date, a.pk))
         o.light = light_plan(planned=o.planned, due=o.due, missed=o.missed, due_now=o.due_now)
-    totals = {
-        name: sum(getattr(o, name) for o in out) for name in ("planned", "held", "missed", "due_now", "due")
-    }
-    return {
-        "owners": out,
-        **totals,
-        "unplanned": sum(len(o.unplanned) for o in out),
-        "light": light_worst([o.light for o in out]),
-    }
+        by_township[o.owner.township_id].append(o)
+    out = {}
+    for tid, mine in by_township.items():
+        totals = {
+            name: sum(getattr(o, name) for o in mine)
+            for name in ("planned", "held", "missed", "due_now", "due")
+        }
+        missed = totals["missed"]
+        out[tid] = {
+            "owners": mine,
+            **totals,
+            "unplanned": sum(len(o.unplanned) for o in mine),
+            "light": light_worst([o.light for o in mine], note=str(missed) if missed else ""),
+        }
+    return out
+
+
+def plans_not_held(*, township_ids, year, today=None):
+    """The planned activities of `year` not held: their month is over (missed) or running (due)."""
+    from .models import PlannedActivity
+
+    ids = [
+        r.item.pk
+        for plan in plans_by_township(township_ids=township_ids, year=year, today=today).values()
+        for o in plan["owners"]
+        for r in o.rows
+        if r.status in ("missed", "due")
+    ]
+    return PlannedActivity.objects.filter(pk__in=ids).select_related("group", "station", "township")
 
 
 # --- Reception rota of higher-level deputies ----------------------------------------------------
@@ -1370,8 +1402,9 @@ def new_deputy_training(*, township_ids, today=None, people=True):
 
 
 def new_deputy_training_counts(*, township_ids, today=None):
-    """{township id: {"new": n, "trained": n, "late": n, "untrained": n}} (untrained: no training
-    yet, whether or not the first session has been held)."""
+    """{township id: {"new": n, "trained": n, "late": n, "untrained": n, "pending": n}}
+    (untrained: no training yet, whether or not the first session has been held; pending: of
+    those, the ones whose first session is still ahead)."""
     out = {}
     for tid, rows in new_deputy_training(township_ids=township_ids, today=today, people=False).items():
         out[tid] = {
@@ -1379,5 +1412,19 @@ def new_deputy_training_counts(*, township_ids, today=None):
             "trained": sum(1 for r in rows if r.status == TRAINED),
             "late": sum(1 for r in rows if r.status == LATE),
             "untrained": sum(1 for r in rows if r.status in (UNTRAINED, PENDING)),
+            "pending": sum(1 for r in rows if r.status == PENDING),
         }
     return out
+
+
+def new_deputies_flagged(*, township_ids, today=None):
+    """The new deputies not trained before their first session (late, untrained or pending)."""
+    from deputies.models import Deputy
+
+    ids = [
+        r.deputy_id
+        for rows in new_deputy_training(township_ids=township_ids, today=today, people=False).values()
+        for r in rows
+        if r.flagged
+    ]
+    return Deputy.objects.filter(pk__in=ids)

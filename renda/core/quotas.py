@@ -193,6 +193,21 @@ def light_plan(*, planned, due, missed, due_now):
     return Light(GREEN)
 
 
+def light_training(*, new, trained, late, untrained, pending):
+    """New deputies trained before their first session: red once a first session was held
+    without a new deputy trained before it (`late`, or `untrained` beyond the `pending` ones
+    whose first session is still ahead), yellow while some are pending, green when every one was
+    trained in time, grey with no new deputy."""
+    if not new:
+        return Light(GREY)
+    missed = late + untrained - pending
+    if missed:
+        return Light(RED, str(missed))
+    if pending:
+        return Light(YELLOW, str(pending))
+    return Light(GREEN)
+
+
 # The rota of higher-level deputies: mandate level -> (periods in a year, the quota key).
 ROTA_LEVELS = {
     "provincial": (1, "rota_provincial_per_year"),

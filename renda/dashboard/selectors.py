@@ -90,6 +90,12 @@ def rota_counts(**kwargs):
     return counts(**kwargs)
 
 
+def plans_by_township(**kwargs):
+    from meetings.selectors import plans_by_township as plans
+
+    return plans(**kwargs)
+
+
 def new_deputy_training_counts(**kwargs):
     from meetings.selectors import new_deputy_training_counts as counts
 
@@ -164,6 +170,14 @@ class TownshipFigures:
     rota_entries: int = 0
     rota_held: int = 0
     rota_light: object = None
+    # yearly plans of the groups and stations: planned activities, held as planned, the light
+    plans_planned: int = 0
+    plans_held: int = 0
+    plans_light: object = None
+    # new deputies of the term (on the reference day) and those trained before their first session
+    training_new: int = 0
+    training_in_time: int = 0
+    training_counts: dict = field(default_factory=dict)
     proposals: dict = field(default_factory=dict)
     dormant: int = 0
     score_state: str = ""
@@ -264,6 +278,20 @@ def county_figures(*, townships, year: int, today: dt.date | None = None):
         row.rota_deputies, row.rota_met = r.deputies, r.met
         row.rota_entries, row.rota_held, row.rota_light = r.entries, r.held, r.light
 
+    for tid, p in plans_by_township(township_ids=ids, year=year, today=today).items():
+        rows[tid].plans_planned, rows[tid].plans_held, rows[tid].plans_light = (
+            p["planned"],
+            p["held"],
+            p["light"],
+        )
+
+    for tid, t in new_deputy_training_counts(township_ids=ids, today=ref).items():
+        rows[tid].training_new, rows[tid].training_in_time, rows[tid].training_counts = (
+            t["new"],
+            t["trained"],
+            t,
+        )
+
     for tid, figures in proposal_stats_by_township(townships=ids, year=year, today=today).items():
         rows[tid].proposals = figures
 
@@ -325,6 +353,10 @@ def lights_for(row: TownshipFigures, *, today: dt.date):
         "member_contacts": row.contact_lights.get("members") or quotas.Light(quotas.GREY),
         "voter_contacts": row.contact_lights.get("deputies") or quotas.Light(quotas.GREY),
         "rota": row.rota_light or quotas.Light(quotas.GREY),
+        "plans": row.plans_light or quotas.Light(quotas.GREY),
+        "training": quotas.light_training(**row.training_counts)
+        if row.training_counts
+        else quotas.Light(quotas.GREY),
     }
 
 
@@ -350,6 +382,10 @@ def county_totals(rows):
             "rota_met",
             "rota_entries",
             "rota_held",
+            "plans_planned",
+            "plans_held",
+            "training_new",
+            "training_in_time",
         ):
             setattr(total, attr, getattr(total, attr) + getattr(row, attr))
         for i in range(4):
@@ -459,6 +495,10 @@ DRILL = {
         township_ids=ids, year=year
     ),
     "rota": lambda ids, year: _meetings_selector("rota_behind")(township_ids=ids, year=year),
+    "plans": lambda ids, year: _meetings_selector("plans_not_held")(township_ids=ids, year=year),
+    "training": lambda ids, year: _meetings_selector("new_deputies_flagged")(
+        township_ids=ids, today=reference_day(year)
+    ),
     "dormant": lambda ids, year: Deputy.objects.filter(township_id__in=ids).filter(
         dormant_deputies_q(year=year)
     ),

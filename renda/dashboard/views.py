@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from deputies.models import Deputy, Mandate
 from deputies.selectors import mandate_active_during_q
-from meetings.models import Activity
+from meetings.models import Activity, PlannedActivity
 from proposals.models import Proposal
 from renda.core import quotas
 from renda.core.access import access_for
@@ -156,7 +156,12 @@ def records(request):
 
 
 def _list_url(model):
-    names = {Proposal: "proposals:list", Deputy: "deputies:list", Activity: "meetings:index"}
+    names = {
+        Proposal: "proposals:list",
+        Deputy: "deputies:list",
+        Activity: "meetings:index",
+        PlannedActivity: "meetings:plans",
+    }
     try:
         return reverse(names.get(model, "meetings:index"))
     except NoReverseMatch:
@@ -179,6 +184,8 @@ def metric_labels():
         "member_contacts": _("Presidium members behind on contacts with deputies"),
         "voter_contacts": _("Township deputies behind on contacts with voters"),
         "rota": _("Higher-level deputies behind on the reception rota"),
+        "plans": _("Planned activities not held"),
+        "training": _("New deputies not trained before their first session"),
     }
 
 

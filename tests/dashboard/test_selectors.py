@@ -37,7 +37,13 @@ def test_county_figures_equal_hand_counts(year_data, other_township):
         "member_contacts": GREY,  # no presidium member recorded
         "voter_contacts": RED,  # 5 township deputies, no voter visit in the year
         "rota": RED,  # 王一, a county deputy, held no reception at a station in any quarter
+        "plans": GREY,  # no yearly plan recorded
+        # the five are new in the term; the only recorded session (3-10) came before the
+        # training (4-01) three of them attended: three late, two untrained
+        "training": RED,
     }
+    assert (hq.training_new, hq.training_in_time) == (5, 0)
+    assert hq.training_counts == {"new": 5, "trained": 0, "late": 3, "untrained": 2, "pending": 0}
     assert (hq.contact_deputies, hq.contact_deputies_met) == (5, 0)
     assert (hq.rota_deputies, hq.rota_met, hq.rota_entries) == (1, 0, 0)
     assert qs.deputies_total == 0 and qs.received == 0 and qs.closed_rate is None
@@ -51,6 +57,8 @@ def test_county_figures_equal_hand_counts(year_data, other_township):
         "member_contacts": GREY,  # no presidium member, no deputy
         "voter_contacts": GREY,
         "rota": GREY,  # no higher-level deputy
+        "plans": GREY,
+        "training": GREY,  # no new deputy
     }
 
 

@@ -264,7 +264,7 @@ def test_home_query_count_does_not_grow_with_the_data(busy, secretary, client_fo
         make_proposal(t, term, n, year=2026, state="submitted")
     Assessment.objects.create(township=t, year=2024, state=Assessment.State.PUBLISHED)
     assert queries() == before
-    assert before <= 40
+    assert before <= 48  # the quarter card judges the yearly plans (4 queries) and new deputies' training (4)
 
 
 def test_old_workbench_address_leads_home(secretary, client_for):

@@ -161,3 +161,46 @@ def test_plan_access_other_township_reviewer_and_get_writes_nothing(
     assert r.status_code == 200 and "invalid-feedback" in r.content.decode()
     assert own.post(reverse("meetings:plan_delete", args=[item.pk])).status_code == 302
     assert not PlannedActivity.objects.filter(pk=item.pk).exists()
+
+
+def test_the_county_dashboard_has_a_plans_column_with_its_drill_down(
+    township, other_township, plans, secretary, reviewer, client_for
+):
+    from renda.dashboard.selectors import county_figures, county_totals
+
+    other_group = DeputyGroup.objects.create(
+        township=other_township, term=other_township.terms.get(), number=1, name="外镇小组"
+    )
+    PlannedActivity.objects.create(
+        township=other_township, year=YEAR, month=2, kind="group", subject="外镇计划", group=other_group
+    )
+    rows = county_figures(townships=[township, other_township], year=YEAR, today=TODAY)
+    # recounted from raw rows: per (owner, month, kind) the lesser of planned and held
+    for row in rows:
+        planned: dict = {}
+        for p in PlannedActivity.objects.filter(township=row.township, year=YEAR):
+            key = (p.group_id, p.station_id, p.month, p.kind)
+            planned[key] = planned.get(key, 0) + 1
+        held: dict = {}
+        for a in Activity.objects.filter(township=row.township, start_date__year=YEAR):
+            key = (a.group_id, a.station_id, a.start_date.month, a.kind)
+            held[key] = held.get(key, 0) + 1
+        assert row.plans_planned == sum(planned.values())
+        assert row.plans_held == sum(min(n, held.get(k, 0)) for k, n in planned.items())
+    assert (rows[0].plans_planned, rows[0].plans_held) == (7, 4)
+    assert (rows[1].plans_planned, rows[1].plans_held) == (1, 0)
+    assert rows[0].lights["plans"].colour == RED and rows[0].lights["plans"].note == "2"
+    assert rows[1].lights["plans"].colour == RED
+    total = county_totals(rows)
+    assert (total.plans_planned, total.plans_held) == (8, 4)
+    assert county_figures(townships=[township], year=YEAR + 1, today=TODAY)[0].lights["plans"].colour == GREY
+
+    rv = client_for(reviewer)
+    r = rv.get(reverse("dashboard:index"), {"year": YEAR})
+    assert 'data-figure="plans">4/7<' in r.content.decode()
+    drill = rv.get(reverse("dashboard:records"), {"metric": "plans", "township": township.pk, "year": YEAR})
+    assert drill.status_code == 200
+    # the year is over: every planned activity not held is missed
+    assert len(drill.context["items"]) == 7 - 4
+    assert all(p.township_id == township.pk for p in drill.context["items"])
+    assert "集中学习" in drill.content.decode()

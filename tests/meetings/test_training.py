@@ -110,7 +110,7 @@ def test_new_deputies_and_their_training_recounted_from_raw_rows(township, other
     assert late.first_session.number == 1 and late.trained_on == dt.date(2022, 3, 1)
     assert [r.deputy.name for r in rows[other_township.pk]] == ["青山新"]
     counts = new_deputy_training_counts(township_ids=[township.pk], today=TODAY)[township.pk]
-    assert counts == {"new": 4, "trained": 1, "late": 1, "untrained": 2}
+    assert counts == {"new": 4, "trained": 1, "late": 1, "untrained": 2, "pending": 1}
 
 
 def test_training_page_flags_the_untrained_in_few_queries(
@@ -164,10 +164,46 @@ def test_the_workbench_lists_untrained_new_deputies_and_the_work_report_counts_t
 
     data = work_report_data(township=township, year=2026, today=TODAY)
     nd = data["activities"]["new_deputies"]
-    assert nd == {"new": len(raw), "trained": 1, "late": 1, "untrained": 2}
+    assert nd == {"new": len(raw), "trained": 1, "late": 1, "untrained": 2, "pending": 1}
     import io
 
     import docx
 
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(work_report_docx(data))).paragraphs)
     assert "本届新当选的4名代表" in text
+
+
+def test_the_county_dashboard_has_a_training_column_with_its_drill_down(
+    client_for, reviewer, secretary, township, other_township, cohort
+):
+    from renda.core.quotas import GREY, RED
+    from renda.dashboard.selectors import county_figures, county_totals
+
+    rows = county_figures(townships=[township, other_township], year=2026, today=TODAY)
+    mine = rows[0]
+    raw = _raw(township, TODAY)
+    in_time = sum(1 for s in raw.values() if s == "trained")
+    assert (mine.training_new, mine.training_in_time) == (len(raw), in_time) == (4, 1)
+    # 培训迟 trained after the first session and 缺训代表 not at all: red; 补选新's session is ahead
+    assert mine.lights["training"].colour == RED and mine.lights["training"].note == "2"
+    assert rows[1].training_new == len(_raw(other_township, TODAY)) == 1
+    total = county_totals(rows)
+    assert (total.training_new, total.training_in_time) == (5, rows[1].training_in_time + 1)
+    empty = county_figures(townships=[township], year=2019, today=TODAY)[0]
+    assert empty.training_new == 0 and empty.lights["training"].colour == GREY
+
+    rv = client_for(reviewer)
+    year = dt.date.today().year
+    r = rv.get(reverse("dashboard:index"), {"year": year})
+    now = _raw(township, dt.date.today())
+    trained_now = sum(1 for s in now.values() if s == "trained")
+    assert f'data-figure="training">{trained_now}/{len(now)}<' in r.content.decode()
+    drill = rv.get(
+        reverse("dashboard:records"), {"metric": "training", "township": township.pk, "year": year}
+    )
+    assert drill.status_code == 200
+    assert sorted(d.name for d in drill.context["items"]) == sorted(
+        name for name, s in now.items() if s != "trained"
+    )
+    home = client_for(secretary).get(reverse("home")).content.decode()
+    assert 'data-figure="training">' in home and f"新任代表{len(now)}名，其中{trained_now}名" in home
