@@ -104,12 +104,18 @@ def deputy_list_page_prefetch(deputies, *, on: dt.date | None = None):
     deputies = list(deputies)
     ids = [d.pk for d in deputies]
     by_deputy: dict[int, list] = {pk: [] for pk in ids}
-    for m in Mandate.objects.filter(mandate_active_q(on=on), deputy_id__in=ids).order_by("level"):
+    for m in (
+        Mandate.objects.filter(mandate_active_q(on=on), deputy_id__in=ids)
+        .only("id", "deputy_id", "level")
+        .order_by("level")
+    ):
         by_deputy[m.deputy_id].append(m)
     groups = {}
-    for gm in GroupMembership.objects.filter(
-        deputy_id__in=ids, term__start_date__lte=on, term__end_date__gte=on
-    ).select_related("group"):
+    for gm in (
+        GroupMembership.objects.filter(deputy_id__in=ids, term__start_date__lte=on, term__end_date__gte=on)
+        .select_related("group")
+        .only("id", "deputy_id", "group__id", "group__name", "group__number", "group__term_id")
+    ):
         groups[gm.deputy_id] = gm.group
     level_order = {v: i for i, v in enumerate(Mandate.Level.values)}
     for d in deputies:

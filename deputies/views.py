@@ -17,6 +17,7 @@ from renda.core.access import access_for
 from renda.core.converters import id_or_none, year_or_none
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_entries
+from renda.core.links import pk_url
 from renda.core.models import Term
 from renda.core.selectors import term_on
 from renda.core.services import audit_record, document_job_request
@@ -58,6 +59,20 @@ from .importing import (
 from .models import Deputy, DeputyGroup, GroupPlan, LiaisonStation, Mandate, PresidiumMembership
 
 PAGE_SIZE = 50
+# The columns the roster page shows (and the access policy reads to mask the phone).
+LIST_FIELDS = (
+    "id",
+    "township_id",
+    "township__name",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "affiliation",
+    "work_unit",
+    "phone",
+    "id_number",
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -82,11 +97,21 @@ def deputy_list(request):
     township = request.access.selected_township
     form = RosterFilterForm(request.GET or None, user=user, township=township)
     filters = form.filters() if request.GET else {}
-    qs = sel.deputy_list(user=user, township=township, filters=filters)
+    qs = sel.deputy_list(user=user, township=township, filters=filters).only(*LIST_FIELDS)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     deputies = sel.deputy_list_page_prefetch(page.object_list)
+    # Everything a row shows is worked out here, once: the template only prints it.
+    detail_url, group_url = pk_url("deputies:detail"), pk_url("deputies:group")
+    genders, affiliations = dict(Deputy.Gender.choices), dict(Deputy.Affiliation.choices)
+    levels = dict(Mandate.Level.choices)
     for d in deputies:
+        d.gender_shown = genders.get(d.gender, d.gender)
+        d.affiliation_shown = affiliations.get(d.affiliation, d.affiliation)
         d.phone_shown = request.access.personal(d).phone
+        d.url = detail_url(d.pk)
+        d.birth_month = f"{d.birth_date.year}.{d.birth_date.month:02d}" if d.birth_date else ""
+        d.levels = [levels.get(m.level, m.level) for m in d.active_mandates]
+        d.group_url = group_url(d.current_group.pk) if d.current_group else ""
     return render(
         request,
         "deputies/list.html",

@@ -489,8 +489,37 @@ def proposal_register_page_rows(ids) -> list:
     """The proposals `ids` (one page, already in register order) with what the register shows.
     Pages are cut from a narrow query of ids: sorting a county's year of full, joined rows to
     keep 50 of them costs several times more."""
-    rows = {p.pk: p for p in proposal_register_page_qs(Proposal.objects.filter(pk__in=ids))}
+    rows = {
+        p.pk: p
+        for p in proposal_register_page_qs(Proposal.objects.filter(pk__in=ids)).only(*REGISTER_PAGE_FIELDS)
+    }
     return [rows[pk] for pk in ids if pk in rows]
+
+
+# The columns the register page shows (and what its badges are worked out from).
+REGISTER_PAGE_FIELDS = (
+    "id",
+    "township_id",
+    "township__name",
+    "number",
+    "title",
+    "is_key",
+    "year",
+    "state",
+    "round",
+    "kind",
+    "category_id",
+    "category__name",
+    "lead_deputy_id",
+    "lead_deputy__name",
+    "by_presidium",
+    "lead_unit_id",
+    "lead_unit__name",
+    "deadline",
+    "replied_on",
+    "outcome",
+    "rating",
+)
 
 
 def proposal_state_counts(qs) -> list[tuple]:

@@ -19,6 +19,7 @@ from renda.core.cutoff import cutoff_sentence
 from renda.core.exceptions import ApplicationError
 from renda.core.forms import DATE_MAX, DATE_MIN, BootstrapFormMixin
 from renda.core.history import history_entries
+from renda.core.links import pk_url
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
@@ -122,6 +123,8 @@ def proposal_register(request):
     paginator.count = sum(n for value, _label, n in counts if not state or value == state)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = proposal_register_page_rows(list(page.object_list))
+    today = timezone.localdate()
+    _register_row_display(page.object_list, today)
     query = data.copy()
     query.pop("state", None)
     query.pop("page", None)
@@ -134,10 +137,42 @@ def proposal_register(request):
             "counts": counts,
             "state_query": query.urlencode(),
             "is_staff": request.access.is_township_staff,
-            "today": timezone.localdate(),
+            "today": today,
             "show_township": township is None,
         },
     )
+
+
+STATE_BADGE = {
+    Proposal.State.CLOSED: "text-bg-success",
+    Proposal.State.NOT_ACCEPTED: "text-bg-secondary",
+    Proposal.State.REPLIED: "text-bg-info",
+    Proposal.State.EVALUATED: "text-bg-info",
+    Proposal.State.ASSIGNED: "text-bg-primary",
+    Proposal.State.IN_PROGRESS: "text-bg-primary",
+}
+
+
+def _register_row_display(rows, today):
+    """What each register row shows, worked out once here (the template only prints it), as
+    proposals/_state_badge.html shows it on the detail page."""
+    detail_url = pk_url("proposals:detail")
+    kinds, states = dict(Proposal.Kind.choices), dict(Proposal.State.choices)
+    ratings = dict(Proposal.Rating.choices)
+    for p in rows:
+        p.kind_shown = kinds.get(p.kind, p.kind)
+        p.state_shown = states.get(p.state, p.state)
+        p.rating_shown = ratings.get(p.rating, p.rating) or "—"
+        p.url = detail_url(p.pk)
+        p.deadline_shown = p.deadline.isoformat() if p.deadline else "—"
+        p.replied_shown = p.replied_on.isoformat() if p.replied_on else "—"
+        p.badge = STATE_BADGE.get(p.state, "text-bg-light border")
+        p.is_overdue_now = p.is_overdue(today)
+        p.is_due_soon_now = not p.is_overdue_now and p.is_due_soon(today)
+        p.carried = p.year < today.year and p.state not in (
+            Proposal.State.CLOSED,
+            Proposal.State.NOT_ACCEPTED,
+        )
 
 
 @require_POST

@@ -90,6 +90,9 @@ TEMPLATES = [
     },
 ]
 
+# Select boxes written in Python, the same HTML as Django's templates (renda/core/renderers.py).
+FORM_RENDERER = "renda.core.renderers.FormRenderer"
+
 # An empty DATABASE_URL means "not configured", like an unset one.
 DATABASES = {
     "default": env.db_url_config(

@@ -290,3 +290,28 @@ def test_photo_is_served_through_a_permission_checked_view(
     assert client_for(secretary).get(reverse("deputies:photo", args=[bare.pk])).status_code == 404
     unit = UserFactory(username="unit", township=township, role="handling_unit")
     assert client_for(unit).get(url).status_code == 403
+
+
+def test_roster_rows_show_what_the_model_says(township, term, secretary, client_for):
+    """The roster works out each row's cells in the view (no per-row template work): they agree
+    with the deputy's own fields and displays, read again from the database."""
+    group = make_group(township, term, 1)
+    for i in range(4):
+        d = _deputy(township, f"李{i}", mandate__level="township")
+        Mandate.objects.create(township=township, deputy=d, level="county", start_date=term.start_date)
+        if i % 2:
+            group.members.add(d, through_defaults={"township": township, "term": term})
+    r = client_for(secretary).get(reverse("deputies:list"))
+    assert r.status_code == 200
+    rows = list(r.context["deputies"])
+    assert len(rows) == 4
+    body = r.content.decode()
+    for d in rows:
+        fresh = Deputy.objects.get(pk=d.pk)
+        assert d.url == reverse("deputies:detail", args=[d.pk]) and f'href="{d.url}"' in body
+        assert d.gender_shown == fresh.get_gender_display()
+        assert d.affiliation_shown == fresh.get_affiliation_display()
+        assert d.birth_month == (fresh.birth_date.strftime("%Y.%m") if fresh.birth_date else "")
+        assert sorted(map(str, d.levels)) == sorted(str(m.get_level_display()) for m in fresh.mandates.all())
+        in_group = fresh.deputy_groups.filter(pk=group.pk).exists()
+        assert d.group_url == (reverse("deputies:group", args=[group.pk]) if in_group else "")

@@ -347,3 +347,30 @@ def test_edit_page_saves_and_shows_refusals_beside_the_form(client_for, secretar
     # a key suggestion without its supervising leader: the service refuses, beside the field
     r = c.post(reverse("proposals:edit", args=[p.pk]), {**data, "is_key": "on"})
     assert r.status_code == 200 and r.context["form"].errors["supervising_leader"]
+
+
+def test_register_rows_show_what_the_model_says(client_for, secretary, make_proposal):
+    """The register works out each row's badges and dates in the view (no per-row template
+    work): they agree with the proposal's own methods, read again from the database."""
+    make_proposal("in_progress", title="往年未办结", submitted_on=dt.date(2024, 6, 1))  # carried over
+    make_proposal("closed", title="已办结", rating="basically")
+    make_proposal("assigned", title="刚交办", assigned_on=dt.date.today(), deadline=dt.date.today())
+    r = client_for(secretary).get(reverse("proposals:list") + "?year=2025")
+    assert r.status_code == 200
+    rows = list(r.context["page_obj"].object_list)
+    assert {p.title for p in rows} >= {"往年未办结", "已办结"}
+    today = dt.date.today()
+    body = r.content.decode()
+    for p in rows:
+        fresh = Proposal.objects.get(pk=p.pk)
+        assert p.url == reverse("proposals:detail", args=[p.pk]) and f'href="{p.url}"' in body
+        assert p.is_overdue_now == fresh.is_overdue(today)
+        assert p.is_due_soon_now == (not fresh.is_overdue(today) and fresh.is_due_soon(today))
+        assert p.carried == (fresh.year < today.year and fresh.state not in ("closed", "not_accepted"))
+        assert p.deadline_shown == (fresh.deadline.strftime("%Y-%m-%d") if fresh.deadline else "—")
+        assert p.replied_shown == (fresh.replied_on.strftime("%Y-%m-%d") if fresh.replied_on else "—")
+        assert p.state_shown == fresh.get_state_display()
+        assert p.rating_shown == (fresh.get_rating_display() or "—")
+        assert p.kind_shown == fresh.get_kind_display()
+    carried = next(p for p in rows if p.title == "往年未办结")
+    assert carried.carried and carried.is_overdue_now
