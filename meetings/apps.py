@@ -9,7 +9,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
 
-        from .archive import deputy_archive_context, deputy_rota_context
+        from .archive import deputy_archive_context, deputy_rota_context, deputy_training_context
 
         hooks.register(
             "deputy_archive_section",
@@ -30,4 +30,14 @@ class MeetingsConfig(AppConfig):
                 deputy_rota_context,
             ),
             order=35,
+        )
+        hooks.register(
+            "deputy_archive_section",
+            hooks.Section(
+                "training",
+                _("Training before the first session"),
+                "meetings/archive/_training.html",
+                deputy_training_context,
+            ),
+            order=36,
         )

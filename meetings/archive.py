@@ -51,3 +51,11 @@ def deputy_rota_context(deputy, year, user):
     from .selectors import rota_deputy_entries
 
     return {"entries": list(rota_deputy_entries(user=user, deputy=deputy, year=year))}
+
+
+def deputy_training_context(deputy, year, user):
+    """The training section: a new deputy's training before their first session (the term
+    covering the year's reference day); the archive page checked the user may read the deputy."""
+    from .selectors import new_deputy_training_of
+
+    return {"row": new_deputy_training_of(deputy=deputy, year=year)}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from deputies.models import DeputyGroup
 from deputies.selectors import deputy_serving, presidium_chairs_on, presidium_memberships_on
@@ -1299,6 +1300,12 @@ def rota_deputy_entries(*, user, deputy, year):
 # --- Training of new deputies before their first session --------------------------------------
 
 TRAINED, LATE, PENDING, UNTRAINED = "trained", "late", "pending", "untrained"
+TRAINING_STATUS_LABELS = {
+    TRAINED: gettext_lazy("trained before the first session"),
+    LATE: gettext_lazy("trained after the first session"),
+    UNTRAINED: gettext_lazy("not trained, first session held"),
+    PENDING: gettext_lazy("not trained yet: train before the first session"),
+}
 
 
 @dataclass
@@ -1318,6 +1325,10 @@ class NewDeputyTraining:
     def flagged(self):
         """Not trained before the first session: still untrained, or trained only afterwards."""
         return self.status != TRAINED
+
+    @property
+    def status_label(self):
+        return TRAINING_STATUS_LABELS[self.status]
 
 
 def _training_status(*, trained_on, first_session_day, today):
@@ -1415,6 +1426,15 @@ def new_deputy_training_counts(*, township_ids, today=None):
             "pending": sum(1 for r in rows if r.status == PENDING),
         }
     return out
+
+
+def new_deputy_training_of(*, deputy, year, today=None):
+    """The deputy archive: `deputy`'s NewDeputyTraining on the year's reference day (31 December,
+    or today during the year), or None when they are not a new deputy of the term covering it."""
+    today = today or timezone.localdate()
+    day = min(dt.date(year, 12, 31), today)
+    rows = new_deputy_training(township_ids=[deputy.township_id], today=day, people=False)
+    return next((r for r in rows.get(deputy.township_id, []) if r.deputy_id == deputy.pk), None)
 
 
 def new_deputies_flagged(*, township_ids, today=None):

@@ -383,6 +383,10 @@ def _section_activities(doc, data):
             },
             lead=point(points),
         )
+    plans = data.get("yearly_plans") or {}
+    if plans.get("planned"):
+        points += 1
+        doc.paragraph(plans_sentence(plans), lead=point(points))
     tr = a["training"]
     points += 1
     if tr["count"]:
@@ -436,6 +440,32 @@ def _section_activities(doc, data):
         n += 1
         doc.heading2(h2(n, _("Appraisals and commendations")))
         doc.paragraph(appraisal_sentence(yearly))
+
+
+def plans_sentence(plans):
+    """The work report's sentence on the groups' and stations' yearly plans: planned against held,
+    in total and for each group and station that planned, the planned activities not held and
+    those held outside the plans."""
+    text = _(
+        "The deputy groups and liaison stations drew up yearly activity plans: %(planned)s activities "
+        "were planned and %(held)s of them were held as planned"
+    ) % {"planned": plans["planned"], "held": plans["held"]}
+    owners = plans.get("owners") or []
+    if owners:
+        text += _("; by group and station: %(owners)s") % {
+            "owners": join_list(
+                [
+                    _("%(name)s %(held)s of %(planned)s")
+                    % {"name": o["name"], "held": o["held"], "planned": o["planned"]}
+                    for o in owners
+                ]
+            )
+        }
+    if plans.get("missed"):
+        text += _("; %(n)s planned activities were not held in their month") % {"n": plans["missed"]}
+    if plans.get("unplanned"):
+        text += _("; %(n)s further activities were held beyond the plans") % {"n": plans["unplanned"]}
+    return text + _(".")
 
 
 def appraisal_sentence(yearly):

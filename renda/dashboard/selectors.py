@@ -174,6 +174,9 @@ class TownshipFigures:
     plans_planned: int = 0
     plans_held: int = 0
     plans_light: object = None
+    plans_missed: int = 0
+    plans_unplanned: int = 0
+    plans_owners: list = field(default_factory=list)  # per group and station (the work report)
     # new deputies of the term (on the reference day) and those trained before their first session
     training_new: int = 0
     training_in_time: int = 0
@@ -279,11 +282,20 @@ def county_figures(*, townships, year: int, today: dt.date | None = None):
         row.rota_entries, row.rota_held, row.rota_light = r.entries, r.held, r.light
 
     for tid, p in plans_by_township(township_ids=ids, year=year, today=today).items():
-        rows[tid].plans_planned, rows[tid].plans_held, rows[tid].plans_light = (
-            p["planned"],
-            p["held"],
-            p["light"],
-        )
+        row = rows[tid]
+        row.plans_planned, row.plans_held, row.plans_light = p["planned"], p["held"], p["light"]
+        row.plans_missed, row.plans_unplanned = p["missed"], p["unplanned"]
+        row.plans_owners = [
+            {
+                "kind": o.kind,
+                "name": o.owner.name,
+                "planned": o.planned,
+                "held": o.held,
+                "missed": o.missed,
+                "unplanned": len(o.unplanned),
+            }
+            for o in p["owners"]
+        ]
 
     for tid, t in new_deputy_training_counts(township_ids=ids, today=ref).items():
         rows[tid].training_new, rows[tid].training_in_time, rows[tid].training_counts = (
@@ -752,8 +764,8 @@ def work_reports_data(*, townships, year, texts=None, today=None):
 
     appraisals_of = appraisals_by_township(township_ids=ids, year=year)
 
-    # new deputies of the term covering the reference day, trained before their first session
-    training_of = new_deputy_training_counts(township_ids=ids, today=reference_day(year, today))
+    # new deputies of the term covering the reference day, trained before their first session:
+    # county_figures counted them on the same day
 
     proposals_qs = Proposal.objects.filter(township_id__in=ids, year=year).exclude(
         state=Proposal.State.NOT_ACCEPTED
@@ -884,13 +896,22 @@ def work_reports_data(*, townships, year, texts=None, today=None):
             "activities": {
                 "group": kind(Activity.Kind.GROUP),
                 "training": kind(Activity.Kind.TRAINING),
-                "new_deputies": training_of.get(pk, {"new": 0, "trained": 0, "late": 0, "untrained": 0}),
+                "new_deputies": figures.training_counts
+                or {"new": 0, "trained": 0, "late": 0, "untrained": 0, "pending": 0},
                 "others": others,
                 "groups_every_quarter": every_quarter_of.get(pk, 0),
             },
             "proposals": proposals,
             "scores": scores,
             "appraisals": appraisals_of[pk],
+            # yearly plans of the groups and stations against what they held
+            "yearly_plans": {
+                "planned": figures.plans_planned,
+                "held": figures.plans_held,
+                "missed": figures.plans_missed,
+                "unplanned": figures.plans_unplanned,
+                "owners": [o for o in figures.plans_owners if o["planned"]],
+            },
         }
     return out
 
@@ -955,7 +976,7 @@ def deputy_archives_data(*, township, year, deputy_ids=None, today=None):
 
 
 def deputy_archives_by_township(*, townships, year, deputy_ids=None):
-    """{township id: deputy_archives_data} for several townships, in the same eleven queries."""
+    """{township id: deputy_archives_data} for several townships, in the same fifteen queries."""
     from django.utils.translation import gettext as _
 
     from meetings.models import PresidiumAttendance
@@ -1063,6 +1084,18 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
     for c in Commendation.objects.filter(deputy_id__in=ids, year=year).order_by("date", "pk"):
         commendations[c.deputy_id].append([str(c.get_kind_display()), c.document_no, _d(c.date), c.remarks])
 
+    # new deputies of the term covering the year's reference day: their training (four queries)
+    from meetings.selectors import new_deputy_training
+
+    training = {
+        r.deputy_id: r
+        for rows in new_deputy_training(
+            township_ids=list(townships), today=reference_day(year), people=False
+        ).values()
+        for r in rows
+        if r.deputy_id in id_set
+    }
+
     scores = {}
     Assessment, ScoreResult = _score_models()
     if Assessment is not None:
@@ -1131,6 +1164,12 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
         "widths": (46, 40, 28, 42),
     }
     speeches_text = _("Floor speeches at the session: %(n)s.")
+    training_title = _("Training before the first session")
+    training_text = _(
+        "Newly elected in this term (mandate from %(start)s); first session: %(session)s; trained on: "
+        "%(trained)s; %(status)s."
+    )
+    not_held, none = _("not yet held"), _("not trained")
     score_text = _("Total %(total)s points, rank %(rank)s, grade: %(grade)s (%(state)s).")
     no_score_text = _("No assessment has been computed for this year.")
 
@@ -1177,8 +1216,25 @@ def deputy_archives_by_township(*, townships, year, deputy_ids=None):
                     {**proposals_section, "rows": proposals.get(d.pk, [])},
                     {**score_section, "summary": score_summary, "rows": score["lines"] if score else []},
                 ]
+                + ([{**commendation_section, "rows": commendations[d.pk]}] if commendations.get(d.pk) else [])
                 + (
-                    [{**commendation_section, "rows": commendations[d.pk]}] if commendations.get(d.pk) else []
+                    [
+                        {
+                            "title": training_title,
+                            "summary": training_text
+                            % {
+                                "start": _d(training[d.pk].start),
+                                "session": _d(training[d.pk].first_session.start_date)
+                                if training[d.pk].first_session
+                                else not_held,
+                                "trained": _d(training[d.pk].trained_on) or none,
+                                "status": training[d.pk].status_label,
+                            },
+                            "rows": [],
+                        }
+                    ]
+                    if d.pk in training
+                    else []
                 ),
             }
         )

@@ -204,3 +204,33 @@ def test_the_county_dashboard_has_a_plans_column_with_its_drill_down(
     assert len(drill.context["items"]) == 7 - 4
     assert all(p.township_id == township.pk for p in drill.context["items"])
     assert "集中学习" in drill.content.decode()
+
+
+def test_the_work_report_says_planned_against_held_per_group_and_station(township, plans, group, station):
+    import io
+
+    import docx
+    from django.utils import translation
+
+    from renda.dashboard.documents import work_report_docx
+    from renda.dashboard.selectors import work_report_data
+
+    data = work_report_data(township=township, year=YEAR, today=TODAY)
+    plans = data["yearly_plans"]
+    raw = plan_vs_held(township=township, year=YEAR, today=TODAY)
+    assert (plans["planned"], plans["held"], plans["missed"], plans["unplanned"]) == (7, 4, 2, 1)
+    assert [(o["name"], o["held"], o["planned"]) for o in plans["owners"]] == [
+        (o.owner.name, o.held, o.planned) for o in raw["owners"] if o.planned
+    ]
+    # a group without a plan is left out of the sentence
+    DeputyGroup.objects.create(township=township, term=group.term, number=2, name="第二代表小组")
+    data = work_report_data(township=township, year=YEAR, today=TODAY)
+    with translation.override("zh-hans"):
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(work_report_docx(data))).paragraphs)
+    assert "全年计划开展活动7次，按计划开展4次" in text
+    assert (
+        "第一代表小组按计划开展2次（计划5次）" in text
+        and "红旗镇人大代表联络站按计划开展2次（计划2次）" in text
+    )
+    assert "2次计划活动未在计划月份开展" in text and "另开展计划外活动1次" in text
+    assert "第二代表小组按计划" not in text

@@ -207,3 +207,35 @@ def test_the_county_dashboard_has_a_training_column_with_its_drill_down(
     )
     home = client_for(secretary).get(reverse("home")).content.decode()
     assert 'data-figure="training">' in home and f"新任代表{len(now)}名，其中{trained_now}名" in home
+
+
+def test_the_deputy_archive_page_and_docx_show_a_new_deputys_training(
+    client_for, secretary, township, cohort
+):
+    import io
+
+    import docx
+    from django.utils import translation
+
+    from renda.dashboard.documents import deputy_archive_docx
+    from renda.dashboard.selectors import deputy_archives_data
+
+    raw = _raw(township, dt.date(2026, 12, 31) if dt.date.today().year > 2026 else dt.date.today())
+    c = client_for(secretary)
+    for name in ("培训早", "培训迟", "缺训代表", "补选新"):
+        deputy = cohort[name]
+        r = c.get(reverse("deputies:detail", args=[deputy.pk]), {"year": 2026})
+        section = next(s for s in r.context["sections"] if s["key"] == "training")
+        assert section["context"]["row"].status == raw[name]
+        assert f'data-training-status="{raw[name]}"' in r.content.decode()
+    r = c.get(reverse("deputies:detail", args=[cohort["连任者"].pk]), {"year": 2026})
+    assert next(s for s in r.context["sections"] if s["key"] == "training")["context"]["row"] is None
+    assert "data-training-status" not in r.content.decode()
+
+    with translation.override("zh-hans"):
+        archives = {a["name"]: a for a in deputy_archives_data(township=township, year=2026)}
+        late = deputy_archive_docx(archives["培训迟"])
+        again = deputy_archive_docx(archives["连任者"])
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(late)).paragraphs)
+    assert "首次参会前培训" in text and "2022-03-01" in text and "首次会议后才培训" in text
+    assert "首次参会前培训" not in "\n".join(p.text for p in docx.Document(io.BytesIO(again)).paragraphs)
