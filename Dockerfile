@@ -18,4 +18,5 @@ RUN DEBUG=1 python manage.py compile_catalogues \
 ENV STATIC_ROOT=/app/staticfiles MEDIA_ROOT=/data/media
 USER renda
 EXPOSE 8000
-CMD ["gunicorn", "renda.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+# workers, threads, timeouts: gunicorn.conf.py (read from the working directory)
+CMD ["gunicorn", "renda.wsgi:application"]

@@ -615,7 +615,8 @@ def run(
 
 
 def run_load_at(scale, *, clients, seconds, out):
-    """gunicorn (2 workers) on the bench database of `scale`, then the load mix. Loopback only."""
+    """gunicorn as deployed (gunicorn.conf.py) on the bench database of `scale`, then the load mix.
+    Loopback only."""
     import os
     import socket
     import subprocess
@@ -643,6 +644,7 @@ def run_load_at(scale, *, clients, seconds, out):
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "60",
         "DJANGO_SETTINGS_MODULE": "renda.settings",
+        "WEB_ACCESS_LOG": "",
     }
     env.pop("CELERY_BROKER_URL", None)
     root = Path(__file__).resolve().parents[2]
@@ -655,7 +657,9 @@ def run_load_at(scale, *, clients, seconds, out):
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     log = open(Path(static_root) / "gunicorn.log", "wb")  # noqa: SIM115
     server = subprocess.Popen(
-        [gunicorn, "renda.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "120"],
+        # as deployed: gunicorn.conf.py (workers and threads as gunicorn advises for the cores
+        # here, WEB_WORKERS / WEB_THREADS override), no access log, loopback only
+        [gunicorn, "renda.wsgi:application", "-c", str(root / "gunicorn.conf.py"), "-b", f"127.0.0.1:{port}"],
         cwd=root,
         env=env,
         stdout=log,
@@ -715,7 +719,9 @@ def run_load_at(scale, *, clients, seconds, out):
             ({}, public_mix),
         ]
         out(
-            f"load: {clients} clients for {seconds}s against gunicorn -w 2 on 127.0.0.1:{port} ({scale} scale)"
+            f"load: {clients} clients for {seconds}s against gunicorn (gunicorn.conf.py, "
+            f"WEB_WORKERS={env.get('WEB_WORKERS') or 'default'}, WEB_THREADS={env.get('WEB_THREADS') or 'default'}) "
+            f"on 127.0.0.1:{port} ({scale} scale)"
         )
         stats = run_load(port=port, profiles=profiles, clients=clients, seconds=seconds)
         out(

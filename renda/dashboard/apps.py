@@ -8,8 +8,15 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Statistics and reports")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from renda.core import hooks
         from renda.core.access import access_for
+
+        from . import figures_cache
+
+        # Committed writes to the records drop the cached county figures (figures_cache.py).
+        connection_created.connect(figures_cache.install, dispatch_uid="county-figures-watch-writes")
 
         # The last section of a deputy's archive page: download the year's archive as .docx.
         hooks.register(

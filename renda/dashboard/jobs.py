@@ -15,7 +15,7 @@ from renda.core.jobs import job_handler
 from renda.core.models import County, Township
 from renda.core.organs import document_filename, township_organs
 
-from . import documents, selectors
+from . import documents, figures_cache, selectors
 from .models import WorkReportText
 from .tables import dashboard_table
 
@@ -241,7 +241,7 @@ def deputy_archive_job(job, progress):
 
 
 def dashboard_workbook_build(*, townships, year, today=None):
-    rows = selectors.county_figures(townships=townships, year=year, today=today)
+    rows = figures_cache.county_figures(townships=townships, year=year, today=today)
     table = dashboard_table(rows, year=year)
     title = _("People's congress work of the townships, %(year)s") % {"year": year}
     return documents.dashboard_workbook({"title": title, "year": year, **table})

@@ -28,7 +28,7 @@ from renda.core.selectors import reminder_list, term_current
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
-from . import charts, selectors, todo
+from . import charts, figures_cache, selectors, todo
 from .forms import WorkReportForm, YearForm
 from .models import WorkReportText
 from .tables import grades_text
@@ -76,7 +76,7 @@ def index(request):
     today = timezone.localdate()
     form, year = _year(request, today)
     townships = list(_townships(request))
-    rows = selectors.county_figures(townships=townships, year=year, today=today)
+    rows = figures_cache.county_figures(townships=townships, year=year, today=today)
     ids = [t.pk for t in townships]
     records = reverse("dashboard:records")  # once, not for each of a city's 2,000 cells
     for row in rows:

@@ -1,0 +1,26 @@
+"""gunicorn's settings as deployed (the Dockerfile, docker-compose and `make bench`'s load test
+read this file: gunicorn loads ./gunicorn.conf.py from the directory it starts in).
+
+gunicorn's advice: (2 × cores) + 1 worker processes, so that a core never waits while a worker
+is blocked on the database; threads in each worker for requests that wait on PostgreSQL or Redis
+(gthread). Every thread holds its own database connection (CONN_MAX_AGE): workers × threads
+connections per web process, well under PostgreSQL's default 100 for a few replicas.
+WEB_WORKERS and WEB_THREADS override both (docker-compose gives each of its replicas a share
+of the host's cores).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("WEB_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+threads = int(os.environ.get("WEB_THREADS") or 2)
+worker_class = "gthread"
+timeout = 60
+graceful_timeout = 30
+keepalive = 5  # behind the proxy (deploy/nginx.conf keeps connections to the upstream open)
+# A worker is replaced after this many requests (with jitter, not all at once): a slow leak in a
+# library cannot grow a worker for ever.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
