@@ -229,10 +229,12 @@ def test_work_report_bundle_and_archive_list_them(township, secretary, group, st
     assert {r[1] for r in commendation_rows} == {group.name, deputies[0].name, deputies[1].name}
 
     archives = {a["deputy_id"]: a for a in selectors.deputy_archives_data(township=township, year=YEAR)}
-    titles = [s["title"] for s in archives[deputies[0].pk]["sections"]]
-    rows = archives[deputies[0].pk]["sections"][-1]["rows"]
-    assert len(titles) == 5 and rows[0][1] == "红人发〔2025〕12号"
-    assert len(archives[deputies[5].pk]["sections"]) == 4  # nothing commended: no section
+    commended = gettext("Commendations")  # the selector's titles are in the active language too
+    sections = {str(s["title"]): s for s in archives[deputies[0].pk]["sections"]}
+    assert sections[commended]["rows"][0][1] == "红人发〔2025〕12号"
+    # nothing commended: no section (the other sections, training included, are unaffected)
+    others = [str(s["title"]) for s in archives[deputies[5].pk]["sections"]]
+    assert commended not in others and len(others) == len(sections) - 1
 
     plain = appraisals_by_township(township_ids=[township.pk], year=YEAR - 1)[township.pk]
     assert len(plain["appraisals"]) == 1 and plain["commendations"] == []
