@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from renda.core.access import access_for
 from renda.core.converters import id_or_none, year_or_none
 from renda.core.exceptions import ApplicationError
+from renda.core.forms import form_error
 from renda.core.history import history_entries
 from renda.core.links import pk_url
 from renda.core.models import Term
@@ -182,10 +183,6 @@ def deputy_photo(request, pk):
     )
 
 
-def _form_error(form, exc):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def deputy_create(request):
     user = request.user
     request.access.require_write(perm="deputies.add_deputy")
@@ -211,7 +208,7 @@ def deputy_create(request):
             )
         except ApplicationError as exc:
             target = mandate_form if exc.field in mandate_form.fields else form
-            _form_error(target, exc)
+            form_error(target, exc)
         else:
             messages.success(request, _("%(name)s was added to the roster.") % {"name": deputy.name})
             return redirect("deputies:detail", pk=deputy.pk)
@@ -230,7 +227,7 @@ def deputy_edit(request, pk):
         try:
             services.deputy_update(deputy=deputy, data=data, by=user)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("deputies:detail", pk=deputy.pk)
@@ -256,7 +253,7 @@ def mandate_add(request, pk):
                 by=user,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Mandate added."))
             return redirect("deputies:detail", pk=deputy.pk)
@@ -278,7 +275,7 @@ def mandate_end(request, pk):
                 by=user,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The mandate has ended; the history is kept."))
             return redirect("deputies:detail", pk=mandate.deputy_id)
@@ -604,7 +601,7 @@ def group_edit(request, pk=None):
         try:
             group = services.group_save(township=user.township, data=form.cleaned_data, by=user, group=group)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("deputies:group_members" if pk is None else "deputies:group", pk=group.pk)
@@ -661,7 +658,7 @@ def group_plan(request, pk):
                 by=user,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Plan saved."))
             return redirect("deputies:group", pk=group.pk)
@@ -717,7 +714,7 @@ def station_edit(request, pk=None):
                 township=user.township, data=form.cleaned_data, by=user, station=station
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("deputies:station", pk=station.pk)
@@ -779,7 +776,7 @@ def presidium(request):
             try:
                 m = services.presidium_member_add(township=township, term=term, by=user, **form.cleaned_data)
             except ApplicationError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(
                     request, _("%(name)s was recorded in the presidium.") % {"name": m.deputy.name}
@@ -844,7 +841,7 @@ def contact_assignment_edit(request, pk):
                 by=request.user,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(back)
@@ -865,7 +862,7 @@ def presidium_edit(request, pk):
         try:
             services.presidium_member_update(membership=m, by=user, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(reverse("deputies:presidium") + f"?term={m.term_id}")
@@ -933,7 +930,7 @@ def _term_change_with_file(request, form, township, token):
             by=request.user,
         )
     except ApplicationError as exc:
-        _form_error(form, exc)
+        form_error(form, exc)
         return None
     _preview_drop(request, "term_change", token)
     audit_record(
@@ -987,7 +984,7 @@ def term_change(request):
                 by=request.user,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request,

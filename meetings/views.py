@@ -17,6 +17,7 @@ from renda.core import hooks
 from renda.core.access import access_for, mask_phone
 from renda.core.converters import year_or_none
 from renda.core.exceptions import ApplicationError
+from renda.core.forms import form_error
 from renda.core.history import history_entries
 from renda.core.models import DocumentJob
 from renda.core.quotas import QUOTAS
@@ -72,10 +73,6 @@ from .models import (
 )
 
 PER_PAGE = 30
-
-
-def _form_error(form, exc):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _page(request, qs):
@@ -148,7 +145,7 @@ def session_create(request):
                 township=request.user.township, by=request.user, **form.cleaned_data
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(
                 request, _("Session recorded; every current deputy is marked present. Record the exceptions.")
@@ -178,7 +175,7 @@ def session_edit(request, pk):
         try:
             services.session_update(session=session, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             return redirect("meetings:session_detail", session.pk)
     return render(
@@ -247,7 +244,7 @@ def session_child_add(request, pk, what):
         try:
             services.session_child_add(session=session, instance=form.save(commit=False))
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(reverse("meetings:session_detail", args=[session.pk]) + f"#{what}")
@@ -382,7 +379,7 @@ def meeting_create(request):
                 township=township, by=request.user, **form.cleaned_data
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Meeting recorded. Add the agenda items, attendance and decisions."))
             return redirect("meetings:meeting_detail", meeting.pk)
@@ -412,7 +409,7 @@ def meeting_edit(request, pk):
         try:
             services.presidium_meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             return redirect("meetings:meeting_detail", meeting.pk)
     return render(
@@ -531,7 +528,7 @@ def agenda_item_edit(request, pk):
         try:
             services.agenda_item_update(item=item, data=form.cleaned_data, by=request.user)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Agenda item saved."))
             return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
@@ -582,7 +579,7 @@ def meeting_non_voting_add(request, pk):
         try:
             services.non_voting_add(meeting=meeting, instance=form.save(commit=False), by=request.user)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#nonvoting")
     return meeting_detail(request, pk, bound=form)
@@ -597,7 +594,7 @@ def meeting_decision_add(request, pk):
         try:
             decision = services.decision_create(meeting=meeting, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Recorded as No. %(n)s.") % {"n": decision.number})
             return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#decisions")
@@ -677,7 +674,7 @@ def decision_detail(request, pk):
                     return redirect("meetings:decision_detail", decision.pk)
         except ApplicationError as exc:
             form = progress_form if action == "progress" else complete_form
-            _form_error(form, exc)
+            form_error(form, exc)
         status = 400
     return render(
         request,
@@ -733,7 +730,7 @@ def _activity_form_view(request, activity, title, back):
                 by=request.user,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             for w in warnings:
                 messages.warning(request, w)
@@ -831,7 +828,7 @@ def activity_attachment_add(request, pk):
                 activity=activity, upload=form.cleaned_data["file"], by=request.user
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Attachment archived."))
             return redirect(reverse("meetings:activity_detail", args=[pk]) + "#attachments")
@@ -893,7 +890,7 @@ def contact_duties(request):
             try:
                 services.deputy_contact_create(township=township, by=user, **form.cleaned_data)
             except ApplicationError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Contact recorded."))
                 return redirect(f"{reverse('meetings:contacts')}?year={form.cleaned_data['date'].year}")
@@ -985,7 +982,7 @@ def reception_issue_create(request, pk):
         try:
             issue = services.reception_issue_record(activity=activity, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Issue recorded."))
             return redirect("meetings:issue_detail", issue.pk)
@@ -1043,7 +1040,7 @@ def reception_issue_step(request, pk, step):
         try:
             service(issue=issue, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Step recorded."))
             return redirect("meetings:issue_detail", pk)
@@ -1095,7 +1092,7 @@ def appraisal_list(request):
                 try:
                     save(township=township, year=year, by=request.user, **form.cleaned_data)
                 except ApplicationError as exc:
-                    _form_error(form, exc)
+                    form_error(form, exc)
                 else:
                     messages.success(request, _("Saved."))
                     return redirect(f"{reverse('meetings:appraisals')}?year={year}")
@@ -1132,7 +1129,7 @@ def year_record_detail(request, what, pk):
                     **{name: row}, township=row.township, year=row.year, by=request.user, **form.cleaned_data
                 )
             except ApplicationError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(back)
@@ -1171,7 +1168,7 @@ def plans(request):
                         township=township, year=year, by=request.user, **form.cleaned_data
                     )
                 except ApplicationError as exc:
-                    _form_error(form, exc)
+                    form_error(form, exc)
                 else:
                     messages.success(request, _("Planned activity added."))
                     return redirect(f"{reverse('meetings:plans')}?year={year}")
@@ -1211,7 +1208,7 @@ def rota(request):
             try:
                 entry = services.rota_entry_create(township=township, by=request.user, **form.cleaned_data)
             except ApplicationError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Reception planned."))
                 return redirect(f"{reverse('meetings:rota')}?year={entry.date.year}")
@@ -1249,7 +1246,7 @@ def rota_entry(request, pk):
             try:
                 services.rota_entry_record(entry=entry, by=request.user, **form.cleaned_data)
             except ApplicationError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("Rota entry saved."))
                 return redirect(f"{reverse('meetings:rota')}?year={entry.date.year}")

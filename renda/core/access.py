@@ -4,7 +4,8 @@ Every view, selector, form choice list, export, document job, service, command a
 an `Access` object; nothing else filters by township or checks a role by hand.
 
     access = request.access                 # built once per request by AccessMiddleware
-    access = access_for(user)               # services, commands, tasks (cached on the user)
+    access = access_for(user)               # commands, tasks (cached on the user)
+    access = authorize(by, township, perm)  # a service's one permission check (see below)
 
     access.scope(Deputy)                    # the rows of a model this user may see (a queryset)
     access.scope(qs)                        # … narrowing a queryset you already have
@@ -419,6 +420,24 @@ def _has_field(model, name):
     except Exception:
         return False
     return True
+
+
+def authorize(by, target=None, perm: str | None = None, *, allowed=None) -> Access:
+    """The one permission check of every service, first thing, before any rule or write:
+    `by` may write `target` (a township, an id, or one of its rows) with permission `perm`
+    ("app.codename"), or, with `allowed`, the policy's own question (`allowed(access)` true,
+    e.g. `lambda a: a.can_edit_scheme(township)`). Otherwise ApplicationError("You may not do
+    this."), the one failure mode for a refused actor whether the caller is a view, a command or
+    a task. Returns the policy for the service's further questions."""
+    from django.utils.translation import gettext as _
+
+    from .exceptions import ApplicationError
+
+    access = access_for(by)
+    ok = allowed(access) if allowed is not None else access.can_write(target, perm)
+    if not ok:
+        raise ApplicationError(_("You may not do this."))
+    return access
 
 
 def access_for(user) -> Access:

@@ -10,6 +10,30 @@ from django.utils.translation import gettext_lazy as _
 DATE_MIN, DATE_MAX = dt.date(1949, 1, 1), dt.date(2100, 12, 31)
 
 
+def submit(form, service, /, **kwargs):
+    """The views' one way to hand a valid form to a service: `service(**kwargs)` and its
+    result, or the service's ApplicationError put on the form next to the field it names
+    (at the top of the form otherwise) and `None` returned, so the view renders the form again:
+
+        if request.method == "POST" and form.is_valid():
+            session = submit(form, services.session_create, township=t, by=user, **form.cleaned_data)
+            if form.is_valid():   # still valid: the service accepted it
+                return redirect(session)
+    """
+    from .exceptions import ApplicationError
+
+    try:
+        return service(**kwargs)
+    except ApplicationError as exc:
+        form_error(form, exc)
+        return None
+
+
+def form_error(form, exc):
+    """Put a service's ApplicationError on the form: on the field it names, else on the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
 def date_in_bounds(value):
     if value is None:
         return

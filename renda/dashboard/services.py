@@ -3,13 +3,19 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from renda.core.access import authorize
 from renda.core.exceptions import ApplicationError
+from renda.core.history import history_actor
+from renda.core.models import Township
 
 from .models import WorkReportText
 
 
-def work_report_text_save(*, township, year, opening, problems, plans, by):
+def work_report_text_save(
+    *, township: Township, year: int, opening: str, problems: str, plans: str, by
+) -> WorkReportText:
     """Create or update the secretary's part of a township's work report for a year."""
+    authorize(by, township)
     if not (problems or "").strip():
         raise ApplicationError(_("Please describe the existing problems."), field="problems")
     if not (plans or "").strip():
@@ -19,5 +25,6 @@ def work_report_text_save(*, township, year, opening, problems, plans, by):
             township=township, year=year, defaults={"problems": problems, "plans": plans}
         )
         text.opening, text.problems, text.plans = opening.strip(), problems.strip(), plans.strip()
+        history_actor(text, by)
         text.save(update_fields=["opening", "problems", "plans", "updated_at"])
     return text

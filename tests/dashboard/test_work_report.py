@@ -1,6 +1,7 @@
 import io
 
 import docx
+import pytest
 from django.utils import translation
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -143,3 +144,15 @@ def test_subdistrict_report_has_no_presidium_section(db):
     assert "二、规范人大工委工作" in texts
     assert "城关街道作为街道，设人大工作委员会，不设主席团" in "\n".join(texts)
     assert texts[-1].startswith("2026年") and texts[-2] == "城关街道人大工作委员会"
+
+
+def test_only_the_townships_staff_may_write_its_text(year_data, reviewer, other_secretary):
+    from renda.core.exceptions import ApplicationError
+    from renda.dashboard.models import WorkReportText
+
+    for user in (reviewer, other_secretary):
+        with translation.override("zh-hans"), pytest.raises(ApplicationError, match="您无权进行此项操作"):
+            work_report_text_save(
+                township=year_data.township, year=YEAR, opening="", problems="问题", plans="打算", by=user
+            )
+    assert not WorkReportText.objects.filter(township=year_data.township).exists()
