@@ -599,7 +599,8 @@ class Activity(VoidableModel):
         verbose_name=_("participating deputies"),
     )
 
-    void_children = ("attachments",)
+    # A reception's issues go with it; rota entries stay (the turn was planned on its own).
+    void_children = ("attachments", "issues")
 
     class Meta:
         verbose_name = _("deputy activity")
@@ -692,7 +693,7 @@ class ActivityAttachment(VoidableModel):
         return self.content_type.startswith("image/")
 
 
-class DeputyContact(TownshipScopedModel):
+class DeputyContact(VoidableModel):
     """A presidium member's contact with a deputy (人大联系代表, the first half of 两联一述):
     members contact deputies at least 12 times a year, at least once a month, with a record."""
 
@@ -731,7 +732,7 @@ class DeputyContact(TownshipScopedModel):
         return f"{self.date:%Y-%m-%d} {self.member} → {self.deputy}"
 
 
-class ReceptionIssue(TownshipScopedModel):
+class ReceptionIssue(VoidableModel):
     """An issue a voter raised at a voter reception (the visitors' register and the transfer card
     of 两簿两卡), followed through the eight steps 公布 → 接待 → 梳理 → 交办 → 督办 → 回复 → 反馈
     → 归档: 公布 is the reception's public notice, the other steps are this row's state and dates.
@@ -795,6 +796,8 @@ class ReceptionIssue(TownshipScopedModel):
     feedback_on = models.DateField(_("feedback on"), null=True, blank=True)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
 
+    void_parent = "activity"
+
     class Meta:
         verbose_name = _("reception issue")
         verbose_name_plural = _("reception issues")
@@ -841,7 +844,7 @@ class ReceptionIssue(TownshipScopedModel):
 # --- Year-end appraisals and commendations -------------------------------------------------
 
 
-class Appraisal(TownshipScopedModel):
+class Appraisal(VoidableModel):
     """A year-end appraisal (评议) of a deputy group's, a liaison station's or the presidium's work
     in a year: a grade (优秀/良好/一般/较差) or a score, who appraised it and when."""
 
@@ -934,7 +937,7 @@ def _score_text(score):
     return text[:-2] if text.endswith(".0") else text
 
 
-class Commendation(TownshipScopedModel):
+class Commendation(VoidableModel):
     """A commendation of a year: 先进代表小组 (an advanced deputy group) or 优秀代表 (an excellent
     deputy, serving in that year), with the document that awarded it."""
 
@@ -978,8 +981,16 @@ class Commendation(TownshipScopedModel):
                 ),
                 name="commendation_kind_matches",
             ),
-            models.UniqueConstraint(fields=["year", "group"], name="commendation_group_once_a_year"),
-            models.UniqueConstraint(fields=["year", "deputy"], name="commendation_deputy_once_a_year"),
+            models.UniqueConstraint(
+                fields=["year", "group"],
+                condition=Q(voided_at__isnull=True),
+                name="commendation_group_once_a_year",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "deputy"],
+                condition=Q(voided_at__isnull=True),
+                name="commendation_deputy_once_a_year",
+            ),
         ]
 
     def __str__(self):
@@ -995,7 +1006,7 @@ class Commendation(TownshipScopedModel):
 # --- Yearly plans of deputy groups and liaison stations ------------------------------------
 
 
-class PlannedActivity(TownshipScopedModel):
+class PlannedActivity(VoidableModel):
     """One activity in the yearly plan of a deputy group or a liaison station: the month, the
     kind and the subject. Compared with the activities the group or station held that month."""
 
@@ -1041,7 +1052,7 @@ class PlannedActivity(TownshipScopedModel):
 # --- Reception rota of higher-level deputies --------------------------------------------------
 
 
-class RotaEntry(TownshipScopedModel):
+class RotaEntry(VoidableModel):
     """A higher-level deputy's turn receiving voters at one of the township's liaison stations
     (seed 003: provincial deputies once a year, city deputies every half year, county deputies
     every quarter): planned by the secretary, then recorded as held or not held, with the voter
