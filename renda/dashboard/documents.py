@@ -17,7 +17,9 @@ from openpyxl.utils import get_column_letter
 from renda.core import xlsx
 from renda.core.cutoff import cutoff_sentence
 from renda.core.docx_official import OfficialDocument
-from renda.core.organs import township_organs
+from renda.core.organs import Organs, township_organs
+
+from .report_data import PlanFigures, WorkReportData
 
 CN_NUMERALS = "零一二三四五六七八九十"
 
@@ -65,9 +67,9 @@ TOPICS_LISTED = 6  # presidium agenda subjects named in the report
 CATEGORIES_LISTED = 5  # proposal categories named in the report
 
 
-def _organs_of(data):
-    """The organ names of the report's township (data["organs"], or from its name)."""
-    return data.get("organs") or township_organs(name=data["township_name"], kind=data.get("township_kind"))
+def _organs_of(data: WorkReportData) -> Organs:
+    """The organ names of the report's township (data.organs, or from its name)."""
+    return data.organs or township_organs(name=data.township_name, kind=data.township_kind)
 
 
 def quarters_text(quarters):
@@ -112,24 +114,20 @@ def _free_text(doc, text):
 
 
 # --------------------------------------------------------------------------- work report
-def work_report_title(data):
+def work_report_title(data: WorkReportData) -> str:
     return _("%(township)s %(year)s People's Congress Work Summary") % {
-        "township": data["township_name"],
-        "year": data["year"],
+        "township": data.township_name,
+        "year": data.year,
     }
 
 
-def work_report_is_draft(data):
-    return (
-        not (data.get("problems") or "").strip()
-        or not (data.get("plans") or "").strip()
-        or not data.get("date")
-    )
+def work_report_is_draft(data: WorkReportData) -> bool:
+    return not (data.problems or "").strip() or not (data.plans or "").strip() or not data.date
 
 
-def _section_session(doc, data):
-    sessions = data["sessions"]
-    organs = data.get("organs")
+def _section_session(doc: OfficialDocument, data: WorkReportData) -> None:
+    sessions = data.sessions
+    organs = data.organs
     if not sessions and organs is not None and not organs.has_congress:
         doc.paragraph(
             _(
@@ -137,7 +135,7 @@ def _section_session(doc, data):
                 "%(organ)s organised the county deputies elected here to attend the county people's "
                 "congress and to perform their duties."
             )
-            % {"township": data["township_name"], "organ": organs.congress}
+            % {"township": data.township_name, "organ": organs.congress}
         )
         return
     if not sessions:
@@ -146,113 +144,113 @@ def _section_session(doc, data):
                 "No people's congress session was held in %(year)s; the session required by law "
                 "at least once a year is still to be convened."
             )
-            % {"year": data["year"]}
+            % {"year": data.year}
         )
         return
     for s in sessions:
         text = _("On %(date)s we convened the %(session)s.") % {
-            "date": day_text(s["start"]),
-            "session": s["name"],
+            "date": day_text(s.start),
+            "session": s.name,
         }
-        if s["end"] and s["end"] != s["start"]:
+        if s.end and s.end != s.start:
             text = _("From %(start)s to %(end)s we convened the %(session)s.") % {
-                "start": day_text(s["start"]),
-                "end": day_text(s["end"]),
-                "session": s["name"],
+                "start": day_text(s.start),
+                "end": day_text(s.end),
+                "session": s.name,
             }
-        if s["reports"]:
+        if s.reports:
             text += _(" The session heard, reviewed and approved %(reports)s.") % {
-                "reports": join_list(s["reports"])
+                "reports": join_list(s.reports)
             }
-        if s["resolutions"]:
-            text += _(" It passed %(n)s resolutions.") % {"n": s["resolutions"]}
-        if s["elections"]:
-            text += _(" It held %(n)s elections or by-elections according to law.") % {"n": s["elections"]}
+        if s.resolutions:
+            text += _(" It passed %(n)s resolutions.") % {"n": s.resolutions}
+        if s.elections:
+            text += _(" It held %(n)s elections or by-elections according to law.") % {"n": s.elections}
         doc.paragraph(text)
-        if s["expected"]:
+        if s.expected:
             att = _(
                 "Of %(expected)s deputies expected, %(present)s attended (attendance %(rate)s); "
                 "%(excused)s were absent with leave and %(unexcused)s without leave."
             ) % {
-                "expected": s["expected"],
-                "present": s["present"],
-                "rate": pct(s["attendance_rate"]),
-                "excused": s["excused"],
-                "unexcused": s["unexcused"],
+                "expected": s.expected,
+                "present": s.present,
+                "rate": pct(s.attendance_rate),
+                "excused": s.excused,
+                "unexcused": s.unexcused,
             }
-            if s["speeches"]:
+            if s.speeches:
                 att += _(
                     " Deputies took the floor %(n)s times during the review, exercising their "
                     "powers earnestly."
-                ) % {"n": s["speeches"]}
+                ) % {"n": s.speeches}
             doc.paragraph(att)
 
 
-def _section_presidium(doc, data):
-    p = data["presidium"]
-    if not p["applicable"]:
+def _section_presidium(doc: OfficialDocument, data: WorkReportData) -> None:
+    p = data.presidium
+    if not p.applicable:
         doc.paragraph(
             _(
                 "As a subdistrict, %(township)s has a people's congress working committee instead "
                 "of a presidium; the committee organised the supervision and deputy work described below."
             )
-            % {"township": data["township_name"]}
+            % {"township": data.township_name}
         )
         return
-    quarters = p["per_quarter"]
+    quarters = p.per_quarter
     text = _(
         "We kept to the rule of at least one presidium meeting a quarter. In %(year)s the "
         "presidium met %(n)s times"
-    ) % {"year": data["year"], "n": p["count"]}
-    inner = [quarters_text(quarters)] if p["count"] else []
-    if p["adhoc"]:
-        inner.append(_("including %(n)s ad hoc meetings") % {"n": p["adhoc"]})
+    ) % {"year": data.year, "n": p.count}
+    inner = [quarters_text(quarters)] if p.count else []
+    if p.adhoc:
+        inner.append(_("including %(n)s ad hoc meetings") % {"n": p.adhoc})
     inner = [part for part in inner if part]
     if inner:
         text += _(" (%(details)s)") % {"details": pgettext("between meeting details", "; ").join(inner)}
     text += _(".")
-    missed = [cn_number(i + 1) for i, n in enumerate(quarters) if n == 0 and i < p["quarters_elapsed"]]
+    missed = [cn_number(i + 1) for i, n in enumerate(quarters) if n == 0 and i < p.quarters_elapsed]
     if missed:
         text += _(" No meeting was held in quarter(s) %(quarters)s, which must be corrected.") % {
             "quarters": _(", ").join(missed)
         }
     doc.paragraph(text)
-    if p["items"]:
-        subjects = list(dict.fromkeys(t.strip() for t in p["topics"] if t and t.strip()))
+    if p.items:
+        subjects = list(dict.fromkeys(t.strip() for t in p.topics if t and t.strip()))
         if len(subjects) <= TOPICS_LISTED:
             text = _("The meetings dealt with %(n)s agenda items: %(topics)s.") % {
-                "n": p["items"],
+                "n": p.items,
                 "topics": pgettext("between agenda subjects", "; ").join(subjects),
             }
         else:
             text = _(
                 "The meetings dealt with %(n)s agenda items on %(k)s subjects, among them %(topics)s."
             ) % {
-                "n": p["items"],
+                "n": p.items,
                 "k": len(subjects),
                 "topics": pgettext("between agenda subjects", "; ").join(subjects[:TOPICS_LISTED]),
             }
         doc.paragraph(text)
-    if p["decisions"] and p["decisions_done"] < p["decisions"]:
+    if p.decisions and p.decisions_done < p.decisions:
         doc.paragraph(
             _(
                 "The presidium made %(n)s decisions and review opinions; %(done)s have been "
                 "carried out and reported back, %(open)s are being followed up."
             )
-            % {"n": p["decisions"], "done": p["decisions_done"], "open": p["decisions"] - p["decisions_done"]}
+            % {"n": p.decisions, "done": p.decisions_done, "open": p.decisions - p.decisions_done}
         )
-    elif p["decisions"]:
+    elif p.decisions:
         doc.paragraph(
             _("The presidium made %(n)s decisions and review opinions, all carried out and reported back.")
-            % {"n": p["decisions"]}
+            % {"n": p.decisions}
         )
 
 
-def _section_contact(doc, data):
-    c = data["contact"]
-    stations = data["stations"]
+def _section_contact(doc: OfficialDocument, data: WorkReportData) -> None:
+    c = data.contact
+    stations = data.stations
     paragraphs = []
-    if c.get("member_contacts"):
+    if c.member_contacts:
         organs = _organs_of(data)
         paragraphs.append(
             (
@@ -267,31 +265,31 @@ def _section_contact(doc, data):
                 )
             )
             % {
-                "members": c["contact_members"],
-                "deputies": c["contacted_deputies"],
-                "n": c["member_contacts"],
+                "members": c.contact_members,
+                "deputies": c.contacted_deputies,
+                "n": c.member_contacts,
             }
         )
     if stations:
-        names = join_list([s["name"] for s in stations[:5]])
+        names = join_list([s.name for s in stations[:5]])
         paragraphs.append(
             _(
                 "We strengthened the deputy liaison stations: %(n)s stations, homes and points "
                 "(%(names)s) with %(deputies)s resident deputies"
             )
-            % {"n": len(stations), "names": names, "deputies": sum(s["resident"] for s in stations)}
+            % {"n": len(stations), "names": names, "deputies": sum(s.resident for s in stations)}
             + _(".")
         )
-    if c["receptions"]:
+    if c.receptions:
         paragraphs.append(
             _(
                 "Deputies received voters %(n)s times in %(months)s months of the year, "
                 "%(pt)s person-times of deputies on duty, listening to the people's concerns "
                 "and passing them on for handling."
             )
-            % {"n": c["receptions"], "months": c["reception_months"], "pt": c["reception_person_times"]}
+            % {"n": c.receptions, "months": c.reception_months, "pt": c.reception_person_times}
         )
-    if c.get("rota_entries") or c.get("rota_deputies"):
+    if c.rota_entries or c.rota_deputies:
         paragraphs.append(
             _(
                 "Higher-level deputies received voters at the liaison stations by rota: %(held)s of "
@@ -299,24 +297,24 @@ def _section_contact(doc, data):
                 "county deputies kept to their rota."
             )
             % {
-                "held": c["rota_held"],
-                "planned": c["rota_entries"],
-                "met": c["rota_met"],
-                "n": c["rota_deputies"],
+                "held": c.rota_held,
+                "planned": c.rota_entries,
+                "met": c.rota_met,
+                "n": c.rota_deputies,
             }
         )
-    if c["visits"]:
+    if c.visits:
         paragraphs.append(
             _("Deputies visited voters %(n)s times, %(pt)s person-times.")
-            % {"n": c["visits"], "pt": c["visit_person_times"]}
+            % {"n": c.visits, "pt": c.visit_person_times}
         )
-    if c["reports"]:
+    if c.reports:
         paragraphs.append(
             _(
                 "In %(n)s report meetings, %(deputies)s deputies reported on their work to the "
                 "voters of their original constituencies and were rated by them."
             )
-            % {"n": c["reports"], "deputies": c["report_deputies"]}
+            % {"n": c.reports, "deputies": c.report_deputies}
         )
     if not paragraphs:
         doc.paragraph(
@@ -329,46 +327,44 @@ def _section_contact(doc, data):
         doc.paragraph(text, lead=point(n) if len(paragraphs) > 1 else None)
 
 
-def _section_activities(doc, data):
-    d = data["deputies"]
-    groups = data["groups"]
+def _section_activities(doc: OfficialDocument, data: WorkReportData) -> None:
+    d = data.deputies
+    groups = data.groups
     n = 0
     n += 1
     doc.heading2(h2(n, _("Sound organisation of deputy groups")))
-    levels = join_list(
-        [_("%(label)s: %(n)s") % {"label": label, "n": count} for label, count in d["by_level"]]
-    )
+    levels = join_list([_("%(label)s: %(n)s") % {"label": label, "n": count} for label, count in d.by_level])
     text = _("%(township)s has %(total)s deputies (%(levels)s)") % {
-        "township": data["township_name"],
-        "total": d["total"],
+        "township": data.township_name,
+        "total": d.total,
         "levels": levels,
     }
-    level_sum = sum(count for _label, count in d["by_level"])
-    if level_sum > d["total"]:
+    level_sum = sum(count for _label, count in d.by_level)
+    if level_sum > d.total:
         text += _(
             "; as some deputies sit in congresses at several levels, the levels add up to %(sum)s "
             "seats held by %(total)s people"
-        ) % {"sum": level_sum, "total": d["total"]}
+        ) % {"sum": level_sum, "total": d.total}
     if groups:
         text += _(", organised into %(n)s deputy groups, each with a leader") % {"n": len(groups)}
     text += _(".")
     doc.paragraph(text)
-    rooms = [g for g in groups if g["room"]]
+    rooms = [g for g in groups if g.room]
     if rooms:
         n += 1
         doc.heading2(h2(n, _("Activity rooms for every group")))
         for g in rooms:
-            text = _("%(group)s has its activity room at %(room)s") % {"group": g["name"], "room": g["room"]}
-            if g["villages"]:
-                text += _("; its deputies come mainly from %(villages)s") % {"villages": g["villages"]}
-            text += _("; %(n)s members.") % {"n": g["members"]}
+            text = _("%(group)s has its activity room at %(room)s") % {"group": g.name, "room": g.room}
+            if g.villages:
+                text += _("; its deputies come mainly from %(villages)s") % {"villages": g.villages}
+            text += _("; %(n)s members.") % {"n": g.members}
             doc.paragraph(text)
     n += 1
     doc.heading2(h2(n, _("Active deputy activities")))
-    a = data["activities"]
+    a = data.activities
     points = 0
-    ga = a["group"]
-    if ga["count"]:
+    ga = a.group
+    if ga.count:
         points += 1
         doc.paragraph(
             _(
@@ -376,28 +372,28 @@ def _section_activities(doc, data):
                 "%(ok)s of %(groups)s groups were active in every quarter so far."
             )
             % {
-                "n": ga["count"],
-                "pt": ga["person_times"],
-                "ok": a["groups_every_quarter"],
+                "n": ga.count,
+                "pt": ga.person_times,
+                "ok": a.groups_every_quarter,
                 "groups": len(groups),
             },
             lead=point(points),
         )
-    plans = data.get("yearly_plans") or {}
-    if plans.get("planned"):
+    plans = data.yearly_plans
+    if plans.planned:
         points += 1
         doc.paragraph(plans_sentence(plans), lead=point(points))
-    tr = a["training"]
+    tr = a.training
     points += 1
-    if tr["count"]:
+    if tr.count:
         doc.paragraph(
             _("We organised %(n)s training sessions, attended by %(pt)s person-times of deputies.")
-            % {"n": tr["count"], "pt": tr["person_times"]},
+            % {"n": tr.count, "pt": tr.person_times},
             lead=point(points),
         )
     else:
         doc.paragraph(_("No deputy training was recorded this year."), lead=point(points))
-    nd = a.get("new_deputies") or {}
+    nd = a.new_deputies
     if nd.get("new"):
         doc.paragraph(
             _(
@@ -406,51 +402,51 @@ def _section_activities(doc, data):
             )
             % {k: nd[k] for k in ("new", "trained", "late", "untrained")}
         )
-    others = [k for k in a["others"] if k["count"]]
+    others = [k for k in a.others if k.count]
     if others:
         points += 1
         parts = [
             _("%(label)s %(n)s times (%(pt)s person-times)")
-            % {"label": k["label"], "n": k["count"], "pt": k["person_times"]}
+            % {"label": k.label, "n": k.count, "pt": k.person_times}
             for k in others
         ]
         doc.paragraph(_("Deputies took part in %(parts)s.") % {"parts": join_list(parts)}, lead=point(points))
-    s = data["scores"]
+    s = data.scores
     if s:
         n += 1
         doc.heading2(h2(n, _("Assessment of deputies' performance")))
         grades = join_list(
-            [_("%(label)s: %(n)s deputies") % {"label": label, "n": count} for label, count in s["grades"]]
+            [_("%(label)s: %(n)s deputies") % {"label": label, "n": count} for label, count in s.grades]
         )
         text = _("We assessed %(n)s deputies' performance for the year; the average score was %(avg)s") % {
-            "n": s["count"],
-            "avg": s["average"],
+            "n": s.count,
+            "avg": s.average,
         }
         if grades:
             text += _(", graded %(grades)s") % {"grades": grades}
         text += _(".")
-        if s["dormant"]:
+        if s.dormant:
             text += _(
                 " %(n)s deputies attended no meeting, took part in no activity and made no "
                 "suggestion; we will talk with them and urge them to perform their duties."
-            ) % {"n": s["dormant"]}
+            ) % {"n": s.dormant}
         doc.paragraph(text)
-    yearly = data.get("appraisals") or {}
+    yearly = data.appraisals
     if yearly.get("appraisals") or yearly.get("commendations"):
         n += 1
         doc.heading2(h2(n, _("Appraisals and commendations")))
         doc.paragraph(appraisal_sentence(yearly))
 
 
-def plans_sentence(plans):
+def plans_sentence(plans: PlanFigures) -> str:
     """The work report's sentence on the groups' and stations' yearly plans: planned against held,
     in total and for each group and station that planned, the planned activities not held and
     those held outside the plans."""
     text = _(
         "The deputy groups and liaison stations drew up yearly activity plans: %(planned)s activities "
         "were planned and %(held)s of them were held as planned"
-    ) % {"planned": plans["planned"], "held": plans["held"]}
-    owners = plans.get("owners") or []
+    ) % {"planned": plans.planned, "held": plans.held}
+    owners = plans.owners
     if owners:
         text += _("; by group and station: %(owners)s") % {
             "owners": join_list(
@@ -461,14 +457,14 @@ def plans_sentence(plans):
                 ]
             )
         }
-    if plans.get("missed"):
-        text += _("; %(n)s planned activities were not held in their month") % {"n": plans["missed"]}
-    if plans.get("unplanned"):
-        text += _("; %(n)s further activities were held beyond the plans") % {"n": plans["unplanned"]}
+    if plans.missed:
+        text += _("; %(n)s planned activities were not held in their month") % {"n": plans.missed}
+    if plans.unplanned:
+        text += _("; %(n)s further activities were held beyond the plans") % {"n": plans.unplanned}
     return text + _(".")
 
 
-def appraisal_sentence(yearly):
+def appraisal_sentence(yearly: dict) -> str:
     """The work report's sentence on the year-end appraisals and the commendations: who was
     appraised with what result, and who was commended (with the document number)."""
     sentences = []
@@ -483,7 +479,7 @@ def appraisal_sentence(yearly):
             )
             % {"n": len(parts), "parts": join_list(parts)}
         )
-    by_kind = {}
+    by_kind: dict[str, list[str]] = {}
     for c in yearly.get("commendations") or []:
         by_kind.setdefault(c["kind_label"], []).append(
             c["name"] + (f"（{c['document_no']}）" if c["document_no"] else "")
@@ -497,26 +493,26 @@ def appraisal_sentence(yearly):
     return "".join(sentences)
 
 
-def _section_proposals(doc, data):
-    p = data["proposals"]
-    if not p["received"]:
+def _section_proposals(doc: OfficialDocument, data: WorkReportData) -> None:
+    p = data.proposals
+    if not p.received:
         doc.paragraph(_("No motion or suggestion was received this year."))
         return
-    text = _("This year we received %(n)s motions and suggestions from deputies") % {"n": p["received"]}
-    if p["motions"]:
-        text += _(", of which %(n)s motions") % {"n": p["motions"]}
-    if p["carried_over"]:
+    text = _("This year we received %(n)s motions and suggestions from deputies") % {"n": p.received}
+    if p.motions:
+        text += _(", of which %(n)s motions") % {"n": p.motions}
+    if p.carried_over:
         text += _(
             "; together with %(n)s items carried over from earlier years, %(total)s items were handled"
         ) % {
-            "n": p["carried_over"],
-            "total": p["total"],
+            "n": p.carried_over,
+            "total": p.total,
         }
     text += _(".")
-    if p["by_category"]:
-        shown = p["by_category"][:CATEGORIES_LISTED]
+    if p.by_category:
+        shown = p.by_category[:CATEGORIES_LISTED]
         cats = join_list([_("%(label)s: %(n)s items") % {"label": c, "n": n} for c, n in shown])
-        rest = p["by_category"][CATEGORIES_LISTED:]
+        rest = p.by_category[CATEGORIES_LISTED:]
         if rest:
             text += _(
                 " By subject, the largest %(k)s are %(cats)s; the other %(others)s subjects have "
@@ -533,47 +529,45 @@ def _section_proposals(doc, data):
             "of the replies they evaluated."
         )
         % {
-            "closed": p.get("received_closed", p["closed"]),
-            "closing": pct(p["closing_rate"]),
-            "replied": p["replied"],
-            "on_time": pct(p["on_time_rate"]),
-            "meeting": pct(p["meeting_rate"]),
-            "satisfaction": pct(p["satisfaction_rate"]),
+            "closed": p.received_closed,
+            "closing": pct(p.closing_rate),
+            "replied": p.replied,
+            "on_time": pct(p.on_time_rate),
+            "meeting": pct(p.meeting_rate),
+            "satisfaction": pct(p.satisfaction_rate),
         }
     )
-    if p.get("carried_over"):
+    if p.carried_over:
         doc.paragraph(
             _(
                 "On-time completion rate %(on_time)s. Of the %(carried)s items carried over from "
                 "earlier years, %(closed)s were closed."
             )
             % {
-                "on_time": pct(p.get("closed_on_time_rate")),
-                "carried": p["carried_over"],
-                "closed": p.get("carried_closed", 0),
+                "on_time": pct(p.closed_on_time_rate),
+                "carried": p.carried_over,
+                "closed": p.carried_closed,
             }
         )
     else:
-        doc.paragraph(
-            _("On-time completion rate %(on_time)s.") % {"on_time": pct(p.get("closed_on_time_rate"))}
-        )
-    if p["overdue"]:
+        doc.paragraph(_("On-time completion rate %(on_time)s.") % {"on_time": pct(p.closed_on_time_rate)})
+    if p.overdue:
         doc.paragraph(
             _("%(n)s items are past their deadline and are being supervised until they are done.")
-            % {"n": p["overdue"]}
+            % {"n": p.overdue}
         )
 
 
-def work_report_docx(data) -> bytes:
+def work_report_docx(data: WorkReportData) -> bytes:
     """The year-end work report (seed 002 structure) in the official layout. A draft (problems or
     plans not written yet, or no 成文日期 chosen for a past year) says so under its title."""
-    doc = OfficialDocument(author=data.get("author", ""))
+    doc = OfficialDocument(author=data.author)
     draft = work_report_is_draft(data)
     doc.title(work_report_title(data), subtitle=_("(draft)") if draft else None)
     organs = _organs_of(data)
-    names = {"year": data["year"], "committee": data["committee_name"], "party": organs.party}
+    names = {"year": data.year, "committee": data.committee_name, "party": organs.party}
     names["congress"] = organs.congress
-    if data["committee_name"]:
+    if data.committee_name:
         default_opening = _(
             "In %(year)s, under the guidance of %(committee)s and the leadership of %(party)s, "
             "%(congress)s performed the duties given by the Constitution and the law, kept close "
@@ -585,12 +579,12 @@ def work_report_docx(data) -> bytes:
             "by the Constitution and the law, kept close contact with deputies and the people, and "
             "supported the township's development."
         )
-    opening = (data.get("opening") or "").strip() or default_opening % names
+    opening = (data.opening or "").strip() or default_opening % names
     lead_in = _("We report on our work as follows:")
     opening = opening.removesuffix(lead_in).rstrip("。.:： ") + _(". ")
-    if data.get("cutoff"):  # the cutoff of every figure, said before the figures
+    if data.cutoff:  # the cutoff of every figure, said before the figures
         opening += _("The figures of this report: %(cutoff)s.") % {
-            "cutoff": cutoff_sentence(data["cutoff"], past=data["cutoff_is_past"])
+            "cutoff": cutoff_sentence(data.cutoff, past=data.cutoff_is_past)
         }
     doc.paragraph(opening + lead_in)
     sections = [
@@ -602,7 +596,7 @@ def work_report_docx(data) -> bytes:
         ),
         (
             _("Regular presidium meetings")
-            if data["presidium"]["applicable"]
+            if data.presidium.applicable
             else _("Regular work of the people's congress working committee"),
             _section_presidium,
         ),
@@ -618,12 +612,12 @@ def work_report_docx(data) -> bytes:
         (7, _("Plans for the next stage"), "plans"),
     ):
         doc.heading1(h1(n, title))
-        if (data.get(key) or "").strip():
-            _free_text(doc, data.get(key))
+        if (getattr(data, key) or "").strip():
+            _free_text(doc, getattr(data, key))
         else:  # a draft: the township has not written this section yet
             doc.paragraph(_("[To be written by the township before the final version.]"))
-    dated = data.get("date")
-    doc.signature([data["organ"]], date_text=date_text(dated) if dated else _("(date to be set)"))
+    dated = data.date
+    doc.signature([data.organ], date_text=date_text(dated) if dated else _("(date to be set)"))
     return doc.to_bytes()
 
 

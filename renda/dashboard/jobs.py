@@ -1,6 +1,7 @@
 """Background documents of the dashboard: work report, deputy archive, dashboard workbook and
 the year-end bundle. Each handler is `handler(job, progress) -> (filename, bytes)`."""
 
+import dataclasses
 import datetime as dt
 import logging
 import tempfile
@@ -17,6 +18,7 @@ from renda.core.organs import document_filename, township_organs
 
 from . import documents, figures_cache, selectors
 from .models import WorkReportText
+from .report_data import WorkReportData
 from .tables import dashboard_table
 
 logger = logging.getLogger(__name__)
@@ -180,21 +182,26 @@ def work_report_texts_by_township(townships, year):
     }
 
 
-def work_report_file(township, data):
+def work_report_file(township, data: WorkReportData) -> tuple[str, bytes]:
     """(filename, bytes) of the work report of `data` (selectors.work_report_data)."""
     organs = township_organs(township)
     township_label = str(selectors.LEVEL_PROSE["township"])
-    deputies = dict(data["deputies"])
-    deputies["by_level"] = [
-        (organs.deputies if label == township_label else label, n) for label, n in deputies["by_level"]
+    by_level = [
+        (organs.deputies if label == township_label else label, n) for label, n in data.deputies.by_level
     ]
-    data = {**data, "organ": organs.issuer, "author": organs.office, "deputies": deputies, "organs": organs}
     today = timezone.localdate()
-    dated = data.get("dated")
     # 成文日期: chosen by the secretary; by default today in the current year. A past year's
     # report is not dated today: without a chosen date it is a draft with the date left open.
-    data["date"] = dated or (data.get("date") if data["year"] >= today.year else None)
-    filename = document_filename(place=township.name, year=data["year"], name=_("work report"), ext="docx")
+    date = data.dated or (data.date if data.year >= today.year else None)
+    data = dataclasses.replace(
+        data,
+        organ=organs.issuer,
+        author=organs.office,
+        organs=organs,
+        deputies=dataclasses.replace(data.deputies, by_level=by_level),
+        date=date,
+    )
+    filename = document_filename(place=township.name, year=data.year, name=_("work report"), ext="docx")
     return filename, documents.work_report_docx(data)
 
 
@@ -204,7 +211,7 @@ def work_report_build(*, township, year, today=None, dated=None):
         township=township, year=year, texts=work_report_texts(township, year), today=today
     )
     if dated:
-        data["dated"] = dated
+        data = dataclasses.replace(data, dated=dated)
     return work_report_file(township, data)
 
 

@@ -48,6 +48,22 @@ from proposals.models import Proposal
 from renda.core import quotas
 from renda.core.models import Township
 
+from .report_data import (
+    ActivityFigures,
+    ContactFigures,
+    DeputyCounts,
+    GroupLine,
+    KindCount,
+    OtherKind,
+    PlanFigures,
+    PresidiumFigures,
+    ProposalFigures,
+    ScoreFigures,
+    SessionLine,
+    StationLine,
+    WorkReportData,
+)
+
 # A join in an aggregate bypasses the participations' manager: leave out voided deputies here.
 LIVE_PARTICIPATION = Q(participations__deputy__voided_at__isnull=True)
 
@@ -608,18 +624,18 @@ def session_name(term, number):
     return _("%(term)sth People's Congress, session %(number)s") % {"term": term, "number": number}
 
 
-def work_report_data(*, township, year, texts=None, today=None):
-    """Everything the year-end work report says, read from the database (plain data)."""
+def work_report_data(*, township, year: int, texts=None, today: dt.date | None = None) -> WorkReportData:
+    """Everything the year-end work report says, read from the database (typed plain data)."""
     return work_reports_data(townships=[township], year=year, texts={township.pk: texts or {}}, today=today)[
         township.pk
     ]
 
 
-def work_reports_data(*, townships, year, texts=None, today=None):
-    """{township id: work_report_data} for several townships in the same number of queries as
-    one (the county's year-end bundle). `texts`: {township id: the secretary's texts}."""
-    from django.utils.translation import gettext as _
-
+def work_reports_data(
+    *, townships, year: int, texts=None, today: dt.date | None = None
+) -> dict[int, WorkReportData]:
+    """{township id: WorkReportData} for several townships in the same number of queries as one
+    (the county's year-end bundle). `texts`: {township id: the secretary's texts}."""
     from renda.core.models import County
 
     today = today or timezone.localdate()
@@ -628,7 +644,105 @@ def work_reports_data(*, townships, year, texts=None, today=None):
     ids = [t.pk for t in townships]
     figures_of = {f.township.pk: f for f in county_figures(townships=townships, year=year, today=today)}
     county = County.current()
+    ref = reference_day(year, today)
+    quarters_elapsed = (
+        4 if ref.year < today.year or ref == dt.date(year, 12, 31) else quotas.quarter_of(ref) - 1
+    )
 
+    sessions_of = _report_sessions(ids, year)
+    presidium_of = _report_presidium(ids, year)
+    groups_of, stations_of = _report_groups_and_stations(ids, year, ref)
+    kinds_of = _report_activity_kinds(ids, year)
+    reporters_of = _report_reporting_deputies(ids, year)
+    every_quarter_of = groups_active_all_quarters_by_township(
+        township_ids=ids, year=year, upto_quarter=quarters_elapsed
+    )
+    contacts_of = _report_member_contacts(ids, year, ref)
+    appraisals_of = appraisals_by_township(township_ids=ids, year=year)
+    by_category_of, motions_of = _report_proposal_kinds(ids, year)
+
+    out = {}
+    for township in townships:
+        pk = township.pk
+        figures = figures_of[pk]
+        kinds = kinds_of[pk]
+        township_texts = texts.get(pk) or {}
+        out[pk] = WorkReportData(
+            township_name=township.name,
+            township_code=township.code,
+            township_kind=township.kind,
+            county_name=county.name if county else "",
+            committee_name=county.committee_name if county else "",
+            year=year,
+            organ=_report_organ(township),
+            date=today,  # the day the report is written
+            cutoff=ref,  # the day its figures are counted to
+            cutoff_is_past=dt.date(year, 12, 31) < today,
+            opening=township_texts.get("opening", ""),
+            problems=township_texts.get("problems", ""),
+            plans=township_texts.get("plans", ""),
+            sessions=sessions_of[pk],
+            presidium=_presidium_figures(township, figures, presidium_of, quarters_elapsed),
+            deputies=DeputyCounts(
+                total=figures.deputies_total,
+                by_level=[
+                    (str(LEVEL_PROSE[lv]), figures.deputies_by_level[lv])
+                    for lv in LEVELS
+                    if figures.deputies_by_level.get(lv)
+                ],
+            ),
+            groups=groups_of[pk],
+            stations=stations_of[pk],
+            contact=_contact_figures(figures, kinds, reporters_of.get(pk, 0), contacts_of.get(pk, {})),
+            activities=ActivityFigures(
+                group=kinds.get(Activity.Kind.GROUP, KindCount()),
+                training=kinds.get(Activity.Kind.TRAINING, KindCount()),
+                new_deputies=figures.training_counts
+                or {"new": 0, "trained": 0, "late": 0, "untrained": 0, "pending": 0},
+                others=[
+                    OtherKind(
+                        kind=k,
+                        label=str(Activity.Kind(k).label),
+                        count=kinds.get(k, KindCount()).count,
+                        person_times=kinds.get(k, KindCount()).person_times,
+                    )
+                    for k in REPORT_OTHER_KINDS
+                ],
+                groups_every_quarter=every_quarter_of.get(pk, 0),
+            ),
+            proposals=_proposal_figures(figures, motions_of.get(pk, 0), by_category_of[pk]),
+            scores=_score_figures(figures),
+            appraisals=appraisals_of[pk],
+            yearly_plans=PlanFigures(
+                planned=figures.plans_planned,
+                held=figures.plans_held,
+                missed=figures.plans_missed,
+                unplanned=figures.plans_unplanned,
+                owners=[o for o in figures.plans_owners if o["planned"]],
+            ),
+        )
+    return out
+
+
+# Activity kinds the work report lists together after group activities and trainings.
+REPORT_OTHER_KINDS = (
+    Activity.Kind.INSPECTION,
+    Activity.Kind.INVESTIGATION,
+    Activity.Kind.LAW_CHECK,
+    Activity.Kind.EVALUATION,
+)
+
+
+def _report_organ(township) -> str:
+    from django.utils.translation import gettext as _
+
+    if township.has_presidium:
+        return _("Presidium of the %(township)s People's Congress") % {"township": township.name}
+    return _("People's Congress Working Committee of %(township)s") % {"township": township.name}
+
+
+def _report_sessions(ids, year) -> dict[int, list[SessionLine]]:
+    """The sessions held in the year with their attendance, per township (two queries)."""
     attendance = {
         r["session_id"]: r
         for r in SessionAttendance.objects.filter(
@@ -642,7 +756,7 @@ def work_reports_data(*, townships, year, texts=None, today=None):
             unexcused=Count("pk", filter=Q(status="unexcused")),
         )
     }
-    sessions_of = defaultdict(list)
+    sessions_of: dict[int, list[SessionLine]] = defaultdict(list)
     for s in (
         Session.objects.filter(township_id__in=ids, start_date__year=year)
         .select_related("term")
@@ -656,77 +770,98 @@ def work_reports_data(*, townships, year, texts=None, today=None):
     ):
         att = attendance.get(s.pk, {"expected": 0, "present": 0, "excused": 0, "unexcused": 0})
         sessions_of[s.township_id].append(
-            {
-                "pk": s.pk,
-                "name": _ordinal_session_name(s),
-                "start": s.start_date,
-                "end": s.end_date,
-                "reports": [r.title for r in s.reports.all()],
-                "resolutions": s.n_resolutions,
-                "elections": s.n_elections,
-                "speeches": s.n_speeches,
-                "expected": att["expected"],
-                "present": att["present"],
-                "excused": att["excused"],
-                "unexcused": att["unexcused"],
-                "attendance_rate": quotas.rate(att["present"], att["expected"]),
-            }
+            SessionLine(
+                pk=s.pk,
+                name=_ordinal_session_name(s),
+                start=s.start_date,
+                end=s.end_date,
+                reports=[r.title for r in s.reports.all()],
+                resolutions=s.n_resolutions,
+                elections=s.n_elections,
+                speeches=s.n_speeches,
+                expected=att["expected"],
+                present=att["present"],
+                excused=att["excused"],
+                unexcused=att["unexcused"],
+                attendance_rate=quotas.rate(att["present"], att["expected"]),
+            )
         )
+    return sessions_of
 
+
+def _report_presidium(ids, year) -> dict[str, dict]:
+    """The presidium meetings' agenda subjects, ad hoc meetings and decisions per township."""
     meetings = PresidiumMeeting.objects.filter(township_id__in=ids, date__year=year)
-    topics_of = defaultdict(list)
+    topics: dict[int, list[str]] = defaultdict(list)
     for township_id, topic in (
         meetings.values_list("township_id", "agenda_items__topic")
         .exclude(agenda_items__topic=None)
         .order_by("date", "agenda_items__order", "agenda_items__pk")
     ):
-        topics_of[township_id].append(topic)
-    adhoc_of = {
+        topics[township_id].append(topic)
+    adhoc = {
         r["township_id"]: r["n"]
         for r in meetings.filter(kind=PresidiumMeeting.Kind.AD_HOC)
         .values("township_id")
         .annotate(n=Count("pk"))
     }
-    decisions_of = {
+    decisions = {
         r["meeting__township_id"]: r
         for r in Decision.objects.filter(meeting__township_id__in=ids, meeting__date__year=year)
         .values("meeting__township_id")
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=Decision.Status.DONE)))
     }
-    ref = reference_day(year, today)
-    quarters_elapsed = (
-        4 if ref.year < today.year or ref == dt.date(year, 12, 31) else quotas.quarter_of(ref) - 1
+    return {"topics": topics, "adhoc": adhoc, "decisions": decisions}
+
+
+def _presidium_figures(township, figures, presidium_of, quarters_elapsed) -> PresidiumFigures:
+    topics = presidium_of["topics"][township.pk]
+    decisions = presidium_of["decisions"].get(township.pk, {"n": 0, "done": 0})
+    return PresidiumFigures(
+        applicable=township.has_presidium,
+        count=figures.presidium_meetings,
+        per_quarter=figures.presidium_per_quarter,
+        adhoc=presidium_of["adhoc"].get(township.pk, 0),
+        topics=topics,
+        items=len(topics),
+        decisions=decisions["n"],
+        decisions_done=decisions["done"],
+        quarters_elapsed=quarters_elapsed,
     )
 
+
+def _report_groups_and_stations(ids, year, ref):
+    """The year's deputy groups with their members, and the liaison stations with their resident
+    deputies, both counted on the year's reference day, per township."""
     term_q = Q(term__start_date__lte=dt.date(year, 12, 31), term__end_date__gte=dt.date(year, 1, 1))
-    groups_of = defaultdict(list)
+    groups_of: dict[int, list[GroupLine]] = defaultdict(list)
     year_groups = list(
         DeputyGroup.objects.filter(term_q, township_id__in=ids)
         .select_related("term")
         .order_by("number", "pk")
     )
-    # members serving on the year's reference day (deputies.selectors: one definition)
-    group_member_counts(groups=year_groups, today=ref)
+    group_member_counts(groups=year_groups, today=ref)  # deputies.selectors: one definition
     for g in year_groups:
         groups_of[g.township_id].append(
-            {"name": g.name, "room": g.activity_room, "villages": g.villages, "members": g.member_count}
+            GroupLine(name=g.name, room=g.activity_room, villages=g.villages, members=g.member_count)
         )
     station_kind = _labels(LiaisonStation, "kind")
-    stations_of = defaultdict(list)
+    stations_of: dict[int, list[StationLine]] = defaultdict(list)
     stations = list(LiaisonStation.objects.filter(township_id__in=ids).order_by("name", "pk"))
-    # residents serving on the year's reference day: a former deputy still listed is not counted
+    # a former deputy still listed as resident is not counted
     residents = station_resident_counts(station_ids=[s.pk for s in stations], on=ref)
     for s in stations:
         stations_of[s.township_id].append(
-            {
-                "name": s.name,
-                "kind": station_kind(s.kind),
-                "resident": residents.get(s.pk, 0),
-                "villages": s.villages,
-            }
+            StationLine(
+                name=s.name, kind=station_kind(s.kind), resident=residents.get(s.pk, 0), villages=s.villages
+            )
         )
+    return groups_of, stations_of
 
-    per_kind_of = defaultdict(dict)
+
+def _report_activity_kinds(ids, year) -> dict[int, dict[str, KindCount]]:
+    """{township id: {activity kind: KindCount}} of the year (one query)."""
+    kinds_of: dict[int, dict[str, KindCount]] = defaultdict(dict)
     for r in (
         Activity.objects.filter(township_id__in=ids, start_date__year=year)
         .values("township_id", "kind")
@@ -734,8 +869,13 @@ def work_reports_data(*, townships, year, texts=None, today=None):
             count=Count("pk", distinct=True), person_times=Count("participations", filter=LIVE_PARTICIPATION)
         )
     ):
-        per_kind_of[r["township_id"]][r["kind"]] = r
-    reporters_of = {
+        kinds_of[r["township_id"]][r["kind"]] = KindCount(count=r["count"], person_times=r["person_times"])
+    return kinds_of
+
+
+def _report_reporting_deputies(ids, year) -> dict[int, int]:
+    """Deputies who reported on their work to their voters (述职) in the year, per township."""
+    return {
         r["activity__township_id"]: r["n"]
         for r in ActivityParticipation.objects.filter(
             activity__township_id__in=ids,
@@ -745,16 +885,15 @@ def work_reports_data(*, townships, year, texts=None, today=None):
         .values("activity__township_id")
         .annotate(n=Count("deputy", distinct=True))
     }
-    every_quarter_of = groups_active_all_quarters_by_township(
-        township_ids=ids, year=year, upto_quarter=quarters_elapsed
-    )
 
-    # 两联一述: the presidium's (a 街道: the 人大工委's) members' contacts with deputies, dated in
-    # the year up to its reference day (today during the year)
-    contacts_of = {
+
+def _report_member_contacts(ids, year, ref) -> dict:
+    """两联一述: the presidium's (a 街道: the 人大工委's) members' contacts with deputies, dated in
+    the year up to its reference day."""
+    return {
         r["township_id"]: r
         for r in DeputyContact.objects.filter(
-            township_id__in=ids, date__gte=dt.date(year, 1, 1), date__lte=reference_day(year, today)
+            township_id__in=ids, date__gte=dt.date(year, 1, 1), date__lte=ref
         )
         .values("township_id")
         .annotate(
@@ -762,158 +901,82 @@ def work_reports_data(*, townships, year, texts=None, today=None):
         )
     }
 
-    appraisals_of = appraisals_by_township(township_ids=ids, year=year)
 
-    # new deputies of the term covering the reference day, trained before their first session:
-    # county_figures counted them on the same day
+def _contact_figures(figures, kinds, report_deputies, contacts) -> ContactFigures:
+    reception = kinds.get(Activity.Kind.RECEPTION, KindCount())
+    visit = kinds.get(Activity.Kind.VISIT, KindCount())
+    return ContactFigures(
+        receptions=reception.count,
+        reception_person_times=reception.person_times,
+        reception_months=figures.reception_months,
+        visits=visit.count,
+        visit_person_times=visit.person_times,
+        reports=kinds.get(Activity.Kind.REPORT, KindCount()).count,
+        report_deputies=report_deputies,
+        member_contacts=contacts.get("n", 0),
+        contact_members=contacts.get("members", 0),
+        contacted_deputies=contacts.get("deputies", 0),
+        rota_deputies=figures.rota_deputies,
+        rota_met=figures.rota_met,
+        rota_entries=figures.rota_entries,
+        rota_held=figures.rota_held,
+    )
 
-    proposals_qs = Proposal.objects.filter(township_id__in=ids, year=year).exclude(
+
+def _report_proposal_kinds(ids, year):
+    """Accepted motions and suggestions of the year by category (largest first) and the motions
+    among them, per township."""
+    from django.utils.translation import gettext as _
+
+    accepted = Proposal.objects.filter(township_id__in=ids, year=year).exclude(
         state=Proposal.State.NOT_ACCEPTED
     )
-    by_category_of = defaultdict(list)
+    by_category_of: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for r in (
-        proposals_qs.values("township_id", "category__name")
+        accepted.values("township_id", "category__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "category__name")
     ):
         by_category_of[r["township_id"]].append((r["category__name"] or _("uncategorised"), r["n"]))
     motions_of = {
         r["township_id"]: r["n"]
-        for r in proposals_qs.filter(kind=Proposal.Kind.MOTION).values("township_id").annotate(n=Count("pk"))
+        for r in accepted.filter(kind=Proposal.Kind.MOTION).values("township_id").annotate(n=Count("pk"))
     }
+    return by_category_of, motions_of
 
-    out = {}
-    for township in townships:
-        pk = township.pk
-        figures = figures_of[pk]
-        township_texts = texts.get(pk) or {}
-        topics = topics_of[pk]
-        decisions = decisions_of.get(pk, {"n": 0, "done": 0})
-        presidium = {
-            "applicable": township.has_presidium,
-            "count": figures.presidium_meetings,
-            "per_quarter": figures.presidium_per_quarter,
-            "adhoc": adhoc_of.get(pk, 0),
-            "topics": topics,
-            "items": len(topics),
-            "decisions": decisions["n"],
-            "decisions_done": decisions["done"],
-            "quarters_elapsed": quarters_elapsed,
-        }
-        per_kind = per_kind_of[pk]
 
-        def kind(k, per_kind=per_kind):
-            r = per_kind.get(k, {})
-            return {"count": r.get("count", 0), "person_times": r.get("person_times", 0)}
+def _proposal_figures(figures, motions, by_category) -> ProposalFigures:
+    return ProposalFigures(
+        received=figures.received,
+        motions=motions,
+        closed=figures.closed,
+        received_closed=figures.received_closed,
+        carried_closed=figures.carried_closed,
+        closed_on_time_rate=figures.closed_on_time_rate,
+        overdue=figures.overdue,
+        replied=figures.replied,
+        carried_over=figures.carried_over,
+        total=figures.total,
+        closing_rate=figures.closed_rate,
+        on_time_rate=figures.on_time_rate,
+        meeting_rate=figures.met_rate,
+        satisfaction_rate=figures.satisfied_rate,
+        by_category=by_category,
+    )
 
-        others = [
-            {"kind": k, "label": str(Activity.Kind(k).label), **kind(k)}
-            for k in (
-                Activity.Kind.INSPECTION,
-                Activity.Kind.INVESTIGATION,
-                Activity.Kind.LAW_CHECK,
-                Activity.Kind.EVALUATION,
-            )
-        ]
-        contact = {
-            "receptions": kind(Activity.Kind.RECEPTION)["count"],
-            "reception_person_times": kind(Activity.Kind.RECEPTION)["person_times"],
-            "reception_months": figures.reception_months,
-            "visits": kind(Activity.Kind.VISIT)["count"],
-            "visit_person_times": kind(Activity.Kind.VISIT)["person_times"],
-            "reports": kind(Activity.Kind.REPORT)["count"],
-            "report_deputies": reporters_of.get(pk, 0),
-            "member_contacts": contacts_of.get(pk, {}).get("n", 0),
-            "contact_members": contacts_of.get(pk, {}).get("members", 0),
-            "contacted_deputies": contacts_of.get(pk, {}).get("deputies", 0),
-            "rota_deputies": figures.rota_deputies,
-            "rota_met": figures.rota_met,
-            "rota_entries": figures.rota_entries,
-            "rota_held": figures.rota_held,
-        }
-        proposals = {
-            "received": figures.received,
-            "motions": motions_of.get(pk, 0),
-            "closed": figures.closed,
-            "received_closed": figures.received_closed,
-            "carried_closed": figures.carried_closed,
-            "closed_on_time_rate": figures.closed_on_time_rate,
-            "overdue": figures.overdue,
-            "replied": figures.replied,
-            "carried_over": figures.carried_over,
-            "total": figures.total,
-            "closing_rate": figures.closed_rate,
-            "on_time_rate": figures.on_time_rate,
-            "meeting_rate": figures.met_rate,
-            "satisfaction_rate": figures.satisfied_rate,
-            "by_category": by_category_of[pk],
-        }
 
-        scores = None
-        if figures.score_state:
-            Assessment, ScoreResult = _score_models()
-            labels = dict(ScoreResult.Grade.choices)
-            scores = {
-                "state": figures.score_state,
-                "count": figures.score_count,
-                "average": figures.score_average,
-                "grades": [(str(labels[g]), figures.grades[g]) for g in labels if figures.grades.get(g)],
-                "dormant": figures.dormant,
-            }
-
-        organ = (
-            _("Presidium of the %(township)s People's Congress") % {"township": township.name}
-            if township.has_presidium
-            else _("People's Congress Working Committee of %(township)s") % {"township": township.name}
-        )
-        out[pk] = {
-            "township_name": township.name,
-            "township_code": township.code,
-            "township_kind": township.kind,
-            "county_name": county.name if county else "",
-            "committee_name": county.committee_name if county else "",
-            "year": year,
-            "organ": organ,
-            "date": today,  # the day the report is written
-            "cutoff": reference_day(year, today),  # the day its figures are counted to
-            "cutoff_is_past": dt.date(year, 12, 31) < today,
-            "opening": township_texts.get("opening", ""),
-            "problems": township_texts.get("problems", ""),
-            "plans": township_texts.get("plans", ""),
-            "sessions": sessions_of[pk],
-            "presidium": presidium,
-            "deputies": {
-                "total": figures.deputies_total,
-                "by_level": [
-                    (str(LEVEL_PROSE[lv]), figures.deputies_by_level[lv])
-                    for lv in LEVELS
-                    if figures.deputies_by_level.get(lv)
-                ],
-            },
-            "groups": groups_of[pk],
-            "stations": stations_of[pk],
-            "contact": contact,
-            "activities": {
-                "group": kind(Activity.Kind.GROUP),
-                "training": kind(Activity.Kind.TRAINING),
-                "new_deputies": figures.training_counts
-                or {"new": 0, "trained": 0, "late": 0, "untrained": 0, "pending": 0},
-                "others": others,
-                "groups_every_quarter": every_quarter_of.get(pk, 0),
-            },
-            "proposals": proposals,
-            "scores": scores,
-            "appraisals": appraisals_of[pk],
-            # yearly plans of the groups and stations against what they held
-            "yearly_plans": {
-                "planned": figures.plans_planned,
-                "held": figures.plans_held,
-                "missed": figures.plans_missed,
-                "unplanned": figures.plans_unplanned,
-                "owners": [o for o in figures.plans_owners if o["planned"]],
-            },
-        }
-    return out
+def _score_figures(figures) -> ScoreFigures | None:
+    if not figures.score_state:
+        return None
+    _assessment, score_result = _score_models()
+    labels = dict(score_result.Grade.choices)
+    return ScoreFigures(
+        state=figures.score_state,
+        count=figures.score_count,
+        average=figures.score_average,
+        grades=[(str(labels[g]), figures.grades[g]) for g in labels if figures.grades.get(g)],
+        dormant=figures.dormant,
+    )
 
 
 def groups_active_all_quarters_by_township(*, township_ids, year, upto_quarter):

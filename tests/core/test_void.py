@@ -126,7 +126,7 @@ def test_void_on_the_page_leaves_list_work_report_and_document(client_for, towns
 
     def inspections():
         data = work_report_data(township=township, year=2025)
-        return next(k["count"] for k in data["activities"]["others"] if k["kind"] == "inspection")
+        return next(k.count for k in data.activities.others if k.kind == "inspection")
 
     def document_text():
         with translation.override("zh-hans"):
@@ -274,7 +274,7 @@ def test_person_times_leave_out_a_voided_deputy(township, secretary):
 
     def person_times():
         data = work_report_data(township=township, year=2025)
-        return next(k["person_times"] for k in data["activities"]["others"] if k["kind"] == "inspection")
+        return next(k.person_times for k in data.activities.others if k.kind == "inspection")
 
     assert person_times() == ActivityParticipation.objects.filter(activity=activity).count() == 3
     record_void(obj=deputies[0], by=secretary, reason="录错了人")

@@ -99,8 +99,8 @@ def test_work_reports_of_several_townships_equal_each_one_alone(year_data, other
             assert together[t.pk] == selectors.work_report_data(
                 township=t, year=YEAR, texts=texts.get(t.pk), today=TODAY
             )
-    assert together[year_data.township.pk]["presidium"]["adhoc"] == 1
-    assert together[other_township.pk]["sessions"] == []
+    assert together[year_data.township.pk].presidium.adhoc == 1
+    assert together[other_township.pk].sessions == []
 
 
 def test_archives_of_several_townships_equal_each_one_alone(year_data, other_township):

@@ -110,18 +110,18 @@ def test_dashboard_deputy_counts_are_the_serving_definition(timeline):
 def test_work_report_group_and_station_counts_are_serving_members(timeline):
     town, _other, people = timeline
     data = selectors.work_report_data(township=town, year=YEAR, today=TODAY)
-    ref = data["cutoff"]
+    ref = data.cutoff
     _by_level, total = _serving_by_hand(ref)
 
-    assert data["deputies"]["total"] == len(total[town.pk])
+    assert data.deputies.total == len(total[town.pk])
     members = {
         g.pk: set(GroupMembership.objects.filter(group=g).values_list("deputy_id", flat=True))
         for g in DeputyGroup.objects.filter(township=town, term__number=2)
     }
-    assert [g["members"] for g in data["groups"]] == [len(m & total[town.pk]) for m in members.values()]
-    assert [g["members"] for g in data["groups"]] == [3]  # serving, both, county; not "ended"
+    assert [g.members for g in data.groups] == [len(m & total[town.pk]) for m in members.values()]
+    assert [g.members for g in data.groups] == [3]  # serving, both, county; not "ended"
     residents = set(LiaisonStation.objects.get(township=town).resident_deputies.values_list("pk", flat=True))
-    assert [s["resident"] for s in data["stations"]] == [len(residents & total[town.pk])] == [2]
+    assert [s.resident for s in data.stations] == [len(residents & total[town.pk])] == [2]
 
 
 def test_group_counts_of_an_old_term_are_taken_on_its_last_day(timeline):

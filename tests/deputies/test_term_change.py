@@ -139,11 +139,11 @@ def test_two_terms_with_a_term_change(town, old_term, people, secretary):
     today = dt.date(2026, 6, 1)
     r2024 = work_report_data(township=town, year=2024, today=today)
     r2025 = work_report_data(township=town, year=2025, today=today)
-    assert r2024["deputies"]["total"] == 6 and r2025["deputies"]["total"] == 4
-    assert [s["expected"] for s in r2024["sessions"]] == [6]
-    assert [s["expected"] for s in r2025["sessions"]] == [4]
-    assert [grp["members"] for grp in r2024["groups"]] == [6]
-    assert [grp["members"] for grp in r2025["groups"]] == [3]
+    assert r2024.deputies.total == 6 and r2025.deputies.total == 4
+    assert [s.expected for s in r2024.sessions] == [6]
+    assert [s.expected for s in r2025.sessions] == [4]
+    assert [grp.members for grp in r2024.groups] == [6]
+    assert [grp.members for grp in r2025.groups] == [3]
 
 
 @pytest.mark.django_db

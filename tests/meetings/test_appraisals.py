@@ -212,7 +212,7 @@ def test_work_report_bundle_and_archive_list_them(township, secretary, group, st
 
     _records(township, secretary, group, station, deputies)
     data = selectors.work_report_data(township=township, year=YEAR, today=dt.date(YEAR + 1, 1, 10))
-    yearly = data["appraisals"]
+    yearly = data.appraisals
     assert len(yearly["appraisals"]) == Appraisal.objects.filter(township=township, year=YEAR).count() == 3
     assert len(yearly["commendations"]) == Commendation.objects.filter(township=township, year=YEAR).count()
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(work_report_docx(data))).paragraphs)

@@ -216,10 +216,10 @@ def test_the_work_report_says_planned_against_held_per_group_and_station(townshi
     from renda.dashboard.selectors import work_report_data
 
     data = work_report_data(township=township, year=YEAR, today=TODAY)
-    plans = data["yearly_plans"]
+    plans = data.yearly_plans
     raw = plan_vs_held(township=township, year=YEAR, today=TODAY)
-    assert (plans["planned"], plans["held"], plans["missed"], plans["unplanned"]) == (7, 4, 2, 1)
-    assert [(o["name"], o["held"], o["planned"]) for o in plans["owners"]] == [
+    assert (plans.planned, plans.held, plans.missed, plans.unplanned) == (7, 4, 2, 1)
+    assert [(o["name"], o["held"], o["planned"]) for o in plans.owners] == [
         (o.owner.name, o.held, o.planned) for o in raw["owners"] if o.planned
     ]
     # a group without a plan is left out of the sentence

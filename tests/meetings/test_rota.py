@@ -311,8 +311,8 @@ def test_dashboard_workbench_and_work_report_carry_the_rota_figures(
     assert drill.status_code == 200 and len(drill.context["items"]) == len(raw) - met
 
     data = work_report_data(township=township, year=YEAR, today=AFTER)
-    c = data["contact"]
-    assert (c["rota_held"], c["rota_entries"], c["rota_met"], c["rota_deputies"]) == (held, 2, met, len(raw))
+    c = data.contact
+    assert (c.rota_held, c.rota_entries, c.rota_met, c.rota_deputies) == (held, 2, met, len(raw))
     import io
 
     import docx

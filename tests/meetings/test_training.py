@@ -163,7 +163,7 @@ def test_the_workbench_lists_untrained_new_deputies_and_the_work_report_counts_t
     assert lines["training_missing"].url == reverse("meetings:training")
 
     data = work_report_data(township=township, year=2026, today=TODAY)
-    nd = data["activities"]["new_deputies"]
+    nd = data.activities.new_deputies
     assert nd == {"new": len(raw), "trained": 1, "late": 1, "untrained": 2, "pending": 1}
     import io
 

@@ -18,7 +18,7 @@ def _figures(township):
     row = county_figures(townships=[township], year=2025, today=TODAY)[0]
     report = work_report_data(township=township, year=2025, today=TODAY)
     handling = proposal_report_data(township=township, year=2025, today=TODAY)
-    return row.proposals, report["proposals"], {k: v for k, v in handling.items() if k != "open_items"}
+    return row.proposals, report.proposals, {k: v for k, v in handling.items() if k != "open_items"}
 
 
 def _second_round_pending(make_proposal, secretary):
@@ -43,7 +43,7 @@ def test_past_year_figures_stay_after_a_second_round_reply_in_the_next_year(
     before = _figures(township)
     dashboard, report, handling = before
     assert dashboard["replied"] == 3 and dashboard["evaluated"] == 2 and dashboard["overdue"] == 0
-    assert report["replied"] == 3
+    assert report.replied == 3
     assert handling["rehandled"] == 1 and handling["outcomes"] == {"A": 3}
     # when the second-round reply comes in February 2026 (late, class C), is rated and closed
     p = services.proposal_reply(
