@@ -514,6 +514,7 @@ class PlannedActivityForm(BootstrapFormMixin, forms.Form):
     month = forms.TypedChoiceField(label=_("month"), coerce=int, choices=[(m, str(m)) for m in range(1, 13)])
     kind = forms.ChoiceField(label=_("kind"), choices=Activity.Kind.choices, initial=Activity.Kind.GROUP)
     subject = forms.CharField(label=_("subject"), max_length=200)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, township=None, year=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1008,7 +1008,9 @@ class Commendation(VoidableModel):
 
 class PlannedActivity(VoidableModel):
     """One activity in the yearly plan of a deputy group or a liaison station: the month, the
-    kind and the subject. Compared with the activities the group or station held that month."""
+    kind, the subject and a note. Compared with the activities the group or station held that
+    month. The one record of a yearly plan (the groups' old free-text plans were copied in by
+    migration meetings 0013)."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
@@ -1030,6 +1032,7 @@ class PlannedActivity(VoidableModel):
         related_name="planned_activities",
         verbose_name=_("liaison station"),
     )
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("planned activity")

@@ -1010,22 +1010,27 @@ def _plan_status(year, month, today):
     return "planned"
 
 
-def plan_vs_held(*, township, year, today=None, user=None):
+def plan_vs_held(*, township, year, today=None, user=None, group=None):
     """Each deputy group (of a term covering the year) and liaison station of the township with
     its planned activities of `year`, each matched to an activity of the same group or station,
     kind and month (one activity matches one planned item, in the order planned), and the
-    activities held without a plan. Four queries.
+    activities held without a plan. Four queries. `group`: that deputy group alone (its page,
+    the plans page's group filter), no station.
 
     Returns {"owners": [PlanOwner], "planned", "held", "missed", "due_now", "due", "unplanned",
     "light"}: the totals over every group and station."""
     scope = access_for(user).scope if user is not None else None
-    return plans_by_township(township_ids=[township.pk], year=year, today=today, scope=scope)[township.pk]
+    group_ids = None if group is None else [group.pk]
+    return plans_by_township(
+        township_ids=[township.pk], year=year, today=today, scope=scope, group_ids=group_ids
+    )[township.pk]
 
 
-def plans_by_township(*, township_ids, year, today=None, scope=None):
+def plans_by_township(*, township_ids, year, today=None, scope=None, group_ids=None):
     """{township id: the dict `plan_vs_held` returns} for any number of townships (the county
     dashboard and the work report), by the same matching rule; four queries. `scope`: a
-    function narrowing a model to the user's rows (`access.scope`), or None for every row."""
+    function narrowing a model to the user's rows (`access.scope`), or None for every row.
+    `group_ids`: only these deputy groups and no station (None: every group and station)."""
     from deputies.models import LiaisonStation
     from renda.core.quotas import light_plan, light_worst
 
@@ -1035,31 +1040,30 @@ def plans_by_township(*, township_ids, year, today=None, scope=None):
     township_ids = list(township_ids)
     scope = scope or (lambda model: model.objects.all())
     owners: dict = {}
-    for g in (
-        scope(DeputyGroup)
-        .filter(
-            township_id__in=township_ids,
-            term__start_date__lte=dt.date(year, 12, 31),
-            term__end_date__gte=dt.date(year, 1, 1),
-        )
-        .order_by("number", "pk")
-    ):
+    groups = scope(DeputyGroup).filter(
+        township_id__in=township_ids,
+        term__start_date__lte=dt.date(year, 12, 31),
+        term__end_date__gte=dt.date(year, 1, 1),
+    )
+    activities = scope(Activity).filter(township_id__in=township_ids, start_date__year=year)
+    items = scope(PlannedActivity).filter(township_id__in=township_ids, year=year)
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
+        activities = activities.filter(group_id__in=group_ids)
+        items = items.filter(group_id__in=group_ids)
+    for g in groups.order_by("number", "pk"):
         owners[("group", g.pk)] = PlanOwner("group", g)
-    for s in scope(LiaisonStation).filter(township_id__in=township_ids).order_by("name", "pk"):
-        owners[("station", s.pk)] = PlanOwner("station", s)
+    if group_ids is None:
+        for s in scope(LiaisonStation).filter(township_id__in=township_ids).order_by("name", "pk"):
+            owners[("station", s.pk)] = PlanOwner("station", s)
     held: dict = {}
-    for a in (
-        scope(Activity)
-        .filter(township_id__in=township_ids, start_date__year=year)
-        .filter(Q(group__isnull=False) | Q(station__isnull=False))
-        .order_by("start_date", "pk")
+    for a in activities.filter(Q(group__isnull=False) | Q(station__isnull=False)).order_by(
+        "start_date", "pk"
     ):
         for key in (("group", a.group_id), ("station", a.station_id)):
             if key[1] is not None and key in owners:
                 held.setdefault((key, a.start_date.month, a.kind), []).append(a)
-    for item in (
-        scope(PlannedActivity).filter(township_id__in=township_ids, year=year).order_by("month", "pk")
-    ):
+    for item in items.order_by("month", "pk"):
         key = ("group", item.group_id) if item.group_id else ("station", item.station_id)
         owner = owners.get(key)
         if owner is None:

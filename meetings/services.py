@@ -1173,9 +1173,9 @@ def commendation_delete(*, commendation, by):
 
 
 @transaction.atomic
-def planned_activity_add(*, township, year, month, kind, subject, group=None, station=None, by):
+def planned_activity_add(*, township, year, month, kind, subject, group=None, station=None, note="", by):
     """Add an activity to the yearly plan of a deputy group (of a term covering the year) or a
-    liaison station of the township: the month, the kind and the subject."""
+    liaison station of the township: the month, the kind, the subject and a note."""
     if (group is None) == (station is None):
         raise ApplicationError(_("Choose either a deputy group or a liaison station."), field="group")
     if group is not None:
@@ -1197,6 +1197,7 @@ def planned_activity_add(*, township, year, month, kind, subject, group=None, st
         subject=subject[:200],
         group=group,
         station=station,
+        note=(note or "").strip(),
     )
     history_actor(item, by)
     item.save()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from renda.core import hooks
 from renda.core.access import access_for, mask_phone
-from renda.core.converters import year_or_none
+from renda.core.converters import id_or_none, year_or_none
 from renda.core.exceptions import ApplicationError
 from renda.core.forms import form_error
 from renda.core.history import history_entries
@@ -1150,16 +1150,39 @@ def year_record_detail(request, what, pk):
 # --- Yearly plans of groups and stations --------------------------------------------------------
 
 
+def _plans_url(year, group=None):
+    return f"{reverse('meetings:plans')}?year={year}" + (f"&group={group.pk}" if group is not None else "")
+
+
+def _plans_group(request, value):
+    """The deputy group of the plans page's `group` filter (404 for a group out of reach)."""
+    from deputies.models import DeputyGroup
+
+    pk = id_or_none(value)
+    return None if pk is None else request.access.get_or_404(DeputyGroup, pk=pk)
+
+
 def plans(request):
     """Each deputy group's and liaison station's yearly plan against the activities it held,
-    with a light; township staff add planned activities here."""
+    with a light; township staff add planned activities here. `?group=<pk>`: that group alone
+    (the link from the group's page), in its township."""
     request.access.require_browse()
-    township = request.access.selected_township
+    group = _plans_group(request, request.GET.get("group"))
+    township = group.township if group is not None else request.access.selected_township
     year = _year(request)
-    context = {"township": township, "year": year, "years": _years_offered()}
+    context = {"township": township, "year": year, "years": _years_offered(), "group": group}
     if township is not None:
         can_write = request.access.can_write(township, "meetings.add_plannedactivity")
-        form = PlannedActivityForm(request.POST or None, township=township, year=year) if can_write else None
+        form = (
+            PlannedActivityForm(
+                request.POST or None,
+                township=township,
+                year=year,
+                initial={"group": group.pk} if group is not None else None,
+            )
+            if can_write
+            else None
+        )
         if request.method == "POST":
             request.access.require_write(township, "meetings.add_plannedactivity")
             if form is not None and form.is_valid():
@@ -1171,11 +1194,11 @@ def plans(request):
                     form_error(form, exc)
                 else:
                     messages.success(request, _("Planned activity added."))
-                    return redirect(f"{reverse('meetings:plans')}?year={year}")
+                    return redirect(_plans_url(year, group))
         context.update(
             form=form,
             can_delete=request.access.can_write(township, "meetings.delete_plannedactivity"),
-            plan=selectors.plan_vs_held(township=township, year=year, user=request.user),
+            plan=selectors.plan_vs_held(township=township, year=year, user=request.user, group=group),
         )
     elif request.method == "POST":
         raise PermissionDenied
@@ -1186,9 +1209,10 @@ def plans(request):
 def planned_activity_delete(request, pk):
     item = request.access.get_or_404(PlannedActivity, pk=pk)
     request.access.require_write(item, "meetings.delete_plannedactivity")
+    group = _plans_group(request, request.POST.get("group"))
     services.planned_activity_delete(item=item, by=request.user)
     messages.success(request, _("Deleted."))
-    return redirect(f"{reverse('meetings:plans')}?year={item.year}")
+    return redirect(_plans_url(item.year, group))
 
 
 # --- Reception rota of higher-level deputies --------------------------------------------------

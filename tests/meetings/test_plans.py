@@ -234,3 +234,43 @@ def test_the_work_report_says_planned_against_held_per_group_and_station(townshi
     )
     assert "2次计划活动未在计划月份开展" in text and "另开展计划外活动1次" in text
     assert "第二代表小组按计划" not in text
+
+
+def test_the_plans_page_filters_one_group_and_keeps_notes(
+    township, plans, secretary, other_secretary, reviewer, group, station, client_for
+):
+    other_group = DeputyGroup.objects.create(
+        township=township, term=group.term, number=2, name="第二代表小组"
+    )
+    _plan(township, secretary, 5, group=other_group, subject="第二小组计划")
+    own = client_for(secretary)
+    url = reverse("meetings:plans") + f"?year={YEAR}&group={group.pk}"
+    r = own.post(
+        url, {"group": group.pk, "month": 7, "kind": "group", "subject": "七月学习", "note": "  结合汛期  "}
+    )
+    assert r.status_code == 302 and r["Location"] == url
+    item = PlannedActivity.objects.get(subject="七月学习")
+    assert (item.group, item.note, item.history.first().history_user) == (group, "结合汛期", secretary)
+
+    r = own.get(url)
+    html = r.content.decode()
+    figures = plan_vs_held(township=township, year=YEAR, group=group)
+    planned = PlannedActivity.objects.filter(group=group, year=YEAR).count()
+    assert figures["planned"] == planned == 6 and [o.owner for o in figures["owners"]] == [group]
+    assert f'data-figure="planned">{planned}<' in html and "结合汛期" in html
+    assert "第二小组计划" not in html, html[html.index("第二小组计划") - 300 :][:400]
+    assert [o.owner for o in r.context["plan"]["owners"]] == [group]
+    assert r.context["form"].initial["group"] == group.pk
+
+    # deleting from the filtered page comes back to it
+    r = own.post(reverse("meetings:plan_delete", args=[item.pk]), {"group": group.pk})
+    assert (
+        r.status_code == 302 and r["Location"] == f"{reverse('meetings:plans')}?year={YEAR}&group={group.pk}"
+    )
+
+    # another township's group: 404; a malformed one: the whole township
+    assert client_for(other_secretary).get(url).status_code == 404
+    assert own.get(reverse("meetings:plans"), {"year": YEAR, "group": "x1"}).status_code == 200
+    # a county reviewer follows the link without choosing the township first
+    r = client_for(reviewer).get(url)
+    assert r.status_code == 200 and group.name in r.content.decode() and r.context["form"] is None
