@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from renda.core.access import access_for
 from renda.core.forms import BootstrapFormMixin, DateInput, Picker
 from renda.core.models import Term
+from renda.core.terms import term_on
 
 from .choices import ETHNICITY_CHOICES
 from .models import Deputy, DeputyGroup, LiaisonStation, Mandate, PresidiumMembership
@@ -81,7 +82,7 @@ class FirstMandateForm(BootstrapFormMixin, forms.Form):
             ]
             self.fields["level"].initial = Mandate.Level.COUNTY
             del self.fields["term"]
-        current = township.current_term()
+        current = term_on(township=township)
         if current and "term" in self.fields:
             self.fields["term"].initial = current.pk
             # no default election date: assuming the term's first day graded late arrivals for
@@ -140,7 +141,7 @@ class GroupForm(BootstrapFormMixin, forms.Form):
         )
         if group is None:
             del self.fields["leader"], self.fields["deputy_leader"]
-            current = township.current_term()
+            current = term_on(township=township)
             if current:
                 self.fields["term"].initial = current.pk
         querysets_ready(self)

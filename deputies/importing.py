@@ -25,6 +25,7 @@ from renda.core.access import mask_id_number, mask_phone
 from renda.core.exceptions import ApplicationError
 from renda.core.models import DocumentJob
 from renda.core.services import document_file_delete
+from renda.core.terms import term_on
 
 from . import sheets, vocab
 from .models import Deputy, DeputyGroup, GroupMembership, Mandate
@@ -810,7 +811,7 @@ def roster_import_read(
         return result
     if progress:
         progress(20)
-    term = township.current_term(result.on)
+    term = term_on(township=township, on=result.on)
     ctx = _Context(
         roster=_Roster(township, term, result.on),
         term=term,

@@ -336,7 +336,7 @@ def roster_template(request):
     township = request.access.selected_township
     groups, term = [], None
     if township is not None:
-        term = township.current_term()
+        term = term_on(township=township)
         groups = (
             list(
                 DeputyGroup.objects.filter(township=township, term=term)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from deputies.models import GroupMembership, LiaisonStation, Mandate, PresidiumMembership
 from renda.core.demo import plain_row, rows_insert
 from renda.core.models import Term
+from renda.core.terms import covering
 from renda.core.workdays import add_workdays, is_workday
 
 from .models import (
@@ -150,10 +151,7 @@ def seed(ctx):
         stations.setdefault(t, (pk, name))
 
     def term_on(township_id, day):
-        for term in terms[township_id]:
-            if term.start_date <= day <= term.end_date:
-                return term
-        return None
+        return covering(terms[township_id], day)
 
     def current(township_id, day):
         return [d for d, s, e in mandates[township_id] if s <= day and (e is None or e > day)]

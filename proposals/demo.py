@@ -15,6 +15,7 @@ from meetings.models import Session
 from renda.core import roles
 from renda.core.demo import demo_password_hash, plain_row, rows_insert
 from renda.core.models import Term, User
+from renda.core.terms import covering
 
 from .models import (
     DEFAULT_CATEGORIES,
@@ -139,7 +140,7 @@ def seed(ctx):
         return sorted(d for d, s, e in mandates.get(township_id, []) if s <= day and (e is None or e > day))
 
     def term_on(township_id, day):
-        return next((t for t in terms_of.get(township_id, []) if t.start_date <= day <= t.end_date), None)
+        return covering(terms_of.get(township_id, []), day)
 
     # A handling-unit login for the first townships, in the unit that leads the most items.
     for township in ctx.townships[:3]:

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import term_current
+from .terms import term_on
 
 NAV = [
     ("deputies", _("Deputies"), "deputies:list"),
@@ -23,7 +23,7 @@ def navigation(request):
         "nav_items": [] if access.is_handling_unit or access.is_deputy else NAV,
         "nav_section": request.resolver_match.app_name if request.resolver_match else "",
         "nav_township": selected,
-        "nav_term": term_current(township=selected) if selected else None,
+        "nav_term": term_on(township=selected) if selected else None,
     }
     if access.is_county:
         context["nav_townships"] = access.townships()

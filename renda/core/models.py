@@ -65,11 +65,6 @@ class Township(TimeStampedModel):
         """A subdistrict has a 人大工委 instead of a presidium."""
         return self.kind != self.Kind.JIEDAO
 
-    def current_term(self, on=None):
-        from .terms import term_on
-
-        return term_on(township=self, on=on)
-
 
 class Term(TimeStampedModel):
     """A congress term (届) of a township, five years."""

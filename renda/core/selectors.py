@@ -35,10 +35,6 @@ def reminder_list(*, user, include_done=False):
     return qs.order_by("due_date", "pk")
 
 
-def term_current(*, township, on=None):
-    return term_on(township=township, on=on)
-
-
 def voided_record_list(*, user, limit=500):
     """Voided records the user may see, newest first: one query per kind of record."""
     from django.contrib.contenttypes.models import ContentType

@@ -17,6 +17,12 @@ def term_on(*, township, on=None):
     return Term.objects.filter(township_id=township_id, start_date__lte=on, end_date__gte=on).first()
 
 
+def covering(terms, on):
+    """The term of `terms` (already read) that covers the day `on`, or None: the same rule as
+    `term_on`, for code that holds many townships' terms in memory (the demo seeders)."""
+    return next((t for t in terms if t.start_date <= on <= t.end_date), None)
+
+
 def terms_on(*, township_ids, on=None):
     """{township id: the term covering `on`} for many townships in one query (the same rule as
     `term_on`); a township with no term covering the day is left out."""

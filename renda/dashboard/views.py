@@ -24,7 +24,7 @@ from renda.core.converters import year_or_none
 from renda.core.cutoff import cutoff_sentence
 from renda.core.exceptions import ApplicationError
 from renda.core.models import Term, Township
-from renda.core.selectors import reminder_list, term_current
+from renda.core.selectors import reminder_list, term_on
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
@@ -205,7 +205,7 @@ def home(request):
     context = {
         "township": township,
         "today": today,
-        "term": term_current(township=township) if township else None,
+        "term": term_on(township=township) if township else None,
         "todo": [line for line in lines if line.count],
         "done": [line for line in lines if not line.count],
         "reminders": reminder_list(user=user)[:10],
