@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from renda.core.access import mask_id_number, mask_phone
+from renda.core.access import authorize, mask_id_number, mask_phone
 from renda.core.exceptions import ApplicationError
 from renda.core.models import DocumentJob
 from renda.core.services import document_file_delete
@@ -30,8 +30,9 @@ from renda.core.terms import term_on
 from . import sheets, vocab
 from .models import Deputy, DeputyGroup, GroupMembership, Mandate
 from .naming import name_keys
+from .rules import id_number_check, id_number_normalize
 from .selectors import mandate_active_q
-from .services import group_save, id_number_check, id_number_normalize, term_change
+from .services import group_save, term_change
 
 MAX_ROWS = sheets.MAX_DATA_ROWS
 HEADER_SCAN_ROWS = 20
@@ -889,7 +890,8 @@ def term_change_with_election_result(
     (against the roster as it is now), the term change recorded with the re-elected deputies
     (each from their row's 当选日期), then the newly elected added to the roster with a mandate in
     the new term and the re-elected deputies' changed details written. Refuses the whole step
-    when a row has an error. Returns (new term, result)."""
+    when a row has an error. Returns (new term, result). Who may: as services.term_change."""
+    authorize(by, allowed=lambda access: access.can_change_term(township))
     result = election_result_read(
         township=township,
         content=content,
@@ -921,7 +923,7 @@ def term_change_with_election_result(
     for r in reelected:  # their mandates were given by the term change
         r.add_levels = []
     result.term = new
-    roster_import_apply(township=township, result=result, by=by)
+    _roster_write(township=township, result=result, by=by)
     return new, result
 
 
@@ -966,12 +968,24 @@ def _history_record(model, *, pks, history_type, by, reason):
         cursor.execute(sql, [*params, *pks])
 
 
+def _authorize_import(by, township):
+    """The roster import writes deputies, their mandates and groups: township staff of that
+    township only (the web page, the command line and a task alike)."""
+    authorize(by, township, "deputies.add_deputy")
+    authorize(by, township, "deputies.add_mandate")
+
+
 @transaction.atomic
 def roster_import_apply(*, township, result: ImportResult, by):
     """Write a checked import in one transaction. Refuses when any row has an error.
 
     A fixed number of queries whatever the number of rows (one insert per 500 rows and table):
     the deputies, their history, the mandates, their history, the group moves and their history."""
+    _authorize_import(by, township)
+    return _roster_write(township=township, result=result, by=by)
+
+
+def _roster_write(*, township, result, by):
     if not result.ok:
         raise ApplicationError(_("The sheet has errors; nothing was imported."))
     term = result.term
@@ -1067,7 +1081,7 @@ def _groups_create(*, township, term, rows, by):
         if not number or number in taken:
             number = max(taken, default=0) + 1
         taken.add(number)
-        group = group_save(township=township, data={"term": term, "number": number, "name": name[:60]}, by=by)
+        group = group_save(township=township, term=term, number=number, name=name[:60], by=by)
         made[name] = group
     for r in rows:
         if r.new_group:
@@ -1077,7 +1091,10 @@ def _groups_create(*, township, term, rows, by):
 def roster_import(
     *, township, content: bytes, by, dry_run=False, on=None, elected_on=None, create_groups=False
 ) -> ImportResult:
-    """Check, and unless `dry_run` or any row has an error, write. The command line uses this."""
+    """Check, and unless `dry_run` or any row has an error, write. The command line uses this.
+    A write is refused first thing (before the file is read) to anyone but the township's staff."""
+    if not dry_run:
+        _authorize_import(by, township)
     result = roster_import_read(
         township=township, content=content, on=on, elected_on=elected_on, create_groups=create_groups
     )

@@ -1,18 +1,21 @@
-"""Writes to the roster. Every write goes through here: names get their sort keys, ID numbers
-are checked against the birth date and gender, and history records who changed what."""
+"""Writes to the roster. Every write goes through here: the actor is authorised first (the access
+policy, `authorize`), names get their sort keys, ID numbers are checked against the birth date and
+gender (deputies.rules), and history records who changed what."""
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypedDict, Unpack
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum import exceptions as stdnum_exceptions
-from stdnum.cn import ric
 
+from renda.core.access import authorize
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_actor
-from renda.core.models import Term
+from renda.core.models import Term, Township
 from renda.core.uploads import photo_clean
 
 from .models import (
@@ -27,118 +30,50 @@ from .models import (
     PresidiumMembership,
 )
 from .naming import name_keys
+from .rules import group_size_warning, id_number_check, id_number_normalize, station_size_warning
 from .serving import deputy_not_serving, deputy_serving_during_q, not_serving_message
 
-PROVINCE_CODES = {
-    "11",
-    "12",
-    "13",
-    "14",
-    "15",
-    "21",
-    "22",
-    "23",
-    "31",
-    "32",
-    "33",
-    "34",
-    "35",
-    "36",
-    "37",
-    "41",
-    "42",
-    "43",
-    "44",
-    "45",
-    "46",
-    "50",
-    "51",
-    "52",
-    "53",
-    "54",
-    "61",
-    "62",
-    "63",
-    "64",
-    "65",
-    "71",
-    "81",
-    "82",
-    "83",
-}
-DEPUTY_FIELDS = [
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "affiliation",
-    "democratic_party",
-    "education",
-    "occupation",
-    "work_unit",
-    "constituency",
-    "contact_voters",
-    "phone",
-    "id_number",
-    "notes",
-]
+
+class DeputyFields(TypedDict, total=False):
+    """A deputy's particulars, as keyword arguments of deputy_create / deputy_update."""
+
+    name: str
+    gender: str
+    ethnicity: str
+    birth_date: dt.date | None
+    affiliation: str
+    democratic_party: str
+    education: str
+    occupation: str
+    work_unit: str
+    constituency: str
+    contact_voters: str
+    phone: str
+    id_number: str
+    notes: str
+    photo: File | None
 
 
-def id_number_normalize(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+DEPUTY_FIELDS = [f for f in DeputyFields.__annotations__ if f != "photo"]
 
 
-def id_number_check(id_number: str, *, birth_date=None, gender=None, birth_month_only=False):
-    """Validate a resident ID number (checksum, birth date) and compare it with what was entered.
+@dataclass(frozen=True)
+class MandateStart:
+    """A deputy's first mandate, given with deputy_create: `term` for a township mandate,
+    `term_number` for a higher level."""
 
-    Returns (birth_date, gender) derived from the number. Raises ApplicationError(field=...)
-    in Chinese when the number is invalid or disagrees with the birth date or gender.
-    """
-    number = id_number_normalize(id_number)
-    # Checksum, birth date and province with python-stdnum. Not its county table: it ties a county
-    # code to the birth year, but a code is assigned at registration and never changes (a 1968-born
-    # 无为 resident may hold 340225, valid 2011–2019), so stdnum's full validate() refuses real IDs.
-    if len(number) != 18:
-        raise ApplicationError(_("An ID number has 18 characters."), field="id_number")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ApplicationError(_("An ID number has 17 digits and a final digit or X."), field="id_number")
-    if number[-1] != ric.calc_check_digit(number):
-        raise ApplicationError(_("The ID number's check digit is wrong."), field="id_number")
-    try:
-        derived_birth = ric.get_birth_date(number)
-    except stdnum_exceptions.ValidationError:
-        derived_birth = None
-    if derived_birth is None or derived_birth.year < 1900 or derived_birth > timezone.localdate():
-        raise ApplicationError(_("The birth date inside the ID number is impossible."), field="id_number")
-    if number[:2] not in PROVINCE_CODES:
-        raise ApplicationError(_("The ID number does not start with a province code."), field="id_number")
-    derived_gender = Deputy.Gender.MALE if int(number[16]) % 2 else Deputy.Gender.FEMALE
-    if birth_date:
-        same = (
-            (birth_date.year, birth_date.month) == (derived_birth.year, derived_birth.month)
-            if birth_month_only
-            else birth_date == derived_birth
-        )
-        if not same:
-            raise ApplicationError(
-                _("The birth date %(entered)s does not match the ID number (%(derived)s).")
-                % {
-                    "entered": birth_date.strftime("%Y-%m-%d" if not birth_month_only else "%Y.%m"),
-                    "derived": derived_birth.strftime("%Y-%m-%d"),
-                },
-                field="birth_date",
-            )
-    if gender and gender != derived_gender:
-        raise ApplicationError(
-            _("The gender does not match the ID number (it says %(gender)s).")
-            % {"gender": Deputy.Gender(derived_gender).label},
-            field="gender",
-        )
-    return derived_birth, derived_gender
+    level: str
+    start_date: dt.date
+    term: Term | None = None
+    term_number: int | None = None
+    start_reason: str = Mandate.StartReason.ELECTED
 
 
-def _clean_deputy_data(data: dict) -> dict:
-    data = {k: v for k, v in data.items() if k in DEPUTY_FIELDS + ["photo"]}
+def _clean_deputy_data(data: Mapping[str, Any]) -> dict:
+    unknown = set(data) - set(DeputyFields.__annotations__)
+    if unknown:
+        raise TypeError(f"not a deputy's particular: {', '.join(sorted(unknown))}")
+    data = dict(data)
     photo = data.get("photo")
     if photo and hasattr(photo, "read") and not getattr(photo, "_committed", False):
         data["photo"] = photo_clean(photo)  # a new upload: re-encoded, EXIF dropped
@@ -183,24 +118,38 @@ def _check_unique_id(township, id_number, exclude_pk=None):
 
 
 @transaction.atomic
-def deputy_create(*, township, data: dict, by, mandate: dict | None = None) -> Deputy:
-    """Add a person to the roster; `mandate` {level, term, term_number, start_date, start_reason}
-    adds their first mandate in the same transaction."""
-    data = _clean_deputy_data(data)
+def deputy_create(
+    *, township: Township, by, mandate: MandateStart | None = None, **fields: Unpack[DeputyFields]
+) -> Deputy:
+    """Add a person to the roster; `mandate` adds their first mandate in the same transaction."""
+    authorize(by, township, "deputies.add_deputy")
+    if mandate is not None:
+        authorize(by, township, "deputies.add_mandate")
+    data = _clean_deputy_data(fields)
     _check_unique_id(township, data.get("id_number"))
     deputy = Deputy(township=township, **data)
     _apply_name_keys(deputy)
     history_actor(deputy, by)
     deputy.save()
-    if mandate:
-        mandate_create(deputy=deputy, by=by, **mandate)
+    if mandate is not None:
+        _mandate_create(
+            deputy=deputy,
+            level=mandate.level,
+            start_date=mandate.start_date,
+            term=mandate.term,
+            term_number=mandate.term_number,
+            start_reason=mandate.start_reason,
+            by=by,
+        )
     return deputy
 
 
 @transaction.atomic
-def deputy_update(*, deputy, data: dict, by, reason: str = "") -> Deputy:
+def deputy_update(*, deputy: Deputy, by, reason: str = "", **fields: Unpack[DeputyFields]) -> Deputy:
+    """Change the particulars given (the others stay as they are)."""
+    authorize(by, deputy, "deputies.change_deputy")
     deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
-    data = _clean_deputy_data({**{f: getattr(deputy, f) for f in DEPUTY_FIELDS}, **data})
+    data = _clean_deputy_data({**{f: getattr(deputy, f) for f in DEPUTY_FIELDS}, **fields})
     _check_unique_id(deputy.township_id, data.get("id_number"), exclude_pk=deputy.pk)
     changed = [k for k, v in data.items() if getattr(deputy, k) != v]
     if not changed:
@@ -211,7 +160,7 @@ def deputy_update(*, deputy, data: dict, by, reason: str = "") -> Deputy:
         _apply_name_keys(deputy)
         changed += ["name_pinyin", "name_initials", "surname_strokes"]
     history_actor(deputy, by)
-    deputy._change_reason = reason
+    deputy._change_reason = reason  # type: ignore[attr-defined]
     deputy.save(update_fields=changed + ["updated_at"])
     return deputy
 
@@ -225,9 +174,29 @@ def _terms_check(deputy, level, term, term_number):
 
 @transaction.atomic
 def mandate_create(
-    *, deputy, level, start_date, by, term=None, term_number=None, start_reason=Mandate.StartReason.ELECTED
+    *,
+    deputy: Deputy,
+    level: str,
+    start_date: dt.date,
+    by,
+    term: Term | None = None,
+    term_number: int | None = None,
+    start_reason: str = Mandate.StartReason.ELECTED,
 ) -> Mandate:
     """Give a deputy a mandate at one level; refuses a second active mandate at that level."""
+    authorize(by, deputy, "deputies.add_mandate")
+    return _mandate_create(
+        deputy=deputy,
+        level=level,
+        start_date=start_date,
+        term=term,
+        term_number=term_number,
+        start_reason=start_reason,
+        by=by,
+    )
+
+
+def _mandate_create(*, deputy, level, start_date, term, term_number, start_reason, by):
     Deputy.objects.select_for_update().get(pk=deputy.pk)
     if level == Mandate.Level.TOWNSHIP:
         _require_congress(deputy.township)
@@ -254,8 +223,9 @@ def mandate_create(
 
 
 @transaction.atomic
-def mandate_end(*, mandate, end_date, end_reason, note: str = "", by) -> Mandate:
+def mandate_end(*, mandate: Mandate, end_date: dt.date, end_reason: str, note: str = "", by) -> Mandate:
     """End a mandate (resigned, recalled, …): the deputy drops out of quorums from that date."""
+    authorize(by, mandate, "deputies.change_mandate")
     mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
     if mandate.end_date is not None:
         raise ApplicationError(_("This mandate has already ended."))
@@ -285,19 +255,31 @@ def _same_township(township_id, deputies, field):
 
 
 @transaction.atomic
-def group_save(*, township, data: dict, by, group=None) -> DeputyGroup:
-    """Create or edit a group's particulars (not its members: see group_set_members)."""
-    fields = ["term", "number", "name", "leader", "deputy_leader", "activity_room", "villages"]
-    data = {k: data.get(k) for k in fields if k in data}
-    term = data.get("term") or (group.term if group else None)
+def group_save(
+    *,
+    township: Township,
+    by,
+    term: Term,
+    number: int,
+    name: str,
+    leader: Deputy | None = None,
+    deputy_leader: Deputy | None = None,
+    activity_room: str = "",
+    villages: str = "",
+    group: DeputyGroup | None = None,
+) -> DeputyGroup:
+    """Create (`group` None) or edit a group's particulars (not its members: see group_set_members)."""
+    perm = "deputies.change_deputygroup" if group else "deputies.add_deputygroup"
+    authorize(by, township, perm)
+    if group is not None:
+        authorize(by, group, perm)
     if term is None or term.township_id != township.pk:
         raise ApplicationError(_("Choose a term of this township."), field="term")
-    _same_township(township.pk, [data.get("leader"), data.get("deputy_leader")], "leader")
-    if data.get("leader") and data.get("leader") == data.get("deputy_leader"):
+    _same_township(township.pk, [leader, deputy_leader], "leader")
+    if leader and leader == deputy_leader:
         raise ApplicationError(
             _("The leader and deputy leader must be different people."), field="deputy_leader"
         )
-    number = data.get("number")
     dup = (
         DeputyGroup.objects.filter(term=term, number=number)
         if number is not None
@@ -311,27 +293,19 @@ def group_save(*, township, data: dict, by, group=None) -> DeputyGroup:
         group = DeputyGroup(township=township)
     else:
         group = DeputyGroup.objects.select_for_update().get(pk=group.pk)
-    for k, v in data.items():
-        setattr(group, k, v if v is not None else ("" if k in ("activity_room", "villages") else None))
+    group.term, group.number, group.name = term, number, name
+    group.leader, group.deputy_leader = leader, deputy_leader
+    group.activity_room, group.villages = activity_room or "", villages or ""
     history_actor(group, by)
     group.save()
     return group
 
 
-def group_size_warning(count: int):
-    if count < DeputyGroup.MIN_MEMBERS or count > DeputyGroup.MAX_MEMBERS:
-        return _("A deputy group usually has %(min)s–%(max)s members; this one has %(n)s.") % {
-            "min": DeputyGroup.MIN_MEMBERS,
-            "max": DeputyGroup.MAX_MEMBERS,
-            "n": count,
-        }
-    return None
-
-
 @transaction.atomic
-def group_set_members(*, group, deputies, by) -> list[str]:
+def group_set_members(*, group: DeputyGroup, deputies: Iterable[Deputy], by) -> list[str]:
     """Replace the group's members. A deputy is in at most one group per term: moving them here
     takes them out of their old group (reported in the returned warnings, with the size warning)."""
+    authorize(by, group, "deputies.change_deputygroup")
     group = DeputyGroup.objects.select_for_update().get(pk=group.pk)
     deputies = list(deputies)
     _same_township(group.township_id, deputies, "members")
@@ -387,20 +361,29 @@ def group_plan_save(*, group, year: int, text: str, items: list[tuple[dt.date, s
 
 
 @transaction.atomic
-def station_save(*, township, data: dict, by, station=None) -> LiaisonStation:
-    simple = [
-        "name",
-        "kind",
-        "address",
-        "head",
-        "liaison_officer",
-        "liaison_phone",
-        "villages",
-        "reception_day",
-        "rules",
-    ]
-    _same_township(township.pk, [data.get("head")], "head")
-    heads = list(data.get("deputy_heads") or [])
+def station_save(
+    *,
+    township: Township,
+    by,
+    name: str,
+    kind: str = LiaisonStation.Kind.STATION,
+    address: str = "",
+    head: Deputy | None = None,
+    deputy_heads: Sequence[Deputy] = (),
+    liaison_officer: str = "",
+    liaison_phone: str = "",
+    villages: str = "",
+    reception_day: str = "",
+    rules: str = "",
+    station: LiaisonStation | None = None,
+) -> LiaisonStation:
+    """Create (`station` None) or edit a liaison station's particulars (not its residents)."""
+    perm = "deputies.change_liaisonstation" if station else "deputies.add_liaisonstation"
+    authorize(by, township, perm)
+    if station is not None:
+        authorize(by, station, perm)
+    _same_township(township.pk, [head], "head")
+    heads = list(deputy_heads or [])
     _same_township(township.pk, heads, "deputy_heads")
     if len(heads) > 2:
         raise ApplicationError(_("A station has at most two deputy heads."), field="deputy_heads")
@@ -408,33 +391,28 @@ def station_save(*, township, data: dict, by, station=None) -> LiaisonStation:
         station = LiaisonStation(township=township)
     else:
         station = LiaisonStation.objects.select_for_update().get(pk=station.pk)
-    for k in simple:
-        if k in data:
-            v = data[k]
-            setattr(station, k, v if v is not None or k == "head" else "")
+    station.name, station.kind, station.head = name or "", kind or LiaisonStation.Kind.STATION, head
+    station.address, station.villages = address or "", villages or ""
+    station.liaison_officer, station.liaison_phone = liaison_officer or "", liaison_phone or ""
+    station.reception_day, station.rules = reception_day or "", rules or ""
     history_actor(station, by)
     station.save()
-    if "deputy_heads" in data:
-        station.deputy_heads.set(heads)
+    station.deputy_heads.set(heads)
     return station
 
 
 @transaction.atomic
-def station_set_residents(*, station, deputies, by) -> list[str]:
+def station_set_residents(*, station: LiaisonStation, deputies: Iterable[Deputy], by) -> list[str]:
+    """Replace the station's resident deputies; returns the size warning, if any."""
+    authorize(by, station, "deputies.change_liaisonstation")
     station = LiaisonStation.objects.select_for_update().get(pk=station.pk)
     deputies = list(deputies)
     _same_township(station.township_id, deputies, "residents")
     station.resident_deputies.set(deputies)
     history_actor(station, by)
     station.save(update_fields=["updated_at"])
-    n = len(deputies)
-    if n and not (10 <= n <= 20):
-        return [_("A liaison station usually has 10–20 resident deputies; this one has %(n)s.") % {"n": n}]
-    return []
-
-
-def today():
-    return timezone.localdate()
+    warning = station_size_warning(len(deputies))
+    return [warning] if warning else []
 
 
 # --- presidium (主席团) -----------------------------------------------------------------------
@@ -464,10 +442,30 @@ def _presidium_overlap(term, role, start, end, exclude_pk=None):
 
 @transaction.atomic
 def presidium_member_add(
-    *, township, term, deputy, role, start_date, by, end_date=None
+    *,
+    township: Township,
+    term: Term,
+    deputy: Deputy,
+    role: str,
+    start_date: dt.date,
+    by,
+    end_date: dt.date | None = None,
 ) -> PresidiumMembership:
     """Record a presidium member (主席, 副主席 or 委员) from `start_date`. The member must be a
     township deputy serving on that day; there is one 主席 at a time."""
+    authorize(by, township, "deputies.add_presidiummembership")
+    return _presidium_member_add(
+        township=township,
+        term=term,
+        deputy=deputy,
+        role=role,
+        start_date=start_date,
+        end_date=end_date,
+        by=by,
+    )
+
+
+def _presidium_member_add(*, township, term, deputy, role, start_date, end_date, by):
     _require_congress(township)
     Term.objects.select_for_update().get(pk=term.pk)  # serialise changes to one term's presidium
     if term.township_id != township.pk:
@@ -509,8 +507,17 @@ def presidium_member_add(
 
 
 @transaction.atomic
-def presidium_member_update(*, membership, role, start_date, end_date, by, reason="") -> PresidiumMembership:
+def presidium_member_update(
+    *,
+    membership: PresidiumMembership,
+    role: str,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    by,
+    reason: str = "",
+) -> PresidiumMembership:
     """Correct a member's role or dates (an end date ends the membership from that day)."""
+    authorize(by, membership, "deputies.change_presidiummembership")
     m = PresidiumMembership.objects.select_for_update().select_related("term", "deputy").get(pk=membership.pk)
     term = m.term
     if role not in PresidiumMembership.Role.values:
@@ -547,16 +554,16 @@ def presidium_member_update(*, membership, role, start_date, end_date, by, reaso
 @transaction.atomic
 def term_change(
     *,
-    township,
+    township: Township,
     start_date: dt.date,
     end_date: dt.date,
-    reelected,
+    reelected: Iterable[Deputy],
     by,
     number: int | None = None,
     election_date: dt.date | None = None,
-    presidium=(),
+    presidium: Iterable[tuple[Deputy, str]] = (),
     copy_groups: bool = True,
-    starts: dict | None = None,
+    starts: dict[int, dt.date] | None = None,
 ) -> Term:
     """The 换届 in one step: the new term; every township mandate of the old term still open
     ends with the old term (the deputy serves through its last day: the end date recorded is
@@ -567,6 +574,7 @@ def term_change(
     Newly elected people come with the election result's file
     (`importing.term_change_with_election_result`, which calls this in its transaction) or
     afterwards with the roster import. Nothing else of the old term changes."""
+    authorize(by, allowed=lambda access: access.can_change_term(township))
     _require_congress(township)
     old = (
         Term.objects.select_for_update()
@@ -653,12 +661,13 @@ def term_change(
                 % {"name": deputy.name},
                 field="presidium",
             )
-        presidium_member_add(
+        _presidium_member_add(
             township=township,
             term=new,
             deputy=deputy,
             role=role,
             start_date=starts.get(deputy.pk, election_date),
+            end_date=None,
             by=by,
         )
 
@@ -689,10 +698,13 @@ def term_change(
 
 
 @transaction.atomic
-def contact_assignments_set(*, township, term, member, deputies, by) -> None:
+def contact_assignments_set(
+    *, township: Township, term: Term, member: PresidiumMembership, deputies: Iterable[Deputy], by
+) -> None:
     """两联一述: the deputies presidium member `member` (a PresidiumMembership of `term`) keeps in
     contact with. Each must be a township deputy who serves at some time in the term, and not the
     member. Replaces the member's list; each added or removed assignment is in the history."""
+    authorize(by, township, "deputies.change_contactassignment")
     _require_congress(township)
     if member.term_id != term.pk or term.township_id != township.pk:
         raise ApplicationError(_("Choose a presidium member of this term."))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from renda.core.access import access_for
 from renda.core.converters import id_or_none, year_or_none
 from renda.core.exceptions import ApplicationError
-from renda.core.forms import form_error
+from renda.core.forms import form_error, submit
 from renda.core.history import history_entries
 from renda.core.links import pk_url
 from renda.core.models import Term
@@ -58,6 +58,7 @@ from .importing import (
     term_change_with_election_result,
 )
 from .models import Deputy, DeputyGroup, GroupPlan, LiaisonStation, Mandate, PresidiumMembership
+from .rules import group_size_warning
 
 PAGE_SIZE = 50
 # The columns the roster page shows (and the access policy reads to mask the phone).
@@ -191,20 +192,19 @@ def deputy_create(request):
     mandate_form = FirstMandateForm(request.POST or None, township=township, prefix="m")
     if request.method == "POST" and form.is_valid() and mandate_form.is_valid():
         m = mandate_form.cleaned_data
+        township_level = m["level"] == Mandate.Level.TOWNSHIP
         try:
             deputy = services.deputy_create(
                 township=township,
-                data=form.cleaned_data,
                 by=user,
-                mandate={
-                    "level": m["level"],
-                    "term": m["term"] if m["level"] == Mandate.Level.TOWNSHIP else None,
-                    "term_number": m["term"].number
-                    if m["level"] == Mandate.Level.TOWNSHIP
-                    else m["term_number"],
-                    "start_date": m["start_date"],
-                    "start_reason": m["start_reason"],
-                },
+                mandate=services.MandateStart(
+                    level=m["level"],
+                    term=m["term"] if township_level else None,
+                    term_number=m["term"].number if township_level else m["term_number"],
+                    start_date=m["start_date"],
+                    start_reason=m["start_reason"],
+                ),
+                **form.cleaned_data,
             )
         except ApplicationError as exc:
             target = mandate_form if exc.field in mandate_form.fields else form
@@ -224,11 +224,7 @@ def deputy_edit(request, pk):
         data = dict(form.cleaned_data)
         if not data.get("photo"):
             data.pop("photo", None)
-        try:
-            services.deputy_update(deputy=deputy, data=data, by=user)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        if submit(form, services.deputy_update, deputy=deputy, by=user, **data) is not None:
             messages.success(request, _("Saved."))
             return redirect("deputies:detail", pk=deputy.pk)
     return render(request, "deputies/form.html", {"form": form, "deputy": deputy})
@@ -242,19 +238,18 @@ def mandate_add(request, pk):
     if request.method == "POST" and form.is_valid():
         m = form.cleaned_data
         township_level = m["level"] == Mandate.Level.TOWNSHIP
-        try:
-            services.mandate_create(
-                deputy=deputy,
-                level=m["level"],
-                term=m["term"] if township_level else None,
-                term_number=m["term"].number if township_level else m["term_number"],
-                start_date=m["start_date"],
-                start_reason=m["start_reason"],
-                by=user,
-            )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        added = submit(
+            form,
+            services.mandate_create,
+            deputy=deputy,
+            level=m["level"],
+            term=m["term"] if township_level else None,
+            term_number=m["term"].number if township_level else m["term_number"],
+            start_date=m["start_date"],
+            start_reason=m["start_reason"],
+            by=user,
+        )
+        if added is not None:
             messages.success(request, _("Mandate added."))
             return redirect("deputies:detail", pk=deputy.pk)
     return render(request, "deputies/mandate_form.html", {"form": form, "deputy": deputy, "ending": None})
@@ -266,17 +261,7 @@ def mandate_end(request, pk):
     mandate = request.access.get_or_404(access_for(user).scope(Mandate).select_related("deputy"), pk=pk)
     form = MandateEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.mandate_end(
-                mandate=mandate,
-                end_date=form.cleaned_data["end_date"],
-                end_reason=form.cleaned_data["end_reason"],
-                note=form.cleaned_data["note"],
-                by=user,
-            )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        if submit(form, services.mandate_end, mandate=mandate, by=user, **form.cleaned_data) is not None:
             messages.success(request, _("The mandate has ended; the history is kept."))
             return redirect("deputies:detail", pk=mandate.deputy_id)
     return render(
@@ -549,7 +534,7 @@ def group_list(request):
     groups = list(sel.group_list(user=user, township=township))
     sel.group_member_counts(groups=groups)
     for g in groups:
-        g.size_warning = services.group_size_warning(g.member_count)
+        g.size_warning = group_size_warning(g.member_count)
     return render(
         request,
         "deputies/groups.html",
@@ -578,7 +563,7 @@ def group_detail(request, pk):
             "group": group,
             "members": members,
             "plans": plans,
-            "size_warning": services.group_size_warning(len(serving)),
+            "size_warning": group_size_warning(len(serving)),
             "serving_count": len(serving),
             "can_write": request.access.can_write(group, "deputies.change_deputygroup"),
             "history": history_entries(group),
@@ -588,7 +573,7 @@ def group_detail(request, pk):
 
 def group_edit(request, pk=None):
     user = request.user
-    request.access.require_write(perm="deputies.change_deputygroup")
+    request.access.require_write(perm="deputies.change_deputygroup" if pk else "deputies.add_deputygroup")
     group = request.access.get_or_404(access_for(user).scope(DeputyGroup), pk=pk) if pk else None
     initial = {}
     if group:
@@ -598,13 +583,12 @@ def group_edit(request, pk=None):
         }
     form = GroupForm(request.POST or None, township=user.township, group=group, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            group = services.group_save(township=user.township, data=form.cleaned_data, by=user, group=group)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        saved = submit(
+            form, services.group_save, township=user.township, by=user, group=group, **form.cleaned_data
+        )
+        if saved is not None:
             messages.success(request, _("Saved."))
-            return redirect("deputies:group_members" if pk is None else "deputies:group", pk=group.pk)
+            return redirect("deputies:group_members" if pk is None else "deputies:group", pk=saved.pk)
     return render(request, "deputies/group_form.html", {"form": form, "group": group})
 
 
@@ -705,19 +689,18 @@ def station_detail(request, pk):
 
 def station_edit(request, pk=None):
     user = request.user
-    request.access.require_write(perm="deputies.change_liaisonstation")
+    request.access.require_write(
+        perm="deputies.change_liaisonstation" if pk else "deputies.add_liaisonstation"
+    )
     station = request.access.get_or_404(access_for(user).scope(LiaisonStation), pk=pk) if pk else None
     form = StationForm(request.POST or None, instance=station, township=user.township)
     if request.method == "POST" and form.is_valid():
-        try:
-            station = services.station_save(
-                township=user.township, data=form.cleaned_data, by=user, station=station
-            )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        saved = submit(
+            form, services.station_save, township=user.township, by=user, station=station, **form.cleaned_data
+        )
+        if saved is not None:
             messages.success(request, _("Saved."))
-            return redirect("deputies:station", pk=station.pk)
+            return redirect("deputies:station", pk=saved.pk)
     return render(request, "deputies/station_form.html", {"form": form, "station": station})
 
 
@@ -859,11 +842,10 @@ def presidium_edit(request, pk):
     initial = {"role": m.role, "start_date": m.start_date, "end_date": m.end_date}
     form = PresidiumEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.presidium_member_update(membership=m, by=user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        if (
+            submit(form, services.presidium_member_update, membership=m, by=user, **form.cleaned_data)
+            is not None
+        ):
             messages.success(request, _("Saved."))
             return redirect(reverse("deputies:presidium") + f"?term={m.term_id}")
     return render(request, "deputies/presidium_edit.html", {"form": form, "membership": m})

@@ -1,8 +1,11 @@
 """Writes of the portal: what a township publishes, deputies' accounts, answers and drafts."""
 
+import datetime as dt
 import logging
 import re
 import secrets
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -11,28 +14,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.core import roles
-from renda.core.access import access_for
+from renda.core.access import authorize
 from renda.core.exceptions import ApplicationError
-from renda.core.models import Reminder, User
+from renda.core.models import Reminder, Township, User
 from renda.core.services import audit_record, reminder_upsert
 
 from .models import DeputyAccount, InvitationAnswer, Message, PublishedYear, SuggestionDraft
 
+if TYPE_CHECKING:
+    from deputies.models import Deputy
+    from meetings.models import Activity
+    from proposals.models import Proposal
+
 logger = logging.getLogger(__name__)
 
 FIRST_PUBLIC_YEAR = 2000
+# Run with no user (Celery beat and the SMS task): never called by a view.
+SYSTEM_SERVICES = frozenset(
+    {"deputy_accounts_end_expired", "deputies_notify_sweep", "message_sms_deliver", "message_sms_give_up"}
+)
 
 
-def _require_staff(user, township):
-    access = access_for(user)
-    if not (access.is_township_staff and access.can_write(township)):
-        raise ApplicationError(_("Only the township's congress office may do this."))
+def _own_deputy(deputy):
+    """The policy question of a deputy's own writes: `by` is that deputy, through their own
+    (not ended) account."""
+    return lambda access: access.own_deputy is not None and access.own_deputy.pk == deputy.pk
 
 
 @transaction.atomic
-def publication_years_set(*, township, years, by) -> set[int]:
+def publication_years_set(*, township: Township, years: Iterable[int | str], by) -> set[int]:
     """The years whose motions and suggestions `township` shows on the public page."""
-    _require_staff(by, township)
+    authorize(by, township, "proposals.change_proposalsettings")
     this_year = timezone.localdate().year
     wanted = set()
     for y in years:
@@ -69,7 +81,7 @@ def _initial_password():
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(10))
 
 
-def deputy_username(deputy) -> str:
+def _deputy_username(deputy) -> str:
     """Login name: the mobile number; else 'd' + the last 8 characters of the ID number; else
     'deputy' + the roster id. A clash gets '-2', '-3' …"""
     digits = re.sub(r"\D", "", deputy.phone or "")
@@ -87,13 +99,15 @@ def deputy_username(deputy) -> str:
 
 
 @transaction.atomic
-def deputy_accounts_create(*, township, by, deputies=None) -> list[dict]:
+def deputy_accounts_create(
+    *, township: Township, by, deputies: Iterable["Deputy"] | None = None
+) -> list[dict]:
     """Accounts for the township's current deputies who have none (one click for the township).
     Returns [{deputy, username, password}] for the office to hand out once; each deputy must
     change the password at the first login. Accounts of deputies whose mandates ended are ended."""
     from deputies.selectors import deputy_current
 
-    _require_staff(by, township)
+    authorize(by, township, "deputies.change_deputy")
     current = deputy_current(township=township)
     if deputies is not None:
         current = current.filter(pk__in=[d.pk for d in deputies])
@@ -103,7 +117,7 @@ def deputy_accounts_create(*, township, by, deputies=None) -> list[dict]:
     for deputy in todo:
         password = _initial_password()
         user = User.objects.create_user(
-            username=deputy_username(deputy),
+            username=_deputy_username(deputy),
             password=password,
             township=township,
             full_name=deputy.name,
@@ -123,7 +137,7 @@ def deputy_accounts_create(*, township, by, deputies=None) -> list[dict]:
     return created
 
 
-def deputy_accounts_end_expired(*, township=None, today=None) -> int:
+def deputy_accounts_end_expired(*, township: Township | None = None, today: dt.date | None = None) -> int:
     """Accounts end with the mandate: deactivate the accounts of deputies with no active mandate
     (daily, and whenever accounts are created). Idempotent; returns how many ended now."""
     from deputies.selectors import deputy_current
@@ -143,9 +157,9 @@ def deputy_accounts_end_expired(*, township=None, today=None) -> int:
 
 
 @transaction.atomic
-def deputy_account_reset_password(*, account, by) -> str:
+def deputy_account_reset_password(*, account: DeputyAccount, by) -> str:
     """A new initial password (the deputy forgot theirs); to be changed at the next login."""
-    _require_staff(by, account.township)
+    authorize(by, account, "deputies.change_deputy")
     if account.ended_on:
         raise ApplicationError(_("This account ended with the deputy's mandate."))
     password = _initial_password()
@@ -159,8 +173,10 @@ def deputy_account_reset_password(*, account, by) -> str:
     return password
 
 
-def deputy_password_changed(*, user):
-    DeputyAccount.objects.filter(user=user, must_change_password=True).update(
+def deputy_password_changed(*, by) -> None:
+    """`by` changed their own password: their deputy account no longer asks for a change."""
+    authorize(by, allowed=lambda access: access.is_deputy)
+    DeputyAccount.objects.filter(user=by, must_change_password=True).update(
         must_change_password=False, updated_at=timezone.now()
     )
 
@@ -168,19 +184,15 @@ def deputy_password_changed(*, user):
 # ---------------------------------------------------------------- what a deputy does
 
 
-def _require_deputy(user, deputy):
-    account = getattr(user, "deputy_account", None) if user is not None and user.is_authenticated else None
-    if account is None or account.ended_on is not None or account.deputy_id != deputy.pk:
-        raise ApplicationError(_("Only the deputy may do this, through their own account."))
-
-
 @transaction.atomic
-def invitation_answer(*, activity, deputy, answer, reason="", by) -> InvitationAnswer:
+def invitation_answer(
+    *, activity: "Activity", deputy: "Deputy", answer: str, reason: str = "", by
+) -> InvitationAnswer:
     """The deputy confirms an activity they are invited to, or asks for leave with a reason
     (which reaches the township office as a reminder). Answering again replaces the answer."""
     from meetings.models import ActivityParticipation
 
-    _require_deputy(by, deputy)
+    authorize(by, allowed=_own_deputy(deputy))
     if not ActivityParticipation.objects.filter(activity=activity, deputy=deputy).exists():
         raise ApplicationError(_("You are not invited to this activity."))
     if activity.start_date < timezone.localdate():
@@ -221,9 +233,11 @@ def invitation_answer(*, activity, deputy, answer, reason="", by) -> InvitationA
 
 
 @transaction.atomic
-def suggestion_draft_send(*, deputy, title, content, category_name="", by) -> SuggestionDraft:
+def suggestion_draft_send(
+    *, deputy: "Deputy", title: str, content: str, category_name: str = "", by
+) -> SuggestionDraft:
     """A deputy sends a drafted suggestion to the township office, which records it."""
-    _require_deputy(by, deputy)
+    authorize(by, allowed=_own_deputy(deputy))
     title, content = (title or "").strip(), (content or "").strip()
     if not title:
         raise ApplicationError(_("Enter the title."), field="title")
@@ -250,12 +264,14 @@ def suggestion_draft_send(*, deputy, title, content, category_name="", by) -> Su
 
 
 @transaction.atomic
-def suggestion_draft_register(*, draft, by, submitted_on=None):
+def suggestion_draft_register(
+    *, draft: SuggestionDraft, by, submitted_on: dt.date | None = None
+) -> "Proposal":
     """The office records a deputy's draft as a suggestion (proposals.services.proposal_submit)."""
     from proposals.models import Proposal, ProposalCategory
     from proposals.services import proposal_submit
 
-    _require_staff(by, draft.township)
+    authorize(by, draft, "proposals.add_proposal")
     draft = SuggestionDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.state != SuggestionDraft.State.SENT:
         raise ApplicationError(_("This draft has already been handled."))
@@ -282,8 +298,9 @@ def suggestion_draft_register(*, draft, by, submitted_on=None):
 
 
 @transaction.atomic
-def suggestion_draft_return(*, draft, by, note):
-    _require_staff(by, draft.township)
+def suggestion_draft_return(*, draft: SuggestionDraft, by, note: str) -> SuggestionDraft:
+    """The office sends a draft back to the deputy with a note."""
+    authorize(by, draft, "proposals.add_proposal")
     note = (note or "").strip()
     if not note:
         raise ApplicationError(_("Say why the draft is returned."), field="note")
@@ -297,10 +314,16 @@ def suggestion_draft_return(*, draft, by, note):
     return draft
 
 
-def deputy_evaluate(*, proposal, rating, comment="", by):
+def deputy_evaluate(*, proposal: "Proposal", rating: str, comment: str = "", by) -> "Proposal":
     """The lead deputy rates the reply: the same workflow service and rules as the office's."""
     from proposals.services import proposal_evaluate
 
+    authorize(
+        by,
+        allowed=lambda access: (
+            access.own_deputy is not None and access.own_deputy.pk == proposal.lead_deputy_id
+        ),
+    )
     proposal = proposal_evaluate(proposal=proposal, rating=rating, comment=comment, by=by)
     reminder_upsert(
         township=proposal.township,
@@ -321,7 +344,7 @@ def deputy_evaluate(*, proposal, rating, comment="", by):
 # ---------------------------------------------------------------- messages to deputies
 
 
-def message_send(*, deputy, kind, key, text, url="", by=None, sms=True):
+def _message_send(*, deputy, kind, key, text, url="", by=None, sms=True):
     """One message to a deputy: shown in the app, and sent by SMS (Celery, retried, rate
     limited) when the deputy has a phone. Idempotent by `key` per deputy: a second call with the
     same key returns the first message and sends nothing. Every message is kept."""
@@ -353,7 +376,7 @@ def _enqueue(task, message_id):
         logger.warning("SMS of message %s could not be queued", message_id, exc_info=True)
 
 
-def message_sms_deliver(*, message_id) -> str:
+def message_sms_deliver(*, message_id: int) -> str:
     """Send one queued SMS through the configured backend (called by the task). Permanent
     failures are recorded; temporary ones raise so that the task retries."""
     from .sms import SmsError, sms_backend
@@ -385,25 +408,24 @@ def message_sms_deliver(*, message_id) -> str:
     return "sent"
 
 
-def message_sms_give_up(*, message_id, error):
+def message_sms_give_up(*, message_id: int, error: object) -> None:
     Message.objects.filter(pk=message_id, sms_status=Message.SmsStatus.QUEUED).update(
         sms_status=Message.SmsStatus.FAILED, sms_error=str(error)[:300]
     )
 
 
-def messages_mark_read(*, deputy, by):
-    _require_deputy(by, deputy)
+def messages_mark_read(*, deputy: "Deputy", by) -> int:
+    """The deputy has seen their messages."""
+    authorize(by, allowed=_own_deputy(deputy))
     return Message.objects.filter(deputy=deputy, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def deputies_notify_sweep(*, today=None) -> int:
+def deputies_notify_sweep(*, today: dt.date | None = None) -> int:
     """Periodic (Celery beat): the messages deputies should get, each once (keys):
     - a notice of every activity they take part in that starts within 7 days;
     - a duty reminder 3 days before a reception duty or a 述职 report;
     - every reply to a suggestion they lead.
     Also re-queues SMS left queued (a broker that was down). Returns how many were created."""
-    import datetime as dt
-
     from meetings.models import ActivityParticipation
     from proposals.models import ProposalReply
 
@@ -434,7 +456,7 @@ def deputies_notify_sweep(*, today=None) -> int:
             text = _("Notice: “%(topic)s” on %(date)s, %(place)s. Please confirm or ask for leave.") % values
             kind, key = Message.Kind.NOTICE, f"notice-{a.pk}"
         before = Message.objects.filter(deputy=p.deputy, key=key).exists()
-        message_send(deputy=p.deputy, kind=kind, key=key, text=text, url=reverse("portal:me"))
+        _message_send(deputy=p.deputy, kind=kind, key=key, text=text, url=reverse("portal:me"))
         count += not before
     replies = (
         ProposalReply.objects.filter(
@@ -448,7 +470,7 @@ def deputies_notify_sweep(*, today=None) -> int:
         key = f"reply-{r.pk}"
         if Message.objects.filter(deputy=deputy, key=key).exists():
             continue
-        message_send(
+        _message_send(
             deputy=deputy,
             kind=Message.Kind.REPLY,
             key=key,

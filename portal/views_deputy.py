@@ -193,7 +193,7 @@ def me_password(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
-        services.deputy_password_changed(user=user)
+        services.deputy_password_changed(by=user)
         messages.success(request, _("Your password has been changed."))
         return redirect("portal:me")
     account = getattr(request.user, "deputy_account", None)

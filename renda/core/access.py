@@ -15,6 +15,7 @@ an `Access` object; nothing else filters by township or checks a role by hand.
     access.can_read(obj_or_township)        # bool;  access.require_read(...) raises 403
     access.can_write(obj_or_township, perm) # bool;  access.require_write(...) raises 403
     access.can_edit_scheme(township)        # chair of the township, or the county admin
+    access.can_change_term(township)        # its 换届: staff with the mandate permission, county admin
     access.can_void(obj) / can_restore(obj) # void a record with a reason (staff) / restore it (chair)
     access.require_browse()                 # the record pages: township staff, county users
     access.jobs()                           # document jobs the user may see and download
@@ -351,6 +352,11 @@ class Access:
         if self.is_admin:
             return True
         return self.is_chair and _township_id(township) == self.township_id
+
+    def can_change_term(self, township) -> bool:
+        """Record a township's 换届 (the new term, its mandates, presidium and groups): its staff
+        with the mandate permission, or the county admin (who sets up townships' terms)."""
+        return self.can_write(township, "deputies.add_mandate") or (self.is_admin and township is not None)
 
     @property
     def can_admin_county(self) -> bool:

@@ -72,6 +72,10 @@ def test_read_and_write_rules(township, other_township, secretary, chair, review
     assert ch.can_edit_scheme(township) and adm.can_edit_scheme(township)
     assert not sec.can_edit_scheme(township) and not rev.can_edit_scheme(township)
     assert not ch.can_edit_scheme(other_township)
+    # the 换届: the township's staff, or the county admin; not the reviewer, not another township
+    assert sec.can_change_term(township) and adm.can_change_term(township)
+    assert not rev.can_change_term(township) and not sec.can_change_term(other_township)
+    assert not adm.can_change_term(None)
 
 
 def test_masks_leave_nothing_to_rebuild():

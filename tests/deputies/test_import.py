@@ -2,7 +2,8 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 
 from deputies.importing import (
@@ -15,6 +16,7 @@ from deputies.importing import (
     roster_import_read,
 )
 from deputies.models import Deputy, GroupMembership, Mandate
+from renda.core.exceptions import ApplicationError
 from renda.core.models import AuditEvent
 from tests.deputies.factories import HEADERS, id_number, import_upload, make_group, row, xlsx
 from tests.factories import DeputyFactory
@@ -184,26 +186,56 @@ def test_file_with_10000_rows_is_refused_whole(township, term, secretary):
     assert Deputy.objects.count() == 0
 
 
-def test_command_prints_rows_and_exits_1_on_error(township, term, tmp_path, capsys):
+def test_command_prints_rows_and_exits_1_on_error(township, term, secretary, tmp_path, capsys):
     path = tmp_path / "roster.xlsx"
     path.write_bytes(xlsx([row(), row(name="错误", ethnicity="火星族")]))
     with pytest.raises(SystemExit) as exc:
-        call_command("import_roster", str(path), "--township", township.code)
+        call_command("import_roster", str(path), "--township", township.code, "--by", secretary.username)
     assert exc.value.code == 1
     out = capsys.readouterr()
     assert "row     2  new" in out.out and "row     3  error" in out.out
     assert Deputy.objects.count() == 0
 
 
-def test_command_dry_run_never_writes_then_real_run_imports(township, term, tmp_path, capsys):
+def test_command_dry_run_never_writes_then_real_run_imports(township, term, secretary, tmp_path, capsys):
     path = tmp_path / "roster.xlsx"
     path.write_bytes(xlsx([row()]))
     call_command("import_roster", str(path), "--township", township.code, "--dry-run")
     assert Deputy.objects.count() == 0
     assert "dry run" in capsys.readouterr().out
-    call_command("import_roster", str(path), "--township", township.code)
+    call_command("import_roster", str(path), "--township", township.code, "--by", secretary.username)
     assert Deputy.objects.count() == 1
-    assert AuditEvent.objects.get(action="deputies_roster_import").row_count == 1
+    event = AuditEvent.objects.get(action="deputies_roster_import")
+    assert event.row_count == 1 and event.user == secretary
+    assert Deputy.history.get().history_user == secretary
+
+
+@pytest.mark.parametrize("who", ["reviewer", "other_secretary", "nobody"])
+def test_command_writes_only_for_the_townships_staff(township, term, tmp_path, who, request):
+    """The command line gets the web import's check: a county reviewer or another township's
+    secretary is refused with a message in Chinese, and so is a run that names nobody."""
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(xlsx([row()]))
+    args = ["import_roster", str(path), "--township", township.code]
+    if who != "nobody":
+        args += ["--by", request.getfixturevalue(who).username]
+    with pytest.raises(CommandError) as exc:
+        call_command(*args)
+    message = str(exc.value)
+    assert (
+        ("您无权进行此项操作" in message and "未写入任何内容" in message)
+        if who != "nobody"
+        else "--by" in message
+    )
+    assert Deputy.objects.count() == 0 and not AuditEvent.objects.exists()
+
+
+def test_roster_import_apply_refuses_a_reviewer(township, term, secretary, reviewer):
+    result = roster_import_read(township=township, content=xlsx([row()]), elected_on=term.start_date)
+    assert result.ok
+    with translation.override("zh-hans"), pytest.raises(ApplicationError, match="您无权进行此项操作"):
+        roster_import_apply(township=township, result=result, by=reviewer)
+    assert Deputy.objects.count() == 0
 
 
 def test_upload_preview_confirm_through_the_views(township, term, secretary, client_for):
@@ -271,8 +303,9 @@ def test_apply_runs_a_fixed_number_of_queries_whatever_the_rows(
 ):
     # given a sheet of new deputies, then the same deputies with a new unit, a level and a group
     make_group(township, term, 1, name="第1代表小组")
-    # when it is applied: insert deputies, their history, mandates, their history (+ savepoints)
-    result, ctx = _apply_queries(township, _sheet(n), secretary, django_assert_num_queries, 6)
+    # when it is applied: the importer's permissions (loaded once per user), insert deputies, their
+    # history, mandates, their history (+ savepoints)
+    result, ctx = _apply_queries(township, _sheet(n), secretary, django_assert_num_queries, 3 + 6)
     # then every deputy, mandate and history row is written
     assert result.counts[NEW] == n and Deputy.objects.count() == n and Mandate.objects.count() == n
     # and again for the updates: update deputies, history, mandates, history, group moves (delete + insert)

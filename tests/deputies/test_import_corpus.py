@@ -294,13 +294,24 @@ def test_missing_group_is_offered_for_creation(township, term, secretary, tmp_pa
     path = tmp_path / "roster.xlsx"
     path.write_bytes(content)
     with pytest.raises(SystemExit):
-        call_command("import_roster", str(path), "--township", township.code, "--elected-on", "2021-12-28")
+        call_command(
+            "import_roster",
+            str(path),
+            "--township",
+            township.code,
+            "--by",
+            "sec",
+            "--elected-on",
+            "2021-12-28",
+        )
     assert "--create-groups" in capsys.readouterr().err and Deputy.objects.count() == 0
     call_command(
         "import_roster",
         str(path),
         "--township",
         township.code,
+        "--by",
+        "sec",
         "--elected-on",
         "2021-12-28",
         "--create-groups",

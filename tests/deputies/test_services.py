@@ -4,12 +4,13 @@ import pytest
 
 from deputies.models import Deputy, GroupMembership, Mandate
 from deputies.naming import name_keys, surname_strokes
+from deputies.rules import id_number_check
 from deputies.selectors import deputy_current
 from deputies.services import (
+    MandateStart,
     deputy_create,
     deputy_update,
     group_set_members,
-    id_number_check,
     mandate_create,
     mandate_end,
 )
@@ -51,9 +52,11 @@ def test_deputy_create_sets_name_keys_and_derives_from_id(township, term, secret
     number = id_number(BIRTH, female=True)
     d = deputy_create(
         township=township,
-        data={"name": " 欧阳红梅 ", "id_number": number.lower(), "ethnicity": "汉族"},
+        name=" 欧阳红梅 ",
+        id_number=number.lower(),
+        ethnicity="汉族",
         by=secretary,
-        mandate={"level": Mandate.Level.TOWNSHIP, "term": term, "start_date": term.start_date},
+        mandate=MandateStart(level=Mandate.Level.TOWNSHIP, term=term, start_date=term.start_date),
     )
     assert (d.name, d.gender, d.birth_date, d.id_number) == ("欧阳红梅", "F", BIRTH, number)
     assert (d.name_pinyin, d.name_initials, d.surname_strokes) == name_keys("欧阳红梅")
@@ -64,16 +67,16 @@ def test_deputy_create_sets_name_keys_and_derives_from_id(township, term, secret
 
 def test_deputy_create_refuses_duplicate_id_in_township(township, secretary):
     number = id_number(BIRTH)
-    deputy_create(township=township, data={"name": "王强", "id_number": number}, by=secretary)
+    deputy_create(township=township, name="王强", id_number=number, by=secretary)
     with pytest.raises(ApplicationError) as exc:
-        deputy_create(township=township, data={"name": "王强强", "id_number": number}, by=secretary)
+        deputy_create(township=township, name="王强强", id_number=number, by=secretary)
     assert exc.value.field == "id_number"
     assert Deputy.objects.count() == 1
 
 
 def test_deputy_update_recomputes_keys_and_records_history(township, secretary):
-    d = deputy_create(township=township, data={"name": "王强", "gender": "M"}, by=secretary)
-    deputy_update(deputy=d, data={"name": "黄强"}, by=secretary)
+    d = deputy_create(township=township, name="王强", gender="M", by=secretary)
+    deputy_update(deputy=d, name="黄强", by=secretary)
     d.refresh_from_db()
     assert d.surname_strokes == surname_strokes("黄强") == 11
     assert d.history.count() == 2
@@ -142,12 +145,15 @@ def test_masks():
 def test_democratic_party_is_kept_for_a_democratic_party_member_only(township, secretary, client_for):
     d = deputy_create(
         township=township,
-        data={"name": "民主", "gender": "M", "affiliation": "dem", "democratic_party": "minmeng"},
+        name="民主",
+        gender="M",
+        affiliation="dem",
+        democratic_party="minmeng",
         by=secretary,
     )
     assert Deputy.objects.get(pk=d.pk).democratic_party == "minmeng"
     with pytest.raises(ApplicationError) as exc:
-        deputy_update(deputy=d, data={"affiliation": "cpc"}, by=secretary)
+        deputy_update(deputy=d, affiliation="cpc", by=secretary)
     assert exc.value.field == "democratic_party"
     # the edit form offers the field and shows the refusal next to it, in Chinese
     response = client_for(secretary).post(

@@ -16,7 +16,7 @@ from meetings.services import presidium_meeting_create, session_create
 from renda.core.exceptions import ApplicationError
 from renda.core.models import Term, Township
 from renda.dashboard.selectors import work_report_data
-from tests.factories import DeputyFactory, TermFactory, TownshipFactory
+from tests.factories import DeputyFactory, TermFactory, TownshipFactory, UserFactory
 
 OLD_START, OLD_END = dt.date(2020, 1, 1), dt.date(2024, 12, 31)
 NEW_START, NEW_END = dt.date(2025, 1, 1), dt.date(2029, 12, 31)
@@ -30,6 +30,11 @@ def town(db):
 @pytest.fixture
 def old_term(town):
     return TermFactory(township=town, number=1, start_date=OLD_START, end_date=OLD_END)
+
+
+@pytest.fixture
+def town_secretary(town):
+    return UserFactory(username="hjsec", township=town, role="township_secretary")
 
 
 @pytest.fixture
@@ -64,14 +69,14 @@ def _change(town, people, secretary, **kw):
 
 
 @pytest.mark.django_db
-def test_two_terms_with_a_term_change(town, old_term, people, secretary):
+def test_two_terms_with_a_term_change(town, old_term, people, town_secretary):
     a, b, c, d, e, f = people
     old_session = session_create(
         township=town, number=5, start_date=dt.date(2024, 3, 1), end_date=dt.date(2024, 3, 2)
     )
     old_meeting = presidium_meeting_create(township=town, date=dt.date(2024, 6, 1), kind="regular", chair=a)
 
-    new = _change(town, people, secretary)
+    new = _change(town, people, town_secretary)
     # a deputy newly elected in a by-election, after the term began
     g = DeputyFactory(township=town, name="庚七", mandate=False)
     services.mandate_create(
@@ -80,10 +85,10 @@ def test_two_terms_with_a_term_change(town, old_term, people, secretary):
         term=new,
         start_date=dt.date(2025, 2, 1),
         start_reason="by_election",
-        by=secretary,
+        by=town_secretary,
     )
     services.presidium_member_add(
-        township=town, term=new, deputy=g, role="member", start_date=dt.date(2025, 2, 1), by=secretary
+        township=town, term=new, deputy=g, role="member", start_date=dt.date(2025, 2, 1), by=town_secretary
     )
 
     # the old term is untouched and its mandates ended with it
@@ -147,22 +152,23 @@ def test_two_terms_with_a_term_change(town, old_term, people, secretary):
 
 
 @pytest.mark.django_db
-def test_term_change_refusals(town, old_term, people, secretary):
+def test_term_change_refusals(town, old_term, people, town_secretary):
     with pytest.raises(ApplicationError) as exc:
-        _change(town, people, secretary, start_date=dt.date(2024, 12, 1))
+        _change(town, people, town_secretary, start_date=dt.date(2024, 12, 1))
     assert exc.value.field == "start_date" and "2024-12-31" in exc.value.message
     with pytest.raises(ApplicationError) as exc:
-        _change(town, people, secretary, presidium=[(people[2], "chair")])
+        _change(town, people, town_secretary, presidium=[(people[2], "chair")])
     assert exc.value.field == "presidium" and people[2].name in exc.value.message
     assert not Term.objects.filter(township=town, number=2).exists()  # nothing half-written
     assert not Mandate.objects.filter(term=old_term, end_date__isnull=False).exists()
 
 
 @pytest.mark.django_db
-def test_subdistrict_has_no_term_change(db, secretary):
+def test_subdistrict_has_no_term_change(db):
     jiedao = TownshipFactory(name="城关街道", code="cg", kind=Township.Kind.JIEDAO)
+    secretary = UserFactory(username="cgsec", township=jiedao, role="township_secretary")
     TermFactory(township=jiedao, number=1, start_date=OLD_START, end_date=OLD_END)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="街道"):
         services.term_change(
             township=jiedao, start_date=NEW_START, end_date=NEW_END, reelected=[], by=secretary
         )
@@ -172,7 +178,7 @@ def test_subdistrict_has_no_term_change(db, secretary):
             township=jiedao, number=1, start_date=dt.date(2024, 3, 1), end_date=dt.date(2024, 3, 1)
         )
     county_deputy = DeputyFactory(township=jiedao, mandate__level="county")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="街道"):
         services.mandate_create(
             deputy=county_deputy,
             level="township",
@@ -330,7 +336,7 @@ def test_election_result_name_shared_by_two_deputies_is_refused(town, old_term, 
 
 
 @pytest.mark.django_db
-def test_term_change_with_election_result_in_one_transaction(town, old_term, people, secretary):
+def test_term_change_with_election_result_in_one_transaction(town, old_term, people, town_secretary):
     from deputies.importing import term_change_with_election_result
     from deputies.models import Deputy
 
@@ -351,7 +357,7 @@ def test_term_change_with_election_result_in_one_transaction(town, old_term, peo
             start_date=NEW_START,
             end_date=NEW_END,
             presidium=[(c, "chair")],
-            by=secretary,
+            by=town_secretary,
         )
     assert not Term.objects.filter(township=town, number=2).exists()
     assert not Deputy.objects.filter(name="新当选").exists()
@@ -364,7 +370,7 @@ def test_term_change_with_election_result_in_one_transaction(town, old_term, peo
         start_date=NEW_START,
         end_date=NEW_END,
         presidium=[(a, "chair"), (b, "vice_chair")],
-        by=secretary,
+        by=town_secretary,
     )
     assert (result.reelected_count, result.newly_elected_count) == (2, 1)
     newcomer = Deputy.objects.get(township=town, name="新当选")

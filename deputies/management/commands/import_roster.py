@@ -1,15 +1,20 @@
-"""Load a township's roster: `manage.py import_roster FILE --township CODE [--dry-run] [--create-groups]
-[--elected-on YYYY-MM-DD]`.
+"""Load a township's roster: `manage.py import_roster FILE --township CODE --by USERNAME [--dry-run]
+[--create-groups] [--elected-on YYYY-MM-DD]`.
 
 Prints each row's outcome. Exits 1 and writes nothing when any row has an error; --dry-run
-never writes."""
+never writes. `--by` names the user who imports (recorded in the history and the audit log):
+the same check as the web import, so only that township's staff may write its roster."""
 
 import datetime as dt
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from deputies.importing import ERROR, roster_import
+from renda.core.exceptions import ApplicationError
 from renda.core.models import Township
 from renda.core.services import audit_record
 
@@ -20,6 +25,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--township", required=True, help="township code")
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help="the township staff member who imports (required unless --dry-run)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="check and print, never write")
         parser.add_argument(
             "--create-groups",
@@ -33,20 +43,39 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
+        with translation.override("zh-hans"):
+            self._handle(**opts)
+
+    def _user(self, username):
+        if not username:
+            raise CommandError(_("Give --by USERNAME: the township staff member who imports."))
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(_("No active user %(username)s.") % {"username": username})
+        return user
+
+    def _handle(self, **opts):
         township = Township.objects.filter(code=opts["township"]).first()
         if township is None:
             raise CommandError(f"No township with code {opts['township']!r}.")
         path = Path(opts["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        result = roster_import(
-            township=township,
-            content=path.read_bytes(),
-            by=None,
-            dry_run=opts["dry_run"],
-            elected_on=opts["elected_on"],
-            create_groups=opts["create_groups"],
-        )
+        by = self._user(opts["by"]) if opts["by"] or not opts["dry_run"] else None
+        try:
+            result = roster_import(
+                township=township,
+                content=path.read_bytes(),
+                by=by,
+                dry_run=opts["dry_run"],
+                elected_on=opts["elected_on"],
+                create_groups=opts["create_groups"],
+            )
+        except ApplicationError as exc:
+            raise CommandError(
+                _("%(user)s: the roster of %(township)s was not imported: %(reason)s Nothing was written.")
+                % {"user": by.username if by else "-", "township": township.name, "reason": exc.message}
+            ) from None
         if result.file_error:
             self.stderr.write(f"{path.name}: {result.file_error}")
             raise SystemExit(1)
@@ -85,7 +114,7 @@ class Command(BaseCommand):
             self.stdout.write(summary + " — dry run, nothing written.")
             return
         audit_record(
-            user=None,
+            user=by,
             action="deputies_roster_import",
             detail=f"import_roster {path.name}",
             township=township,
