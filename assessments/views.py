@@ -234,7 +234,7 @@ def export(request, pk):
     if not request.user.has_perm("core.add_documentjob"):
         raise PermissionDenied
     job = document_job_request(
-        user=request.user,
+        by=request.user,
         kind="assessment_scoresheet",
         params={"assessment": assessment.pk},
         township=assessment.township,
@@ -253,7 +253,7 @@ def export_county(request):
     if year is None:
         raise Http404
     job = document_job_request(
-        user=request.user,
+        by=request.user,
         kind="assessment_county_scoresheet",
         params={"year": year},
         title=_("County %(year)s scoresheet") % {"year": year},

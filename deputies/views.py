@@ -307,7 +307,7 @@ def roster_export(request):
 
     content = roster_workbook(data)
     audit_record(
-        user=user,
+        by=user,
         action="deputies_roster_export",
         detail=data["title"],
         township=township,
@@ -411,7 +411,7 @@ def roster_import(request):
                 request, "roster_import", township=township, name=upload.name, content=content
             )
             job = document_job_request(
-                user=user,
+                by=user,
                 kind=PREVIEW_JOB,
                 params={"token": token},
                 township=township,
@@ -501,7 +501,7 @@ def roster_import_confirm(request):
         return redirect("deputies:import")
     _preview_drop(request, "roster_import", token)
     audit_record(
-        user=user,
+        by=user,
         action="deputies_roster_import",
         detail=info.get("name", ""),
         township=township,
@@ -916,7 +916,7 @@ def _term_change_with_file(request, form, township, token):
         return None
     _preview_drop(request, "term_change", token)
     audit_record(
-        user=request.user,
+        by=request.user,
         action="deputies_election_result_import",
         detail=info.get("name", ""),
         township=township,

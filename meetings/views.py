@@ -607,7 +607,7 @@ def meeting_minutes(request, pk):
     if not (request.access.is_township_staff and request.access.can_request_document(meeting)):
         raise PermissionDenied
     document_job_request(
-        user=request.user,
+        by=request.user,
         kind="meeting_minutes",
         params={"meeting_id": meeting.pk},
         township=meeting.township,

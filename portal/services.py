@@ -64,7 +64,7 @@ def publication_years_set(*, township: Township, years: Iterable[int | str], by)
     )
     if wanted != current:
         audit_record(
-            user=by,
+            by=by,
             action="publication",
             detail=_("Published years: %(years)s") % {"years": "、".join(str(y) for y in sorted(wanted))},
             township=township,
@@ -127,7 +127,7 @@ def deputy_accounts_create(
         created.append({"deputy": deputy, "username": user.username, "password": password})
     ended = deputy_accounts_end_expired(township=township)
     audit_record(
-        user=by,
+        by=by,
         action="deputy_accounts",
         detail=_("%(created)s deputy accounts created, %(ended)s ended")
         % {"created": len(created), "ended": ended},
@@ -168,7 +168,7 @@ def deputy_account_reset_password(*, account: DeputyAccount, by) -> str:
     account.must_change_password = True
     account.save(update_fields=["must_change_password", "updated_at"])
     audit_record(
-        user=by, action="deputy_password_reset", detail=account.user.username, township=account.township
+        by=by, action="deputy_password_reset", detail=account.user.username, township=account.township
     )
     return password
 

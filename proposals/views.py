@@ -184,7 +184,7 @@ def proposal_register_export(request):
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: v for k, v in filters.items() if v not in (None, "", False)}
     job = document_job_request(
-        user=user, kind="proposals_register", params={"filters": filters}, township=township
+        by=user, kind="proposals_register", params={"filters": filters}, township=township
     )
     job.refresh_from_db()
     messages.info(request, document_queued_message(job))
@@ -508,7 +508,7 @@ def proposal_assignment_sheet(request, pk):
         messages.error(request, _("This proposal has not been assigned to a unit."))
         return redirect("proposals:detail", pk=pk)
     job = document_job_request(
-        user=request.user,
+        by=request.user,
         kind="proposals_assignment",
         params={"proposal_id": proposal.pk},
         township=proposal.township if not request.access.is_county else None,
@@ -621,7 +621,7 @@ def proposal_report(request):
             return redirect("proposals:statistics")
         params["dated"] = day.isoformat()
     job = document_job_request(
-        user=user,
+        by=user,
         kind="proposals_report",
         params=params,
         township=township,

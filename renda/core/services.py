@@ -1,32 +1,66 @@
+"""The core's writes: the audit log, reminders, document jobs, void / restore / delete.
+
+Services take the acting user as `by` and ask the access policy first (`authorize`); what runs
+with no user (Celery beat, the worker, a command run from the server's shell) is named in
+SYSTEM_SERVICES."""
+
 import datetime as dt
 import logging
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import access_for
+from .access import authorize
 from .exceptions import ApplicationError
 from .jobs import job_handler_get, job_kinds
-from .models import AuditEvent, DocumentJob, Reminder
+from .models import AuditEvent, DocumentJob, Reminder, Township
 
 logger = logging.getLogger(__name__)
 
+SYSTEM_SERVICES = frozenset(
+    {
+        "audit_record_system",  # a management command run from the server's shell
+        "reminder_upsert",  # written by beat jobs and by other services for the township office
+        "document_job_run",  # the worker
+        "document_jobs_requeue_stale",  # beat
+        "document_files_cleanup",  # beat
+        "document_file_delete",  # the cleanup, and an import preview's copy once it is spent
+    }
+)
 
-def audit_record(*, user, action, detail="", township=None, row_count=0):
+
+def _signed_in(access) -> bool:
+    return access.user is not None and access.user.is_authenticated
+
+
+def audit_record(
+    *, by, action: str, detail: str = "", township: Township | None = None, row_count: int = 0
+) -> AuditEvent:
+    """Log what a signed-in user did (an export, an import, a download, a void …)."""
+    authorize(by, allowed=_signed_in)
+    return _audit(user=by, action=action, detail=detail, township=township, row_count=row_count)
+
+
+def audit_record_system(
+    *, action: str, detail: str = "", township: Township | None = None, row_count: int = 0
+) -> AuditEvent:
+    """Log what a management command run from the server's shell did (no user)."""
+    return _audit(user=None, action=action, detail=detail, township=township, row_count=row_count)
+
+
+def _audit(*, user, action, detail, township, row_count):
     return AuditEvent.objects.create(
-        user=user if user and user.is_authenticated else None,
-        township=township,
-        action=action,
-        detail=detail[:300],
-        row_count=row_count,
+        user=user, township=township, action=action, detail=detail[:300], row_count=row_count
     )
 
 
-def reminder_upsert(*, township, key, text, url="", due_date=None):
+def reminder_upsert(
+    *, township: Township, key: str, text: str, url: str = "", due_date: dt.date | None = None
+) -> Reminder:
     """Create the reminder once; running a beat job twice creates nothing new."""
     reminder, _created = Reminder.objects.get_or_create(
         township=township,
@@ -55,29 +89,39 @@ def _dispatch(job_id):
     return True
 
 
-def document_job_request(*, user, kind, params=None, township=None, title=None):
-    """Record a document request and hand it to the worker once the transaction commits."""
+def document_job_request(
+    *,
+    by,
+    kind: str,
+    params: dict[str, Any] | None = None,
+    township: Township | None = None,
+    title: str | None = None,
+) -> DocumentJob:
+    """Record a document request and hand it to the worker once the transaction commits. A
+    township document for whoever may read that township (township None: the user's own, or
+    county-wide for a county user)."""
+    access = authorize(by, allowed=_signed_in)
+    if township is None and not access.is_county:
+        township = by.township
+    authorize(by, allowed=lambda a: a.can_read(township) if township is not None else a.is_county)
     if kind not in job_kinds():
         raise ApplicationError(_("Unknown document kind."))
-    access = access_for(user)
-    if township is None and not access.is_county:
-        township = user.township
-    if township is not None and not access.can_read(township):
-        raise ApplicationError(_("You may only request documents of your own township."))
     handler = job_handler_get(kind)
     job = DocumentJob.objects.create(
         kind=kind,
         title=title or str(handler.label),
         params=params or {},
         township=township,
-        requested_by=user,
+        requested_by=by,
     )
-    audit_record(user=user, action="export_requested", detail=job.title, township=township)
+    _audit(user=by, action="export_requested", detail=job.title, township=township, row_count=0)
     transaction.on_commit(lambda: _dispatch(job.pk))
     return job
 
 
-def document_job_retry(*, job, user):
+def document_job_retry(*, job: DocumentJob, by) -> DocumentJob:
+    """Queue a failed (or stuck) document again: the one who asked for it."""
+    authorize(by, allowed=lambda access: _signed_in(access) and job.requested_by_id == by.pk)
     with transaction.atomic():
         job = DocumentJob.objects.select_for_update().get(pk=job.pk)
         if job.status not in (DocumentJob.Status.FAILED, DocumentJob.Status.QUEUED):
@@ -90,7 +134,7 @@ def document_job_retry(*, job, user):
     return job
 
 
-def document_job_run(*, job_id):
+def document_job_run(*, job_id: int) -> DocumentJob | None:
     """Build one document. Idempotent: a finished job is left alone; a retried one starts over."""
     with transaction.atomic():
         job = DocumentJob.objects.select_for_update().filter(pk=job_id).first()
@@ -152,7 +196,7 @@ def _document_job_fail(job, error):
     )
 
 
-def document_jobs_requeue_stale(*, now=None):
+def document_jobs_requeue_stale(*, now: dt.datetime | None = None) -> list[int]:
     """Requeue jobs whose worker died (running too long) or whose dispatch failed (queued too long)."""
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=settings.DOCUMENT_STALE_AFTER_SECONDS)
@@ -172,7 +216,7 @@ def document_jobs_requeue_stale(*, now=None):
     return ids
 
 
-def document_files_cleanup(*, now=None):
+def document_files_cleanup(*, now: dt.datetime | None = None) -> int:
     """Delete files older than the retention period; keep the job row as the record."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.DOCUMENT_RETENTION_DAYS)
@@ -185,7 +229,7 @@ def document_files_cleanup(*, now=None):
     return count
 
 
-def document_file_delete(*, job, now=None):
+def document_file_delete(*, job: DocumentJob, now: dt.datetime | None = None) -> None:
     """Delete a job's file; the job row stays as the record of what was built."""
     job.file.delete(save=False)
     job.file_deleted_at = now or timezone.now()
@@ -212,17 +256,15 @@ def _record_label(obj):
 
 
 @transaction.atomic
-def record_void(*, obj, by, reason):
+def record_void(*, obj: models.Model, by, reason: str) -> models.Model:
     """Void a record entered by mistake, with a reason: it leaves every list, count and
     document; the history keeps who, when and why; the chair can restore it."""
     from .history import history_actor
     from .models import VoidableModel
 
+    authorize(by, allowed=lambda access: access.can_void(obj))
     if not isinstance(obj, VoidableModel):
         raise ApplicationError(_("This kind of record cannot be voided."))
-    access = access_for(by)
-    if not access.can_void(obj):
-        raise PermissionDenied
     reason = " ".join((reason or "").split())
     if not reason:
         raise ApplicationError(_("Give the reason for voiding this record."), field="reason")
@@ -243,7 +285,7 @@ def record_void(*, obj, by, reason):
         history_actor(row, by)
         row._change_reason = reason[:100]
         row.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
-    audit_record(
+    _audit(
         user=by,
         action="record_voided",
         detail=f"{_record_label(obj)}：{reason}",
@@ -254,18 +296,16 @@ def record_void(*, obj, by, reason):
 
 
 @transaction.atomic
-def record_restore(*, obj, by):
+def record_restore(*, obj: models.Model, by) -> models.Model:
     """The chair restores a voided record (and the rows voided together with it)."""
     from django.db import IntegrityError
 
     from .history import history_actor
     from .models import VoidableModel
 
+    authorize(by, allowed=lambda access: access.can_restore(obj))
     if not isinstance(obj, VoidableModel):
         raise ApplicationError(_("This kind of record cannot be voided."))
-    access = access_for(by)
-    if not access.can_restore(obj):
-        raise PermissionDenied
     model = type(obj)
     obj = model.all_objects.select_for_update().get(pk=obj.pk)
     if not obj.is_voided:
@@ -278,7 +318,7 @@ def record_restore(*, obj, by):
             )
     rows = [obj]
     for name in obj.void_children:
-        rel = obj._meta.get_field(name)
+        rel: Any = obj._meta.get_field(name)
         rows += list(
             rel.related_model.all_objects.filter(
                 **{rel.field.name: obj, "voided_at": obj.voided_at}
@@ -291,19 +331,17 @@ def record_restore(*, obj, by):
                 row.voided_by = None
                 row.void_reason = ""
                 history_actor(row, by)
-                row._change_reason = _("restored")
+                row._change_reason = _("restored")  # type: ignore[attr-defined]
                 row.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
     except IntegrityError:
         raise ApplicationError(
             _("Another record now has the same number; change or void it before restoring this one.")
         ) from None
-    audit_record(
-        user=by, action="record_restored", detail=_record_label(obj), township=obj.township, row_count=1
-    )
+    _audit(user=by, action="record_restored", detail=_record_label(obj), township=obj.township, row_count=1)
     return obj
 
 
-def record_references(obj):
+def _record_references(obj):
     """How many rows refer to the record (any foreign key or many-to-many row but its own
     change history): a record nothing refers to may be deleted outright."""
     total = 0
@@ -320,19 +358,17 @@ def record_references(obj):
 
 
 @transaction.atomic
-def record_delete_draft(*, obj, by):
+def record_delete_draft(*, obj: models.Model, by) -> None:
     """Delete outright a record entered by mistake that nothing refers to (an activity with no
     participant or file, a meeting with no agenda …); the audit log keeps who and what."""
     from .history import history_actor
     from .models import VoidableModel
 
+    authorize(by, allowed=lambda access: access.can_delete_draft(obj))
     if not isinstance(obj, VoidableModel):
         raise ApplicationError(_("This kind of record cannot be deleted."))
-    access = access_for(by)
-    if not access.can_delete_draft(obj):
-        raise PermissionDenied
     obj = type(obj).all_objects.select_for_update().get(pk=obj.pk)
-    if record_references(obj):
+    if _record_references(obj):
         raise ApplicationError(
             _("Other records refer to this one, so it cannot be deleted: void it with a reason instead.")
         )
@@ -340,4 +376,4 @@ def record_delete_draft(*, obj, by):
     township = obj.township
     history_actor(obj, by)
     obj.delete()
-    audit_record(user=by, action="record_deleted", detail=label, township=township, row_count=1)
+    _audit(user=by, action="record_deleted", detail=label, township=township, row_count=1)

@@ -59,7 +59,7 @@ def document_download(request, pk):
     job = request.access.get_or_404(request.access.jobs(), pk=pk)
     if job.status != DocumentJob.Status.DONE or not job.file or job.file_deleted_at:
         raise Http404
-    audit_record(user=request.user, action="download", detail=job.title, township=job.township)
+    audit_record(by=request.user, action="download", detail=job.title, township=job.township)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
 
 
@@ -67,7 +67,7 @@ def document_download(request, pk):
 def document_retry(request, pk):
     job = request.access.get_or_404(request.access.jobs().filter(requested_by=request.user), pk=pk)
     try:
-        document_job_retry(job=job, user=request.user)
+        document_job_retry(job=job, by=request.user)
         messages.success(request, _("The document was queued again."))
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -78,7 +78,7 @@ def document_retry(request, pk):
 def township_export(request):
     if not request.access.can_admin_county:
         raise PermissionDenied
-    job = document_job_request(user=request.user, kind="townships_xlsx")
+    job = document_job_request(by=request.user, kind="townships_xlsx")
     job.refresh_from_db()
     messages.info(request, document_queued_message(job))
     return redirect("documents")

@@ -116,7 +116,7 @@ def export_xlsx(request):
     year = int(year)
     selected = request.access.selected_township
     job = document_job_request(
-        user=request.user,
+        by=request.user,
         kind="dashboard_xlsx",
         params={"year": year},
         township=selected if (selected and request.access.is_county) else None,
@@ -300,7 +300,7 @@ def _year_end_post(request, *, action, township, year, can_write):
         if not request.access.can_admin_county:
             raise PermissionDenied
         return document_job_request(
-            user=user,
+            by=user,
             kind="dashboard_year_bundle",
             params={"year": year, "all": True},
             township=None,
@@ -329,7 +329,7 @@ def _year_end_post(request, *, action, township, year, can_write):
             raise _FormInvalid(form) from None
         dated = form.cleaned_data.get("dated")
         return document_job_request(
-            user=user,
+            by=user,
             kind="dashboard_work_report",
             params={"year": year, **({"dated": dated.isoformat()} if dated else {})},
             township=township,
@@ -342,7 +342,7 @@ def _year_end_post(request, *, action, township, year, can_write):
                 % {"year": year}
             )
         return document_job_request(
-            user=user,
+            by=user,
             kind="dashboard_work_report",
             params={"year": year},
             township=township,
@@ -353,7 +353,7 @@ def _year_end_post(request, *, action, township, year, can_write):
             access_for(user).scope(Deputy), pk=request.POST.get("deputy"), township=township
         )
         return document_job_request(
-            user=user,
+            by=user,
             kind="dashboard_deputy_archive",
             params={"year": year, "deputy": deputy.pk},
             township=township,
@@ -361,7 +361,7 @@ def _year_end_post(request, *, action, township, year, can_write):
         )
     if action == "bundle":
         return document_job_request(
-            user=user,
+            by=user,
             kind="dashboard_year_bundle",
             params={"year": year},
             township=township,
@@ -380,7 +380,7 @@ def deputy_archive(request):
     if not year.isdigit() or int(year) not in year_choices():
         raise Http404
     job = document_job_request(
-        user=request.user,
+        by=request.user,
         kind="dashboard_deputy_archive",
         params={"year": int(year), "deputy": deputy.pk},
         township=deputy.township,

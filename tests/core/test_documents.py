@@ -25,12 +25,12 @@ def failing_kind():
 
 @pytest.mark.django_db(transaction=True)
 def test_failed_job_records_error_and_can_be_retried(secretary, failing_kind):
-    job = services.document_job_request(user=secretary, kind="test_failing")
+    job = services.document_job_request(by=secretary, kind="test_failing")
     job.refresh_from_db()
     assert job.status == DocumentJob.Status.FAILED
     assert job.error == "第一次失败"
 
-    services.document_job_retry(job=job, user=secretary)
+    services.document_job_retry(job=job, by=secretary)
 
     job.refresh_from_db()
     assert job.status == DocumentJob.Status.DONE
@@ -98,7 +98,7 @@ def test_old_files_are_cleaned_up_but_record_stays(secretary, settings):
 @pytest.mark.django_db
 def test_township_user_cannot_request_other_township_document(secretary, other_township):
     with pytest.raises(ApplicationError):
-        services.document_job_request(user=secretary, kind="townships_xlsx", township=other_township)
+        services.document_job_request(by=secretary, kind="townships_xlsx", township=other_township)
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_download_keeps_the_documents_own_name(secretary, client_for, bracketed_
 
     from django.urls import reverse
 
-    job = services.document_job_request(user=secretary, kind="test_bracketed")
+    job = services.document_job_request(by=secretary, kind="test_bracketed")
     job.refresh_from_db()
     assert job.filename == "红旗镇_2026年度_交办单（闭会期间）2026-001 (第2轮).docx"
 

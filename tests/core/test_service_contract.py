@@ -19,6 +19,7 @@ import pytest
 CONTRACT_MODULES = [
     "renda.dashboard.services",
     "portal.services",
+    "renda.core.services",
 ]
 VIEW_FILES = sorted(p for p in pathlib.Path(".").glob("**/views*.py") if ".venv" not in p.parts)
 

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
 
 from deputies.models import Deputy, Mandate
 from meetings.models import Activity, ActivityParticipation
@@ -58,13 +57,13 @@ def test_reason_is_required_in_chinese(township, secretary):
 
 def test_secretary_cannot_restore_and_other_township_cannot_void(township, secretary, other_secretary):
     activity = _activity(township)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ApplicationError, match="您无权进行此项操作"):
         record_void(obj=activity, by=other_secretary, reason="错")
     record_void(obj=activity, by=secretary, reason="错")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ApplicationError, match="您无权进行此项操作"):
         record_restore(obj=Activity.all_objects.get(pk=activity.pk), by=secretary)
     other_chair = UserFactory(username="chair2", township=other_secretary.township, role="township_chair")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ApplicationError, match="您无权进行此项操作"):
         record_restore(obj=Activity.all_objects.get(pk=activity.pk), by=other_chair)
 
 

@@ -50,7 +50,7 @@ def test_document_job_through_real_worker(redis_url, admin_user, township, setti
     app.conf.broker_url = redis_url
     _reset_pools(app)
     try:
-        job = services.document_job_request(user=admin_user, kind="townships_xlsx")
+        job = services.document_job_request(by=admin_user, kind="townships_xlsx")
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             job.refresh_from_db()

@@ -37,7 +37,7 @@ def test_bundle_job_spools_to_a_file_with_the_same_members(year_data, secretary)
 
 def test_runner_stores_a_spooled_bundle_with_its_size(year_data, secretary):
     job = document_job_request(
-        user=secretary,
+        by=secretary,
         kind="dashboard_year_bundle",
         params={"year": YEAR},
         township=year_data.township,

@@ -159,7 +159,7 @@ def test_reviewer_cannot_write_the_text_but_may_build_a_written_report(
 
 def test_download_refused_to_another_township(year_data, secretary, other_secretary, client_for):
     job = document_job_request(
-        user=secretary,
+        by=secretary,
         kind="dashboard_deputy_archive",
         params={"year": YEAR, "deputy": year_data.deputies[0].pk},
         township=year_data.township,
@@ -173,7 +173,7 @@ def test_download_refused_to_another_township(year_data, secretary, other_secret
 def test_archive_contents(year_data, secretary):
     wang = year_data.deputies[0]
     job = document_job_request(
-        user=secretary,
+        by=secretary,
         kind="dashboard_deputy_archive",
         params={"year": YEAR, "deputy": wang.pk},
         township=year_data.township,
@@ -203,7 +203,7 @@ def test_archive_contents(year_data, secretary):
 def test_failed_job_shows_its_error_and_can_be_retried(year_data, secretary, client_for):
     client = client_for(secretary)
     job = document_job_request(
-        user=secretary,
+        by=secretary,
         kind="dashboard_deputy_archive",
         params={"year": YEAR, "deputy": 999999},
         township=year_data.township,

@@ -69,7 +69,7 @@ def test_session_and_download_follow_the_user_across_two_web_processes(
 
     # and a document a worker built is downloaded from either process
     job = document_job_request(
-        user=secretary, kind="fault_slow", params={"marker": "/dev/null", "hold_attempts": 0}
+        by=secretary, kind="fault_slow", params={"marker": "/dev/null", "hold_attempts": 0}
     )
     wait_for(
         lambda: DocumentJob.objects.get(pk=job.pk).status == DocumentJob.Status.DONE,

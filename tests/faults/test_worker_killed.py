@@ -32,7 +32,7 @@ def _status(job):
 
 def _request_slow(user, tmp_path, **params):
     marker = tmp_path / "started"
-    job = document_job_request(user=user, kind="fault_slow", params={"marker": str(marker), **params})
+    job = document_job_request(by=user, kind="fault_slow", params={"marker": str(marker), **params})
     return job, marker
 
 

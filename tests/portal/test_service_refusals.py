@@ -46,7 +46,9 @@ OFFICE = {
         account=w["account"], by=by
     ),
     "suggestion_draft_register": lambda w, by: services.suggestion_draft_register(draft=w["draft"], by=by),
-    "suggestion_draft_return": lambda w, by: services.suggestion_draft_return(draft=w["draft"], note="重写", by=by),
+    "suggestion_draft_return": lambda w, by: services.suggestion_draft_return(
+        draft=w["draft"], note="重写", by=by
+    ),
 }
 DEPUTY = {
     "invitation_answer": lambda w, by: services.invitation_answer(
@@ -56,7 +58,9 @@ DEPUTY = {
         deputy=w["deputy"], title="标题", content="内容", by=by
     ),
     "messages_mark_read": lambda w, by: services.messages_mark_read(deputy=w["deputy"], by=by),
-    "deputy_evaluate": lambda w, by: services.deputy_evaluate(proposal=w["proposal"], rating="satisfied", by=by),
+    "deputy_evaluate": lambda w, by: services.deputy_evaluate(
+        proposal=w["proposal"], rating="satisfied", by=by
+    ),
 }
 
 

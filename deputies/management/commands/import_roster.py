@@ -114,7 +114,7 @@ class Command(BaseCommand):
             self.stdout.write(summary + " — dry run, nothing written.")
             return
         audit_record(
-            user=by,
+            by=by,
             action="deputies_roster_import",
             detail=f"import_roster {path.name}",
             township=township,

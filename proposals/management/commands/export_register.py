@@ -8,7 +8,7 @@ from proposals.jobs import register_export, register_title
 from proposals.models import Proposal
 from proposals.selectors import proposal_filter
 from renda.core.models import Township
-from renda.core.services import audit_record
+from renda.core.services import audit_record_system
 
 
 class Command(BaseCommand):
@@ -34,8 +34,7 @@ class Command(BaseCommand):
         out = Path(opts["out"])
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(content)
-        audit_record(
-            user=None,
+        audit_record_system(
             action="export_register",
             detail=f"{opts['township'] or 'all'} {opts['year']} -> {out.name}",
             township=township,

@@ -160,7 +160,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         from renda.core.models import Township
-        from renda.core.services import audit_record
+        from renda.core.services import audit_record_system
 
         township = Township.objects.filter(code=opts["township"]).first()
         if township is None:
@@ -169,8 +169,7 @@ class Command(BaseCommand):
         out = Path(opts["out"])
         out.write_text(json.dumps(data, cls=BackupEncoder, ensure_ascii=False), encoding="utf-8")
         counts = backup_counts(data)
-        audit_record(
-            user=None,
+        audit_record_system(
             action="township_backup",
             detail=f"backup_township {out.name}",
             township=township,

@@ -199,7 +199,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         from renda.core.models import Township
-        from renda.core.services import audit_record
+        from renda.core.services import audit_record_system
 
         path = Path(opts["file"])
         if not path.is_file():
@@ -213,8 +213,7 @@ class Command(BaseCommand):
         except RestoreError as exc:
             raise CommandError(str(exc)) from exc
         township = Township.objects.get(pk=counts.pop("township"))
-        audit_record(
-            user=None,
+        audit_record_system(
             action="township_restore",
             detail=f"restore_township {path.name}",
             township=township,
