@@ -7,8 +7,7 @@ from renda.core.exceptions import ApplicationError
 from renda.core.forms import BootstrapFormMixin
 
 from .models import ScoringItem, ScoringScheme
-from .rules import thresholds_check
-from .services import ITEM_FIELDS, item_validate
+from .rules import ITEM_FIELDS, item_validate, thresholds_check
 
 
 class SchemeForm(BootstrapFormMixin, forms.ModelForm):

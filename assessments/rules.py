@@ -3,9 +3,12 @@
 An item is described by a plain dict (the scheme snapshot): rule, points, step, count, floor, cap.
 """
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
+
+from renda.core.exceptions import ApplicationError
 
 ONE_PLACE = Decimal("0.1")
 EXCELLENT, COMPETENT, BASIC, INCOMPETENT = "excellent", "competent", "basic", "incompetent"
@@ -168,3 +171,54 @@ def thresholds_check(*, excellent_min, competent_min, basic_min) -> str | None:
     if not (d(excellent_min) > d(competent_min) > d(basic_min)):
         return _("Thresholds must fall from 优秀 to 称职 to 基本称职: each must be higher than the next.")
     return None
+
+
+# --- a scheme's fields and an item's sanity (the form and the services share them) ----------
+
+SCHEME_FIELDS = [
+    "name",
+    "partial_year",
+    "excellent_min",
+    "competent_min",
+    "basic_min",
+    "excellent_max_percent",
+    "notes",
+]
+ITEM_FIELDS = [
+    "order",
+    "scope",
+    "category",
+    "name",
+    "source",
+    "rule",
+    "points",
+    "step",
+    "count",
+    "floor",
+    "cap",
+]
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date, int]:
+    """(first day, last day, number of days) of a year."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return start, end, (end - start).days + 1
+
+
+def item_validate(data) -> None:
+    """Raise ApplicationError on an item that cannot make sense."""
+    floor, cap = data.get("floor"), data.get("cap")
+    if floor is not None and cap is not None and cap < floor:
+        raise ApplicationError(_("The cap cannot be below the floor."), field="cap")
+    if data.get("count") is not None and data["count"] < 0:
+        raise ApplicationError(_("A count cannot be negative."), field="count")
+    if (
+        data.get("rule") in ("per_occurrence", "first_further", "fixed")
+        and data.get("points") is not None
+        and data["points"] < 0
+    ):
+        raise ApplicationError(_("Use the deduction rule for negative points."), field="points")
+    if data.get("rule") == "deduction" and not (data.get("step") or data.get("points")):
+        raise ApplicationError(_("Give the points deducted for each occurrence."), field="step")
+    if data.get("rule") == "deduction" and (data.get("step") or 0) < 0:
+        raise ApplicationError(_("Give the deduction as a positive number of points."), field="step")

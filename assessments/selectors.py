@@ -19,8 +19,7 @@ from renda.core.models import Township
 
 from . import sources
 from .models import Assessment, GroupScoreResult, ScoreAdjustment, ScoreResult
-from .rules import d, rule_explain
-from .services import year_bounds
+from .rules import d, rule_explain, year_bounds
 
 GRADES = [g for g, _label in ScoreResult.Grade.choices]
 COUNTY_STATES = [Assessment.State.PUBLISHED, Assessment.State.LOCKED]

@@ -1,53 +1,62 @@
-"""Writes of the year-end assessment: schemes, computing a year, adjustments, state changes."""
+"""Writes of the year-end assessment: schemes, computing a year, adjustments, state changes.
 
-import datetime as dt
+Every service asks the access policy first (authorize); computing every township's year
+(beat, the command line, the demo) and creating missing schemes run with no user
+(SYSTEM_SERVICES)."""
+
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deputies.models import GroupMembership
+from deputies.models import Deputy, GroupMembership
 from deputies.selectors import deputy_serving_during
-from renda.core.access import access_for
+from renda.core.access import authorize
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_actor
+from renda.core.models import Township
 
 from . import sources
 from .defaults import PRESETS, default_items, preset_fields
 from .dormancy import dormant_ids
 from .engine import GROUP, group_score, items_for, scheme_snapshot, township_score
 from .models import Assessment, GroupScoreResult, ScoreAdjustment, ScoreResult, ScoringItem, ScoringScheme
-from .rules import thresholds_check
+from .rules import ITEM_FIELDS, SCHEME_FIELDS, item_validate, thresholds_check, year_bounds
+from .schemes import locked_township_ids, schemes_new
 
-SCHEME_FIELDS = [
-    "name",
-    "partial_year",
-    "excellent_min",
-    "competent_min",
-    "basic_min",
-    "excellent_max_percent",
-    "notes",
-]
-ITEM_FIELDS = [
-    "order",
-    "scope",
-    "category",
-    "name",
-    "source",
-    "rule",
-    "points",
-    "step",
-    "count",
-    "floor",
-    "cap",
-]
+SYSTEM_SERVICES = frozenset({"schemes_ensure", "assessments_compute"})
 
 
-def year_bounds(year):
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return start, end, (end - start).days + 1
+class SchemeFields(TypedDict, total=False):
+    """A scheme's name, grade thresholds and options (scheme_update's keyword arguments)."""
+
+    name: str
+    partial_year: str
+    excellent_min: Decimal
+    competent_min: Decimal
+    basic_min: Decimal
+    excellent_max_percent: int | None
+    notes: str
+
+
+class ItemFields(TypedDict, total=False):
+    """A scoring item (scheme_item_save's keyword arguments)."""
+
+    order: int
+    scope: str
+    category: str
+    name: str
+    source: str
+    rule: str
+    points: Decimal | None
+    step: Decimal | None
+    count: int | None
+    floor: Decimal | None
+    cap: Decimal | None
 
 
 # --- permissions: the one access policy (renda.core.access) -----------------------------
@@ -58,48 +67,24 @@ SIGN_OFF = "assessments.signoff_lock_assessment"
 COMPUTE = "assessments.change_assessment"
 
 
-def _require(allowed):
-    if not allowed:
-        raise ApplicationError(_("You may not do this."))
+def _edits_scheme(township):
+    return lambda access: access.can_edit_scheme(township)
+
+
+def _signs_off(township):
+    return lambda access: access.can_sign_off(township, SIGN_OFF)
+
+
+def _known(fields, names, what):
+    unknown = set(fields) - set(names)
+    if unknown:
+        raise TypeError(f"not a {what} field: {', '.join(sorted(unknown))}")
 
 
 # --- schemes -----------------------------------------------------------------------------
 
 
-def _locked_years(township_ids, year):
-    return set(
-        Assessment.objects.filter(
-            township_id__in=township_ids, year=year, state=Assessment.State.LOCKED
-        ).values_list("township_id", flat=True)
-    )
-
-
-def _schemes_new(townships, year):
-    """Unsaved schemes for `townships` and the specs of their items: copied from each township's
-    latest earlier scheme, or the shipped default."""
-    previous: dict = {}
-    for s in ScoringScheme.objects.filter(township_id__in=[t.pk for t in townships], year__lt=year).order_by(
-        "township_id", "-year"
-    ):
-        previous.setdefault(s.township_id, s)
-    previous_items = defaultdict(list)
-    for item in ScoringItem.objects.filter(scheme__in=list(previous.values())).order_by("order", "pk"):
-        previous_items[item.scheme_id].append(item)
-    new_schemes, item_specs = [], []
-    for t in townships:
-        prev = previous.get(t.pk)
-        if prev:
-            fields = {f: getattr(prev, f) for f in SCHEME_FIELDS}
-            items = [{f: getattr(i, f) for f in ITEM_FIELDS} for i in previous_items[prev.pk]]
-        else:
-            fields = preset_fields()
-            items = default_items(has_presidium=t.has_presidium)
-        new_schemes.append(ScoringScheme(township=t, year=year, **fields))
-        item_specs.append(items)
-    return new_schemes, item_specs
-
-
-def schemes_ensure(*, townships, year) -> dict:
+def schemes_ensure(*, townships: Iterable[Township], year: int) -> dict[int, ScoringScheme]:
     """The scheme of each township for `year`, created where missing: copied from the township's
     latest earlier scheme, or the shipped default. A fixed number of queries for any count.
     A write: call it from a service or a POST, never while showing a page."""
@@ -108,7 +93,7 @@ def schemes_ensure(*, townships, year) -> dict:
     existing = {s.township_id: s for s in ScoringScheme.objects.filter(township_id__in=ids, year=year)}
     missing = [t for t in townships if t.pk not in existing]
     if missing:
-        new_schemes, item_specs = _schemes_new(missing, year)
+        new_schemes, item_specs = schemes_new(missing, year)
         with transaction.atomic():
             ScoringScheme.objects.bulk_create(new_schemes)
             ScoringItem.objects.bulk_create(
@@ -123,38 +108,25 @@ def schemes_ensure(*, townships, year) -> dict:
     return existing
 
 
-def scheme_draft(*, township, year):
-    """(scheme, items) of a township-year for showing it, without writing anything: the saved
-    scheme, or the one that would be created (unsaved; its items carry negative stand-in ids and
-    must never be saved)."""
-    scheme = ScoringScheme.objects.filter(township=township, year=year).first()
-    if scheme is not None:
-        return scheme, list(scheme.items.order_by("order", "pk"))
-    (scheme,), (specs,) = _schemes_new([township], year)
-    items = []
-    for n, spec in enumerate(specs, start=1):
-        item = ScoringItem(township_id=township.pk, **spec)
-        item.pk = -n
-        items.append(item)
-    items.sort(key=lambda i: (i.order, -i.pk))
-    return scheme, items
-
-
-def scheme_get_or_create(*, township, year) -> ScoringScheme:
+def scheme_get_or_create(*, township: Township, year: int, by) -> ScoringScheme:
+    """The township's scheme of the year, created (from last year's or the default) when its
+    editor first saves it."""
+    authorize(by, allowed=_edits_scheme(township))
     return schemes_ensure(townships=[township], year=year)[township.pk]
 
 
 def _check_not_locked(scheme):
-    if scheme.township_id in _locked_years([scheme.township_id], scheme.year):
+    if scheme.township_id in locked_township_ids([scheme.township_id], scheme.year):
         raise ApplicationError(
             _("The assessment of %(year)s is locked; its scheme can no longer change.")
             % {"year": scheme.year}
         )
 
 
-def scheme_update(*, scheme, data, by) -> ScoringScheme:
-    """Change the grade thresholds and options of a scheme (not for a locked year)."""
-    _require(access_for(by).can_edit_scheme(scheme.township))
+def scheme_update(*, scheme: ScoringScheme, by, **data: Unpack[SchemeFields]) -> ScoringScheme:
+    """Change the grade thresholds and options given (not for a locked year)."""
+    authorize(by, allowed=_edits_scheme(scheme.township))
+    _known(data, SCHEME_FIELDS, "scheme")
     message = thresholds_check(
         excellent_min=data.get("excellent_min"),
         competent_min=data.get("competent_min"),
@@ -172,34 +144,19 @@ def scheme_update(*, scheme, data, by) -> ScoringScheme:
         _check_not_locked(scheme)
         for field in SCHEME_FIELDS:
             if field in data:
-                setattr(scheme, field, data[field])
-        scheme._change_reason = _("scheme changed")
+                setattr(scheme, field, data[field])  # type: ignore[literal-required]
+        scheme._change_reason = _("scheme changed")  # type: ignore[attr-defined]
+        history_actor(scheme, by)
         scheme.save(update_fields=[f for f in SCHEME_FIELDS if f in data] + ["updated_at"])
     return scheme
 
 
-def item_validate(data):
-    """Raise ApplicationError on an item that cannot make sense."""
-    floor, cap = data.get("floor"), data.get("cap")
-    if floor is not None and cap is not None and cap < floor:
-        raise ApplicationError(_("The cap cannot be below the floor."), field="cap")
-    if data.get("count") is not None and data["count"] < 0:
-        raise ApplicationError(_("A count cannot be negative."), field="count")
-    if (
-        data.get("rule") in ("per_occurrence", "first_further", "fixed")
-        and data.get("points") is not None
-        and data["points"] < 0
-    ):
-        raise ApplicationError(_("Use the deduction rule for negative points."), field="points")
-    if data.get("rule") == "deduction" and not (data.get("step") or data.get("points")):
-        raise ApplicationError(_("Give the points deducted for each occurrence."), field="step")
-    if data.get("rule") == "deduction" and (data.get("step") or 0) < 0:
-        raise ApplicationError(_("Give the deduction as a positive number of points."), field="step")
-
-
-def scheme_item_save(*, scheme, data, by, item=None) -> ScoringItem:
-    """Add an item to a scheme, or change one (not for a locked year)."""
-    _require(access_for(by).can_edit_scheme(scheme.township))
+def scheme_item_save(
+    *, scheme: ScoringScheme, by, item: ScoringItem | None = None, **data: Unpack[ItemFields]
+) -> ScoringItem:
+    """Add an item to a scheme, or change the fields given of one (not for a locked year)."""
+    authorize(by, allowed=_edits_scheme(scheme.township))
+    _known(data, ITEM_FIELDS, "scoring item")
     item_validate(data)
     with transaction.atomic():
         scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
@@ -210,22 +167,25 @@ def scheme_item_save(*, scheme, data, by, item=None) -> ScoringItem:
             raise ApplicationError(_("This item belongs to another scheme."))
         for field in ITEM_FIELDS:
             if field in data:
-                setattr(item, field, data[field])
+                setattr(item, field, data[field])  # type: ignore[literal-required]
+        history_actor(item, by)
         item.save()
     return item
 
 
-def scheme_item_delete(*, item, by):
-    _require(access_for(by).can_edit_scheme(item.township))
+def scheme_item_delete(*, item: ScoringItem, by) -> None:
+    """Remove an item from a scheme (not for a locked year)."""
+    authorize(by, allowed=_edits_scheme(item.township))
     with transaction.atomic():
         scheme = ScoringScheme.objects.select_for_update().get(pk=item.scheme_id)
         _check_not_locked(scheme)
+        history_actor(item, by)
         item.delete()
 
 
-def scheme_reset_from_previous(*, scheme, by) -> ScoringScheme:
+def scheme_reset_from_previous(*, scheme: ScoringScheme, by) -> ScoringScheme:
     """Replace a scheme's items by last year's (or the default when there is none)."""
-    _require(access_for(by).can_edit_scheme(scheme.township))
+    authorize(by, allowed=_edits_scheme(scheme.township))
     with transaction.atomic():
         scheme = ScoringScheme.objects.select_for_update().get(pk=scheme.pk)
         _check_not_locked(scheme)
@@ -242,7 +202,8 @@ def scheme_reset_from_previous(*, scheme, by) -> ScoringScheme:
             specs = default_items(has_presidium=scheme.township.has_presidium)
             for f, v in preset_fields().items():
                 setattr(scheme, f, v)
-        scheme._change_reason = _("items replaced by last year's")
+        scheme._change_reason = _("items replaced by last year's")  # type: ignore[attr-defined]
+        history_actor(scheme, by)
         scheme.save()
         scheme.items.all().delete()
         ScoringItem.objects.bulk_create(
@@ -251,9 +212,9 @@ def scheme_reset_from_previous(*, scheme, by) -> ScoringScheme:
     return scheme
 
 
-def scheme_apply_preset(*, scheme, preset, by) -> ScoringScheme:
+def scheme_apply_preset(*, scheme: ScoringScheme, preset: str, by) -> ScoringScheme:
     """Replace a scheme's name, thresholds and items by a shipped preset (not for a locked year)."""
-    _require(access_for(by).can_edit_scheme(scheme.township))
+    authorize(by, allowed=_edits_scheme(scheme.township))
     if preset not in PRESETS:
         raise ApplicationError(_("Choose one of the shipped schemes."), field="preset")
     with transaction.atomic():
@@ -261,7 +222,8 @@ def scheme_apply_preset(*, scheme, preset, by) -> ScoringScheme:
         _check_not_locked(scheme)
         for f, v in preset_fields(preset).items():
             setattr(scheme, f, v)
-        scheme._change_reason = _("items replaced by the scheme “%(name)s”") % {"name": scheme.name}
+        scheme._change_reason = _("items replaced by the scheme “%(name)s”") % {"name": scheme.name}  # type: ignore[attr-defined]
+        history_actor(scheme, by)
         scheme.save()
         scheme.items.all().delete()
         ScoringItem.objects.bulk_create(
@@ -307,12 +269,17 @@ def _latest_adjustments(assessment_ids):
     return out
 
 
-def assessments_compute(*, townships, year, by=None) -> dict:
-    """Compute (or recompute) the year for each township whose assessment is a draft.
+def assessments_compute(*, townships: Iterable[Township], year: int) -> dict[str, Any]:
+    """Compute (or recompute) the year for each township whose assessment is a draft, with no
+    user (beat, the command line, the demo; the page computes through assessment_compute).
 
     Set-based: one query per scoring source for all townships together, then pure-Python rules.
     Returns {"computed": [assessments], "skipped": [assessments not in draft]}.
     """
+    return _compute(townships=townships, year=year, by=None)
+
+
+def _compute(*, townships, year, by):
     townships = [t for t in townships]
     start, end, year_days = year_bounds(year)
     ids = [t.pk for t in townships]
@@ -416,10 +383,10 @@ def assessments_compute(*, townships, year, by=None) -> dict:
     return {"computed": list(todo.values()), "skipped": skipped}
 
 
-def assessment_compute(*, township, year, by) -> Assessment:
+def assessment_compute(*, township: Township, year: int, by) -> Assessment:
     """Compute one township's year from the page: township staff, draft only."""
-    _require(access_for(by).can_write(township, COMPUTE))
-    outcome = assessments_compute(townships=[township], year=year, by=by)
+    authorize(by, township, COMPUTE)
+    outcome = _compute(townships=[township], year=year, by=by)
     if outcome["skipped"]:
         raise ApplicationError(_("Only a draft can be recomputed; return it to draft first."))
     return outcome["computed"][0]
@@ -447,9 +414,9 @@ def _transition(assessment, *, allowed_from, to, by, extra=None, reason=None):
     return a
 
 
-def assessment_publish(*, assessment, by) -> Assessment:
+def assessment_publish(*, assessment: Assessment, by) -> Assessment:
     """Draft → published, by the chair: the county sees it."""
-    _require(access_for(by).can_sign_off(assessment.township, SIGN_OFF))
+    authorize(by, allowed=_signs_off(assessment.township))
     return _transition(
         assessment,
         allowed_from=[Assessment.State.DRAFT],
@@ -459,17 +426,17 @@ def assessment_publish(*, assessment, by) -> Assessment:
     )
 
 
-def assessment_unpublish(*, assessment, by) -> Assessment:
+def assessment_unpublish(*, assessment: Assessment, by) -> Assessment:
     """Published → draft, by the chair, to correct it before it is locked."""
-    _require(access_for(by).can_sign_off(assessment.township, SIGN_OFF))
+    authorize(by, allowed=_signs_off(assessment.township))
     return _transition(
         assessment, allowed_from=[Assessment.State.PUBLISHED], to=Assessment.State.DRAFT, by=by
     )
 
 
-def assessment_lock(*, assessment, by) -> Assessment:
+def assessment_lock(*, assessment: Assessment, by) -> Assessment:
     """Published → locked, by the chair: no more changes, whatever happens to the scheme."""
-    _require(access_for(by).can_sign_off(assessment.township, SIGN_OFF))
+    authorize(by, allowed=_signs_off(assessment.township))
     return _transition(
         assessment,
         allowed_from=[Assessment.State.PUBLISHED],
@@ -479,18 +446,18 @@ def assessment_lock(*, assessment, by) -> Assessment:
     )
 
 
-def assessment_relock(*, assessment, by) -> Assessment:
+def assessment_relock(*, assessment: Assessment, by) -> Assessment:
     """Locked → recomputed from today's records → locked again, by the chair, in one transaction.
 
     For records corrected after locking (the page counts them); the history keeps the earlier
     lock and this one ("recomputed and locked again")."""
-    _require(access_for(by).can_sign_off(assessment.township, SIGN_OFF))
+    authorize(by, allowed=_signs_off(assessment.township))
     with transaction.atomic():
         a = Assessment.objects.select_for_update().select_related("township").get(pk=assessment.pk)
         if a.state != Assessment.State.LOCKED:
             raise ApplicationError(_("Only a locked year can be recomputed and locked again."))
         Assessment.objects.filter(pk=a.pk).update(state=Assessment.State.DRAFT)
-        assessments_compute(townships=[a.township], year=a.year, by=by)
+        _compute(townships=[a.township], year=a.year, by=by)
         return _transition(
             a,
             allowed_from=[Assessment.State.DRAFT],
@@ -501,10 +468,18 @@ def assessment_relock(*, assessment, by) -> Assessment:
         )
 
 
-def score_adjust(*, assessment, deputy, item_key, points, reason, by) -> ScoreAdjustment:
+def score_adjust(
+    *,
+    assessment: Assessment,
+    deputy: Deputy,
+    item_key: str | int,
+    points: Decimal | int | float | str,
+    reason: str,
+    by,
+) -> ScoreAdjustment:
     """Set the manual adjustment of one line (0 removes it). A reason is mandatory; the year is
     recomputed so totals, ranks and grades follow."""
-    _require(access_for(by).can_write(assessment.township, COMPUTE))
+    authorize(by, assessment, COMPUTE)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for the adjustment."), field="reason")
@@ -535,5 +510,5 @@ def score_adjust(*, assessment, deputy, item_key, points, reason, by) -> ScoreAd
             reason=reason[:300],
             by=by,
         )
-        assessments_compute(townships=[a.township], year=a.year, by=by)
+        _compute(townships=[a.township], year=a.year, by=by)
     return adjustment

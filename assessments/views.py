@@ -24,6 +24,8 @@ from .defaults import preset_choices
 from .engine import DEPUTY, deputy_lines, items_for, scheme_snapshot
 from .forms import AdjustForm, ItemForm, SchemeForm
 from .models import Assessment, ScoreResult, ScoringItem
+from .rules import year_bounds
+from .schemes import scheme_draft
 
 GRADE_COLOURS = {"excellent": "#2b9348", "competent": "#3a86ff", "basic": "#f4a261", "incompetent": "#d00000"}
 
@@ -325,10 +327,10 @@ def scheme(request, pk, year):
     editable = can_edit and not locked
     if request.method == "POST" and editable:
         # The scheme is created (from last year's or the default) only when an editor saves.
-        scheme_obj = services.scheme_get_or_create(township=township, year=year)
+        scheme_obj = services.scheme_get_or_create(township=township, year=year, by=user)
         items = list(scheme_obj.items.order_by("order", "pk"))
     else:
-        scheme_obj, items = services.scheme_draft(township=township, year=year)
+        scheme_obj, items = scheme_draft(township=township, year=year)
     item = None
     if request.GET.get("item") and scheme_obj.pk:
         item = request.access.get_or_404(
@@ -349,15 +351,13 @@ def scheme(request, pk, year):
             if which == "scheme":
                 scheme_form = SchemeForm(request.POST, instance=scheme_obj, prefix="scheme")
                 if scheme_form.is_valid():
-                    services.scheme_update(scheme=scheme_obj, data=scheme_form.cleaned_data, by=user)
+                    services.scheme_update(scheme=scheme_obj, by=user, **scheme_form.cleaned_data)
                     messages.success(request, _("Grades and options saved."))
                     return redirect("assessments:scheme", pk=township.pk, year=year)
             elif which == "item":
                 item_form = ItemForm(request.POST, instance=item, prefix="item")
                 if item_form.is_valid():
-                    services.scheme_item_save(
-                        scheme=scheme_obj, item=item, data=item_form.cleaned_data, by=user
-                    )
+                    services.scheme_item_save(scheme=scheme_obj, item=item, by=user, **item_form.cleaned_data)
                     messages.success(request, _("Item saved."))
                     return redirect("assessments:scheme", pk=township.pk, year=year)
             elif which == "preset":
@@ -382,7 +382,7 @@ def scheme(request, pk, year):
     snapshot = scheme_snapshot(scheme_obj, items)
     deputies = list(
         Deputy.objects.filter(township=township, mandates__level="township")
-        .filter(mandates__start_date__lte=services.year_bounds(year)[1])
+        .filter(mandates__start_date__lte=year_bounds(year)[1])
         .distinct()
         .order_by("surname_strokes", "name_pinyin")
     )
@@ -429,7 +429,7 @@ def scheme_preview(request, pk, year):
     user = request.user
     request.access.require_browse()
     township = _township_for(user, pk)
-    scheme_obj, items = services.scheme_draft(township=township, year=year)  # a read: writes nothing
+    scheme_obj, items = scheme_draft(township=township, year=year)  # a read: writes nothing
     data = request.POST if request.method == "POST" else request.GET
     deputy_pk = data.get("deputy") or ""
     deputy = (
@@ -464,7 +464,7 @@ def scheme_preview(request, pk, year):
     lines, total = [], None
     if deputy is not None:
         snapshot = scheme_snapshot(scheme_obj, items)
-        start, end, year_days = services.year_bounds(year)
+        start, end, year_days = year_bounds(year)
         served = services._eligible_deputies([township.pk], start, end, year_days).get(township.pk, [])
         served_days = next((s for d, s, _g in served if d == deputy.pk), 0)
         keys = {i["source"] for i in snapshot["items"]}

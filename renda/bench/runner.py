@@ -426,18 +426,18 @@ def _measure_scoring(scale, ctx, rows):
     townships = list(Township.objects.filter(is_active=True).exclude(code__startswith="bench-"))
     with transaction.atomic():
         t0 = time.perf_counter()
-        assessments_compute(townships=townships, year=ctx["year"], by=None)
+        assessments_compute(townships=townships, year=ctx["year"])
         ms = (time.perf_counter() - t0) * 1000
         transaction.set_rollback(True)
     rows.append(Row(scale, f"scoring a year ({len(townships)} townships)", ms=ms))
     with transaction.atomic():
         t0 = time.perf_counter()
-        assessments_compute(townships=[ctx["township"]], year=ctx["year"], by=None)
+        assessments_compute(townships=[ctx["township"]], year=ctx["year"])
         ms = (time.perf_counter() - t0) * 1000
         transaction.set_rollback(True)
     rows.append(Row(scale, "scoring a year (one township)", ms=ms))
     # The scoresheets need computed scores: compute them for real (outside the timing).
-    assessments_compute(townships=townships, year=ctx["year"], by=None)
+    assessments_compute(townships=townships, year=ctx["year"])
 
 
 PARTS = ("pages", "scoring", "documents", "import")
@@ -509,7 +509,7 @@ def _ensure_scores(ctx):
     from renda.core.models import Township
 
     townships = list(Township.objects.filter(is_active=True).exclude(code__startswith="bench-"))
-    assessments_compute(townships=townships, year=ctx["year"], by=None)
+    assessments_compute(townships=townships, year=ctx["year"])
 
 
 def _measure_pages(scale, ctx, runs, rows, sec, rev, adm):

@@ -13,9 +13,9 @@ from assessments.services import (
     assessment_unpublish,
     assessments_compute,
     scheme_apply_preset,
-    scheme_get_or_create,
     scheme_item_save,
     scheme_update,
+    schemes_ensure,
     score_adjust,
 )
 from renda.core.exceptions import ApplicationError
@@ -42,7 +42,7 @@ def _configure_township_options(township, chair):
     """The options a township may configure on top of seed 003 (the app's former default): the
     activities preset, a cap of 30 on written items, points per speech (cap 20), an excused
     presidium absence losing the points, and −5 per unexcused absence."""
-    scheme = scheme_get_or_create(township=township, year=YEAR)
+    scheme = schemes_ensure(townships=[township], year=YEAR)[township.pk]
     scheme_apply_preset(scheme=scheme, preset="seed003_activities", by=chair)
     scheme.items.filter(scope="deputy", source="proposals_any").update(cap=D("30"))
     scheme.items.filter(scope="deputy", source="speakers").update(source="speeches", cap=D("20"))
@@ -53,19 +53,17 @@ def _configure_township_options(township, chair):
     ):
         scheme_item_save(
             scheme=scheme,
-            data={
-                "order": order,
-                "scope": "deputy",
-                "category": "会议",
-                "name": name,
-                "source": source,
-                "rule": "deduction",
-                "points": D("0"),
-                "step": D("5"),
-                "count": 1,
-                "floor": D("-10"),
-                "cap": None,
-            },
+            order=order,
+            scope="deputy",
+            category="会议",
+            name=name,
+            source=source,
+            rule="deduction",
+            points=D("0"),
+            step=D("5"),
+            count=1,
+            floor=D("-10"),
+            cap=None,
             by=chair,
         )
 
@@ -130,7 +128,7 @@ def test_subdistrict_default_scheme_has_no_presidium_items(make):
 
     t = TownshipFactory(code="jd", name="城关街道", kind="jiedao")
     TermFactory(township=t)
-    scheme = scheme_get_or_create(township=t, year=YEAR)
+    scheme = schemes_ensure(townships=[t], year=YEAR)[t.pk]
     assert not scheme.items.filter(source__startswith="presidium").exists()
     assert scheme.items.count() == 6  # seed 003 without its two presidium rules (deputy and group)
 
@@ -139,22 +137,20 @@ def test_proration_of_a_deputy_by_elected_mid_year(township, chair, make):
     """Proration scales what is earned to a full year, never a penalty: a deputy elected on 2 July
     (183 of 365 days) with 2 written items is counted 3.99 items (2 × 365 / 183), 10 + 0.99 × 5 =
     14.95 → 15.0; their one unexcused absence under a −5 deduction option stays −5 (not −10)."""
-    scheme = scheme_get_or_create(township=township, year=YEAR)
+    scheme = schemes_ensure(townships=[township], year=YEAR)[township.pk]
     scheme_item_save(
         scheme=scheme,
-        data={
-            "order": 15,
-            "scope": "deputy",
-            "category": "会议",
-            "name": "人代会无故缺席",
-            "source": "session_unexcused",
-            "rule": "deduction",
-            "points": D("0"),
-            "step": D("5"),
-            "count": 1,
-            "floor": None,
-            "cap": None,
-        },
+        order=15,
+        scope="deputy",
+        category="会议",
+        name="人代会无故缺席",
+        source="session_unexcused",
+        rule="deduction",
+        points=D("0"),
+        step=D("5"),
+        count=1,
+        floor=None,
+        cap=None,
         by=chair,
     )
     full = make.deputy(township)
@@ -231,11 +227,11 @@ def test_lock_is_for_the_chair_and_freezes_the_year(township, chair, secretary, 
     assessment = assessment_lock(assessment=assessment, by=chair)
     assert assessment.state == "locked" and assessment.locked_by == chair
     total = _result(a).total
-    scheme = scheme_get_or_create(township=township, year=YEAR)
+    scheme = schemes_ensure(townships=[township], year=YEAR)[township.pk]
     item = scheme.items.get(scope="deputy", source="proposals_any")
 
     with pytest.raises(ApplicationError):
-        scheme_item_save(scheme=scheme, item=item, data={"points": D("50")}, by=chair)
+        scheme_item_save(scheme=scheme, item=item, points=D("50"), by=chair)
     with pytest.raises(ApplicationError):
         score_adjust(assessment=assessment, deputy=a, item_key=str(item.pk), points=1, reason="x", by=chair)
     with pytest.raises(ApplicationError):
@@ -250,16 +246,18 @@ def test_lock_is_for_the_chair_and_freezes_the_year(township, chair, secretary, 
 
 
 def test_next_years_scheme_is_copied_from_last_years(township, chair):
-    scheme = scheme_get_or_create(township=township, year=YEAR)
+    scheme = schemes_ensure(townships=[township], year=YEAR)[township.pk]
     item = scheme.items.get(scope="deputy", source="speakers")
-    scheme_item_save(scheme=scheme, item=item, data={"points": D("3")}, by=chair)
+    scheme_item_save(scheme=scheme, item=item, points=D("3"), by=chair)
     scheme_update(
         scheme=scheme,
-        data={"excellent_min": D("70"), "competent_min": D("50"), "basic_min": D("30")},
+        excellent_min=D("70"),
+        competent_min=D("50"),
+        basic_min=D("30"),
         by=chair,
     )
 
-    following = scheme_get_or_create(township=township, year=YEAR + 1)
+    following = schemes_ensure(townships=[township], year=YEAR + 1)[township.pk]
 
     assert following.pk != scheme.pk and following.excellent_min == D("70")
     assert following.items.get(scope="deputy", source="speakers").points == D("3")
@@ -284,29 +282,29 @@ def test_next_years_scheme_is_copied_from_last_years(township, chair):
     ],
 )
 def test_bad_thresholds_are_refused_and_nothing_changes(township, chair, data, field):
-    scheme = scheme_get_or_create(township=township, year=YEAR)
+    scheme = schemes_ensure(townships=[township], year=YEAR)[township.pk]
     with pytest.raises(ApplicationError) as err:
-        scheme_update(scheme=scheme, data=data, by=chair)
+        scheme_update(scheme=scheme, **data, by=chair)
     assert err.value.field == field
     scheme.refresh_from_db()
     assert scheme.excellent_min == D("30")  # the seed-003 scheme's default
 
 
 def test_cap_below_floor_and_negative_count_are_refused(township, chair):
-    scheme = scheme_get_or_create(township=township, year=YEAR)
+    scheme = schemes_ensure(townships=[township], year=YEAR)[township.pk]
     item = scheme.items.first()
     with pytest.raises(ApplicationError) as err:
-        scheme_item_save(scheme=scheme, item=item, data={"floor": D("5"), "cap": D("2")}, by=chair)
+        scheme_item_save(scheme=scheme, item=item, floor=D("5"), cap=D("2"), by=chair)
     assert err.value.field == "cap"
     with pytest.raises(ApplicationError) as err:
-        scheme_item_save(scheme=scheme, item=item, data={"count": -1}, by=chair)
+        scheme_item_save(scheme=scheme, item=item, count=-1, by=chair)
     assert err.value.field == "count"
 
 
 def test_secretary_may_not_edit_the_scheme(township, secretary):
-    scheme = scheme_get_or_create(township=township, year=YEAR)
+    scheme = schemes_ensure(townships=[township], year=YEAR)[township.pk]
     with pytest.raises(ApplicationError):
-        scheme_update(scheme=scheme, data={"notes": "x"}, by=secretary)
+        scheme_update(scheme=scheme, notes="x", by=secretary)
 
 
 def test_group_aggregates(township, make):

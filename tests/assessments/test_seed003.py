@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from assessments.models import Assessment, GroupScoreResult, ScoreResult
-from assessments.services import assessments_compute, scheme_get_or_create
+from assessments.services import assessments_compute, schemes_ensure
 
 from .conftest import YEAR
 
@@ -53,7 +53,7 @@ def _group_points(group, name):
 
 
 def test_default_scheme_is_named_after_seed_003_and_has_its_four_rules_for_deputies_and_groups(township):
-    scheme = scheme_get_or_create(township=township, year=YEAR)
+    scheme = schemes_ensure(townships=[township], year=YEAR)[township.pk]
     assert "种子003" in scheme.name
     rows = list(
         scheme.items.order_by("order").values_list(
@@ -197,7 +197,9 @@ def test_work_evaluation_participation_is_a_scoring_source(township, chair, make
     from assessments.services import scheme_apply_preset
 
     scheme_apply_preset(
-        scheme=scheme_get_or_create(township=township, year=YEAR), preset="seed003_activities", by=chair
+        scheme=schemes_ensure(townships=[township], year=YEAR)[township.pk],
+        preset="seed003_activities",
+        by=chair,
     )
     a, b = make.deputy(township), make.deputy(township)
     make.activity(township, "evaluation", [a], target="镇农业服务中心")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.models import Assessment, ScoreAdjustment, ScoreResult, ScoringScheme
-from assessments.services import assessment_publish, assessments_compute, scheme_get_or_create
+from assessments.services import assessment_publish, assessments_compute, schemes_ensure
 from renda.core.models import DocumentJob
 
 from .conftest import YEAR
@@ -148,7 +148,7 @@ def test_scheme_editor_refuses_bad_thresholds_with_message_beside_field(scored, 
 
 
 def test_scheme_editor_refuses_cap_below_floor(scored, chair, client_for):
-    scheme = scheme_get_or_create(township=scored["own"].township, year=YEAR)
+    scheme = schemes_ensure(townships=[scored["own"].township], year=YEAR)[scored["own"].township.pk]
     count = scheme.items.count()
     url = _urls(scored["own"], scored["deputies"][0])["scheme"]
     r = client_for(chair).post(

@@ -20,6 +20,7 @@ CONTRACT_MODULES = [
     "renda.dashboard.services",
     "portal.services",
     "renda.core.services",
+    "assessments.services",
 ]
 VIEW_FILES = sorted(p for p in pathlib.Path(".").glob("**/views*.py") if ".venv" not in p.parts)
 
