@@ -8,7 +8,9 @@ from openpyxl.utils import get_column_letter
 from renda.core import xlsx
 from renda.core.cutoff import cutoff_sentence
 from renda.core.docx_official import SIZE_5, OfficialDocument
-from renda.core.organs import township_organs
+from renda.core.organs import Organs, township_organs
+
+from .report_data import AssignmentSheetData, HandlingReportData
 
 
 def date_text(d):
@@ -130,44 +132,44 @@ def register_workbook(*, title, rows, progress=None, total=None, author=""):
 ASSIGNMENT_CONTENT_CHARS = 150  # what fits the one page of a 交办单 beside the other rows
 
 
-def _organs(data):
-    return data.get("organs") or township_organs(name=data["township"], kind=data.get("township_kind"))
+def _organs(data: AssignmentSheetData | HandlingReportData) -> Organs:
+    return data.organs or township_organs(name=data.township)
 
 
-def assignment_sheet_docx(data) -> bytes:
+def assignment_sheet_docx(data: AssignmentSheetData) -> bytes:
     """交办单: one proposal, handed to its lead unit, on one page. The reply goes to the
     township's congress office (镇人大 / 乡人大 / 街道人大工委), signed by its presidium or 工委."""
     organs = _organs(data)
     doc = OfficialDocument(
         _("%(township)s people's congress deputies' motion and suggestion assignment sheet")
-        % {"township": data["township"]},
+        % {"township": data.township},
         author=organs.office,
     )
-    doc.paragraph(_("Number: %(number)s") % {"number": data["number"]}, align="right", indent=False)
-    signers = data["lead_deputy"] or (_("the presidium") if data["by_presidium"] else "")
-    if data["co_signers"]:
-        signers += _(" (co-signed by %(names)s)") % {"names": "、".join(data["co_signers"])}
-    content = " ".join(p.strip() for p in data["content"].splitlines() if p.strip())
+    doc.paragraph(_("Number: %(number)s") % {"number": data.number}, align="right", indent=False)
+    signers = data.lead_deputy or (_("the presidium") if data.by_presidium else "")
+    if data.co_signers:
+        signers += _(" (co-signed by %(names)s)") % {"names": "、".join(data.co_signers)}
+    content = " ".join(p.strip() for p in data.content.splitlines() if p.strip())
     if len(content) > ASSIGNMENT_CONTENT_CHARS:
         content = content[:ASSIGNMENT_CONTENT_CHARS] + _("… (full text in the deputy's original)")
     rows = [
-        (_("Title"), data["title"]),
-        (_("Kind"), " / ".join(x for x in (data["kind"], data["category"]) if x)),
+        (_("Title"), data.title),
+        (_("Kind"), " / ".join(x for x in (data.kind, data.category) if x)),
         (_("Proposer"), signers),
-        (_("Submitted on"), date_text(data["submitted_on"])),
+        (_("Submitted on"), date_text(data.submitted_on)),
         (
             _("Key suggestion"),
-            (_("yes, supervised by %(name)s") % {"name": data["supervising_leader"]})
-            if data["is_key"]
+            (_("yes, supervised by %(name)s") % {"name": data.supervising_leader})
+            if data.is_key
             else _("no"),
         ),
-        (_("Lead unit"), data["lead_unit"]),
-        (_("Assisting units"), "、".join(data["assisting_units"]) or _("none")),
-        (_("Responsible leader"), data["responsible_leader"]),
-        (_("Assigned on"), date_text(data["assigned_on"])),
-        (_("Reply deadline"), date_text(data["deadline"])),
+        (_("Lead unit"), data.lead_unit),
+        (_("Assisting units"), "、".join(data.assisting_units) or _("none")),
+        (_("Responsible leader"), data.responsible_leader),
+        (_("Assigned on"), date_text(data.assigned_on)),
+        (_("Reply deadline"), date_text(data.deadline)),
     ]
-    if data["round"] > 1:
+    if data.round > 1:
         rows.append((_("Handling round"), _("second handling after the deputy was dissatisfied")))
     rows.append((_("Content"), content))
     rows.append(
@@ -180,21 +182,20 @@ def assignment_sheet_docx(data) -> bytes:
                 "adopted), B (being solved or planned) or C (kept for reference because of present "
                 "conditions)."
             )
-            % {"office": organs.office, "deadline": date_text(data["deadline"])},
+            % {"office": organs.office, "deadline": date_text(data.deadline)},
         )
     )
     doc.table(None, rows, widths_mm=[32, 124], compact=True)
-    doc.signature([organs.issuer], date_text=date_text(data["assigned_on"]))
+    doc.signature([organs.issuer], date_text=date_text(data.assigned_on))
     return doc.to_bytes()
 
 
-def handling_report_docx(data) -> bytes:
+def handling_report_docx(data: HandlingReportData) -> bytes:
     """办理情况报告: the year's handling of motions and suggestions, figures in the prose, every
     figure as of one cutoff (stated first); the tables' totals and the list of open items are the
     figures the prose gives; signed by the presidium (a 街道: its 人大工委) with the 成文日期."""
-    s = data["stats"]
     organs = _organs(data)
-    names = {"township": data["township"], "year": data["year"]}
+    names = {"township": data.township, "year": data.year}
     doc = OfficialDocument(author=organs.office)
     doc.properties(
         title=_("Report on the handling of deputies' motions and suggestions of %(township)s in %(year)s")
@@ -206,18 +207,29 @@ def handling_report_docx(data) -> bytes:
             pgettext("handling report title", "the handling of deputies' motions and suggestions"),
         ]
     )
-    if data.get("cutoff"):
-        doc.paragraph(cutoff_sentence(data["cutoff"], past=data["cutoff_is_past"]))
-    kinds = "、".join(_("%(kind)s %(n)s items") % {"kind": k, "n": n} for k, n in data["kinds"].items()) or _(
+    for section in (_handling_intro, _handling_results, _handling_categories, _handling_units):
+        section(doc, data)
+    _handling_open_items(doc, data, organs)
+    dated = data.date
+    doc.signature([organs.issuer], date_text=date_text(dated) if dated else _("(date to be set)"))
+    return doc.to_bytes()
+
+
+def _handling_intro(doc: OfficialDocument, data: HandlingReportData) -> None:
+    """The cutoff, and what was received and carried over."""
+    s = data.stats
+    if data.cutoff:
+        doc.paragraph(cutoff_sentence(data.cutoff, past=data.cutoff_is_past))
+    kinds = "、".join(_("%(kind)s %(n)s items") % {"kind": k, "n": n} for k, n in data.kinds.items()) or _(
         "none"
     )
     figures = {
-        "year": data["year"],
+        "year": data.year,
         "received": s["received"],
         "kinds": kinds,
         "carried": s["carried_over"],
         "total": s["total"],
-        "key": data["key_count"],
+        "key": data.key_count,
     }
     if s["carried_over"]:
         doc.paragraph(
@@ -238,6 +250,11 @@ def handling_report_docx(data) -> bytes:
             )
             % figures
         )
+
+
+def _handling_results(doc: OfficialDocument, data: HandlingReportData) -> None:
+    """一、总体情况: closed, replied (with outcome classes), evaluated."""
+    s = data.stats
     doc.heading1(_("1. Overall results"))
     closed = {
         "closed": s["closed"],
@@ -270,7 +287,7 @@ def handling_report_docx(data) -> bytes:
             )
             % closed
         )
-    o = data["outcomes"]
+    o = data.outcomes
     replies = _(
         "Handling units replied in writing on %(replied)s items, %(on_time)s of them within the "
         "deadline (on-time reply rate %(on_time_rate)s); units met the deputies in person on %(met)s "
@@ -286,8 +303,8 @@ def handling_report_docx(data) -> bytes:
         "b": o.get("B", 0),
         "c": o.get("C", 0),
     }
-    if data.get("unclassified"):
-        replies += _("%(n)s replies gave no outcome class.") % {"n": data["unclassified"]}
+    if data.unclassified:
+        replies += _("%(n)s replies gave no outcome class.") % {"n": data.unclassified}
     doc.paragraph(replies)
     doc.paragraph(
         _(
@@ -299,24 +316,31 @@ def handling_report_docx(data) -> bytes:
             "evaluated": s["evaluated"],
             "satisfied": s["satisfied"],
             "satisfied_rate": pct(s["satisfied_rate"]),
-            "rehandled": data["rehandled"],
+            "rehandled": data.rehandled,
         }
     )
+
+
+def _handling_categories(doc: OfficialDocument, data: HandlingReportData) -> None:
+    """二、by category, with the totals of the prose."""
+    s = data.stats
     doc.heading1(_("2. By category"))
-    if data["by_category"]:
-        rows = [(r["name"], r["total"], r["closed"]) for r in data["by_category"]]
+    if data.by_category:
+        rows = [(r.name, r.total, r.closed) for r in data.by_category]
         rows.append((_("Total"), s["total"], s["closed"]))
         doc.table([_("Category"), _("Items"), _("Closed")], rows, widths_mm=[80, 38, 38])
     else:
         doc.paragraph(_("No items this year."))
+
+
+def _handling_units(doc: OfficialDocument, data: HandlingReportData) -> None:
+    """三、the handling units, with the totals of the prose."""
     doc.heading1(_("3. Handling units"))
-    if data["units"]:
-        unit_rows = [
-            (u["name"], u["total"], pct(u["on_time_rate"]), pct(u["satisfied_rate"])) for u in data["units"]
-        ]
-        t = data.get("units_total")
+    if data.units:
+        unit_rows = [(u.name, u.total, pct(u.on_time_rate), pct(u.satisfied_rate)) for u in data.units]
+        t = data.units_total
         if t:
-            unit_rows.append((_("Total"), t["total"], pct(t["on_time_rate"]), pct(t["satisfied_rate"])))
+            unit_rows.append((_("Total"), t.total, pct(t.on_time_rate), pct(t.satisfied_rate)))
         doc.table(
             [_("Handling unit"), _("Items led"), _("On-time reply rate"), _("Satisfaction rate")],
             unit_rows,
@@ -324,12 +348,16 @@ def handling_report_docx(data) -> bytes:
         )
     else:
         doc.paragraph(_("No items were assigned this year."))
-    if data.get("unassigned"):
+    if data.unassigned:
         doc.paragraph(
-            _("%(n)s items have not been assigned to a handling unit yet.") % {"n": data["unassigned"]}
+            _("%(n)s items have not been assigned to a handling unit yet.") % {"n": data.unassigned}
         )
+
+
+def _handling_open_items(doc: OfficialDocument, data: HandlingReportData, organs: Organs) -> None:
+    """四、the items not closed at the cutoff, and what comes next."""
     doc.heading1(_("4. Problems and next steps"))
-    items = data["open_items"]
+    items = data.open_items
     overdue = pgettext("handling report", "overdue")
     if items:
         doc.paragraph(
@@ -338,19 +366,19 @@ def handling_report_docx(data) -> bytes:
                 "deadline (marked “%(mark)s”); they will be carried over and supervised until they are "
                 "closed:"
             )
-            % {"open": len(items), "overdue": sum(1 for i in items if i["overdue"]), "mark": overdue}
+            % {"open": len(items), "overdue": sum(1 for i in items if i.overdue), "mark": overdue}
         )
         doc.table(
             [_("Number"), _("Title"), _("Lead unit"), _("State"), _("Deadline")],
             [
                 (
-                    i["number"],
-                    i["title"],
-                    i["unit"],
-                    _("%(state)s (%(overdue)s)") % {"state": i["state"], "overdue": overdue}
-                    if i["overdue"]
-                    else i["state"],
-                    short_date(i["deadline"]),
+                    i.number,
+                    i.title,
+                    i.unit,
+                    _("%(state)s (%(overdue)s)") % {"state": i.state, "overdue": overdue}
+                    if i.overdue
+                    else i.state,
+                    short_date(i.deadline),
                 )
                 for i in items
             ],
@@ -366,6 +394,3 @@ def handling_report_docx(data) -> bytes:
         )
         % {"organ": organs.issuer}
     )
-    dated = data.get("date")
-    doc.signature([organs.issuer], date_text=date_text(dated) if dated else _("(date to be set)"))
-    return doc.to_bytes()

@@ -1,5 +1,6 @@
 """Background documents of proposals: the register (.xlsx), the 交办单 and the year's report."""
 
+import dataclasses
 import datetime as dt
 
 from django.utils.translation import gettext as _
@@ -66,8 +67,9 @@ def proposals_assignment(job, progress):
     if proposal is None or proposal.lead_unit_id is None:
         raise ApplicationError(_("This proposal has not been assigned to a unit."))
     progress(40)
-    data = proposal_assignment_data(proposal=proposal)
-    data["organs"] = township_organs(proposal.township)
+    data = dataclasses.replace(
+        proposal_assignment_data(proposal=proposal), organs=township_organs(proposal.township)
+    )
     content = assignment_sheet_docx(data)
     name = _("assignment sheet %(number)s") % {"number": proposal.number}
     if proposal.round > 1:
@@ -93,8 +95,9 @@ def proposals_report(job, progress):
             dated = dt.date.fromisoformat(job.params["dated"])
         except ValueError:
             raise ApplicationError(_("The date of the report is not a valid date.")) from None
-    data = proposal_report_data(township=township, year=year, dated=dated)
-    data["organs"] = township_organs(township)
+    data = dataclasses.replace(
+        proposal_report_data(township=township, year=year, dated=dated), organs=township_organs(township)
+    )
     progress(60)
     name = _("report on the handling of motions and suggestions")
     return document_filename(place=township.name, year=year, name=name, ext="docx"), handling_report_docx(

@@ -56,6 +56,7 @@ from .models import (
     ProposalEvent,
     ProposalReply,
 )
+from .report_data import AssignmentSheetData, CategoryLine, HandlingReportData, OpenItem, UnitLine
 
 S = Proposal.State
 RATE_KEYS = (
@@ -667,38 +668,38 @@ def proposal_list_for_deputy(*, user, deputy):
 # ---------------------------------------------------------------- document data
 
 
-def proposal_assignment_data(*, proposal) -> dict:
-    """Plain data for the 交办单 of one proposal."""
+def proposal_assignment_data(*, proposal) -> AssignmentSheetData:
+    """The 交办单 of one proposal."""
     p = proposal
-    return {
-        "township": p.township.name,
-        "number": p.number,
-        "kind": str(p.get_kind_display()),
-        "title": p.title,
-        "content": p.content,
-        "category": p.category.name if p.category else "",
-        "lead_deputy": p.lead_deputy.name if p.lead_deputy else "",
-        "co_signers": [d.name for d in p.co_signers.all()],
-        "by_presidium": p.by_presidium,
-        "is_key": p.is_key,
-        "supervising_leader": p.supervising_leader,
-        "lead_unit": p.lead_unit.name if p.lead_unit else "",
-        "assisting_units": [u.name for u in p.assisting_units.all()],
-        "responsible_leader": p.responsible_leader,
-        "assigned_on": p.assigned_on,
-        "deadline": p.deadline,
-        "round": p.round,
-        "submitted_on": p.submitted_on,
-    }
+    return AssignmentSheetData(
+        township=p.township.name,
+        number=p.number,
+        kind=str(p.get_kind_display()),
+        title=p.title,
+        content=p.content,
+        category=p.category.name if p.category else "",
+        lead_deputy=p.lead_deputy.name if p.lead_deputy else "",
+        co_signers=[d.name for d in p.co_signers.all()],
+        by_presidium=p.by_presidium,
+        is_key=p.is_key,
+        supervising_leader=p.supervising_leader,
+        lead_unit=p.lead_unit.name if p.lead_unit else "",
+        assisting_units=[u.name for u in p.assisting_units.all()],
+        responsible_leader=p.responsible_leader,
+        assigned_on=p.assigned_on,
+        deadline=p.deadline,
+        round=p.round,
+        submitted_on=p.submitted_on,
+    )
 
 
-def proposal_report_data(*, township, year, today=None, dated=None) -> dict:
-    """Plain data for the year's handling report (办理情况报告) of a township, every figure as of
-    the same cutoff (31 December for a past year, today for the current one), its lists the very
-    items its counts count: `open_items` are the `total - closed` items not closed at the cutoff,
-    `overdue` of them marked; `unassigned` are the members with no lead unit (the units' table
-    holds the rest). `date` is the 成文日期: `dated`, else today for the current year; a past
-    year's report stays undated (None) until a date is chosen, as the work report."""
+def proposal_report_data(*, township, year: int, today=None, dated=None) -> HandlingReportData:
+    """The year's handling report (办理情况报告) of a township, every figure as of the same cutoff
+    (31 December for a past year, today for the current one), its lists the very items its counts
+    count: `open_items` are the `total - closed` items not closed at the cutoff, `overdue` of them
+    marked; `unassigned` are the members with no lead unit (the units' table holds the rest).
+    `date` is the 成文日期: `dated`, else today for the current year; a past year's report stays
+    undated (None) until a date is chosen, as the work report."""
     today = today or timezone.localdate()
     qs = Proposal.objects.filter(township=township)
     stats = proposal_stats(qs=qs, year=year, today=today)
@@ -710,21 +711,61 @@ def proposal_report_data(*, township, year, today=None, dated=None) -> dict:
         .annotate(n=Count("pk"))
     )
     members = qs.filter(proposal_year_q(year))
-    key_count = members.filter(is_key=True).count()
-    unassigned = members.filter(lead_unit__isnull=True).count()
+    outcomes, rehandled, open_items = _report_outcomes_and_open_items(members, year=year, today=today)
+    kind_order = list(Proposal.Kind.values)
+    units_total = proposal_stats(qs=qs.filter(lead_unit__isnull=False), year=year, today=today)
+    return HandlingReportData(
+        township=township.name,
+        year=year,
+        cutoff=proposal_cutoff(year, today),
+        cutoff_is_past=proposal_cutoff_is_past(year, today),
+        date=dated or (today if year >= today.year else None),
+        stats=stats,
+        kinds={
+            str(Proposal.Kind(k).label): kinds[k] for k in sorted(kinds, key=kind_order.index) if kinds[k]
+        },
+        key_count=members.filter(is_key=True).count(),
+        outcomes=outcomes,
+        unclassified=stats["replied"] - sum(outcomes.values()),
+        rehandled=rehandled,
+        unassigned=members.filter(lead_unit__isnull=True).count(),
+        by_category=[
+            CategoryLine(name=r["name"], total=r["total"], closed=r["closed"])
+            for r in proposal_stats_by_category(qs=qs, year=year, today=today)
+        ],
+        units=[
+            UnitLine(
+                name=r["name"],
+                total=r["total"],
+                on_time_rate=r["on_time_rate"],
+                satisfied_rate=r["satisfied_rate"],
+            )
+            for r in proposal_unit_ranking(qs=qs, year=year, today=today)
+        ],
+        units_total=UnitLine(
+            name="",
+            total=units_total["total"],
+            on_time_rate=units_total["on_time_rate"],
+            satisfied_rate=units_total["satisfied_rate"],
+        ),
+        open_items=open_items,
+    )
+
+
+def _report_outcomes_and_open_items(members, *, year, today) -> tuple[dict[str, int], int, list[OpenItem]]:
+    """The replies by outcome class, the items handled a second time, and the items not closed
+    at the cutoff (deadline order, overdue marked). A past year is read as it stood on 31
+    December: a reply, an evaluation or a second round after it does not count."""
     asof = proposal_asof_q(year=year, today=today)
-    past = proposal_cutoff_is_past(year, today)
-    end = proposal_cutoff(year, today)
     overdue = Case(When(asof["overdue"], then=Value(True)), default=Value(False))
-    if past:
-        parts = _asof_parts(end)
-        outcomes = dict(
+    if proposal_cutoff_is_past(year, today):
+        parts = _asof_parts(proposal_cutoff(year, today))
+        outcome_rows = (
             members.annotate(asof_outcome=parts["outcome"])
             .filter(asof["replied"])
             .exclude(asof_outcome="")
             .order_by()
             .values_list("asof_outcome")
-            .annotate(n=Count("pk"))
         )
         rehandled = members.filter(parts["rehandled"]).count()
         open_rows: Any = (
@@ -734,13 +775,7 @@ def proposal_report_data(*, township, year, today=None, dated=None) -> dict:
             .values_list("number", "title", "lead_unit__name", "asof_state", "asof_deadline", "asof_overdue")
         )
     else:
-        outcomes = dict(
-            members.filter(asof["replied"])
-            .exclude(outcome="")
-            .order_by()
-            .values_list("outcome")
-            .annotate(n=Count("pk"))
-        )
+        outcome_rows = members.filter(asof["replied"]).exclude(outcome="").order_by().values_list("outcome")
         rehandled = members.filter(round=2).count()
         open_rows = (
             members.exclude(asof["closed"])
@@ -748,51 +783,19 @@ def proposal_report_data(*, township, year, today=None, dated=None) -> dict:
             .order_by("deadline", "pk")
             .values_list("number", "title", "lead_unit__name", "state", "deadline", "asof_overdue")
         )
-    kind_order = list(Proposal.Kind.values)
-    units_total = proposal_stats(qs=qs.filter(lead_unit__isnull=False), year=year, today=today)
-    return {
-        "township": township.name,
-        "year": year,
-        "cutoff": end,
-        "cutoff_is_past": past,
-        "date": dated or (today if year >= today.year else None),
-        "stats": stats,
-        "kinds": {
-            str(Proposal.Kind(k).label): kinds[k] for k in sorted(kinds, key=kind_order.index) if kinds[k]
-        },
-        "key_count": key_count,
-        "outcomes": outcomes,
-        "unclassified": stats["replied"] - sum(outcomes.values()),
-        "rehandled": rehandled,
-        "unassigned": unassigned,
-        "by_category": [
-            {"name": r["name"], "total": r["total"], "closed": r["closed"]}
-            for r in proposal_stats_by_category(qs=qs, year=year, today=today)
-        ],
-        "units": [
-            {
-                "name": r["name"],
-                "total": r["total"],
-                "on_time_rate": r["on_time_rate"],
-                "satisfied_rate": r["satisfied_rate"],
-            }
-            for r in proposal_unit_ranking(qs=qs, year=year, today=today)
-        ],
-        "units_total": {
-            k: units_total[k] for k in ("total", "on_time_rate", "satisfied_rate", "replied", "evaluated")
-        },
-        "open_items": [
-            {
-                "number": n,
-                "title": t,
-                "unit": u or "",
-                "state": str(Proposal.State(s).label) if s else "",
-                "deadline": d,
-                "overdue": bool(o),
-            }
-            for n, t, u, s, d, o in open_rows
-        ],
-    }
+    outcomes = dict(outcome_rows.annotate(n=Count("pk")))
+    open_items = [
+        OpenItem(
+            number=n,
+            title=t,
+            unit=u or "",
+            state=str(Proposal.State(s).label) if s else "",
+            deadline=d,
+            overdue=bool(o),
+        )
+        for n, t, u, s, d, o in open_rows
+    ]
+    return outcomes, rehandled, open_items
 
 
 def proposal_list_for_session(*, user, session):

@@ -64,8 +64,9 @@ def _handling_report(township, year, user):
     from proposals.documents import handling_report_docx
     from proposals.selectors import proposal_report_data
 
-    data = proposal_report_data(township=township, year=year)
-    data["organs"] = township_organs(township)
+    data = dataclasses.replace(
+        proposal_report_data(township=township, year=year), organs=township_organs(township)
+    )
     name = _("report on the handling of motions and suggestions")
     return document_filename(place=township.name, year=year, name=name, ext="docx"), handling_report_docx(
         data
@@ -111,8 +112,7 @@ def _assignment_sheets(township, year, user):
         .prefetch_related("co_signers", "assisting_units")
         .order_by("number")
     ):
-        data = proposal_assignment_data(proposal=p)
-        data["organs"] = organs
+        data = dataclasses.replace(proposal_assignment_data(proposal=p), organs=organs)
         name = _("assignment sheet %(number)s") % {"number": p.number}
         files.append(
             (

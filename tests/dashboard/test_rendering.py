@@ -12,6 +12,7 @@ import pytest
 from django.utils import translation
 
 from proposals.documents import assignment_sheet_docx, register_headers, register_workbook
+from proposals.report_data import AssignmentSheetData
 from renda.core.docx_official import OfficialDocument
 from renda.core.models import Township
 from renda.core.organs import township_organs
@@ -59,27 +60,27 @@ def page_text(pdf, page):
 
 def _assignment(township, kind, content_chars=900):
     organs = township_organs(name=township, kind=kind)
-    return {
-        "township": township,
-        "organs": organs,
-        "number": "2025-012",
-        "kind": "建议",
-        "title": "关于加快推进农村饮水安全巩固提升工程的建议",
-        "content": ("农村饮水安全关系群众切身利益。" * 80)[:content_chars],
-        "category": "民生",
-        "lead_deputy": "王一",
-        "co_signers": ["李二", "张三", "赵四", "刘五"],
-        "by_presidium": False,
-        "is_key": True,
-        "supervising_leader": "陈主席",
-        "lead_unit": "水利站",
-        "assisting_units": ["财政所", "村镇建设办公室"],
-        "responsible_leader": "周副镇长",
-        "assigned_on": dt.date(2025, 3, 10),
-        "deadline": dt.date(2025, 6, 10),
-        "round": 2,
-        "submitted_on": dt.date(2025, 2, 1),
-    }
+    return AssignmentSheetData(
+        township=township,
+        organs=organs,
+        number="2025-012",
+        kind="建议",
+        title="关于加快推进农村饮水安全巩固提升工程的建议",
+        content=("农村饮水安全关系群众切身利益。" * 80)[:content_chars],
+        category="民生",
+        lead_deputy="王一",
+        co_signers=["李二", "张三", "赵四", "刘五"],
+        by_presidium=False,
+        is_key=True,
+        supervising_leader="陈主席",
+        lead_unit="水利站",
+        assisting_units=["财政所", "村镇建设办公室"],
+        responsible_leader="周副镇长",
+        assigned_on=dt.date(2025, 3, 10),
+        deadline=dt.date(2025, 6, 10),
+        round=2,
+        submitted_on=dt.date(2025, 2, 1),
+    )
 
 
 def test_body_text_sits_28_characters_to_a_line_and_22_lines_to_a_page(tmp_path):

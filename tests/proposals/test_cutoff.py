@@ -1,5 +1,6 @@
 """A past year's figures are fixed as of its 31 December: later events do not move them."""
 
+import dataclasses
 import datetime as dt
 
 import docx
@@ -18,7 +19,7 @@ def _figures(township):
     row = county_figures(townships=[township], year=2025, today=TODAY)[0]
     report = work_report_data(township=township, year=2025, today=TODAY)
     handling = proposal_report_data(township=township, year=2025, today=TODAY)
-    return row.proposals, report.proposals, {k: v for k, v in handling.items() if k != "open_items"}
+    return row.proposals, report.proposals, dataclasses.replace(handling, open_items=[])
 
 
 def _second_round_pending(make_proposal, secretary):
@@ -44,7 +45,7 @@ def test_past_year_figures_stay_after_a_second_round_reply_in_the_next_year(
     dashboard, report, handling = before
     assert dashboard["replied"] == 3 and dashboard["evaluated"] == 2 and dashboard["overdue"] == 0
     assert report.replied == 3
-    assert handling["rehandled"] == 1 and handling["outcomes"] == {"A": 3}
+    assert handling.rehandled == 1 and handling.outcomes == {"A": 3}
     # when the second-round reply comes in February 2026 (late, class C), is rated and closed
     p = services.proposal_reply(
         proposal=rehandled, by=secretary, text="再次答复", outcome="C", replied_on=dt.date(2026, 2, 25)

@@ -1,6 +1,7 @@
 """The handling report (办理情况报告): one cutoff for every figure, lists and table totals that are
 the figures the prose gives, recounted here from the raw rows; its 成文日期 and its organ."""
 
+import dataclasses
 import datetime as dt
 import io
 
@@ -77,10 +78,10 @@ def test_open_items_listed_are_the_ones_counted_and_the_overdue_are_marked(
     assert len(expect_open) == 5 and len(expect_overdue) == 1  # the closed-in-2026 item is open then
 
     data = proposal_report_data(township=township, year=2025, today=today)
-    s = data["stats"]
-    assert {i["number"] for i in data["open_items"]} == expect_open
-    assert {i["number"] for i in data["open_items"] if i["overdue"]} == expect_overdue
-    assert len(data["open_items"]) == s["total"] - s["closed"] and s["overdue"] == len(expect_overdue)
+    s = data.stats
+    assert {i.number for i in data.open_items} == expect_open
+    assert {i.number for i in data.open_items if i.overdue} == expect_overdue
+    assert len(data.open_items) == s["total"] - s["closed"] and s["overdue"] == len(expect_overdue)
 
     with translation.override("zh-hans"):
         document, text = _text(handling_report_docx(data))
@@ -103,20 +104,20 @@ def test_outcomes_add_up_to_the_replies_and_the_tables_to_the_prose(
     Proposal.objects.filter(pk=p.pk).update(outcome="")
 
     data = proposal_report_data(township=township, year=2025, today=PAST)
-    s = data["stats"]
+    s = data.stats
     # independent: proposals with a reply dated by 31 December, and their latest reply's class
     replied = {}
     for r in ProposalReply.objects.filter(replied_on__lte=END).order_by("round"):
         replied[r.proposal_id] = r.outcome
     assert s["replied"] == len(replied) == 4
-    assert data["outcomes"] == {"A": 1, "B": 1, "C": 1} and data["unclassified"] == 1
+    assert data.outcomes == {"A": 1, "B": 1, "C": 1} and data.unclassified == 1
     members = Proposal.objects.filter(township=township, year=2025).exclude(state="not_accepted")
     with_unit = members.filter(lead_unit__isnull=False).count()
-    assert data["units_total"]["total"] == with_unit == 6
-    assert data["unassigned"] == members.filter(lead_unit__isnull=True).count() == 1
-    assert sum(u["total"] for u in data["units"]) == with_unit
-    assert sum(c["total"] for c in data["by_category"]) == s["total"] == 7
-    assert sum(c["closed"] for c in data["by_category"]) == s["closed"] == 1
+    assert data.units_total.total == with_unit == 6
+    assert data.unassigned == members.filter(lead_unit__isnull=True).count() == 1
+    assert sum(u.total for u in data.units) == with_unit
+    assert sum(c.total for c in data.by_category) == s["total"] == 7
+    assert sum(c.closed for c in data.by_category) == s["closed"] == 1
 
     with translation.override("zh-hans"):
         document, text = _text(handling_report_docx(data))
@@ -139,15 +140,15 @@ def test_signed_by_the_organ_of_its_kind_with_the_date_of_the_report(make_propos
     make_proposal("closed", replied_on=dt.date(2025, 4, 1))
     with translation.override("zh-hans"):
         current = proposal_report_data(township=township, year=2025, today=CURRENT)
-        current["organs"] = organs
+        current = dataclasses.replace(current, organs=organs)
         _doc, text = _text(handling_report_docx(current))
         assert text.rstrip().endswith(f"{organs.issuer}\n2025年12月1日")  # default: today
         past = proposal_report_data(township=township, year=2025, today=PAST)
-        past["organs"] = organs
+        past = dataclasses.replace(past, organs=organs)
         _doc, text = _text(handling_report_docx(past))
         assert text.rstrip().endswith(f"{organs.issuer}\n（成文日期待定）")  # a past year: chosen
         chosen = proposal_report_data(township=township, year=2025, today=PAST, dated=dt.date(2026, 1, 15))
-        chosen["organs"] = organs
+        chosen = dataclasses.replace(chosen, organs=organs)
         _doc, text = _text(handling_report_docx(chosen))
     assert text.rstrip().endswith(f"{organs.issuer}\n2026年1月15日")
     assert text.startswith(f"红旗{word}关于2025年度\n人大代表议案建议办理情况的报告")
