@@ -19,7 +19,7 @@ from renda.core.cutoff import cutoff_sentence
 from renda.core.docx_official import OfficialDocument
 from renda.core.organs import Organs, township_organs
 
-from .report_data import PlanFigures, WorkReportData
+from .report_data import IssueFigures, PlanFigures, WorkReportData
 
 CN_NUMERALS = "零一二三四五六七八九十"
 
@@ -289,6 +289,8 @@ def _section_contact(doc: OfficialDocument, data: WorkReportData) -> None:
             )
             % {"n": c.receptions, "months": c.reception_months, "pt": c.reception_person_times}
         )
+    if c.issues.raised:
+        paragraphs.append(issues_sentence(c.issues))
     if c.rota_entries or c.rota_deputies:
         paragraphs.append(
             _(
@@ -325,6 +327,28 @@ def _section_contact(doc: OfficialDocument, data: WorkReportData) -> None:
         )
     for n, text in enumerate(paragraphs, start=1):
         doc.paragraph(text, lead=point(n) if len(paragraphs) > 1 else None)
+
+
+def issues_sentence(issues: IssueFigures) -> str:
+    """The work report's sentence on the issues voters raised at receptions, step by step."""
+    text = _(
+        "Voters raised %(n)s issues at the receptions: %(government)s were passed to the township "
+        "government and its departments and %(redirected)s were redirected to the proper channels; "
+        "%(replied)s voters have had a reply"
+    ) % {
+        "n": issues.raised,
+        "government": issues.government,
+        "redirected": issues.redirected,
+        "replied": issues.replied,
+    }
+    if issues.with_feedback:
+        text += _(
+            ", and %(satisfied)s of the %(feedback)s who gave their feedback were satisfied or basically satisfied"
+        ) % {
+            "satisfied": issues.satisfied,
+            "feedback": issues.with_feedback,
+        }
+    return text + _(".")
 
 
 def _section_activities(doc: OfficialDocument, data: WorkReportData) -> None:

@@ -83,6 +83,20 @@ class ContactFigures:
     rota_met: int
     rota_entries: int
     rota_held: int
+    issues: IssueFigures
+
+
+@dataclass(frozen=True)
+class IssueFigures:
+    """The issues voters raised at the year's receptions (两簿两卡), each step counted by the
+    report's cutoff: classified, replied to the voter, the voter's feedback."""
+
+    raised: int = 0
+    government: int = 0  # for the township government and its departments
+    redirected: int = 0  # to litigation, arbitration, petition channels, or a private matter
+    replied: int = 0
+    with_feedback: int = 0
+    satisfied: int = 0  # satisfied or basically satisfied
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ from .report_data import (
     ContactFigures,
     DeputyCounts,
     GroupLine,
+    IssueFigures,
     KindCount,
     OtherKind,
     PlanFigures,
@@ -658,6 +659,7 @@ def work_reports_data(
         township_ids=ids, year=year, upto_quarter=quarters_elapsed
     )
     contacts_of = _report_member_contacts(ids, year, ref)
+    issues_of = _report_reception_issues(ids, year, ref)
     appraisals_of = appraisals_by_township(township_ids=ids, year=year)
     by_category_of, motions_of = _report_proposal_kinds(ids, year)
 
@@ -693,7 +695,13 @@ def work_reports_data(
             ),
             groups=groups_of[pk],
             stations=stations_of[pk],
-            contact=_contact_figures(figures, kinds, reporters_of.get(pk, 0), contacts_of.get(pk, {})),
+            contact=_contact_figures(
+                figures,
+                kinds,
+                reporters_of.get(pk, 0),
+                contacts_of.get(pk, {}),
+                issues_of.get(pk, IssueFigures()),
+            ),
             activities=ActivityFigures(
                 group=kinds.get(Activity.Kind.GROUP, KindCount()),
                 training=kinds.get(Activity.Kind.TRAINING, KindCount()),
@@ -902,7 +910,39 @@ def _report_member_contacts(ids, year, ref) -> dict:
     }
 
 
-def _contact_figures(figures, kinds, report_deputies, contacts) -> ContactFigures:
+def _report_reception_issues(ids, year, ref) -> dict[int, IssueFigures]:
+    """{township id: IssueFigures} of the issues raised at the year's receptions up to its
+    reference day, each step counted only if it was taken by then: a past year's figures stay
+    what they were on 31 December (one query)."""
+    from meetings.models import ReceptionIssue
+
+    by_ref = Q(assigned_on__lte=ref)
+    rows = (
+        ReceptionIssue.objects.filter(
+            township_id__in=ids, activity__start_date__gte=dt.date(year, 1, 1), activity__start_date__lte=ref
+        )
+        .values("township_id")
+        .annotate(
+            raised=Count("pk"),
+            government=Count(
+                "pk", filter=by_ref & Q(classification=ReceptionIssue.Classification.GOVERNMENT)
+            ),
+            redirected=Count("pk", filter=by_ref & Q(classification__in=ReceptionIssue.REDIRECTED)),
+            replied=Count("pk", filter=Q(replied_on__lte=ref)),
+            with_feedback=Count("pk", filter=Q(feedback_on__lte=ref) & ~Q(feedback="")),
+            satisfied=Count(
+                "pk",
+                filter=Q(
+                    feedback_on__lte=ref,
+                    feedback__in=[ReceptionIssue.Feedback.SATISFIED, ReceptionIssue.Feedback.BASICALLY],
+                ),
+            ),
+        )
+    )
+    return {r.pop("township_id"): IssueFigures(**r) for r in rows}
+
+
+def _contact_figures(figures, kinds, report_deputies, contacts, issues) -> ContactFigures:
     reception = kinds.get(Activity.Kind.RECEPTION, KindCount())
     visit = kinds.get(Activity.Kind.VISIT, KindCount())
     return ContactFigures(
@@ -920,6 +960,7 @@ def _contact_figures(figures, kinds, report_deputies, contacts) -> ContactFigure
         rota_met=figures.rota_met,
         rota_entries=figures.rota_entries,
         rota_held=figures.rota_held,
+        issues=issues,
     )
 
 

@@ -238,3 +238,53 @@ def test_issue_list_query_count_does_not_grow(
     with django_assert_max_num_queries(len(one)):
         r = c.get(url)
     assert r.status_code == 200 and r.context["summary"].total == 13
+
+
+def test_the_work_report_counts_the_issues_step_by_step_as_of_its_cutoff(reception, secretary):
+    """Issues raised at the year's receptions in the work report: each step counted only if it was
+    taken by 31 December, recounted from the raw rows; a step taken in January leaves the past
+    year's figures as they were."""
+    import io
+
+    import docx
+    from django.utils import translation
+
+    from renda.dashboard.documents import work_report_docx
+    from renda.dashboard.selectors import work_report_data
+
+    a, b, c, d = (_record(reception, secretary) for _i in range(4))
+    reception_issue_sort(
+        issue=a,
+        classification="government",
+        on=DAY,
+        handler="水利站",
+        deadline=dt.date(YEAR, 12, 1),
+        by=secretary,
+    )
+    reception_issue_reply(issue=a, reply="已修复", on=dt.date(YEAR, 11, 20), by=secretary)
+    reception_issue_feedback(issue=a, feedback="satisfied", on=dt.date(YEAR, 11, 25), by=secretary)
+    reception_issue_sort(issue=b, classification="petition", on=DAY, reply="请走信访渠道", by=secretary)
+    reception_issue_sort(
+        issue=c,
+        classification="government",
+        on=DAY,
+        handler="民政办",
+        deadline=dt.date(YEAR + 1, 1, 20),
+        by=secretary,
+    )
+    reception_issue_reply(issue=c, reply="已答复", on=dt.date(YEAR + 1, 1, 8), by=secretary)  # next year
+    _ = d  # received only
+
+    data = work_report_data(township=reception.township, year=YEAR, today=dt.date(YEAR + 1, 2, 1))
+    end = dt.date(YEAR, 12, 31)
+    raw = ReceptionIssue.objects.filter(township=reception.township, activity__start_date__year=YEAR)
+    issues = data.contact.issues
+    assert issues.raised == raw.count() == 4
+    assert issues.government == raw.filter(classification="government", assigned_on__lte=end).count() == 2
+    assert issues.redirected == raw.filter(classification="petition").count() == 1
+    assert issues.replied == raw.filter(replied_on__lte=end).count() == 2  # c's January reply not yet
+    assert issues.with_feedback == issues.satisfied == raw.filter(feedback="satisfied").count() == 1
+
+    with translation.override("zh-hans"):
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(work_report_docx(data))).paragraphs)
+    assert "群众在接待中反映问题4件" in text and "已答复群众2件" in text
