@@ -875,12 +875,6 @@ def deputy_contact_create(*, township, member, deputy, date, method, note="", by
     return contact
 
 
-@transaction.atomic
-def deputy_contact_delete(*, contact, by):
-    history_actor(contact, by)
-    contact.delete()
-
-
 # --- Reception issues (两簿两卡, the eight steps) ------------------------------------------------
 
 
@@ -1113,12 +1107,6 @@ def appraisal_save(
 
 
 @transaction.atomic
-def appraisal_delete(*, appraisal, by):
-    history_actor(appraisal, by)
-    appraisal.delete()
-
-
-@transaction.atomic
 def commendation_save(
     *, commendation=None, township, year, kind, group=None, deputy=None, document_no="", date, remarks="", by
 ):
@@ -1163,12 +1151,6 @@ def commendation_save(
     return commendation
 
 
-@transaction.atomic
-def commendation_delete(*, commendation, by):
-    history_actor(commendation, by)
-    commendation.delete()
-
-
 # --- Yearly plans of groups and stations ------------------------------------------------------
 
 
@@ -1202,12 +1184,6 @@ def planned_activity_add(*, township, year, month, kind, subject, group=None, st
     history_actor(item, by)
     item.save()
     return item
-
-
-@transaction.atomic
-def planned_activity_delete(*, item, by):
-    history_actor(item, by)
-    item.delete()
 
 
 # --- Reception rota of higher-level deputies --------------------------------------------------
@@ -1259,9 +1235,3 @@ def rota_entry_record(*, entry, state, activity=None, note="", by):
     history_actor(entry, by)
     entry.save()
     return entry
-
-
-@transaction.atomic
-def rota_entry_delete(*, entry, by):
-    history_actor(entry, by)
-    entry.delete()

@@ -64,7 +64,6 @@ from .models import (
     Commendation,
     Decision,
     DeputyContact,
-    PlannedActivity,
     PresidiumMeeting,
     ReceptionIssue,
     RotaEntry,
@@ -916,18 +915,13 @@ def contact_duties(request):
 def contact_detail(request, pk):
     request.access.require_browse()
     contact = request.access.get_or_404(DeputyContact.objects.select_related("member", "deputy"), pk=pk)
-    if request.method == "POST":
-        request.access.require_write(contact, "meetings.delete_deputycontact")
-        services.deputy_contact_delete(contact=contact, by=request.user)
-        messages.success(request, _("Contact deleted."))
-        return redirect(f"{reverse('meetings:contacts')}?year={contact.date.year}")
     return render(
         request,
         "meetings/contact_detail.html",
         {
             "contact": contact,
+            "back": f"{reverse('meetings:contacts')}?year={contact.date.year}",
             "history": history_entries(contact),
-            "can_write": request.access.can_write(contact, "meetings.delete_deputycontact"),
         },
     )
 
@@ -1050,14 +1044,9 @@ def reception_issue_step(request, pk, step):
 # --- Year-end appraisals (评议) and commendations (表彰) --------------------------------------------
 
 YEAR_RECORDS = {
-    # slug: (model, form, save service, delete service)
-    "appraisal": (Appraisal, AppraisalForm, services.appraisal_save, services.appraisal_delete),
-    "commendation": (
-        Commendation,
-        CommendationForm,
-        services.commendation_save,
-        services.commendation_delete,
-    ),
+    # slug: (model, form, save service); voided with a reason like any record (record_void)
+    "appraisal": (Appraisal, AppraisalForm, services.appraisal_save),
+    "commendation": (Commendation, CommendationForm, services.commendation_save),
 }
 
 
@@ -1075,7 +1064,7 @@ def appraisal_list(request):
     context = {"township": township, "year": year, "years": _years_offered()}
     if township is not None:
         forms = {}
-        for slug, (model, form_class, _save, _delete) in YEAR_RECORDS.items():
+        for slug, (model, form_class, _save) in YEAR_RECORDS.items():
             perm = f"meetings.add_{model._meta.model_name}"
             if not request.access.can_write(township, perm):
                 continue
@@ -1085,7 +1074,7 @@ def appraisal_list(request):
             slug = request.POST.get("what")
             if slug not in YEAR_RECORDS:
                 raise Http404
-            model, _form, save, _delete = YEAR_RECORDS[slug]
+            model, _form, save = YEAR_RECORDS[slug]
             request.access.require_write(township, f"meetings.add_{model._meta.model_name}")
             form = forms[slug]
             if form.is_valid():
@@ -1103,24 +1092,18 @@ def appraisal_list(request):
 
 def year_record_detail(request, what, pk):
     """One appraisal or commendation: its record, its history, and (for township staff) the
-    form to correct it and a button to delete it."""
+    form to correct it and the form to void it with a reason."""
     request.access.require_browse()
     if what not in YEAR_RECORDS:
         raise Http404
-    model, form_class, save, delete = YEAR_RECORDS[what]
+    model, form_class, save = YEAR_RECORDS[what]
     row = request.access.get_or_404(model, pk=pk)
     name = model._meta.model_name
     can_change = request.access.can_write(row, f"meetings.change_{name}")
-    can_delete = request.access.can_write(row, f"meetings.delete_{name}")
     back = f"{reverse('meetings:appraisals')}?year={row.year}"
     initial = {f: getattr(row, f) for f in form_class.base_fields}
     form = form_class(initial=initial, township=row.township, year=row.year) if can_change else None
     if request.method == "POST":
-        if request.POST.get("delete"):
-            request.access.require_write(row, f"meetings.delete_{name}")
-            delete(**{name: row, "by": request.user})
-            messages.success(request, _("Deleted."))
-            return redirect(back)
         request.access.require_write(row, f"meetings.change_{name}")
         form = form_class(request.POST, township=row.township, year=row.year)
         if form.is_valid():
@@ -1140,7 +1123,6 @@ def year_record_detail(request, what, pk):
             "row": row,
             "what": what,
             "form": form,
-            "can_delete": can_delete,
             "back": back,
             "history": history_entries(row),
         },
@@ -1197,22 +1179,13 @@ def plans(request):
                     return redirect(_plans_url(year, group))
         context.update(
             form=form,
-            can_delete=request.access.can_write(township, "meetings.delete_plannedactivity"),
+            can_void=request.access.is_township_staff
+            and request.access.can_write(township, "meetings.change_plannedactivity"),
             plan=selectors.plan_vs_held(township=township, year=year, user=request.user, group=group),
         )
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "meetings/plans.html", context)
-
-
-@require_POST
-def planned_activity_delete(request, pk):
-    item = request.access.get_or_404(PlannedActivity, pk=pk)
-    request.access.require_write(item, "meetings.delete_plannedactivity")
-    group = _plans_group(request, request.POST.get("group"))
-    services.planned_activity_delete(item=item, by=request.user)
-    messages.success(request, _("Deleted."))
-    return redirect(_plans_url(item.year, group))
 
 
 # --- Reception rota of higher-level deputies --------------------------------------------------
@@ -1251,20 +1224,17 @@ def rota(request):
 
 
 def rota_entry(request, pk):
-    """One turn of the rota: record whether it was held (and its reception), or delete it."""
+    """One turn of the rota: record whether it was held (and its reception), or void it."""
     request.access.require_browse()
     entry = request.access.get_or_404(
         RotaEntry.objects.select_related("deputy", "station", "activity"), pk=pk
     )
     can_write = request.access.can_write(entry, "meetings.change_rotaentry")
-    initial = {"state": entry.state, "activity": entry.activity_id, "note": entry.note}
+    reception = entry.activity if entry.activity is not None and not entry.activity.is_voided else None
+    initial = {"state": entry.state, "activity": reception.pk if reception else None, "note": entry.note}
     form = RotaRecordForm(request.POST or None, entry=entry, initial=initial) if can_write else None
+    back = f"{reverse('meetings:rota')}?year={entry.date.year}"
     if request.method == "POST":
-        if request.POST.get("delete"):
-            request.access.require_write(entry, "meetings.delete_rotaentry")
-            services.rota_entry_delete(entry=entry, by=request.user)
-            messages.success(request, _("Rota entry deleted."))
-            return redirect(f"{reverse('meetings:rota')}?year={entry.date.year}")
         request.access.require_write(entry, "meetings.change_rotaentry")
         if form is not None and form.is_valid():
             try:
@@ -1273,11 +1243,18 @@ def rota_entry(request, pk):
                 form_error(form, exc)
             else:
                 messages.success(request, _("Rota entry saved."))
-                return redirect(f"{reverse('meetings:rota')}?year={entry.date.year}")
+                return redirect(back)
     return render(
         request,
         "meetings/rota_entry.html",
-        {"entry": entry, "form": form, "can_write": can_write, "history": history_entries(entry)},
+        {
+            "entry": entry,
+            "reception": reception,
+            "form": form,
+            "can_write": can_write,
+            "back": back,
+            "history": history_entries(entry),
+        },
     )
 
 

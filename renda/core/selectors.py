@@ -49,7 +49,8 @@ def voided_record_list(*, user, limit=500):
         related = [
             f.name
             for f in model._meta.concrete_fields
-            if f.name in ("term", "proposal", "activity", "meeting")
+            # what the record's name and its parent are made of (no query per row)
+            if f.name in ("term", "proposal", "activity", "meeting", "member", "deputy", "group", "station")
         ]
         if related:
             qs = qs.select_related(*related)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import docx
 import openpyxl
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -191,18 +192,17 @@ def test_access_other_township_404_reviewer_reads_only_get_writes_nothing(
     assert rev.get(reverse("meetings:year_record", args=["appraisal", a.pk])).status_code == 200
     assert (Appraisal.history.count(), Commendation.history.count()) == before
     assert rev.post(reverse("meetings:appraisals"), {"what": "appraisal"}).status_code == 403
-    assert (
-        rev.post(reverse("meetings:year_record", args=["appraisal", a.pk]), {"delete": "1"}).status_code
-        == 403
-    )
+    void_a = reverse("record_void", args=[ContentType.objects.get_for_model(Appraisal).pk, a.pk])
+    assert rev.post(void_a, {"reason": "错"}).status_code == 403
     assert Appraisal.objects.filter(pk=a.pk).exists()
-    # the secretary deletes
+    # the secretary voids one with a reason, from its page
     own = client_for(secretary)
-    assert (
-        own.post(reverse("meetings:year_record", args=["commendation", c.pk]), {"delete": "1"}).status_code
-        == 302
-    )
+    record = reverse("meetings:year_record", args=["commendation", c.pk])
+    void_c = reverse("record_void", args=[ContentType.objects.get_for_model(Commendation).pk, c.pk])
+    assert void_c in own.get(record).content.decode()
+    assert own.post(void_c, {"reason": "表彰名单录错"}).status_code == 302
     assert not Commendation.objects.filter(pk=c.pk).exists()
+    assert own.get(record).status_code == 404
 
 
 def test_work_report_bundle_and_archive_list_them(township, secretary, group, station, deputies, admin_user):

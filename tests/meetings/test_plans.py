@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
@@ -134,9 +135,8 @@ def test_plan_access_other_township_reviewer_and_get_writes_nothing(
     township, plans, secretary, other_secretary, reviewer, group, client_for
 ):
     item = PlannedActivity.objects.filter(group=group).first()
-    assert (
-        client_for(other_secretary).post(reverse("meetings:plan_delete", args=[item.pk])).status_code == 404
-    )
+    void = reverse("record_void", args=[ContentType.objects.get_for_model(PlannedActivity).pk, item.pk])
+    assert client_for(other_secretary).post(void, {"reason": "错"}).status_code == 404
     other_page = client_for(other_secretary).get(reverse("meetings:plans"), {"year": YEAR}).content.decode()
     assert group.name not in other_page
 
@@ -146,10 +146,10 @@ def test_plan_access_other_township_reviewer_and_get_writes_nothing(
     session.save()
     before = PlannedActivity.history.count()
     r = rev.get(reverse("meetings:plans"), {"year": YEAR})
-    assert r.status_code == 200 and group.name in r.content.decode() and "/delete/" not in r.content.decode()
+    assert r.status_code == 200 and group.name in r.content.decode() and "/void/" not in r.content.decode()
     assert PlannedActivity.history.count() == before
     assert rev.post(reverse("meetings:plans") + f"?year={YEAR}", {"month": 3}).status_code == 403
-    assert rev.post(reverse("meetings:plan_delete", args=[item.pk])).status_code == 403
+    assert rev.post(void, {"reason": "错"}).status_code == 403
 
     own = client_for(secretary)
     r = own.post(
@@ -159,8 +159,13 @@ def test_plan_access_other_township_reviewer_and_get_writes_nothing(
     assert r.status_code == 302 and PlannedActivity.objects.filter(month=4).count() == 1
     r = own.post(reverse("meetings:plans") + f"?year={YEAR}", {"month": 4, "kind": "group", "subject": "x"})
     assert r.status_code == 200 and "invalid-feedback" in r.content.decode()
-    assert own.post(reverse("meetings:plan_delete", args=[item.pk])).status_code == 302
+    # each planned item has its void form on the page; voiding one asks for the reason
+    assert void in own.get(reverse("meetings:plans"), {"year": YEAR}).content.decode()
+    back = reverse("meetings:plans") + f"?year={YEAR}"
+    r = own.post(void, {"reason": "计划调整，误录", "next": back})
+    assert r.status_code == 302 and r.url == back
     assert not PlannedActivity.objects.filter(pk=item.pk).exists()
+    assert PlannedActivity.all_objects.get(pk=item.pk).void_reason == "计划调整，误录"
 
 
 def test_the_county_dashboard_has_a_plans_column_with_its_drill_down(
@@ -262,11 +267,12 @@ def test_the_plans_page_filters_one_group_and_keeps_notes(
     assert [o.owner for o in r.context["plan"]["owners"]] == [group]
     assert r.context["form"].initial["group"] == group.pk
 
-    # deleting from the filtered page comes back to it
-    r = own.post(reverse("meetings:plan_delete", args=[item.pk]), {"group": group.pk})
-    assert (
-        r.status_code == 302 and r["Location"] == f"{reverse('meetings:plans')}?year={YEAR}&group={group.pk}"
-    )
+    # voiding from the filtered page comes back to it
+    assert f'name="next" value="{url.replace("&", "&amp;")}"' in html
+    void = reverse("record_void", args=[ContentType.objects.get_for_model(PlannedActivity).pk, item.pk])
+    r = own.post(void, {"reason": "误录", "next": url})
+    assert r.status_code == 302 and r["Location"] == url
+    assert not PlannedActivity.objects.filter(pk=item.pk).exists()
 
     # another township's group: 404; a malformed one: the whole township
     assert client_for(other_secretary).get(url).status_code == 404

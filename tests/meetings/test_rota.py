@@ -4,14 +4,16 @@ provincial deputies once a year, city deputies every half year, county deputies 
 import datetime as dt
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from deputies.models import LiaisonStation, Mandate
 from meetings.models import Activity, RotaEntry
 from meetings.selectors import rota_behind, rota_compliance, rota_counts
-from meetings.services import rota_entry_create, rota_entry_delete, rota_entry_record
+from meetings.services import rota_entry_create, rota_entry_record
 from renda.core import quotas
 from renda.core.exceptions import ApplicationError
+from renda.core.services import record_void
 from tests.factories import DeputyFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,8 +138,9 @@ def test_recording_a_turn_refuses_the_future_and_a_record_that_is_not_a_receptio
     entry.refresh_from_db()
     assert (entry.state, entry.activity_id, entry.note) == ("held", reception.pk, "接待12人")
     assert entry.history.count() == 2
-    rota_entry_delete(entry=entry, by=secretary)
+    record_void(obj=entry, by=secretary, reason="重复排班")
     assert not RotaEntry.objects.filter(pk=entry.pk).exists()
+    assert RotaEntry.all_objects.get(pk=entry.pk).void_reason == "重复排班"
 
 
 def _raw_compliance(township, year):
@@ -246,8 +249,16 @@ def test_rota_page_plans_and_records_and_counts_its_queries(
     city = next(row for row in r.context["rota"]["rows"] if row.deputy_id == higher["city"].pk)
     assert city.counts == [0, 1] and city.light.colour == "red"  # the first half year was missed
     assert r.context["rota"]["met"] == 1
-    assert c.post(detail, {"delete": "1"}).status_code == 302
-    assert not RotaEntry.objects.filter(pk=entry.pk).exists()
+    # the entry's page offers the void form; voiding its reception leaves the entry, unlinked
+    assert reverse("record_void", args=[ContentType.objects.get_for_model(RotaEntry).pk, entry.pk]) in (
+        c.get(detail).content.decode()
+    )
+    record_void(obj=reception, by=secretary, reason="误录")
+    r = c.get(detail)
+    link = reverse("meetings:activity_detail", args=[reception.pk])
+    assert r.status_code == 200 and link not in r.content.decode()
+    assert r.context["form"].initial["activity"] is None
+    assert RotaEntry.objects.get(pk=entry.pk).state == "held"
 
 
 def test_rota_other_township_404_reviewer_reads_only_and_get_never_writes(
@@ -268,7 +279,6 @@ def test_rota_other_township_404_reviewer_reads_only_and_get_never_writes(
     r = rv.get(detail)
     assert r.status_code == 200 and r.context["form"] is None
     assert rv.post(detail, {"state": "held"}).status_code == 403
-    assert rv.post(detail, {"delete": "1"}).status_code == 403
     assert rv.post(reverse("meetings:rota"), {}).status_code == 403
     entry.refresh_from_db()
     assert entry.state == "planned"

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
@@ -71,6 +70,7 @@ class Kind:
     marker: Callable  # (obj) -> a string the list page shows for the record
     figures: Callable  # (world) -> the figures the app computes
     raw: Callable  # (world) -> the same figures, recounted from the raw rows
+    record_page: Callable  # (obj) -> the page offering its void form
 
 
 @pytest.fixture
@@ -120,13 +120,13 @@ def _contact_figures(w):
     t = w["township"]
     duties = contact_duties(township=t, year=YEAR, today=TODAY)
     counts = contact_duty_counts(township_ids=[t.pk], year=YEAR, today=TODAY)[t.pk]
-    report = work_report_data(township=t, year=YEAR, today=TODAY)["contact"]
+    report = work_report_data(township=t, year=YEAR, today=TODAY).contact
     return {
         "contacts": duties["contacts"],
         "per_member": sorted(r.total for r in duties["members"] if r.total),
         "members_met": counts.members_met,
-        "report_contacts": report["member_contacts"],
-        "report_members": report["contact_members"],
+        "report_contacts": report.member_contacts,
+        "report_members": report.contact_members,
     }
 
 
@@ -189,7 +189,7 @@ def _appraisal_figures(w):
     return {
         "listed": len(page["appraisals"]),
         "grades": {str(label): n for label, n in page["grades"] if n},
-        "report": len(work_report_data(township=t, year=YEAR, today=TODAY)["appraisals"]["appraisals"]),
+        "report": len(work_report_data(township=t, year=YEAR, today=TODAY).appraisals["appraisals"]),
         "bundle": len(appraisals_by_township(township_ids=[t.pk], year=YEAR)[t.pk]["appraisals"]),
     }
 
@@ -221,7 +221,7 @@ def _commendation(w, n):
 def _commendation_figures(w):
     t = w["township"]
     page = appraisal_year(user=w["by"], township=t, year=YEAR)
-    report = work_report_data(township=t, year=YEAR, today=TODAY)["appraisals"]["commendations"]
+    report = work_report_data(township=t, year=YEAR, today=TODAY).appraisals["commendations"]
     return {
         "listed": len(page["commendations"]),
         "groups": page["groups_commended"],
@@ -256,13 +256,13 @@ def _plan_figures(w):
     t = w["township"]
     plan = plan_vs_held(township=t, year=YEAR, today=TODAY)
     row = county_figures(townships=[t], year=YEAR, today=TODAY)[0]
-    report = work_report_data(township=t, year=YEAR, today=TODAY)["yearly_plans"]
+    report = work_report_data(township=t, year=YEAR, today=TODAY).yearly_plans
     return {
         "planned": plan["planned"],
         "missed": plan["missed"],
         "county": row.plans_planned,
         "county_missed": row.plans_missed,
-        "report": report["planned"],
+        "report": report.planned,
     }
 
 
@@ -288,7 +288,7 @@ def _rota_figures(w):
     page = rota_compliance(township=t, year=YEAR, today=TODAY)
     counts = rota_counts(township_ids=[t.pk], year=YEAR, today=TODAY)[t.pk]
     row = county_figures(townships=[t], year=YEAR, today=TODAY)[0]
-    report = work_report_data(township=t, year=YEAR, today=TODAY)["contact"]
+    report = work_report_data(township=t, year=YEAR, today=TODAY).contact
     return {
         "entries": len(page["entries"]),
         "held": page["held"],
@@ -297,8 +297,8 @@ def _rota_figures(w):
         "counted_held": counts.held,
         "county": row.rota_entries,
         "county_held": row.rota_held,
-        "report": report["rota_entries"],
-        "report_held": report["rota_held"],
+        "report": report.rota_entries,
+        "report_held": report.rota_held,
     }
 
 
@@ -326,6 +326,7 @@ KINDS = {
         lambda o: reverse("meetings:contact_detail", args=[o.pk]),
         _contact_figures,
         _contact_raw,
+        lambda o: reverse("meetings:contact_detail", args=[o.pk]),
     ),
     "issue": Kind(
         ReceptionIssue,
@@ -334,6 +335,7 @@ KINDS = {
         lambda o: reverse("meetings:issue_detail", args=[o.pk]),
         _issue_figures,
         _issue_raw,
+        lambda o: reverse("meetings:issue_detail", args=[o.pk]),
     ),
     "appraisal": Kind(
         Appraisal,
@@ -342,6 +344,7 @@ KINDS = {
         lambda o: reverse("meetings:year_record", args=["appraisal", o.pk]),
         _appraisal_figures,
         _appraisal_raw,
+        lambda o: reverse("meetings:year_record", args=["appraisal", o.pk]),
     ),
     "commendation": Kind(
         Commendation,
@@ -350,6 +353,7 @@ KINDS = {
         lambda o: reverse("meetings:year_record", args=["commendation", o.pk]),
         _commendation_figures,
         _commendation_raw,
+        lambda o: reverse("meetings:year_record", args=["commendation", o.pk]),
     ),
     "plan": Kind(
         PlannedActivity,
@@ -358,6 +362,7 @@ KINDS = {
         lambda o: o.subject,
         _plan_figures,
         _plan_raw,
+        lambda o: f"{reverse('meetings:plans')}?year={YEAR}",
     ),
     "rota": Kind(
         RotaEntry,
@@ -366,6 +371,7 @@ KINDS = {
         lambda o: reverse("meetings:rota_entry", args=[o.pk]),
         _rota_figures,
         _rota_raw,
+        lambda o: reverse("meetings:rota_entry", args=[o.pk]),
     ),
 }
 
@@ -376,7 +382,7 @@ def _ct(obj):
 
 @pytest.mark.parametrize("name", list(KINDS))
 def test_a_voided_record_leaves_its_page_and_figures_and_the_chair_restores_it(
-    name, world, secretary, chair, client_for
+    name, world, secretary, chair, reviewer, client_for
 ):
     kind = KINDS[name]
     kept, wrong = kind.make(world, 0), kind.make(world, 1)
@@ -385,6 +391,13 @@ def test_a_voided_record_leaves_its_page_and_figures_and_the_chair_restores_it(
     own = client_for(secretary)
     page = own.get(kind.page(world)).content.decode()
     assert kind.marker(kept) in page and kind.marker(wrong) in page
+    # the record's page offers the void form (with its reason) to township staff only
+    void = reverse("record_void", args=[_ct(wrong), wrong.pk])
+    assert void in own.get(kind.record_page(wrong)).content.decode()
+    reader = client_for(reviewer)
+    reader.post(reverse("township_select"), {"township": world["township"].pk})
+    r = reader.get(kind.record_page(wrong))
+    assert r.status_code == 200 and void not in r.content.decode()
 
     r = own.post(
         reverse("record_void", args=[_ct(wrong), wrong.pk]),
@@ -419,13 +432,13 @@ def test_another_township_cannot_void_and_the_secretary_cannot_restore(
     name, world, secretary, other_secretary, client_for
 ):
     obj = KINDS[name].make(world, 0)
-    with pytest.raises(PermissionDenied):
+    with translation.override("zh-hans"), pytest.raises(ApplicationError, match="您无权进行此项操作"):
         record_void(obj=obj, by=other_secretary, reason="错")
     r = client_for(other_secretary).post(reverse("record_void", args=[_ct(obj), obj.pk]), {"reason": "错"})
     assert r.status_code == 404
     assert not type(obj).all_objects.get(pk=obj.pk).is_voided
     record_void(obj=obj, by=secretary, reason="错")
-    with pytest.raises(PermissionDenied):
+    with translation.override("zh-hans"), pytest.raises(ApplicationError, match="您无权进行此项操作"):
         record_restore(obj=type(obj).all_objects.get(pk=obj.pk), by=secretary)
 
 
@@ -457,3 +470,28 @@ def test_a_voided_commendation_frees_its_year_for_the_right_one(world, secretary
         record_restore(obj=Commendation.all_objects.get(pk=wrong.pk), by=chair)
     assert "恢复" in err.value.message
     assert Commendation.all_objects.get(pk=wrong.pk).is_voided
+
+
+def test_the_voided_records_page_lists_them_in_a_fixed_number_of_queries(world, secretary, chair, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(chair)
+    client.get(reverse("voided_records"))  # content types and the session cached
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("voided_records")).content.decode()
+        return len(queries), page
+
+    made = {name: [kind.make(world, 0), kind.make(world, 1)] for name, kind in KINDS.items()}
+    for rows in made.values():
+        record_void(obj=rows[0], by=secretary, reason="第一批误录")
+    few, _page = page_queries()
+    for rows in made.values():
+        record_void(obj=rows[1], by=secretary, reason="第二批误录")
+    many, page = page_queries()
+    assert many == few
+    for rows in made.values():
+        for obj in rows:
+            assert reverse("record_restore", args=[_ct(obj), obj.pk]) in page

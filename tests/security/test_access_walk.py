@@ -139,7 +139,6 @@ RESOLVERS = {
     "meetings:contact_detail": lambda t: {"pk": _first("meetings.DeputyContact", t)},
     "meetings:issue_create": lambda t: {"pk": _first("meetings.Activity", t, kind="reception")},
     "meetings:issue_detail": lambda t: {"pk": _first("meetings.ReceptionIssue", t)},
-    "meetings:plan_delete": lambda t: {"pk": _first("meetings.PlannedActivity", t)},
     "meetings:year_record": lambda t: {"what": "appraisal", "pk": _first("meetings.Appraisal", t)},
     "meetings:issue_step": lambda t: {"pk": _first("meetings.ReceptionIssue", t), "step": "sort"},
     "meetings:rota_entry": lambda t: {"pk": _first("meetings.RotaEntry", t)},
