@@ -469,7 +469,7 @@ def seed(ctx):
                     votes_abstain=0 if voted else None,
                 )
             )
-            # what a decision or opinion can be adopted on (meetings.services.decision_agenda_check)
+            # what a decision or opinion can be adopted on (meetings.services._decision_agenda_check)
             agenda_of[m.pk].append((item, voted and vf >= m.member_count // 2 + 1, voted))
         non_voting.append(
             NonVotingAttendee(township_id=tid, meeting=m, kind="official", name="副镇长", post="镇人民政府")

@@ -1,19 +1,26 @@
 """Writes for sessions, presidium meetings, decisions and activities.
 
-Every service runs in a transaction, checks the rules and raises ApplicationError with a
-translated message (and the field it concerns) when one is broken.
+Every service follows the one contract (docs/development.md, tests/core/test_service_contract.py):
+`by` (the acting user) is keyword-only and required, the access policy is asked first
+(`authorize(by, row or township, "meetings.<perm>")`, the permission the view checks for the same
+action), the change history names `by`, arguments are typed values (no forms, no unsaved
+instances, no dicts of form data). A broken rule raises ApplicationError with a translated
+message (and the field it concerns). What runs with no user is listed in SYSTEM_SERVICES.
 """
 
 import datetime as dt
 import os
+from collections.abc import Iterable
+from decimal import Decimal
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deputies.models import Deputy, PresidiumMembership
+from deputies.models import Deputy, DeputyGroup, LiaisonStation, PresidiumMembership
 from deputies.selectors import (
     deputy_mandate_levels,
     deputy_serving,
@@ -21,13 +28,13 @@ from deputies.selectors import (
     not_serving_message,
     presidium_memberships_on,
 )
+from renda.core.access import authorize
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_actor
-from renda.core.models import Term
+from renda.core.models import Term, Township
 from renda.core.selectors import term_on
 from renda.core.services import reminder_upsert
 from renda.core.uploads import upload_check
-from renda.core.workdays import missing_data_messages, workdays_before
 
 from .models import (
     Activity,
@@ -40,20 +47,29 @@ from .models import (
     Decision,
     DecisionProgress,
     DeputyContact,
+    Election,
+    FloorSpeech,
+    NonVotingAttendee,
     PlannedActivity,
     PresidiumAttendance,
     PresidiumMeeting,
     ReceptionIssue,
+    Resolution,
     RotaEntry,
     Session,
     SessionAttendance,
     SessionPrepItem,
+    SessionReport,
     _quarter_of,
 )
+from .rules import proposal_progress_text, reception_warnings
+
+# Run with no user (the daily beat); no view calls them.
+SYSTEM_SERVICES = frozenset({"decisions_mark_overdue"})
 
 CHAIR_ROLES = (PresidiumMembership.Role.CHAIR, PresidiumMembership.Role.VICE_CHAIR)
-RECEPTION_NOTICE_WORKDAYS = 3
-RECEPTION_MIN_ON_DUTY = 2
+# Attendance of the whole list: {deputy_id: (status, reason)}.
+AttendanceEntries = dict[int, tuple[str, str]]
 
 
 def _term_on(township, day):
@@ -70,7 +86,7 @@ def _term_on(township, day):
 # --- Sessions ----------------------------------------------------------------------------
 
 
-def session_attendance_sync(*, session):
+def _attendance_sync(session):
     """Until the attendance is first saved, the expected list follows the roster: every township
     deputy serving on the session's first day (deputies.selectors.deputy_serving) has a row and
     nobody else. Once saved (expected_fixed_at set) the list is a record and this does nothing.
@@ -90,15 +106,33 @@ def session_attendance_sync(*, session):
     return len(missing) + removed
 
 
+@transaction.atomic
+def session_attendance_sync(*, session: Session, by) -> int:
+    """Bring a session's expected list (not yet fixed) up to the roster before it is edited.
+    Returns the number of rows added or removed (0 once the list is fixed)."""
+    authorize(by, session, "meetings.change_sessionattendance")
+    return _attendance_sync(session)
+
+
 def _session_note(session, reason, by):
     """A row in the session's change history (who, when, why)."""
-    session._history_user = by
+    history_actor(session, by)
     session._change_reason = reason[:100]
     session.save(update_fields=["expected_fixed_at", "updated_at"])
 
 
 @transaction.atomic
-def session_create(*, township, number, start_date, end_date, place="", notes="", by=None):
+def session_create(
+    *,
+    township: Township,
+    number: int,
+    start_date: dt.date,
+    end_date: dt.date,
+    place: str = "",
+    notes: str = "",
+    by,
+) -> Session:
+    authorize(by, township, "meetings.add_session")
     if not township.has_presidium:
         raise ApplicationError(
             _(
@@ -113,7 +147,7 @@ def session_create(*, township, number, start_date, end_date, place="", notes=""
         raise ApplicationError(
             _("Session %(number)s of this term is already recorded.") % {"number": number}, field="number"
         )
-    session = Session.objects.create(
+    session = Session(
         township=township,
         term=term,
         number=number,
@@ -122,18 +156,30 @@ def session_create(*, township, number, start_date, end_date, place="", notes=""
         place=place,
         notes=notes,
     )
+    history_actor(session, by)
+    session.save()
     SessionPrepItem.objects.bulk_create(
         [
             SessionPrepItem(township=township, session=session, item=item)
             for item in SessionPrepItem.Item.values
         ]
     )
-    session_attendance_sync(session=session)
+    _attendance_sync(session)
     return session
 
 
 @transaction.atomic
-def session_update(*, session, number, start_date, end_date, place="", notes="", by=None):
+def session_update(
+    *,
+    session: Session,
+    number: int,
+    start_date: dt.date,
+    end_date: dt.date,
+    place: str = "",
+    notes: str = "",
+    by,
+) -> Session:
+    authorize(by, session, "meetings.change_session")
     session = Session.objects.select_for_update().get(pk=session.pk)
     if end_date < start_date:
         raise ApplicationError(_("The end date cannot be before the start date."), field="end_date")
@@ -143,8 +189,9 @@ def session_update(*, session, number, start_date, end_date, place="", notes="",
         )
     session.number, session.start_date, session.end_date = number, start_date, end_date
     session.place, session.notes = place, notes
+    history_actor(session, by)
     session.save(update_fields=["number", "start_date", "end_date", "place", "notes", "updated_at"])
-    session_attendance_sync(session=session)  # a list not yet recorded follows the new date
+    _attendance_sync(session)  # a list not yet recorded follows the new date
     return session
 
 
@@ -169,14 +216,15 @@ def _clean_attendance(entries, valid_ids):
 
 
 @transaction.atomic
-def session_attendance_save(*, session, entries, by=None):
+def session_attendance_save(*, session: Session, entries: AttendanceEntries, by) -> int:
     """Save the attendance of a whole session in one go (bulk update). Returns rows changed.
 
     The first save fixes the expected list (应到); saving again without changes changes nothing.
     Entries for deputies not on the list are ignored: adding someone is session_expected_add."""
+    authorize(by, session, "meetings.change_sessionattendance")
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.expected_fixed_at is None:
-        session_attendance_sync(session=session)
+        _attendance_sync(session)
         session.expected_fixed_at = timezone.now()
         count = SessionAttendance.objects.filter(session=session).count()
         _session_note(session, _("expected list fixed: %(n)s deputies") % {"n": count}, by)
@@ -205,9 +253,10 @@ def _reason_required(reason):
 
 
 @transaction.atomic
-def session_expected_add(*, session, deputy, reason, by=None):
+def session_expected_add(*, session: Session, deputy: Deputy, reason: str, by) -> None:
     """Add a deputy to a session's expected list (应到), with a reason, in the session's history.
     Only a township deputy serving at some time during the session can be added."""
+    authorize(by, session, "meetings.change_sessionattendance")
     session = Session.objects.select_for_update().get(pk=session.pk)
     reason = _reason_required(reason)
     if deputy.township_id != session.township_id:
@@ -241,8 +290,9 @@ def session_expected_add(*, session, deputy, reason, by=None):
 
 
 @transaction.atomic
-def session_expected_remove(*, session, deputy, reason, by=None):
+def session_expected_remove(*, session: Session, deputy: Deputy, reason: str, by) -> None:
     """Remove a deputy from a session's expected list, with a reason, in the session's history."""
+    authorize(by, session, "meetings.change_sessionattendance")
     session = Session.objects.select_for_update().get(pk=session.pk)
     reason = _reason_required(reason)
     deleted, _by_model = SessionAttendance.objects.filter(session=session, deputy=deputy).delete()
@@ -264,7 +314,10 @@ def session_expected_remove(*, session, deputy, reason, by=None):
 
 
 @transaction.atomic
-def session_prep_item_mark(*, item, done_by, done_on, note="", by=None):
+def session_prep_item_mark(
+    *, item: SessionPrepItem, done_by: str, done_on: dt.date | None, note: str = "", by
+) -> SessionPrepItem:
+    authorize(by, item, "meetings.change_session")
     item = SessionPrepItem.objects.select_for_update().get(pk=item.pk)
     if done_on is None:
         item.done_by, item.done_on = "", None
@@ -273,23 +326,95 @@ def session_prep_item_mark(*, item, done_by, done_on, note="", by=None):
             raise ApplicationError(_("Say who did it."), field="done_by")
         item.done_by, item.done_on = done_by.strip(), done_on
     item.note = note
+    history_actor(item, by)
     item.save(update_fields=["done_by", "done_on", "note", "updated_at"])
     return item
 
 
-def session_child_add(*, session, instance):
-    """Attach a report, resolution, election or speech (a validated unsaved model instance)."""
-    instance.session = session
-    instance.township_id = session.township_id
-    deputy = getattr(instance, "deputy", None) if hasattr(instance, "deputy_id") else None
-    if deputy is not None and deputy.township_id != session.township_id:
+def _session_child_save(row, session, by):
+    """Save a report, resolution, election or speech of a session (its fields already set)."""
+    row.session = session
+    row.township_id = session.township_id
+    row.full_clean(exclude=["township", "session"])
+    history_actor(row, by)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def session_report_add(
+    *,
+    session: Session,
+    kind: str,
+    title: str,
+    reporter: str = "",
+    file: UploadedFile | None = None,
+    by,
+) -> SessionReport:
+    """A report reviewed at the session, with its file (checked like every upload)."""
+    authorize(by, session, "meetings.change_session")
+    if kind not in SessionReport.Kind.values:
+        raise ApplicationError(_("Choose the kind of report."), field="kind")
+    if not (title or "").strip():
+        raise ApplicationError(_("Enter the title."), field="title")
+    if file:
+        upload_check(file, field="file")
+    report = SessionReport(kind=kind, title=title.strip(), reporter=(reporter or "").strip())
+    if file:
+        report.file = file
+    return _session_child_save(report, session, by)
+
+
+@transaction.atomic
+def resolution_add(*, session: Session, number: int, title: str, text: str = "", by) -> Resolution:
+    """A resolution (决议) passed at the session; its number is unique within the session."""
+    authorize(by, session, "meetings.change_session")
+    if not (title or "").strip():
+        raise ApplicationError(_("Enter the title."), field="title")
+    if Resolution.objects.filter(session=session, number=number).exists():
+        raise ApplicationError(
+            _("Resolution %(number)s of this session is already recorded.") % {"number": number},
+            field="number",
+        )
+    return _session_child_save(Resolution(number=number, title=title.strip(), text=text or ""), session, by)
+
+
+@transaction.atomic
+def election_add(
+    *,
+    session: Session,
+    kind: str,
+    office: str,
+    person: str,
+    votes_for: int,
+    votes_cast: int,
+    elected: bool,
+    by,
+) -> Election:
+    """An election or by-election held at the session."""
+    authorize(by, session, "meetings.change_session")
+    if kind not in Election.Kind.values:
+        raise ApplicationError(_("Choose the kind of election."), field="kind")
+    if votes_for > votes_cast:
+        raise ApplicationError(_("Votes for cannot exceed the votes cast."), field="votes_for")
+    election = Election(
+        kind=kind,
+        office=(office or "").strip(),
+        person=(person or "").strip(),
+        votes_for=votes_for,
+        votes_cast=votes_cast,
+        elected=elected,
+    )
+    return _session_child_save(election, session, by)
+
+
+@transaction.atomic
+def floor_speech_add(*, session: Session, deputy: Deputy, topic: str, by) -> FloorSpeech:
+    """A deputy's floor speech in review (审议发言) at the session."""
+    authorize(by, session, "meetings.change_session")
+    if deputy.township_id != session.township_id:
         raise ApplicationError(_("That deputy is not on this township's roster."), field="deputy")
-    upload = getattr(instance, "file", None)
-    if upload and not getattr(upload, "_committed", True):
-        upload_check(upload.file, field="file")  # a session report's file: checked like every upload
-    instance.full_clean(exclude=["township", "session"])
-    instance.save()
-    return instance
+    return _session_child_save(FloorSpeech(deputy=deputy, topic=(topic or "").strip()), session, by)
 
 
 # --- Presidium meetings ------------------------------------------------------------------
@@ -305,7 +430,7 @@ def _require_presidium(township):
         )
 
 
-def presidium_members_on(*, township, term, day):
+def _presidium_members_on(*, township, term, day):
     """Presidium memberships active on `day` whose member serves that day (the majority base)."""
     return presidium_memberships_on(township=township, term=term, day=day)
 
@@ -330,11 +455,21 @@ def _chair_check(chair, members, day):
 
 
 @transaction.atomic
-def presidium_meeting_create(*, township, date, kind, chair=None, place="", summary="", by=None):
+def presidium_meeting_create(
+    *,
+    township: Township,
+    date: dt.date,
+    kind: str,
+    chair: Deputy | None = None,
+    place: str = "",
+    summary: str = "",
+    by,
+) -> PresidiumMeeting:
+    authorize(by, township, "meetings.add_presidiummeeting")
     _require_presidium(township)
     term = _term_on(township, date)
     Term.objects.select_for_update().get(pk=term.pk)  # serialise the numbering
-    members = list(presidium_members_on(township=township, term=term, day=date))
+    members = list(_presidium_members_on(township=township, term=term, day=date))
     if not members:
         raise ApplicationError(
             _(
@@ -346,7 +481,7 @@ def presidium_meeting_create(*, township, date, kind, chair=None, place="", summ
         )
     _chair_check(chair, members, date)
     number = (PresidiumMeeting.objects.filter(term=term).aggregate(n=Max("number"))["n"] or 0) + 1
-    meeting = PresidiumMeeting.objects.create(
+    meeting = PresidiumMeeting(
         township=township,
         term=term,
         number=number,
@@ -358,6 +493,8 @@ def presidium_meeting_create(*, township, date, kind, chair=None, place="", summ
         summary=summary,
         member_count=len(members),
     )
+    history_actor(meeting, by)
+    meeting.save()
     PresidiumAttendance.objects.bulk_create(
         [PresidiumAttendance(township=township, meeting=meeting, deputy_id=m.deputy_id) for m in members]
     )
@@ -365,16 +502,27 @@ def presidium_meeting_create(*, township, date, kind, chair=None, place="", summ
 
 
 @transaction.atomic
-def presidium_meeting_update(*, meeting, date, kind, chair=None, place="", summary="", by=None):
+def presidium_meeting_update(
+    *,
+    meeting: PresidiumMeeting,
+    date: dt.date,
+    kind: str,
+    chair: Deputy | None = None,
+    place: str = "",
+    summary: str = "",
+    by,
+) -> PresidiumMeeting:
+    authorize(by, meeting, "meetings.change_presidiummeeting")
     meeting = PresidiumMeeting.objects.select_for_update().get(pk=meeting.pk)
     if not (meeting.term.start_date <= date <= meeting.term.end_date):
         raise ApplicationError(_("The date must fall within the meeting's term."), field="date")
     if chair is not None and chair.pk != meeting.chair_id:
-        members = presidium_members_on(township=meeting.township, term=meeting.term, day=date)
+        members = _presidium_members_on(township=meeting.township, term=meeting.term, day=date)
         _chair_check(chair, list(members), date)
     meeting.date, meeting.kind, meeting.chair = date, kind, chair
     meeting.quarter = _quarter_of(date)
     meeting.place, meeting.summary = place, summary
+    history_actor(meeting, by)
     meeting.save(update_fields=["date", "kind", "chair", "quarter", "place", "summary", "updated_at"])
     # a report on proposal progress counts its figures to the (new) meeting date
     for item in meeting.agenda_items.filter(kind=AgendaItem.Kind.PROPOSAL_PROGRESS):
@@ -385,7 +533,8 @@ def presidium_meeting_update(*, meeting, date, kind, chair=None, place="", summa
 
 
 @transaction.atomic
-def presidium_attendance_save(*, meeting, entries, by=None):
+def presidium_attendance_save(*, meeting: PresidiumMeeting, entries: AttendanceEntries, by) -> int:
+    authorize(by, meeting, "meetings.change_presidiumattendance")
     PresidiumMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
     rows = {a.deputy_id: a for a in PresidiumAttendance.objects.filter(meeting=meeting)}
     clean = _clean_attendance(entries, set(rows))
@@ -402,29 +551,6 @@ def presidium_attendance_save(*, meeting, entries, by=None):
     return len(changed)
 
 
-def proposal_progress_text(*, township, on):
-    """The text of a 议案建议办理情况通报 given on `on`: the proposal figures as of that day, from
-    the proposals app through the `proposal_progress` hook (meetings does not import it)."""
-    from renda.core import hooks
-
-    figures = hooks.first("proposal_progress", default=None, township=township, on=on)
-    if figures is None:
-        return ""
-    text = _(
-        "As of %(date)s, %(received)s motions and suggestions of deputies were received this year; "
-        "%(assigned)s were assigned to handling units, %(replied)s replied to and %(closed)s closed; "
-        "%(overdue)s are past their deadline and not yet handled."
-    ) % {
-        "date": _("%(year)s-%(month)s-%(day)s (date)") % {"year": on.year, "month": on.month, "day": on.day},
-        **figures,
-    }
-    if figures["carried_over"]:
-        text += _(" The figures include %(n)s carried over from earlier years.") % {
-            "n": figures["carried_over"]
-        }
-    return text
-
-
 def _progress_fill(item, meeting):
     """A report on the handling of motions and suggestions gets its topic (when none is given)
     and its text, the figures as of the meeting date; another item keeps no such text."""
@@ -436,20 +562,45 @@ def _progress_fill(item, meeting):
         item.kind, item.text = "", ""
 
 
+def _agenda_fields_check(kind, topic, reporter_rank):
+    if kind and kind not in AgendaItem.Kind.values:
+        raise ApplicationError(_("Choose the kind of item from the list."), field="kind")
+    if reporter_rank and reporter_rank not in AgendaItem.Rank.values:
+        raise ApplicationError(_("Choose the rank from the list."), field="reporter_rank")
+    if not (topic or "").strip() and kind != AgendaItem.Kind.PROPOSAL_PROGRESS:
+        raise ApplicationError(_("Enter the topic."), field="topic")
+
+
 @transaction.atomic
-def agenda_item_save(*, meeting, instance, by=None):
-    """Add or change an agenda item (an unsaved or changed instance from a form). A report on the
-    handling of motions and suggestions is filled with the figures as of the meeting date."""
-    instance.meeting = meeting
-    instance.township_id = meeting.township_id
-    _progress_fill(instance, meeting)
-    if instance.pk is None and not instance.order:
-        instance.order = (meeting.agenda_items.aggregate(n=Max("order"))["n"] or 0) + 1
-    instance.save()
-    return instance
-
-
-AGENDA_ITEM_FIELDS = ("order", "topic", "reporting_unit", "reporter", "reporter_rank", "kind")
+def agenda_item_add(
+    *,
+    meeting: PresidiumMeeting,
+    topic: str,
+    kind: str = "",
+    order: int | None = None,
+    reporting_unit: str = "",
+    reporter: str = "",
+    reporter_rank: str = "",
+    by,
+) -> AgendaItem:
+    """Add an agenda item (at the end when no order is given). A report on the handling of
+    motions and suggestions is filled with the figures as of the meeting date."""
+    authorize(by, meeting, "meetings.change_presidiummeeting")
+    _agenda_fields_check(kind, topic, reporter_rank)
+    item = AgendaItem(
+        meeting=meeting,
+        township_id=meeting.township_id,
+        kind=kind or "",
+        topic=(topic or "").strip(),
+        reporting_unit=reporting_unit or "",
+        reporter=reporter or "",
+        reporter_rank=reporter_rank or "",
+    )
+    item.order = order or (meeting.agenda_items.aggregate(n=Max("order"))["n"] or 0) + 1
+    _progress_fill(item, meeting)
+    history_actor(item, by)
+    item.save()
+    return item
 
 
 def _meeting_note(meeting_id, reason, by):
@@ -461,14 +612,31 @@ def _meeting_note(meeting_id, reason, by):
 
 
 @transaction.atomic
-def agenda_item_update(*, item, data, by=None):
+def agenda_item_update(
+    *,
+    item: AgendaItem,
+    order: int,
+    topic: str,
+    kind: str = "",
+    reporting_unit: str = "",
+    reporter: str = "",
+    reporter_rank: str = "",
+    by,
+) -> AgendaItem:
     """Correct an agenda item's order, topic or reporter (the vote is recorded separately)."""
+    authorize(by, item, "meetings.change_agendaitem")
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
-    data = {k: v for k, v in data.items() if k in AGENDA_ITEM_FIELDS}
-    if not (data.get("topic", item.topic) or "").strip():
-        raise ApplicationError(_("Enter the topic."), field="topic")
-    before = {k: getattr(item, k) for k in (*AGENDA_ITEM_FIELDS, "text")}
-    for key, value in data.items():
+    _agenda_fields_check(kind, topic, reporter_rank)
+    new = {
+        "order": order,
+        "topic": (topic or "").strip(),
+        "kind": kind or "",
+        "reporting_unit": reporting_unit or "",
+        "reporter": reporter or "",
+        "reporter_rank": reporter_rank or "",
+    }
+    before = {k: getattr(item, k) for k in (*new, "text")}
+    for key, value in new.items():
         setattr(item, key, value)
     _progress_fill(item, item.meeting)  # the figures again, as of the meeting date
     changed = [k for k, v in before.items() if getattr(item, k) != v]
@@ -481,9 +649,10 @@ def agenda_item_update(*, item, data, by=None):
 
 
 @transaction.atomic
-def agenda_item_delete(*, item, by=None):
+def agenda_item_delete(*, item: AgendaItem, by) -> None:
     """Remove an agenda item recorded by mistake. An item that a decision or review opinion was
     adopted on stays: deleting it would cut the decision loose from what it decided."""
+    authorize(by, item, "meetings.delete_agendaitem")
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     adopted = [
         _("%(kind)s %(number)s") % {"kind": d.get_kind_display(), "number": d.number_label}
@@ -504,11 +673,20 @@ def agenda_item_delete(*, item, by=None):
 
 
 @transaction.atomic
-def agenda_vote_record(*, item, votes_for, votes_against, votes_abstain, by=None):
+def agenda_vote_record(
+    *,
+    item: AgendaItem,
+    votes_for: int | None,
+    votes_against: int | None,
+    votes_abstain: int | None,
+    by,
+) -> AgendaItem:
     """Record the vote on an item. The votes cannot exceed the members present; whether it passed
     is judged against ALL members (过半数), see AgendaItem.passed."""
+    authorize(by, item, "meetings.change_agendaitem")
     item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
     meeting = item.meeting
+    history_actor(item, by)
     if votes_for is None and votes_against is None and votes_abstain is None:
         item.votes_for = item.votes_against = item.votes_abstain = None
         item.save(update_fields=["votes_for", "votes_against", "votes_abstain", "updated_at"])
@@ -529,21 +707,40 @@ def agenda_vote_record(*, item, votes_for, votes_against, votes_abstain, by=None
 
 
 @transaction.atomic
-def non_voting_add(*, meeting, instance, by=None):
-    if instance.deputy_id is None and not instance.name.strip():
+def non_voting_add(
+    *,
+    meeting: PresidiumMeeting,
+    kind: str,
+    deputy: Deputy | None = None,
+    name: str = "",
+    post: str = "",
+    by,
+) -> NonVotingAttendee:
+    """Someone attending the meeting without a vote (列席): a deputy, or an official by name."""
+    authorize(by, meeting, "meetings.change_presidiummeeting")
+    if kind not in NonVotingAttendee.Kind.values:
+        raise ApplicationError(_("Choose who attends."), field="kind")
+    if deputy is None and not (name or "").strip():
         raise ApplicationError(_("Give a name or choose a deputy."), field="name")
-    if instance.deputy_id and instance.deputy.township_id != meeting.township_id:
+    if deputy is not None and deputy.township_id != meeting.township_id:
         raise ApplicationError(_("That deputy is not on this township's roster."), field="deputy")
-    instance.meeting = meeting
-    instance.township_id = meeting.township_id
-    instance.save()
-    return instance
+    attendee = NonVotingAttendee(
+        township_id=meeting.township_id,
+        meeting=meeting,
+        kind=kind,
+        deputy=deputy,
+        name=(name or "").strip(),
+        post=(post or "").strip(),
+    )
+    history_actor(attendee, by)
+    attendee.save()
+    return attendee
 
 
 # --- Decisions ---------------------------------------------------------------------------
 
 
-def decision_agenda_check(*, meeting, kind, agenda_item):
+def _decision_agenda_check(*, meeting, kind, agenda_item):
     """The majority rule, for 决定 and 审议意见 alike: an item put to the vote must have won more
     than half of ALL presidium members. A 决定 needs an agenda item that was put to the vote; a
     审议意见 may follow an item that was only discussed."""
@@ -579,13 +776,24 @@ def decision_agenda_check(*, meeting, kind, agenda_item):
 
 
 @transaction.atomic
-def decision_create(*, meeting, kind, title, text, responsible_unit, deadline, agenda_item=None, by=None):
+def decision_create(
+    *,
+    meeting: PresidiumMeeting,
+    kind: str,
+    title: str,
+    text: str,
+    responsible_unit: str,
+    deadline: dt.date,
+    agenda_item: AgendaItem | None = None,
+    by,
+) -> Decision:
+    authorize(by, meeting, "meetings.add_decision")
     Term.objects.select_for_update().get(pk=meeting.term_id)
     if deadline < meeting.date:
         raise ApplicationError(_("The deadline cannot be before the meeting."), field="deadline")
-    decision_agenda_check(meeting=meeting, kind=kind, agenda_item=agenda_item)
+    _decision_agenda_check(meeting=meeting, kind=kind, agenda_item=agenda_item)
     number = (Decision.objects.filter(term_id=meeting.term_id).aggregate(n=Max("number"))["n"] or 0) + 1
-    return Decision.objects.create(
+    decision = Decision(
         township_id=meeting.township_id,
         term_id=meeting.term_id,
         number=number,
@@ -598,10 +806,14 @@ def decision_create(*, meeting, kind, title, text, responsible_unit, deadline, a
         deadline=deadline,
         status=Decision.Status.OPEN,
     )
+    history_actor(decision, by)
+    decision.save()
+    return decision
 
 
 @transaction.atomic
-def decision_progress_add(*, decision, date, note, by=None):
+def decision_progress_add(*, decision: Decision, date: dt.date, note: str, by) -> Decision:
+    authorize(by, decision, "meetings.change_decision")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status == Decision.Status.DONE:
         raise ApplicationError(_("This follow-up is already done."))
@@ -612,12 +824,21 @@ def decision_progress_add(*, decision, date, note, by=None):
     )
     if decision.status == Decision.Status.OPEN:
         decision.status = Decision.Status.IN_PROGRESS
+        history_actor(decision, by)
         decision.save(update_fields=["status", "updated_at"])
     return decision
 
 
 @transaction.atomic
-def decision_complete(*, decision, completed_on, reported_at=None, note="", by=None):
+def decision_complete(
+    *,
+    decision: Decision,
+    completed_on: dt.date,
+    reported_at: PresidiumMeeting | None = None,
+    note: str = "",
+    by,
+) -> Decision:
+    authorize(by, decision, "meetings.change_decision")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status == Decision.Status.DONE:
         raise ApplicationError(_("This follow-up is already done."))
@@ -644,6 +865,7 @@ def decision_complete(*, decision, completed_on, reported_at=None, note="", by=N
     decision.status = Decision.Status.DONE
     decision.completed_on = completed_on
     decision.reported_at = reported_at
+    history_actor(decision, by)
     decision.save(update_fields=["status", "completed_on", "reported_at", "updated_at"])
     from renda.core.models import Reminder
 
@@ -655,9 +877,10 @@ def _reminder_key(decision):
     return f"meetings.decision.overdue.{decision.pk}"
 
 
-def decisions_mark_overdue(*, today=None):
-    """Daily: open / in-progress decisions past their deadline become overdue, and the township's
-    staff get one reminder per overdue decision. Running it twice changes nothing more."""
+def decisions_mark_overdue(*, today: dt.date | None = None) -> int:
+    """Daily (a system service: no user): open / in-progress decisions past their deadline become
+    overdue, and the township's staff get one reminder per overdue decision. Running it twice
+    changes nothing more."""
     today = today or timezone.localdate()
     with transaction.atomic():
         marked = Decision.objects.filter(
@@ -686,41 +909,6 @@ def decisions_mark_overdue(*, today=None):
 
 
 # --- Activities --------------------------------------------------------------------------
-
-
-def reception_warnings(*, start_date, notice_date, on_duty_count):
-    """The reception rules: public notice ≥ 3 working days ahead, ≥ 2 deputies on duty.
-    Returns translated warnings (empty when the rules are kept)."""
-    warnings = []
-    if notice_date is None:
-        warnings.append(
-            _("No public notice date recorded: the notice must go out at least 3 working days ahead.")
-        )
-    else:
-        # Only whether the notice came early enough matters: count at most a month back, so a
-        # notice date decades early (0001-01-01) costs nothing.
-        # (counted the same whether the reception is on a working day or a rest day)
-        days = workdays_before(max(notice_date, start_date - dt.timedelta(days=31)), start_date)
-        if days < RECEPTION_NOTICE_WORKDAYS:
-            warnings.append(
-                _(
-                    "The notice was published only %(days)s working day(s) before the reception; "
-                    "at least %(min)s are required."
-                )
-                % {"days": days, "min": RECEPTION_NOTICE_WORKDAYS}
-            )
-    # a year whose holidays are unknown: the count above took weekends only, and says so
-    warnings.extend(
-        missing_data_messages(
-            start_date, max(notice_date, start_date - dt.timedelta(days=31)) if notice_date else None
-        )
-    )
-    if on_duty_count < RECEPTION_MIN_ON_DUTY:
-        warnings.append(
-            _("Only %(n)s deputy(ies) on duty; at least %(min)s are required.")
-            % {"n": on_duty_count, "min": RECEPTION_MIN_ON_DUTY}
-        )
-    return warnings
 
 
 RATING_FIELDS = {
@@ -779,19 +967,24 @@ def _activity_check(activity, *, deputy_ids, duty_ids):
 
 
 @transaction.atomic
-def activity_save(*, activity, deputies, on_duty=(), by=None):
+def activity_save(
+    *, activity: Activity, deputies: Iterable[Deputy], on_duty: Iterable[Deputy] = (), by
+) -> tuple[Activity, list[str]]:
     """Create or update an activity with its participants.
 
     `deputies`: participating deputies; `on_duty`: deputies on duty (reception) or reporting
     (述职). Returns (activity, warnings)."""
+    authorize(by, activity, "meetings.add_activity" if activity.pk is None else "meetings.change_activity")
+    deputies, on_duty = list(deputies), list(on_duty)
     deputy_ids = {d.pk for d in deputies}
     duty_ids = {d.pk for d in on_duty}
-    foreign = [d for d in list(deputies) + list(on_duty) if d.township_id != activity.township_id]
+    foreign = [d for d in deputies + on_duty if d.township_id != activity.township_id]
     if foreign:
         raise ApplicationError(_("That deputy is not on this township's roster."), field="deputies")
     _activity_check(activity, deputy_ids=deputy_ids, duty_ids=duty_ids)
     if activity.pk:
         Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    history_actor(activity, by)
     activity.save()
     role = (
         ActivityParticipation.Role.REPORTER
@@ -827,31 +1020,37 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", 
 
 
 @transaction.atomic
-def activity_attachment_add(*, activity, upload, by=None):
+def activity_attachment_add(*, activity: Activity, upload: UploadedFile, by) -> ActivityAttachment:
     """Archive a photo or scan. Only JPEG, PNG and PDF up to 10 MB, checked by content too."""
+    authorize(by, activity, "meetings.add_activityattachment")
     ext = upload_check(
         upload, allowed=ActivityAttachment.ALLOWED_EXTENSIONS, max_size=ActivityAttachment.MAX_SIZE
     )
-    name = os.path.basename(upload.name)
-    return ActivityAttachment.objects.create(
+    name = os.path.basename(upload.name or "")
+    attachment = ActivityAttachment(
         township_id=activity.township_id,
         activity=activity,
         file=upload,
         name=name[:200],
         content_type=CONTENT_TYPES[ext],
-        size=upload.size,
+        size=upload.size or 0,
         uploaded_by=by,
     )
+    history_actor(attachment, by)
+    attachment.save()
+    return attachment
 
 
 # --- 两联一述: presidium members' contacts with deputies ----------------------------------------
 
 
 @transaction.atomic
-def deputy_contact_create(*, township, member, deputy, date, method, note="", by):
+def deputy_contact_create(
+    *, township: Township, member: Deputy, deputy: Deputy, date: dt.date, method: str, note: str = "", by
+) -> DeputyContact:
     """Record a presidium member's contact with a deputy. The member must sit on the presidium on
     that date; both are on this township's roster; the date is not in the future."""
-
+    authorize(by, township, "meetings.add_deputycontact")
     if member.township_id != township.pk or deputy.township_id != township.pk:
         raise ApplicationError(_("That deputy is not on this township's roster."), field="deputy")
     if member.pk == deputy.pk:
@@ -877,6 +1076,8 @@ def deputy_contact_create(*, township, member, deputy, date, method, note="", by
 
 # --- Reception issues (两簿两卡, the eight steps) ------------------------------------------------
 
+ISSUE_PERM = "meetings.change_receptionissue"
+
 
 def _issue_locked(issue, allowed):
     """The issue row locked for the transition, refused unless its step is one of `allowed`."""
@@ -901,10 +1102,18 @@ def _issue_date(issue, on, *, after=None, field="on"):
 
 @transaction.atomic
 def reception_issue_record(
-    *, activity, voter_name, content, voter_phone="", voter_address="", received_by=None, by
-):
+    *,
+    activity: Activity,
+    voter_name: str,
+    content: str,
+    voter_phone: str = "",
+    voter_address: str = "",
+    received_by: Deputy | None = None,
+    by,
+) -> ReceptionIssue:
     """接待: record an issue a voter raised at a voter reception. The deputy who received it was
     on duty at (or took part in) that reception."""
+    authorize(by, activity, "meetings.add_receptionissue")
     if activity.kind != Activity.Kind.RECEPTION:
         raise ApplicationError(_("Issues are recorded at a voter reception."), field="activity")
     voter_name = (voter_name or "").strip()
@@ -933,9 +1142,19 @@ def reception_issue_record(
 
 
 @transaction.atomic
-def reception_issue_sort(*, issue, classification, on, handler="", deadline=None, reply="", by):
+def reception_issue_sort(
+    *,
+    issue: ReceptionIssue,
+    classification: str,
+    on: dt.date,
+    handler: str = "",
+    deadline: dt.date | None = None,
+    reply: str = "",
+    by,
+) -> ReceptionIssue:
     """梳理 and 交办: classify the issue. A matter for the government goes to a handling unit with
     a reply deadline; any other is redirected, and what the voter was told is the reply."""
+    authorize(by, issue, ISSUE_PERM)
     issue = _issue_locked(issue, [ReceptionIssue.State.RECEIVED])
     if classification not in ReceptionIssue.Classification.values:
         raise ApplicationError(_("Choose a classification."), field="classification")
@@ -971,8 +1190,9 @@ def reception_issue_sort(*, issue, classification, on, handler="", deadline=None
 
 
 @transaction.atomic
-def reception_issue_supervise(*, issue, note, on, by):
+def reception_issue_supervise(*, issue: ReceptionIssue, note: str, on: dt.date, by) -> ReceptionIssue:
     """督办: a follow-up with the handling unit; the latest note is kept, the history keeps all."""
+    authorize(by, issue, ISSUE_PERM)
     issue = _issue_locked(issue, [ReceptionIssue.State.ASSIGNED, ReceptionIssue.State.SUPERVISED])
     note = (note or "").strip()
     if not note:
@@ -986,8 +1206,9 @@ def reception_issue_supervise(*, issue, note, on, by):
 
 
 @transaction.atomic
-def reception_issue_reply(*, issue, reply, on, by):
+def reception_issue_reply(*, issue: ReceptionIssue, reply: str, on: dt.date, by) -> ReceptionIssue:
     """回复: the handling unit's answer, given to the voter."""
+    authorize(by, issue, ISSUE_PERM)
     issue = _issue_locked(issue, [ReceptionIssue.State.ASSIGNED, ReceptionIssue.State.SUPERVISED])
     reply = (reply or "").strip()
     if not reply:
@@ -1001,8 +1222,11 @@ def reception_issue_reply(*, issue, reply, on, by):
 
 
 @transaction.atomic
-def reception_issue_feedback(*, issue, feedback, on, note="", by):
+def reception_issue_feedback(
+    *, issue: ReceptionIssue, feedback: str, on: dt.date, note: str = "", by
+) -> ReceptionIssue:
     """反馈: the voter's view of the reply."""
+    authorize(by, issue, ISSUE_PERM)
     issue = _issue_locked(issue, [ReceptionIssue.State.REPLIED])
     if feedback not in ReceptionIssue.Feedback.values:
         raise ApplicationError(_("Choose the voter's feedback."), field="feedback")
@@ -1015,8 +1239,9 @@ def reception_issue_feedback(*, issue, feedback, on, note="", by):
 
 
 @transaction.atomic
-def reception_issue_archive(*, issue, on, by):
+def reception_issue_archive(*, issue: ReceptionIssue, on: dt.date, by) -> ReceptionIssue:
     """归档: the record is complete (replied, with the voter's feedback when there was one)."""
+    authorize(by, issue, ISSUE_PERM)
     issue = _issue_locked(issue, [ReceptionIssue.State.REPLIED, ReceptionIssue.State.FEEDBACK])
     _issue_date(issue, on, after=issue.feedback_on or issue.replied_on)
     issue.archived_on = on
@@ -1056,21 +1281,24 @@ def _group_of_year(township, group, year, field="group"):
 @transaction.atomic
 def appraisal_save(
     *,
-    appraisal=None,
-    township,
-    year,
-    subject,
-    group=None,
-    station=None,
-    grade="",
-    score=None,
-    date,
-    appraised_by,
-    remarks="",
+    appraisal: Appraisal | None = None,
+    township: Township,
+    year: int,
+    subject: str,
+    group: DeputyGroup | None = None,
+    station: LiaisonStation | None = None,
+    grade: str = "",
+    score: Decimal | None = None,
+    date: dt.date,
+    appraised_by: str,
+    remarks: str = "",
     by,
-):
+) -> Appraisal:
     """Record (or correct) the year-end appraisal of a group, a station or the presidium's work.
     It has a grade or a score (or both); a score is 0 to 100."""
+    authorize(by, township, "meetings.add_appraisal" if appraisal is None else "meetings.change_appraisal")
+    if appraisal is not None:
+        authorize(by, appraisal, "meetings.change_appraisal")
     if subject not in Appraisal.Subject.values:
         raise ApplicationError(_("Choose what is appraised."), field="subject")
     if subject == Appraisal.Subject.GROUP:
@@ -1108,10 +1336,25 @@ def appraisal_save(
 
 @transaction.atomic
 def commendation_save(
-    *, commendation=None, township, year, kind, group=None, deputy=None, document_no="", date, remarks="", by
-):
+    *,
+    commendation: Commendation | None = None,
+    township: Township,
+    year: int,
+    kind: str,
+    group: DeputyGroup | None = None,
+    deputy: Deputy | None = None,
+    document_no: str = "",
+    date: dt.date,
+    remarks: str = "",
+    by,
+) -> Commendation:
     """Record (or correct) a commendation: 先进代表小组 (a group of the year's term) or 优秀代表 (a
     deputy who served in that year, deputies.serving); once a year for each group and deputy."""
+    authorize(
+        by, township, "meetings.add_commendation" if commendation is None else "meetings.change_commendation"
+    )
+    if commendation is not None:
+        authorize(by, commendation, "meetings.change_commendation")
     if kind == Commendation.Kind.GROUP:
         _group_of_year(township, group, year)
         deputy = None
@@ -1155,9 +1398,21 @@ def commendation_save(
 
 
 @transaction.atomic
-def planned_activity_add(*, township, year, month, kind, subject, group=None, station=None, note="", by):
+def planned_activity_add(
+    *,
+    township: Township,
+    year: int,
+    month: int,
+    kind: str,
+    subject: str,
+    group: DeputyGroup | None = None,
+    station: LiaisonStation | None = None,
+    note: str = "",
+    by,
+) -> PlannedActivity:
     """Add an activity to the yearly plan of a deputy group (of a term covering the year) or a
     liaison station of the township: the month, the kind, the subject and a note."""
+    authorize(by, township, "meetings.add_plannedactivity")
     if (group is None) == (station is None):
         raise ApplicationError(_("Choose either a deputy group or a liaison station."), field="group")
     if group is not None:
@@ -1192,9 +1447,12 @@ ROTA_LEVELS = ("provincial", "city", "county")
 
 
 @transaction.atomic
-def rota_entry_create(*, township, deputy, station, date, note="", by):
+def rota_entry_create(
+    *, township: Township, deputy: Deputy, station: LiaisonStation, date: dt.date, note: str = "", by
+) -> RotaEntry:
     """Plan a higher-level deputy's turn receiving voters at a liaison station of the township:
     the deputy must hold a provincial, city or county mandate on that date (deputies.serving)."""
+    authorize(by, township, "meetings.add_rotaentry")
     if deputy.township_id != township.pk:
         raise ApplicationError(_("That deputy is not on this township's roster."), field="deputy")
     if station.township_id != township.pk:
@@ -1213,8 +1471,11 @@ def rota_entry_create(*, township, deputy, station, date, note="", by):
 
 
 @transaction.atomic
-def rota_entry_record(*, entry, state, activity=None, note="", by):
+def rota_entry_record(
+    *, entry: RotaEntry, state: str, activity: Activity | None = None, note: str = "", by
+) -> RotaEntry:
     """Record whether a planned turn was held, and the voter reception activity it became."""
+    authorize(by, entry, "meetings.change_rotaentry")
     entry = RotaEntry.objects.select_for_update().get(pk=entry.pk)
     if state not in RotaEntry.State.values:
         raise ApplicationError(_("Choose whether the reception was held."), field="state")

@@ -17,7 +17,7 @@ from renda.core import hooks
 from renda.core.access import access_for, mask_phone
 from renda.core.converters import id_or_none, year_or_none
 from renda.core.exceptions import ApplicationError
-from renda.core.forms import form_error
+from renda.core.forms import form_error, submit
 from renda.core.history import history_entries
 from renda.core.models import DocumentJob
 from renda.core.quotas import QUOTAS
@@ -70,6 +70,7 @@ from .models import (
     Session,
     SessionPrepItem,
 )
+from .rules import reception_warnings
 
 PER_PAGE = 30
 
@@ -139,13 +140,14 @@ def session_create(request):
     request.access.require_write(perm="meetings.add_session")
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_create(
-                township=request.user.township, by=request.user, **form.cleaned_data
-            )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        session = submit(
+            form,
+            services.session_create,
+            township=request.user.township,
+            by=request.user,
+            **form.cleaned_data,
+        )
+        if session is not None:
             messages.success(
                 request, _("Session recorded; every current deputy is marked present. Record the exceptions.")
             )
@@ -171,11 +173,7 @@ def session_edit(request, pk):
     session = _session(request, pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.session_update(session=session, by=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        if submit(form, services.session_update, session=session, by=request.user, **form.cleaned_data):
             return redirect("meetings:session_detail", session.pk)
     return render(
         request,
@@ -193,6 +191,12 @@ SESSION_CHILD_FORMS = {
     "resolution": ResolutionForm,
     "election": ElectionForm,
     "speech": FloorSpeechForm,
+}
+SESSION_CHILD_SERVICES = {
+    "report": services.session_report_add,
+    "resolution": services.resolution_add,
+    "election": services.election_add,
+    "speech": services.floor_speech_add,
 }
 
 
@@ -240,11 +244,8 @@ def session_child_add(request, pk, what):
     kwargs = {"session": session} if what == "speech" else {}
     form = cls(request.POST, request.FILES, **kwargs)
     if form.is_valid():
-        try:
-            services.session_child_add(session=session, instance=form.save(commit=False))
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        service = SESSION_CHILD_SERVICES[what]
+        if submit(form, service, session=session, by=request.user, **form.cleaned_data):
             messages.success(request, _("Saved."))
             return redirect(reverse("meetings:session_detail", args=[session.pk]) + f"#{what}")
     return session_detail(request, pk, bound=form)
@@ -313,7 +314,7 @@ def session_attendance(request, pk):
             messages.success(request, _("Attendance saved (%(n)s changed).") % {"n": changed})
             return redirect("meetings:session_detail", session.pk)
     elif can_write:
-        services.session_attendance_sync(session=session)
+        services.session_attendance_sync(session=session, by=request.user)
     rows = selectors.session_attendance_rows_checked(session=session)
     if errors:  # show what was typed
         for row in rows:
@@ -373,13 +374,10 @@ def meeting_create(request):
         return redirect("meetings:meeting_list")
     form = PresidiumMeetingForm(request.POST or None, township=township)
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.presidium_meeting_create(
-                township=township, by=request.user, **form.cleaned_data
-            )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        meeting = submit(
+            form, services.presidium_meeting_create, township=township, by=request.user, **form.cleaned_data
+        )
+        if meeting is not None:
             messages.success(request, _("Meeting recorded. Add the agenda items, attendance and decisions."))
             return redirect("meetings:meeting_detail", meeting.pk)
     return render(
@@ -405,11 +403,9 @@ def meeting_edit(request, pk):
     meeting = _meeting(request, pk)
     form = PresidiumMeetingForm(request.POST or None, instance=meeting, township=meeting.township)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.presidium_meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        if submit(
+            form, services.presidium_meeting_update, meeting=meeting, by=request.user, **form.cleaned_data
+        ):
             return redirect("meetings:meeting_detail", meeting.pk)
     return render(
         request,
@@ -508,8 +504,9 @@ def meeting_agenda_add(request, pk):
     request.access.require_write(perm="meetings.change_presidiummeeting")
     meeting = _meeting(request, pk)
     form = AgendaItemForm(request.POST)
-    if form.is_valid():
-        services.agenda_item_save(meeting=meeting, instance=form.save(commit=False), by=request.user)
+    if form.is_valid() and submit(
+        form, services.agenda_item_add, meeting=meeting, by=request.user, **form.cleaned_data
+    ):
         return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#agenda")
     return meeting_detail(request, pk, bound=form)
 
@@ -523,14 +520,11 @@ def agenda_item_edit(request, pk):
     request.access.require_write(perm="meetings.change_agendaitem")
     item = _agenda_item(request, pk)
     form = AgendaItemForm(request.POST, instance=item, prefix=_agenda_edit_prefix(item.pk))
-    if form.is_valid():
-        try:
-            services.agenda_item_update(item=item, data=form.cleaned_data, by=request.user)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Agenda item saved."))
-            return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
+    if form.is_valid() and submit(
+        form, services.agenda_item_update, item=item, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("Agenda item saved."))
+        return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
     return meeting_detail(request, item.meeting_id, bound=form)
 
 
@@ -574,13 +568,10 @@ def meeting_non_voting_add(request, pk):
     request.access.require_write(perm="meetings.change_presidiummeeting")
     meeting = _meeting(request, pk)
     form = NonVotingForm(request.POST, township=meeting.township)
-    if form.is_valid():
-        try:
-            services.non_voting_add(meeting=meeting, instance=form.save(commit=False), by=request.user)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#nonvoting")
+    if form.is_valid() and submit(
+        form, services.non_voting_add, meeting=meeting, by=request.user, **form.cleaned_data
+    ):
+        return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#nonvoting")
     return meeting_detail(request, pk, bound=form)
 
 
@@ -590,11 +581,10 @@ def meeting_decision_add(request, pk):
     meeting = _meeting(request, pk)
     form = DecisionForm(request.POST, meeting=meeting)
     if form.is_valid():
-        try:
-            decision = services.decision_create(meeting=meeting, by=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        decision = submit(
+            form, services.decision_create, meeting=meeting, by=request.user, **form.cleaned_data
+        )
+        if decision is not None:
             messages.success(request, _("Recorded as No. %(n)s.") % {"n": decision.number})
             return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#decisions")
     return meeting_detail(request, pk, bound=form)
@@ -784,7 +774,7 @@ def activity_detail(request, pk, attachment_form=None):
     )
     warnings = []
     if activity.kind == Activity.Kind.RECEPTION:
-        warnings = services.reception_warnings(
+        warnings = reception_warnings(
             start_date=activity.start_date,
             notice_date=activity.notice_date,
             on_duty_count=sum(1 for p in participations if p.role == "on_duty"),
@@ -821,16 +811,15 @@ def activity_attachment_add(request, pk):
     request.access.require_write(perm="meetings.add_activityattachment")
     activity = _activity(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.activity_attachment_add(
-                activity=activity, upload=form.cleaned_data["file"], by=request.user
-            )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Attachment archived."))
-            return redirect(reverse("meetings:activity_detail", args=[pk]) + "#attachments")
+    if form.is_valid() and submit(
+        form,
+        services.activity_attachment_add,
+        activity=activity,
+        upload=form.cleaned_data["file"],
+        by=request.user,
+    ):
+        messages.success(request, _("Attachment archived."))
+        return redirect(reverse("meetings:activity_detail", args=[pk]) + "#attachments")
     return activity_detail(request, pk, attachment_form=form)
 
 
@@ -886,11 +875,7 @@ def contact_duties(request):
     if request.method == "POST":
         request.access.require_write(township, "meetings.add_deputycontact")
         if form is not None and form.is_valid():
-            try:
-                services.deputy_contact_create(township=township, by=user, **form.cleaned_data)
-            except ApplicationError as exc:
-                form_error(form, exc)
-            else:
+            if submit(form, services.deputy_contact_create, township=township, by=user, **form.cleaned_data):
                 messages.success(request, _("Contact recorded."))
                 return redirect(f"{reverse('meetings:contacts')}?year={form.cleaned_data['date'].year}")
     this_year = timezone.localdate().year
@@ -973,11 +958,10 @@ def reception_issue_create(request, pk):
         raise Http404
     form = ReceptionIssueForm(request.POST or None, activity=activity)
     if request.method == "POST" and form.is_valid():
-        try:
-            issue = services.reception_issue_record(activity=activity, by=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        issue = submit(
+            form, services.reception_issue_record, activity=activity, by=request.user, **form.cleaned_data
+        )
+        if issue is not None:
             messages.success(request, _("Issue recorded."))
             return redirect("meetings:issue_detail", issue.pk)
     return render(
@@ -1030,14 +1014,9 @@ def reception_issue_step(request, pk, step):
     request.access.require_write(issue, "meetings.change_receptionissue")
     form_class, service, _states = ISSUE_STEPS[step]
     form = form_class(request.POST, prefix=step)
-    if form.is_valid():
-        try:
-            service(issue=issue, by=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Step recorded."))
-            return redirect("meetings:issue_detail", pk)
+    if form.is_valid() and submit(form, service, issue=issue, by=request.user, **form.cleaned_data):
+        messages.success(request, _("Step recorded."))
+        return redirect("meetings:issue_detail", pk)
     return reception_issue_detail(request, pk, step=step, step_form=form)
 
 
@@ -1077,14 +1056,11 @@ def appraisal_list(request):
             model, _form, save = YEAR_RECORDS[slug]
             request.access.require_write(township, f"meetings.add_{model._meta.model_name}")
             form = forms[slug]
-            if form.is_valid():
-                try:
-                    save(township=township, year=year, by=request.user, **form.cleaned_data)
-                except ApplicationError as exc:
-                    form_error(form, exc)
-                else:
-                    messages.success(request, _("Saved."))
-                    return redirect(f"{reverse('meetings:appraisals')}?year={year}")
+            if form.is_valid() and submit(
+                form, save, township=township, year=year, by=request.user, **form.cleaned_data
+            ):
+                messages.success(request, _("Saved."))
+                return redirect(f"{reverse('meetings:appraisals')}?year={year}")
         context["forms"] = forms
         context.update(selectors.appraisal_year(user=request.user, township=township, year=year))
     return render(request, "meetings/appraisals.html", context)
@@ -1106,16 +1082,17 @@ def year_record_detail(request, what, pk):
     if request.method == "POST":
         request.access.require_write(row, f"meetings.change_{name}")
         form = form_class(request.POST, township=row.township, year=row.year)
-        if form.is_valid():
-            try:
-                save(
-                    **{name: row}, township=row.township, year=row.year, by=request.user, **form.cleaned_data
-                )
-            except ApplicationError as exc:
-                form_error(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(back)
+        if form.is_valid() and submit(
+            form,
+            save,
+            **{name: row},
+            township=row.township,
+            year=row.year,
+            by=request.user,
+            **form.cleaned_data,
+        ):
+            messages.success(request, _("Saved."))
+            return redirect(back)
     return render(
         request,
         "meetings/year_record_detail.html",
@@ -1168,13 +1145,14 @@ def plans(request):
         if request.method == "POST":
             request.access.require_write(township, "meetings.add_plannedactivity")
             if form is not None and form.is_valid():
-                try:
-                    services.planned_activity_add(
-                        township=township, year=year, by=request.user, **form.cleaned_data
-                    )
-                except ApplicationError as exc:
-                    form_error(form, exc)
-                else:
+                if submit(
+                    form,
+                    services.planned_activity_add,
+                    township=township,
+                    year=year,
+                    by=request.user,
+                    **form.cleaned_data,
+                ):
                     messages.success(request, _("Planned activity added."))
                     return redirect(_plans_url(year, group))
         context.update(
@@ -1202,11 +1180,10 @@ def rota(request):
     if request.method == "POST":
         request.access.require_write(township, "meetings.add_rotaentry")
         if form is not None and form.is_valid():
-            try:
-                entry = services.rota_entry_create(township=township, by=request.user, **form.cleaned_data)
-            except ApplicationError as exc:
-                form_error(form, exc)
-            else:
+            entry = submit(
+                form, services.rota_entry_create, township=township, by=request.user, **form.cleaned_data
+            )
+            if entry is not None:
                 messages.success(request, _("Reception planned."))
                 return redirect(f"{reverse('meetings:rota')}?year={entry.date.year}")
     this_year = timezone.localdate().year
@@ -1237,11 +1214,7 @@ def rota_entry(request, pk):
     if request.method == "POST":
         request.access.require_write(entry, "meetings.change_rotaentry")
         if form is not None and form.is_valid():
-            try:
-                services.rota_entry_record(entry=entry, by=request.user, **form.cleaned_data)
-            except ApplicationError as exc:
-                form_error(form, exc)
-            else:
+            if submit(form, services.rota_entry_record, entry=entry, by=request.user, **form.cleaned_data):
                 messages.success(request, _("Rota entry saved."))
                 return redirect(back)
     return render(

@@ -319,7 +319,7 @@ def _progress_reports(ctx):
     """The presidium meetings' reports on proposal progress (meetings.demo marks the items):
     their text, the figures as of each meeting's date, now that the proposals exist."""
     from meetings.models import AgendaItem
-    from meetings.services import proposal_progress_text
+    from meetings.rules import proposal_progress_text
 
     items = list(
         AgendaItem.objects.filter(

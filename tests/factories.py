@@ -89,3 +89,9 @@ class DeputyFactory(factory.django.DjangoModelFactory):
             end_date=kwargs.get("end_date"),
             end_reason=kwargs.get("end_reason", "resigned" if kwargs.get("end_date") else ""),
         )
+
+
+def staff_user(township, role=roles.SECRETARY):
+    """A user of the township's staff (the secretary unless told), made once: the `by` of the
+    services a test calls to set up its records."""
+    return UserFactory(username=f"staff-{township.pk}-{role}", township=township, role=role)

@@ -14,7 +14,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from meetings.models import Activity, ActivityParticipation
-from meetings.services import reception_warnings
+from meetings.rules import reception_warnings
 from proposals.models import HandlingUnit, Proposal, ProposalSettings
 from proposals.services import deadline_compute
 from renda.core import workdays

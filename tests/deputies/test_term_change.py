@@ -16,7 +16,7 @@ from meetings.services import presidium_meeting_create, session_create
 from renda.core.exceptions import ApplicationError
 from renda.core.models import Term, Township
 from renda.dashboard.selectors import work_report_data
-from tests.factories import DeputyFactory, TermFactory, TownshipFactory, UserFactory
+from tests.factories import DeputyFactory, TermFactory, TownshipFactory, UserFactory, staff_user
 
 OLD_START, OLD_END = dt.date(2020, 1, 1), dt.date(2024, 12, 31)
 NEW_START, NEW_END = dt.date(2025, 1, 1), dt.date(2029, 12, 31)
@@ -72,9 +72,15 @@ def _change(town, people, secretary, **kw):
 def test_two_terms_with_a_term_change(town, old_term, people, town_secretary):
     a, b, c, d, e, f = people
     old_session = session_create(
-        township=town, number=5, start_date=dt.date(2024, 3, 1), end_date=dt.date(2024, 3, 2)
+        by=staff_user(town),
+        township=town,
+        number=5,
+        start_date=dt.date(2024, 3, 1),
+        end_date=dt.date(2024, 3, 2),
     )
-    old_meeting = presidium_meeting_create(township=town, date=dt.date(2024, 6, 1), kind="regular", chair=a)
+    old_meeting = presidium_meeting_create(
+        by=staff_user(town), township=town, date=dt.date(2024, 6, 1), kind="regular", chair=a
+    )
 
     new = _change(town, people, town_secretary)
     # a deputy newly elected in a by-election, after the term began
@@ -105,7 +111,11 @@ def test_two_terms_with_a_term_change(town, old_term, people, town_secretary):
 
     # attendance of each year
     new_session = session_create(
-        township=town, number=1, start_date=dt.date(2025, 3, 1), end_date=dt.date(2025, 3, 2)
+        by=staff_user(town),
+        township=town,
+        number=1,
+        start_date=dt.date(2025, 3, 1),
+        end_date=dt.date(2025, 3, 2),
     )
     old_expected = set(
         SessionAttendance.objects.filter(session=old_session).values_list("deputy_id", flat=True)
@@ -117,11 +127,15 @@ def test_two_terms_with_a_term_change(town, old_term, people, town_secretary):
     assert new_expected == {a.pk, b.pk, d.pk, g.pk}
 
     # majority of each term
-    new_meeting = presidium_meeting_create(township=town, date=dt.date(2025, 6, 1), kind="regular", chair=b)
+    new_meeting = presidium_meeting_create(
+        by=staff_user(town), township=town, date=dt.date(2025, 6, 1), kind="regular", chair=b
+    )
     assert (old_meeting.member_count, old_meeting.majority_needed) == (3, 2)
     assert (new_meeting.member_count, new_meeting.majority_needed) == (4, 3)
     with pytest.raises(ApplicationError):  # c is no longer in the presidium
-        presidium_meeting_create(township=town, date=dt.date(2025, 7, 1), kind="regular", chair=c)
+        presidium_meeting_create(
+            by=staff_user(town), township=town, date=dt.date(2025, 7, 1), kind="regular", chair=c
+        )
 
     # scores of each year: who is scored and for how many days
     assessments_compute(townships=[town], year=2024)
@@ -175,7 +189,11 @@ def test_subdistrict_has_no_term_change(db):
     # no 人代会 and no township deputies either
     with pytest.raises(ApplicationError):
         session_create(
-            township=jiedao, number=1, start_date=dt.date(2024, 3, 1), end_date=dt.date(2024, 3, 1)
+            by=staff_user(jiedao),
+            township=jiedao,
+            number=1,
+            start_date=dt.date(2024, 3, 1),
+            end_date=dt.date(2024, 3, 1),
         )
     county_deputy = DeputyFactory(township=jiedao, mandate__level="county")
     with pytest.raises(ApplicationError, match="街道"):

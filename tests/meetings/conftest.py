@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from deputies.models import PresidiumMembership
-from tests.factories import DeputyFactory
+from tests.factories import DeputyFactory, staff_user
 
 
 @pytest.fixture
@@ -28,6 +28,7 @@ def meeting(township, presidium):
     from meetings.services import presidium_meeting_create
 
     return presidium_meeting_create(
+        by=staff_user(township),
         township=township,
         date=dt.date(2025, 3, 18),
         kind="regular",

@@ -6,8 +6,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from meetings.models import Activity, ActivityAttachment, ActivityParticipation
-from meetings.services import activity_attachment_add, activity_save, reception_warnings
+from meetings.rules import reception_warnings
+from meetings.services import activity_attachment_add, activity_save
 from renda.core.exceptions import ApplicationError
+from tests.factories import staff_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -48,6 +50,7 @@ def test_reception_rule_falls_back_to_weekends_for_uncovered_years():
 @pytest.mark.django_db
 def test_reception_with_one_deputy_on_duty_is_saved_with_warnings(township, deputies):
     activity, warnings = activity_save(
+        by=staff_user(township),
         activity=_activity(
             township, kind="reception", start_date=dt.date(2025, 10, 9), notice_date=dt.date(2025, 9, 30)
         ),
@@ -71,7 +74,7 @@ def test_report_to_voters_ratings_must_add_up(township, deputies):
         rating_incompetent=0,
     )
     with pytest.raises(ApplicationError) as exc:
-        activity_save(activity=bad, deputies=[], on_duty=deputies[:1])
+        activity_save(by=staff_user(bad.township), activity=bad, deputies=[], on_duty=deputies[:1])
     assert exc.value.field == "rating_excellent"
     assert not Activity.objects.exists()
     good = _activity(
@@ -83,7 +86,9 @@ def test_report_to_voters_ratings_must_add_up(township, deputies):
         rating_competent=16,
         rating_incompetent=1,
     )
-    activity, _w = activity_save(activity=good, deputies=[], on_duty=deputies[:1])
+    activity, _w = activity_save(
+        by=staff_user(good.township), activity=good, deputies=[], on_duty=deputies[:1]
+    )
     assert ActivityParticipation.objects.get(activity=activity).role == "reporter"
 
 
@@ -112,7 +117,9 @@ def test_ratings_refused_on_the_form_beside_the_field(client_for, secretary, dep
 @pytest.mark.django_db
 def test_law_check_names_the_law(township, deputies):
     with pytest.raises(ApplicationError) as exc:
-        activity_save(activity=_activity(township, kind="law_check"), deputies=deputies[:3])
+        activity_save(
+            by=staff_user(township), activity=_activity(township, kind="law_check"), deputies=deputies[:3]
+        )
     assert exc.value.field == "law_name"
 
 
@@ -140,20 +147,30 @@ def test_group_activity_from_the_form(client_for, secretary, township, term, dep
 
 @pytest.mark.django_db
 def test_attachment_type_and_content_checked(township, deputies):
-    activity, _w = activity_save(activity=_activity(township), deputies=deputies[:2])
+    activity, _w = activity_save(by=staff_user(township), activity=_activity(township), deputies=deputies[:2])
     with pytest.raises(ApplicationError) as exc:
-        activity_attachment_add(activity=activity, upload=SimpleUploadedFile("tool.exe", b"MZ\x90\x00"))
+        activity_attachment_add(
+            by=staff_user(activity.township),
+            activity=activity,
+            upload=SimpleUploadedFile("tool.exe", b"MZ\x90\x00"),
+        )
     assert exc.value.field == "file"
     with pytest.raises(ApplicationError):  # a renamed executable
-        activity_attachment_add(activity=activity, upload=SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" * 10))
-    att = activity_attachment_add(activity=activity, upload=SimpleUploadedFile("签到表.png", PNG))
+        activity_attachment_add(
+            by=staff_user(activity.township),
+            activity=activity,
+            upload=SimpleUploadedFile("photo.jpg", b"MZ\x90\x00" * 10),
+        )
+    att = activity_attachment_add(
+        by=staff_user(activity.township), activity=activity, upload=SimpleUploadedFile("签到表.png", PNG)
+    )
     assert att.content_type == "image/png" and att.size == len(PNG)
     assert ActivityAttachment.objects.count() == 1
 
 
 @pytest.mark.django_db
 def test_attachment_refused_on_the_page(client_for, secretary, township, deputies):
-    activity, _w = activity_save(activity=_activity(township), deputies=deputies[:2])
+    activity, _w = activity_save(by=staff_user(township), activity=_activity(township), deputies=deputies[:2])
     response = client_for(secretary).post(
         reverse("meetings:activity_attachment_add", args=[activity.pk]),
         {"file": SimpleUploadedFile("notes.docx", b"PK\x03\x04")},

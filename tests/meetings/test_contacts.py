@@ -9,6 +9,7 @@ from meetings.models import Activity, DeputyContact
 from meetings.selectors import contact_duties
 from meetings.services import activity_save, deputy_contact_create
 from renda.core.exceptions import ApplicationError
+from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
@@ -23,14 +24,14 @@ def test_voter_visit_keeps_its_voter_count_and_households(township, deputies):
         voter_count=23,
         households=11,
     )
-    activity_save(activity=visit, deputies=deputies[:1])
+    activity_save(by=staff_user(visit.township), activity=visit, deputies=deputies[:1])
     visit.refresh_from_db()
     assert (visit.voter_count, visit.households) == (23, 11)
     # households belong to visits only
     inspection = Activity(
         township=township, kind="inspection", start_date=dt.date(YEAR, 4, 2), topic="视察", households=5
     )
-    activity_save(activity=inspection, deputies=deputies[:1])
+    activity_save(by=staff_user(inspection.township), activity=inspection, deputies=deputies[:1])
     inspection.refresh_from_db()
     assert inspection.households is None and inspection.voter_count is None
 
@@ -96,6 +97,7 @@ def test_contact_quotas_twelve_a_year_once_a_month_and_twenty_voters_twice_a_yea
     a, b = deputies[10], deputies[11]
     for day, voters in ((dt.date(YEAR, 3, 1), 12), (dt.date(YEAR, 9, 1), 9)):
         activity_save(
+            by=staff_user(township),
             activity=Activity(
                 township=township,
                 kind="visit",
@@ -107,6 +109,7 @@ def test_contact_quotas_twelve_a_year_once_a_month_and_twenty_voters_twice_a_yea
             deputies=[a],
         )
     activity_save(
+        by=staff_user(township),
         activity=Activity(
             township=township, kind="visit", start_date=dt.date(YEAR, 5, 1), topic="走访", voter_count=40
         ),
@@ -204,6 +207,7 @@ def test_township_counts_for_the_dashboard_agree_with_the_page_and_the_raw_rows(
     )
     for day, voters in ((dt.date(YEAR, 3, 1), 12), (dt.date(YEAR, 9, 1), 9)):
         activity_save(
+            by=staff_user(township),
             activity=Activity(
                 township=township, kind="visit", start_date=day, topic="走访", voter_count=voters
             ),

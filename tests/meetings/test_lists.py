@@ -11,7 +11,7 @@ from django.utils import translation
 from meetings.models import Activity, ActivityParticipation
 from meetings.selectors import compliance_due, compliance_for_townships
 from meetings.services import presidium_meeting_create, session_create
-from tests.factories import TermFactory, TownshipFactory
+from tests.factories import TermFactory, TownshipFactory, staff_user
 
 
 def _activities(township, deputies, n, kind="inspection", day=dt.date(2025, 5, 20), group=None):
@@ -43,9 +43,15 @@ def test_list_pages_have_bounded_queries(
 ):
     _activities(township, deputies, 60)
     for i in range(2, 12):
-        presidium_meeting_create(township=township, date=dt.date(2025, 4, i + 5), kind="ad_hoc")
+        presidium_meeting_create(
+            by=staff_user(township), township=township, date=dt.date(2025, 4, i + 5), kind="ad_hoc"
+        )
     session_create(
-        township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+        by=staff_user(township),
+        township=township,
+        number=2,
+        start_date=dt.date(2025, 1, 10),
+        end_date=dt.date(2025, 1, 11),
     )
     params = {"year": 2025, "month": 5} if name == "meetings:calendar" else {}
     for user in (secretary, reviewer):
@@ -65,7 +71,11 @@ def test_compliance_uses_a_constant_number_of_queries(township, term, deputies, 
     _activities(township, deputies, 2, kind="reception", day=dt.date(2025, 3, 14))
     _activities(township, deputies, 1, kind="training", day=dt.date(2025, 4, 1))
     session_create(
-        township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+        by=staff_user(township),
+        township=township,
+        number=2,
+        start_date=dt.date(2025, 1, 10),
+        end_date=dt.date(2025, 1, 11),
     )
     others = [TownshipFactory() for _ in range(5)]
     for t in others:

@@ -9,9 +9,9 @@ from django.urls import reverse
 from deputies.models import Mandate, PresidiumMembership
 from deputies.selectors import deputy_serving, deputy_serving_during
 from meetings.forms import PresidiumMeetingForm
-from meetings.models import AgendaItem, Decision, SessionAttendance
+from meetings.models import Decision, SessionAttendance
 from meetings.services import (
-    agenda_item_save,
+    agenda_item_add,
     agenda_vote_record,
     decision_create,
     presidium_meeting_create,
@@ -21,7 +21,7 @@ from meetings.services import (
     session_expected_remove,
 )
 from renda.core.exceptions import ApplicationError
-from tests.factories import DeputyFactory
+from tests.factories import DeputyFactory, staff_user
 
 DAY = dt.date(2026, 3, 4)
 
@@ -67,15 +67,19 @@ def test_serving_during_a_period_counts_days(township, roster):
 
 @pytest.mark.django_db
 def test_expected_list_is_the_township_deputies_serving_on_the_first_day(township, roster):
-    session = session_create(township=township, number=5, start_date=DAY, end_date=DAY)
+    session = session_create(
+        by=staff_user(township), township=township, number=5, start_date=DAY, end_date=DAY
+    )
     expected = set(SessionAttendance.objects.filter(session=session).values_list("deputy_id", flat=True))
     assert expected == {d.pk for d in roster["serving"]}
 
 
 @pytest.mark.django_db
 def test_resaving_unchanged_attendance_changes_nothing(township, roster, client_for, secretary):
-    session = session_create(township=township, number=5, start_date=DAY, end_date=DAY)
-    assert session_attendance_save(session=session, entries={}) == 0
+    session = session_create(
+        by=staff_user(township), township=township, number=5, start_date=DAY, end_date=DAY
+    )
+    assert session_attendance_save(by=staff_user(session.township), session=session, entries={}) == 0
     session.refresh_from_db()
     assert session.expected_fixed_at is not None
     # a deputy elected later with a back-dated mandate does not slip into a recorded list
@@ -87,12 +91,19 @@ def test_resaving_unchanged_attendance_changes_nothing(township, roster, client_
     response = client.post(url, {f"status_{pk}": "present" for pk in ids})
     assert response.status_code == 302
     assert SessionAttendance.objects.filter(session=session).count() == 3
-    assert session_attendance_save(session=session, entries={pk: ("present", "") for pk in ids}) == 0
+    assert (
+        session_attendance_save(
+            by=staff_user(session.township), session=session, entries={pk: ("present", "") for pk in ids}
+        )
+        == 0
+    )
 
 
 @pytest.mark.django_db
 def test_expected_list_changes_are_explicit_with_a_reason_in_history(township, roster, secretary):
-    session = session_create(township=township, number=5, start_date=DAY, end_date=DAY)
+    session = session_create(
+        by=staff_user(township), township=township, number=5, start_date=DAY, end_date=DAY
+    )
     session_attendance_save(session=session, entries={}, by=secretary)
     with pytest.raises(ApplicationError) as exc:
         session_expected_remove(session=session, deputy=roster["serving"][0], reason=" ", by=secretary)
@@ -108,7 +119,9 @@ def test_expected_list_changes_are_explicit_with_a_reason_in_history(township, r
 
 @pytest.mark.django_db
 def test_adding_a_deputy_not_serving_is_refused_with_name_and_date(township, roster, client_for, secretary):
-    session = session_create(township=township, number=5, start_date=DAY, end_date=DAY)
+    session = session_create(
+        by=staff_user(township), township=township, number=5, start_date=DAY, end_date=DAY
+    )
     with pytest.raises(ApplicationError) as exc:
         session_expected_add(session=session, deputy=roster["former"], reason="补充", by=secretary)
     assert roster["former"].name in exc.value.message and "2026-03-04" in exc.value.message
@@ -125,8 +138,10 @@ def test_adding_a_deputy_not_serving_is_refused_with_name_and_date(township, ros
 
 @pytest.mark.django_db
 def test_old_list_with_a_non_serving_deputy_shows_a_warning(township, roster, client_for, secretary):
-    session = session_create(township=township, number=5, start_date=DAY, end_date=DAY)
-    session_attendance_save(session=session, entries={})
+    session = session_create(
+        by=staff_user(township), township=township, number=5, start_date=DAY, end_date=DAY
+    )
+    session_attendance_save(by=staff_user(session.township), session=session, entries={})
     SessionAttendance.objects.create(township=township, session=session, deputy=roster["former"])
     response = client_for(secretary).get(reverse("meetings:session_attendance", args=[session.pk]))
     assert response.status_code == 200
@@ -152,16 +167,22 @@ def test_member_whose_mandate_ended_is_not_in_the_majority_base(township, member
     mandate = members[4].mandates.get()
     mandate.end_date, mandate.end_reason = dt.date(2025, 12, 31), "resigned"
     mandate.save()
-    meeting = presidium_meeting_create(township=township, date=DAY, kind="regular", chair=members[0])
+    meeting = presidium_meeting_create(
+        by=staff_user(township), township=township, date=DAY, kind="regular", chair=members[0]
+    )
     assert meeting.member_count == 4 and meeting.majority_needed == 3
 
 
 @pytest.mark.django_db
 def test_a_plain_member_cannot_chair(township, members):
     with pytest.raises(ApplicationError) as exc:
-        presidium_meeting_create(township=township, date=DAY, kind="regular", chair=members[2])
+        presidium_meeting_create(
+            by=staff_user(township), township=township, date=DAY, kind="regular", chair=members[2]
+        )
     assert exc.value.field == "chair" and members[2].name in exc.value.message
-    meeting = presidium_meeting_create(township=township, date=DAY, kind="regular", chair=members[1])
+    meeting = presidium_meeting_create(
+        by=staff_user(township), township=township, date=DAY, kind="regular", chair=members[1]
+    )
     assert meeting.chair == members[1]
 
 
@@ -180,12 +201,16 @@ def test_meeting_form_offers_only_chairs_serving_on_its_date(township, members):
 
 @pytest.fixture
 def voted_meeting(township, members):
-    meeting = presidium_meeting_create(township=township, date=DAY, kind="regular", chair=members[0])
+    meeting = presidium_meeting_create(
+        by=staff_user(township), township=township, date=DAY, kind="regular", chair=members[0]
+    )
 
     def item(topic, votes_for=None):
-        it = agenda_item_save(meeting=meeting, instance=AgendaItem(topic=topic))
+        it = agenda_item_add(meeting=meeting, topic=topic, by=staff_user(meeting.township))
         if votes_for is not None:
-            it = agenda_vote_record(item=it, votes_for=votes_for, votes_against=0, votes_abstain=0)
+            it = agenda_vote_record(
+                by=staff_user(it.township), item=it, votes_for=votes_for, votes_against=0, votes_abstain=0
+            )
         return it
 
     return meeting, item
@@ -193,6 +218,7 @@ def voted_meeting(township, members):
 
 def _decide(meeting, kind, agenda_item):
     return decision_create(
+        by=staff_user(meeting.township),
         meeting=meeting,
         kind=kind,
         title="关于实事项目的决定",

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meetings.models import AgendaItem, Decision, PresidiumAttendance, PresidiumMeeting
 from meetings.services import (
-    agenda_item_save,
+    agenda_item_add,
     agenda_vote_record,
     decision_create,
     presidium_attendance_save,
@@ -15,15 +15,18 @@ from meetings.services import (
 )
 from renda.core.exceptions import ApplicationError
 from renda.core.models import DocumentJob
-from tests.factories import TermFactory, TownshipFactory, UserFactory
+from tests.factories import TermFactory, TownshipFactory, UserFactory, staff_user
 
 
 def _item(meeting, topic="审议预算调整方案", order=1):
-    return agenda_item_save(
+    return agenda_item_add(
         meeting=meeting,
-        instance=AgendaItem(
-            topic=topic, order=order, reporting_unit="镇财政所", reporter="王明", reporter_rank="principal"
-        ),
+        topic=topic,
+        order=order,
+        reporting_unit="镇财政所",
+        reporter="王明",
+        reporter_rank="principal",
+        by=staff_user(meeting.township),
     )
 
 
@@ -38,30 +41,41 @@ def test_meeting_takes_members_quarter_and_number(meeting, presidium):
 def test_majority_of_all_members_not_of_those_present(meeting, presidium):
     # given 9 members, of whom only 6 attend
     absent = {m.deputy_id: ("excused", "出差") for m in presidium[6:]}
-    presidium_attendance_save(meeting=meeting, entries=absent)
+    presidium_attendance_save(by=staff_user(meeting.township), meeting=meeting, entries=absent)
     item = _item(meeting)
     # when 4 vote for and 2 against: a majority of those present, but not of all 9
-    item = agenda_vote_record(item=item, votes_for=4, votes_against=2, votes_abstain=0)
+    item = agenda_vote_record(
+        by=staff_user(item.township), item=item, votes_for=4, votes_against=2, votes_abstain=0
+    )
     # then it fails
     assert item.passed is False
     # and 5 for passes
-    item = agenda_vote_record(item=item, votes_for=5, votes_against=1, votes_abstain=0)
+    item = agenda_vote_record(
+        by=staff_user(item.township), item=item, votes_for=5, votes_against=1, votes_abstain=0
+    )
     assert item.passed is True
 
 
 @pytest.mark.django_db
 def test_votes_cannot_exceed_members_present(meeting, presidium):
-    presidium_attendance_save(meeting=meeting, entries={presidium[8].deputy_id: ("unexcused", "")})
+    presidium_attendance_save(
+        by=staff_user(meeting.township), meeting=meeting, entries={presidium[8].deputy_id: ("unexcused", "")}
+    )
     item = _item(meeting)
     with pytest.raises(ApplicationError):
-        agenda_vote_record(item=item, votes_for=9, votes_against=0, votes_abstain=0)
+        agenda_vote_record(
+            by=staff_user(item.township), item=item, votes_for=9, votes_against=0, votes_abstain=0
+        )
 
 
 @pytest.mark.django_db
 def test_no_decision_on_an_item_that_failed_the_majority(meeting):
-    item = agenda_vote_record(item=_item(meeting), votes_for=4, votes_against=0, votes_abstain=5)
+    item = agenda_vote_record(
+        by=staff_user(meeting.township), item=_item(meeting), votes_for=4, votes_against=0, votes_abstain=5
+    )
     with pytest.raises(ApplicationError) as exc:
         decision_create(
+            by=staff_user(meeting.township),
             meeting=meeting,
             kind="decision",
             title="决定",
@@ -75,7 +89,9 @@ def test_no_decision_on_an_item_that_failed_the_majority(meeting):
 
 @pytest.mark.django_db
 def test_meeting_page_shows_the_majority_rule(client_for, secretary, meeting):
-    item = agenda_vote_record(item=_item(meeting), votes_for=4, votes_against=0, votes_abstain=0)
+    item = agenda_vote_record(
+        by=staff_user(meeting.township), item=_item(meeting), votes_for=4, votes_against=0, votes_abstain=0
+    )
     html = client_for(secretary).get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
     assert item.topic in html
     assert "badge text-bg-danger" in html  # not adopted
@@ -87,7 +103,9 @@ def test_subdistrict_has_no_presidium_meetings(client_for, db):
     TermFactory(township=street)
     user = UserFactory(username="jd", township=street, role="township_secretary")
     with pytest.raises(ApplicationError):
-        presidium_meeting_create(township=street, date=dt.date(2025, 3, 1), kind="regular")
+        presidium_meeting_create(
+            by=staff_user(street), township=street, date=dt.date(2025, 3, 1), kind="regular"
+        )
     response = client_for(user).get(reverse("meetings:meeting_create"), follow=True)
     assert response.redirect_chain and not PresidiumMeeting.objects.exists()
 
@@ -98,16 +116,21 @@ def test_minutes_docx_built_by_job_and_read_back(
 ):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     # given a meeting with 4 agenda items, one absent member, a non-voting official and decisions
-    presidium_attendance_save(meeting=meeting, entries={presidium[8].deputy_id: ("excused", "外出学习")})
+    presidium_attendance_save(
+        by=staff_user(meeting.township),
+        meeting=meeting,
+        entries={presidium[8].deputy_id: ("excused", "外出学习")},
+    )
     topics = ["听取一季度工作报告", "审议民生实事方案", "听取建议办理通报", "讨论代表活动安排"]
     items = [_item(meeting, t, i) for i, t in enumerate(topics, start=1)]
-    agenda_vote_record(item=items[1], votes_for=8, votes_against=0, votes_abstain=0)
+    agenda_vote_record(by=secretary, item=items[1], votes_for=8, votes_against=0, votes_abstain=0)
     client = client_for(secretary)
     client.post(
         reverse("meetings:meeting_non_voting_add", args=[meeting.pk]),
         {"nonvoting-kind": "official", "nonvoting-name": "李副镇长", "nonvoting-post": "镇人民政府"},
     )
     decision_create(
+        by=staff_user(meeting.township),
         meeting=meeting,
         kind="decision",
         title="关于民生实事项目的决定",
@@ -117,6 +140,7 @@ def test_minutes_docx_built_by_job_and_read_back(
         agenda_item=items[1],
     )
     decision_create(
+        by=staff_user(meeting.township),
         meeting=meeting,
         kind="opinion",
         title="关于农村道路的审议意见",
@@ -148,8 +172,11 @@ def test_minutes_docx_built_by_job_and_read_back(
 
 @pytest.mark.django_db
 def test_decision_numbers_run_per_term(meeting):
-    item = agenda_vote_record(item=_item(meeting), votes_for=6, votes_against=0, votes_abstain=0)
+    item = agenda_vote_record(
+        by=staff_user(meeting.township), item=_item(meeting), votes_for=6, votes_against=0, votes_abstain=0
+    )
     a = decision_create(
+        by=staff_user(meeting.township),
         meeting=meeting,
         kind="opinion",
         title="一",
@@ -158,6 +185,7 @@ def test_decision_numbers_run_per_term(meeting):
         deadline=dt.date(2025, 6, 30),
     )
     b = decision_create(
+        by=staff_user(meeting.township),
         meeting=meeting,
         kind="decision",
         title="二",
@@ -215,6 +243,7 @@ def test_secretary_corrects_an_agenda_item_on_the_meeting_page(client_for, secre
 def test_agenda_item_deleted_unless_a_decision_was_adopted_on_it(client_for, secretary, meeting):
     keep, drop = _item(meeting, "审议民生实事方案", 1), _item(meeting, "误录的议题", 2)
     decision = decision_create(
+        by=staff_user(meeting.township),
         meeting=meeting,
         kind="opinion",
         title="关于民生实事的审议意见",

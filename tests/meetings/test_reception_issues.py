@@ -18,6 +18,7 @@ from meetings.services import (
     reception_issue_supervise,
 )
 from renda.core.exceptions import ApplicationError
+from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
@@ -27,6 +28,7 @@ DAY = dt.date(YEAR, 3, 14)
 @pytest.fixture
 def reception(township, deputies):
     activity, _warnings = activity_save(
+        by=staff_user(township),
         activity=Activity(
             township=township,
             kind="reception",
@@ -84,6 +86,7 @@ def test_a_redirected_matter_is_not_assigned_and_what_the_voter_was_told_is_the_
 
 def test_the_services_refuse_broken_rules(reception, township, deputies, secretary):
     inspection, _w = activity_save(
+        by=staff_user(township),
         activity=Activity(township=township, kind="inspection", start_date=DAY, topic="视察"),
         deputies=deputies[:1],
     )

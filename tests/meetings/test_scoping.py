@@ -6,24 +6,32 @@ from django.urls import reverse
 
 from meetings.models import Activity
 from meetings.services import activity_attachment_add, activity_save, decision_create, session_create
-from tests.factories import DeputyFactory, UserFactory
+from tests.factories import DeputyFactory, UserFactory, staff_user
 
 
 @pytest.fixture
 def records(township, meeting, deputies):
     session = session_create(
-        township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+        by=staff_user(township),
+        township=township,
+        number=2,
+        start_date=dt.date(2025, 1, 10),
+        end_date=dt.date(2025, 1, 11),
     )
     activity, _w = activity_save(
+        by=staff_user(township),
         activity=Activity(
             township=township, kind="inspection", start_date=dt.date(2025, 5, 20), topic="视察"
         ),
         deputies=deputies[:2],
     )
     attachment = activity_attachment_add(
-        activity=activity, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test")
+        by=staff_user(activity.township),
+        activity=activity,
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"),
     )
     decision = decision_create(
+        by=staff_user(meeting.township),
         meeting=meeting,
         kind="opinion",
         title="意见",
@@ -107,6 +115,7 @@ def test_lists_show_only_own_township(
 ):
     other_deputy = DeputyFactory(township=other_township)
     activity_save(
+        by=staff_user(other_township),
         activity=Activity(
             township=other_township, kind="inspection", start_date=dt.date(2025, 5, 21), topic="别镇的视察"
         ),

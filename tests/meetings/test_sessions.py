@@ -6,7 +6,7 @@ from django.urls import reverse
 from meetings.models import AttendanceStatus, SessionAttendance, SessionPrepItem
 from meetings.services import session_attendance_save, session_create
 from renda.core.exceptions import ApplicationError
-from tests.factories import DeputyFactory
+from tests.factories import DeputyFactory, staff_user
 
 
 @pytest.mark.django_db
@@ -15,7 +15,11 @@ def test_session_gets_every_current_deputy_present_and_the_checklist(township, d
     gone = DeputyFactory(township=township, mandate__end_date=dt.date(2024, 6, 30))
     # when
     session = session_create(
-        township=township, number=3, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+        by=staff_user(township),
+        township=township,
+        number=3,
+        start_date=dt.date(2025, 1, 10),
+        end_date=dt.date(2025, 1, 11),
     )
     # then
     rows = SessionAttendance.objects.filter(session=session)
@@ -29,11 +33,19 @@ def test_session_gets_every_current_deputy_present_and_the_checklist(township, d
 @pytest.mark.django_db
 def test_session_number_is_unique_in_term(township):
     session_create(
-        township=township, number=3, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+        by=staff_user(township),
+        township=township,
+        number=3,
+        start_date=dt.date(2025, 1, 10),
+        end_date=dt.date(2025, 1, 11),
     )
     with pytest.raises(ApplicationError) as exc:
         session_create(
-            township=township, number=3, start_date=dt.date(2025, 2, 10), end_date=dt.date(2025, 2, 11)
+            by=staff_user(township),
+            township=township,
+            number=3,
+            start_date=dt.date(2025, 2, 10),
+            end_date=dt.date(2025, 2, 11),
         )
     assert exc.value.field == "number"
 
@@ -41,11 +53,17 @@ def test_session_number_is_unique_in_term(township):
 @pytest.mark.django_db
 def test_excused_absence_needs_a_reason(township, deputies):
     session = session_create(
-        township=township, number=3, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+        by=staff_user(township),
+        township=township,
+        number=3,
+        start_date=dt.date(2025, 1, 10),
+        end_date=dt.date(2025, 1, 11),
     )
     d = deputies[0]
     with pytest.raises(ApplicationError) as exc:
-        session_attendance_save(session=session, entries={d.pk: ("excused", "  ")})
+        session_attendance_save(
+            by=staff_user(session.township), session=session, entries={d.pk: ("excused", "  ")}
+        )
     assert d.pk in exc.value.extra["rows"]
     assert SessionAttendance.objects.get(session=session, deputy=d).status == "present"
 
@@ -57,7 +75,11 @@ def test_attendance_of_80_deputies_saves_in_one_request_with_bounded_queries(
     # given a session with 80 deputies
     people = [DeputyFactory(township=township) for _ in range(80)]
     session = session_create(
-        township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+        by=staff_user(township),
+        township=township,
+        number=2,
+        start_date=dt.date(2025, 1, 10),
+        end_date=dt.date(2025, 1, 11),
     )
     client = client_for(secretary)
     url = reverse("meetings:session_attendance", args=[session.pk])
@@ -86,7 +108,11 @@ def test_attendance_of_80_deputies_saves_in_one_request_with_bounded_queries(
 @pytest.mark.django_db
 def test_attendance_error_is_shown_beside_the_row(client_for, secretary, township, deputies):
     session = session_create(
-        township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+        by=staff_user(township),
+        township=township,
+        number=2,
+        start_date=dt.date(2025, 1, 10),
+        end_date=dt.date(2025, 1, 11),
     )
     response = client_for(secretary).post(
         reverse("meetings:session_attendance", args=[session.pk]), {f"status_{deputies[0].pk}": "excused"}
@@ -98,7 +124,11 @@ def test_attendance_error_is_shown_beside_the_row(client_for, secretary, townshi
 @pytest.mark.django_db
 def test_floor_speech_and_resolution_added_from_the_session_page(client_for, secretary, township, deputies):
     session = session_create(
-        township=township, number=2, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+        by=staff_user(township),
+        township=township,
+        number=2,
+        start_date=dt.date(2025, 1, 10),
+        end_date=dt.date(2025, 1, 11),
     )
     client = client_for(secretary)
     r = client.post(

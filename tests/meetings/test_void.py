@@ -7,11 +7,13 @@ from django.urls import reverse
 from meetings.models import AgendaItem, Decision, PresidiumMeeting
 from meetings.services import decision_create
 from renda.core.services import record_restore, record_void
+from tests.factories import staff_user
 
 
 def test_voided_meeting_takes_its_agenda_and_decisions_along(meeting, secretary, chair, client_for):
     item = AgendaItem.objects.create(township=meeting.township, meeting=meeting, topic="审议年度计划")
     decision = decision_create(
+        by=staff_user(meeting.township),
         meeting=meeting,
         kind="opinion",
         title="关于年度计划的审议意见",

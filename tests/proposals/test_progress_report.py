@@ -12,11 +12,12 @@ from deputies.models import PresidiumMembership
 from meetings.documents import minutes_docx
 from meetings.models import AgendaItem
 from meetings.selectors import compliance_due, compliance_for_townships, minutes_data
-from meetings.services import agenda_item_save, agenda_item_update, presidium_meeting_create
+from meetings.services import agenda_item_add, agenda_item_update, presidium_meeting_create
 from proposals import services
 from proposals.selectors import proposal_progress_as_of
 from renda.core import hooks
 from renda.core.quotas import GREEN, RED, YELLOW
+from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
 MEETING_DAY = dt.date(2025, 6, 20)
@@ -29,7 +30,12 @@ def meeting(township, term, deputies):
             township=township, term=term, deputy=d, role=role, start_date=term.start_date
         )
     return presidium_meeting_create(
-        township=township, date=MEETING_DAY, kind="regular", chair=deputies[0], place="会议室"
+        by=staff_user(township),
+        township=township,
+        date=MEETING_DAY,
+        kind="regular",
+        chair=deputies[0],
+        place="会议室",
     )
 
 
@@ -65,9 +71,7 @@ def test_the_agenda_item_carries_the_figures_into_the_minutes_and_keeps_them(
     township, meeting, proposals, secretary
 ):
     _closed, overdue = proposals
-    item = agenda_item_save(
-        meeting=meeting, instance=AgendaItem(kind=AgendaItem.Kind.PROPOSAL_PROGRESS, topic=""), by=secretary
-    )
+    item = agenda_item_add(meeting=meeting, kind=AgendaItem.Kind.PROPOSAL_PROGRESS, topic="", by=secretary)
     assert item.topic == str(AgendaItem.Kind.PROPOSAL_PROGRESS.label)
     for n in ("3", "4", "2", "1"):
         assert n in item.text
@@ -82,28 +86,26 @@ def test_the_agenda_item_carries_the_figures_into_the_minutes_and_keeps_them(
     p = services.proposal_reply(
         proposal=overdue, by=secretary, text="已答复", outcome="A", replied_on=dt.date(2025, 7, 5)
     )
-    item = agenda_item_update(item=item, data={"reporter": "王明"}, by=secretary)
+    item = agenda_item_update(
+        item=item, order=item.order, topic=item.topic, kind=item.kind, reporter="王明", by=secretary
+    )
     assert proposal_progress_as_of(township=township, on=MEETING_DAY)["replied"] == EXPECTED["replied"]
     assert (
         item.text
-        == agenda_item_save(
-            meeting=meeting,
-            instance=AgendaItem(kind=AgendaItem.Kind.PROPOSAL_PROGRESS, topic="x"),
-            by=secretary,
+        == agenda_item_add(
+            meeting=meeting, kind=AgendaItem.Kind.PROPOSAL_PROGRESS, topic="x", by=secretary
         ).text
     )
     assert p.state == "replied"
     # an ordinary item keeps no such text
-    plain = agenda_item_save(meeting=meeting, instance=AgendaItem(topic="审议方案", text="x"), by=secretary)
+    plain = agenda_item_add(meeting=meeting, topic="审议方案", by=secretary)
     assert plain.text == "" and plain.kind == ""
 
 
 def test_quarterly_quota_on_the_workbench(township, meeting, proposals, secretary, client_for):
     c = compliance_for_townships(townships=[township], year=2025)[township.pk]
     assert c.progress_by_quarter == [0, 0, 0, 0]
-    agenda_item_save(
-        meeting=meeting, instance=AgendaItem(kind=AgendaItem.Kind.PROPOSAL_PROGRESS, topic=""), by=secretary
-    )
+    agenda_item_add(meeting=meeting, kind=AgendaItem.Kind.PROPOSAL_PROGRESS, topic="", by=secretary)
     c = compliance_for_townships(townships=[township], year=2025)[township.pk]
     raw = [
         AgendaItem.objects.filter(

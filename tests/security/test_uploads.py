@@ -8,16 +8,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from meetings.models import SessionReport
-from meetings.services import session_child_add, session_create
+from meetings.services import session_create, session_report_add
 from renda.core.exceptions import ApplicationError
 from renda.core.uploads import photo_clean
+from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
 
 
 def _session(township):
     return session_create(
-        township=township, number=3, start_date=dt.date(2025, 1, 10), end_date=dt.date(2025, 1, 11)
+        by=staff_user(township),
+        township=township,
+        number=3,
+        start_date=dt.date(2025, 1, 10),
+        end_date=dt.date(2025, 1, 11),
     )
 
 
@@ -32,17 +37,25 @@ def _session(township):
 )
 def test_session_report_upload_is_checked(township, term, name, content):
     session = _session(township)
-    report = SessionReport(kind="government", title="政府工作报告", file=SimpleUploadedFile(name, content))
     with pytest.raises(ApplicationError):
-        session_child_add(session=session, instance=report)
+        session_report_add(
+            session=session,
+            kind="government",
+            title="政府工作报告",
+            file=SimpleUploadedFile(name, content),
+            by=staff_user(township),
+        )
     assert not SessionReport.objects.exists()
 
 
 def test_session_report_pdf_is_accepted(township, term):
-    report = SessionReport(
-        kind="government", title="政府工作报告", file=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF")
+    session_report_add(
+        session=_session(township),
+        kind="government",
+        title="政府工作报告",
+        file=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF"),
+        by=staff_user(township),
     )
-    session_child_add(session=_session(township), instance=report)
     assert SessionReport.objects.count() == 1
 
 
