@@ -968,13 +968,78 @@ def _activity_check(activity, *, deputy_ids, duty_ids):
 
 @transaction.atomic
 def activity_save(
-    *, activity: Activity, deputies: Iterable[Deputy], on_duty: Iterable[Deputy] = (), by
+    *,
+    activity: Activity | None = None,
+    township: Township,
+    kind: str,
+    start_date: dt.date,
+    topic: str,
+    deputies: Iterable[Deputy],
+    on_duty: Iterable[Deputy] = (),
+    end_date: dt.date | None = None,
+    place: str = "",
+    organiser: str = Activity.Organiser.PRESIDIUM,
+    group: DeputyGroup | None = None,
+    station: LiaisonStation | None = None,
+    law_name: str = "",
+    target: str = "",
+    invited_officials: str = "",
+    findings: str = "",
+    suggestions_count: int = 0,
+    notice_date: dt.date | None = None,
+    voter_count: int | None = None,
+    households: int | None = None,
+    rating_excellent: int | None = None,
+    rating_competent: int | None = None,
+    rating_incompetent: int | None = None,
+    rating_satisfied: int | None = None,
+    rating_basically_satisfied: int | None = None,
+    rating_unsatisfied: int | None = None,
+    by,
 ) -> tuple[Activity, list[str]]:
-    """Create or update an activity with its participants.
-
-    `deputies`: participating deputies; `on_duty`: deputies on duty (reception) or reporting
-    (述职). Returns (activity, warnings)."""
-    authorize(by, activity, "meetings.add_activity" if activity.pk is None else "meetings.change_activity")
+    """Record a new activity of the township (`activity` None) or correct one, with its
+    participants: `deputies` take part; `on_duty` are on duty (reception) or report (述职).
+    Fields a kind does not use are cleared. Returns (activity, warnings)."""
+    if activity is None:
+        authorize(by, township, "meetings.add_activity")
+        activity = Activity(township=township)
+    else:
+        authorize(by, activity, "meetings.change_activity")
+        authorize(by, township, "meetings.change_activity")  # and it stays in that township
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if kind not in Activity.Kind.values:
+        raise ApplicationError(_("Choose the kind of activity."), field="kind")
+    if organiser not in Activity.Organiser.values:
+        raise ApplicationError(_("Choose the organiser."), field="organiser")
+    topic = (topic or "").strip()
+    if not topic:
+        raise ApplicationError(_("Enter the topic."), field="topic")
+    fields = {
+        "kind": kind,
+        "start_date": start_date,
+        "end_date": end_date,
+        "place": (place or "").strip(),
+        "organiser": organiser,
+        "group": group,
+        "station": station,
+        "topic": topic,
+        "law_name": (law_name or "").strip(),
+        "target": (target or "").strip(),
+        "invited_officials": (invited_officials or "").strip(),
+        "findings": findings or "",
+        "suggestions_count": suggestions_count or 0,
+        "notice_date": notice_date,
+        "voter_count": voter_count,
+        "households": households,
+        "rating_excellent": rating_excellent,
+        "rating_competent": rating_competent,
+        "rating_incompetent": rating_incompetent,
+        "rating_satisfied": rating_satisfied,
+        "rating_basically_satisfied": rating_basically_satisfied,
+        "rating_unsatisfied": rating_unsatisfied,
+    }
+    for name, value in fields.items():
+        setattr(activity, name, value)
     deputies, on_duty = list(deputies), list(on_duty)
     deputy_ids = {d.pk for d in deputies}
     duty_ids = {d.pk for d in on_duty}
@@ -982,8 +1047,6 @@ def activity_save(
     if foreign:
         raise ApplicationError(_("That deputy is not on this township's roster."), field="deputies")
     _activity_check(activity, deputy_ids=deputy_ids, duty_ids=duty_ids)
-    if activity.pk:
-        Activity.objects.select_for_update().filter(pk=activity.pk).first()
     history_actor(activity, by)
     activity.save()
     role = (

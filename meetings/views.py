@@ -710,17 +710,16 @@ def activity_list(request):
 def _activity_form_view(request, activity, title, back):
     form = ActivityForm(request.POST or None, instance=activity, township=activity.township)
     if request.method == "POST" and form.is_valid():
-        obj = form.save(commit=False)
-        try:
-            obj, warnings = services.activity_save(
-                activity=obj,
-                deputies=form.cleaned_data["deputies"],
-                on_duty=form.cleaned_data["on_duty"],
-                by=request.user,
-            )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
+        saved = submit(
+            form,
+            services.activity_save,
+            activity=activity if activity.pk else None,
+            township=activity.township,
+            by=request.user,
+            **form.cleaned_data,
+        )
+        if saved is not None:
+            obj, warnings = saved
             for w in warnings:
                 messages.warning(request, w)
             messages.success(request, _("Activity saved."))

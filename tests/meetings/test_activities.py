@@ -17,7 +17,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def _activity(township, **kw):
     data = {"kind": "inspection", "start_date": dt.date(2025, 5, 20), "topic": "视察农村道路"}
     data.update(kw)
-    return Activity(township=township, **data)
+    return {"township": township, **data}
 
 
 @pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_reception_rule_falls_back_to_weekends_for_uncovered_years():
 def test_reception_with_one_deputy_on_duty_is_saved_with_warnings(township, deputies):
     activity, warnings = activity_save(
         by=staff_user(township),
-        activity=_activity(
+        **_activity(
             township, kind="reception", start_date=dt.date(2025, 10, 9), notice_date=dt.date(2025, 9, 30)
         ),
         deputies=[],
@@ -74,7 +74,7 @@ def test_report_to_voters_ratings_must_add_up(township, deputies):
         rating_incompetent=0,
     )
     with pytest.raises(ApplicationError) as exc:
-        activity_save(by=staff_user(bad.township), activity=bad, deputies=[], on_duty=deputies[:1])
+        activity_save(by=staff_user(township), **bad, deputies=[], on_duty=deputies[:1])
     assert exc.value.field == "rating_excellent"
     assert not Activity.objects.exists()
     good = _activity(
@@ -86,9 +86,7 @@ def test_report_to_voters_ratings_must_add_up(township, deputies):
         rating_competent=16,
         rating_incompetent=1,
     )
-    activity, _w = activity_save(
-        by=staff_user(good.township), activity=good, deputies=[], on_duty=deputies[:1]
-    )
+    activity, _w = activity_save(by=staff_user(township), **good, deputies=[], on_duty=deputies[:1])
     assert ActivityParticipation.objects.get(activity=activity).role == "reporter"
 
 
@@ -117,9 +115,7 @@ def test_ratings_refused_on_the_form_beside_the_field(client_for, secretary, dep
 @pytest.mark.django_db
 def test_law_check_names_the_law(township, deputies):
     with pytest.raises(ApplicationError) as exc:
-        activity_save(
-            by=staff_user(township), activity=_activity(township, kind="law_check"), deputies=deputies[:3]
-        )
+        activity_save(by=staff_user(township), **_activity(township, kind="law_check"), deputies=deputies[:3])
     assert exc.value.field == "law_name"
 
 
@@ -147,7 +143,7 @@ def test_group_activity_from_the_form(client_for, secretary, township, term, dep
 
 @pytest.mark.django_db
 def test_attachment_type_and_content_checked(township, deputies):
-    activity, _w = activity_save(by=staff_user(township), activity=_activity(township), deputies=deputies[:2])
+    activity, _w = activity_save(by=staff_user(township), **_activity(township), deputies=deputies[:2])
     with pytest.raises(ApplicationError) as exc:
         activity_attachment_add(
             by=staff_user(activity.township),
@@ -170,7 +166,7 @@ def test_attachment_type_and_content_checked(township, deputies):
 
 @pytest.mark.django_db
 def test_attachment_refused_on_the_page(client_for, secretary, township, deputies):
-    activity, _w = activity_save(by=staff_user(township), activity=_activity(township), deputies=deputies[:2])
+    activity, _w = activity_save(by=staff_user(township), **_activity(township), deputies=deputies[:2])
     response = client_for(secretary).post(
         reverse("meetings:activity_attachment_add", args=[activity.pk]),
         {"file": SimpleUploadedFile("notes.docx", b"PK\x03\x04")},
@@ -178,3 +174,31 @@ def test_attachment_refused_on_the_page(client_for, secretary, township, deputie
     assert response.status_code == 400
     assert "notes.docx" in response.content.decode()
     assert not ActivityAttachment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_activity_corrected_from_the_form(client_for, secretary, township, deputies):
+    activity, _w = activity_save(by=secretary, **_activity(township), deputies=deputies[:2])
+    response = client_for(secretary).post(
+        reverse("meetings:activity_edit", args=[activity.pk]),
+        {
+            "kind": "inspection",
+            "start_date": "2025-05-21",
+            "organiser": "presidium",
+            "topic": "视察农村饮水",
+            "deputies": [d.pk for d in deputies[1:4]],
+            "suggestions_count": 1,
+        },
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert (activity.topic, activity.start_date) == ("视察农村饮水", dt.date(2025, 5, 21))
+    assert set(activity.participations.values_list("deputy_id", flat=True)) == {d.pk for d in deputies[1:4]}
+    assert activity.history.first().history_user == secretary
+
+
+@pytest.mark.django_db
+def test_activity_stays_in_its_township(township, other_township, deputies, secretary):
+    activity, _w = activity_save(by=secretary, **_activity(township), deputies=deputies[:2])
+    with pytest.raises(ApplicationError):
+        activity_save(by=secretary, activity=activity, **_activity(other_township), deputies=deputies[:2])

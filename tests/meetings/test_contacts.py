@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings.models import Activity, DeputyContact
+from meetings.models import DeputyContact
 from meetings.selectors import contact_duties
 from meetings.services import activity_save, deputy_contact_create
 from renda.core.exceptions import ApplicationError
@@ -16,7 +16,7 @@ YEAR = 2025
 
 
 def test_voter_visit_keeps_its_voter_count_and_households(township, deputies):
-    visit = Activity(
+    visit = dict(
         township=township,
         kind="visit",
         start_date=dt.date(YEAR, 4, 2),
@@ -24,14 +24,14 @@ def test_voter_visit_keeps_its_voter_count_and_households(township, deputies):
         voter_count=23,
         households=11,
     )
-    activity_save(by=staff_user(visit.township), activity=visit, deputies=deputies[:1])
+    visit, _w = activity_save(by=staff_user(township), **visit, deputies=deputies[:1])
     visit.refresh_from_db()
     assert (visit.voter_count, visit.households) == (23, 11)
     # households belong to visits only
-    inspection = Activity(
+    inspection = dict(
         township=township, kind="inspection", start_date=dt.date(YEAR, 4, 2), topic="视察", households=5
     )
-    activity_save(by=staff_user(inspection.township), activity=inspection, deputies=deputies[:1])
+    inspection, _w = activity_save(by=staff_user(township), **inspection, deputies=deputies[:1])
     inspection.refresh_from_db()
     assert inspection.households is None and inspection.voter_count is None
 
@@ -98,21 +98,21 @@ def test_contact_quotas_twelve_a_year_once_a_month_and_twenty_voters_twice_a_yea
     for day, voters in ((dt.date(YEAR, 3, 1), 12), (dt.date(YEAR, 9, 1), 9)):
         activity_save(
             by=staff_user(township),
-            activity=Activity(
-                township=township,
-                kind="visit",
-                start_date=day,
-                topic="走访",
-                voter_count=voters,
-                households=5,
-            ),
+            township=township,
+            kind="visit",
+            start_date=day,
+            topic="走访",
+            voter_count=voters,
+            households=5,
             deputies=[a],
         )
     activity_save(
         by=staff_user(township),
-        activity=Activity(
-            township=township, kind="visit", start_date=dt.date(YEAR, 5, 1), topic="走访", voter_count=40
-        ),
+        township=township,
+        kind="visit",
+        start_date=dt.date(YEAR, 5, 1),
+        topic="走访",
+        voter_count=40,
         deputies=[b],
     )
 
@@ -208,9 +208,11 @@ def test_township_counts_for_the_dashboard_agree_with_the_page_and_the_raw_rows(
     for day, voters in ((dt.date(YEAR, 3, 1), 12), (dt.date(YEAR, 9, 1), 9)):
         activity_save(
             by=staff_user(township),
-            activity=Activity(
-                township=township, kind="visit", start_date=day, topic="走访", voter_count=voters
-            ),
+            township=township,
+            kind="visit",
+            start_date=day,
+            topic="走访",
+            voter_count=voters,
             deputies=deputies[10:12],
         )
     today = dt.date(YEAR + 1, 1, 10)

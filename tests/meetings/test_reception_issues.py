@@ -6,7 +6,7 @@ import pytest
 from django.db.models import Q
 from django.urls import reverse
 
-from meetings.models import Activity, ReceptionIssue
+from meetings.models import ReceptionIssue
 from meetings.selectors import reception_issue_list, reception_issue_summary
 from meetings.services import (
     activity_save,
@@ -29,13 +29,11 @@ DAY = dt.date(YEAR, 3, 14)
 def reception(township, deputies):
     activity, _warnings = activity_save(
         by=staff_user(township),
-        activity=Activity(
-            township=township,
-            kind="reception",
-            start_date=DAY,
-            topic="3月代表接待选民日",
-            notice_date=dt.date(YEAR, 3, 7),
-        ),
+        township=township,
+        kind="reception",
+        start_date=DAY,
+        topic="3月代表接待选民日",
+        notice_date=dt.date(YEAR, 3, 7),
         deputies=[],
         on_duty=deputies[:2],
     )
@@ -87,7 +85,10 @@ def test_a_redirected_matter_is_not_assigned_and_what_the_voter_was_told_is_the_
 def test_the_services_refuse_broken_rules(reception, township, deputies, secretary):
     inspection, _w = activity_save(
         by=staff_user(township),
-        activity=Activity(township=township, kind="inspection", start_date=DAY, topic="视察"),
+        township=township,
+        kind="inspection",
+        start_date=DAY,
+        topic="视察",
         deputies=deputies[:1],
     )
     with pytest.raises(ApplicationError) as err:

@@ -4,7 +4,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from meetings.models import Activity
 from meetings.services import activity_attachment_add, activity_save, decision_create, session_create
 from tests.factories import DeputyFactory, UserFactory, staff_user
 
@@ -20,9 +19,10 @@ def records(township, meeting, deputies):
     )
     activity, _w = activity_save(
         by=staff_user(township),
-        activity=Activity(
-            township=township, kind="inspection", start_date=dt.date(2025, 5, 20), topic="视察"
-        ),
+        township=township,
+        kind="inspection",
+        start_date=dt.date(2025, 5, 20),
+        topic="视察",
         deputies=deputies[:2],
     )
     attachment = activity_attachment_add(
@@ -116,9 +116,10 @@ def test_lists_show_only_own_township(
     other_deputy = DeputyFactory(township=other_township)
     activity_save(
         by=staff_user(other_township),
-        activity=Activity(
-            township=other_township, kind="inspection", start_date=dt.date(2025, 5, 21), topic="别镇的视察"
-        ),
+        township=other_township,
+        kind="inspection",
+        start_date=dt.date(2025, 5, 21),
+        topic="别镇的视察",
         deputies=[other_deputy],
     )
     params = (

@@ -44,13 +44,11 @@ def records(township, meeting, deputies):
         by=by,
     )
     reception, _w = services.activity_save(
-        activity=Activity(
-            township=township,
-            kind="reception",
-            start_date=DAY,
-            topic="接待选民日",
-            notice_date=dt.date(2025, 3, 7),
-        ),
+        township=township,
+        kind="reception",
+        start_date=DAY,
+        topic="接待选民日",
+        notice_date=dt.date(2025, 3, 7),
         deputies=[],
         on_duty=deputies[:2],
         by=by,
@@ -122,7 +120,10 @@ CALLS = {
     "activity_save": (
         services.activity_save,
         lambda r: dict(
-            activity=Activity(township=r["township"], kind="inspection", start_date=DAY, topic="视察"),
+            township=r["township"],
+            kind="inspection",
+            start_date=DAY,
+            topic="视察",
             deputies=r["deputies"][:2],
         ),
         Activity,

@@ -78,15 +78,14 @@ def world(township, term, presidium, deputies, secretary):
     station = LiaisonStation.objects.create(township=township, name="红旗镇人大代表联络站")
     group = DeputyGroup.objects.create(township=township, term=term, number=1, name="第一代表小组")
     reception, _warnings = activity_save(
-        activity=Activity(
-            township=township,
-            kind="reception",
-            start_date=dt.date(YEAR, 3, 14),
-            topic="3月代表接待选民日",
-            notice_date=dt.date(YEAR, 3, 7),
-        ),
+        township=township,
+        kind="reception",
+        start_date=dt.date(YEAR, 3, 14),
+        topic="3月代表接待选民日",
+        notice_date=dt.date(YEAR, 3, 7),
         deputies=[],
         on_duty=deputies[:2],
+        by=secretary,
     )
     county = DeputyFactory(township=township, name="县代表", mandate__level="county")
     return {
