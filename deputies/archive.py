@@ -22,3 +22,12 @@ ARCHIVE_SECTION = "deputy_archive_section"
 def archive_sections(deputy, year: int, user) -> list[dict]:
     """The archive of one deputy for one calendar year: [{key, title, template, context}]."""
     return [section(deputy, year, user) for section in hooks.get(ARCHIVE_SECTION)]
+
+
+GROUP_SECTION = "deputy_group_section"
+
+
+def group_sections(group, year: int, user) -> list[dict]:
+    """Sections other apps plug into a deputy group's page (the meetings app: the group's yearly
+    plan against what it held), registered like the archive's: context(group, year, user)."""
+    return [section(group, year, user) for section in hooks.get(GROUP_SECTION)]

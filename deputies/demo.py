@@ -9,8 +9,6 @@ from .models import (
     Deputy,
     DeputyGroup,
     GroupMembership,
-    GroupPlan,
-    GroupPlanItem,
     LiaisonStation,
     Mandate,
     PresidiumMembership,
@@ -146,7 +144,6 @@ def seed(ctx):
         for t in Term.objects.filter(township__in=ctx.townships, number__lt=18).order_by("number")
     }
     all_deputies, mandates, groups, memberships, presidium, stations, contacts = [], [], [], [], [], [], []
-    plans = []
     for township in ctx.townships:
         term = ctx.terms[township.pk]
         people = [_person(ctx, township, i) for i in range(ctx.deputies_per_township)]
@@ -260,32 +257,6 @@ def seed(ctx):
     ContactAssignment.objects.bulk_create(contacts)
     DeputyGroup.objects.bulk_create(groups)
     GroupMembership.objects.bulk_create(memberships)
-    for group in groups:
-        for year in ctx.years:
-            if not (group.term.start_date.year <= year <= group.term.end_date.year):
-                continue
-            plans.append(
-                GroupPlan(
-                    township_id=group.township_id,
-                    group=group,
-                    year=year,
-                    text=f"{year}年{group.name}活动计划：每季度至少开展一次集中活动。",
-                )
-            )
-    GroupPlan.objects.bulk_create(plans)
-    items = []
-    topics = ["学习法律法规", "视察农村人居环境整治", "调研农田水利建设", "走访联系选民"]
-    for plan in plans:
-        for q in range(4):
-            items.append(
-                GroupPlanItem(
-                    township_id=plan.township_id,
-                    plan=plan,
-                    planned_date=dt.date(plan.year, q * 3 + 2, 20),
-                    topic=topics[q],
-                )
-            )
-    GroupPlanItem.objects.bulk_create(items)
     LiaisonStation.objects.bulk_create([s for s, _r, _h in stations])
     Resident = LiaisonStation.resident_deputies.through
     Heads = LiaisonStation.deputy_heads.through

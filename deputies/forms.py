@@ -155,37 +155,6 @@ class MembersForm(BootstrapFormMixin, forms.Form):
         querysets_ready(self)
 
 
-class PlanForm(BootstrapFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
-    text = forms.CharField(label=_("plan"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    items = forms.CharField(
-        label=_("planned activities"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One per line: date, a space, the topic (e.g. 2026-03-20 学习法律法规)."),
-    )
-
-    def clean_items(self):
-        import datetime as dt
-
-        out = []
-        for n, line in enumerate((self.cleaned_data.get("items") or "").splitlines(), start=1):
-            line = line.strip()
-            if not line:
-                continue
-            date_text, _sep, topic = line.partition(" ")
-            try:
-                date = dt.date.fromisoformat(date_text.strip())
-            except ValueError:
-                raise forms.ValidationError(
-                    _("Line %(n)s: the date must look like 2026-03-20.") % {"n": n}
-                ) from None
-            if not topic.strip():
-                raise forms.ValidationError(_("Line %(n)s: give the topic after the date.") % {"n": n})
-            out.append((date, topic.strip()))
-        return out
-
-
 class StationForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = LiaisonStation

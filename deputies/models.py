@@ -258,40 +258,6 @@ class GroupMembership(TownshipScopedModel):
         return f"{self.deputy} · {self.group}"
 
 
-class GroupPlan(TownshipScopedModel):
-    """A group's yearly activity plan: text plus planned dates."""
-
-    group = models.ForeignKey(
-        DeputyGroup, on_delete=models.CASCADE, related_name="plans", verbose_name=_("group")
-    )
-    year = models.PositiveSmallIntegerField(_("year"))
-    text = models.TextField(_("plan"), blank=True)
-
-    class Meta:
-        verbose_name = _("group activity plan")
-        verbose_name_plural = _("group activity plans")
-        constraints = [models.UniqueConstraint(fields=["group", "year"], name="plan_unique_year")]
-
-    def __str__(self):
-        return f"{self.group} {self.year}"
-
-
-class GroupPlanItem(TownshipScopedModel):
-    plan = models.ForeignKey(
-        GroupPlan, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan")
-    )
-    planned_date = models.DateField(_("planned date"))
-    topic = models.CharField(_("topic"), max_length=200)
-
-    class Meta:
-        verbose_name = _("planned activity")
-        verbose_name_plural = _("planned activities")
-        ordering = ["planned_date"]
-
-    def __str__(self):
-        return self.topic
-
-
 class LiaisonStation(TownshipScopedModel):
     class Kind(models.TextChoices):
         STATION = "station", _("liaison station")

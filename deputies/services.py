@@ -23,8 +23,6 @@ from .models import (
     Deputy,
     DeputyGroup,
     GroupMembership,
-    GroupPlan,
-    GroupPlanItem,
     LiaisonStation,
     Mandate,
     PresidiumMembership,
@@ -334,27 +332,6 @@ def group_set_members(*, group: DeputyGroup, deputies: Iterable[Deputy], by) -> 
     if size:
         warnings.append(size)
     return warnings
-
-
-@transaction.atomic
-def group_plan_save(*, group, year: int, text: str, items: list[tuple[dt.date, str]], by) -> GroupPlan:
-    """Replace a group's plan for one year: text plus (planned date, topic) items."""
-    for planned, _topic in items:
-        if planned.year != year:
-            raise ApplicationError(
-                _("Every planned date must fall in %(year)s.") % {"year": year}, field="items"
-            )
-    plan, _created = GroupPlan.objects.select_for_update().get_or_create(
-        group=group, year=year, defaults={"township_id": group.township_id}
-    )
-    plan.text = text
-    history_actor(plan, by)
-    plan.save()
-    plan.items.all().delete()
-    GroupPlanItem.objects.bulk_create(
-        [GroupPlanItem(township_id=group.township_id, plan=plan, planned_date=d, topic=t) for d, t in items]
-    )
-    return plan
 
 
 # --- liaison stations -----------------------------------------------------------------------

@@ -22,7 +22,6 @@ urlpatterns = [
     path("groups/<id:pk>/", views.group_detail, name="group"),
     path("groups/<id:pk>/edit/", views.group_edit, name="group_edit"),
     path("groups/<id:pk>/members/", views.group_members, name="group_members"),
-    path("groups/<id:pk>/plan/", views.group_plan, name="group_plan"),
     path("presidium/", views.presidium, name="presidium"),
     path("contacts/", views.contact_assignments, name="contacts"),
     path("contacts/<id:pk>/", views.contact_assignment_edit, name="contact_edit"),

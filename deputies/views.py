@@ -25,7 +25,7 @@ from renda.core.services import audit_record, document_job_request
 
 from . import selectors as sel
 from . import services
-from .archive import archive_sections
+from .archive import archive_sections, group_sections
 from .charts import structure_charts
 from .documents import roster_template_workbook
 from .exports import roster_export_data, roster_template_sample
@@ -38,7 +38,6 @@ from .forms import (
     ImportForm,
     MandateEndForm,
     MembersForm,
-    PlanForm,
     PresidiumEditForm,
     PresidiumMemberForm,
     RosterFilterForm,
@@ -57,7 +56,7 @@ from .importing import (
     roster_import_read,
     term_change_with_election_result,
 )
-from .models import Deputy, DeputyGroup, GroupPlan, LiaisonStation, Mandate, PresidiumMembership
+from .models import Deputy, DeputyGroup, LiaisonStation, Mandate, PresidiumMembership
 from .rules import group_size_warning
 
 PAGE_SIZE = 50
@@ -555,14 +554,20 @@ def group_detail(request, pk):
     )
     members = sel.group_members(group=group)
     serving = [d for d in members if d.serving]
-    plans = GroupPlan.objects.filter(group=group).prefetch_related("items").order_by("-year")
+    # the yearly plan against what was held: a section the meetings app provides (hook
+    # archive.GROUP_SECTION), for a year of the group's term (this year when it is one)
+    years = list(range(group.term.start_date.year, group.term.end_date.year + 1))
+    year = year_or_none(request.GET.get("year")) or timezone.localdate().year
+    year = min(max(year, years[0]), years[-1])
     return render(
         request,
         "deputies/group_detail.html",
         {
             "group": group,
             "members": members,
-            "plans": plans,
+            "year": year,
+            "years": years,
+            "sections": group_sections(group, year, user),
             "size_warning": group_size_warning(len(serving)),
             "serving_count": len(serving),
             "can_write": request.access.can_write(group, "deputies.change_deputygroup"),
@@ -614,39 +619,6 @@ def group_members(request, pk):
         "deputies/members_form.html",
         {"form": form, "object": group, "back": reverse("deputies:group", args=[group.pk])},
     )
-
-
-def group_plan(request, pk):
-    user = request.user
-    request.access.require_write(perm="deputies.change_deputygroup")
-    group = request.access.get_or_404(access_for(user).scope(DeputyGroup), pk=pk)
-    year_text = request.GET.get("year") or ""
-    year = (
-        int(year_text)
-        if year_text.isdigit() and 2000 <= int(year_text) <= 2100
-        else timezone.localdate().year
-    )
-    plan = GroupPlan.objects.filter(group=group, year=year).prefetch_related("items").first()
-    initial = {"year": year}
-    if plan:
-        initial["text"] = plan.text
-        initial["items"] = "\n".join(f"{i.planned_date:%Y-%m-%d} {i.topic}" for i in plan.items.all())
-    form = PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.group_plan_save(
-                group=group,
-                year=form.cleaned_data["year"],
-                text=form.cleaned_data["text"],
-                items=form.cleaned_data["items"],
-                by=user,
-            )
-        except ApplicationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Plan saved."))
-            return redirect("deputies:group", pk=group.pk)
-    return render(request, "deputies/plan_form.html", {"form": form, "group": group})
 
 
 # --- stations --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ class MeetingsConfig(AppConfig):
         from renda.core import hooks
 
         from .archive import deputy_archive_context, deputy_rota_context, deputy_training_context
+        from .group_page import group_plan_context
 
         hooks.register(
             "deputy_archive_section",
@@ -40,4 +41,14 @@ class MeetingsConfig(AppConfig):
                 deputy_training_context,
             ),
             order=36,
+        )
+        hooks.register(
+            "deputy_group_section",
+            hooks.Section(
+                "plans",
+                _("Yearly plan and what was held"),
+                "meetings/_group_plan.html",
+                group_plan_context,
+            ),
+            order=10,
         )

@@ -795,6 +795,7 @@ def _seed_plans(ctx, activities):
     planned_months = set()
     for a in activities:
         if a.group_id and a.kind == Activity.Kind.GROUP and rng.random() < 0.9:
+            first = (a.group_id, a.start_date.year, a.township_id) not in planned_months
             rows.append(
                 PlannedActivity(
                     township_id=a.township_id,
@@ -803,6 +804,8 @@ def _seed_plans(ctx, activities):
                     kind=a.kind,
                     subject=a.topic,
                     group_id=a.group_id,
+                    # the group's plan of the year in a sentence, on its first planned activity
+                    note=f"{a.start_date.year}年活动计划：每季度至少开展一次集中活动。" if first else "",
                 )
             )
             planned_months.add((a.group_id, a.start_date.year, a.township_id))

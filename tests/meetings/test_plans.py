@@ -280,3 +280,47 @@ def test_the_plans_page_filters_one_group_and_keeps_notes(
     # a county reviewer follows the link without choosing the township first
     r = client_for(reviewer).get(url)
     assert r.status_code == 200 and group.name in r.content.decode() and r.context["form"] is None
+
+
+def test_the_group_page_shows_its_plan_against_held(
+    township, plans, secretary, reviewer, group, station, client_for, django_assert_max_num_queries
+):
+    PlannedActivity.objects.filter(group=group, month=3).update(note="结合春耕")
+    client = client_for(secretary)
+    url = reverse("deputies:group", args=[group.pk])
+    with django_assert_max_num_queries(25):
+        r = client.get(url, {"year": YEAR})
+    html = r.content.decode()
+    assert r.status_code == 200
+
+    # recounted from raw rows: the group's planned activities of the year and, per (month,
+    # kind), the lesser of planned and held; the year is over, so the rest are missed
+    planned: dict = {}
+    for p in PlannedActivity.objects.filter(group=group, year=YEAR):
+        planned[(p.month, p.kind)] = planned.get((p.month, p.kind), 0) + 1
+    held: dict = {}
+    for a in Activity.objects.filter(group=group, start_date__year=YEAR):
+        held[(a.start_date.month, a.kind)] = held.get((a.start_date.month, a.kind), 0) + 1
+    n_planned = sum(planned.values())
+    n_held = sum(min(n, held.get(k, 0)) for k, n in planned.items())
+    n_unplanned = sum(max(0, n - planned.get(k, 0)) for k, n in held.items())
+    assert (n_planned, n_held, n_unplanned) == (5, 2, 1)
+    assert f'data-figure="plan-planned">{n_planned}<' in html
+    assert f'data-figure="plan-held">{n_held}<' in html
+    assert f'data-figure="plan-missed">{n_planned - n_held}<' in html
+    assert f'data-figure="plan-unplanned">{n_unplanned}<' in html
+    assert "结合春耕" in html and "视察准备" in html
+    # one "held" badge per planned activity held
+    assert html.count('class="badge text-bg-success"') == n_held
+    # staff edit the plan on the plans page, narrowed to the group
+    link = f"{reverse('meetings:plans')}?year={YEAR}&amp;group={group.pk}"
+    assert link in html
+
+    # a reviewer reads it too; a year outside the group's term shows the nearest of its years
+    r = client_for(reviewer).get(url, {"year": YEAR})
+    assert r.status_code == 200 and f'data-figure="plan-planned">{n_planned}<' in r.content.decode()
+    r = client.get(url, {"year": 2040})
+    assert r.status_code == 200 and r.context["year"] == group.term.end_date.year
+
+    # the old plan editor is gone
+    assert client.get(f"/deputies/groups/{group.pk}/plan/").status_code == 404

@@ -106,7 +106,6 @@ RESOLVERS = {
     "deputies:group": lambda t: {"pk": _first("deputies.DeputyGroup", t)},
     "deputies:group_edit": lambda t: {"pk": _first("deputies.DeputyGroup", t)},
     "deputies:group_members": lambda t: {"pk": _first("deputies.DeputyGroup", t)},
-    "deputies:group_plan": lambda t: {"pk": _first("deputies.DeputyGroup", t)},
     "deputies:presidium_edit": lambda t: {"pk": _first("deputies.PresidiumMembership", t)},
     "deputies:contact_edit": lambda t: {"pk": _first("deputies.PresidiumMembership", t)},
     "deputies:station": lambda t: {"pk": _first("deputies.LiaisonStation", t)},
