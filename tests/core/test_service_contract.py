@@ -21,6 +21,7 @@ CONTRACT_MODULES = [
     "portal.services",
     "renda.core.services",
     "assessments.services",
+    "meetings.services",
 ]
 VIEW_FILES = sorted(p for p in pathlib.Path(".").glob("**/views*.py") if ".venv" not in p.parts)
 

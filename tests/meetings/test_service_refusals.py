@@ -188,3 +188,21 @@ def test_own_staff_may(records, chair, secretary, name):
         if name == "session_create":
             args["number"] = 9 if user is secretary else 10
         service(by=user, **args)
+
+
+@pytest.mark.parametrize("name", ["meeting", "decision", "reception"])
+def test_the_chairs_step_is_refused_to_the_secretary(records, secretary, chair, name):
+    """Restoring a voided meetings record is the chair's (the secretary voids, the chair restores):
+    the secretary gets the same refusal from the service, the chair may."""
+    from renda.core.services import record_restore, record_void
+
+    obj = records[name]
+    record_void(obj=obj, by=secretary, reason="录入错误")
+    voided = type(obj).all_objects.get(pk=obj.pk)
+    with translation.override("zh-hans"):
+        with pytest.raises(ApplicationError) as refused:
+            record_restore(obj=voided, by=secretary)
+        assert refused.value.message == translation.gettext("You may not do this.")
+    assert type(obj).all_objects.get(pk=obj.pk).is_voided
+    record_restore(obj=voided, by=chair)
+    assert not type(obj).all_objects.get(pk=obj.pk).is_voided
