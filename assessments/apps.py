@@ -8,17 +8,10 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from renda.core import hooks
+        from renda.core.archive import ARCHIVE_SECTION
 
         from . import jobs  # noqa: F401  (registers the scoresheet builders)
-        from .archive import score_section_context
+        from .archive import score_section
 
-        hooks.register(
-            "deputy_archive_section",
-            hooks.Section(
-                "assessments",
-                _("Year-end assessment"),
-                "assessments/archive/_deputy.html",
-                score_section_context,
-            ),
-            order=80,
-        )
+        # The deputy archive's section of the year's score (renda.core.archive).
+        hooks.register(ARCHIVE_SECTION, score_section, order=80)

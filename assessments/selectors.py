@@ -5,7 +5,7 @@
 - score_results(*, assessment, group=None, grade=None, dormant=None, order="rank") -> QuerySet[ScoreResult]
 - score_card(*, assessment, deputy) -> dict: each line explained, with its records
 - grade_distribution(*, assessment) -> dict; group_scores(*, assessment) -> list[dict]
-- township_comparison(*, user, year) -> list[dict]; deputy_score_summary(*, deputy, year) -> dict | None
+- township_comparison(*, user, year) -> list[dict]
 """
 
 from decimal import Decimal
@@ -227,14 +227,6 @@ def township_comparison(*, user, year):
             }
         )
     return rows
-
-
-def deputy_score_summary(*, deputy, year, user=None):
-    """A deputy's score in a year (for the deputy archive), or None when not computed/visible."""
-    qs = ScoreResult.objects.filter(deputy=deputy, assessment__year=year).select_related("assessment")
-    if user is not None and access_for(user).is_county:
-        qs = qs.filter(assessment__state__in=COUNTY_STATES)
-    return qs.first()
 
 
 def groups_of(*, assessment):

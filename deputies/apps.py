@@ -8,16 +8,10 @@ class DeputiesConfig(AppConfig):
 
     def ready(self):
         from renda.core import hooks
+        from renda.core.archive import ARCHIVE_DEPUTIES, ARCHIVE_SECTION
 
-        from .archive_roster import roster_section_context
+        from .archive import archive_deputies, roster_section
 
-        hooks.register(
-            "deputy_archive_section",
-            hooks.Section(
-                "deputies.roster",
-                _("Mandates, group and station in the year"),
-                "deputies/archive/_roster.html",
-                roster_section_context,
-            ),
-            order=10,
-        )
+        # The deputy archive (renda.core.archive): whom it is about, and the mandates of the year.
+        hooks.register(ARCHIVE_DEPUTIES, archive_deputies)
+        hooks.register(ARCHIVE_SECTION, roster_section, order=10)

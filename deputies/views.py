@@ -14,6 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from renda.core.access import access_for
+from renda.core.archive import deputy_archive
 from renda.core.converters import id_or_none, year_or_none
 from renda.core.exceptions import ApplicationError
 from renda.core.forms import form_error, submit
@@ -25,7 +26,7 @@ from renda.core.services import audit_record, document_job_request
 
 from . import selectors as sel
 from . import services
-from .archive import archive_sections, group_sections
+from .archive import group_sections
 from .charts import structure_charts
 from .documents import roster_template_workbook
 from .exports import roster_export_data, roster_template_sample
@@ -148,7 +149,7 @@ def deputy_detail(request, pk):
             "birth_date": personal.birth_date,
             "years": years,
             "year": year,
-            "sections": archive_sections(deputy, year, user),
+            "sections": deputy_archive(deputy=deputy, year=year, user=user).sections,
             "history": history_entries(deputy),
             "can_write": request.access.can_write(deputy, "deputies.change_deputy"),
             "today": timezone.localdate(),

@@ -8,40 +8,18 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from renda.core import hooks
+        from renda.core.archive import ARCHIVE_SECTION
 
-        from .archive import deputy_archive_context, deputy_rota_context, deputy_training_context
+        from . import archive
         from .group_page import group_plan_context
 
-        hooks.register(
-            "deputy_archive_section",
-            hooks.Section(
-                "meetings",
-                _("Sessions, meetings and activities"),
-                "meetings/archive/_deputy.html",
-                deputy_archive_context,
-            ),
-            order=30,
-        )
-        hooks.register(
-            "deputy_archive_section",
-            hooks.Section(
-                "rota",
-                _("Reception rota at the liaison stations"),
-                "meetings/archive/_rota.html",
-                deputy_rota_context,
-            ),
-            order=35,
-        )
-        hooks.register(
-            "deputy_archive_section",
-            hooks.Section(
-                "training",
-                _("Training before the first session"),
-                "meetings/archive/_training.html",
-                deputy_training_context,
-            ),
-            order=36,
-        )
+        # The deputy archive's sections (renda.core.archive), in this order among the other apps'.
+        hooks.register(ARCHIVE_SECTION, archive.attendance_section, order=20)
+        hooks.register(ARCHIVE_SECTION, archive.activities_section, order=22)
+        hooks.register(ARCHIVE_SECTION, archive.commendations_section, order=24)
+        hooks.register(ARCHIVE_SECTION, archive.rota_section, order=26)
+        hooks.register(ARCHIVE_SECTION, archive.training_section, order=28)
+        # A deputy group's page: its yearly plan against what it held.
         hooks.register(
             "deputy_group_section",
             hooks.Section(

@@ -12,3 +12,13 @@ def chinese_number(n: int) -> str:
         return DIGITS[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
+
+
+def session_full_name(session) -> str:
+    """第十八届人民代表大会第四次会议: a session's name in documents (the term read with it)."""
+    from django.utils.translation import gettext as _
+
+    return _("%(term)sth People's Congress, session %(number)s") % {
+        "term": chinese_number(session.term.number),
+        "number": chinese_number(session.number),
+    }

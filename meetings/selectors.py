@@ -1288,19 +1288,6 @@ def rota_behind(*, township_ids, year, today=None):
     return Deputy.objects.filter(pk__in=[pk for c in counts.values() for pk in c.behind_ids])
 
 
-def rota_deputy_entries(*, user, deputy, year):
-    """A deputy's rota entries of `year` (the deputy archive)."""
-    from .models import RotaEntry
-
-    return (
-        access_for(user)
-        .scope(RotaEntry)
-        .filter(deputy=deputy, date__year=year)
-        .select_related("station", "activity")
-        .order_by("date", "pk")
-    )
-
-
 # --- Training of new deputies before their first session --------------------------------------
 
 TRAINED, LATE, PENDING, UNTRAINED = "trained", "late", "pending", "untrained"
@@ -1430,15 +1417,6 @@ def new_deputy_training_counts(*, township_ids, today=None):
             "pending": sum(1 for r in rows if r.status == PENDING),
         }
     return out
-
-
-def new_deputy_training_of(*, deputy, year, today=None):
-    """The deputy archive: `deputy`'s NewDeputyTraining on the year's reference day (31 December,
-    or today during the year), or None when they are not a new deputy of the term covering it."""
-    today = today or timezone.localdate()
-    day = min(dt.date(year, 12, 31), today)
-    rows = new_deputy_training(township_ids=[deputy.township_id], today=day, people=False)
-    return next((r for r in rows.get(deputy.township_id, []) if r.deputy_id == deputy.pk), None)
 
 
 def new_deputies_flagged(*, township_ids, today=None):

@@ -8,8 +8,9 @@ class ProposalsConfig(AppConfig):
 
     def ready(self):
         from renda.core import hooks
+        from renda.core.archive import ARCHIVE_SECTION
 
-        from .archive import deputy_archive_context
+        from .archive import proposals_section
         from .selectors import proposal_list_for_activity, proposal_list_for_session, proposal_progress_as_of
         from .services import township_setup
 
@@ -21,13 +22,5 @@ class ProposalsConfig(AppConfig):
         # A new township gets its proposal settings and default categories when it is created.
         hooks.register("township_created", township_setup)
 
-        hooks.register(
-            "deputy_archive_section",
-            hooks.Section(
-                "proposals",
-                _("Motions and suggestions"),
-                "proposals/archive/_deputy.html",
-                deputy_archive_context,
-            ),
-            order=50,
-        )
+        # The deputy archive's section of the deputy's proposals (renda.core.archive).
+        hooks.register(ARCHIVE_SECTION, proposals_section, order=50)

@@ -651,20 +651,6 @@ def proposal_timeline(*, proposal):
     return list(proposal.events.select_related("by").order_by("at", "pk"))
 
 
-def proposal_list_for_deputy(*, user, deputy):
-    """A deputy's proposals (lead or co-signer) for the deputy's archive."""
-    return (
-        access_for(user)
-        .scope(Proposal)
-        .filter(
-            Q(lead_deputy=deputy)
-            | Q(pk__in=Proposal.co_signers.through.objects.filter(deputy=deputy).values("proposal_id"))
-        )
-        .select_related("lead_unit", "category")
-        .order_by("-year", "-submitted_on")
-    )
-
-
 # ---------------------------------------------------------------- document data
 
 

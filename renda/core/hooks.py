@@ -9,6 +9,8 @@ never imports the app that provides it:
     ...
     for fn in hooks.get("session_proposals"): rows = fn(user=user, session=session)
 
+The deputy archive's parts are providers of typed sections (renda.core.archive).
+
 Registering the same function twice under one name keeps it once; `order` sorts the functions.
 """
 
@@ -41,10 +43,13 @@ def unregister(name: str, fn: Callable[..., Any]) -> None:
 @dataclass(frozen=True)
 class Section:
     """A part of a composing page that another app provides: a title, a template to include and
-    the function that makes its context. Register it like any hook function:
+    the function that makes its context (a deputy group's page: the meetings app's yearly plan).
+    Register it like any hook function:
 
-        hooks.register("deputy_archive_section", hooks.Section("meetings", _("…"), "meetings/….html",
-                                                              deputy_archive_context), order=30)
+        hooks.register("deputy_group_section", hooks.Section("plans", _("…"), "meetings/….html",
+                                                             group_plan_context), order=10)
+
+    (The deputy archive's parts are typed sections instead: renda.core.archive.)
     """
 
     key: str

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from renda.core import xlsx
+from renda.core.archive import DeputyArchive
 from renda.core.cutoff import cutoff_sentence
 from renda.core.docx_official import OfficialDocument
 from renda.core.organs import Organs, township_organs
@@ -725,31 +726,23 @@ class DeputyArchiveWriter:
             tbl.append(tr)
 
     # ---- one archive
-    def write(self, data) -> bytes:
+    def write(self, archive: DeputyArchive) -> bytes:
+        """The profile, then every section of the document numbered: title, summary, table (or
+        what the section says when it has no row)."""
         for element in list(self._body)[self._fixed : -1]:
             self._body.remove(element)
-        self.paragraph(
-            _("%(township)s · %(name)s · %(year)s") % data["heading"], align="center", indent=False
-        )
+        heading = {"township": archive.township_name, "name": archive.name, "year": archive.year}
+        self.paragraph(_("%(township)s · %(name)s · %(year)s") % heading, align="center", indent=False)
         self.heading1(h1(1, _("Profile")))
-        self.table([_("Item"), _("Content")], data["profile"], widths_mm=(40, 116))
-        self.heading1(h1(2, _("Mandates")))
-        if data["mandates"]:
-            self.table(
-                [_("Level"), _("Term"), _("How it began"), _("From"), _("Until")],
-                data["mandates"],
-                widths_mm=(34, 18, 30, 30, 44),
-            )
-        else:
-            self.paragraph(_("No mandate recorded."))
-        for n, section in enumerate(data["sections"], start=3):
-            self.heading1(h1(n, section["title"]))
-            if section.get("summary"):
-                self.paragraph(section["summary"])
-            if section["rows"]:
-                self.table(section["headers"], section["rows"], widths_mm=section.get("widths"))
-            elif not section.get("summary"):
-                self.paragraph(_("Nothing recorded this year."))
+        self.table([_("Item"), _("Content")], archive.profile, widths_mm=(40, 116))
+        for n, section in enumerate(archive.document_sections, start=2):
+            self.heading1(h1(n, section.title))
+            if section.summary:
+                self.paragraph(section.summary)
+            if section.rows:
+                self.table(section.headers, section.rows, widths_mm=section.widths or None)
+            elif section.empty_message:
+                self.paragraph(section.empty_message)
         return self._to_bytes()
 
     def _to_bytes(self):
@@ -776,9 +769,9 @@ class DeputyArchiveWriter:
         return buf.getvalue()
 
 
-def deputy_archive_docx(data, *, writer=None) -> bytes:
+def deputy_archive_docx(archive: DeputyArchive, *, writer: DeputyArchiveWriter | None = None) -> bytes:
     """一人一档: one deputy's year. Pass one DeputyArchiveWriter for many archives."""
-    return (writer or DeputyArchiveWriter()).write(data)
+    return (writer or DeputyArchiveWriter()).write(archive)
 
 
 # --------------------------------------------------------------------------- dashboard workbook

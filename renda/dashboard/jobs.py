@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from renda.core.archive import deputy_archives, deputy_archives_by_township
 from renda.core.exceptions import ApplicationError
 from renda.core.jobs import job_handler
 from renda.core.models import County, Township
@@ -234,14 +235,18 @@ def deputy_archive_job(job, progress):
     township, year = _township(job), _year(job)
     deputy_id = job.params.get("deputy")
     with translation.override("zh-hans"):
-        archives = selectors.deputy_archives_data(township=township, year=year, deputy_ids=[deputy_id])
+        try:
+            deputy_ids = [int(deputy_id)]
+        except (TypeError, ValueError):
+            deputy_ids = []
+        archives = deputy_archives(township_ids=[township.pk], year=year, deputy_ids=deputy_ids)
         if not archives:
             raise ApplicationError(_("The deputy was not found in this township."))
         progress(50)
         a = archives[0]
         return (
             document_filename(
-                place=township.name, year=year, name=_("%(name)s archive") % {"name": a["name"]}, ext="docx"
+                place=township.name, year=year, name=_("%(name)s archive") % {"name": a.name}, ext="docx"
             ),
             documents.deputy_archive_docx(a),
         )
@@ -306,7 +311,7 @@ def year_bundle_iter(*, townships, year, requested_by, progress=lambda p: None):
         batch = townships[first : first + BUNDLE_BATCH]
         texts = work_report_texts_by_township(batch, year)
         reports = selectors.work_reports_data(townships=batch, year=year, texts=texts)
-        archives_of = selectors.deputy_archives_by_township(townships=batch, year=year)
+        archives_of = deputy_archives_by_township(township_ids=[t.pk for t in batch], year=year)
         for i, township in enumerate(batch, start=first):
 
             def step(fraction, i=i):
@@ -346,7 +351,7 @@ def year_bundle_iter(*, townships, year, requested_by, progress=lambda p: None):
                     yield paths[-1], content
             archives = archives_of[township.pk]
             for n, archive in enumerate(archives, start=1):
-                paths.append(f"{base}/{archives_folder}/{archive['name']}-{archive['deputy_id']}.docx")
+                paths.append(f"{base}/{archives_folder}/{archive.name}-{archive.deputy_id}.docx")
                 yield paths[-1], documents.deputy_archive_docx(archive, writer=writer)
                 if n % 5 == 0 or n == len(archives):
                     step(0.3 + 0.7 * n / len(archives))

@@ -27,7 +27,6 @@ from deputies.models import Deputy, DeputyGroup, LiaisonStation, Mandate
 from deputies.selectors import (
     deputy_serving,
     deputy_serving_counts,
-    deputy_serving_during_q,
     group_member_counts,
     station_resident_counts,
 )
@@ -35,10 +34,8 @@ from meetings.models import (
     ATTENDED,
     Activity,
     ActivityParticipation,
-    Commendation,
     Decision,
     DeputyContact,
-    FloorSpeech,
     PresidiumMeeting,
     Session,
     SessionAttendance,
@@ -46,6 +43,7 @@ from meetings.models import (
 from meetings.selectors import appraisals_by_township
 from proposals.models import Proposal
 from renda.core import quotas
+from renda.core.archive import choice_labels
 from renda.core.models import Township
 
 from .report_data import (
@@ -853,7 +851,7 @@ def _report_groups_and_stations(ids, year, ref):
         groups_of[g.township_id].append(
             GroupLine(name=g.name, room=g.activity_room, villages=g.villages, members=g.member_count)
         )
-    station_kind = _labels(LiaisonStation, "kind")
+    station_kind = choice_labels(LiaisonStation, "kind")
     stations_of: dict[int, list[StationLine]] = defaultdict(list)
     stations = list(LiaisonStation.objects.filter(township_id__in=ids).order_by("name", "pk"))
     # a former deputy still listed as resident is not counted
@@ -1055,291 +1053,3 @@ def groups_active_all_quarters_by_township(*, township_ids, year, upto_quarter):
     ):  # one row per group (grouped by the annotation)
         counts[township_id] += 1
     return dict(counts)
-
-
-# --------------------------------------------------------------------------- deputy archives
-def _d(value):
-    return value.strftime("%Y-%m-%d") if value else ""
-
-
-def _labels(model, field_name):
-    """The display function of a choices field for many rows: value → label as str.
-
-    Same result as `instance.get_<field>_display()`, which rebuilds and hashes the field's
-    (lazy, translated) choices on every call: a third of a bundle's archive data time."""
-    labels = {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
-    return lambda value: str(labels.get(value, value))
-
-
-def deputy_archives_data(*, township, year, deputy_ids=None, today=None):
-    """Archive data (一人一档) for the township's deputies of a year, in a constant number of
-    queries however many deputies: [{heading, profile, mandates, sections}] in roster order.
-
-    Deputies included: a mandate during the year (or `deputy_ids` when given)."""
-    return deputy_archives_by_township(townships=[township], year=year, deputy_ids=deputy_ids)[township.pk]
-
-
-def deputy_archives_by_township(*, townships, year, deputy_ids=None):
-    """{township id: deputy_archives_data} for several townships, in the same fifteen queries."""
-    from django.utils.translation import gettext as _
-
-    from meetings.models import PresidiumAttendance
-
-    townships = {t.pk: t for t in townships}
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    deputies = Deputy.objects.filter(township_id__in=list(townships))
-    if deputy_ids is not None:
-        deputies = deputies.filter(pk__in=deputy_ids)
-    else:
-        deputies = deputies.filter(deputy_serving_during_q(start=start, end=end, level=None))
-    deputies = list(deputies.order_by("surname_strokes", "name_pinyin", "pk"))
-    ids = [d.pk for d in deputies]
-    id_set = set(ids)
-
-    level, start_reason, end_reason = (_labels(Mandate, f) for f in ("level", "start_reason", "end_reason"))
-    mandates = defaultdict(list)
-    for m in Mandate.objects.filter(deputy_id__in=ids).select_related("term").order_by("start_date", "pk"):
-        mandates[m.deputy_id].append(
-            [
-                level(m.level),
-                str(m.term_number or (m.term.number if m.term else "")),
-                start_reason(m.start_reason),
-                _d(m.start_date),
-                _d(m.end_date) + (f" {end_reason(m.end_reason)}" if m.end_reason else ""),
-            ]
-        )
-    groups = {
-        r["deputy_id"]: r["group__name"]
-        for r in Deputy.deputy_groups.through.objects.filter(
-            deputy_id__in=ids, term__start_date__lte=end, term__end_date__gte=start
-        ).values("deputy_id", "group__name")
-    }
-    attendance = defaultdict(list)
-    session_status, presidium_status = (
-        _labels(SessionAttendance, "status"),
-        _labels(PresidiumAttendance, "status"),
-    )
-    session_names = {}
-    for a in (
-        SessionAttendance.objects.filter(deputy_id__in=ids, session__start_date__year=year)
-        .select_related("session__term")
-        .order_by("session__start_date", "pk")
-    ):
-        if a.session_id not in session_names:
-            session_names[a.session_id] = _ordinal_session_name(a.session)
-        attendance[a.deputy_id].append(
-            [session_names[a.session_id], _d(a.session.start_date), session_status(a.status), a.reason]
-        )
-    for a in (
-        PresidiumAttendance.objects.filter(deputy_id__in=ids, meeting__date__year=year)
-        .select_related("meeting__term")
-        .order_by("meeting__date", "pk")
-    ):
-        attendance[a.deputy_id].append(
-            [str(a.meeting.title), _d(a.meeting.date), presidium_status(a.status), a.reason]
-        )
-    speeches = defaultdict(int)
-    for r in (
-        FloorSpeech.objects.filter(deputy_id__in=ids, session__start_date__year=year)
-        .values("deputy_id")
-        .annotate(n=Count("pk"))
-    ):
-        speeches[r["deputy_id"]] = r["n"]
-    activities = defaultdict(list)
-    activity_kind, participation_role = _labels(Activity, "kind"), _labels(ActivityParticipation, "role")
-    for p in (
-        ActivityParticipation.objects.filter(deputy_id__in=ids, activity__start_date__year=year)
-        .select_related("activity")
-        .order_by("activity__start_date", "pk")
-    ):
-        a = p.activity
-        activities[p.deputy_id].append(
-            [_d(a.start_date), activity_kind(a.kind), a.topic, participation_role(p.role)]
-        )
-    proposals = defaultdict(list)
-    cosigned = defaultdict(set)
-    for r in Proposal.co_signers.through.objects.filter(deputy_id__in=ids, proposal__year=year).values(
-        "deputy_id", "proposal_id"
-    ):
-        cosigned[r["proposal_id"]].add(r["deputy_id"])
-    state, outcome_label, rating = (_labels(Proposal, f) for f in ("state", "outcome", "rating"))
-    separator, lead, co_signer = _("; "), _("lead"), _("co-signer")
-    for p in (
-        Proposal.objects.filter(township_id__in=list(townships), year=year)
-        .filter(Q(lead_deputy_id__in=ids) | Q(pk__in=list(cosigned)))
-        .select_related("lead_unit")
-        .order_by("submitted_on", "pk")
-    ):
-        outcome = separator.join(
-            x
-            for x in (
-                state(p.state),
-                outcome_label(p.outcome) if p.outcome else "",
-                rating(p.rating) if p.rating else "",
-            )
-            if x
-        )
-        who = {p.lead_deputy_id} | cosigned.get(p.pk, set())
-        for deputy_id in who & id_set:
-            role = lead if deputy_id == p.lead_deputy_id else co_signer
-            proposals[deputy_id].append([p.number, p.title, str(role), str(p.lead_unit or ""), outcome])
-
-    commendations = defaultdict(list)
-    for c in Commendation.objects.filter(deputy_id__in=ids, year=year).order_by("date", "pk"):
-        commendations[c.deputy_id].append([str(c.get_kind_display()), c.document_no, _d(c.date), c.remarks])
-
-    # new deputies of the term covering the year's reference day: their training (four queries)
-    from meetings.selectors import new_deputy_training
-
-    training = {
-        r.deputy_id: r
-        for rows in new_deputy_training(
-            township_ids=list(townships), today=reference_day(year), people=False
-        ).values()
-        for r in rows
-        if r.deputy_id in id_set
-    }
-
-    scores = {}
-    Assessment, ScoreResult = _score_models()
-    if Assessment is not None:
-        grade, assessment_state = _labels(ScoreResult, "grade"), _labels(Assessment, "state")
-        for s in ScoreResult.objects.filter(deputy_id__in=ids, assessment__year=year).select_related(
-            "assessment"
-        ):
-            names = {i.get("key"): i.get("name") for i in s.assessment.items if isinstance(i, dict)}
-            scores[s.deputy_id] = {
-                "total": s.total,
-                "rank": s.rank,
-                "grade": grade(s.grade),
-                "state": assessment_state(s.assessment.state),
-                "dormant": s.dormant,
-                "lines": [
-                    [
-                        names.get(line.get("item")) or line.get("item", ""),
-                        str(line.get("count", "")),
-                        str(line.get("points", "")),
-                        str(line.get("adjustment", "") or ""),
-                        line.get("reason", "") or "",
-                    ]
-                    for line in s.lines
-                ],
-            }
-
-    # The same for every deputy: translated once.
-    gender, affiliation, education, occupation = (
-        _labels(Deputy, f) for f in ("gender", "affiliation", "education", "occupation")
-    )
-    profile_labels = [
-        _("Name"),
-        _("Gender"),
-        _("Ethnicity"),
-        _("Birth date"),
-        _("Political affiliation"),
-        _("Education"),
-        _("Occupation"),
-        _("Work unit and post"),
-        _("Constituency"),
-        _("Deputy group"),
-    ]
-    attendance_section = {
-        "title": _("Attendance at meetings"),
-        "headers": [_("Meeting"), _("Date"), _("Attendance"), _("Reason")],
-        "widths": (66, 28, 26, 36),
-    }
-    activities_section = {
-        "title": _("Activities"),
-        "headers": [_("Date"), _("Kind"), _("Topic"), _("Role")],
-        "widths": (28, 30, 70, 28),
-    }
-    proposals_section = {
-        "title": _("Motions and suggestions"),
-        "headers": [_("Number"), _("Title"), _("Role"), _("Lead unit"), _("Outcome")],
-        "widths": (34, 52, 14, 28, 28),
-    }
-    score_section = {
-        "title": _("Score card"),
-        "headers": [_("Item"), _("Count"), _("Points"), _("Adjustment"), _("Reason")],
-        "widths": (46, 18, 20, 20, 52),
-    }
-    commendation_section = {
-        "title": _("Commendations"),
-        "headers": [_("Commendation"), _("Document no."), _("Date"), _("Remarks")],
-        "widths": (46, 40, 28, 42),
-    }
-    speeches_text = _("Floor speeches at the session: %(n)s.")
-    training_title = _("Training before the first session")
-    training_text = _(
-        "Newly elected in this term (mandate from %(start)s); first session: %(session)s; trained on: "
-        "%(trained)s; %(status)s."
-    )
-    not_held, none = _("not yet held"), _("not trained")
-    score_text = _("Total %(total)s points, rank %(rank)s, grade: %(grade)s (%(state)s).")
-    no_score_text = _("No assessment has been computed for this year.")
-
-    out = {pk: [] for pk in townships}
-    for d in deputies:
-        score = scores.get(d.pk)
-        score_summary = (
-            score_text
-            % {
-                "total": score["total"],
-                "rank": score["rank"],
-                "grade": score["grade"],
-                "state": score["state"],
-            }
-            if score
-            else no_score_text
-        )
-        values = [
-            d.name,
-            gender(d.gender),
-            d.ethnicity,
-            d.birth_date.strftime("%Y-%m") if d.birth_date else "",
-            affiliation(d.affiliation) if d.affiliation else "",
-            education(d.education) if d.education else "",
-            occupation(d.occupation) if d.occupation else "",
-            d.work_unit,
-            d.constituency,
-            groups.get(d.pk, ""),
-        ]
-        out[d.township_id].append(
-            {
-                "deputy_id": d.pk,
-                "name": d.name,
-                "heading": {"township": townships[d.township_id].name, "name": d.name, "year": year},
-                "profile": [[label, value] for label, value in zip(profile_labels, values)],
-                "mandates": mandates.get(d.pk, []),
-                "sections": [
-                    {
-                        **attendance_section,
-                        "summary": speeches_text % {"n": speeches[d.pk]} if speeches.get(d.pk) else "",
-                        "rows": attendance.get(d.pk, []),
-                    },
-                    {**activities_section, "rows": activities.get(d.pk, [])},
-                    {**proposals_section, "rows": proposals.get(d.pk, [])},
-                    {**score_section, "summary": score_summary, "rows": score["lines"] if score else []},
-                ]
-                + ([{**commendation_section, "rows": commendations[d.pk]}] if commendations.get(d.pk) else [])
-                + (
-                    [
-                        {
-                            "title": training_title,
-                            "summary": training_text
-                            % {
-                                "start": _d(training[d.pk].start),
-                                "session": _d(training[d.pk].first_session.start_date)
-                                if training[d.pk].first_session
-                                else not_held,
-                                "trained": _d(training[d.pk].trained_on) or none,
-                                "status": training[d.pk].status_label,
-                            },
-                            "rows": [],
-                        }
-                    ]
-                    if d.pk in training
-                    else []
-                ),
-            }
-        )
-    return out

@@ -6,6 +6,7 @@ by one shared DeputyArchiveWriter must be the documents OfficialDocument makes."
 import datetime as dt
 import io
 import zipfile
+from dataclasses import replace
 
 import docx
 import openpyxl
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from deputies.models import GroupMembership
 from meetings.models import PresidiumAttendance, SessionAttendance
+from renda.core.archive import deputy_archives, deputy_archives_by_township
 from renda.core.docx_official import OfficialDocument
 from renda.dashboard import documents, jobs, selectors
 from renda.dashboard.documents import DeputyArchiveWriter, deputy_archive_docx, h1
@@ -46,13 +48,17 @@ def queries(fn):
     return len(ctx.captured_queries)
 
 
+def _archives(township, **kwargs):
+    return deputy_archives(township_ids=[township.pk], year=YEAR, **kwargs)
+
+
 def test_archive_data_queries_do_not_grow_with_deputies(year_data):
     def archives():
-        return selectors.deputy_archives_data(township=year_data.township, year=YEAR)
+        return _archives(year_data.township)
 
     before = queries(archives)
     add_deputies(year_data, 6, start=0)
-    assert queries(archives) == before <= 15  # four of them: new deputies' training
+    assert queries(archives) == before <= 20  # four of them: new deputies' training
     with translation.override("zh-hans"):
         assert len(archives()) == 5 + 6
 
@@ -106,31 +112,30 @@ def test_work_reports_of_several_townships_equal_each_one_alone(year_data, other
 def test_archives_of_several_townships_equal_each_one_alone(year_data, other_township):
     DeputyFactory(township=other_township, name="外镇代表")
     with translation.override("zh-hans"):
-        together = selectors.deputy_archives_by_township(
-            townships=[year_data.township, other_township], year=YEAR
+        together = deputy_archives_by_township(
+            township_ids=[year_data.township.pk, other_township.pk], year=YEAR
         )
         for t in (year_data.township, other_township):
-            assert together[t.pk] == selectors.deputy_archives_data(township=t, year=YEAR)
-    assert [a["name"] for a in together[other_township.pk]] == ["外镇代表"]
+            assert together[t.pk] == _archives(t)
+    assert [a.name for a in together[other_township.pk]] == ["外镇代表"]
 
 
-def _reference_archive(data):
+def _reference_archive(archive):
     """The archive as the OfficialDocument API makes it, paragraph by paragraph and cell by cell."""
     doc = OfficialDocument(_("Deputy performance archive"))
-    doc.paragraph(_("%(township)s · %(name)s · %(year)s") % data["heading"], align="center", indent=False)
+    heading = {"township": archive.township_name, "name": archive.name, "year": archive.year}
+    doc.paragraph(_("%(township)s · %(name)s · %(year)s") % heading, align="center", indent=False)
     doc.heading1(h1(1, _("Profile")))
-    doc.table([_("Item"), _("Content")], data["profile"], widths_mm=(40, 116))
-    doc.heading1(h1(2, _("Mandates")))
-    headers = [_("Level"), _("Term"), _("How it began"), _("From"), _("Until")]
-    doc.table(headers, data["mandates"], widths_mm=(34, 18, 30, 30, 44))
-    for n, section in enumerate(data["sections"], start=3):
-        doc.heading1(h1(n, section["title"]))
-        if section.get("summary"):
-            doc.paragraph(section["summary"])
-        if section["rows"]:
-            doc.table(section["headers"], section["rows"], widths_mm=section.get("widths"))
-        elif not section.get("summary"):
-            doc.paragraph(_("Nothing recorded this year."))
+    doc.table([_("Item"), _("Content")], archive.profile, widths_mm=(40, 116))
+    for n, section in enumerate(archive.document_sections, start=2):
+        doc.heading1(h1(n, section.title))
+        if section.summary:
+            doc.paragraph(section.summary)
+        if section.rows:
+            rows = [[str(cell) for cell in row] for row in section.rows]
+            doc.table(section.headers, rows, widths_mm=section.widths or None)
+        elif section.empty_message:
+            doc.paragraph(section.empty_message)
     return doc.to_bytes()
 
 
@@ -142,15 +147,16 @@ def _parts(content):
 def test_archives_from_one_writer_are_the_documents_official_document_makes(year_data):
     add_deputies(year_data, 2, start=0)
     with translation.override("zh-hans"):
-        archives = selectors.deputy_archives_data(township=year_data.township, year=YEAR)
-        assert all(a["mandates"] for a in archives)
+        archives = _archives(year_data.township)
+        assert all(a.sections[0].rows for a in archives)  # every one with a mandate
         # Texts python-docx writes specially: outer spaces, tabs, an empty cell.
-        archives[0]["profile"][7][1] = " 镇农业站\t站长 "
-        archives[0]["profile"][8][1] = ""
+        profile = list(archives[0].profile)
+        profile[7], profile[8] = (profile[7][0], " 镇农业站\t站长 "), (profile[8][0], "")
+        archives[0] = replace(archives[0], profile=tuple(profile))
         writer = DeputyArchiveWriter()
         written = [deputy_archive_docx(a, writer=writer) for a in archives]
         references = [_reference_archive(a) for a in archives]
-    assert {len(a["sections"][0]["rows"]) for a in archives} >= {1, 2}  # tables of one and more rows
+    assert {len(a.sections[0].rows) for a in archives} >= {1, 2}  # tables of one and more rows
     for content, reference in zip(written, references):
         parts, expected = _parts(content), _parts(reference)
         assert parts.keys() == expected.keys()
@@ -169,13 +175,13 @@ def test_archives_from_one_writer_are_the_documents_official_document_makes(year
 
 def test_archive_writer_starts_each_archive_afresh(year_data):
     with translation.override("zh-hans"):
-        first, second = selectors.deputy_archives_data(township=year_data.township, year=YEAR)[:2]
+        first, second = _archives(year_data.township)[:2]
         writer = DeputyArchiveWriter()
         deputy_archive_docx(first, writer=writer)
         again = deputy_archive_docx(second, writer=writer)
         alone = deputy_archive_docx(second)
     assert _parts(again)["word/document.xml"] == _parts(alone)["word/document.xml"]
-    assert first["name"] not in "\n".join(p.text for p in docx.Document(io.BytesIO(again)).paragraphs)
+    assert first.name not in "\n".join(p.text for p in docx.Document(io.BytesIO(again)).paragraphs)
 
 
 def test_bundle_stores_documents_that_are_zipped_already(year_data, secretary):

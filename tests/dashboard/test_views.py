@@ -183,14 +183,18 @@ def test_archive_contents(year_data, secretary):
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "人大代表履职档案"
     assert "红旗镇　王一　2025年度" in texts
-    assert [
-        "一、基本情况",
-        "二、代表职务",
-        "三、出席会议情况",
-        "四、参加活动情况",
-        "五、议案建议",
-        "六、履职考核",
-    ] == [t for t in texts if t[:2] in {"一、", "二、", "三、", "四、", "五、", "六、"}]
+    assert (
+        [
+            "一、基本情况",
+            "二、代表职务",
+            "三、出席会议情况",
+            "四、参加活动情况",
+            "五、首次参会前培训",  # 王一 is new in the term
+            "六、议案建议",
+            "七、履职考核",
+        ]
+        == [t for t in texts if t[:2] in {"一、", "二、", "三、", "四、", "五、", "六、", "七、"}]
+    )
     tables = doc.tables
     assert tables[1].rows[1].cells[0].text in {"乡镇", "县"} or len(tables[1].rows) == 3  # two mandates
     proposals = [row.cells[0].text for row in tables[-1].rows[1:]] if len(tables) > 4 else []

@@ -3,10 +3,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from deputies.archive import ARCHIVE_SECTION, archive_sections
 from deputies.models import Deputy, DeputyGroup, Mandate
 from deputies.selectors import deputy_list, deputy_structure
 from renda.core import hooks
+from renda.core.archive import ARCHIVE_SECTION, ArchiveSection, deputy_archive
 from tests.deputies.factories import id_number, keyed, make_group
 from tests.factories import DeputyFactory, UserFactory
 
@@ -198,17 +198,19 @@ def test_archive_sections_registered_by_other_apps_are_rendered(
     d = _deputy(township, "张三")
     seen = []
 
-    def context(deputy, year, user):
-        seen.append((deputy.pk, year, user.pk))
-        return {"note": f"score {year}"}
+    def section(*, deputies, year, user=None, today=None):
+        seen.extend((p.deputy_id, year, user.pk) for p in deputies)
+        return {
+            p.deputy_id: ArchiveSection("tests.example", "Example section", summary=f"score {year}")
+            for p in deputies
+        }
 
-    section = hooks.Section("tests.example", "Example section", "deputies/archive/_roster.html", context)
     hooks.register(ARCHIVE_SECTION, section, order=999)
     try:
-        sections = archive_sections(d, 2024, secretary)
-        mine = next(s for s in sections if s["key"] == "tests.example")
-        assert mine["context"] == {"note": "score 2024"} and mine["title"] == "Example section"
-        keys = [s["key"] for s in sections]
+        sections = deputy_archive(deputy=d, year=2024, user=secretary).sections
+        mine = next(s for s in sections if s.key == "tests.example")
+        assert mine.summary == "score 2024" and mine.title == "Example section"
+        keys = [s.key for s in sections]
         assert keys.index("deputies.roster") < keys.index("tests.example")
         response = client_for(secretary).get(f"/deputies/{d.pk}/?year=2024")
         assert response.status_code == 200

@@ -206,6 +206,7 @@ def test_access_other_township_404_reviewer_reads_only_get_writes_nothing(
 
 
 def test_work_report_bundle_and_archive_list_them(township, secretary, group, station, deputies, admin_user):
+    from renda.core.archive import deputy_archives
     from renda.dashboard import selectors
     from renda.dashboard.documents import work_report_docx
     from renda.dashboard.jobs import year_bundle_files
@@ -228,12 +229,12 @@ def test_work_report_bundle_and_archive_list_them(township, secretary, group, st
     assert len(appraisal_rows) == 3 and len(commendation_rows) == 3
     assert {r[1] for r in commendation_rows} == {group.name, deputies[0].name, deputies[1].name}
 
-    archives = {a["deputy_id"]: a for a in selectors.deputy_archives_data(township=township, year=YEAR)}
+    archives = {a.deputy_id: a for a in deputy_archives(township_ids=[township.pk], year=YEAR)}
     commended = gettext("Commendations")  # the selector's titles are in the active language too
-    sections = {str(s["title"]): s for s in archives[deputies[0].pk]["sections"]}
-    assert sections[commended]["rows"][0][1] == "红人发〔2025〕12号"
+    sections = {s.title: s for s in archives[deputies[0].pk].sections}
+    assert sections[commended].rows[0][1] == "红人发〔2025〕12号"
     # nothing commended: no section (the other sections, training included, are unaffected)
-    others = [str(s["title"]) for s in archives[deputies[5].pk]["sections"]]
+    others = [s.title for s in archives[deputies[5].pk].sections]
     assert commended not in others and len(others) == len(sections) - 1
 
     plain = appraisals_by_township(township_ids=[township.pk], year=YEAR - 1)[township.pk]
@@ -244,4 +245,7 @@ def test_deputy_archive_page_shows_the_commendation(township, secretary, deputie
     _commend(township, secretary, deputy=deputies[0])
     r = client_for(secretary).get(reverse("deputies:detail", args=[deputies[0].pk]), {"year": YEAR})
     assert r.status_code == 200
-    assert 'id="commendations"' in r.content.decode() and "红人发〔2025〕12号" in r.content.decode()
+    assert (
+        'data-archive-section="meetings.commendations"' in r.content.decode()
+        and "红人发〔2025〕12号" in r.content.decode()
+    )

@@ -291,8 +291,8 @@ def test_rota_other_township_404_reviewer_reads_only_and_get_never_writes(
 def test_the_deputy_archive_shows_the_rota_section(client_for, secretary, township, station, higher):
     entry = _held(township, station, higher["county"], dt.date(YEAR, 3, 1), secretary)
     r = client_for(secretary).get(reverse("deputies:detail", args=[higher["county"].pk]), {"year": YEAR})
-    section = next(s for s in r.context["sections"] if s["key"] == "rota")
-    assert [e.pk for e in section["context"]["entries"]] == [entry.pk]
+    section = next(s for s in r.context["sections"] if s.key == "meetings.rota")
+    assert [row[0].url for row in section.rows] == [reverse("meetings:rota_entry", args=[entry.pk])]
     assert reverse("meetings:rota_entry", args=[entry.pk]) in r.content.decode()
 
 

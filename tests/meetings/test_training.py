@@ -217,23 +217,24 @@ def test_the_deputy_archive_page_and_docx_show_a_new_deputys_training(
     import docx
     from django.utils import translation
 
+    from meetings.selectors import TRAINING_STATUS_LABELS
+    from renda.core.archive import deputy_archives
     from renda.dashboard.documents import deputy_archive_docx
-    from renda.dashboard.selectors import deputy_archives_data
 
     raw = _raw(township, dt.date(2026, 12, 31) if dt.date.today().year > 2026 else dt.date.today())
     c = client_for(secretary)
     for name in ("培训早", "培训迟", "缺训代表", "补选新"):
         deputy = cohort[name]
         r = c.get(reverse("deputies:detail", args=[deputy.pk]), {"year": 2026})
-        section = next(s for s in r.context["sections"] if s["key"] == "training")
-        assert section["context"]["row"].status == raw[name]
-        assert f'data-training-status="{raw[name]}"' in r.content.decode()
+        section = next(s for s in r.context["sections"] if s.key == "meetings.training")
+        assert str(TRAINING_STATUS_LABELS[raw[name]]) in section.summary
+        assert section.summary in r.content.decode()
     r = c.get(reverse("deputies:detail", args=[cohort["连任者"].pk]), {"year": 2026})
-    assert next(s for s in r.context["sections"] if s["key"] == "training")["context"]["row"] is None
-    assert "data-training-status" not in r.content.decode()
+    assert not [s for s in r.context["sections"] if s.key == "meetings.training"]
+    assert 'data-archive-section="meetings.training"' not in r.content.decode()
 
     with translation.override("zh-hans"):
-        archives = {a["name"]: a for a in deputy_archives_data(township=township, year=2026)}
+        archives = {a.name: a for a in deputy_archives(township_ids=[township.pk], year=2026)}
         late = deputy_archive_docx(archives["培训迟"])
         again = deputy_archive_docx(archives["连任者"])
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(late)).paragraphs)
