@@ -152,7 +152,14 @@ def _issue(w, n):
 def _issue_figures(w):
     qs = reception_issue_list(user=w["by"], township=w["township"], filters={"year": str(YEAR)})
     summary = reception_issue_summary(qs=qs, today=TODAY)
-    return {"total": summary.total, "unsorted": summary.unsorted, "open": summary.open, "listed": qs.count()}
+    report = work_report_data(township=w["township"], year=YEAR, today=TODAY).contact.issues
+    return {
+        "total": summary.total,
+        "unsorted": summary.unsorted,
+        "open": summary.open,
+        "listed": qs.count(),
+        "report": report.raised,
+    }
 
 
 def _issue_raw(w):
@@ -163,6 +170,7 @@ def _issue_raw(w):
         "unsorted": rows.filter(state="received").count(),
         "open": rows.filter(state__in=ReceptionIssue.OPEN_STATES).count(),
         "listed": n,
+        "report": n,
     }
 
 
