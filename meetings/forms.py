@@ -526,6 +526,13 @@ class PlannedActivityForm(BootstrapFormMixin, forms.Form):
         _rescope(self)
 
 
+class PlannedActivityEditForm(BootstrapFormMixin, forms.Form):
+    month = forms.TypedChoiceField(label=_("month"), coerce=int, choices=[(m, str(m)) for m in range(1, 13)])
+    kind = forms.ChoiceField(label=_("kind"), choices=Activity.Kind.choices)
+    subject = forms.CharField(label=_("subject"), max_length=200)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 # --- Reception rota of higher-level deputies --------------------------------------------------
 
 

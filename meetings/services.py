@@ -1504,6 +1504,27 @@ def planned_activity_add(
     return item
 
 
+def planned_activity_update(
+    *, item: PlannedActivity, month: int, kind: str, subject: str, note: str = "", by
+) -> PlannedActivity:
+    """Change a planned activity's month, kind, subject and note (its group or station and its
+    year stay: another owner's or year's activity is added there)."""
+    authorize(by, item, "meetings.change_plannedactivity")
+    if not (isinstance(month, int) and 1 <= month <= 12):
+        raise ApplicationError(_("Choose a month from 1 to 12."), field="month")
+    if kind not in Activity.Kind.values:
+        raise ApplicationError(_("Choose the kind of activity."), field="kind")
+    subject = (subject or "").strip()
+    if not subject:
+        raise ApplicationError(_("Write the subject of the activity."), field="subject")
+    with transaction.atomic():
+        item = PlannedActivity.objects.select_for_update().get(pk=item.pk)
+        item.month, item.kind, item.subject, item.note = month, kind, subject[:200], (note or "").strip()
+        history_actor(item, by)
+        item.save(update_fields=["month", "kind", "subject", "note", "updated_at"])
+    return item
+
+
 # --- Reception rota of higher-level deputies --------------------------------------------------
 
 ROTA_LEVELS = ("provincial", "city", "county")

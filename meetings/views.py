@@ -43,6 +43,7 @@ from .forms import (
     IssueSortForm,
     IssueSuperviseForm,
     NonVotingForm,
+    PlannedActivityEditForm,
     PlannedActivityForm,
     PrepItemForm,
     PresidiumMeetingForm,
@@ -64,6 +65,7 @@ from .models import (
     Commendation,
     Decision,
     DeputyContact,
+    PlannedActivity,
     PresidiumMeeting,
     ReceptionIssue,
     RotaEntry,
@@ -1158,11 +1160,29 @@ def plans(request):
             form=form,
             can_void=request.access.is_township_staff
             and request.access.can_write(township, "meetings.change_plannedactivity"),
+            can_edit=request.access.can_write(township, "meetings.change_plannedactivity"),
             plan=selectors.plan_vs_held(township=township, year=year, user=request.user, group=group),
         )
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "meetings/plans.html", context)
+
+
+def planned_activity_edit(request, pk):
+    """Change a planned activity's month, kind, subject and note; back to the plans page (the
+    group's when `?group=` came along)."""
+    item = request.access.get_or_404(PlannedActivity.objects.select_related("group", "station"), pk=pk)
+    request.access.require_write(item, "meetings.change_plannedactivity")
+    back = _plans_url(item.year, _plans_group(request, request.GET.get("group")))
+    initial = {"month": item.month, "kind": item.kind, "subject": item.subject, "note": item.note}
+    form = PlannedActivityEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if submit(form, services.planned_activity_update, item=item, by=request.user, **form.cleaned_data):
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    owner = item.group or item.station
+    title = _("Planned activity of %(owner)s, %(year)s") % {"owner": owner.name, "year": item.year}
+    return render(request, "meetings/form.html", {"form": form, "title": title, "back": back})
 
 
 # --- Reception rota of higher-level deputies --------------------------------------------------

@@ -324,3 +324,38 @@ def test_the_group_page_shows_its_plan_against_held(
 
     # the old plan editor is gone
     assert client.get(f"/deputies/groups/{group.pk}/plan/").status_code == 404
+
+
+def test_a_planned_activity_is_corrected_on_its_form(
+    township, plans, secretary, other_secretary, reviewer, group, client_for
+):
+    item = PlannedActivity.objects.filter(group=group, month=3).get()
+    url = reverse("meetings:plan_edit", args=[item.pk]) + f"?group={group.pk}"
+    own = client_for(secretary)
+    page = own.get(reverse("meetings:plans"), {"year": YEAR, "group": group.pk}).content.decode()
+    assert url.replace("&", "&amp;") in page
+    assert own.get(url).status_code == 200
+    r = own.post(url, {"month": 4, "kind": "inspection", "subject": " 视察春耕 ", "note": "改到四月"})
+    assert (
+        r.status_code == 302 and r["Location"] == f"{reverse('meetings:plans')}?year={YEAR}&group={group.pk}"
+    )
+    item.refresh_from_db()
+    assert (item.month, item.kind, item.subject, item.note, item.group, item.year) == (
+        4,
+        "inspection",
+        "视察春耕",
+        "改到四月",
+        group,
+        YEAR,
+    )
+    assert item.history.first().history_user == secretary
+    r = own.post(url, {"month": 4, "kind": "inspection", "subject": "  ", "note": ""})
+    assert r.status_code == 200 and "invalid-feedback" in r.content.decode()
+    assert client_for(other_secretary).get(url).status_code == 404
+    assert client_for(reviewer).post(url, {"month": 5, "kind": "group", "subject": "x"}).status_code == 403
+    with pytest.raises(ApplicationError):
+        from meetings.services import planned_activity_update
+
+        planned_activity_update(item=item, month=5, kind="group", subject="x", by=other_secretary)
+    item.refresh_from_db()
+    assert item.month == 4

@@ -141,6 +141,7 @@ RESOLVERS = {
     "meetings:year_record": lambda t: {"what": "appraisal", "pk": _first("meetings.Appraisal", t)},
     "meetings:issue_step": lambda t: {"pk": _first("meetings.ReceptionIssue", t), "step": "sort"},
     "meetings:rota_entry": lambda t: {"pk": _first("meetings.RotaEntry", t)},
+    "meetings:plan_edit": lambda t: {"pk": _first("meetings.PlannedActivity", t)},
     "proposals:detail": lambda t: {"pk": _first("proposals.Proposal", t)},
     "proposals:edit": lambda t: {"pk": _first("proposals.Proposal", t)},
     "proposals:undo": lambda t: {"pk": _first("proposals.Proposal", t)},
