@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from deputies.selectors import deputy_profile
 from proposals.models import Proposal, ProposalCategory
-from proposals.services import proposal_actions
+from proposals.workflow import proposal_actions
 from renda.core.exceptions import ApplicationError
 
 from . import selectors, services

@@ -1,20 +1,25 @@
-"""Writes for motions and suggestions. Every workflow step is one service that locks the row,
-checks the state and the actor, changes it, and records a ProposalEvent."""
+"""Writes for motions and suggestions. Every workflow step is one service that asks the access
+policy (authorize), locks the row, checks the state and the actor (proposals.workflow), changes
+it, and records a ProposalEvent. A township's setup and the daily deadline reminders run with no
+user (SYSTEM_SERVICES)."""
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
-from dateutil.relativedelta import relativedelta
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deputies.models import Deputy
 from deputies.selectors import deputy_not_serving, not_serving_message
-from renda.core.access import access_for
+from renda.core.access import access_for, authorize
 from renda.core.exceptions import ApplicationError
+from renda.core.models import Township, User
 from renda.core.selectors import term_on
 from renda.core.uploads import upload_check
-from renda.core.workdays import add_workdays, next_workday
 
 from .models import (
     DEFAULT_CATEGORIES,
@@ -27,31 +32,28 @@ from .models import (
     ProposalReply,
     ProposalSettings,
 )
+from .workflow import (  # noqa: F401  (UNDOABLE, proposal_actions …: re-exported for callers)
+    DEPUTY,
+    STAFF,
+    TRANSITIONS,
+    UNDOABLE,
+    UNIT,
+    S,
+    actor_roles,
+    deadline_compute,
+    number_label,
+    number_scope_for,
+    proposal_actions,
+    proposal_last_step,
+    proposal_settings_get,
+)
 
-S = Proposal.State
-STAFF = "staff"  # township secretary / chair of the proposal's township
-UNIT = "unit"  # a user of the proposal's lead handling unit
-DEPUTY = "deputy"  # the lead deputy's own account (portal app), while it has not ended
+if TYPE_CHECKING:
+    from meetings.models import Activity, Session
 
-# action -> (states it starts from, who may do it)
-TRANSITIONS = {
-    "decide": ([S.SUBMITTED], {STAFF}),
-    "register": ([S.SUBMITTED], {STAFF}),
-    "reject": ([S.SUBMITTED], {STAFF}),
-    "assign": ([S.REGISTERED], {STAFF}),
-    "start": ([S.ASSIGNED], {STAFF, UNIT}),
-    "reply": ([S.ASSIGNED, S.IN_PROGRESS], {STAFF, UNIT}),
-    "evaluate": ([S.REPLIED], {STAFF, DEPUTY}),
-    "close": ([S.EVALUATED], {STAFF}),
-}
-
+SYSTEM_SERVICES = frozenset({"township_setup", "proposal_categories_ensure", "proposals_remind_deadlines"})
 
 # ---------------------------------------------------------------- settings, categories, units
-
-
-def proposal_settings_get(*, township) -> ProposalSettings:
-    """The township's rule; the defaults (unsaved) until it saves one: reading writes nothing."""
-    return ProposalSettings.objects.filter(township=township).first() or ProposalSettings(township=township)
 
 
 def _settings_row(*, township) -> ProposalSettings:
@@ -60,14 +62,14 @@ def _settings_row(*, township) -> ProposalSettings:
     return obj
 
 
-def township_setup(*, township) -> None:
+def township_setup(*, township: Township) -> None:
     """What a new township needs before its first proposal: the settings row and the default
     categories (registered as the `township_created` hook)."""
     _settings_row(township=township)
     proposal_categories_ensure(township=township)
 
 
-def proposal_categories_ensure(*, township):
+def proposal_categories_ensure(*, township: Township) -> QuerySet[ProposalCategory]:
     """Give a township the default category list the first time it needs one."""
     if not ProposalCategory.objects.filter(township=township).exists():
         ProposalCategory.objects.bulk_create(
@@ -81,10 +83,12 @@ def proposal_categories_ensure(*, township):
 
 
 @transaction.atomic
-def proposal_settings_update(*, township, deadline_amount, deadline_unit, categories, by):
+def proposal_settings_update(
+    *, township: Township, deadline_amount: int, deadline_unit: str, categories: Iterable[str], by
+) -> ProposalSettings:
     """Save the deadline rule and the category list (one name a line; removed names that are in
     use are kept but marked not in use)."""
-    _require_staff(by, township)
+    authorize(by, township, "proposals.change_proposalsettings")
     if not deadline_amount or deadline_amount < 1:
         raise ApplicationError(_("The deadline must be at least 1."), field="deadline_amount")
     if deadline_unit not in ProposalSettings.DeadlineUnit.values:
@@ -126,10 +130,18 @@ def proposal_settings_update(*, township, deadline_amount, deadline_unit, catego
 
 
 def handling_unit_save(
-    *, township, by, unit=None, name, contact_person="", phone="", is_active=True, users=()
-):
+    *,
+    township: Township,
+    by,
+    unit: HandlingUnit | None = None,
+    name: str,
+    contact_person: str = "",
+    phone: str = "",
+    is_active: bool = True,
+    users: Iterable[User] = (),
+) -> HandlingUnit:
     """Create or update a handling unit; its users must be handling-unit accounts of the township."""
-    _require_staff(by, township)
+    authorize(by, township, "proposals.change_handlingunit")
     name = (name or "").strip()
     if not name:
         raise ApplicationError(_("Enter the unit's name."), field="name")
@@ -160,36 +172,6 @@ def handling_unit_save(
 # ---------------------------------------------------------------- deadlines and numbering
 
 
-def deadline_compute(*, township, start: dt.date) -> dt.date:
-    """The default reply deadline for an assignment on `start`, by the township's rule. A deadline
-    counted in calendar months that lands on a holiday or weekend moves to the next working day
-    (renda.core.workdays: the calendar entered in the app, else the package)."""
-    rule = proposal_settings_get(township=township)
-    if rule.deadline_unit == ProposalSettings.DeadlineUnit.WORKDAYS:
-        return add_workdays(start, rule.deadline_amount)
-    if rule.deadline_unit == ProposalSettings.DeadlineUnit.DAYS:
-        return start + dt.timedelta(days=rule.deadline_amount)
-    return next_workday(start + relativedelta(months=rule.deadline_amount))
-
-
-def number_scope_for(*, term, during_session, session_number, year):
-    if during_session and session_number:
-        return f"{term.number}-{session_number}"
-    return f"recess-{year}"
-
-
-def number_label(*, kind, term, during_session, session_number, year, serial):
-    if during_session and session_number:
-        kind_label = _("motion") if kind == Proposal.Kind.MOTION else _("suggestion")
-        return _("Term %(term)s Session %(session)s %(kind)s No. %(serial)s") % {
-            "term": term.number,
-            "session": session_number,
-            "kind": kind_label,
-            "serial": serial,
-        }
-    return _("Recess %(year)s-%(serial)03d") % {"year": year, "serial": serial}
-
-
 def _next_serial(*, township, scope):
     # The township's settings row is the lock that serialises numbering.
     settings_obj = _settings_row(township=township)
@@ -201,46 +183,18 @@ def _next_serial(*, township, scope):
 # ---------------------------------------------------------------- actors
 
 
-def _require_staff(user, township):
-    if not access_for(user).can_write(township):
-        raise ApplicationError(_("Only the township's congress office may do this."))
+def _may(proposal, action):
+    """The policy question of a workflow step: the user has a role the step allows (the
+    township's staff, its lead unit, its lead deputy), or is a handling unit of the proposal's
+    township (told below, with the row locked, that it is not their unit's to answer)."""
+    who = TRANSITIONS[action][1]
 
+    def allowed(access):
+        if actor_roles(proposal=proposal, user=access.user) & who:
+            return True
+        return UNIT in who and access.is_handling_unit and access.township_id == proposal.township_id
 
-def actor_roles(*, proposal, user) -> set:
-    roles_: set = set()
-    access = access_for(user)
-    if access.township_id is None or access.township_id != proposal.township_id:
-        return roles_
-    if access.is_township_staff:
-        roles_.add(STAFF)
-    if (
-        access.is_handling_unit
-        and proposal.lead_unit_id
-        and HandlingUnit.objects.filter(pk=proposal.lead_unit_id, users=user).exists()
-    ):
-        roles_.add(UNIT)
-    own = access.own_deputy
-    if own is not None and proposal.lead_deputy_id == own.pk:
-        roles_.add(DEPUTY)
-    return roles_
-
-
-def proposal_actions(*, proposal, user) -> list:
-    """The workflow actions this user may take on this proposal now (for the buttons)."""
-    roles_ = actor_roles(proposal=proposal, user=user)
-    actions = []
-    for action, (states, who) in TRANSITIONS.items():
-        if proposal.state in states and roles_ & who:
-            if action == "decide" and (proposal.kind != Proposal.Kind.MOTION or proposal.agenda_decision):
-                continue
-            if (
-                action == "register"
-                and proposal.kind == Proposal.Kind.MOTION
-                and not proposal.agenda_decision
-            ):
-                continue
-            actions.append(action)
-    return actions
+    return allowed
 
 
 def _lock_and_check(proposal, action, by):
@@ -310,31 +264,31 @@ def _validate_signers(*, township, kind, lead_deputy, co_signers, by_presidium, 
 @transaction.atomic
 def proposal_submit(
     *,
-    township,
+    township: Township,
     by,
-    kind,
-    title,
-    content,
-    lead_deputy=None,
-    co_signers=(),
-    by_presidium=False,
-    submitted_on=None,
-    during_session=False,
-    session_number=None,
-    category=None,
-    origin=Proposal.Origin.DEPUTY,
-    is_key=False,
-    supervising_leader="",
-    attachments=(),
-    note="",
-    session=None,
-    source_activity=None,
-):
+    kind: str,
+    title: str,
+    content: str,
+    lead_deputy: Deputy | None = None,
+    co_signers: Iterable[Deputy] = (),
+    by_presidium: bool = False,
+    submitted_on: dt.date | None = None,
+    during_session: bool = False,
+    session_number: int | None = None,
+    category: ProposalCategory | None = None,
+    origin: str = Proposal.Origin.DEPUTY,
+    is_key: bool = False,
+    supervising_leader: str = "",
+    attachments: Iterable[UploadedFile] = (),
+    note: str = "",
+    session: "Session | None" = None,
+    source_activity: "Activity | None" = None,
+) -> Proposal:
     """Record a received motion or suggestion (state 提交), numbered in its session or recess.
 
     `session` (meetings.Session) sets "during a session" and its number; `source_activity`
     (meetings.Activity, e.g. a voter reception) records where a suggestion was adopted from."""
-    _require_staff(by, township)
+    authorize(by, township, "proposals.add_proposal")
     if session is not None:
         if session.township_id != township.pk:
             raise ApplicationError(_("Choose a session of this township."), field="session_number")
@@ -411,17 +365,35 @@ def proposal_submit(
     for f in attachments:
         upload_check(f, field="attachments")
         ProposalAttachment.objects.create(
-            township=township, proposal=proposal, file=f, name=f.name[:200], uploaded_by=by
+            township=township, proposal=proposal, file=f, name=(f.name or "")[:200], uploaded_by=by
         )
     _event(proposal, action="submit", from_state="", by=by, note=note, effective_on=submitted_on)
     return proposal
 
 
+class ProposalDetails(TypedDict, total=False):
+    """The details of a recorded proposal that can be corrected (proposal_update's arguments)."""
+
+    title: str
+    content: str
+    category: ProposalCategory | None
+    lead_deputy: Deputy | None
+    by_presidium: bool
+    origin: str
+    is_key: bool
+    supervising_leader: str
+    co_signers: Iterable[Deputy]
+
+
 @transaction.atomic
-def proposal_update(*, proposal, by, **fields):
-    """Correct the details of a proposal before it is assigned."""
+def proposal_update(*, proposal: Proposal, by, **details: Unpack[ProposalDetails]) -> Proposal:
+    """Correct the details given of a proposal before it is assigned."""
+    authorize(by, proposal, "proposals.change_proposal")
+    unknown = set(details) - set(ProposalDetails.__annotations__)
+    if unknown:
+        raise TypeError(f"not a proposal detail: {', '.join(sorted(unknown))}")
+    fields: dict = dict(details)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    _require_staff(by, proposal.township)
     if proposal.state not in (S.SUBMITTED, S.REGISTERED):
         raise ApplicationError(_("Only a proposal not yet assigned can be edited."))
     co_signers = fields.pop("co_signers", None)
@@ -463,7 +435,7 @@ def proposal_update(*, proposal, by, **fields):
     for key, value in fields.items():
         if key in allowed:
             setattr(proposal, key, value)
-    proposal._change_reason = _("details corrected")
+    proposal._change_reason = _("details corrected")  # type: ignore[attr-defined]
     proposal.save()
     proposal.co_signers.set(signers)
     return proposal
@@ -473,9 +445,10 @@ def proposal_update(*, proposal, by, **fields):
 
 
 @transaction.atomic
-def proposal_motion_decide(*, proposal, on_agenda: bool, by, note=""):
+def proposal_motion_decide(*, proposal: Proposal, on_agenda: bool, by, note: str = "") -> Proposal:
     """Record the presidium's decision on a motion. Not on the agenda: it becomes a suggestion
     (keeping its number and history) and waits to be registered as one."""
+    authorize(by, allowed=_may(proposal, "decide"))
     proposal = _lock_and_check(proposal, "decide", by)
     if proposal.kind != Proposal.Kind.MOTION or proposal.agenda_decision:
         raise ApplicationError(_("Only an undecided motion goes to the presidium."))
@@ -494,7 +467,10 @@ def proposal_motion_decide(*, proposal, on_agenda: bool, by, note=""):
 
 
 @transaction.atomic
-def proposal_register(*, proposal, by, registered_on=None, note=""):
+def proposal_register(
+    *, proposal: Proposal, by, registered_on: dt.date | None = None, note: str = ""
+) -> Proposal:
+    authorize(by, allowed=_may(proposal, "register"))
     proposal = _lock_and_check(proposal, "register", by)
     if proposal.kind == Proposal.Kind.MOTION and not proposal.agenda_decision:
         raise ApplicationError(_("The presidium must first decide whether this motion goes on the agenda."))
@@ -507,7 +483,8 @@ def proposal_register(*, proposal, by, registered_on=None, note=""):
 
 
 @transaction.atomic
-def proposal_reject(*, proposal, by, reason):
+def proposal_reject(*, proposal: Proposal, by, reason: str) -> Proposal:
+    authorize(by, allowed=_may(proposal, "reject"))
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason it is not accepted."), field="reason")
@@ -539,17 +516,18 @@ def _check_deadline(assigned_on, deadline):
 @transaction.atomic
 def proposal_assign(
     *,
-    proposal,
+    proposal: Proposal,
     by,
-    lead_unit,
-    assisting_units=(),
-    responsible_leader="",
-    assigned_on=None,
-    deadline=None,
-    note="",
-):
+    lead_unit: HandlingUnit | None,
+    assisting_units: Iterable[HandlingUnit] = (),
+    responsible_leader: str = "",
+    assigned_on: dt.date | None = None,
+    deadline: dt.date | None = None,
+    note: str = "",
+) -> Proposal:
     """交办: lead unit (and assisting units), responsible leader and deadline (the township's
     default rule when not given)."""
+    authorize(by, allowed=_may(proposal, "assign"))
     proposal = _lock_and_check(proposal, "assign", by)
     assisting = _check_units(proposal, lead_unit, list(assisting_units))
     assigned_on = assigned_on or timezone.localdate()
@@ -573,14 +551,15 @@ def proposal_assign(
         effective_on=assigned_on,
         note=note
         or _("Lead unit %(unit)s, deadline %(deadline)s")
-        % {"unit": lead_unit.name, "deadline": deadline.isoformat()},
+        % {"unit": lead_unit.name, "deadline": deadline.isoformat()},  # type: ignore[union-attr]
     )
     return proposal
 
 
 @transaction.atomic
-def proposal_start(*, proposal, by, note=""):
+def proposal_start(*, proposal: Proposal, by, note: str = "") -> Proposal:
     """The unit has taken it up (督办 from here on)."""
+    authorize(by, allowed=_may(proposal, "start"))
     proposal = _lock_and_check(proposal, "start", by)
     old = proposal.state
     proposal.state = S.IN_PROGRESS
@@ -590,8 +569,18 @@ def proposal_start(*, proposal, by, note=""):
 
 
 @transaction.atomic
-def proposal_reply(*, proposal, by, text, outcome, met_in_person=False, replied_on=None, file=None):
+def proposal_reply(
+    *,
+    proposal: Proposal,
+    by,
+    text: str,
+    outcome: str,
+    met_in_person: bool = False,
+    replied_on: dt.date | None = None,
+    file: UploadedFile | None = None,
+) -> Proposal:
     """答复: the written reply (and the letter) of the lead unit for the current round."""
+    authorize(by, allowed=_may(proposal, "reply"))
     if file:
         upload_check(file, field="file")
     text = (text or "").strip()
@@ -641,11 +630,20 @@ def proposal_reply(*, proposal, by, text, outcome, met_in_person=False, replied_
 
 
 @transaction.atomic
-def proposal_evaluate(*, proposal, by, rating, comment="", evaluated_on=None, new_deadline=None):
+def proposal_evaluate(
+    *,
+    proposal: Proposal,
+    by,
+    rating: str,
+    comment: str = "",
+    evaluated_on: dt.date | None = None,
+    new_deadline: dt.date | None = None,
+) -> Proposal:
     """The lead deputy's evaluation, recorded by township staff or by the lead deputy through
     their own account (the same rules either way). 不满意 in the first round sends it
     back to the lead unit for a second handling with a new deadline; in the second round the
     rating is recorded and the proposal can be closed whatever it is."""
+    authorize(by, allowed=_may(proposal, "evaluate"))
     if rating not in Proposal.Rating.values:
         raise ApplicationError(_("Choose the deputy's rating."), field="rating")
     proposal = _lock_and_check(proposal, "evaluate", by)
@@ -701,7 +699,8 @@ def proposal_evaluate(*, proposal, by, rating, comment="", evaluated_on=None, ne
 
 
 @transaction.atomic
-def proposal_close(*, proposal, by, closed_on=None, note=""):
+def proposal_close(*, proposal: Proposal, by, closed_on: dt.date | None = None, note: str = "") -> Proposal:
+    authorize(by, allowed=_may(proposal, "close"))
     proposal = _lock_and_check(proposal, "close", by)
     old = proposal.state
     proposal.state = S.CLOSED
@@ -714,7 +713,7 @@ def proposal_close(*, proposal, by, closed_on=None, note=""):
 # ---------------------------------------------------------------- reminders
 
 
-def proposals_remind_deadlines(*, today=None):
+def proposals_remind_deadlines(*, today: dt.date | None = None) -> int:
     """Daily: one reminder per proposal and round when its deadline is near and when it is
     passed. Idempotent (reminder keys). Returns how many proposals were looked at."""
     from django.urls import reverse
@@ -762,10 +761,10 @@ def proposals_remind_deadlines(*, today=None):
 
 
 @transaction.atomic
-def proposal_publication_set(*, proposal, publish: bool, by, note=""):
+def proposal_publication_set(*, proposal: Proposal, publish: bool, by, note: str = "") -> Proposal:
     """Mark a proposal for publication on the public page (议案建议进行时) or not. Township staff
     only; the change is a workflow step with who, when and why."""
-    _require_staff(by, proposal.township)
+    authorize(by, proposal, "proposals.change_proposal")
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     hidden = not publish
     if locked.not_for_publication == hidden:
@@ -785,36 +784,13 @@ def proposal_publication_set(*, proposal, publish: bool, by, note=""):
 # ---------------------------------------------------------------- undo
 
 
-UNDOABLE = {
-    "decide_on_agenda",
-    "decide_not_on_agenda",
-    "register",
-    "reject",
-    "assign",
-    "start",
-    "reply",
-    "evaluate",
-    "rehandle",
-    "close",
-}
-
-
-def proposal_last_step(*, proposal):
-    """The latest step that was not undone (undo steps themselves excluded), or None."""
-    return (
-        ProposalEvent.objects.filter(proposal=proposal, undone_at__isnull=True)
-        .exclude(action__in=["undo", "publish", "unpublish"])
-        .order_by("-pk")
-        .first()
-    )
-
-
 @transaction.atomic
-def proposal_undo_last_step(*, proposal, by, reason):
+def proposal_undo_last_step(*, proposal: Proposal, by, reason: str) -> Proposal:
     """The chair takes back the proposal's last workflow step (a step recorded by mistake): the
     proposal returns to the state before it, what the step wrote is taken back (the reply or
     evaluation row of that step is removed, dates cleared), the step is marked undone and an
     "undo" step records who, when and why. Figures as of a cutoff no longer count the step."""
+    authorize(by, allowed=lambda access: access.can_sign_off(proposal, "proposals.change_proposal"))
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for undoing the step."), field="reason")

@@ -23,7 +23,7 @@ from renda.core.links import pk_url
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
-from . import services
+from . import services, workflow
 from .forms import (
     AssignForm,
     DecideForm,
@@ -263,7 +263,7 @@ def _detail_context(request, proposal, *, bound=None):
     """The detail page's context. `bound` is an action form that failed validation: it replaces
     that action's blank form and is shown open, everything else is as on a plain GET."""
     user = request.user
-    actions = services.proposal_actions(proposal=proposal, user=user)
+    actions = workflow.proposal_actions(proposal=proposal, user=user)
     open_action = bound.prefix if bound is not None else None
     forms_ = [
         (a, ACTION_LABELS[a], bound if a == open_action else _action_form(a, proposal)) for a in actions
@@ -283,8 +283,8 @@ def _detail_context(request, proposal, *, bound=None):
         # the chair takes back the last step (a step recorded by mistake), with a reason
         "can_undo": request.access.is_chair
         and request.access.can_write(proposal, "proposals.change_proposal")
-        and services.proposal_last_step(proposal=proposal) is not None
-        and services.proposal_last_step(proposal=proposal).action in services.UNDOABLE,
+        and workflow.proposal_last_step(proposal=proposal) is not None
+        and workflow.proposal_last_step(proposal=proposal).action in workflow.UNDOABLE,
         "can_edit": request.access.can_write(proposal, "proposals.change_proposal")
         and proposal.state in EDITABLE_STATES,
     }
@@ -694,7 +694,7 @@ def proposal_settings(request):
     user = request.user
     request.access.require_write(perm="proposals.change_proposalsettings")
     township = user.township
-    rule = services.proposal_settings_get(township=township)
+    rule = workflow.proposal_settings_get(township=township)
     cats = ProposalCategory.objects.filter(township=township, is_active=True).order_by("display_order", "pk")
     if request.method == "POST":
         form = SettingsForm(request.POST)
@@ -721,7 +721,7 @@ def proposal_settings(request):
                 "categories": "\n".join(c.name for c in cats),
             }
         )
-    example = services.deadline_compute(township=township, start=timezone.localdate())
+    example = workflow.deadline_compute(township=township, start=timezone.localdate())
     return render(
         request, "proposals/settings.html", {"form": form, "example": example, "today": timezone.localdate()}
     )

@@ -22,6 +22,7 @@ CONTRACT_MODULES = [
     "renda.core.services",
     "assessments.services",
     "meetings.services",
+    "proposals.services",
 ]
 VIEW_FILES = sorted(p for p in pathlib.Path(".").glob("**/views*.py") if ".venv" not in p.parts)
 
