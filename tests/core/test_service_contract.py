@@ -18,6 +18,7 @@ import pytest
 
 CONTRACT_MODULES = [
     "renda.dashboard.services",
+    "deputies.services",
     "portal.services",
     "renda.core.services",
     "assessments.services",
