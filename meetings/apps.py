@@ -17,6 +17,7 @@ class MeetingsConfig(AppConfig):
         hooks.register(ARCHIVE_SECTION, archive.attendance_section, order=20)
         hooks.register(ARCHIVE_SECTION, archive.activities_section, order=22)
         hooks.register(ARCHIVE_SECTION, archive.commendations_section, order=24)
+        hooks.register(ARCHIVE_SECTION, archive.reception_issues_section, order=25)
         hooks.register(ARCHIVE_SECTION, archive.rota_section, order=26)
         hooks.register(ARCHIVE_SECTION, archive.training_section, order=28)
         # A deputy group's page: its yearly plan against what it held.

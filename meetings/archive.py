@@ -18,6 +18,7 @@ from .models import (
     Commendation,
     FloorSpeech,
     PresidiumAttendance,
+    ReceptionIssue,
     RotaEntry,
     SessionAttendance,
 )
@@ -146,6 +147,50 @@ def commendations_section(*, deputies, year, user=None, today=None) -> dict[int,
         )
         for i, found in rows.items()
         if i is not None
+    }
+
+
+def reception_issues_section(*, deputies, year, user=None, today=None) -> dict[int, ArchiveSection]:
+    """The issues voters raised with the deputy at the receptions of `year` (received_by), with
+    their classification and step; no section for a deputy who received none. The voter and
+    what they said are left out: the archive goes to the county with the year-end bundle. One
+    query."""
+    ids = _ids(deputies)
+    rows: dict[int, list] = {}
+    counts: dict[int, dict[str, int]] = {}
+    classification, step = (
+        choice_labels(ReceptionIssue, "classification"),
+        choice_labels(ReceptionIssue, "state"),
+    )
+    issue_url = pk_url("meetings:issue_detail")
+    for issue in (
+        ReceptionIssue.objects.filter(received_by_id__in=ids, activity__start_date__year=year)
+        .select_related("activity")
+        .order_by("activity__start_date", "pk")
+    ):
+        rows.setdefault(issue.received_by_id, []).append(
+            (
+                Link(date_text(issue.activity.start_date), issue_url(issue.pk)),
+                classification(issue.classification) if issue.classification else _("not sorted yet"),
+                step(issue.state),
+                date_text(issue.replied_on),
+            )
+        )
+        c = counts.setdefault(issue.received_by_id, {"n": 0, "replied": 0})
+        c["n"] += 1
+        c["replied"] += issue.replied_on is not None
+    title = _("Issues voters raised at receptions")
+    headers = (_("Reception"), _("Classification"), _("Step"), _("Replied on"))
+    return {
+        i: ArchiveSection(
+            key="meetings.issues",
+            title=title,
+            summary=_("Issues received from voters: %(n)s, of which %(replied)s replied to.") % counts[i],
+            headers=headers,
+            rows=found,
+            widths=(28, 62, 36, 30),
+        )
+        for i, found in rows.items()
     }
 
 

@@ -292,3 +292,46 @@ def test_the_work_report_counts_the_issues_step_by_step_as_of_its_cutoff(recepti
     with translation.override("zh-hans"):
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(work_report_docx(data))).paragraphs)
     assert "群众在接待中反映问题4件" in text and "已答复群众2件" in text
+
+
+def test_the_deputy_archive_lists_the_issues_the_deputy_received_without_the_voter(
+    reception, deputies, secretary, client_for
+):
+    import io
+
+    import docx
+    from django.utils import translation
+
+    from renda.core.archive import deputy_archive
+    from renda.dashboard.documents import deputy_archive_docx
+
+    wang, li = deputies[0], deputies[1]
+    first = _record(reception, secretary, received_by=wang, voter_name="赵某某", content="自家宅基地纠纷")
+    _record(reception, secretary, received_by=wang)
+    _record(reception, secretary, received_by=li)
+    reception_issue_sort(
+        issue=first, classification="private", on=DAY, reply="建议通过村调解委员会调解", by=secretary
+    )
+
+    with translation.override("zh-hans"):
+        archive = deputy_archive(deputy=wang, year=YEAR, user=secretary)
+        section = next(s for s in archive.sections if s.key == "meetings.issues")
+        raw = ReceptionIssue.objects.filter(received_by=wang, activity__start_date__year=YEAR)
+        assert len(section.rows) == raw.count() == 2
+        replied = raw.filter(replied_on__isnull=False).count()
+        assert section.summary == f"接待群众反映问题2件，已答复{replied}件。" and replied == 1
+        private = str(ReceptionIssue(classification="private").get_classification_display())
+        assert [str(r[1]) for r in section.rows] == [private, "尚未梳理"]
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(deputy_archive_docx(archive))).paragraphs)
+        page = (
+            client_for(secretary)
+            .get(reverse("deputies:detail", args=[wang.pk]), {"year": YEAR})
+            .content.decode()
+        )
+    assert "接待中群众反映的问题" in text and "接待中群众反映的问题" in page
+    # the voter and what they said stay in the register: the archive goes to the county
+    for shown in (text, page, repr(section)):
+        assert "赵某某" not in shown and "宅基地" not in shown
+    # a deputy who received none has no such section
+    zhang = deputies[2]
+    assert "meetings.issues" not in [s.key for s in deputy_archive(deputy=zhang, year=YEAR).sections]
