@@ -9,9 +9,14 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_SECTION
+        from renda.core.figures import TODO_LINES
 
         from . import jobs  # noqa: F401  (registers the scoresheet builders)
         from .archive import score_section
+        from .todo import assessment_todo_lines
 
         # The deputy archive's section of the year's score (renda.core.archive).
         hooks.register(ARCHIVE_SECTION, score_section, order=80)
+
+        # The home page's to-do list (renda.core.figures).
+        hooks.register(TODO_LINES, assessment_todo_lines)

@@ -9,9 +9,14 @@ class DeputiesConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_DEPUTIES, ARCHIVE_SECTION
+        from renda.core.figures import TODO_LINES
 
         from .archive import archive_deputies, roster_section
+        from .todo import deputy_todo_lines
 
         # The deputy archive (renda.core.archive): whom it is about, and the mandates of the year.
         hooks.register(ARCHIVE_DEPUTIES, archive_deputies)
         hooks.register(ARCHIVE_SECTION, roster_section, order=10)
+
+        # The home page's to-do list (renda.core.figures).
+        hooks.register(TODO_LINES, deputy_todo_lines)

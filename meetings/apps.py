@@ -9,9 +9,11 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_SECTION
+        from renda.core.figures import TODO_LINES
 
         from . import archive
         from .group_page import group_plan_context
+        from .todo import meeting_todo_lines
 
         # The deputy archive's sections (renda.core.archive), in this order among the other apps'.
         hooks.register(ARCHIVE_SECTION, archive.attendance_section, order=20)
@@ -31,3 +33,6 @@ class MeetingsConfig(AppConfig):
             ),
             order=10,
         )
+
+        # The home page's to-do list (renda.core.figures).
+        hooks.register(TODO_LINES, meeting_todo_lines)

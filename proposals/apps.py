@@ -9,10 +9,12 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_SECTION
+        from renda.core.figures import TODO_LINES
 
         from .archive import proposals_section
         from .selectors import proposal_list_for_activity, proposal_list_for_session, proposal_progress_as_of
         from .services import township_setup
+        from .todo import proposal_todo_lines
 
         # A session's and an activity's pages list their proposals without meetings importing us.
         hooks.register("session_proposals", proposal_list_for_session)
@@ -24,3 +26,6 @@ class ProposalsConfig(AppConfig):
 
         # The deputy archive's section of the deputy's proposals (renda.core.archive).
         hooks.register(ARCHIVE_SECTION, proposals_section, order=50)
+
+        # The home page's to-do list (renda.core.figures).
+        hooks.register(TODO_LINES, proposal_todo_lines)
