@@ -9,9 +9,12 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_SECTION
-        from renda.core.figures import TODO_LINES
+        from renda.core.figures import TODO_LINES, YEAR_END_PART
 
-        from . import jobs  # noqa: F401  (registers the scoresheet builders)
+        from . import (
+            jobs,  # noqa: F401  (registers the scoresheet builders)
+            year_end,
+        )
         from .archive import score_section
         from .todo import assessment_todo_lines
 
@@ -20,3 +23,5 @@ class AssessmentsConfig(AppConfig):
 
         # The home page's to-do list (renda.core.figures).
         hooks.register(TODO_LINES, assessment_todo_lines)
+        # The year-end bundle's documents, in this order among the other apps'.
+        hooks.register(YEAR_END_PART, year_end.SCORESHEET, order=40)

@@ -9,8 +9,9 @@ class DeputiesConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_DEPUTIES, ARCHIVE_SECTION
-        from renda.core.figures import TODO_LINES
+        from renda.core.figures import TODO_LINES, YEAR_END_PART
 
+        from . import year_end
         from .archive import archive_deputies, roster_section
         from .todo import deputy_todo_lines
 
@@ -20,3 +21,5 @@ class DeputiesConfig(AppConfig):
 
         # The home page's to-do list (renda.core.figures).
         hooks.register(TODO_LINES, deputy_todo_lines)
+        # The year-end bundle's documents, in this order among the other apps'.
+        hooks.register(YEAR_END_PART, year_end.ROSTER, order=60)

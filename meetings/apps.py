@@ -9,9 +9,9 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_SECTION
-        from renda.core.figures import TODO_LINES
+        from renda.core.figures import TODO_LINES, YEAR_END_PART
 
-        from . import archive
+        from . import archive, year_end
         from .group_page import group_plan_context
         from .todo import meeting_todo_lines
 
@@ -36,3 +36,6 @@ class MeetingsConfig(AppConfig):
 
         # The home page's to-do list (renda.core.figures).
         hooks.register(TODO_LINES, meeting_todo_lines)
+        # The year-end bundle's documents, in this order among the other apps'.
+        hooks.register(YEAR_END_PART, year_end.MINUTES, order=20)
+        hooks.register(YEAR_END_PART, year_end.APPRAISALS, order=70)

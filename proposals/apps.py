@@ -9,8 +9,9 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_SECTION
-        from renda.core.figures import TODO_LINES
+        from renda.core.figures import TODO_LINES, YEAR_END_PART
 
+        from . import year_end
         from .archive import proposals_section
         from .selectors import proposal_list_for_activity, proposal_list_for_session, proposal_progress_as_of
         from .services import township_setup
@@ -29,3 +30,7 @@ class ProposalsConfig(AppConfig):
 
         # The home page's to-do list (renda.core.figures).
         hooks.register(TODO_LINES, proposal_todo_lines)
+        # The year-end bundle's documents, in this order among the other apps'.
+        hooks.register(YEAR_END_PART, year_end.HANDLING_REPORT, order=10)
+        hooks.register(YEAR_END_PART, year_end.ASSIGNMENT_SHEETS, order=30)
+        hooks.register(YEAR_END_PART, year_end.REGISTER, order=50)

@@ -11,8 +11,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from renda.core import hooks
 from renda.core.archive import deputy_archives, deputy_archives_by_township
 from renda.core.exceptions import ApplicationError
+from renda.core.figures import YEAR_END_PART, YearEndPart
 from renda.core.jobs import job_handler
 from renda.core.models import County, Township
 from renda.core.organs import document_filename, township_organs
@@ -25,134 +27,10 @@ from .tables import dashboard_table
 logger = logging.getLogger(__name__)
 
 
-def _scoresheet(township, year, user):
-    """The township's assessment scoresheet of the year, or None when no scores are computed."""
-    from assessments.jobs import scoresheet_township_build
-    from assessments.models import Assessment
-
-    assessment = Assessment.objects.select_related("township").filter(township=township, year=year).first()
-    if assessment is None or assessment.computed_at is None:
-        return None
-    return scoresheet_township_build(assessment=assessment)
-
-
-def _register(township, year, user):
-    """The register of motions and suggestions of the year (as proposals' own export)."""
-    from proposals.jobs import register_export, register_title
-    from proposals.selectors import proposal_list
-
-    qs = proposal_list(user=user, filters={"year": year}, township=township)
-    _count, content = register_export(qs=qs, title=register_title(township=township, year=year))
-    return document_filename(
-        place=township.name, year=year, name=_("register of motions and suggestions"), ext="xlsx"
-    ), content
-
-
-def _roster(township, year, user):
-    """The deputy roster (current deputies). The bundle goes to the county, so phone, ID number
-    and birth date are masked whoever asked for it."""
-    from deputies.documents import roster_workbook
-    from deputies.exports import roster_export_data
-
-    data = roster_export_data(user=user, township=township, leaves_township=True)
-    return document_filename(
-        place=township.name, year=year, name=_("deputy roster"), ext="xlsx"
-    ), roster_workbook(data)
-
-
-def _handling_report(township, year, user):
-    """The year's report on the handling of motions and suggestions."""
-    from proposals.documents import handling_report_docx
-    from proposals.selectors import proposal_report_data
-
-    data = dataclasses.replace(
-        proposal_report_data(township=township, year=year), organs=township_organs(township)
-    )
-    name = _("report on the handling of motions and suggestions")
-    return document_filename(place=township.name, year=year, name=name, ext="docx"), handling_report_docx(
-        data
-    )
-
-
-def _minutes(township, year, user):
-    """The minutes of every presidium meeting of the year, in a folder."""
-    from meetings.documents import minutes_docx
-    from meetings.models import PresidiumMeeting
-    from meetings.selectors import minutes_data
-
-    folder = _("minutes")
-    files = []
-    for pk in (
-        PresidiumMeeting.objects.filter(township=township, date__year=year)
-        .order_by("date", "pk")
-        .values_list("pk", flat=True)
-    ):
-        data = minutes_data(meeting_id=pk)
-        name = _("minutes of %(meeting)s") % {"meeting": data["subtitle"]}
-        files.append(
-            (
-                f"{folder}/{document_filename(place=township.name, year=year, name=name, ext='docx')}",
-                minutes_docx(data),
-            )
-        )
-    return files
-
-
-def _assignment_sheets(township, year, user):
-    """The 交办单 of every proposal of the year handed to a unit, in a folder."""
-    from proposals.documents import assignment_sheet_docx
-    from proposals.models import Proposal
-    from proposals.selectors import proposal_assignment_data
-
-    folder = _("assignment sheets")
-    organs = township_organs(township)
-    files = []
-    for p in (
-        Proposal.objects.filter(township=township, year=year, lead_unit__isnull=False)
-        .select_related("township", "category", "lead_deputy", "lead_unit")
-        .prefetch_related("co_signers", "assisting_units")
-        .order_by("number")
-    ):
-        data = dataclasses.replace(proposal_assignment_data(proposal=p), organs=organs)
-        name = _("assignment sheet %(number)s") % {"number": p.number}
-        files.append(
-            (
-                f"{folder}/{document_filename(place=township.name, year=year, name=name, ext='docx')}",
-                assignment_sheet_docx(data),
-            )
-        )
-    return files
-
-
-def _appraisals(township, year, user):
-    """The year's appraisals of groups, stations and the presidium's work, and its
-    commendations; None when none is recorded."""
-    from meetings.documents import appraisals_workbook
-    from meetings.selectors import appraisals_by_township
-
-    data = appraisals_by_township(township_ids=[township.pk], year=year)[township.pk]
-    if not data["appraisals"] and not data["commendations"]:
-        return None
-    name = _("appraisals and commendations")
-    title = _("%(township)s: appraisals and commendations of %(year)s") % {
-        "township": township.name,
-        "year": year,
-    }
-    content = appraisals_workbook({**data, "title": title, "author": township_organs(township).office})
-    return document_filename(place=township.name, year=year, name=name, ext="xlsx"), content
-
-
-# Documents of other apps in the year-end bundle: (label, builder(township, year, user)); a
-# builder returns (name, bytes), a list of them (a folder), or None when there is nothing yet.
-BUNDLE_PARTS = [
-    (gettext_lazy("report on the handling of motions and suggestions"), _handling_report),
-    (gettext_lazy("presidium meeting minutes"), _minutes),
-    (gettext_lazy("assignment sheets"), _assignment_sheets),
-    (gettext_lazy("assessment scoresheet"), _scoresheet),
-    (gettext_lazy("register of motions and suggestions"), _register),
-    (gettext_lazy("deputy roster"), _roster),
-    (gettext_lazy("appraisals and commendations"), _appraisals),
-]
+def bundle_parts() -> list[YearEndPart]:
+    """The other apps' documents in the year-end bundle, in their order (each app registers its
+    own under YEAR_END_PART)."""
+    return hooks.get(YEAR_END_PART)
 
 
 def _year(job):
@@ -289,74 +167,97 @@ def year_bundle_files(*, townships, year, requested_by, progress=lambda p: None)
     return [files[-1], *files[:-1]]
 
 
+class _Progress:
+    """Reports 5–95 % across a bundle's townships, each percentage once (a job's progress is a
+    database write)."""
+
+    def __init__(self, progress, townships):
+        self.progress = progress
+        self.steps = max(townships, 1)
+        self.reported = []
+
+    def step(self, i, fraction):
+        """`fraction` of the way through the `i`-th township."""
+        percent = 5 + int(90 * (i + fraction) / self.steps)
+        if not self.reported or self.reported[-1] != percent:
+            self.reported.append(percent)
+            self.progress(percent)
+
+
+def _part_files(part: YearEndPart, township, year, requested_by, notes):
+    """(name, bytes) of one app's documents of the township, or none (a note says why)."""
+    try:
+        built = part.build(township, year, requested_by)
+    except Exception as exc:  # one broken document must not lose the rest of the bundle
+        logger.exception("Year-end bundle: %s of %s failed", part.label, township.code)
+        notes.append(
+            _("%(township)s: the %(document)s could not be built (%(error)s).")
+            % {"township": township.name, "document": part.label, "error": exc.__class__.__name__}
+        )
+        return []
+    if built is None:
+        notes.append(
+            _("%(township)s: no %(document)s for %(year)s (nothing computed yet).")
+            % {"township": township.name, "document": part.label, "year": year}
+        )
+        return []
+    return built if isinstance(built, list) else [built]
+
+
+def _township_files(township, *, year, requested_by, report, has_texts, archives, writer, notes, step):
+    """Yields (path in zip, bytes) of one township's documents: the work report, the apps'
+    documents, the deputies' archives."""
+    base = f"{year}/{township.name}"
+    name, content = work_report_file(township, report)
+    yield f"{base}/{name}", content
+    step(0.1)
+    if not has_texts:
+        notes.append(
+            _("%(township)s: the problems and plans of the work report have not been written yet.")
+            % {"township": township.name}
+        )
+    parts = bundle_parts()
+    for n, part in enumerate(parts, start=1):
+        files = _part_files(part, township, year, requested_by, notes)
+        step(0.1 + 0.2 * n / len(parts))
+        for name, content in files:
+            yield f"{base}/{name}", content
+    archives_folder = _("Deputy archives")
+    for n, archive in enumerate(archives, start=1):
+        path = f"{base}/{archives_folder}/{archive.name}-{archive.deputy_id}.docx"
+        yield path, documents.deputy_archive_docx(archive, writer=writer)
+        if n % 5 == 0 or n == len(archives):
+            step(0.3 + 0.7 * n / len(archives))
+
+
 def year_bundle_iter(*, townships, year, requested_by, progress=lambda p: None):
     """Yields (path in zip, bytes) of every township's year-end documents one by one, the
     contents list last, so that a bundle is written to its zip as it is built: a county's
     bundle never sits in memory whole."""
-    paths = []
-    notes = []
+    paths, notes = [], []
     townships = list(townships)
-    steps = max(len(townships), 1)
-    archives_folder = _("Deputy archives")
+    reporter = _Progress(progress, len(townships))
     writer = documents.DeputyArchiveWriter()  # shared by every archive of the bundle
-    reported = []
-
-    def report(percent):
-        """Each percentage once: a job's progress is a database write."""
-        if not reported or reported[-1] != percent:
-            reported.append(percent)
-            progress(percent)
-
     for first in range(0, len(townships), BUNDLE_BATCH):
         batch = townships[first : first + BUNDLE_BATCH]
         texts = work_report_texts_by_township(batch, year)
         reports = selectors.work_reports_data(townships=batch, year=year, texts=texts)
         archives_of = deputy_archives_by_township(township_ids=[t.pk for t in batch], year=year)
         for i, township in enumerate(batch, start=first):
-
-            def step(fraction, i=i):
-                """Progress 5–95 % across townships, `fraction` of the way through this one."""
-                report(5 + int(90 * (i + fraction) / steps))
-
-            base = f"{year}/{township.name}"
-            name, content = work_report_file(township, reports[township.pk])
-            paths.append(f"{base}/{name}")
-            yield paths[-1], content
-            step(0.1)
-            if township.pk not in texts:
-                notes.append(
-                    _("%(township)s: the problems and plans of the work report have not been written yet.")
-                    % {"township": township.name}
-                )
-            for n, (label, build) in enumerate(BUNDLE_PARTS, start=1):
-                try:
-                    part = build(township, year, requested_by)
-                except Exception as exc:  # one broken document must not lose the rest of the bundle
-                    logger.exception("Year-end bundle: %s of %s failed", label, township.code)
-                    notes.append(
-                        _("%(township)s: the %(document)s could not be built (%(error)s).")
-                        % {"township": township.name, "document": label, "error": exc.__class__.__name__}
-                    )
-                    continue
-                finally:
-                    step(0.1 + 0.2 * n / len(BUNDLE_PARTS))
-                if part is None:
-                    notes.append(
-                        _("%(township)s: no %(document)s for %(year)s (nothing computed yet).")
-                        % {"township": township.name, "document": label, "year": year}
-                    )
-                    continue
-                for name, content in part if isinstance(part, list) else [part]:
-                    paths.append(f"{base}/{name}")
-                    yield paths[-1], content
-            archives = archives_of[township.pk]
-            for n, archive in enumerate(archives, start=1):
-                paths.append(f"{base}/{archives_folder}/{archive.name}-{archive.deputy_id}.docx")
-                yield paths[-1], documents.deputy_archive_docx(archive, writer=writer)
-                if n % 5 == 0 or n == len(archives):
-                    step(0.3 + 0.7 * n / len(archives))
-    index = [_("Year-end documents %(year)s") % {"year": year}, ""]
-    index += paths
+            for path, content in _township_files(
+                township,
+                year=year,
+                requested_by=requested_by,
+                report=reports[township.pk],
+                has_texts=township.pk in texts,
+                archives=archives_of[township.pk],
+                writer=writer,
+                notes=notes,
+                step=lambda fraction, i=i: reporter.step(i, fraction),
+            ):
+                paths.append(path)
+                yield path, content
+    index = [_("Year-end documents %(year)s") % {"year": year}, "", *paths]
     if notes:
         index += [""] + notes
     contents = _("Contents")

@@ -77,9 +77,9 @@ def test_county_bundle_reads_reports_and_archives_in_the_same_queries_for_more_t
     year_data, admin_user, monkeypatch
 ):
     """The work reports, their texts and the archives: one set of queries for a batch of
-    townships. (The other apps' documents in BUNDLE_PARTS are left out here: each is built by
+    townships. (The other apps' documents (jobs.bundle_parts) are left out here: each is built by
     its app, per township.)"""
-    monkeypatch.setattr(jobs, "BUNDLE_PARTS", [])
+    monkeypatch.setattr(jobs, "bundle_parts", lambda: [])
 
     def bundle(townships):
         return lambda: jobs.year_bundle_files(townships=townships, year=YEAR, requested_by=admin_user)
