@@ -79,6 +79,28 @@ def roster_section(*, deputies, year, user=None, today=None) -> dict[int, Archiv
     """Mandates held during `year`, with the group, station, presidium role and contact of the
     year in the summary. Five queries."""
     ids = [d.deputy_id for d in deputies]
+    mandates = _mandate_rows(ids, year)
+    facts, links = _year_facts(ids, year)
+    title, separator = _("Mandates"), _("; ")
+    headers = (_("Level"), _("Term"), _("How it began"), _("From"), _("Until"))
+    empty = _("No mandate in %(year)s.") % {"year": year}
+    return {
+        i: ArchiveSection(
+            key="deputies.roster",
+            title=title,
+            summary=separator.join(facts[i]),
+            headers=headers,
+            rows=mandates[i],
+            widths=(34, 18, 30, 30, 44),
+            links=links[i],
+            empty_text=empty,
+        )
+        for i in ids
+    }
+
+
+def _mandate_rows(ids, year) -> dict[int, list]:
+    """{deputy id: [(level, term, how it began, from, until)]} of the mandates held during `year`."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     level, start_reason, end_reason = (
         choice_labels(Mandate, f) for f in ("level", "start_reason", "end_reason")
@@ -98,6 +120,13 @@ def roster_section(*, deputies, year, user=None, today=None) -> dict[int, Archiv
                 " ".join(x for x in (date_text(m.end_date), end_reason(m.end_reason)) if x),
             )
         )
+    return mandates
+
+
+def _year_facts(ids, year) -> tuple[dict[int, list[str]], dict[int, list[Link]]]:
+    """The summary's facts of the year (group, station, presidium role, contact) and the page's
+    links to them, per deputy. Four queries."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     group_url, station_url, deputy_url = (
         pk_url("deputies:group"),
         pk_url("deputies:station"),
@@ -139,22 +168,7 @@ def roster_section(*, deputies, year, user=None, today=None) -> dict[int, Archiv
     ):
         facts[deputy_id].append(f"{contact_label}：{name}")
         links[deputy_id].append(Link(name, deputy_url(member_id)))
-    title, separator = _("Mandates"), _("; ")
-    headers = (_("Level"), _("Term"), _("How it began"), _("From"), _("Until"))
-    empty = _("No mandate in %(year)s.") % {"year": year}
-    return {
-        i: ArchiveSection(
-            key="deputies.roster",
-            title=title,
-            summary=separator.join(facts[i]),
-            headers=headers,
-            rows=mandates[i],
-            widths=(34, 18, 30, 30, 44),
-            links=links[i],
-            empty_text=empty,
-        )
-        for i in ids
-    }
+    return facts, links
 
 
 # --- the group page --------------------------------------------------------------------------

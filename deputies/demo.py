@@ -1,6 +1,7 @@
 """Demo roster for every demo township: deputies at several levels, presidium, groups, stations."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from renda.core.models import Term
 
@@ -94,7 +95,20 @@ def _person(ctx, township, seq):
     )
 
 
-def _previous_term(ctx, township, prev, term, people, all_deputies, mandates, presidium, memberships, groups):
+@dataclass
+class _Rows:
+    """Everything the demo roster writes, gathered in memory and saved with one bulk_create each."""
+
+    deputies: list = field(default_factory=list)
+    mandates: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    memberships: list = field(default_factory=list)
+    presidium: list = field(default_factory=list)
+    stations: list = field(default_factory=list)  # [(station, resident deputies, head)]
+    contacts: list = field(default_factory=list)
+
+
+def _previous_term(ctx, township, prev, term, people, rows):
     """The past term change (换届) of the demo county: two thirds of the deputies served in the
     previous term too, three people served only then; the previous term had its presidium and
     a group. Their township mandates ended with it (dropping out on the new term's first day)."""
@@ -102,9 +116,9 @@ def _previous_term(ctx, township, prev, term, people, all_deputies, mandates, pr
     veterans = [d for i, d in enumerate(people[: n - 4]) if i % 3 != 2]
     former = [_person(ctx, township, n + k) for k in range(3)]
     Deputy.objects.bulk_create(former)
-    all_deputies.extend(former)
+    rows.deputies.extend(former)
     for d in veterans + former:
-        mandates.append(
+        rows.mandates.append(
             Mandate(
                 township=township,
                 deputy=d,
@@ -120,7 +134,7 @@ def _previous_term(ctx, township, prev, term, people, all_deputies, mandates, pr
         )
     board = former[:1] + veterans[:6]
     for d, role in zip(board, ["chair", "vice_chair", "vice_chair"] + ["member"] * 4):
-        presidium.append(
+        rows.presidium.append(
             PresidiumMembership(township=township, term=prev, deputy=d, role=role, start_date=prev.start_date)
         )
     group = DeputyGroup(
@@ -132,136 +146,159 @@ def _previous_term(ctx, township, prev, term, people, all_deputies, mandates, pr
         deputy_leader=former[1],
         activity_room=f"{township.name}人大代表活动室",
     )
-    groups.append(group)
+    rows.groups.append(group)
     for d in veterans[:10] + former[1:]:
-        memberships.append(GroupMembership(township=township, group=group, deputy=d, term=prev))
+        rows.memberships.append(GroupMembership(township=township, group=group, deputy=d, term=prev))
 
 
 def seed(ctx):
-    rng = ctx.rng
     prev_terms = {
         t.township_id: t
         for t in Term.objects.filter(township__in=ctx.townships, number__lt=18).order_by("number")
     }
-    all_deputies, mandates, groups, memberships, presidium, stations, contacts = [], [], [], [], [], [], []
+    rows = _Rows()
     for township in ctx.townships:
         term = ctx.terms[township.pk]
         people = [_person(ctx, township, i) for i in range(ctx.deputies_per_township)]
         Deputy.objects.bulk_create(people)
-        all_deputies.extend(people)
+        rows.deputies.extend(people)
         n = len(people)
-        # A 街道 has no township congress: its roster is the county deputies elected there, whom
-        # its 人大工委 organises (elected with the county congress, 2021-11-20).
-        congress = township.has_presidium
-        for i, d in enumerate(people):
-            start, reason = term.start_date, Mandate.StartReason.ELECTED
-            if not congress:
-                start = dt.date(2021, 11, 20)
-            if i in (n - 1, n - 2):  # by-elected in the second year
-                start, reason = dt.date(term.start_date.year + 2, 3, 15), Mandate.StartReason.BY_ELECTION
-            m = Mandate(
-                township=township,
-                deputy=d,
-                level=Mandate.Level.TOWNSHIP if congress else Mandate.Level.COUNTY,
-                term=term if congress else None,
-                term_number=term.number,
-                start_date=start,
-                start_reason=reason,
-            )
-            if i in (n - 3, n - 4):  # left mid-term: the history stays
-                m.end_date = dt.date(term.start_date.year + 2, 6, 30)
-                m.end_reason = rng.choice([Mandate.EndReason.RESIGNED, Mandate.EndReason.MOVED_AWAY])
-                m.end_note = (
-                    "工作调动" if m.end_reason == Mandate.EndReason.MOVED_AWAY else "本人申请辞去代表职务"
-                )
-            mandates.append(m)
-            if i % 6 == 0 and congress:
-                mandates.append(
-                    Mandate(
-                        township=township,
-                        deputy=d,
-                        level=Mandate.Level.COUNTY,
-                        term_number=18,
-                        start_date=dt.date(2021, 11, 20),
-                    )
-                )
-            if i in (1, 7):
-                mandates.append(
-                    Mandate(
-                        township=township,
-                        deputy=d,
-                        level=Mandate.Level.CITY,
-                        term_number=16,
-                        start_date=dt.date(2022, 1, 10),
-                    )
-                )
+        _mandates(ctx, township, term, people, rows)
         if township.has_presidium:
-            roles = ["chair", "vice_chair", "vice_chair"] + ["member"] * 6
-            for d, role in zip(people[:9], roles):
-                presidium.append(
-                    PresidiumMembership(
-                        township=township, term=term, deputy=d, role=role, start_date=term.start_date
-                    )
-                )
-            members = people[:9]
-            for k, d in enumerate(people[9 : n - 4]):
-                contacts.append(
-                    ContactAssignment(township=township, term=term, member=members[k % 9], deputy=d)
-                )
+            _presidium_and_contacts(township, term, people, rows)
         prev = prev_terms.get(township.pk)
         if prev is not None and township.has_presidium:
-            _previous_term(
-                ctx, township, prev, term, people, all_deputies, mandates, presidium, memberships, groups
+            _previous_term(ctx, township, prev, term, people, rows)
+        active = people[: n - 4] + people[n - 2 :]  # the two who left mid-term are in no group or station
+        _groups(ctx, township, term, active, rows)
+        _stations(ctx, township, people, active, rows)
+    _rows_save(rows)
+    ctx.log(f"    {len(rows.deputies)} deputies, {len(rows.groups)} groups, {len(rows.stations)} stations")
+
+
+def _mandates(ctx, township, term, people, rows):
+    """Every deputy's mandate in the current term (two by-elected, two who left mid-term), and some
+    county and city mandates besides."""
+    n = len(people)
+    # A 街道 has no township congress: its roster is the county deputies elected there, whom
+    # its 人大工委 organises (elected with the county congress, 2021-11-20).
+    congress = township.has_presidium
+    for i, d in enumerate(people):
+        start, reason = term.start_date, Mandate.StartReason.ELECTED
+        if not congress:
+            start = dt.date(2021, 11, 20)
+        if i in (n - 1, n - 2):  # by-elected in the second year
+            start, reason = dt.date(term.start_date.year + 2, 3, 15), Mandate.StartReason.BY_ELECTION
+        m = Mandate(
+            township=township,
+            deputy=d,
+            level=Mandate.Level.TOWNSHIP if congress else Mandate.Level.COUNTY,
+            term=term if congress else None,
+            term_number=term.number,
+            start_date=start,
+            start_reason=reason,
+        )
+        if i in (n - 3, n - 4):  # left mid-term: the history stays
+            m.end_date = dt.date(term.start_date.year + 2, 6, 30)
+            m.end_reason = ctx.rng.choice([Mandate.EndReason.RESIGNED, Mandate.EndReason.MOVED_AWAY])
+            m.end_note = (
+                "工作调动" if m.end_reason == Mandate.EndReason.MOVED_AWAY else "本人申请辞去代表职务"
             )
-        active = people[: n - 4] + people[n - 2 :]
-        size = 12
-        for g, start in enumerate(range(0, len(active), size)):
-            chunk = active[start : start + size]
-            if len(chunk) < 5 and groups and groups[-1].township_id == township.pk:
-                prev = groups[-1]
-                for d in chunk:
-                    memberships.append(GroupMembership(township=township, group=prev, deputy=d, term=term))
-                continue
-            villages = rng.sample(VILLAGES, 3)
-            group = DeputyGroup(
-                township=township,
-                term=term,
-                number=g + 1,
-                name=f"第{g + 1}代表小组",
-                leader=chunk[0],
-                deputy_leader=chunk[1],
-                activity_room=f"{villages[0]}代表活动室",
-                villages="、".join(villages),
+        rows.mandates.append(m)
+        if i % 6 == 0 and congress:
+            rows.mandates.append(
+                Mandate(
+                    township=township,
+                    deputy=d,
+                    level=Mandate.Level.COUNTY,
+                    term_number=18,
+                    start_date=dt.date(2021, 11, 20),
+                )
             )
-            groups.append(group)
+        if i in (1, 7):
+            rows.mandates.append(
+                Mandate(
+                    township=township,
+                    deputy=d,
+                    level=Mandate.Level.CITY,
+                    term_number=16,
+                    start_date=dt.date(2022, 1, 10),
+                )
+            )
+
+
+def _presidium_and_contacts(township, term, people, rows):
+    """Nine presidium members, each keeping contact with some of the other serving deputies."""
+    roles = ["chair", "vice_chair", "vice_chair"] + ["member"] * 6
+    for d, role in zip(people[:9], roles):
+        rows.presidium.append(
+            PresidiumMembership(township=township, term=term, deputy=d, role=role, start_date=term.start_date)
+        )
+    members = people[:9]
+    for k, d in enumerate(people[9 : len(people) - 4]):
+        rows.contacts.append(ContactAssignment(township=township, term=term, member=members[k % 9], deputy=d))
+
+
+def _groups(ctx, township, term, active, rows, size=12):
+    """Groups of `size`; a short last chunk joins the township's previous group."""
+    for g, start in enumerate(range(0, len(active), size)):
+        chunk = active[start : start + size]
+        if len(chunk) < 5 and rows.groups and rows.groups[-1].township_id == township.pk:
+            last = rows.groups[-1]
             for d in chunk:
-                memberships.append(GroupMembership(township=township, group=group, deputy=d, term=term))
-        for s, kind in enumerate([LiaisonStation.Kind.STATION, LiaisonStation.Kind.HOME]):
-            station = LiaisonStation(
-                township=township,
-                kind=kind,
-                name=f"{township.name}人大代表联络站"
-                if s == 0
-                else f"{township.name}{rng.choice(VILLAGES)}代表之家",
-                address=f"{township.name}{rng.choice(VILLAGES)}党群服务中心二楼",
-                head=people[s],
-                liaison_officer=rng.choice(SURNAMES) + rng.choice(FEMALE) + rng.choice(FEMALE),
-                liaison_phone=f"0553-{rng.randint(6000000, 6999999)}",
-                villages="、".join(rng.sample(VILLAGES, 5)),
-                reception_day="每月15日（节假日顺延）",
-                rules="代表接待选民制度；代表联系选民制度；代表履职登记制度",
-            )
-            stations.append((station, active[s * 15 : s * 15 + 15], people[2 + s]))
-    Mandate.objects.bulk_create(mandates)
-    PresidiumMembership.objects.bulk_create(presidium)
-    ContactAssignment.objects.bulk_create(contacts)
-    DeputyGroup.objects.bulk_create(groups)
-    GroupMembership.objects.bulk_create(memberships)
-    LiaisonStation.objects.bulk_create([s for s, _r, _h in stations])
+                rows.memberships.append(GroupMembership(township=township, group=last, deputy=d, term=term))
+            continue
+        villages = ctx.rng.sample(VILLAGES, 3)
+        group = DeputyGroup(
+            township=township,
+            term=term,
+            number=g + 1,
+            name=f"第{g + 1}代表小组",
+            leader=chunk[0],
+            deputy_leader=chunk[1],
+            activity_room=f"{villages[0]}代表活动室",
+            villages="、".join(villages),
+        )
+        rows.groups.append(group)
+        for d in chunk:
+            rows.memberships.append(GroupMembership(township=township, group=group, deputy=d, term=term))
+
+
+def _stations(ctx, township, people, active, rows):
+    """A liaison station and a 代表之家, each with 15 resident deputies and a head."""
+    rng = ctx.rng
+    for s, kind in enumerate([LiaisonStation.Kind.STATION, LiaisonStation.Kind.HOME]):
+        station = LiaisonStation(
+            township=township,
+            kind=kind,
+            name=f"{township.name}人大代表联络站"
+            if s == 0
+            else f"{township.name}{rng.choice(VILLAGES)}代表之家",
+            address=f"{township.name}{rng.choice(VILLAGES)}党群服务中心二楼",
+            head=people[s],
+            liaison_officer=rng.choice(SURNAMES) + rng.choice(FEMALE) + rng.choice(FEMALE),
+            liaison_phone=f"0553-{rng.randint(6000000, 6999999)}",
+            villages="、".join(rng.sample(VILLAGES, 5)),
+            reception_day="每月15日（节假日顺延）",
+            rules="代表接待选民制度；代表联系选民制度；代表履职登记制度",
+        )
+        rows.stations.append((station, active[s * 15 : s * 15 + 15], people[2 + s]))
+
+
+def _rows_save(rows):
+    Mandate.objects.bulk_create(rows.mandates)
+    PresidiumMembership.objects.bulk_create(rows.presidium)
+    ContactAssignment.objects.bulk_create(rows.contacts)
+    DeputyGroup.objects.bulk_create(rows.groups)
+    GroupMembership.objects.bulk_create(rows.memberships)
+    LiaisonStation.objects.bulk_create([s for s, _r, _h in rows.stations])
     Resident = LiaisonStation.resident_deputies.through
     Heads = LiaisonStation.deputy_heads.through
     Resident.objects.bulk_create(
-        [Resident(liaisonstation_id=s.pk, deputy_id=d.pk) for s, residents, _h in stations for d in residents]
+        [
+            Resident(liaisonstation_id=s.pk, deputy_id=d.pk)
+            for s, residents, _h in rows.stations
+            for d in residents
+        ]
     )
-    Heads.objects.bulk_create([Heads(liaisonstation_id=s.pk, deputy_id=h.pk) for s, _r, h in stations])
-    ctx.log(f"    {len(all_deputies)} deputies, {len(groups)} groups, {len(stations)} stations")
+    Heads.objects.bulk_create([Heads(liaisonstation_id=s.pk, deputy_id=h.pk) for s, _r, h in rows.stations])

@@ -121,14 +121,11 @@ def roster_template_workbook(*, groups: list[str], sample: list) -> bytes:
     text format where Excel would mangle numbers), a 填表说明 sheet and a 填写示例 sheet (which the
     import never reads), and the hidden lists the drop-downs point at through defined names, the
     form Excel, WPS and LibreOffice all understand."""
-    from openpyxl.workbook.defined_name import DefinedName
-
     wb = xlsx.new_workbook()
     ws = wb.active
     ws.title = "代表名册"
-    columns = vocab.TEMPLATE_COLUMNS
-    headers = [h for h, _k in columns]
-    widths = [WIDTHS.get(k, 12) for _h, k in columns]
+    headers = [h for h, _k in vocab.TEMPLATE_COLUMNS]
+    widths = [WIDTHS.get(k, 12) for _h, k in vocab.TEMPLATE_COLUMNS]
     xlsx.page_setup(ws, title_rows="1:1", freeze="B2")
     _column_widths(ws, widths)
     xlsx.append(ws, headers)
@@ -137,6 +134,25 @@ def roster_template_workbook(*, groups: list[str], sample: list) -> bytes:
         c.fill = HEADER_FILL
         c.border = BORDER
         c.alignment = Alignment(horizontal="center")
+    _template_notes(wb)
+    _template_example(wb, headers, widths, sample)
+    lists = _template_drop_downs(wb, ws, groups)
+    # Text columns: Excel would turn 1968.05 into a number and round 18-digit ID numbers.
+    for key in ("birth", "phone", "id_number", "elected"):
+        letter = get_column_letter(_template_column(key))
+        for r in range(2, 1002):
+            ws[f"{letter}{r}"].number_format = "@"
+    lists.sheet_state = "hidden"
+    wb.active = 0
+    return xlsx.save(wb, title=_("Deputy roster import template"))
+
+
+def _template_column(key: str) -> int:
+    """The roster sheet's column number (1-based) of `key`."""
+    return {k: i for i, (_h, k) in enumerate(vocab.TEMPLATE_COLUMNS, start=1)}[key]
+
+
+def _template_notes(wb) -> None:
     notes = wb.create_sheet("填表说明")
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 100
@@ -146,6 +162,8 @@ def roster_template_workbook(*, groups: list[str], sample: list) -> bytes:
     notes["A1"].font = Font(bold=True, size=14)
     notes["A5"].font = notes["B5"].font = Font(bold=True)
 
+
+def _template_example(wb, headers: list[str], widths: list[int], sample: list) -> None:
     example = wb.create_sheet("填写示例")
     for i, w in enumerate(widths, start=1):
         example.column_dimensions[get_column_letter(i)].width = w
@@ -154,6 +172,12 @@ def roster_template_workbook(*, groups: list[str], sample: list) -> bytes:
         c.font = Font(bold=True)
         c.fill = HEADER_FILL
     xlsx.append(example, sample)
+
+
+def _template_drop_downs(wb, ws, groups: list[str]):
+    """The 选项 sheet with each coded column's choices under a defined name, and the roster
+    sheet's drop-down lists pointing at them. Returns the 选项 sheet."""
+    from openpyxl.workbook.defined_name import DefinedName
 
     lists = wb.create_sheet("选项")
     choices = {
@@ -166,7 +190,6 @@ def roster_template_workbook(*, groups: list[str], sample: list) -> bytes:
         "levels": ["乡镇", "县", "市", "省", "全国", "县、乡镇", "市、乡镇", "市、县、乡镇", "省、县、乡镇"],
         "group": groups or ["第1代表小组"],
     }
-    col_of = {k: i + 1 for i, (_h, k) in enumerate(columns)}
     for j, (key, values) in enumerate(choices.items(), start=1):
         letter = get_column_letter(j)
         xlsx.put(lists, 1, j, vocab.HEADER_OF[key])
@@ -183,14 +206,7 @@ def roster_template_workbook(*, groups: list[str], sample: list) -> bytes:
             errorTitle=_("Invalid entry"),
             error=_("Choose %(column)s from the list.") % {"column": vocab.HEADER_OF[key]},
         )
-        target = get_column_letter(col_of[key])
+        target = get_column_letter(_template_column(key))
         dv.add(f"{target}2:{target}1001")
         ws.add_data_validation(dv)
-    # Text columns: Excel would turn 1968.05 into a number and round 18-digit ID numbers.
-    for key in ("birth", "phone", "id_number", "elected"):
-        letter = get_column_letter(col_of[key])
-        for r in range(2, 1002):
-            ws[f"{letter}{r}"].number_format = "@"
-    lists.sheet_state = "hidden"
-    wb.active = 0
-    return xlsx.save(wb, title=_("Deputy roster import template"))
+    return lists

@@ -309,6 +309,19 @@ def _find_roster(grids):
 
 def _read_rows(content: bytes, result: ImportResult):
     """[(sheet row number, {key: value})], filling the result's account of the layout."""
+    grid, first = _roster_sheet(content, result)
+    layout = _layout(grid.rows, first)
+    result.header_rows = layout.header_rows
+    _require_columns(layout, grid.name, election=result.election)
+    data, counts = _data_rows(grid, layout, result)
+    if not data:
+        raise ApplicationError(_("The sheet has column titles but no deputies below them."))
+    _account_columns(result, grid, layout, counts)
+    return layout, data
+
+
+def _roster_sheet(content, result):
+    """(the sheet with the roster, its header row index); a message when the file has none."""
     result.format, grids = sheets.read_grids(content)
     result.sheets = [g.name for g in grids]
     found, others, looked = _find_roster(grids)
@@ -328,22 +341,29 @@ def _read_rows(content: bytes, result: ImportResult):
         )
     grid, first = found
     result.sheet, result.other_rosters = grid.name, others
-    layout = _layout(grid.rows, first)
-    result.header_rows = layout.header_rows
+    return grid, first
+
+
+def _require_columns(layout, sheet, *, election):
     has = set(layout.header) | ({"levels"} if layout.flags else set())
     # An election result lists township deputies only: no level column; the new people's gender
     # and birth date are asked for row by row (an ID number gives both).
-    required = ("name",) if result.election else ("name", "levels")
+    required = ("name",) if election else ("name", "levels")
     missing = [vocab.HEADER_OF[k] for k in required if k not in has]
-    if not result.election:
+    if not election:
         missing += [
             vocab.HEADER_OF[k] for k in ("gender", "birth") if k not in has and "id_number" not in has
         ]
     if missing:
         raise ApplicationError(
             _("Required columns are missing in sheet “%(sheet)s”: %(columns)s.")
-            % {"sheet": grid.name, "columns": "、".join(missing)}
+            % {"sheet": sheet, "columns": "、".join(missing)}
         )
+
+
+def _data_rows(grid, layout, result):
+    """The deputies' rows below the header (totals, notes, repeated headers skipped and listed), and
+    how many cells of each unused column have a value."""
     data, counts = [], {}
     for number, values in enumerate(grid.rows[layout.header_rows[1] :], start=layout.header_rows[1] + 1):
         reason = _skip_reason(values, layout)
@@ -360,19 +380,27 @@ def _read_rows(content: bytes, result: ImportResult):
                 )
                 % {"max": MAX_ROWS}
             )
-        cells = {}
-        for key, cols in layout.header.items():
-            vals = [values[i] if i < len(values) else None for i in cols]
-            cells[key] = vals if key == "education" else vals[0]
-        for i in sorted(layout.flags):
-            if i < len(values) and _text(values[i]):
-                cells.setdefault("flags", []).append((layout.flags[i], _text(values[i])))
+        data.append((number, _row_cells(values, layout)))
         for i, _shown in layout.unused:
             if i < len(values) and _text(values[i]):
                 counts[i] = counts.get(i, 0) + 1
-        data.append((number, cells))
-    if not data:
-        raise ApplicationError(_("The sheet has column titles but no deputies below them."))
+    return data, counts
+
+
+def _row_cells(values, layout):
+    """{key: cell value}; education keeps every column given, tick columns become `flags`."""
+    cells = {}
+    for key, cols in layout.header.items():
+        vals = [values[i] if i < len(values) else None for i in cols]
+        cells[key] = vals if key == "education" else vals[0]
+    for i in sorted(layout.flags):
+        if i < len(values) and _text(values[i]):
+            cells.setdefault("flags", []).append((layout.flags[i], _text(values[i])))
+    return cells
+
+
+def _account_columns(result, grid, layout, counts):
+    """The preview's account of the columns: which were read as what, which were not read."""
     result.columns = [
         (get_column_letter(cols[0] + 1), layout.headers[key], vocab.FIELD_LABEL[key])
         for key, cols in sorted(layout.header.items(), key=lambda kv: kv[1][0])
@@ -382,7 +410,6 @@ def _read_rows(content: bytes, result: ImportResult):
     result.unused += [
         (get_column_letter(i + 1), "", n) for i, n in sorted(_unheaded_counts(grid.rows, layout).items())
     ]
-    return layout, data
 
 
 def _unheaded_counts(rows, layout):
@@ -460,275 +487,429 @@ def _read(readings, header, raw, shown):
             seen.setdefault(raw, shown)
 
 
+# Coded cells are folded to half-width (NFKC); free text keeps its full-width punctuation
+# (（龙泉村）) so an exported roster imports back unchanged.
+FREE_TEXT = ("work_unit", "constituency", "post", "group")
+
+
+@dataclass
+class _RowCheck:
+    """One row being checked: its cells, what the column checkers have read so far (later
+    checkers use earlier ones' readings: the ID number confirms the birth date and gender, the
+    term is checked against the levels), and the outcome."""
+
+    number: int
+    cells: dict
+    ctx: "_Context"
+    text: dict
+    out: RowOutcome
+    data: dict = field(default_factory=dict)
+    gender: str | None = None
+    birth: dt.date | None = None
+    month_only: bool = False
+    phone_masked: bool = False
+    id_number: str = ""
+    id_masked: bool = False
+    levels: list = field(default_factory=list)
+    level_text: str = ""
+    elected: dt.date | None = None
+    group: DeputyGroup | None = None
+    new_group: str = ""
+    existing: Deputy | None = None
+
+    def read(self, key, raw, shown):
+        _read(self.ctx.readings, self.ctx.headers[key], raw, shown)
+
+
 def _check_row(number, cells, ctx):
-    roster, term, seen, readings = ctx.roster, ctx.term, ctx.seen, ctx.readings
-    headers = ctx.headers
-    # Coded cells are folded to half-width (NFKC); free text keeps its full-width punctuation
-    # (（龙泉村）) so an exported roster imports back unchanged.
     text = {
-        k: (vocab.plain(v) if k in ("work_unit", "constituency", "post", "group") else vocab.normalize(v))
+        k: (vocab.plain(v) if k in FREE_TEXT else vocab.normalize(v))
         for k, v in cells.items()
         if k not in ("education", "flags")
     }
     name = vocab.clean_name(text.get("name", ""))
-    out = RowOutcome(row=number, name=name, headers=headers, letters=ctx.letters, election=ctx.election)
-    data = {}
-    if not name:
-        out.error("name", _("The name is empty."))
-    elif len(name) > 30:
-        out.error("name", _("The name is too long."))
-    data["name"] = name
+    out = RowOutcome(row=number, name=name, headers=ctx.headers, letters=ctx.letters, election=ctx.election)
+    row = _RowCheck(number=number, cells=cells, ctx=ctx, text=text, out=out)
+    for check in _COLUMN_CHECKS + _ROW_CHECKS:
+        check(row)
+    if out.status == ERROR:
+        return out
+    return _row_outcome(row)
 
-    gender = None
-    if text.get("gender"):
-        gender = vocab.parse_gender(text["gender"])
-        if gender is None:
-            out.error("gender", _("Gender must be 男 or 女, not “%(value)s”.") % {"value": text["gender"]})
-    if text.get("ethnicity"):
-        eth = vocab.parse_ethnicity(text["ethnicity"])
+
+# --- one column each, in this order (the preview lists a row's errors in it) ---
+
+
+def _check_name(row):
+    name = row.out.name
+    if not name:
+        row.out.error("name", _("The name is empty."))
+    elif len(name) > 30:
+        row.out.error("name", _("The name is too long."))
+    row.data["name"] = name
+
+
+def _check_gender(row):
+    value = row.text.get("gender")
+    if value:
+        row.gender = vocab.parse_gender(value)
+        if row.gender is None:
+            row.out.error("gender", _("Gender must be 男 or 女, not “%(value)s”.") % {"value": value})
+
+
+def _check_ethnicity(row):
+    value = row.text.get("ethnicity")
+    if value:
+        eth = vocab.parse_ethnicity(value)
         if eth is None:
-            out.error(
-                "ethnicity",
-                _("“%(value)s” is not one of the 56 ethnic groups.") % {"value": text["ethnicity"]},
+            row.out.error(
+                "ethnicity", _("“%(value)s” is not one of the 56 ethnic groups.") % {"value": value}
             )
-        data["ethnicity"] = eth
-    birth, month_only = None, False
-    raw_birth = cells.get("birth")
-    if vocab.normalize(raw_birth):
-        parsed = vocab.parse_date(raw_birth, kind="birth", today=ctx.on)
-        if parsed is None:
-            out.error(
-                "birth",
-                _("“%(value)s” is not a birth date (write e.g. 1968.05 or 1968年5月).")
-                % {"value": vocab.normalize(raw_birth)},
-            )
-        else:
-            birth, month_only = parsed
-            if not isinstance(raw_birth, (dt.date, dt.datetime)):
-                _read(readings, headers.get("birth", ""), vocab.plain(raw_birth), vocab.date_label(*parsed))
-    if text.get("affiliation"):
-        parsed = vocab.parse_affiliation(text["affiliation"])
-        if parsed is None:
-            out.error(
-                "affiliation",
-                _("“%(value)s” is not a political affiliation (write e.g. %(examples)s).")
-                % {
-                    "value": text["affiliation"],
-                    "examples": "中共党员、共青团员、民盟盟员、无党派人士、群众",
-                },
-            )
-        else:
-            code, party = parsed
-            data["affiliation"] = code
-            data["democratic_party"] = party if party else (None if code == "dem" else "")
-            _read(readings, headers["affiliation"], text["affiliation"], vocab.affiliation_label(code, party))
-    educations = [vocab.normalize(v) for v in cells.get("education") or [] if vocab.normalize(v)]
+        row.data["ethnicity"] = eth
+
+
+def _check_birth(row):
+    raw = row.cells.get("birth")
+    if not vocab.normalize(raw):
+        return
+    parsed = vocab.parse_date(raw, kind="birth", today=row.ctx.on)
+    if parsed is None:
+        row.out.error(
+            "birth",
+            _("“%(value)s” is not a birth date (write e.g. 1968.05 or 1968年5月).")
+            % {"value": vocab.normalize(raw)},
+        )
+        return
+    row.birth, row.month_only = parsed
+    if not isinstance(raw, (dt.date, dt.datetime)):
+        _read(row.ctx.readings, row.ctx.headers.get("birth", ""), vocab.plain(raw), vocab.date_label(*parsed))
+
+
+def _check_affiliation(row):
+    value = row.text.get("affiliation")
+    if not value:
+        return
+    parsed = vocab.parse_affiliation(value)
+    if parsed is None:
+        row.out.error(
+            "affiliation",
+            _("“%(value)s” is not a political affiliation (write e.g. %(examples)s).")
+            % {"value": value, "examples": "中共党员、共青团员、民盟盟员、无党派人士、群众"},
+        )
+        return
+    code, party = parsed
+    row.data["affiliation"] = code
+    row.data["democratic_party"] = party if party else (None if code == "dem" else "")
+    row.read("affiliation", value, vocab.affiliation_label(code, party))
+
+
+def _check_education(row):
+    """Several education columns (全日制 / 在职) may be given: the highest level is kept."""
     best = None
-    for value in educations:
+    for value in [vocab.normalize(v) for v in row.cells.get("education") or [] if vocab.normalize(v)]:
         code = vocab.parse_education(value)
         if code is None:
-            out.error(
+            row.out.error(
                 "education",
                 _("“%(value)s” is not an education level (write e.g. %(examples)s).")
                 % {"value": value, "examples": "大学本科、大学专科、中专、高中、初中"},
             )
-        else:
-            _read(readings, headers["education"], value, vocab.EDUCATION_LABEL[code])
-            if best is None or vocab.EDUCATION_RANK.index(code) > vocab.EDUCATION_RANK.index(best):
-                best = code
+            continue
+        row.read("education", value, vocab.EDUCATION_LABEL[code])
+        if best is None or vocab.EDUCATION_RANK.index(code) > vocab.EDUCATION_RANK.index(best):
+            best = code
     if best:
-        data["education"] = best
-    unit, post = text.get("work_unit", ""), text.get("post", "")
+        row.data["education"] = best
+
+
+def _check_unit_and_constituency(row):
+    unit, post = row.text.get("work_unit", ""), row.text.get("post", "")
     if post and not unit.endswith(post):
         unit = unit + post
-    for key, value, limit in (("work_unit", unit, 200), ("constituency", text.get("constituency", ""), 100)):
+    for key, value, limit in (
+        ("work_unit", unit, 200),
+        ("constituency", row.text.get("constituency", ""), 100),
+    ):
         if value:
             if len(value) > limit:
-                out.error(key, _("Too long (at most %(n)s characters).") % {"n": limit})
-            data[key] = value
-    phone_masked = False
-    if text.get("phone"):
-        phone = vocab.clean_phone(text["phone"])
-        if "*" in phone:
-            phone_masked = True
-        elif not phone.isdigit() or not (7 <= len(phone) <= 12):
-            out.error("phone", _("“%(value)s” is not a phone number.") % {"value": text["phone"]})
-        data["phone"] = phone
-    id_number, id_masked = "", False
-    raw_id = cells.get("id_number")
-    if isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool) and len(str(int(raw_id))) >= 15:
-        out.error(
+                row.out.error(key, _("Too long (at most %(n)s characters).") % {"n": limit})
+            row.data[key] = value
+
+
+def _check_phone(row):
+    value = row.text.get("phone")
+    if not value:
+        return
+    phone = vocab.clean_phone(value)
+    if "*" in phone:
+        row.phone_masked = True  # judged once the row is matched (_check_masked)
+    elif not phone.isdigit() or not (7 <= len(phone) <= 12):
+        row.out.error("phone", _("“%(value)s” is not a phone number.") % {"value": value})
+    row.data["phone"] = phone
+
+
+def _check_id_number(row):
+    """The ID number, checked against the birth date and gender read so far; it gives both."""
+    raw = row.cells.get("id_number")
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and len(str(int(raw))) >= 15:
+        row.out.error(
             "id_number",
             _(
                 "The ID number was stored as a number and Excel has rounded it: format the column as text and type it again."
             ),
         )
-    elif text.get("id_number"):
-        id_number = vocab.clean_id_number(id_number_normalize(text["id_number"]))
-        if "*" in id_number:
-            id_masked = True
-        else:
-            try:
-                derived_birth, derived_gender = id_number_check(
-                    id_number, birth_date=birth, gender=gender, birth_month_only=month_only
-                )
-            except ApplicationError as exc:
-                out.error(exc.field or "id_number", exc.message)
-            else:
-                birth, month_only = derived_birth, False
-                gender = gender or derived_gender
+        return
+    if not row.text.get("id_number"):
+        return
+    row.id_number = vocab.clean_id_number(id_number_normalize(row.text["id_number"]))
+    if "*" in row.id_number:
+        row.id_masked = True
+        return
+    try:
+        derived_birth, derived_gender = id_number_check(
+            row.id_number, birth_date=row.birth, gender=row.gender, birth_month_only=row.month_only
+        )
+    except ApplicationError as exc:
+        row.out.error(exc.field or "id_number", exc.message)
+    else:
+        row.birth, row.month_only = derived_birth, False
+        row.gender = row.gender or derived_gender
+
+
+def _check_levels(row):
+    ctx = row.ctx
+    flags = row.cells.get("flags") or []
+    row.level_text = "" if ctx.election else row.text.get("levels", "")
     levels = []
-    flags = cells.get("flags") or []
-    level_text = "" if ctx.election else text.get("levels", "")
     if ctx.election:  # an election result: township deputies of the new term, whatever it says
         flags, levels = [], ["township"]
-    elif level_text:
-        levels = vocab.parse_levels(level_text) or []
+    elif row.level_text:
+        levels = vocab.parse_levels(row.level_text) or []
         if not levels:
-            out.error(
+            row.out.error(
                 "levels",
                 _("“%(value)s” is not a level (全国, 省, 市, 县, 乡镇; several as 县、乡镇 or 县乡).")
-                % {"value": level_text},
+                % {"value": row.level_text},
             )
         else:
-            _read(readings, headers["levels"], level_text, vocab.levels_label(levels))
+            row.read("levels", row.level_text, vocab.levels_label(levels))
     for level, _mark in flags:
         if level not in levels:
             levels.append(level)
     levels.sort(key=vocab.LEVEL_ORDER.index)
-    if not level_text and not levels:
-        out.error("levels", _("Give the level(s), e.g. 乡镇 or 县、乡镇."))
-    elif term is None and "township" in levels and not ctx.election:
-        out.error("levels", _("The township has no current term recorded; ask the administrator."))
-    if text.get("term") and ctx.election:
-        number_given = vocab.parse_term_number(text["term"])
-        if number_given is None:
-            out.error("term", _("“%(value)s” is not a term (write e.g. 第十八届).") % {"value": text["term"]})
-        elif number_given != ctx.new_term[0]:
-            out.error(
-                "term",
-                _("The sheet says term %(given)s but the new term is term %(new)s.")
-                % {"given": number_given, "new": ctx.new_term[0]},
-            )
-    elif text.get("term") and term is not None and "township" in levels:
-        number_given = vocab.parse_term_number(text["term"])
-        if number_given is None:
-            out.error("term", _("“%(value)s” is not a term (write e.g. 第十八届).") % {"value": text["term"]})
-        elif number_given != term.number:
-            out.error(
-                "term",
-                _(
-                    "The sheet says term %(given)s but the current term is term %(current)s: only current "
-                    "deputies are imported; remove the row or correct the term."
-                )
-                % {"given": number_given, "current": term.number},
-            )
-    elected = None
-    if vocab.normalize(cells.get("elected")):
-        parsed = vocab.parse_date(cells["elected"], kind="elected", today=ctx.on)
-        if parsed is None or parsed[1]:
-            out.error(
-                "elected",
-                _("“%(value)s” is not a full date of election (write e.g. 2021.12.28).")
-                % {"value": vocab.normalize(cells["elected"])},
-            )
-        elif parsed[0] > ctx.on and not ctx.election:  # an election result: bound by the new term
-            out.error("elected", _("The election date is in the future."))
-        else:
-            elected = parsed[0]
-            if not isinstance(cells["elected"], (dt.date, dt.datetime)):
-                _read(readings, headers["elected"], vocab.plain(cells["elected"]), vocab.date_label(*parsed))
-    group, new_group = None, ""
-    if text.get("group") and not ctx.election:  # the new term's groups come from the old ones
-        group = roster.group(text["group"])
-        if group is None:
-            if term is None:
-                out.error("group", _("The township has no current term recorded; ask the administrator."))
-            else:
-                new_group = vocab.clean_name(text["group"])
-                ctx.missing_groups.setdefault(new_group, []).append(number)
+    row.levels = levels
+    if not row.level_text and not levels:
+        row.out.error("levels", _("Give the level(s), e.g. 乡镇 or 县、乡镇."))
+    elif ctx.term is None and "township" in levels and not ctx.election:
+        row.out.error("levels", _("The township has no current term recorded; ask the administrator."))
 
-    existing = roster.match(id_number if not id_masked else "", name, birth, month_only) if name else None
-    if existing is None and ctx.election and name and not id_number and not birth:
-        # An election result often gives names only: a name is enough when one person has it.
-        namesakes = roster.by_name.get(name, [])
-        if len(namesakes) == 1:
-            existing = namesakes[0]
-        elif namesakes:
-            out.error(
-                "name",
-                _(
-                    "%(n)s people named %(name)s are on the roster: give the ID number or the birth "
-                    "date to say which one was elected."
-                )
-                % {"n": len(namesakes), "name": name},
-            )
-    if id_masked and existing is None:
-        out.error("id_number", _("A masked ID number (with *) cannot be imported; give the full number."))
-    if id_masked and existing is not None and mask_id_number(existing.id_number) != id_number:
-        out.error("id_number", _("A masked ID number (with *) cannot be imported; give the full number."))
-    if phone_masked:
-        if existing is None or mask_phone(existing.phone) != data.get("phone"):
-            out.error("phone", _("A masked phone number (with *) cannot be imported; give the full number."))
-        data.pop("phone", None)
-    if id_number and not id_masked:
-        data["id_number"] = id_number
-    if gender:
-        data["gender"] = gender
-    if birth:
-        data["birth_date"] = birth
 
-    key = id_number if id_number and not id_masked else (name, birth)
-    if key in seen:
-        out.error("id_number" if id_number else "name", _("Same person as row %(row)s.") % {"row": seen[key]})
+def _check_term(row):
+    """An election result's rows are for the new term; a roster's township rows for the current one."""
+    ctx, value = row.ctx, row.text.get("term")
+    if not value:
+        return
+    if ctx.election:
+        expected = ctx.new_term[0]
+        mismatch = _("The sheet says term %(given)s but the new term is term %(new)s.")
+    elif ctx.term is not None and "township" in row.levels:
+        expected = ctx.term.number
+        mismatch = _(
+            "The sheet says term %(given)s but the current term is term %(current)s: only current "
+            "deputies are imported; remove the row or correct the term."
+        )
     else:
-        seen[key] = number
+        return
+    number_given = vocab.parse_term_number(value)
+    if number_given is None:
+        row.out.error("term", _("“%(value)s” is not a term (write e.g. 第十八届).") % {"value": value})
+    elif number_given != expected:
+        row.out.error("term", mismatch % {"given": number_given, "new": expected, "current": expected})
 
-    if existing is None:
-        if not gender and not any(c == headers.get("gender", "性别") for c, _m in out.errors):
-            out.error("gender", _("The gender is empty."))
-        if not data.get("ethnicity") and not any(
-            c == headers.get("ethnicity", "民族") for c, _m in out.errors
-        ):
-            out.error("ethnicity", _("The ethnicity is empty."))
-        if not birth and not any(c == headers.get("birth", "出生年月") for c, _m in out.errors):
-            out.error("birth", _("The birth date is empty."))
-    if out.status == ERROR:
-        return out
 
-    out.data, out.group, out.new_group, out.elected = data, group, new_group, elected
+def _check_elected(row):
+    ctx, raw = row.ctx, row.cells.get("elected")
+    if not vocab.normalize(raw):
+        return
+    parsed = vocab.parse_date(raw, kind="elected", today=ctx.on)
+    if parsed is None or parsed[1]:
+        row.out.error(
+            "elected",
+            _("“%(value)s” is not a full date of election (write e.g. 2021.12.28).")
+            % {"value": vocab.normalize(raw)},
+        )
+    elif parsed[0] > ctx.on and not ctx.election:  # an election result: bound by the new term
+        row.out.error("elected", _("The election date is in the future."))
+    else:
+        row.elected = parsed[0]
+        if not isinstance(raw, (dt.date, dt.datetime)):
+            row.read("elected", vocab.plain(raw), vocab.date_label(*parsed))
+
+
+def _check_group(row):
+    ctx, value = row.ctx, row.text.get("group")
+    if not value or ctx.election:  # the new term's groups come from the old ones
+        return
+    row.group = ctx.roster.group(value)
+    if row.group is not None:
+        return
+    if ctx.term is None:
+        row.out.error("group", _("The township has no current term recorded; ask the administrator."))
+    else:
+        row.new_group = vocab.clean_name(value)
+        ctx.missing_groups.setdefault(row.new_group, []).append(row.number)
+
+
+_COLUMN_CHECKS = (
+    _check_name,
+    _check_gender,
+    _check_ethnicity,
+    _check_birth,
+    _check_affiliation,
+    _check_education,
+    _check_unit_and_constituency,
+    _check_phone,
+    _check_id_number,
+    _check_levels,
+    _check_term,
+    _check_elected,
+    _check_group,
+)
+
+
+# --- the row as a whole: who it is, and what a new deputy must have ---
+
+
+def _match_existing(row):
+    ctx, name = row.ctx, row.out.name
+    if not name:
+        return
+    row.existing = ctx.roster.match(
+        row.id_number if not row.id_masked else "", name, row.birth, row.month_only
+    )
+    if row.existing is not None or not ctx.election or row.id_number or row.birth:
+        return
+    # An election result often gives names only: a name is enough when one person has it.
+    namesakes = ctx.roster.by_name.get(name, [])
+    if len(namesakes) == 1:
+        row.existing = namesakes[0]
+    elif namesakes:
+        row.out.error(
+            "name",
+            _(
+                "%(n)s people named %(name)s are on the roster: give the ID number or the birth "
+                "date to say which one was elected."
+            )
+            % {"n": len(namesakes), "name": name},
+        )
+
+
+def _check_masked(row):
+    """A masked number (from an export for a reviewer) is accepted only as the stored one, unchanged."""
+    existing = row.existing
+    if row.id_masked and (existing is None or mask_id_number(existing.id_number) != row.id_number):
+        row.out.error("id_number", _("A masked ID number (with *) cannot be imported; give the full number."))
+    if row.phone_masked:
+        if existing is None or mask_phone(existing.phone) != row.data.get("phone"):
+            row.out.error(
+                "phone", _("A masked phone number (with *) cannot be imported; give the full number.")
+            )
+        row.data.pop("phone", None)
+
+
+def _keep_identity(row):
+    if row.id_number and not row.id_masked:
+        row.data["id_number"] = row.id_number
+    if row.gender:
+        row.data["gender"] = row.gender
+    if row.birth:
+        row.data["birth_date"] = row.birth
+
+
+def _check_duplicate(row):
+    seen = row.ctx.seen
+    key = row.id_number if row.id_number and not row.id_masked else (row.out.name, row.birth)
+    if key in seen:
+        row.out.error(
+            "id_number" if row.id_number else "name", _("Same person as row %(row)s.") % {"row": seen[key]}
+        )
+    else:
+        seen[key] = row.number
+
+
+def _check_new_deputy_details(row):
+    """A new deputy needs gender, ethnicity and birth date (said once: not when the cell was wrong)."""
+    if row.existing is not None:
+        return
+    out, headers = row.out, row.ctx.headers
+
+    def column_has_error(key, default):
+        return any(c == headers.get(key, default) for c, _m in out.errors)
+
+    if not row.gender and not column_has_error("gender", "性别"):
+        out.error("gender", _("The gender is empty."))
+    if not row.data.get("ethnicity") and not column_has_error("ethnicity", "民族"):
+        out.error("ethnicity", _("The ethnicity is empty."))
+    if not row.birth and not column_has_error("birth", "出生年月"):
+        out.error("birth", _("The birth date is empty."))
+
+
+_ROW_CHECKS = (_match_existing, _check_masked, _keep_identity, _check_duplicate, _check_new_deputy_details)
+
+
+# --- a row without errors: new, an update, or unchanged ---
+
+
+def _row_outcome(row):
+    out, ctx, existing = row.out, row.ctx, row.existing
+    out.data, out.group, out.new_group, out.elected = row.data, row.group, row.new_group, row.elected
     if existing is None:
         out.status = NEW
-        out.add_levels = levels
+        out.add_levels = row.levels
         _check_start(out, ctx)
         return out
     out.deputy = existing
     out.reelected = ctx.election
+    _note_changed_details(row)
+    if ctx.election:  # a new mandate in the new term; the old one ends with the old term
+        out.add_levels, out.group = row.levels, None
+        _check_start(out, ctx)
+        if out.status != ERROR:
+            out.status = UPDATE if out.changes else UNCHANGED
+        return out
+    _note_levels_and_group(row)
+    out.status = UPDATE if out.changes else UNCHANGED
+    return out
+
+
+def _note_changed_details(row):
+    """The columns whose value differs from the deputy's (a blank cell keeps the stored value)."""
+    out, existing, birth, headers = row.out, row.existing, row.birth, row.ctx.headers
     if (
-        month_only
+        row.month_only
         and existing.birth_date
         and (existing.birth_date.year, existing.birth_date.month) == (birth.year, birth.month)
     ):
-        data.pop("birth_date", None)
-    for fname, value in data.items():
+        row.data.pop("birth_date", None)
+    for fname, value in row.data.items():
         if value is None or (value == "" and fname not in CLEARABLE):
             continue
         if getattr(existing, fname) != value:
             column = headers.get(FIELD_COLUMN[fname]) or vocab.HEADER_OF[FIELD_COLUMN[fname]]
             if column not in out.changes:
                 out.changes.append(column)
-    have = roster.levels.get(existing.pk, set())
-    if ctx.election:  # a new mandate in the new term; the old one ends with the old term
-        out.add_levels, out.group = levels, None
-        _check_start(out, ctx)
-        if out.status != ERROR:
-            out.status = UPDATE if out.changes else UNCHANGED
-        return out
-    out.add_levels = [lv for lv in levels if lv not in have]
+
+
+def _note_levels_and_group(row):
+    """New mandates for levels the deputy lacks (a listed level's active mandate is kept; one not
+    listed stays, with a warning), and a move to the row's group."""
+    out, existing, headers = row.out, row.existing, row.ctx.headers
+    have = row.ctx.roster.levels.get(existing.pk, set())
+    out.add_levels = [lv for lv in row.levels if lv not in have]
     if out.add_levels:
         out.changes.append(headers.get("levels") or vocab.HEADER_OF["levels"])
-        _check_start(out, ctx)
-    not_listed = [lv for lv in have if lv not in levels]
+        _check_start(out, row.ctx)
+    not_listed = [lv for lv in have if lv not in row.levels]
     if not_listed:
         out.warnings.append(
             _(
@@ -736,12 +917,12 @@ def _check_row(number, cells, ctx):
             )
             % {"levels": vocab.levels_label(not_listed)}
         )
-    if new_group or (group is not None and roster.membership.get(existing.pk) != group.pk):
+    if row.new_group or (
+        row.group is not None and row.ctx.roster.membership.get(existing.pk) != row.group.pk
+    ):
         out.changes.append(headers.get("group") or vocab.HEADER_OF["group"])
     else:
         out.group = None
-    out.status = UPDATE if out.changes else UNCHANGED
-    return out
 
 
 def _check_start(out, ctx):
@@ -992,22 +1173,37 @@ def _roster_write(*, township, result, by):
     history = {"by": by, "reason": _("roster import")}
     new_rows = [r for r in result.rows if r.status == NEW]
     upd_rows = [r for r in result.rows if r.status == UPDATE]
+    _deputies_create(township, new_rows, history)
+    _deputies_update(upd_rows, history)
+    _mandates_create(township, term, new_rows + upd_rows, elected_on=result.elected_on, history=history)
+    _groups_create(township=township, term=term, rows=new_rows + upd_rows, by=by)
+    _group_moves(township, term, new_rows + upd_rows, history)
+    result.applied = True
+    return result.counts
+
+
+def _deputies_create(township, rows, history):
     created = []
-    for r in new_rows:
+    for r in rows:
         d = Deputy(township=township, **{k: v for k, v in r.data.items() if v is not None})
         d.name_pinyin, d.name_initials, d.surname_strokes = name_keys(d.name)
         created.append(d)
         r.deputy = d
-    if created:
-        Deputy.objects.bulk_create(created, batch_size=500)
-        if any(d.pk is None for d in created):  # backends that do not return ids
-            ids = dict(Deputy.objects.filter(township=township).values_list("id_number", "pk"))
-            for d in created:
-                d.pk = d.id = ids.get(d.id_number)
-        _history_record(Deputy, pks=[d.pk for d in created], history_type="+", **history)
+    if not created:
+        return
+    Deputy.objects.bulk_create(created, batch_size=500)
+    if any(d.pk is None for d in created):  # backends that do not return ids
+        ids = dict(Deputy.objects.filter(township=township).values_list("id_number", "pk"))
+        for d in created:
+            d.pk = d.id = ids.get(d.id_number)
+    _history_record(Deputy, pks=[d.pk for d in created], history_type="+", **history)
+
+
+def _deputies_update(rows, history):
+    """Write the changed details (a blank cell keeps the stored value), one UPDATE per 500 rows."""
     fields = set()
     changed = []
-    for r in upd_rows:
+    for r in rows:
         d = r.deputy
         for fname, value in r.data.items():
             if value is None or (value == "" and fname not in CLEARABLE):
@@ -1022,9 +1218,12 @@ def _roster_write(*, township, result, by):
     if fields and changed:
         Deputy.objects.bulk_update(changed, sorted(fields | {"updated_at"}), batch_size=500)
         _history_record(Deputy, pks=[d.pk for d in changed], history_type="~", **history)
+
+
+def _mandates_create(township, term, rows, *, elected_on, history):
     mandates = []
-    for r in new_rows + upd_rows:
-        start = r.elected or result.elected_on
+    for r in rows:
+        start = r.elected or elected_on
         for level in r.add_levels:
             mandates.append(
                 Mandate(
@@ -1036,36 +1235,39 @@ def _roster_write(*, township, result, by):
                     start_date=start,
                 )
             )
-    if mandates:
-        Mandate.objects.bulk_create(mandates, batch_size=500)
-        if any(m.pk is None for m in mandates):  # backends that do not return ids: the newest rows
-            newest = (
-                Mandate.objects.filter(deputy_id__in={m.deputy_id for m in mandates})
-                .values("deputy_id", "level")
-                .annotate(last=Max("pk"))
-                .values_list("deputy_id", "level", "last")
-            )
-            ids = {(d, lv): pk for d, lv, pk in newest}
-            for m in mandates:
-                m.pk = m.id = ids.get((m.deputy_id, m.level))
-        _history_record(Mandate, pks=[m.pk for m in mandates], history_type="+", **history)
-    _groups_create(township=township, term=term, rows=new_rows + upd_rows, by=by)
-    moves = [r for r in new_rows + upd_rows if r.group is not None]
-    if moves and term is not None:
-        left = list(
-            GroupMembership.objects.filter(term=term, deputy_id__in=[r.deputy.pk for r in moves]).values_list(
-                "pk", flat=True
-            )
+    if not mandates:
+        return
+    Mandate.objects.bulk_create(mandates, batch_size=500)
+    if any(m.pk is None for m in mandates):  # backends that do not return ids: the newest rows
+        newest = (
+            Mandate.objects.filter(deputy_id__in={m.deputy_id for m in mandates})
+            .values("deputy_id", "level")
+            .annotate(last=Max("pk"))
+            .values_list("deputy_id", "level", "last")
         )
-        if left:  # their "-" history in one query, then one DELETE without a per-row delete signal
-            _history_record(GroupMembership, pks=left, history_type="-", **history)
-            GroupMembership.objects.filter(pk__in=left)._raw_delete(GroupMembership.objects.db)
-        GroupMembership.objects.bulk_create(
-            [GroupMembership(township=township, group=r.group, deputy=r.deputy, term=term) for r in moves],
-            batch_size=500,
+        ids = {(d, lv): pk for d, lv, pk in newest}
+        for m in mandates:
+            m.pk = m.id = ids.get((m.deputy_id, m.level))
+    _history_record(Mandate, pks=[m.pk for m in mandates], history_type="+", **history)
+
+
+def _group_moves(township, term, rows, history):
+    """Move the rows naming a group into it (out of their group in the term, if any)."""
+    moves = [r for r in rows if r.group is not None]
+    if not moves or term is None:
+        return
+    left = list(
+        GroupMembership.objects.filter(term=term, deputy_id__in=[r.deputy.pk for r in moves]).values_list(
+            "pk", flat=True
         )
-    result.applied = True
-    return result.counts
+    )
+    if left:  # their "-" history in one query, then one DELETE without a per-row delete signal
+        _history_record(GroupMembership, pks=left, history_type="-", **history)
+        GroupMembership.objects.filter(pk__in=left)._raw_delete(GroupMembership.objects.db)
+    GroupMembership.objects.bulk_create(
+        [GroupMembership(township=township, group=r.group, deputy=r.deputy, term=term) for r in moves],
+        batch_size=500,
+    )
 
 
 def _groups_create(*, township, term, rows, by):

@@ -553,6 +553,30 @@ def term_change(
     afterwards with the roster import. Nothing else of the old term changes."""
     authorize(by, allowed=lambda access: access.can_change_term(township))
     _require_congress(township)
+    old = _term_before(township, start_date=start_date, end_date=end_date)
+    number = number or ((old.number + 1) if old else 1)
+    if Term.objects.filter(township=township, number=number).exists():
+        raise ApplicationError(_("Term %(number)s is already recorded.") % {"number": number}, field="number")
+    election_date = election_date or start_date
+    reelected = list(reelected)
+    starts = starts or {}
+    _check_election_dates(township, reelected, starts, election_date, start_date, end_date)
+    new = Term(township=township, number=number, start_date=start_date, end_date=end_date)
+    history_actor(new, by)
+    new.save()
+    if old is not None:
+        _old_mandates_end(township, new, by=by)
+    # Each re-elected deputy serves from their own 当选日期, else the election's.
+    mandate_starts = {d.pk: starts.get(d.pk, election_date) for d in reelected}
+    _reelected_mandates_add(township, new, reelected, mandate_starts, by=by)
+    _new_presidium_add(township, new, presidium, mandate_starts, by=by)
+    if old is not None and copy_groups:
+        _groups_carry_over(township, old, new, set(mandate_starts), by=by)
+    return new
+
+
+def _term_before(township: Township, *, start_date: dt.date, end_date: dt.date) -> Term | None:
+    """The term the change ends (locked), once the new term's dates are known to fit after it."""
     old = (
         Term.objects.select_for_update()
         .filter(township=township, start_date__lt=start_date)
@@ -572,16 +596,23 @@ def term_change(
             % {"date": old.end_date.isoformat()},
             field="start_date",
         )
-    number = number or ((old.number + 1) if old else 1)
-    if Term.objects.filter(township=township, number=number).exists():
-        raise ApplicationError(_("Term %(number)s is already recorded.") % {"number": number}, field="number")
-    election_date = election_date or start_date
+    return old
+
+
+def _check_election_dates(
+    township: Township,
+    reelected: list[Deputy],
+    starts: dict[int, dt.date],
+    election_date: dt.date,
+    start_date: dt.date,
+    end_date: dt.date,
+) -> None:
+    """The election and every re-elected deputy's own 当选日期 fall within the new term; the
+    re-elected are this township's deputies."""
     if not (start_date <= election_date <= end_date):
         raise ApplicationError(
             _("The election date (当选日期) falls within the new term."), field="election_date"
         )
-    reelected = list(reelected)
-    starts = starts or {}
     for deputy in reelected:
         day = starts.get(deputy.pk, election_date)
         if not (start_date <= day <= end_date):
@@ -595,27 +626,28 @@ def term_change(
         raise ApplicationError(
             _("%(name)s is on another township's roster.") % {"name": foreign[0].name}, field="reelected"
         )
-    new = Term(township=township, number=number, start_date=start_date, end_date=end_date)
-    history_actor(new, by)
-    new.save()
 
-    # The old term's mandates end with it (one bulk update; each mandate's history row is written).
-    if old is not None:
-        open_mandates = list(
-            Mandate.objects.select_for_update().filter(
-                township=township,
-                level=Mandate.Level.TOWNSHIP,
-                end_date__isnull=True,
-                start_date__lt=start_date,
-            )
+
+def _old_mandates_end(township: Township, new: Term, *, by) -> None:
+    """The old term's open township mandates end with it (each mandate's history row is written)."""
+    open_mandates = list(
+        Mandate.objects.select_for_update().filter(
+            township=township,
+            level=Mandate.Level.TOWNSHIP,
+            end_date__isnull=True,
+            start_date__lt=new.start_date,
         )
-        for m in open_mandates:
-            m.end_date, m.end_reason = start_date, Mandate.EndReason.TERM_ENDED
-            m.end_note = _("term change (换届) to %(term)s") % {"term": new.label}
-            history_actor(m, by)
-            m.save(update_fields=["end_date", "end_reason", "end_note", "updated_at"])
+    )
+    for m in open_mandates:
+        m.end_date, m.end_reason = new.start_date, Mandate.EndReason.TERM_ENDED
+        m.end_note = _("term change (换届) to %(term)s") % {"term": new.label}
+        history_actor(m, by)
+        m.save(update_fields=["end_date", "end_reason", "end_note", "updated_at"])
 
-    # Re-elected deputies: a new mandate in the new term.
+
+def _reelected_mandates_add(
+    township: Township, new: Term, reelected: list[Deputy], mandate_starts: dict[int, dt.date], *, by
+) -> None:
     for deputy in reelected:
         m = Mandate(
             township=township,
@@ -623,16 +655,24 @@ def term_change(
             level=Mandate.Level.TOWNSHIP,
             term=new,
             term_number=new.number,
-            start_date=starts.get(deputy.pk, election_date),
+            start_date=mandate_starts[deputy.pk],
             start_reason=Mandate.StartReason.ELECTED,
         )
         history_actor(m, by)
         m.save()
 
-    # The new presidium.
-    reelected_ids = {d.pk for d in reelected}
+
+def _new_presidium_add(
+    township: Township,
+    new: Term,
+    presidium: Iterable[tuple[Deputy, str]],
+    mandate_starts: dict[int, dt.date],
+    *,
+    by,
+) -> None:
+    """The new presidium, of re-elected deputies only, each a member from their 当选日期."""
     for deputy, role in presidium:
-        if deputy.pk not in reelected_ids:
+        if deputy.pk not in mandate_starts:
             raise ApplicationError(
                 _("%(name)s was not elected in the new term and cannot be in its presidium.")
                 % {"name": deputy.name},
@@ -643,35 +683,35 @@ def term_change(
             term=new,
             deputy=deputy,
             role=role,
-            start_date=starts.get(deputy.pk, election_date),
+            start_date=mandate_starts[deputy.pk],
             end_date=None,
             by=by,
         )
 
-    # The old groups as a starting point: same number, name and room; re-elected members only.
-    if old is not None and copy_groups:
-        for g in DeputyGroup.objects.filter(term=old).order_by("number"):
-            members = [
-                pk
-                for pk in GroupMembership.objects.filter(group=g).values_list("deputy_id", flat=True)
-                if pk in reelected_ids
-            ]
-            ng = DeputyGroup(
-                township=township,
-                term=new,
-                number=g.number,
-                name=g.name,
-                activity_room=g.activity_room,
-                villages=g.villages,
-                leader_id=g.leader_id if g.leader_id in reelected_ids else None,
-                deputy_leader_id=g.deputy_leader_id if g.deputy_leader_id in reelected_ids else None,
-            )
-            history_actor(ng, by)
-            ng.save()
-            GroupMembership.objects.bulk_create(
-                [GroupMembership(township=township, group=ng, deputy_id=pk, term=new) for pk in members]
-            )
-    return new
+
+def _groups_carry_over(township: Township, old: Term, new: Term, reelected_ids: set[int], *, by) -> None:
+    """The old groups as a starting point: same number, name and room; re-elected members only."""
+    for g in DeputyGroup.objects.filter(term=old).order_by("number"):
+        members = [
+            pk
+            for pk in GroupMembership.objects.filter(group=g).values_list("deputy_id", flat=True)
+            if pk in reelected_ids
+        ]
+        ng = DeputyGroup(
+            township=township,
+            term=new,
+            number=g.number,
+            name=g.name,
+            activity_room=g.activity_room,
+            villages=g.villages,
+            leader_id=g.leader_id if g.leader_id in reelected_ids else None,
+            deputy_leader_id=g.deputy_leader_id if g.deputy_leader_id in reelected_ids else None,
+        )
+        history_actor(ng, by)
+        ng.save()
+        GroupMembership.objects.bulk_create(
+            [GroupMembership(township=township, group=ng, deputy_id=pk, term=new) for pk in members]
+        )
 
 
 @transaction.atomic

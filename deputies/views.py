@@ -478,13 +478,7 @@ def roster_import_confirm(request):
             request, _("The roster changed since the preview and the file now has errors; upload it again.")
         )
         return redirect("deputies:import")
-    if result.needs_elected_on:
-        confirm.add_error("elected_on", _("Give the date the new mandates start."))
-    if result.missing_groups and not result.create_groups:
-        confirm.add_error(
-            "create_groups",
-            _("Tick this to create the groups, or correct the group names in the file and upload it again."),
-        )
+    _confirm_form_errors(confirm, result)
     if not result.ok:
         return _import_page(
             request,
@@ -513,6 +507,17 @@ def roster_import_confirm(request):
         % {"new": counts["new"], "update": counts["update"], "unchanged": counts["unchanged"]},
     )
     return redirect("deputies:list")
+
+
+def _confirm_form_errors(confirm, result):
+    """What the confirmation still lacks, next to the field that gives it."""
+    if result.needs_elected_on:
+        confirm.add_error("elected_on", _("Give the date the new mandates start."))
+    if result.missing_groups and not result.create_groups:
+        confirm.add_error(
+            "create_groups",
+            _("Tick this to create the groups, or correct the group names in the file and upload it again."),
+        )
 
 
 @require_POST

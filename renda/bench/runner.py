@@ -617,107 +617,43 @@ def run(
 def run_load_at(scale, *, clients, seconds, out):
     """gunicorn as deployed (gunicorn.conf.py) on the bench database of `scale`, then the load mix.
     Loopback only."""
-    import os
-    import socket
     import subprocess
     import sys
     import tempfile
     from pathlib import Path
 
-    from django.apps import apps
-
-    from renda.core.models import Township, User
+    from renda.core.models import Township
 
     from .load import run_load
 
-    s = connection.settings_dict
-    db_url = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
     static_root = tempfile.mkdtemp(prefix="renda-bench-static-")
-    # Production settings as deployed: DEBUG off, collected and compressed static files.
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DEBUG": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "STATIC_ROOT": static_root,
-        "LOG_LEVEL": "WARNING",
-        "CONN_MAX_AGE": "60",
-        "DJANGO_SETTINGS_MODULE": "renda.settings",
-        "WEB_ACCESS_LOG": "",
-    }
-    env.pop("CELERY_BROKER_URL", None)
+    env = _deployed_env(static_root)
     root = Path(__file__).resolve().parents[2]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = _free_port()
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=env, check=True
     )
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     log = open(Path(static_root) / "gunicorn.log", "wb")  # noqa: SIM115
     server = subprocess.Popen(
         # as deployed: gunicorn.conf.py (workers and threads as gunicorn advises for the cores
         # here, WEB_WORKERS / WEB_THREADS override), no access log, loopback only
-        [gunicorn, "renda.wsgi:application", "-c", str(root / "gunicorn.conf.py"), "-b", f"127.0.0.1:{port}"],
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "renda.wsgi:application",
+            "-c",
+            str(root / "gunicorn.conf.py"),
+            "-b",
+            f"127.0.0.1:{port}",
+        ],
         cwd=root,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
-        import http.client
-
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                c.request("GET", "/healthz")
-                c.getresponse().read()
-                break
-            except OSError:
-                time.sleep(0.3)
+        _wait_healthy(port)
         township = Township.objects.exclude(code__startswith="bench-").order_by("display_order").first()
-
-        def cookies(username):
-            client = Client()
-            client.force_login(User.objects.get(username=username))
-            return {"sessionid": client.cookies["sessionid"].value}
-
-        def first(label):
-            obj = apps.get_model(label).objects.filter(township=township).order_by("pk").first()
-            return obj.pk if obj else 0
-
-        year = dt.date.today().year
-        staff_mix = [
-            (3, "GET", "/deputies/", None),
-            (2, "GET", f"/deputies/{first('deputies.Deputy')}/", None),
-            (3, "GET", "/proposals/", None),
-            (2, "GET", f"/proposals/{first('proposals.Proposal')}/", None),
-            (2, "GET", "/meetings/activities/", None),
-            (1, "GET", f"/meetings/presidium/{first('meetings.PresidiumMeeting')}/", None),
-            (2, "GET", "/dashboard/workbench/", None),
-            (1, "GET", "/deputies/?q=%E7%8E%8B", None),
-        ]
-        county_mix = [
-            (3, "GET", f"/dashboard/?year={year}", None),
-            (2, "GET", "/proposals/", None),
-            (2, "POST", "/township/select/", f"township={township.pk}&next=/proposals/"),
-            (1, "POST", "/township/select/", "township=&next=/"),
-            (2, "GET", f"/proposals/{first('proposals.Proposal')}/", None),
-        ]
-        # the public page 议案建议进行时: anonymous, no cookies (the demo publishes every year)
-        public_mix = [
-            (1, "GET", "/public/", None),
-            (3, "GET", f"/public/{year}/", None),
-            (4, "GET", f"/public/t/{township.code}/{year}/", None),
-        ]
-        profiles = [
-            (cookies(f"{township.code}_mishu"), staff_mix),
-            (cookies(f"{township.code}_zhuxi"), staff_mix),
-            (cookies("county_reviewer"), county_mix),
-            ({}, public_mix),
-        ]
+        profiles = _load_profiles(township)
         out(
             f"load: {clients} clients for {seconds}s against gunicorn (gunicorn.conf.py, "
             f"WEB_WORKERS={env.get('WEB_WORKERS') or 'default'}, WEB_THREADS={env.get('WEB_THREADS') or 'default'}) "
@@ -735,3 +671,96 @@ def run_load_at(scale, *, clients, seconds, out):
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def _deployed_env(static_root):
+    """Production settings as deployed: DEBUG off, collected and compressed static files, the
+    bench database."""
+    import os
+
+    s = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}",
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "STATIC_ROOT": static_root,
+        "LOG_LEVEL": "WARNING",
+        "CONN_MAX_AGE": "60",
+        "DJANGO_SETTINGS_MODULE": "renda.settings",
+        "WEB_ACCESS_LOG": "",
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    return env
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(port, timeout=60):
+    """Until the server answers /healthz (or `timeout` seconds have passed)."""
+    import http.client
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/healthz")
+            c.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+
+
+def _load_profiles(township):
+    """[(session cookies, [(weight, method, path, body)])]: the secretary and the chair of
+    `township`, a county reviewer, and an anonymous visitor of the public page."""
+    from django.apps import apps
+
+    from renda.core.models import User
+
+    def cookies(username):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return {"sessionid": client.cookies["sessionid"].value}
+
+    def first(label):
+        obj = apps.get_model(label).objects.filter(township=township).order_by("pk").first()
+        return obj.pk if obj else 0
+
+    year = dt.date.today().year
+    staff_mix = [
+        (3, "GET", "/deputies/", None),
+        (2, "GET", f"/deputies/{first('deputies.Deputy')}/", None),
+        (3, "GET", "/proposals/", None),
+        (2, "GET", f"/proposals/{first('proposals.Proposal')}/", None),
+        (2, "GET", "/meetings/activities/", None),
+        (1, "GET", f"/meetings/presidium/{first('meetings.PresidiumMeeting')}/", None),
+        (2, "GET", "/dashboard/workbench/", None),
+        (1, "GET", "/deputies/?q=%E7%8E%8B", None),
+    ]
+    county_mix = [
+        (3, "GET", f"/dashboard/?year={year}", None),
+        (2, "GET", "/proposals/", None),
+        (2, "POST", "/township/select/", f"township={township.pk}&next=/proposals/"),
+        (1, "POST", "/township/select/", "township=&next=/"),
+        (2, "GET", f"/proposals/{first('proposals.Proposal')}/", None),
+    ]
+    # the public page 议案建议进行时: anonymous, no cookies (the demo publishes every year)
+    public_mix = [
+        (1, "GET", "/public/", None),
+        (3, "GET", f"/public/{year}/", None),
+        (4, "GET", f"/public/t/{township.code}/{year}/", None),
+    ]
+    return [
+        (cookies(f"{township.code}_mishu"), staff_mix),
+        (cookies(f"{township.code}_zhuxi"), staff_mix),
+        (cookies("county_reviewer"), county_mix),
+        ({}, public_mix),
+    ]

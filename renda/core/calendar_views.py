@@ -62,40 +62,13 @@ def calendar_page(request):
         form = CalendarYearForm(request.POST, request.FILES)
         if form.is_valid():
             year = form.cleaned_data["year"]
-            try:
-                if form.cleaned_data.get("table"):
-                    raw = workbook_rows(form.cleaned_data["table"])
-                else:
-                    raw = text_rows(form.cleaned_data.get("text", ""))
-                rows = rows_read(raw, year=year)
-                n = calendar_year_replace(year=year, rows=rows, by=request.user)
-            except ApplicationError as exc:
-                form.add_error("table" if form.cleaned_data.get("table") else "text", exc.message)
-            else:
-                messages.success(
-                    request,
-                    _("%(n)s days of %(year)s saved; they override the package.") % {"n": n, "year": year},
-                )
-                return redirect(reverse("calendar") + f"?year={year}")
+            saved = _calendar_year_save(request, form, year)
+            if saved is not None:
+                return saved
     elif can_edit:
         form = CalendarYearForm(initial={"year": year})
     days = list(CalendarDay.objects.filter(date__year=year))
-    entered_years = dict(
-        CalendarDay.objects.annotate(y=ExtractYear("date"))
-        .values_list("y")
-        .annotate(n=Count("pk"))
-        .order_by("y")
-    )
-    years = sorted(set(range(this_year - 1, this_year + 3)) | set(entered_years) | {year})
-    summary = [
-        {
-            "year": y,
-            "entered": entered_years.get(y, 0),
-            "package": package_covers(y),
-            "known": bool(entered_years.get(y)) or package_covers(y),
-        }
-        for y in years
-    ]
+    summary = _years_summary(year, this_year)
     return render(
         request,
         "core/calendar.html",
@@ -110,3 +83,43 @@ def calendar_page(request):
             "can_edit": can_edit,
         },
     )
+
+
+def _calendar_year_save(request, form, year):
+    """Replace the year's days with the form's table or text: a redirect, or None with the error
+    next to the field it came from."""
+    try:
+        if form.cleaned_data.get("table"):
+            raw = workbook_rows(form.cleaned_data["table"])
+        else:
+            raw = text_rows(form.cleaned_data.get("text", ""))
+        rows = rows_read(raw, year=year)
+        n = calendar_year_replace(year=year, rows=rows, by=request.user)
+    except ApplicationError as exc:
+        form.add_error("table" if form.cleaned_data.get("table") else "text", exc.message)
+        return None
+    messages.success(
+        request,
+        _("%(n)s days of %(year)s saved; they override the package.") % {"n": n, "year": year},
+    )
+    return redirect(reverse("calendar") + f"?year={year}")
+
+
+def _years_summary(year, this_year):
+    """The years around this one (and any entered): days entered, and whether the package knows them."""
+    entered_years = dict(
+        CalendarDay.objects.annotate(y=ExtractYear("date"))
+        .values_list("y")
+        .annotate(n=Count("pk"))
+        .order_by("y")
+    )
+    years = sorted(set(range(this_year - 1, this_year + 3)) | set(entered_years) | {year})
+    return [
+        {
+            "year": y,
+            "entered": entered_years.get(y, 0),
+            "package": package_covers(y),
+            "known": bool(entered_years.get(y)) or package_covers(y),
+        }
+        for y in years
+    ]

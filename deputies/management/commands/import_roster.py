@@ -79,6 +79,27 @@ class Command(BaseCommand):
         if result.file_error:
             self.stderr.write(f"{path.name}: {result.file_error}")
             raise SystemExit(1)
+        self._report(result)
+        counts = result.counts
+        summary = (
+            f"{township.name}: {counts['new']} new, {counts['update']} update, "
+            f"{counts['unchanged']} unchanged, {counts['error']} error"
+        )
+        self._refuse_unless_ok(result, summary)
+        if opts["dry_run"]:
+            self.stdout.write(summary + " — dry run, nothing written.")
+            return
+        audit_record(
+            by=by,
+            action="deputies_roster_import",
+            detail=f"import_roster {path.name}",
+            township=township,
+            row_count=len(result.rows),
+        )
+        self.stdout.write(self.style.SUCCESS(summary + " — imported."))
+
+    def _report(self, result):
+        """What the web preview shows: how the sheet was read, then each row's outcome."""
         self.stdout.write(
             f"sheet {result.sheet!r}, column titles on rows {result.header_rows[0]}-{result.header_rows[1]}"
         )
@@ -94,11 +115,9 @@ class Command(BaseCommand):
             detail = "; ".join(f"{c}：{m}" if c else m for c, m in r.errors) or "、".join(r.changes)
             line = f"row {r.row:>5}  {r.status:<9} {r.name}  {detail}".rstrip()
             self.stdout.write(self.style.ERROR(line) if r.status == ERROR else line)
-        counts = result.counts
-        summary = (
-            f"{township.name}: {counts['new']} new, {counts['update']} update, "
-            f"{counts['unchanged']} unchanged, {counts['error']} error"
-        )
+
+    def _refuse_unless_ok(self, result, summary):
+        """Say what is missing (groups, election dates); exit 1 when anything stops the import."""
         if result.missing_groups and not result.create_groups:
             self.stderr.write(
                 "groups not in the current term: "
@@ -110,14 +129,3 @@ class Command(BaseCommand):
         if not result.ok:
             self.stderr.write(summary + " — nothing written.")
             raise SystemExit(1)
-        if opts["dry_run"]:
-            self.stdout.write(summary + " — dry run, nothing written.")
-            return
-        audit_record(
-            by=by,
-            action="deputies_roster_import",
-            detail=f"import_roster {path.name}",
-            township=township,
-            row_count=len(result.rows),
-        )
-        self.stdout.write(self.style.SUCCESS(summary + " — imported."))
