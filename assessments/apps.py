@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessment")
+    # Read by renda.core.installed_apps (roles, seed_demo, the messages command).
+    domain_app = True
+    demo_module, demo_order = "assessments.demo", 40
+    catalogue = True
 
     def ready(self):
         from renda.core import hooks

@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DeputiesConfig(AppConfig):
     name = "deputies"
     verbose_name = _("Deputies")
+    # Read by renda.core.installed_apps (roles, seed_demo, the messages command); a demo module
+    # seeds after those with a lower order (the later apps' rows refer to the roster).
+    domain_app = True
+    demo_module, demo_order = "deputies.demo", 10
+    catalogue = True
 
     def ready(self):
         from renda.core import hooks

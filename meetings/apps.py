@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings and activities")
+    # Read by renda.core.installed_apps (roles, seed_demo, the messages command).
+    domain_app = True
+    demo_module, demo_order = "meetings.demo", 20
+    catalogue = True
 
     def ready(self):
         from renda.core import hooks

@@ -8,3 +8,7 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Deputies and the public")
+    # Read by renda.core.installed_apps (seed_demo, the messages command); the roles grant no
+    # permission on its models (a deputy's own account has none).
+    demo_module, demo_order = "portal.demo", 60
+    catalogue = True

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Motions and suggestions")
+    # Read by renda.core.installed_apps (roles, seed_demo, the messages command).
+    domain_app = True
+    demo_module, demo_order = "proposals.demo", 30
+    catalogue = True
 
     def ready(self):
         from renda.core import hooks

@@ -8,6 +8,12 @@ class CoreConfig(AppConfig):
     name = "renda.core"
     label = "core"
     verbose_name = _("Organisation")
+    # Read by renda.core.installed_apps: the roles get permissions on its models too (document
+    # jobs, the calendar); its catalogue is the project's, with every string no app claims.
+    domain_app = True
+    catalogue = True
+    catalogue_roots = ("renda", "templates", "static/js")
+    catalogue_locale = "locale"
 
     def ready(self):
         from . import admin_i18n, converters, roles, workcalendar  # noqa: F401 - workcalendar's model

@@ -27,7 +27,6 @@ ROLE_LABELS = {
 TOWNSHIP_ROLES = {SECRETARY, CHAIR, HANDLING_UNIT, DEPUTY}
 COUNTY_ROLES = {REVIEWER, ADMIN}
 
-DOMAIN_APPS = ["deputies", "meetings", "proposals", "assessments", "core"]
 # Custom permissions whose codename starts with this are sign-off steps kept for the chair.
 CHAIR_ONLY_PREFIX = "signoff_"
 HANDLING_UNIT_PERMISSIONS = [
@@ -40,7 +39,11 @@ def _permissions_for(role):
     from django.contrib.auth.models import Permission
     from django.db.models import Q
 
-    domain = Q(content_type__app_label__in=DOMAIN_APPS)
+    from .installed_apps import domain_app_labels
+
+    # The apps whose AppConfig says `domain_app = True`: the office's records.
+    domain_apps = domain_app_labels()
+    domain = Q(content_type__app_label__in=domain_apps)
     documents = Q(content_type__app_label="core", codename__in=["add_documentjob", "view_documentjob"])
     township_data = domain & ~Q(content_type__app_label="core")
     if role == CHAIR:
@@ -50,7 +53,7 @@ def _permissions_for(role):
     elif role == REVIEWER:
         q = (domain & Q(codename__startswith="view_")) | documents
     elif role == ADMIN:
-        q = Q(content_type__app_label__in=DOMAIN_APPS + ["auth", "axes"]) & ~Q(
+        q = Q(content_type__app_label__in=domain_apps + ["auth", "axes"]) & ~Q(
             codename__startswith=CHAIR_ONLY_PREFIX
         )
     elif role == HANDLING_UNIT:

@@ -6,6 +6,10 @@ class DashboardConfig(AppConfig):
     name = "renda.dashboard"
     label = "dashboard"
     verbose_name = _("Statistics and reports")
+    # Read by renda.core.installed_apps (seed_demo, the messages command); not a domain app:
+    # the roles grant no permission on its models.
+    demo_module, demo_order = "renda.dashboard.demo", 50
+    catalogue = True
 
     def ready(self):
         from django.db.backends.signals import connection_created

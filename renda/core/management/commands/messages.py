@@ -3,8 +3,10 @@
     python manage.py messages            # every app
     python manage.py messages deputies   # one app: deputies/**.py and templates/deputies/**
 
-Strings of renda/ (core, dashboard), templates/*.html at the top and templates/core|registration
-go to renda/core/locale or renda/dashboard/locale. Needs GNU gettext (xgettext, msgmerge).
+Each app with `catalogue = True` on its AppConfig has its own (renda.core.installed_apps): the
+strings of its package and templates/<label>/ go to <app>/locale; everything else (renda/,
+templates/*.html at the top, templates/core|registration, static/js) to the project's locale/.
+Needs GNU gettext (xgettext, msgmerge).
 """
 
 import os
@@ -16,32 +18,17 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands import makemessages
 
+from renda.core.installed_apps import Catalogue, catalogues
+
 BASE = Path(settings.BASE_DIR)
-APP_ROOTS = {
-    "deputies": ["deputies", "templates/deputies"],
-    "meetings": ["meetings", "templates/meetings"],
-    "proposals": ["proposals", "templates/proposals"],
-    "assessments": ["assessments", "templates/assessments"],
-    "dashboard": ["renda/dashboard", "templates/dashboard"],
-    "portal": ["portal", "templates/portal"],
-    "core": ["renda", "templates", "static/js"],
-}
-LOCALE_DIRS = {
-    "deputies": "deputies/locale",
-    "meetings": "meetings/locale",
-    "proposals": "proposals/locale",
-    "assessments": "assessments/locale",
-    "dashboard": "renda/dashboard/locale",
-    "portal": "portal/locale",
-    "core": "locale",
-}
 
 
-def app_of(path: Path) -> str:
+def app_of(path: Path, known: dict[str, Catalogue] | None = None) -> str:
+    """The catalogue a file's strings go to: the app with the longest root containing it."""
     rel = path.relative_to(BASE).as_posix()
     best, best_len = "core", -1
-    for app, roots in APP_ROOTS.items():
-        for root in roots:
+    for app, catalogue in (known or catalogues()).items():
+        for root in catalogue.roots:
             if (rel == root or rel.startswith(root + "/")) and len(root) > best_len:
                 best, best_len = app, len(root)
     return best
@@ -60,8 +47,8 @@ class Command(makemessages.Command):
         )
 
     def handle(self, *args, **options):
-        self.only_apps = set(options.pop("apps") or APP_ROOTS)
-        self.locale_dirs = {app: BASE / path for app, path in LOCALE_DIRS.items()}
+        self.only_apps = set(options.pop("apps") or catalogues())
+        self.locale_dirs = {app: BASE / c.locale for app, c in catalogues().items()}
         if options.pop("check"):
             return self.check_current(*args, **options)
         options["locale"] = options.get("locale") or ["zh_Hans"]
@@ -83,19 +70,20 @@ class Command(makemessages.Command):
 
     def find_files(self, root):
         files = super().find_files(root)
+        known = catalogues()
         kept = []
         for f in files:
-            app = app_of(Path(f.path).resolve())
+            app = app_of(Path(f.path).resolve(), known)
             if app in self.only_apps:
                 f.locale_dir = str(self.locale_dirs[app])
                 kept.append(f)
         return kept
 
     def check_current(self, *args, **options):
-        committed = {app: BASE / path for app, path in LOCALE_DIRS.items()}
+        committed = {app: BASE / c.locale for app, c in catalogues().items()}
         missing = []
         with tempfile.TemporaryDirectory() as tmp:
-            self.locale_dirs = {app: Path(tmp) / app for app in LOCALE_DIRS}
+            self.locale_dirs = {app: Path(tmp) / app for app in committed}
             options["verbosity"] = 0
             self.handle_extract(*args, **options)
             for app in sorted(self.only_apps):

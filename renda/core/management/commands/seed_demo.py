@@ -7,17 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from renda.core.demo import DEMO_PASSWORD, SIZES, seed_core
+from renda.core.installed_apps import demo_modules
 from renda.core.models import Township
-
-# Each app's demo.py seeds after the apps it depends on.
-DEMO_MODULES = [
-    "deputies.demo",
-    "meetings.demo",
-    "proposals.demo",
-    "assessments.demo",
-    "renda.dashboard.demo",
-    "portal.demo",
-]
 
 
 class Command(BaseCommand):
@@ -49,7 +40,9 @@ class Command(BaseCommand):
             today=timezone.localdate(),
             log=lambda msg: self.stdout.write(msg),
         )
-        for name in DEMO_MODULES:
+        # Each app's demo module (`demo_module` on its AppConfig) seeds after the apps it depends
+        # on (`demo_order`).
+        for name in demo_modules():
             try:
                 module = importlib.import_module(name)
             except ModuleNotFoundError as exc:
