@@ -14,9 +14,16 @@ class DeputiesConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_DEPUTIES, ARCHIVE_SECTION
-        from renda.core.figures import TODO_LINES, YEAR_END_PART
+        from renda.core.figures import (
+            DEPUTY_LEVEL_LABELS,
+            DOCUMENT_DEPUTY,
+            RECORD_LIST_URL,
+            TODO_LINES,
+            YEAR_END_DEPUTIES,
+            YEAR_END_PART,
+        )
 
-        from . import year_end
+        from . import pages, year_end
         from .archive import archive_deputies, roster_section
         from .todo import deputy_todo_lines
 
@@ -28,3 +35,8 @@ class DeputiesConfig(AppConfig):
         hooks.register(TODO_LINES, deputy_todo_lines)
         # The year-end bundle's documents, in this order among the other apps'.
         hooks.register(YEAR_END_PART, year_end.ROSTER, order=60)
+        # The dashboard's pages: level names, the list behind a drill-down, the year-end page's deputies.
+        hooks.register(RECORD_LIST_URL, pages.record_list_url)
+        hooks.register(DEPUTY_LEVEL_LABELS, pages.level_labels)
+        hooks.register(YEAR_END_DEPUTIES, year_end.year_end_deputies)
+        hooks.register(DOCUMENT_DEPUTY, year_end.document_deputy)

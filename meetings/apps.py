@@ -13,9 +13,9 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_SECTION
-        from renda.core.figures import TODO_LINES, YEAR_END_PART
+        from renda.core.figures import RECORD_LIST_URL, TODO_LINES, YEAR_END_PART
 
-        from . import archive, year_end
+        from . import archive, pages, year_end
         from .group_page import group_plan_context
         from .todo import meeting_todo_lines
 
@@ -43,3 +43,5 @@ class MeetingsConfig(AppConfig):
         # The year-end bundle's documents, in this order among the other apps'.
         hooks.register(YEAR_END_PART, year_end.MINUTES, order=20)
         hooks.register(YEAR_END_PART, year_end.APPRAISALS, order=70)
+        # The dashboard's pages: the list behind a drill-down.
+        hooks.register(RECORD_LIST_URL, pages.record_list_url)

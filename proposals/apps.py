@@ -13,9 +13,9 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_SECTION
-        from renda.core.figures import TODO_LINES, YEAR_END_PART
+        from renda.core.figures import RECORD_LIST_URL, TODO_LINES, YEAR_END_PART
 
-        from . import year_end
+        from . import pages, year_end
         from .archive import proposals_section
         from .selectors import proposal_list_for_activity, proposal_list_for_session, proposal_progress_as_of
         from .services import township_setup
@@ -38,3 +38,5 @@ class ProposalsConfig(AppConfig):
         hooks.register(YEAR_END_PART, year_end.HANDLING_REPORT, order=10)
         hooks.register(YEAR_END_PART, year_end.ASSIGNMENT_SHEETS, order=30)
         hooks.register(YEAR_END_PART, year_end.REGISTER, order=50)
+        # The dashboard's pages: the list behind a drill-down.
+        hooks.register(RECORD_LIST_URL, pages.record_list_url)

@@ -33,9 +33,6 @@ RECORD_LIST_URL = "record_list_url"
 # {value: label} of the deputies' levels (national … township): fn() -> dict.
 DEPUTY_LEVEL_LABELS = "deputy_level_labels"
 
-# {value: label} of the assessment grades, best first: fn() -> dict.
-SCORE_GRADE_LABELS = "score_grade_labels"
-
 
 @dataclass(frozen=True)
 class TodoAsk:

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Min
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -14,15 +14,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deputies.models import Deputy, Mandate
-from deputies.selectors import mandate_active_during_q
-from meetings.models import Activity, PlannedActivity
-from proposals.models import Proposal
-from renda.core import quotas
-from renda.core.access import access_for
+from renda.core import hooks, quotas
 from renda.core.converters import year_or_none
 from renda.core.cutoff import cutoff_sentence
 from renda.core.exceptions import ApplicationError
+from renda.core.figures import DEPUTY_LEVEL_LABELS, DOCUMENT_DEPUTY, RECORD_LIST_URL, YEAR_END_DEPUTIES
 from renda.core.models import Term, Township
 from renda.core.selectors import reminder_list, term_on
 from renda.core.services import document_job_request
@@ -33,7 +29,6 @@ from .forms import WorkReportForm, YearForm
 from .models import WorkReportText
 from .tables import grades_text
 
-LEVEL_LABELS = dict(Mandate.Level.choices)
 DUE_LIST_LENGTH = 20
 
 
@@ -90,7 +85,7 @@ def index(request):
         "year": year,
         "rows": rows,
         "totals": totals,
-        "levels": LEVEL_LABELS,
+        "levels": hooks.first(DEPUTY_LEVEL_LABELS, default={}),
         "charts": charts.dashboard_charts(rows=rows, township_ids=ids, year=year, today=today),
         "proposals_due": list(selectors.proposals_due(township_ids=ids, today=today)[:DUE_LIST_LENGTH]),
         "proposals_due_count": selectors.proposals_due(township_ids=ids, today=today).count(),
@@ -156,14 +151,10 @@ def records(request):
 
 
 def _list_url(model):
-    names = {
-        Proposal: "proposals:list",
-        Deputy: "deputies:list",
-        Activity: "meetings:index",
-        PlannedActivity: "meetings:plans",
-    }
+    """The full list of the records' kind (the app whose model it is names it), else the meetings'."""
+    names = [name for name in hooks.collect(RECORD_LIST_URL, model=model) if name]
     try:
-        return reverse(names.get(model, "meetings:index"))
+        return reverse(names[0] if names else "meetings:index")
     except NoReverseMatch:
         return ""
 
@@ -224,52 +215,31 @@ def workbench(request):
     return redirect("home")
 
 
+def _year_end_year(request, today):
+    """The year of the year-end page: the posted one, else the query's; this year if not offered."""
+    _form, year = _year(request, today)
+    if request.method == "POST" and request.POST.get("year", "").isdigit():
+        year = int(request.POST["year"])
+    return year if year in year_choices(today) else today.year
+
+
 def year_end(request):
     """Year-end documents of a township: the work report (with the secretary's text), the
     deputies' archives and the bundle; the admin may also bundle every township."""
     request.access.require_browse()
     today = timezone.localdate()
     township = request.access.selected_township
-    _form, year = _year(request, today)
-    year = (
-        int(request.POST.get("year", year))
-        if request.method == "POST" and request.POST.get("year", "").isdigit()
-        else year
-    )
-    if year not in year_choices(today):
-        year = today.year
+    year = _year_end_year(request, today)
     can_write = township is not None and request.access.can_write()
     text = WorkReportText.objects.filter(township=township, year=year).first() if township else None
     form = WorkReportForm(instance=text, initial={"year": year}, years=year_choices(today))
     if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            job = _year_end_post(request, action=action, township=township, year=year, can_write=can_write)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            job = None
-        except _FormInvalid as invalid:
-            form = invalid.form
-            job = None
+        job, form = _year_end_submit(request, township=township, year=year, can_write=can_write, form=form)
         if job is not None:
             job.refresh_from_db()
             messages.info(request, document_queued_message(job))
             return redirect(reverse("dashboard:year_end") + "?" + urlencode({"year": year, "job": job.pk}))
-    deputies = []
-    if township:
-        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        deputies = list(
-            Deputy.objects.filter(township=township)
-            .filter(
-                Exists(
-                    Mandate.objects.filter(
-                        mandate_active_during_q(start=start, end=end), deputy=OuterRef("pk")
-                    )
-                )
-            )
-            .order_by("surname_strokes", "name_pinyin", "pk")
-            .only("pk", "name", "constituency", "work_unit")
-        )
+    deputies = hooks.first(YEAR_END_DEPUTIES, default=[], township=township, year=year) if township else []
     return render(
         request,
         "dashboard/year_end.html",
@@ -292,90 +262,126 @@ class _FormInvalid(Exception):
         self.form = form
 
 
-def _year_end_post(request, *, action, township, year, can_write):
+def _year_end_submit(request, *, township, year, can_write, form):
+    """(the job asked for or None, the form to show): a refusal is a message, a bad form is shown."""
+    try:
+        return _year_end_post(
+            request, action=request.POST.get("action"), township=township, year=year, can_write=can_write
+        ), form
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    except _FormInvalid as invalid:
+        form = invalid.form
+    return None, form
+
+
+def _bundle_all(request, *, township, year, can_write):
+    if not request.access.can_admin_county:
+        raise PermissionDenied
+    return document_job_request(
+        by=request.user,
+        kind="dashboard_year_bundle",
+        params={"year": year, "all": True},
+        township=None,
+        title=_("Year-end documents of all townships, %(year)s (.zip)") % {"year": year},
+    )
+
+
+def _work_report_job(user, *, township, year, params):
+    return document_job_request(
+        by=user,
+        kind="dashboard_work_report",
+        params=params,
+        township=township,
+        title=_("%(township)s %(year)s work report (.docx)") % {"township": township.name, "year": year},
+    )
+
+
+def _save_report(request, *, township, year, can_write):
+    """Save the secretary's text of the work report, then build it."""
     from .services import work_report_text_save
 
-    user = request.user
-    if action == "bundle_all":
-        if not request.access.can_admin_county:
-            raise PermissionDenied
-        return document_job_request(
-            by=user,
-            kind="dashboard_year_bundle",
-            params={"year": year, "all": True},
-            township=None,
-            title=_("Year-end documents of all townships, %(year)s (.zip)") % {"year": year},
+    if not can_write:
+        raise PermissionDenied
+    text = WorkReportText.objects.filter(township=township, year=year).first()
+    form = WorkReportForm(request.POST, instance=text, years=year_choices())
+    if not form.is_valid():
+        raise _FormInvalid(form)
+    try:
+        work_report_text_save(
+            township=township,
+            year=year,
+            by=request.user,
+            opening=form.cleaned_data["opening"],
+            problems=form.cleaned_data["problems"],
+            plans=form.cleaned_data["plans"],
         )
+    except ApplicationError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        raise _FormInvalid(form) from None
+    dated = form.cleaned_data.get("dated")
+    params = {"year": year, **({"dated": dated.isoformat()} if dated else {})}
+    return _work_report_job(request.user, township=township, year=year, params=params)
+
+
+def _report(request, *, township, year, can_write):
+    if not WorkReportText.objects.filter(township=township, year=year).exists():
+        raise ApplicationError(
+            _("The township has not yet written the problems and plans of its %(year)s report.")
+            % {"year": year}
+        )
+    return _work_report_job(request.user, township=township, year=year, params={"year": year})
+
+
+def _document_deputy(request, pk, township=None):
+    """The deputy a document is asked for (the roster answers, 404 for one the user may not see)."""
+    deputy = hooks.first(DOCUMENT_DEPUTY, access=request.access, pk=pk, township=township)
+    if deputy is None:
+        raise Http404
+    return deputy
+
+
+def _archive(request, *, township, year, can_write):
+    deputy = _document_deputy(request, request.POST.get("deputy"), township=township)
+    return document_job_request(
+        by=request.user,
+        kind="dashboard_deputy_archive",
+        params={"year": year, "deputy": deputy.pk},
+        township=township,
+        title=_("Archive of %(name)s, %(year)s (.docx)") % {"name": deputy.name, "year": year},
+    )
+
+
+def _bundle(request, *, township, year, can_write):
+    return document_job_request(
+        by=request.user,
+        kind="dashboard_year_bundle",
+        params={"year": year},
+        township=township,
+        title=_("%(township)s year-end documents %(year)s (.zip)")
+        % {"township": township.name, "year": year},
+    )
+
+
+# What the year-end page's buttons ask for (all but bundle_all are for the township picked).
+YEAR_END_ACTIONS = {"save_report": _save_report, "report": _report, "archive": _archive, "bundle": _bundle}
+
+
+def _year_end_post(request, *, action, township, year, can_write):
+    if action == "bundle_all":
+        return _bundle_all(request, township=township, year=year, can_write=can_write)
     if township is None:
         raise ApplicationError(_("Pick a township in the navigation bar first."))
-    if action == "save_report":
-        if not can_write:
-            raise PermissionDenied
-        text = WorkReportText.objects.filter(township=township, year=year).first()
-        form = WorkReportForm(request.POST, instance=text, years=year_choices())
-        if not form.is_valid():
-            raise _FormInvalid(form)
-        try:
-            work_report_text_save(
-                township=township,
-                year=year,
-                by=user,
-                opening=form.cleaned_data["opening"],
-                problems=form.cleaned_data["problems"],
-                plans=form.cleaned_data["plans"],
-            )
-        except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            raise _FormInvalid(form) from None
-        dated = form.cleaned_data.get("dated")
-        return document_job_request(
-            by=user,
-            kind="dashboard_work_report",
-            params={"year": year, **({"dated": dated.isoformat()} if dated else {})},
-            township=township,
-            title=_("%(township)s %(year)s work report (.docx)") % {"township": township.name, "year": year},
-        )
-    if action == "report":
-        if not WorkReportText.objects.filter(township=township, year=year).exists():
-            raise ApplicationError(
-                _("The township has not yet written the problems and plans of its %(year)s report.")
-                % {"year": year}
-            )
-        return document_job_request(
-            by=user,
-            kind="dashboard_work_report",
-            params={"year": year},
-            township=township,
-            title=_("%(township)s %(year)s work report (.docx)") % {"township": township.name, "year": year},
-        )
-    if action == "archive":
-        deputy = request.access.get_or_404(
-            access_for(user).scope(Deputy), pk=request.POST.get("deputy"), township=township
-        )
-        return document_job_request(
-            by=user,
-            kind="dashboard_deputy_archive",
-            params={"year": year, "deputy": deputy.pk},
-            township=township,
-            title=_("Archive of %(name)s, %(year)s (.docx)") % {"name": deputy.name, "year": year},
-        )
-    if action == "bundle":
-        return document_job_request(
-            by=user,
-            kind="dashboard_year_bundle",
-            params={"year": year},
-            township=township,
-            title=_("%(township)s year-end documents %(year)s (.zip)")
-            % {"township": township.name, "year": year},
-        )
-    raise Http404
+    if action not in YEAR_END_ACTIONS:
+        raise Http404
+    return YEAR_END_ACTIONS[action](request, township=township, year=year, can_write=can_write)
 
 
 @require_POST
 def deputy_archive(request):
     """Build one deputy's archive of a year (from the deputy's page); the file is under My files."""
     request.access.require_browse()
-    deputy = request.access.get_or_404(request.access.scope(Deputy), pk=request.POST.get("deputy") or 0)
+    deputy = _document_deputy(request, request.POST.get("deputy") or 0)
     year = request.POST.get("year", "")
     if not year.isdigit() or int(year) not in year_choices():
         raise Http404
@@ -383,7 +389,7 @@ def deputy_archive(request):
         by=request.user,
         kind="dashboard_deputy_archive",
         params={"year": int(year), "deputy": deputy.pk},
-        township=deputy.township,
+        township=Township.objects.get(pk=deputy.township_id),
         title=_("Archive of %(name)s, %(year)s (.docx)") % {"name": deputy.name, "year": year},
     )
     job.refresh_from_db()

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from deputies.models import Deputy
 from renda.core.models import DocumentJob
 from renda.core.services import document_job_request
 from renda.dashboard.models import WorkReportText
@@ -278,6 +279,46 @@ def test_archive_from_the_deputy_page(year_data, secretary, other_secretary, cli
     assert job.status == "done" and job.township == year_data.township
     page = client_for(secretary).get(reverse("deputies:detail", args=[wang.pk]), {"year": YEAR})
     assert url in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("metric", "list_name"),
+    [
+        ("overdue", "proposals:list"),
+        ("deputies", "deputies:list"),
+        ("receptions", "meetings:index"),
+        ("plans", "meetings:plans"),
+        ("sessions", "meetings:index"),
+    ],
+)
+def test_drill_down_links_the_full_list_of_its_records(year_data, reviewer, client_for, metric, list_name):
+    response = client_for(reviewer).get(
+        reverse("dashboard:records"), {"metric": metric, "township": year_data.township.pk, "year": YEAR}
+    )
+    assert response.status_code == 200 and response.context["list_url"] == reverse(list_name)
+
+
+def test_dashboard_names_the_deputies_levels(year_data, reviewer, client_for):
+    levels = client_for(reviewer).get(reverse("dashboard:index"), {"year": YEAR}).context["levels"]
+    assert list(levels) == ["national", "provincial", "city", "county", "township"]
+
+
+def test_year_end_page_lists_the_deputies_and_builds_one_archive(
+    year_data, other_data, secretary, client_for
+):
+    client = client_for(secretary)
+    url = reverse("dashboard:year_end")
+    page = client.get(url, {"year": YEAR})
+    listed = [d.name for d in page.context["deputies"]]
+    assert listed and "外镇代表" not in listed
+    wang = year_data.deputies[0]
+    response = client.post(url, {"year": YEAR, "action": "archive", "deputy": wang.pk})
+    assert response.status_code == 302
+    job = DocumentJob.objects.get(kind="dashboard_deputy_archive")
+    assert job.township == year_data.township and job.params["deputy"] == wang.pk
+    stranger = Deputy.objects.get(name="外镇代表")
+    assert client.post(url, {"year": YEAR, "action": "archive", "deputy": stranger.pk}).status_code == 404
+    assert client.post(url, {"year": YEAR, "action": "archive", "deputy": "abc"}).status_code == 404
 
 
 def test_bundle_progress_rises_to_the_end(year_data, secretary):
