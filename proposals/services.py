@@ -32,9 +32,7 @@ from .models import (
     ProposalReply,
     ProposalSettings,
 )
-from .workflow import (  # noqa: F401  (UNDOABLE, proposal_actions …: re-exported for callers)
-    DEPUTY,
-    STAFF,
+from .workflow import (
     TRANSITIONS,
     UNDOABLE,
     UNIT,
@@ -43,9 +41,7 @@ from .workflow import (  # noqa: F401  (UNDOABLE, proposal_actions …: re-expor
     deadline_compute,
     number_label,
     number_scope_for,
-    proposal_actions,
     proposal_last_step,
-    proposal_settings_get,
 )
 
 if TYPE_CHECKING:
@@ -293,61 +289,12 @@ def proposal_submit(
         if session.township_id != township.pk:
             raise ApplicationError(_("Choose a session of this township."), field="session_number")
         during_session, session_number = True, session.number
-    if source_activity is not None and source_activity.township_id != township.pk:
-        raise ApplicationError(_("Choose an activity of this township."))
-    title = (title or "").strip()
-    content = (content or "").strip()
-    if not title:
-        raise ApplicationError(_("Enter the title."), field="title")
-    if not content:
-        raise ApplicationError(_("Enter the content."), field="content")
-    if kind not in Proposal.Kind.values:
-        raise ApplicationError(_("Choose the kind."), field="kind")
-    co_signers = [d for d in co_signers if lead_deputy is None or d.pk != lead_deputy.pk]
-    submitted_on = submitted_on or timezone.localdate()
-    _validate_signers(
+    # The unsaved row carries what was received through the checks and the numbering.
+    proposal = Proposal(
         township=township,
         kind=kind,
-        lead_deputy=lead_deputy,
-        co_signers=co_signers,
-        by_presidium=by_presidium,
-        on=submitted_on,
-    )
-    if category is not None and category.township_id != township.pk:
-        raise ApplicationError(_("Choose one of this township's categories."), field="category")
-    if is_key and not (supervising_leader or "").strip():
-        raise ApplicationError(
-            _("A key suggestion needs its supervising leader."), field="supervising_leader"
-        )
-    if during_session and not session_number:
-        raise ApplicationError(_("Enter which session it was submitted at."), field="session_number")
-    if kind == Proposal.Kind.MOTION and not during_session:
-        raise ApplicationError(_("A motion can only be submitted during a session."), field="during_session")
-    term = term_on(township=township, on=submitted_on)
-    if term is None:
-        raise ApplicationError(_("No congress term covers this date."), field="submitted_on")
-    year = submitted_on.year
-    scope = number_scope_for(
-        term=term, during_session=during_session, session_number=session_number, year=year
-    )
-    serial = _next_serial(township=township, scope=scope)
-    proposal = Proposal.objects.create(
-        township=township,
-        kind=kind,
-        term=term,
-        year=year,
-        number_scope=scope,
-        serial=serial,
-        number=number_label(
-            kind=kind,
-            term=term,
-            during_session=during_session,
-            session_number=session_number,
-            year=year,
-            serial=serial,
-        ),
-        title=title,
-        content=content,
+        title=(title or "").strip(),
+        content=(content or "").strip(),
         category=category,
         lead_deputy=lead_deputy,
         by_presidium=by_presidium,
@@ -355,20 +302,81 @@ def proposal_submit(
         session_number=session_number if during_session else None,
         session=session,
         source_activity=source_activity,
-        submitted_on=submitted_on,
+        submitted_on=submitted_on or timezone.localdate(),
         origin=origin,
         is_key=is_key,
         supervising_leader=(supervising_leader or "").strip() if is_key else "",
     )
+    co_signers = [d for d in co_signers if lead_deputy is None or d.pk != lead_deputy.pk]
+    _submission_check(proposal, co_signers=co_signers)
+    _number_and_save(proposal)
     if co_signers:
         proposal.co_signers.set(co_signers)
+    _attachments_add(proposal, attachments, by=by)
+    _event(proposal, action="submit", from_state="", by=by, note=note, effective_on=proposal.submitted_on)
+    return proposal
+
+
+def _submission_check(proposal: Proposal, *, co_signers: list[Deputy]) -> None:
+    """The rules a received (unsaved) proposal must meet, in the order of the form's fields."""
+    township = proposal.township
+    if proposal.source_activity is not None and proposal.source_activity.township_id != township.pk:
+        raise ApplicationError(_("Choose an activity of this township."))
+    if not proposal.title:
+        raise ApplicationError(_("Enter the title."), field="title")
+    if not proposal.content:
+        raise ApplicationError(_("Enter the content."), field="content")
+    if proposal.kind not in Proposal.Kind.values:
+        raise ApplicationError(_("Choose the kind."), field="kind")
+    _validate_signers(
+        township=township,
+        kind=proposal.kind,
+        lead_deputy=proposal.lead_deputy,
+        co_signers=co_signers,
+        by_presidium=proposal.by_presidium,
+        on=proposal.submitted_on,
+    )
+    if proposal.category is not None and proposal.category.township_id != township.pk:
+        raise ApplicationError(_("Choose one of this township's categories."), field="category")
+    if proposal.is_key and not proposal.supervising_leader:
+        raise ApplicationError(
+            _("A key suggestion needs its supervising leader."), field="supervising_leader"
+        )
+    if proposal.during_session and not proposal.session_number:
+        raise ApplicationError(_("Enter which session it was submitted at."), field="session_number")
+    if proposal.kind == Proposal.Kind.MOTION and not proposal.during_session:
+        raise ApplicationError(_("A motion can only be submitted during a session."), field="during_session")
+
+
+def _number_and_save(proposal: Proposal) -> None:
+    """Give the proposal the next number of its session (or of the year's recess) in the term
+    covering its date, and save it."""
+    term = term_on(township=proposal.township, on=proposal.submitted_on)
+    if term is None:
+        raise ApplicationError(_("No congress term covers this date."), field="submitted_on")
+    numbering = {
+        "term": term,
+        "during_session": proposal.during_session,
+        "session_number": proposal.session_number,
+        "year": proposal.submitted_on.year,
+    }
+    proposal.term, proposal.year = term, proposal.submitted_on.year
+    proposal.number_scope = number_scope_for(**numbering)
+    proposal.serial = _next_serial(township=proposal.township, scope=proposal.number_scope)
+    proposal.number = number_label(kind=proposal.kind, serial=proposal.serial, **numbering)
+    proposal.save(force_insert=True)
+
+
+def _attachments_add(proposal: Proposal, attachments: Iterable[UploadedFile], *, by) -> None:
     for f in attachments:
         upload_check(f, field="attachments")
         ProposalAttachment.objects.create(
-            township=township, proposal=proposal, file=f, name=(f.name or "")[:200], uploaded_by=by
+            township_id=proposal.township_id,
+            proposal=proposal,
+            file=f,
+            name=(f.name or "")[:200],
+            uploaded_by=by,
         )
-    _event(proposal, action="submit", from_state="", by=by, note=note, effective_on=submitted_on)
-    return proposal
 
 
 class ProposalDetails(TypedDict, total=False):
@@ -665,28 +673,17 @@ def proposal_evaluate(
     old = proposal.state
     proposal.rating = rating
     proposal.evaluated_on = evaluated_on
-    fields = ["state", "rating", "evaluated_on", "updated_at"]
     if rating == Proposal.Rating.DISSATISFIED and proposal.round < Proposal.MAX_ROUNDS:
-        deadline = new_deadline or deadline_compute(township=proposal.township, start=evaluated_on)
-        _check_deadline(evaluated_on, deadline)
-        proposal.round += 1
-        proposal.state = S.ASSIGNED
-        proposal.assigned_on = evaluated_on
-        proposal.deadline = deadline
-        fields += ["round", "assigned_on", "deadline"]
-        proposal.save(update_fields=fields)
-        _event(
+        return _second_handling(
             proposal,
-            action="rehandle",
             from_state=old,
             by=by,
-            effective_on=evaluated_on,
-            note=_("Dissatisfied: second handling, new deadline %(d)s. %(c)s")
-            % {"d": deadline.isoformat(), "c": comment},
+            evaluated_on=evaluated_on,
+            new_deadline=new_deadline,
+            comment=comment,
         )
-        return proposal
     proposal.state = S.EVALUATED
-    proposal.save(update_fields=fields)
+    proposal.save(update_fields=["state", "rating", "evaluated_on", "updated_at"])
     _event(
         proposal,
         action="evaluate",
@@ -694,6 +691,38 @@ def proposal_evaluate(
         by=by,
         note=f"{Proposal.Rating(rating).label} {comment}",
         effective_on=evaluated_on,
+    )
+    return proposal
+
+
+def _second_handling(
+    proposal: Proposal,
+    *,
+    from_state: str,
+    by,
+    evaluated_on: dt.date,
+    new_deadline: dt.date | None,
+    comment: str,
+) -> Proposal:
+    """A first-round 不满意 (already on `proposal`, not saved yet): back to the lead unit for a second
+    handling, with the given deadline or the township's rule from the evaluation day."""
+    deadline = new_deadline or deadline_compute(township=proposal.township, start=evaluated_on)
+    _check_deadline(evaluated_on, deadline)
+    proposal.round += 1
+    proposal.state = S.ASSIGNED
+    proposal.assigned_on = evaluated_on
+    proposal.deadline = deadline
+    proposal.save(
+        update_fields=["state", "rating", "evaluated_on", "updated_at", "round", "assigned_on", "deadline"]
+    )
+    _event(
+        proposal,
+        action="rehandle",
+        from_state=from_state,
+        by=by,
+        effective_on=evaluated_on,
+        note=_("Dissatisfied: second handling, new deadline %(d)s. %(c)s")
+        % {"d": deadline.isoformat(), "c": comment},
     )
     return proposal
 
@@ -794,61 +823,11 @@ def proposal_undo_last_step(*, proposal: Proposal, by, reason: str) -> Proposal:
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for undoing the step."), field="reason")
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if by is None or not access_for(by).can_sign_off(locked, "proposals.change_proposal"):
-        raise ApplicationError(_("Only the chair of the proposal's township may undo a step."))
-    step = proposal_last_step(proposal=locked)
+    p = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    step = proposal_last_step(proposal=p)
     if step is None or step.action not in UNDOABLE:
         raise ApplicationError(_("There is no workflow step to undo."))
-    p = locked
-    fields = {"state", "updated_at"}
-    if step.action == "decide_not_on_agenda":
-        p.kind, p.converted_from_motion = Proposal.Kind.MOTION, False
-        fields |= {"kind", "converted_from_motion"}
-    if step.action.startswith("decide_"):
-        p.agenda_decision = Proposal.AgendaDecision.PENDING
-        fields.add("agenda_decision")
-    elif step.action == "register":
-        p.registered_on = None
-        fields.add("registered_on")
-    elif step.action == "reject":
-        p.not_accepted_reason = ""
-        fields.add("not_accepted_reason")
-    elif step.action == "assign":
-        p.lead_unit, p.responsible_leader, p.assigned_on, p.deadline = None, "", None, None
-        fields |= {"lead_unit", "responsible_leader", "assigned_on", "deadline"}
-        p.assisting_units.clear()
-    elif step.action == "reply":
-        ProposalReply.objects.filter(proposal=p, round=p.round).delete()
-        earlier = ProposalReply.objects.filter(proposal=p).order_by("-round").first()
-        p.replied_on = earlier.replied_on if earlier else None
-        p.replied_on_time = earlier.on_time if earlier else None
-        p.met_in_person = earlier.met_in_person if earlier else False
-        p.outcome = earlier.outcome if earlier else ""
-        fields |= {"replied_on", "replied_on_time", "met_in_person", "outcome"}
-    elif step.action in ("evaluate", "rehandle"):
-        evaluated_round = p.round - 1 if step.action == "rehandle" else p.round
-        ProposalEvaluation.objects.filter(proposal=p, round=evaluated_round).delete()
-        earlier = ProposalEvaluation.objects.filter(proposal=p).order_by("-round").first()
-        p.rating = earlier.rating if earlier else ""
-        p.evaluated_on = earlier.evaluated_on if earlier else None
-        fields |= {"rating", "evaluated_on"}
-        if step.action == "rehandle":
-            # back to the first round: its deadline was kept on its reply, its assignment date
-            # on its (not undone) assignment step
-            first_reply = ProposalReply.objects.filter(proposal=p, round=evaluated_round).first()
-            assign = (
-                ProposalEvent.objects.filter(proposal=p, action="assign", undone_at__isnull=True)
-                .order_by("-pk")
-                .first()
-            )
-            p.round = evaluated_round
-            p.deadline = first_reply.deadline if first_reply else p.deadline
-            p.assigned_on = assign.effective_on if assign and assign.effective_on else p.assigned_on
-            fields |= {"round", "deadline", "assigned_on"}
-    elif step.action == "close":
-        p.closed_on = None
-        fields.add("closed_on")
+    fields = {"state", "updated_at"} | _take_back(p, step)
     old = p.state
     p.state = step.from_state or S.SUBMITTED
     p.save(update_fields=sorted(fields))
@@ -863,3 +842,66 @@ def proposal_undo_last_step(*, proposal: Proposal, by, reason: str) -> Proposal:
         note=_("Undone: %(step)s. Reason: %(reason)s") % {"step": step.action, "reason": reason},
     )
     return p
+
+
+def _take_back(p: Proposal, step: ProposalEvent) -> set[str]:
+    """Take back on `p` what the workflow step wrote (not its state); returns the changed fields."""
+    if step.action.startswith("decide_"):
+        p.agenda_decision = Proposal.AgendaDecision.PENDING
+        if step.action != "decide_not_on_agenda":
+            return {"agenda_decision"}
+        p.kind, p.converted_from_motion = Proposal.Kind.MOTION, False
+        return {"agenda_decision", "kind", "converted_from_motion"}
+    if step.action == "register":
+        p.registered_on = None
+        return {"registered_on"}
+    if step.action == "reject":
+        p.not_accepted_reason = ""
+        return {"not_accepted_reason"}
+    if step.action == "assign":
+        p.lead_unit, p.responsible_leader, p.assigned_on, p.deadline = None, "", None, None
+        p.assisting_units.clear()
+        return {"lead_unit", "responsible_leader", "assigned_on", "deadline"}
+    if step.action == "reply":
+        return _take_back_reply(p)
+    if step.action in ("evaluate", "rehandle"):
+        return _take_back_evaluation(p, rehandle=step.action == "rehandle")
+    if step.action == "close":
+        p.closed_on = None
+        return {"closed_on"}
+    return set()
+
+
+def _take_back_reply(p: Proposal) -> set[str]:
+    """Remove this round's reply; the proposal shows the earlier round's reply, if any."""
+    ProposalReply.objects.filter(proposal=p, round=p.round).delete()
+    earlier = ProposalReply.objects.filter(proposal=p).order_by("-round").first()
+    p.replied_on = earlier.replied_on if earlier else None
+    p.replied_on_time = earlier.on_time if earlier else None
+    p.met_in_person = earlier.met_in_person if earlier else False
+    p.outcome = earlier.outcome if earlier else ""
+    return {"replied_on", "replied_on_time", "met_in_person", "outcome"}
+
+
+def _take_back_evaluation(p: Proposal, *, rehandle: bool) -> set[str]:
+    """Remove the evaluation of the step's round; after a 不满意 that sent the proposal to a
+    second handling (`rehandle`), also go back to the first round."""
+    evaluated_round = p.round - 1 if rehandle else p.round
+    ProposalEvaluation.objects.filter(proposal=p, round=evaluated_round).delete()
+    earlier = ProposalEvaluation.objects.filter(proposal=p).order_by("-round").first()
+    p.rating = earlier.rating if earlier else ""
+    p.evaluated_on = earlier.evaluated_on if earlier else None
+    if not rehandle:
+        return {"rating", "evaluated_on"}
+    # back to the first round: its deadline was kept on its reply, its assignment date on its
+    # (not undone) assignment step
+    first_reply = ProposalReply.objects.filter(proposal=p, round=evaluated_round).first()
+    assign = (
+        ProposalEvent.objects.filter(proposal=p, action="assign", undone_at__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    p.round = evaluated_round
+    p.deadline = first_reply.deadline if first_reply else p.deadline
+    p.assigned_on = assign.effective_on if assign and assign.effective_on else p.assigned_on
+    return {"rating", "evaluated_on", "round", "deadline", "assigned_on"}

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from meetings.models import Activity, ActivityParticipation
 from meetings.rules import reception_warnings
 from proposals.models import HandlingUnit, Proposal, ProposalSettings
-from proposals.services import deadline_compute
+from proposals.workflow import deadline_compute
 from renda.core import workdays
 from renda.core.exceptions import ApplicationError
 from renda.core.workcalendar import CalendarDay, calendar_year_replace, rows_read, text_rows

@@ -69,8 +69,9 @@ def test_outsiders_are_refused_and_nothing_is_written(world, outsider, call):
 
 
 def test_only_the_chair_undoes_a_step(world, secretary, chair):
-    with pytest.raises(ApplicationError):
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as exc:
         CALLS["proposal_undo_last_step"](world, secretary)
+    assert exc.value.message == "您无权进行此项操作。"
     services.proposal_register(proposal=world["proposal"], by=secretary)
     assert (
         services.proposal_undo_last_step(proposal=world["proposal"], reason="误录", by=chair).state

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
-from proposals import services
+from proposals import services, workflow
 from proposals.models import Proposal, ProposalEvent
 from renda.core.exceptions import ApplicationError
 
@@ -54,15 +54,15 @@ def test_transition_matrix(
     # given a proposal in `state`, and every kind of actor
     p = make_proposal(state, replied_on=dt.date(2025, 5, 1))
     actors = {
-        "secretary": (secretary, services.STAFF),
-        "chair": (chair, services.STAFF),
-        "unit_user": (unit_user, services.UNIT),
+        "secretary": (secretary, workflow.STAFF),
+        "chair": (chair, workflow.STAFF),
+        "unit_user": (unit_user, workflow.UNIT),
         "other_unit_user": (other_unit_user, None),
         "other_secretary": (other_secretary, None),
         "reviewer": (reviewer, None),
     }
     for action in ACTIONS:
-        states, who = services.TRANSITIONS[action]
+        states, who = workflow.TRANSITIONS[action]
         for name, (user, role) in actors.items():
             expected = state in states and role in who
             events_before = ProposalEvent.objects.filter(proposal=p).count()
@@ -76,7 +76,7 @@ def test_transition_matrix(
                     assert ProposalEvent.objects.filter(proposal=p).latest("pk").by == user
                     raise Rollback
                 # and it appears as a button for this user
-                assert action in services.proposal_actions(proposal=p, user=user), (action, name)
+                assert action in workflow.proposal_actions(proposal=p, user=user), (action, name)
             else:
                 with pytest.raises(ApplicationError):
                     run(action, p, user, unit)
@@ -84,7 +84,7 @@ def test_transition_matrix(
                 fresh = Proposal.objects.get(pk=p.pk)
                 assert fresh.state == state, (action, name)
                 assert ProposalEvent.objects.filter(proposal=p).count() == events_before
-                assert action not in services.proposal_actions(proposal=p, user=user), (action, name)
+                assert action not in workflow.proposal_actions(proposal=p, user=user), (action, name)
 
 
 def test_handling_unit_cannot_reply_to_another_units_proposal(make_proposal, other_unit_user):
@@ -242,7 +242,7 @@ def test_motion_not_on_agenda_becomes_a_suggestion_keeping_its_history(township,
         submitted_on=dt.date(2025, 1, 8),
     )
     # a motion cannot be registered before the presidium decided
-    assert "register" not in services.proposal_actions(proposal=p, user=secretary)
+    assert "register" not in workflow.proposal_actions(proposal=p, user=secretary)
     with pytest.raises(ApplicationError):
         services.proposal_register(proposal=p, by=secretary)
     p = services.proposal_motion_decide(
