@@ -311,60 +311,61 @@ def proposal_undo(request, pk):
     return redirect("proposals:detail", pk=proposal.pk)
 
 
+def _action_run(action: str, proposal, d: dict, by) -> None:
+    """Call the workflow service behind `action` with its form's cleaned data."""
+    if action == "decide":
+        services.proposal_motion_decide(proposal=proposal, on_agenda=d["on_agenda"], note=d["note"], by=by)
+    elif action == "register":
+        services.proposal_register(proposal=proposal, note=d["note"], by=by)
+    elif action == "reject":
+        services.proposal_reject(proposal=proposal, reason=d["reason"], by=by)
+    elif action == "assign":
+        services.proposal_assign(
+            proposal=proposal,
+            lead_unit=d["lead_unit"],
+            assisting_units=list(d["assisting_units"]),
+            responsible_leader=d["responsible_leader"],
+            assigned_on=d["assigned_on"],
+            deadline=d["deadline"],
+            note=d["note"],
+            by=by,
+        )
+    elif action == "start":
+        services.proposal_start(proposal=proposal, note=d["note"], by=by)
+    elif action == "reply":
+        services.proposal_reply(
+            proposal=proposal,
+            text=d["text"],
+            outcome=d["outcome"],
+            met_in_person=d["met_in_person"],
+            replied_on=d["replied_on"],
+            file=d["file"],
+            by=by,
+        )
+    elif action == "evaluate":
+        services.proposal_evaluate(
+            proposal=proposal,
+            rating=d["rating"],
+            comment=d["comment"],
+            evaluated_on=d["evaluated_on"],
+            new_deadline=d["new_deadline"],
+            by=by,
+        )
+    elif action == "close":
+        services.proposal_close(proposal=proposal, note=d["note"], by=by)
+
+
 @require_POST
 def proposal_action(request, pk, action):
     if action not in ACTION_FORMS:
         raise Http404
     proposal = _proposal_or_404(request, pk)
-    user = request.user
     if request.access.is_county:
         raise PermissionDenied
     form = _action_form(action, proposal, request.POST, request.FILES)
     if form.is_valid():
-        d = form.cleaned_data
         try:
-            if action == "decide":
-                services.proposal_motion_decide(
-                    proposal=proposal, on_agenda=d["on_agenda"], note=d["note"], by=user
-                )
-            elif action == "register":
-                services.proposal_register(proposal=proposal, note=d["note"], by=user)
-            elif action == "reject":
-                services.proposal_reject(proposal=proposal, reason=d["reason"], by=user)
-            elif action == "assign":
-                services.proposal_assign(
-                    proposal=proposal,
-                    lead_unit=d["lead_unit"],
-                    assisting_units=list(d["assisting_units"]),
-                    responsible_leader=d["responsible_leader"],
-                    assigned_on=d["assigned_on"],
-                    deadline=d["deadline"],
-                    note=d["note"],
-                    by=user,
-                )
-            elif action == "start":
-                services.proposal_start(proposal=proposal, note=d["note"], by=user)
-            elif action == "reply":
-                services.proposal_reply(
-                    proposal=proposal,
-                    text=d["text"],
-                    outcome=d["outcome"],
-                    met_in_person=d["met_in_person"],
-                    replied_on=d["replied_on"],
-                    file=d["file"],
-                    by=user,
-                )
-            elif action == "evaluate":
-                services.proposal_evaluate(
-                    proposal=proposal,
-                    rating=d["rating"],
-                    comment=d["comment"],
-                    evaluated_on=d["evaluated_on"],
-                    new_deadline=d["new_deadline"],
-                    by=user,
-                )
-            elif action == "close":
-                services.proposal_close(proposal=proposal, note=d["note"], by=user)
+            _action_run(action, proposal, form.cleaned_data, by=request.user)
         except ApplicationError as exc:
             if exc.field and exc.field in form.fields:
                 form.add_error(exc.field, exc.message)
