@@ -1,5 +1,7 @@
 """Document builders for proposals: plain data in, bytes out, no ORM."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -77,6 +79,20 @@ def register_workbook(*, title, rows, progress=None, total=None, author=""):
         ws.column_dimensions[get_column_letter(i)].width = width
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    _register_heading(ws, title=title, columns=columns, border=border)
+    body = _RegisterBody(ws, columns=columns, border=border)
+    n = 0
+    for row in rows:
+        ws.append(body.cells(row))
+        n += 1
+        if progress and total and n % 500 == 0:
+            progress(10 + 80 * n / total)
+    ws.print_options.gridLines = False
+    return xlsx.save(wb, title=title, author=author)
+
+
+def _register_heading(ws, *, title, columns, border) -> None:
+    """The title row and the header row (repeated on every printed page)."""
     title_cell = xlsx.cell(ws, title)
     title_cell.font = Font(bold=True, size=14)
     ws.append([title_cell])
@@ -90,43 +106,45 @@ def register_workbook(*, title, rows, progress=None, total=None, author=""):
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         header_cells.append(c)
     ws.append(header_cells)
-    wrap = Alignment(vertical="top", wrap_text=True)
-    yes, no = _("yes"), _("no")
-    red = Font(color="C00000", bold=True)
-    # one of a few styles per body cell (plain / date, red when overdue), built once and copied
-    styles = xlsx.StyleCache()
-    n = 0
-    for row in rows:
+
+
+class _RegisterBody:
+    """Turns a row of proposal_register_rows into the register's styled cells, in print order."""
+
+    def __init__(self, ws, *, columns, border):
+        self.ws, self.columns, self.border = ws, columns, border
+        self.wrap = Alignment(vertical="top", wrap_text=True)
+        self.yes, self.no = _("yes"), _("no")
+        self.red = Font(color="C00000", bold=True)
+        # one of a few styles per body cell (plain / date, red when overdue), built once and copied
+        self.styles = xlsx.StyleCache()
+
+    def cells(self, row):
         row = list(row) + [None] * (23 - len(row))
-        cells = []
         overdue = bool(row[OVERDUE])
         replied = row[REPLIED_ON] is not None
-        for _h, _w, index, kind in columns:
+        cells = []
+        for _h, _w, index, kind in self.columns:
             value = row[index]
             if kind == "flag":
-                value = yes if value else None
+                value = self.yes if value else None
             elif kind == "answer":
-                value = (yes if value else no) if replied and value is not None else None
+                value = (self.yes if value else self.no) if replied and value is not None else None
             elif kind == "text" and value is not None and not isinstance(value, str):
                 value = str(value)
-            c = xlsx.cell(ws, value)
+            c = xlsx.cell(self.ws, value)
             is_date = bool(value) and kind == "date"
             is_red = overdue and index in (DEADLINE, OVERDUE)
-            styles.apply(
+            self.styles.apply(
                 c,
                 (is_date, is_red),
-                border=border,
-                alignment=wrap,
+                border=self.border,
+                alignment=self.wrap,
                 **({"number_format": xlsx.DATE} if is_date else {}),
-                **({"font": red} if is_red else {}),
+                **({"font": self.red} if is_red else {}),
             )
             cells.append(c)
-        ws.append(cells)
-        n += 1
-        if progress and total and n % 500 == 0:
-            progress(10 + 80 * n / total)
-    ws.print_options.gridLines = False
-    return xlsx.save(wb, title=title, author=author)
+        return cells
 
 
 ASSIGNMENT_CONTENT_CHARS = 150  # what fits the one page of a 交办单 beside the other rows
@@ -254,8 +272,13 @@ def _handling_intro(doc: OfficialDocument, data: HandlingReportData) -> None:
 
 def _handling_results(doc: OfficialDocument, data: HandlingReportData) -> None:
     """一、总体情况: closed, replied (with outcome classes), evaluated."""
-    s = data.stats
     doc.heading1(_("1. Overall results"))
+    _handling_closed(doc, data.stats)
+    _handling_replies(doc, data)
+
+
+def _handling_closed(doc: OfficialDocument, s: dict[str, Any]) -> None:
+    """How many were closed, this year's and (when there are any) those carried over."""
     closed = {
         "closed": s["closed"],
         "received": s["received"],
@@ -287,7 +310,11 @@ def _handling_results(doc: OfficialDocument, data: HandlingReportData) -> None:
             )
             % closed
         )
-    o = data.outcomes
+
+
+def _handling_replies(doc: OfficialDocument, data: HandlingReportData) -> None:
+    """The units' replies (on time, met in person, outcome classes) and the deputies' ratings."""
+    s, o = data.stats, data.outcomes
     replies = _(
         "Handling units replied in writing on %(replied)s items, %(on_time)s of them within the "
         "deadline (on-time reply rate %(on_time_rate)s); units met the deputies in person on %(met)s "
