@@ -82,11 +82,32 @@ def _aware(day, hour=10):
 
 @transaction.atomic
 def seed(ctx):
-    rng = ctx.rng
-    today = ctx.today
-    years = ctx.years
-    hu_group = Group.objects.get(name=roles.HANDLING_UNIT)
+    _township_setup(ctx)
+    known = _Known(ctx)
+    _unit_logins(ctx, known.units)
+    proposals, plans = [], []
+    for township in ctx.townships:
+        if not known.deputies.get(township.pk):
+            continue
+        secretary = ctx.users.get(township.pk, {}).get("secretary")
+        for year in ctx.years:
+            for p, co, steps in _township_year(ctx, known, township=township, year=year):
+                proposals.append(p)
+                plans.append((p, co, steps, secretary))
+    _proposals_insert(ctx, proposals, plans)
+    events, replies, evaluations = _step_rows(plans)
+    rows_insert(ProposalEvent, events)
+    rows_insert(ProposalReply, replies)
+    rows_insert(ProposalEvaluation, evaluations)
+    reports = _progress_reports(ctx)
+    ctx.log(
+        f"  proposals: {len(proposals)} items, {len(events)} workflow steps, "
+        f"{reports} progress reports to the presidium"
+    )
 
+
+def _township_setup(ctx):
+    """Each township's settings row, default categories and handling units."""
     ProposalSettings.objects.bulk_create([ProposalSettings(township=t) for t in ctx.townships])
     ProposalCategory.objects.bulk_create(
         [
@@ -108,41 +129,53 @@ def seed(ctx):
             for i, (name, person) in enumerate(UNIT_NAMES)
         ]
     )
-    categories = {}
-    for c in ProposalCategory.objects.filter(township__in=ctx.townships):
-        categories.setdefault(c.township_id, {})[c.name] = c
-    units = {}
-    for u in HandlingUnit.objects.filter(township__in=ctx.townships).order_by("display_order"):
-        units.setdefault(u.township_id, []).append(u)
-    deputies = {}
-    for pk, township_id in Deputy.objects.filter(township__in=ctx.townships).values_list("pk", "township_id"):
-        deputies.setdefault(township_id, []).append(pk)
-    # Leads and co-signers serve on the day a proposal is submitted (deputies.selectors'
-    # definition: a township mandate begun and not yet ended), in the term covering that day.
-    mandates = {}
-    for d, t, s, e in Mandate.objects.filter(
-        township__in=ctx.townships, level=Mandate.Level.TOWNSHIP
-    ).values_list("deputy_id", "township_id", "start_date", "end_date"):
-        mandates.setdefault(t, []).append((d, s, e))
-    terms_of = {}
-    for term in Term.objects.filter(township__in=ctx.townships).order_by("start_date"):
-        terms_of.setdefault(term.township_id, []).append(term)
 
-    # Items "during a session" are submitted at the year's session (meetings.demo holds one each
-    # January in a township with a congress) and carry its number.
-    sessions = {}
-    for s in Session.objects.filter(township__in=ctx.townships).only(
-        "pk", "township_id", "number", "start_date", "end_date"
-    ):
-        sessions[(s.township_id, s.start_date.year)] = s
 
-    def serving(township_id, day):
-        return sorted(d for d, s, e in mandates.get(township_id, []) if s <= day and (e is None or e > day))
+class _Known:
+    """What the proposals are built from, read once per township: categories, units, deputies,
+    township mandates, terms and the year's session."""
 
-    def term_on(township_id, day):
-        return covering(terms_of.get(township_id, []), day)
+    def __init__(self, ctx):
+        self.categories = {}
+        for c in ProposalCategory.objects.filter(township__in=ctx.townships):
+            self.categories.setdefault(c.township_id, {})[c.name] = c
+        self.units = {}
+        for u in HandlingUnit.objects.filter(township__in=ctx.townships).order_by("display_order"):
+            self.units.setdefault(u.township_id, []).append(u)
+        self.deputies = {}
+        deputy_rows = Deputy.objects.filter(township__in=ctx.townships).values_list("pk", "township_id")
+        for pk, township_id in deputy_rows:
+            self.deputies.setdefault(township_id, []).append(pk)
+        # Leads and co-signers serve on the day a proposal is submitted (deputies.selectors'
+        # definition: a township mandate begun and not yet ended), in the term covering that day.
+        self.mandates = {}
+        for d, t, s, e in Mandate.objects.filter(
+            township__in=ctx.townships, level=Mandate.Level.TOWNSHIP
+        ).values_list("deputy_id", "township_id", "start_date", "end_date"):
+            self.mandates.setdefault(t, []).append((d, s, e))
+        self.terms = {}
+        for term in Term.objects.filter(township__in=ctx.townships).order_by("start_date"):
+            self.terms.setdefault(term.township_id, []).append(term)
+        # Items "during a session" are submitted at the year's session (meetings.demo holds one
+        # each January in a township with a congress) and carry its number.
+        self.sessions = {}
+        for s in Session.objects.filter(township__in=ctx.townships).only(
+            "pk", "township_id", "number", "start_date", "end_date"
+        ):
+            self.sessions[(s.township_id, s.start_date.year)] = s
 
-    # A handling-unit login for the first townships, in the unit that leads the most items.
+    def serving(self, township_id, day):
+        return sorted(
+            d for d, s, e in self.mandates.get(township_id, []) if s <= day and (e is None or e > day)
+        )
+
+    def term_on(self, township_id, day):
+        return covering(self.terms.get(township_id, []), day)
+
+
+def _unit_logins(ctx, units):
+    """A handling-unit login for the first townships, in the unit that leads the most items."""
+    hu_group = Group.objects.get(name=roles.HANDLING_UNIT)
     for township in ctx.townships[:3]:
         if township.pk not in ctx.users:
             continue
@@ -163,94 +196,114 @@ def seed(ctx):
             )
         )
 
-    proposals, plans = [], []
-    for township in ctx.townships:
-        dep = deputies.get(township.pk) or []
-        if not dep:
-            continue
-        secretary = ctx.users.get(township.pk, {}).get("secretary")
-        for year in years:
-            start = dt.date(year, 1, 1)
-            last = min(dt.date(year, 12, 31), today)
-            span = (last - start).days
-            serials = {}
-            for _i in range(PER_TOWNSHIP_YEAR):
-                # Most items come in at the session (January–March), the rest through the year.
-                early = min(span, 80)
-                submitted = start + dt.timedelta(days=rng.randint(0, early if rng.random() < 0.6 else span))
-                session = sessions.get((township.pk, year))
-                in_session = session is not None and rng.random() < 0.4
-                if in_session:
-                    submitted = session.start_date + dt.timedelta(
-                        days=rng.randint(0, (session.end_date - session.start_date).days)
-                    )
-                term = term_on(township.pk, submitted)
-                dep = serving(township.pk, submitted)
-                if term is None or len(dep) < 6:
-                    continue
-                session_number = session.number if in_session else None
-                motion = in_session and rng.random() < 0.04
-                kind = (
-                    Proposal.Kind.MOTION
-                    if motion
-                    else rng.choices(
-                        [Proposal.Kind.SUGGESTION, Proposal.Kind.CRITICISM, Proposal.Kind.OPINION], [85, 7, 8]
-                    )[0]
-                )
-                scope = f"{term.number}-{session_number}" if in_session else f"recess-{year}"
-                serials[scope] = serials.get(scope, 0) + 1
-                serial = serials[scope]
-                if in_session:
-                    label = "议案" if motion else "建议"
-                    number = f"第{term.number}届第{session_number}次会议 {label}第{serial}号"
-                else:
-                    number = f"闭会期间 {year}-{serial:03d}"
-                cat_name = rng.choice(DEFAULT_CATEGORIES)
-                title_tpl, unit_idx = rng.choice(TOPICS[cat_name])
-                village = rng.choice(VILLAGES)
-                title = title_tpl.format(v=village)
-                if motion:
-                    title = title[:-2] + "议案"
-                lead = rng.choice(dep)
-                co = rng.sample(dep, 5 if motion else rng.choice((0, 0, 1, 2, 3)))
-                co = [d for d in co if d != lead]
-                is_key = rng.random() < 0.05
-                p = plain_row(
-                    Proposal,
-                    township_id=township.pk,
-                    kind=kind,
-                    term_id=term.pk,
-                    year=year,
-                    number_scope=scope,
-                    serial=serial,
-                    number=number,
-                    title=title,
-                    content=(
-                        f"{village}群众反映：{title[2:-3]}方面的问题长期存在，影响群众生产生活。"
-                        "建议镇政府组织相关部门实地调研，制定切实可行的解决方案，明确责任单位和完成时限，"
-                        "并及时向代表和群众反馈办理进展。"
-                    ),
-                    category_id=categories[township.pk][cat_name].pk,
-                    lead_deputy_id=lead,
-                    during_session=in_session,
-                    session_number=session_number,
-                    session_id=session.pk if in_session else None,
-                    submitted_on=submitted,
-                    origin=rng.choices(
-                        [Proposal.Origin.DEPUTY, Proposal.Origin.RECEPTION, Proposal.Origin.OPINION_CARD],
-                        [80, 14, 6],
-                    )[0],
-                    is_key=is_key,
-                    supervising_leader=rng.choice(LEADERS) if is_key else "",
-                    agenda_decision=Proposal.AgendaDecision.ON_AGENDA if motion else "",
-                )
-                steps = _lifecycle(
-                    p, rng=rng, today=today, unit=units[township.pk][unit_idx], leader=rng.choice(LEADERS)
-                )
-                proposals.append(p)
-                plans.append((p, co, steps, secretary))
 
-    # In the order a real office records them, so a year's items lie together on disk.
+def _township_year(ctx, known, *, township, year):
+    """A township's items of one year with their co-signers and workflow steps: (row, co, steps)."""
+    rng, today = ctx.rng, ctx.today
+    start = dt.date(year, 1, 1)
+    span = (min(dt.date(year, 12, 31), today) - start).days
+    session = known.sessions.get((township.pk, year))
+    serials = {}
+    for _i in range(PER_TOWNSHIP_YEAR):
+        # Most items come in at the session (January–March), the rest through the year.
+        early = min(span, 80)
+        submitted = start + dt.timedelta(days=rng.randint(0, early if rng.random() < 0.6 else span))
+        in_session = session is not None and rng.random() < 0.4
+        if in_session:
+            submitted = session.start_date + dt.timedelta(
+                days=rng.randint(0, (session.end_date - session.start_date).days)
+            )
+        term = known.term_on(township.pk, submitted)
+        dep = known.serving(township.pk, submitted)
+        if term is None or len(dep) < 6:
+            continue
+        p, co, unit_idx = _proposal_row(
+            rng,
+            known,
+            township=township,
+            term=term,
+            year=year,
+            submitted=submitted,
+            session=session if in_session else None,
+            serving=dep,
+            serials=serials,
+        )
+        steps = _lifecycle(
+            p, rng=rng, today=today, unit=known.units[township.pk][unit_idx], leader=rng.choice(LEADERS)
+        )
+        yield p, co, steps
+
+
+def _proposal_row(rng, known, *, township, term, year, submitted, session, serving, serials):
+    """One submitted item (a plain row numbered in its session or the year's recess), its
+    co-signers and the index of the unit that will lead its handling."""
+    in_session = session is not None
+    session_number = session.number if in_session else None
+    motion = in_session and rng.random() < 0.04
+    kind = (
+        Proposal.Kind.MOTION
+        if motion
+        else rng.choices(
+            [Proposal.Kind.SUGGESTION, Proposal.Kind.CRITICISM, Proposal.Kind.OPINION], [85, 7, 8]
+        )[0]
+    )
+    scope = f"{term.number}-{session_number}" if in_session else f"recess-{year}"
+    serials[scope] = serials.get(scope, 0) + 1
+    serial = serials[scope]
+    number = _number_label(term=term, session_number=session_number, year=year, serial=serial, motion=motion)
+    cat_name = rng.choice(DEFAULT_CATEGORIES)
+    title_tpl, unit_idx = rng.choice(TOPICS[cat_name])
+    village = rng.choice(VILLAGES)
+    title = title_tpl.format(v=village)
+    if motion:
+        title = title[:-2] + "议案"
+    lead = rng.choice(serving)
+    co = rng.sample(serving, 5 if motion else rng.choice((0, 0, 1, 2, 3)))
+    co = [d for d in co if d != lead]
+    is_key = rng.random() < 0.05
+    p = plain_row(
+        Proposal,
+        township_id=township.pk,
+        kind=kind,
+        term_id=term.pk,
+        year=year,
+        number_scope=scope,
+        serial=serial,
+        number=number,
+        title=title,
+        content=(
+            f"{village}群众反映：{title[2:-3]}方面的问题长期存在，影响群众生产生活。"
+            "建议镇政府组织相关部门实地调研，制定切实可行的解决方案，明确责任单位和完成时限，"
+            "并及时向代表和群众反馈办理进展。"
+        ),
+        category_id=known.categories[township.pk][cat_name].pk,
+        lead_deputy_id=lead,
+        during_session=in_session,
+        session_number=session_number,
+        session_id=session.pk if in_session else None,
+        submitted_on=submitted,
+        origin=rng.choices(
+            [Proposal.Origin.DEPUTY, Proposal.Origin.RECEPTION, Proposal.Origin.OPINION_CARD],
+            [80, 14, 6],
+        )[0],
+        is_key=is_key,
+        supervising_leader=rng.choice(LEADERS) if is_key else "",
+        agenda_decision=Proposal.AgendaDecision.ON_AGENDA if motion else "",
+    )
+    return p, co, unit_idx
+
+
+def _number_label(*, term, session_number, year, serial, motion):
+    """The number as proposals.workflow.number_label writes it in Chinese."""
+    if session_number is None:
+        return f"闭会期间 {year}-{serial:03d}"
+    label = "议案" if motion else "建议"
+    return f"第{term.number}届第{session_number}次会议 {label}第{serial}号"
+
+
+def _proposals_insert(ctx, proposals, plans):
+    """Insert the items (in the order a real office records them, so a year's items lie together
+    on disk), give the rows their primary keys and insert the co-signers."""
     proposals.sort(key=lambda p: p.submitted_on)
     rows_insert(Proposal, proposals)
     pks = {
@@ -265,6 +318,11 @@ def seed(ctx):
     rows_insert(
         through, [plain_row(through, proposal_id=p.pk, deputy_id=d) for p, co, _s, _u in plans for d in co]
     )
+
+
+def _step_rows(plans):
+    """The workflow steps, replies and evaluations of the planned items, recorded by the
+    township's secretary (replies and evaluations only where there is one)."""
     events, replies, evaluations = [], [], []
     for p, _co, steps, secretary in plans:
         for kind, day, extra in steps:
@@ -305,14 +363,7 @@ def seed(ctx):
                         **extra,
                     )
                 )
-    rows_insert(ProposalEvent, events)
-    rows_insert(ProposalReply, replies)
-    rows_insert(ProposalEvaluation, evaluations)
-    reports = _progress_reports(ctx)
-    ctx.log(
-        f"  proposals: {len(proposals)} items, {len(events)} workflow steps, "
-        f"{reports} progress reports to the presidium"
-    )
+    return events, replies, evaluations
 
 
 def _progress_reports(ctx):
@@ -338,89 +389,113 @@ def _lifecycle(p, *, rng, today, unit, leader):
     fields and return the steps to record: ("event" | "reply" | "evaluation", date, data)."""
     S = Proposal.State
     steps = []
-
-    def event(day, action, old, new, note=""):
-        steps.append(("event", day, {"action": action, "from": old, "to": new, "note": note}))
-
-    event(p.submitted_on, "submit", "", S.SUBMITTED)
+    _event(steps, p.submitted_on, "submit", "", S.SUBMITTED)
     if p.kind == Proposal.Kind.MOTION:
-        event(p.submitted_on, "decide_on_agenda", S.SUBMITTED, S.SUBMITTED)
+        _event(steps, p.submitted_on, "decide_on_agenda", S.SUBMITTED, S.SUBMITTED)
+    if not _register_and_assign(p, steps, rng=rng, today=today, unit=unit, leader=leader):
+        return steps
+    for round_no in (1, 2):
+        if not _handling_round(p, steps, round_no, rng=rng, today=today, unit=unit):
+            break
+    return steps
+
+
+def _event(steps, day, action, old, new, note=""):
+    steps.append(("event", day, {"action": action, "from": old, "to": new, "note": note}))
+
+
+def _register_and_assign(p, steps, *, rng, today, unit, leader):
+    """Register (or, rarely, reject) the item and assign it to its unit; False when it stops
+    before the assignment."""
+    S = Proposal.State
     day = p.submitted_on + dt.timedelta(days=rng.randint(2, 10))
     if day > today:
-        return steps
+        return False
     if rng.random() < 0.03:
         p.state = S.NOT_ACCEPTED
         p.not_accepted_reason = (
             "属于司法程序处理事项，不属于乡镇人大代表建议范围，已建议代表通过法定途径反映。"
         )
-        event(day, "reject", S.SUBMITTED, S.NOT_ACCEPTED, p.not_accepted_reason)
-        return steps
+        _event(steps, day, "reject", S.SUBMITTED, S.NOT_ACCEPTED, p.not_accepted_reason)
+        return False
     p.state, p.registered_on = S.REGISTERED, day
-    event(day, "register", S.SUBMITTED, S.REGISTERED)
+    _event(steps, day, "register", S.SUBMITTED, S.REGISTERED)
     day += dt.timedelta(days=rng.randint(2, 8))
     if day > today:
-        return steps
+        return False
     p.state, p.lead_unit_id, p.responsible_leader = S.ASSIGNED, unit.pk, leader
     p.assigned_on, p.deadline = day, day + relativedelta(months=3)
-    event(day, "assign", S.REGISTERED, S.ASSIGNED, f"牵头单位 {unit.name}")
-    for round_no in (1, 2):
-        # Items of past years were mostly handled; a few carried over are still open.
-        chance = (0.07 if round_no == 1 else 0.15) if p.year == today.year else 0.01
-        stall = rng.random() < chance
-        started = p.assigned_on + dt.timedelta(days=rng.randint(3, 15))
-        if started <= today:
-            p.state = S.IN_PROGRESS
-            event(started, "start", S.ASSIGNED, S.IN_PROGRESS)
-        late = rng.random() < 0.12
-        reply_day = (
-            p.deadline + dt.timedelta(days=rng.randint(3, 30))
-            if late
-            else p.assigned_on + dt.timedelta(days=rng.randint(20, 85))
+    _event(steps, day, "assign", S.REGISTERED, S.ASSIGNED, f"牵头单位 {unit.name}")
+    return True
+
+
+def _handling_round(p, steps, round_no, *, rng, today, unit):
+    """One round: started, replied, evaluated and closed as far as the dates allow. True when
+    the deputy's 不满意 in the first round sends the item to a second round."""
+    S = Proposal.State
+    # Items of past years were mostly handled; a few carried over are still open.
+    chance = (0.07 if round_no == 1 else 0.15) if p.year == today.year else 0.01
+    stall = rng.random() < chance
+    started = p.assigned_on + dt.timedelta(days=rng.randint(3, 15))
+    if started <= today:
+        p.state = S.IN_PROGRESS
+        _event(steps, started, "start", S.ASSIGNED, S.IN_PROGRESS)
+    late = rng.random() < 0.12
+    reply_day = (
+        p.deadline + dt.timedelta(days=rng.randint(3, 30))
+        if late
+        else p.assigned_on + dt.timedelta(days=rng.randint(20, 85))
+    )
+    if stall or reply_day > today or started > today:
+        return False  # still being handled: overdue once the deadline passes
+    outcome = _reply(p, steps, round_no, reply_day, rng=rng, unit=unit)
+    eval_day = reply_day + dt.timedelta(days=rng.randint(5, 20))
+    if eval_day > today or rng.random() < 0.05:
+        return False
+    rating = rng.choices(
+        [Proposal.Rating.SATISFIED, Proposal.Rating.BASICALLY, Proposal.Rating.DISSATISFIED],
+        [62, 28, 10] if outcome != "C" else [30, 40, 30],
+    )[0]
+    p.rating, p.evaluated_on = rating, eval_day
+    steps.append(("evaluation", eval_day, {"round": round_no, "rating": rating, "comment": ""}))
+    if rating == Proposal.Rating.DISSATISFIED and round_no == 1:
+        p.round, p.state = 2, S.ASSIGNED
+        p.assigned_on, p.deadline = eval_day, eval_day + relativedelta(months=3)
+        _event(steps, eval_day, "rehandle", S.REPLIED, S.ASSIGNED, "代表不满意，重新办理")
+        return True
+    p.state = S.EVALUATED
+    _event(steps, eval_day, "evaluate", S.REPLIED, S.EVALUATED, str(Proposal.Rating(rating).label))
+    close_day = eval_day + dt.timedelta(days=rng.randint(1, 10))
+    if close_day > today or rng.random() < 0.04:
+        return False
+    p.state, p.closed_on = S.CLOSED, close_day
+    _event(steps, close_day, "close", S.EVALUATED, S.CLOSED)
+    return False
+
+
+def _reply(p, steps, round_no, reply_day, *, rng, unit):
+    """The unit's reply of the round (outcome class and meeting by chance); returns the class."""
+    S = Proposal.State
+    outcome = rng.choices(["A", "B", "C"], [55, 35, 10])[0]
+    met = rng.random() < 0.8
+    p.round = round_no
+    old = p.state
+    p.state, p.replied_on, p.replied_on_time = S.REPLIED, reply_day, reply_day <= p.deadline
+    p.outcome, p.met_in_person = outcome, met
+    steps.append(
+        (
+            "reply",
+            reply_day,
+            {
+                "round": round_no,
+                "unit_id": unit.pk,
+                "text": REPLY_TEXTS[outcome],
+                "outcome": outcome,
+                "met_in_person": met,
+                "deadline": p.deadline,
+                "on_time": p.replied_on_time,
+            },
         )
-        if stall or reply_day > today or started > today:
-            return steps  # still being handled: overdue once the deadline passes
-        outcome = rng.choices(["A", "B", "C"], [55, 35, 10])[0]
-        met = rng.random() < 0.8
-        p.round = round_no
-        old = p.state
-        p.state, p.replied_on, p.replied_on_time = S.REPLIED, reply_day, reply_day <= p.deadline
-        p.outcome, p.met_in_person = outcome, met
-        steps.append(
-            (
-                "reply",
-                reply_day,
-                {
-                    "round": round_no,
-                    "unit_id": unit.pk,
-                    "text": REPLY_TEXTS[outcome],
-                    "outcome": outcome,
-                    "met_in_person": met,
-                    "deadline": p.deadline,
-                    "on_time": p.replied_on_time,
-                },
-            )
-        )
-        event(reply_day, "reply", old, S.REPLIED, f"办理结果 {outcome}")
-        eval_day = reply_day + dt.timedelta(days=rng.randint(5, 20))
-        if eval_day > today or rng.random() < 0.05:
-            return steps
-        rating = rng.choices(
-            [Proposal.Rating.SATISFIED, Proposal.Rating.BASICALLY, Proposal.Rating.DISSATISFIED],
-            [62, 28, 10] if outcome != "C" else [30, 40, 30],
-        )[0]
-        p.rating, p.evaluated_on = rating, eval_day
-        steps.append(("evaluation", eval_day, {"round": round_no, "rating": rating, "comment": ""}))
-        if rating == Proposal.Rating.DISSATISFIED and round_no == 1:
-            p.round, p.state = 2, S.ASSIGNED
-            p.assigned_on, p.deadline = eval_day, eval_day + relativedelta(months=3)
-            event(eval_day, "rehandle", S.REPLIED, S.ASSIGNED, "代表不满意，重新办理")
-            continue
-        p.state = S.EVALUATED
-        event(eval_day, "evaluate", S.REPLIED, S.EVALUATED, str(Proposal.Rating(rating).label))
-        close_day = eval_day + dt.timedelta(days=rng.randint(1, 10))
-        if close_day > today or rng.random() < 0.04:
-            return steps
-        p.state, p.closed_on = S.CLOSED, close_day
-        event(close_day, "close", S.EVALUATED, S.CLOSED)
-        return steps
-    return steps
+    )
+    _event(steps, reply_day, "reply", old, S.REPLIED, f"办理结果 {outcome}")
+    return outcome
