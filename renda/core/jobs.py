@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from . import hooks
+
 
 @dataclass(frozen=True)
 class JobHandler:
@@ -16,29 +18,39 @@ class JobHandler:
     listed: bool = True
 
 
-_HANDLERS: dict[str, JobHandler] = {}
+# Document builders are one more kind of hook (renda.core.hooks), keyed by their kind.
+DOCUMENT_JOBS = "document_jobs"
 
 
 def job_handler(kind, label, *, listed=True):
-    """Register `func(job, progress) -> (filename, bytes)` as the builder of one document kind."""
+    """Register `func(job, progress) -> (filename, bytes)` as the builder of one document kind
+    (a later registration of the same kind replaces the earlier one)."""
 
     def register(func):
-        _HANDLERS[kind] = JobHandler(kind=kind, label=label, run=func, listed=listed)
+        job_handler_remove(kind)
+        hooks.register(DOCUMENT_JOBS, JobHandler(kind=kind, label=label, run=func, listed=listed))
         return func
 
     return register
 
 
+def job_handler_remove(kind) -> None:
+    """Take a document kind off the registry (tests that plug in a builder of their own)."""
+    for handler in hooks.get(DOCUMENT_JOBS):
+        if handler.kind == kind:
+            hooks.unregister(DOCUMENT_JOBS, handler)
+
+
+def job_kinds() -> dict[str, JobHandler]:
+    return {handler.kind: handler for handler in hooks.get(DOCUMENT_JOBS)}
+
+
 def job_handler_get(kind) -> JobHandler:
-    return _HANDLERS[kind]
-
-
-def job_kinds():
-    return dict(_HANDLERS)
+    return job_kinds()[kind]
 
 
 def job_kinds_unlisted():
-    return [kind for kind, handler in _HANDLERS.items() if not handler.listed]
+    return [kind for kind, handler in job_kinds().items() if not handler.listed]
 
 
 @job_handler("townships_xlsx", _("Townships and terms (.xlsx)"))

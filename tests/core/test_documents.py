@@ -20,7 +20,7 @@ def failing_kind():
         return "ok.txt", b"ok"
 
     yield calls
-    jobs._HANDLERS.pop("test_failing")
+    jobs.job_handler_remove("test_failing")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -108,7 +108,7 @@ def bracketed_kind():
         return "红旗镇_2026年度_交办单（闭会期间）2026-001 (第2轮).docx", b"doc"
 
     yield
-    jobs._HANDLERS.pop("test_bracketed")
+    jobs.job_handler_remove("test_bracketed")
 
 
 @pytest.mark.django_db(transaction=True)
