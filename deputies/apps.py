@@ -12,6 +12,7 @@ class DeputiesConfig(AppConfig):
     catalogue = True
 
     def ready(self):
+        from renda.core import figures as dashboard
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_DEPUTIES, ARCHIVE_SECTION
         from renda.core.figures import (
@@ -23,7 +24,7 @@ class DeputiesConfig(AppConfig):
             YEAR_END_PART,
         )
 
-        from . import pages, year_end
+        from . import figures, pages, year_end
         from .archive import archive_deputies, roster_section
         from .todo import deputy_todo_lines
 
@@ -40,3 +41,10 @@ class DeputiesConfig(AppConfig):
         hooks.register(DEPUTY_LEVEL_LABELS, pages.level_labels)
         hooks.register(YEAR_END_DEPUTIES, year_end.year_end_deputies)
         hooks.register(DOCUMENT_DEPUTY, year_end.document_deputy)
+
+        # The county dashboard and the work report (renda.core.figures): deputies by level,
+        # groups and stations, the structure chart, the drill-down to the deputies.
+        hooks.register(dashboard.COUNTY_FIGURES, figures.serving_figures, order=10)
+        hooks.register(dashboard.DRILL, figures.drill_metrics, order=10)
+        hooks.register(dashboard.DEPUTY_STRUCTURE, figures.deputy_structure)
+        hooks.register(dashboard.WORK_REPORT_PART, figures.groups_and_stations, order=10)

@@ -11,11 +11,12 @@ class MeetingsConfig(AppConfig):
     catalogue = True
 
     def ready(self):
+        from renda.core import figures as dashboard
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_SECTION
         from renda.core.figures import RECORD_LIST_URL, TODO_LINES, YEAR_END_PART
 
-        from . import archive, pages, year_end
+        from . import archive, figures, pages, year_end
         from .group_page import group_plan_context
         from .todo import meeting_todo_lines
 
@@ -45,3 +46,12 @@ class MeetingsConfig(AppConfig):
         hooks.register(YEAR_END_PART, year_end.APPRAISALS, order=70)
         # The dashboard's pages: the list behind a drill-down.
         hooks.register(RECORD_LIST_URL, pages.record_list_url)
+
+        # The county dashboard, the workbench and the work report (renda.core.figures).
+        hooks.register(dashboard.COUNTY_FIGURES, figures.quota_figures, order=20)
+        hooks.register(dashboard.COUNTY_FIGURES, figures.duty_figures, order=22)
+        hooks.register(dashboard.COUNTY_FIGURES, figures.plan_figures, order=24)
+        hooks.register(dashboard.DRILL, figures.drill_metrics, order=20)
+        hooks.register(dashboard.WORKBENCH_QUARTER, figures.workbench_quarter)
+        hooks.register(dashboard.DECISIONS_DUE, figures.decisions_due)
+        hooks.register(dashboard.WORK_REPORT_PART, figures.work_report_part, order=20)

@@ -11,11 +11,12 @@ class ProposalsConfig(AppConfig):
     catalogue = True
 
     def ready(self):
+        from renda.core import figures as dashboard
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_SECTION
         from renda.core.figures import RECORD_LIST_URL, TODO_LINES, YEAR_END_PART
 
-        from . import pages, year_end
+        from . import figures, pages, year_end
         from .archive import proposals_section
         from .selectors import proposal_list_for_activity, proposal_list_for_session, proposal_progress_as_of
         from .services import township_setup
@@ -40,3 +41,11 @@ class ProposalsConfig(AppConfig):
         hooks.register(YEAR_END_PART, year_end.REGISTER, order=50)
         # The dashboard's pages: the list behind a drill-down.
         hooks.register(RECORD_LIST_URL, pages.record_list_url)
+
+        # The county dashboard and the work report (renda.core.figures).
+        hooks.register(dashboard.COUNTY_FIGURES, figures.proposal_figures, order=50)
+        hooks.register(dashboard.COUNTY_TOTALS, figures.proposal_totals, order=50)
+        hooks.register(dashboard.DRILL, figures.drill_metrics, order=50)
+        hooks.register(dashboard.PROPOSALS_BY_MONTH, figures.proposals_by_month)
+        hooks.register(dashboard.PROPOSALS_DUE, figures.proposals_due)
+        hooks.register(dashboard.WORK_REPORT_PART, figures.work_report_part, order=50)

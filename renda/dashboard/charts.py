@@ -2,9 +2,6 @@
 
 from django.utils.translation import gettext as _
 
-from deputies.models import Deputy, Mandate
-from proposals.models import Proposal
-
 from . import selectors
 
 COLOURS = ["#a4161a", "#1d3557", "#457b9d", "#2a9d8f", "#e9c46a", "#f4a261", "#6c757d", "#8d99ae"]
@@ -21,15 +18,11 @@ def _base(title):
 
 
 def proposals_month_chart(*, township_ids, year):
-    data = selectors.proposals_by_month(township_ids=township_ids, year=year)
+    series = selectors.proposals_by_month(township_ids=township_ids, year=year)
     option = _base(_("Proposals received by month and current state, %(year)s") % {"year": year})
     option["xAxis"] = {"type": "category", "data": [_("Month %(m)s") % {"m": m} for m in range(1, 13)]}
     option["yAxis"] = {"type": "value", "minInterval": 1}
-    option["series"] = [
-        {"name": str(label), "type": "bar", "stack": "state", "data": data[state]}
-        for state, label in Proposal.State.choices
-        if state in data
-    ]
+    option["series"] = [{"name": s.label, "type": "bar", "stack": "state", "data": s.data} for s in series]
     return option
 
 
@@ -54,13 +47,8 @@ def rates_chart(rows):
 
 
 def score_chart(rows):
-    from django.apps import apps
-
-    try:
-        grades = apps.get_model("assessments", "ScoreResult").Grade.choices
-    except LookupError:
-        return None
-    if not any(r.grades for r in rows):
+    grades = selectors.score_grades()
+    if not grades or not any(r.grades for r in rows):
         return None
     option = _base(_("Grade distribution of deputies by township"))
     option["xAxis"] = {
@@ -70,7 +58,7 @@ def score_chart(rows):
     }
     option["yAxis"] = {"type": "value", "minInterval": 1}
     option["series"] = [
-        {"name": str(label), "type": "bar", "stack": "grade", "data": [r.grades.get(grade, 0) for r in rows]}
+        {"name": label, "type": "bar", "stack": "grade", "data": [r.grades.get(grade, 0) for r in rows]}
         for grade, label in grades
     ]
     return option
@@ -82,20 +70,13 @@ def structure_chart(*, rows, township_ids, on):
         for level, n in r.deputies_by_level.items():
             levels[level] = levels.get(level, 0) + n
     structure = selectors.deputy_structure(township_ids=township_ids, on=on)
+    if structure is None:
+        return None
     pies = [
-        (_("Level"), [(str(label), levels.get(key, 0)) for key, label in Mandate.Level.choices]),
-        (
-            _("Gender"),
-            [(str(label), structure["gender"].get(key, 0)) for key, label in Deputy.Gender.choices],
-        ),
-        (
-            _("Affiliation"),
-            [(str(label), structure["affiliation"].get(key, 0)) for key, label in Deputy.Affiliation.choices],
-        ),
-        (
-            _("Occupation"),
-            [(str(label), structure["occupation"].get(key, 0)) for key, label in Deputy.Occupation.choices],
-        ),
+        (_("Level"), [(label, levels.get(key, 0)) for key, label in structure.levels]),
+        (_("Gender"), structure.gender),
+        (_("Affiliation"), structure.affiliation),
+        (_("Occupation"), structure.occupation),
     ]
     option = {
         "color": COLOURS,
