@@ -20,7 +20,15 @@ from renda.core.cutoff import cutoff_sentence
 from renda.core.docx_official import OfficialDocument
 from renda.core.organs import Organs, township_organs
 
-from .report_data import IssueFigures, PlanFigures, WorkReportData
+from .report_data import (
+    ActivityFigures,
+    ContactFigures,
+    IssueFigures,
+    PlanFigures,
+    ProposalFigures,
+    ScoreFigures,
+    WorkReportData,
+)
 
 CN_NUMERALS = "零一二三四五六七八九十"
 
@@ -248,6 +256,20 @@ def _section_presidium(doc: OfficialDocument, data: WorkReportData) -> None:
 
 
 def _section_contact(doc: OfficialDocument, data: WorkReportData) -> None:
+    paragraphs = _contact_organ_paragraphs(data) + _contact_voter_paragraphs(data.contact)
+    if not paragraphs:
+        doc.paragraph(
+            _(
+                "No contact with deputies, liaison station, voter reception or deputy report to voters "
+                "was recorded this year."
+            )
+        )
+    for n, text in enumerate(paragraphs, start=1):
+        doc.paragraph(text, lead=point(n) if len(paragraphs) > 1 else None)
+
+
+def _contact_organ_paragraphs(data: WorkReportData) -> list[str]:
+    """The members' contacts with deputies and the liaison stations."""
     c = data.contact
     stations = data.stations
     paragraphs = []
@@ -281,6 +303,12 @@ def _section_contact(doc: OfficialDocument, data: WorkReportData) -> None:
             % {"n": len(stations), "names": names, "deputies": sum(s.resident for s in stations)}
             + _(".")
         )
+    return paragraphs
+
+
+def _contact_voter_paragraphs(c: ContactFigures) -> list[str]:
+    """Receptions, the issues raised there, the rota, visits and reports to voters."""
+    paragraphs = []
     if c.receptions:
         paragraphs.append(
             _(
@@ -319,15 +347,7 @@ def _section_contact(doc: OfficialDocument, data: WorkReportData) -> None:
             )
             % {"n": c.reports, "deputies": c.report_deputies}
         )
-    if not paragraphs:
-        doc.paragraph(
-            _(
-                "No contact with deputies, liaison station, voter reception or deputy report to voters "
-                "was recorded this year."
-            )
-        )
-    for n, text in enumerate(paragraphs, start=1):
-        doc.paragraph(text, lead=point(n) if len(paragraphs) > 1 else None)
+    return paragraphs
 
 
 def issues_sentence(issues: IssueFigures) -> str:
@@ -353,10 +373,26 @@ def issues_sentence(issues: IssueFigures) -> str:
 
 
 def _section_activities(doc: OfficialDocument, data: WorkReportData) -> None:
+    n = _section_groups(doc, data)
+    n += 1
+    doc.heading2(h2(n, _("Active deputy activities")))
+    _activity_points(doc, data)
+    if data.scores:
+        n += 1
+        doc.heading2(h2(n, _("Assessment of deputies' performance")))
+        doc.paragraph(scores_sentence(data.scores))
+    yearly = data.appraisals
+    if yearly.get("appraisals") or yearly.get("commendations"):
+        n += 1
+        doc.heading2(h2(n, _("Appraisals and commendations")))
+        doc.paragraph(appraisal_sentence(yearly))
+
+
+def _section_groups(doc: OfficialDocument, data: WorkReportData) -> int:
+    """The deputies and their groups, then the groups' activity rooms: the subheadings used."""
     d = data.deputies
     groups = data.groups
-    n = 0
-    n += 1
+    n = 1
     doc.heading2(h2(n, _("Sound organisation of deputy groups")))
     levels = join_list([_("%(label)s: %(n)s") % {"label": label, "n": count} for label, count in d.by_level])
     text = _("%(township)s has %(total)s deputies (%(levels)s)") % {
@@ -384,8 +420,12 @@ def _section_activities(doc: OfficialDocument, data: WorkReportData) -> None:
                 text += _("; its deputies come mainly from %(villages)s") % {"villages": g.villages}
             text += _("; %(n)s members.") % {"n": g.members}
             doc.paragraph(text)
-    n += 1
-    doc.heading2(h2(n, _("Active deputy activities")))
+    return n
+
+
+def _activity_points(doc: OfficialDocument, data: WorkReportData) -> None:
+    """一是 … 二是 …: the groups' activities, the yearly plans, trainings and the other kinds."""
+    groups = data.groups
     a = data.activities
     points = 0
     ga = a.group
@@ -408,25 +448,8 @@ def _section_activities(doc: OfficialDocument, data: WorkReportData) -> None:
     if plans.planned:
         points += 1
         doc.paragraph(plans_sentence(plans), lead=point(points))
-    tr = a.training
     points += 1
-    if tr.count:
-        doc.paragraph(
-            _("We organised %(n)s training sessions, attended by %(pt)s person-times of deputies.")
-            % {"n": tr.count, "pt": tr.person_times},
-            lead=point(points),
-        )
-    else:
-        doc.paragraph(_("No deputy training was recorded this year."), lead=point(points))
-    nd = a.new_deputies
-    if nd.get("new"):
-        doc.paragraph(
-            _(
-                "Of the %(new)s deputies newly elected in this term, %(trained)s were trained before "
-                "their first session, %(late)s only after it, and %(untrained)s have not been trained yet."
-            )
-            % {k: nd[k] for k in ("new", "trained", "late", "untrained")}
-        )
+    _training_paragraphs(doc, a, lead=point(points))
     others = [k for k in a.others if k.count]
     if others:
         points += 1
@@ -436,31 +459,47 @@ def _section_activities(doc: OfficialDocument, data: WorkReportData) -> None:
             for k in others
         ]
         doc.paragraph(_("Deputies took part in %(parts)s.") % {"parts": join_list(parts)}, lead=point(points))
-    s = data.scores
-    if s:
-        n += 1
-        doc.heading2(h2(n, _("Assessment of deputies' performance")))
-        grades = join_list(
-            [_("%(label)s: %(n)s deputies") % {"label": label, "n": count} for label, count in s.grades]
+
+
+def _training_paragraphs(doc: OfficialDocument, a: ActivityFigures, *, lead: str) -> None:
+    tr = a.training
+    if tr.count:
+        doc.paragraph(
+            _("We organised %(n)s training sessions, attended by %(pt)s person-times of deputies.")
+            % {"n": tr.count, "pt": tr.person_times},
+            lead=lead,
         )
-        text = _("We assessed %(n)s deputies' performance for the year; the average score was %(avg)s") % {
-            "n": s.count,
-            "avg": s.average,
-        }
-        if grades:
-            text += _(", graded %(grades)s") % {"grades": grades}
-        text += _(".")
-        if s.dormant:
-            text += _(
-                " %(n)s deputies attended no meeting, took part in no activity and made no "
-                "suggestion; we will talk with them and urge them to perform their duties."
-            ) % {"n": s.dormant}
-        doc.paragraph(text)
-    yearly = data.appraisals
-    if yearly.get("appraisals") or yearly.get("commendations"):
-        n += 1
-        doc.heading2(h2(n, _("Appraisals and commendations")))
-        doc.paragraph(appraisal_sentence(yearly))
+    else:
+        doc.paragraph(_("No deputy training was recorded this year."), lead=lead)
+    nd = a.new_deputies
+    if nd.get("new"):
+        doc.paragraph(
+            _(
+                "Of the %(new)s deputies newly elected in this term, %(trained)s were trained before "
+                "their first session, %(late)s only after it, and %(untrained)s have not been trained yet."
+            )
+            % {k: nd[k] for k in ("new", "trained", "late", "untrained")}
+        )
+
+
+def scores_sentence(s: ScoreFigures) -> str:
+    """The work report's sentence on the year's assessment of the deputies."""
+    grades = join_list(
+        [_("%(label)s: %(n)s deputies") % {"label": label, "n": count} for label, count in s.grades]
+    )
+    text = _("We assessed %(n)s deputies' performance for the year; the average score was %(avg)s") % {
+        "n": s.count,
+        "avg": s.average,
+    }
+    if grades:
+        text += _(", graded %(grades)s") % {"grades": grades}
+    text += _(".")
+    if s.dormant:
+        text += _(
+            " %(n)s deputies attended no meeting, took part in no activity and made no "
+            "suggestion; we will talk with them and urge them to perform their duties."
+        ) % {"n": s.dormant}
+    return text
 
 
 def plans_sentence(plans: PlanFigures) -> str:
@@ -523,6 +562,12 @@ def _section_proposals(doc: OfficialDocument, data: WorkReportData) -> None:
     if not p.received:
         doc.paragraph(_("No motion or suggestion was received this year."))
         return
+    doc.paragraph(proposals_received_sentence(p))
+    _proposal_handling_paragraphs(doc, p)
+
+
+def proposals_received_sentence(p: ProposalFigures) -> str:
+    """The proposals received (the motions among them), those carried over, the subjects."""
     text = _("This year we received %(n)s motions and suggestions from deputies") % {"n": p.received}
     if p.motions:
         text += _(", of which %(n)s motions") % {"n": p.motions}
@@ -545,7 +590,10 @@ def _section_proposals(doc: OfficialDocument, data: WorkReportData) -> None:
             ) % {"k": len(shown), "cats": cats, "others": len(rest), "n": sum(n for _c, n in rest)}
         else:
             text += _(" By subject: %(cats)s.") % {"cats": cats}
-    doc.paragraph(text)
+    return text
+
+
+def _proposal_handling_paragraphs(doc: OfficialDocument, p: ProposalFigures) -> None:
     doc.paragraph(
         _(
             "%(closed)s have been closed, a closing rate of %(closing)s; %(replied)s received a "
@@ -590,28 +638,7 @@ def work_report_docx(data: WorkReportData) -> bytes:
     draft = work_report_is_draft(data)
     doc.title(work_report_title(data), subtitle=_("(draft)") if draft else None)
     organs = _organs_of(data)
-    names = {"year": data.year, "committee": data.committee_name, "party": organs.party}
-    names["congress"] = organs.congress
-    if data.committee_name:
-        default_opening = _(
-            "In %(year)s, under the guidance of %(committee)s and the leadership of %(party)s, "
-            "%(congress)s performed the duties given by the Constitution and the law, kept close "
-            "contact with deputies and the people, and supported the township's development."
-        )
-    else:  # no county committee named: no "guidance of" an empty name
-        default_opening = _(
-            "In %(year)s, under the leadership of %(party)s, %(congress)s performed the duties given "
-            "by the Constitution and the law, kept close contact with deputies and the people, and "
-            "supported the township's development."
-        )
-    opening = (data.opening or "").strip() or default_opening % names
-    lead_in = _("We report on our work as follows:")
-    opening = opening.removesuffix(lead_in).rstrip("。.:： ") + _(". ")
-    if data.cutoff:  # the cutoff of every figure, said before the figures
-        opening += _("The figures of this report: %(cutoff)s.") % {
-            "cutoff": cutoff_sentence(data.cutoff, past=data.cutoff_is_past)
-        }
-    doc.paragraph(opening + lead_in)
+    doc.paragraph(_opening(data, organs))
     sections = [
         (
             _("Holding the people's congress session according to law")
@@ -644,6 +671,32 @@ def work_report_docx(data: WorkReportData) -> bytes:
     dated = data.date
     doc.signature([data.organ], date_text=date_text(dated) if dated else _("(date to be set)"))
     return doc.to_bytes()
+
+
+def _opening(data: WorkReportData, organs: Organs) -> str:
+    """The opening paragraph: the secretary's (or the default one), the figures' cutoff, the lead-in."""
+    names = {"year": data.year, "committee": data.committee_name, "party": organs.party}
+    names["congress"] = organs.congress
+    if data.committee_name:
+        default_opening = _(
+            "In %(year)s, under the guidance of %(committee)s and the leadership of %(party)s, "
+            "%(congress)s performed the duties given by the Constitution and the law, kept close "
+            "contact with deputies and the people, and supported the township's development."
+        )
+    else:  # no county committee named: no "guidance of" an empty name
+        default_opening = _(
+            "In %(year)s, under the leadership of %(party)s, %(congress)s performed the duties given "
+            "by the Constitution and the law, kept close contact with deputies and the people, and "
+            "supported the township's development."
+        )
+    opening = (data.opening or "").strip() or default_opening % names
+    lead_in = _("We report on our work as follows:")
+    opening = opening.removesuffix(lead_in).rstrip("。.:： ") + _(". ")
+    if data.cutoff:  # the cutoff of every figure, said before the figures
+        opening += _("The figures of this report: %(cutoff)s.") % {
+            "cutoff": cutoff_sentence(data.cutoff, past=data.cutoff_is_past)
+        }
+    return opening + lead_in
 
 
 # --------------------------------------------------------------------------- deputy archive
