@@ -34,40 +34,8 @@ def attendance_section(*, deputies, year, user=None, today=None) -> dict[int, Ar
     in the summary. Three queries."""
     ids = _ids(deputies)
     rows: dict[int, list] = {i: [] for i in ids}
-    session_status, meeting_status = (
-        choice_labels(SessionAttendance, "status"),
-        choice_labels(PresidiumAttendance, "status"),
-    )
-    session_url, meeting_url = pk_url("meetings:session_detail"), pk_url("meetings:meeting_detail")
-    names: dict[int, str] = {}
-    for a in (
-        SessionAttendance.objects.filter(deputy_id__in=ids, session__start_date__year=year)
-        .select_related("session__term")
-        .order_by("session__start_date", "pk")
-    ):
-        if a.session_id not in names:
-            names[a.session_id] = session_full_name(a.session)
-        rows[a.deputy_id].append(
-            (
-                Link(names[a.session_id], session_url(a.session_id)),
-                date_text(a.session.start_date),
-                session_status(a.status),
-                a.reason,
-            )
-        )
-    for m in (
-        PresidiumAttendance.objects.filter(deputy_id__in=ids, meeting__date__year=year)
-        .select_related("meeting__term")
-        .order_by("meeting__date", "pk")
-    ):
-        rows[m.deputy_id].append(
-            (
-                Link(str(m.meeting.title), meeting_url(m.meeting_id)),
-                date_text(m.meeting.date),
-                meeting_status(m.status),
-                m.reason,
-            )
-        )
+    _session_attendance_rows(rows, ids, year)
+    _meeting_attendance_rows(rows, ids, year)
     speeches: dict[int, list[str]] = {i: [] for i in ids}
     for deputy_id, topic in (
         FloorSpeech.objects.filter(
@@ -98,6 +66,47 @@ def attendance_section(*, deputies, year, user=None, today=None) -> dict[int, Ar
         )
         for i in ids
     }
+
+
+def _session_attendance_rows(rows: dict[int, list], ids: list[int], year: int) -> None:
+    """Add each deputy's sessions of `year` to `rows`: (session, date, attendance, reason)."""
+    status = choice_labels(SessionAttendance, "status")
+    session_url = pk_url("meetings:session_detail")
+    names: dict[int, str] = {}
+    for a in (
+        SessionAttendance.objects.filter(deputy_id__in=ids, session__start_date__year=year)
+        .select_related("session__term")
+        .order_by("session__start_date", "pk")
+    ):
+        if a.session_id not in names:
+            names[a.session_id] = session_full_name(a.session)
+        rows[a.deputy_id].append(
+            (
+                Link(names[a.session_id], session_url(a.session_id)),
+                date_text(a.session.start_date),
+                status(a.status),
+                a.reason,
+            )
+        )
+
+
+def _meeting_attendance_rows(rows: dict[int, list], ids: list[int], year: int) -> None:
+    """Add each deputy's presidium meetings of `year` to `rows`, as the sessions."""
+    status = choice_labels(PresidiumAttendance, "status")
+    meeting_url = pk_url("meetings:meeting_detail")
+    for m in (
+        PresidiumAttendance.objects.filter(deputy_id__in=ids, meeting__date__year=year)
+        .select_related("meeting__term")
+        .order_by("meeting__date", "pk")
+    ):
+        rows[m.deputy_id].append(
+            (
+                Link(str(m.meeting.title), meeting_url(m.meeting_id)),
+                date_text(m.meeting.date),
+                status(m.status),
+                m.reason,
+            )
+        )
 
 
 def activities_section(*, deputies, year, user=None, today=None) -> dict[int, ArchiveSection]:

@@ -16,6 +16,36 @@ def _date(d):
 def minutes_docx(data) -> bytes:
     doc = OfficialDocument()
     doc.title(data["title"], subtitle=data["subtitle"])
+    _minutes_opening(doc, data)
+    decisions_by_item: dict = {}
+    loose: list = []
+    for d in data["decisions"]:
+        (decisions_by_item.setdefault(d["agenda_item"], []) if d["agenda_item"] else loose).append(d)
+    for i, item in enumerate(data["items"], start=1):
+        _agenda_item(doc, i, item, data)
+        for d in decisions_by_item.get(item["pk"], []):
+            _decision(doc, d)
+    if loose:
+        heading = _("Other decisions and review opinions")
+        doc.heading1(f"{chinese_number(len(data['items']) + 1)}、{heading}")
+        for d in loose:
+            _decision(doc, d)
+    _follow_up_reported(doc, data["reported"])
+    doc.blank()
+    doc.paragraph(_("Members attending: ") + (SEP.join(data["present"]) or _("none")), indent=False)
+    if data["absent"]:
+        doc.paragraph(_("Absent: ") + SEP.join(data["absent"]), indent=False)
+    if data["non_voting"]:
+        doc.paragraph(_("Attending without a vote: ") + SEP.join(data["non_voting"]), indent=False)
+    doc.signature(
+        [_("Presidium of the %(township)s People's Congress") % {"township": data["township"]}],
+        date_text=_date(data["date"]),
+    )
+    return doc.to_bytes()
+
+
+def _minutes_opening(doc, data):
+    """Who met where and when, and how many of the members came; the meeting's summary."""
     opening = _(
         "On %(date)s the presidium of the %(township)s people's congress met at %(place)s, chaired by %(chair)s. "
         "The presidium has %(members)s members; %(present)s attended. The meeting discussed the following matters:"
@@ -30,68 +60,53 @@ def minutes_docx(data) -> bytes:
     doc.paragraph(opening)
     if data["summary"]:
         doc.paragraph(data["summary"])
-    decisions_by_item: dict = {}
-    loose: list = []
-    for d in data["decisions"]:
-        (decisions_by_item.setdefault(d["agenda_item"], []) if d["agenda_item"] else loose).append(d)
-    for i, item in enumerate(data["items"], start=1):
-        doc.heading1(f"{chinese_number(i)}、{item['topic']}")
-        if item["unit"] or item["reporter"]:
-            who = "".join(
-                x for x in (item["unit"], item["rank"] and f"（{item['rank']}）", item["reporter"]) if x
-            )
-            doc.paragraph(_("Reported by %(who)s.") % {"who": who})
-        if item.get("text"):  # 议案建议办理情况通报: the figures as of the meeting date
-            doc.paragraph(item["text"])
-        vote = item["vote"]
-        if vote:
-            verdict = (
-                _("adopted") if vote["passed"] else _("not adopted (fewer than a majority of all members)")
-            )
-            doc.paragraph(
-                _(
-                    "Vote: %(for)s for, %(against)s against, %(abstain)s abstaining; %(needed)s votes needed "
-                    "(a majority of all %(members)s members): %(verdict)s."
-                )
-                % {
-                    "for": vote["for"],
-                    "against": vote["against"],
-                    "abstain": vote["abstain"],
-                    "needed": data["majority_needed"],
-                    "members": data["member_count"],
-                    "verdict": verdict,
-                }
-            )
-        for d in decisions_by_item.get(item["pk"], []):
-            _decision(doc, d)
-    if loose:
-        heading = _("Other decisions and review opinions")
-        doc.heading1(f"{chinese_number(len(data['items']) + 1)}、{heading}")
-        for d in loose:
-            _decision(doc, d)
-    if data["reported"]:
-        doc.heading2(_("(Follow-up reported at this meeting)"))
-        for d in data["reported"]:
-            doc.paragraph(
-                _("No. %(number)s %(title)s (%(unit)s): completed on %(date)s.")
-                % {
-                    "number": d["number"],
-                    "title": d["title"],
-                    "unit": d["unit"],
-                    "date": _date(d["completed_on"]) if d["completed_on"] else "",
-                }
-            )
-    doc.blank()
-    doc.paragraph(_("Members attending: ") + (SEP.join(data["present"]) or _("none")), indent=False)
-    if data["absent"]:
-        doc.paragraph(_("Absent: ") + SEP.join(data["absent"]), indent=False)
-    if data["non_voting"]:
-        doc.paragraph(_("Attending without a vote: ") + SEP.join(data["non_voting"]), indent=False)
-    doc.signature(
-        [_("Presidium of the %(township)s People's Congress") % {"township": data["township"]}],
-        date_text=_date(data["date"]),
+
+
+def _agenda_item(doc, number, item, data):
+    """An agenda item's heading, who reported, its text and the vote on it."""
+    doc.heading1(f"{chinese_number(number)}、{item['topic']}")
+    if item["unit"] or item["reporter"]:
+        who = "".join(
+            x for x in (item["unit"], item["rank"] and f"（{item['rank']}）", item["reporter"]) if x
+        )
+        doc.paragraph(_("Reported by %(who)s.") % {"who": who})
+    if item.get("text"):  # 议案建议办理情况通报: the figures as of the meeting date
+        doc.paragraph(item["text"])
+    vote = item["vote"]
+    if not vote:
+        return
+    verdict = _("adopted") if vote["passed"] else _("not adopted (fewer than a majority of all members)")
+    doc.paragraph(
+        _(
+            "Vote: %(for)s for, %(against)s against, %(abstain)s abstaining; %(needed)s votes needed "
+            "(a majority of all %(members)s members): %(verdict)s."
+        )
+        % {
+            "for": vote["for"],
+            "against": vote["against"],
+            "abstain": vote["abstain"],
+            "needed": data["majority_needed"],
+            "members": data["member_count"],
+            "verdict": verdict,
+        }
     )
-    return doc.to_bytes()
+
+
+def _follow_up_reported(doc, reported):
+    """The earlier decisions reported done at this meeting."""
+    if not reported:
+        return
+    doc.heading2(_("(Follow-up reported at this meeting)"))
+    for d in reported:
+        doc.paragraph(
+            _("No. %(number)s %(title)s (%(unit)s): completed on %(date)s.")
+            % {
+                "number": d["number"],
+                "title": d["title"],
+                "unit": d["unit"],
+                "date": _date(d["completed_on"]) if d["completed_on"] else "",
+            }
+        )
 
 
 def _decision(doc, d):

@@ -4,6 +4,7 @@ aggregate queries whose number does not grow with the data."""
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
@@ -209,7 +210,21 @@ def compliance_for_townships(*, townships, year):
         pk: Compliance(township_id=pk, has_presidium=kind != Township.Kind.JIEDAO, year=year)
         for pk, kind in Township.objects.filter(pk__in=ids).values_list("pk", "kind")
     }
-    # 2. presidium meetings per quarter, and those with a report on proposal progress
+    _compliance_presidium(rows, ids, start, end)  # 2.
+    _compliance_groups(rows, ids, start, end)  # 3. and 4.
+    _compliance_activities(rows, ids, start, end)  # 5.
+    # 6. sessions
+    for r in (
+        Session.objects.filter(township_id__in=ids, start_date__range=(start, end))
+        .values("township_id")
+        .annotate(n=Count("pk"))
+    ):
+        rows[r["township_id"]].sessions = r["n"]
+    return rows
+
+
+def _compliance_presidium(rows, ids, start, end):
+    """Presidium meetings per quarter, and those with a report on proposal progress. One query."""
     progress = Q(
         Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"), kind=AgendaItem.Kind.PROPOSAL_PROGRESS))
     )
@@ -223,14 +238,17 @@ def compliance_for_townships(*, townships, year):
     ):
         rows[r["township_id"]].presidium_by_quarter = [r[f"q{q}"] for q in range(1, 5)]
         rows[r["township_id"]].progress_by_quarter = [r[f"p{q}"] for q in range(1, 5)]
-    # 3. groups of the term(s) running that year
+
+
+def _compliance_groups(rows, ids, start, end):
+    """The groups of the term(s) running in the year, and those that met the group-activity quota
+    per quarter (one row per group: a few hundred). Two queries."""
     for r in (
         DeputyGroup.objects.filter(township_id__in=ids, term__start_date__lte=end, term__end_date__gte=start)
         .values("township_id")
         .annotate(n=Count("pk"))
     ):
         rows[r["township_id"]].groups_total = r["n"]
-    # 4. groups that met the group-activity quota, per quarter (one row per group: a few hundred)
     quarter_months = {q: [3 * q - 2, 3 * q - 1, 3 * q] for q in range(1, 5)}
     needed = QUOTAS["group_activities_per_quarter"]
     for r in (
@@ -248,7 +266,10 @@ def compliance_for_townships(*, townships, year):
         active = rows[r["township_id"]].groups_active_by_quarter
         for q in range(1, 5):
             active[q - 1] += r[f"q{q}"] >= needed
-    # 5. receptions per month, trainings per year
+
+
+def _compliance_activities(rows, ids, start, end):
+    """Receptions per month, trainings in the year. One query."""
     rec = Q(kind=Activity.Kind.RECEPTION)
     for r in (
         Activity.objects.filter(township_id__in=ids, start_date__range=(start, end))
@@ -261,14 +282,6 @@ def compliance_for_townships(*, townships, year):
         row = rows[r["township_id"]]
         row.trainings = r["trainings"]
         row.receptions_by_month = [r[f"m{m}"] for m in range(1, 13)]
-    # 6. sessions
-    for r in (
-        Session.objects.filter(township_id__in=ids, start_date__range=(start, end))
-        .values("township_id")
-        .annotate(n=Count("pk"))
-    ):
-        rows[r["township_id"]].sessions = r["n"]
-    return rows
 
 
 @dataclass
@@ -342,68 +355,72 @@ class CalendarEvent:
 
 def calendar_month(*, user, year, month, township=None):
     """Weeks (lists of 7 (date, events)) of a month: sessions, presidium meetings, activities."""
-    from django.urls import reverse
-
     cal = calendar.Calendar(firstweekday=0)
     days = list(cal.itermonthdates(year, month))
     first, last = days[0], days[-1]
-    events = {}
-
-    def add(day, ev):
-        if first <= day <= last:
-            events.setdefault(day, []).append(ev)
-
-    sessions = access_for(user).scope(Session).filter(start_date__lte=last, end_date__gte=first)
-    meetings = access_for(user).scope(PresidiumMeeting).filter(date__range=(first, last))
-    activities = access_for(user).scope(Activity).filter(start_date__range=(first, last))
+    access = access_for(user)
+    sessions = access.scope(Session).filter(start_date__lte=last, end_date__gte=first)
+    meetings = access.scope(PresidiumMeeting).filter(date__range=(first, last))
+    activities = access.scope(Activity).filter(start_date__range=(first, last))
     if township is not None:
         sessions, meetings, activities = (
             sessions.filter(township=township),
             meetings.filter(township=township),
             activities.filter(township=township),
         )
-    show_township = township is None and access_for(user).is_county
+    show_township = township is None and access.is_county
+    events: dict = {}
+    for event in chain(
+        _session_events(sessions, show_township),
+        _meeting_events(meetings, show_township),
+        _activity_events(activities, show_township),
+    ):
+        if first <= event.date <= last:
+            events.setdefault(event.date, []).append(event)
+    weeks = [[(d, events.get(d, [])) for d in days[i : i + 7]] for i in range(0, len(days), 7)]
+    return weeks
+
+
+def _session_events(sessions, show_township):
+    """A CalendarEvent on every day of each session."""
+    from django.urls import reverse
+
     for s in sessions.select_related("term", "township"):
+        label = _prefix(s, show_township) + str(s.title)
+        url = reverse("meetings:session_detail", args=[s.pk])
         day = s.start_date
         while day <= s.end_date:
-            add(
-                day,
-                CalendarEvent(
-                    day,
-                    "session",
-                    _prefix(s, show_township) + str(s.title),
-                    reverse("meetings:session_detail", args=[s.pk]),
-                    "text-bg-danger",
-                ),
-            )
+            yield CalendarEvent(day, "session", label, url, "text-bg-danger")
             day += dt.timedelta(days=1)
+
+
+def _meeting_events(meetings, show_township):
+    from django.urls import reverse
+
     for m in meetings.select_related("term", "township"):
         label = _("Presidium meeting %(n)s") % {"n": chinese_number(m.number)}
-        add(
+        yield CalendarEvent(
             m.date,
-            CalendarEvent(
-                m.date,
-                "presidium",
-                _prefix(m, show_township) + label,
-                reverse("meetings:meeting_detail", args=[m.pk]),
-                "text-bg-primary",
-            ),
+            "presidium",
+            _prefix(m, show_township) + label,
+            reverse("meetings:meeting_detail", args=[m.pk]),
+            "text-bg-primary",
         )
+
+
+def _activity_events(activities, show_township):
+    from django.urls import reverse
+
     for a in activities.select_related("township").only(
         "pk", "kind", "topic", "start_date", "township__name"
     )[:2000]:
-        add(
+        yield CalendarEvent(
             a.start_date,
-            CalendarEvent(
-                a.start_date,
-                a.kind,
-                _prefix(a, show_township) + f"{a.get_kind_display()}：{a.topic}",
-                reverse("meetings:activity_detail", args=[a.pk]),
-                "text-bg-success",
-            ),
+            a.kind,
+            _prefix(a, show_township) + f"{a.get_kind_display()}：{a.topic}",
+            reverse("meetings:activity_detail", args=[a.pk]),
+            "text-bg-success",
         )
-    weeks = [[(d, events.get(d, [])) for d in days[i : i + 7]] for i in range(0, len(days), 7)]
-    return weeks
 
 
 def _prefix(obj, show):
@@ -416,47 +433,7 @@ def _prefix(obj, show):
 def minutes_data(*, meeting_id):
     """Plain data for the minutes (会议纪要) of one presidium meeting."""
     meeting = PresidiumMeeting.objects.select_related("township", "term", "chair").get(pk=meeting_id)
-    attendance = list(
-        meeting.attendance.select_related("deputy").order_by("deputy__surname_strokes", "deputy__name_pinyin")
-    )
-    present = [a.deputy.name for a in attendance if a.status in ATTENDED]
-    absent = [
-        f"{a.deputy.name}（{a.reason or a.get_status_display()}）"
-        for a in attendance
-        if a.status not in ATTENDED
-    ]
-    non_voting = [
-        (
-            f"{nv.deputy.name}（{_('deputy')}）"
-            if nv.deputy_id
-            else f"{nv.name}（{nv.post}）"
-            if nv.post
-            else nv.name
-        )
-        for nv in meeting.non_voting.select_related("deputy")
-    ]
-    items = []
-    for item in meeting.agenda_items.all():
-        vote = None
-        if item.was_voted:
-            vote = {
-                "for": item.votes_for,
-                "against": item.votes_against,
-                "abstain": item.votes_abstain,
-                "passed": item.votes_for >= meeting.majority_needed,
-            }
-        items.append(
-            {
-                "pk": item.pk,
-                "order": item.order,
-                "topic": item.topic,
-                "unit": item.reporting_unit,
-                "reporter": item.reporter,
-                "rank": str(item.get_reporter_rank_display()) if item.reporter_rank else "",
-                "text": item.text,
-                "vote": vote,
-            }
-        )
+    present, absent = _minutes_attendance(meeting)
     decisions = [
         {
             "number": d.number,
@@ -484,12 +461,66 @@ def minutes_data(*, meeting_id):
         "majority_needed": meeting.majority_needed,
         "present": present,
         "absent": absent,
-        "non_voting": non_voting,
+        "non_voting": _minutes_non_voting(meeting),
         "summary": meeting.summary,
-        "items": items,
+        "items": _minutes_items(meeting),
         "decisions": decisions,
         "reported": reported,
     }
+
+
+def _minutes_attendance(meeting):
+    """The names of the members present, and of those absent with the reason."""
+    attendance = list(
+        meeting.attendance.select_related("deputy").order_by("deputy__surname_strokes", "deputy__name_pinyin")
+    )
+    present = [a.deputy.name for a in attendance if a.status in ATTENDED]
+    absent = [
+        f"{a.deputy.name}（{a.reason or a.get_status_display()}）"
+        for a in attendance
+        if a.status not in ATTENDED
+    ]
+    return present, absent
+
+
+def _minutes_non_voting(meeting):
+    return [
+        (
+            f"{nv.deputy.name}（{_('deputy')}）"
+            if nv.deputy_id
+            else f"{nv.name}（{nv.post}）"
+            if nv.post
+            else nv.name
+        )
+        for nv in meeting.non_voting.select_related("deputy")
+    ]
+
+
+def _minutes_items(meeting):
+    """The agenda items, each with its vote (None when not put to the vote)."""
+    items = []
+    for item in meeting.agenda_items.all():
+        vote = None
+        if item.was_voted:
+            vote = {
+                "for": item.votes_for,
+                "against": item.votes_against,
+                "abstain": item.votes_abstain,
+                "passed": item.votes_for >= meeting.majority_needed,
+            }
+        items.append(
+            {
+                "pk": item.pk,
+                "order": item.order,
+                "topic": item.topic,
+                "unit": item.reporting_unit,
+                "reporter": item.reporter,
+                "rank": str(item.get_reporter_rank_display()) if item.reporter_rank else "",
+                "text": item.text,
+                "vote": vote,
+            }
+        )
+    return items
 
 
 # --- 两联一述: contact duties and their quotas ------------------------------------------------
@@ -588,13 +619,43 @@ def _voter_visits(*, township_ids, start, end):
 def contact_duties(*, township, year, today=None):
     """Each presidium member's contacts with deputies per month and each township deputy's voter
     visits in `year`, with their quota lights: a fixed number of queries for any roster."""
-    from deputies.models import ContactAssignment, PresidiumMembership
     from renda.core.quotas import GREEN
-
-    from .models import DeputyContact
 
     today = today or timezone.localdate()
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    member_rows = _member_contacts(township=township, year=year, start=start, end=end, today=today)
+    deputies = _year_township_deputies(township_ids=[township.pk], start=start, end=end).order_by(
+        "surname_strokes", "name_pinyin"
+    )
+    voters = {d.pk: VoterContacts(deputy=d) for d in deputies}
+    for r in _voter_visits(township_ids=[township.pk], start=start, end=end):
+        row = voters.get(r["deputy_id"])
+        if row is not None:
+            row.visits, row.voters, row.households = r["n"], r["voters"] or 0, r["households"] or 0
+    for row in voters.values():
+        row.light = _voter_light(row.visits, row.voters, year=year, today=today)
+    voter_rows = list(voters.values())
+    return {
+        "members": member_rows,
+        "deputies": voter_rows,
+        "quotas": {key: QUOTAS[key] for key in CONTACT_QUOTA_KEYS},
+        "members_met": sum(
+            1 for r in member_rows if r.light_year.colour == GREEN and r.light_month.colour == GREEN
+        ),
+        "deputies_met": sum(1 for r in voter_rows if r.light.colour == GREEN),
+        "contacts": sum(r.total for r in member_rows),
+        "visits": sum(r.visits for r in voter_rows),
+        "voters": sum(r.voters for r in voter_rows),
+    }
+
+
+def _member_contacts(*, township, year, start, end, today):
+    """[MemberContacts]: each presidium member of the year with their contacts per month, the
+    deputies assigned to them and their quota lights. Three queries."""
+    from deputies.models import ContactAssignment, PresidiumMembership
+
+    from .models import DeputyContact
+
     members = (
         PresidiumMembership.objects.filter(_year_members_q(start, end), township=township)
         .select_related("deputy")
@@ -624,31 +685,7 @@ def contact_duties(*, township, year, today=None):
         rows[r["member_id"]].assigned = r["n"]
     for row in rows.values():
         row.light_year, row.light_month = _member_lights(row.per_month, year=year, today=today)
-
-    deputies = _year_township_deputies(township_ids=[township.pk], start=start, end=end).order_by(
-        "surname_strokes", "name_pinyin"
-    )
-    voters = {d.pk: VoterContacts(deputy=d) for d in deputies}
-    for r in _voter_visits(township_ids=[township.pk], start=start, end=end):
-        row = voters.get(r["deputy_id"])
-        if row is not None:
-            row.visits, row.voters, row.households = r["n"], r["voters"] or 0, r["households"] or 0
-    for row in voters.values():
-        row.light = _voter_light(row.visits, row.voters, year=year, today=today)
-    member_rows = list(rows.values())
-    voter_rows = list(voters.values())
-    return {
-        "members": member_rows,
-        "deputies": voter_rows,
-        "quotas": {key: QUOTAS[key] for key in CONTACT_QUOTA_KEYS},
-        "members_met": sum(
-            1 for r in member_rows if r.light_year.colour == GREEN and r.light_month.colour == GREEN
-        ),
-        "deputies_met": sum(1 for r in voter_rows if r.light.colour == GREEN),
-        "contacts": sum(r.total for r in member_rows),
-        "visits": sum(r.visits for r in voter_rows),
-        "voters": sum(r.voters for r in voter_rows),
-    }
+    return list(rows.values())
 
 
 def presidium_meeting_warnings(*, meeting, attendance, decisions) -> list[str]:
@@ -1031,7 +1068,6 @@ def plans_by_township(*, township_ids, year, today=None, scope=None, group_ids=N
     dashboard and the work report), by the same matching rule; four queries. `scope`: a
     function narrowing a model to the user's rows (`access.scope`), or None for every row.
     `group_ids`: only these deputy groups and no station (None: every group and station)."""
-    from deputies.models import LiaisonStation
     from renda.core.quotas import light_plan, light_worst
 
     from .models import PlannedActivity
@@ -1039,42 +1075,13 @@ def plans_by_township(*, township_ids, year, today=None, scope=None, group_ids=N
     today = today or timezone.localdate()
     township_ids = list(township_ids)
     scope = scope or (lambda model: model.objects.all())
-    owners: dict = {}
-    groups = scope(DeputyGroup).filter(
-        township_id__in=township_ids,
-        term__start_date__lte=dt.date(year, 12, 31),
-        term__end_date__gte=dt.date(year, 1, 1),
-    )
     activities = scope(Activity).filter(township_id__in=township_ids, start_date__year=year)
     items = scope(PlannedActivity).filter(township_id__in=township_ids, year=year)
     if group_ids is not None:
-        groups = groups.filter(pk__in=group_ids)
         activities = activities.filter(group_id__in=group_ids)
         items = items.filter(group_id__in=group_ids)
-    for g in groups.order_by("number", "pk"):
-        owners[("group", g.pk)] = PlanOwner("group", g)
-    if group_ids is None:
-        for s in scope(LiaisonStation).filter(township_id__in=township_ids).order_by("name", "pk"):
-            owners[("station", s.pk)] = PlanOwner("station", s)
-    held: dict = {}
-    for a in activities.filter(Q(group__isnull=False) | Q(station__isnull=False)).order_by(
-        "start_date", "pk"
-    ):
-        for key in (("group", a.group_id), ("station", a.station_id)):
-            if key[1] is not None and key in owners:
-                held.setdefault((key, a.start_date.month, a.kind), []).append(a)
-    for item in items.order_by("month", "pk"):
-        key = ("group", item.group_id) if item.group_id else ("station", item.station_id)
-        owner = owners.get(key)
-        if owner is None:
-            continue
-        pool = held.get((key, item.month, item.kind), [])
-        if pool:
-            owner.rows.append(PlanRow(item, "held", pool.pop(0)))
-        else:
-            owner.rows.append(PlanRow(item, _plan_status(year, item.month, today)))
-    for (key, _month, _kind), rest in held.items():
-        owners[key].unplanned.extend(rest)
+    owners = _plan_owners(scope, township_ids=township_ids, year=year, group_ids=group_ids)
+    _plans_match(owners, activities=activities, items=items, year=year, today=today)
     by_township: dict = {tid: [] for tid in township_ids}
     for o in owners.values():
         o.unplanned.sort(key=lambda a: (a.start_date, a.pk))
@@ -1094,6 +1101,51 @@ def plans_by_township(*, township_ids, year, today=None, scope=None, group_ids=N
             "light": light_worst([o.light for o in mine], note=str(missed) if missed else ""),
         }
     return out
+
+
+def _plan_owners(scope, *, township_ids, year, group_ids):
+    """{("group" | "station", pk): PlanOwner}: the deputy groups of a term covering the year
+    (only `group_ids` if given), then the liaison stations (none when `group_ids` is given)."""
+    from deputies.models import LiaisonStation
+
+    groups = scope(DeputyGroup).filter(
+        township_id__in=township_ids,
+        term__start_date__lte=dt.date(year, 12, 31),
+        term__end_date__gte=dt.date(year, 1, 1),
+    )
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
+    owners: dict = {}
+    for g in groups.order_by("number", "pk"):
+        owners[("group", g.pk)] = PlanOwner("group", g)
+    if group_ids is None:
+        for s in scope(LiaisonStation).filter(township_id__in=township_ids).order_by("name", "pk"):
+            owners[("station", s.pk)] = PlanOwner("station", s)
+    return owners
+
+
+def _plans_match(owners, *, activities, items, year, today):
+    """Match each planned item, in the order planned, to an activity of its owner held in its
+    month, of its kind (one activity per item); the activities left over are unplanned."""
+    held: dict = {}
+    for a in activities.filter(Q(group__isnull=False) | Q(station__isnull=False)).order_by(
+        "start_date", "pk"
+    ):
+        for key in (("group", a.group_id), ("station", a.station_id)):
+            if key[1] is not None and key in owners:
+                held.setdefault((key, a.start_date.month, a.kind), []).append(a)
+    for item in items.order_by("month", "pk"):
+        key = ("group", item.group_id) if item.group_id else ("station", item.station_id)
+        owner = owners.get(key)
+        if owner is None:
+            continue
+        pool = held.get((key, item.month, item.kind), [])
+        if pool:
+            owner.rows.append(PlanRow(item, "held", pool.pop(0)))
+        else:
+            owner.rows.append(PlanRow(item, _plan_status(year, item.month, today)))
+    for (key, _month, _kind), rest in held.items():
+        owners[key].unplanned.extend(rest)
 
 
 def plans_not_held(*, township_ids, year, today=None):
@@ -1338,10 +1390,8 @@ def new_deputy_training(*, township_ids, today=None, people=True):
     with their first session (the township's first session starting on or after the mandate
     began) and whether they attended a training (Activity kind 培训) before it. Five queries for
     any number of townships (four with `people=False`: no Deputy rows, for the counts)."""
-    from deputies.models import Deputy, Mandate
+    from deputies.models import Deputy
     from renda.core.terms import terms_on
-
-    from .models import ActivityParticipation
 
     today = today or timezone.localdate()
     township_ids = list(township_ids)
@@ -1349,25 +1399,7 @@ def new_deputy_training(*, township_ids, today=None, people=True):
     out: dict = {tid: [] for tid in township_ids}
     if not terms:
         return out
-    earlier = Mandate.objects.filter(deputy=OuterRef("deputy_id"), level=Mandate.Level.TOWNSHIP).exclude(
-        term_id=OuterRef("term_id")
-    )
-    serving = deputy_serving(on=today).filter(township_id__in=list(terms))
-    mandates = (
-        Mandate.objects.filter(
-            level=Mandate.Level.TOWNSHIP,
-            term_id__in=[t.pk for t in terms.values()],
-            deputy__in=serving,
-        )
-        .exclude(Exists(earlier))
-        .order_by("deputy_id", "start_date")
-        .values_list("deputy_id", "township_id", "start_date")
-    )
-    rows: dict = {}
-    for deputy_id, township_id, start in mandates:
-        rows.setdefault(
-            deputy_id, NewDeputyTraining(deputy_id=deputy_id, township_id=township_id, start=start)
-        )
+    rows = _new_deputies(terms, today)
     if not rows:
         return out
     sessions: dict = {}
@@ -1375,13 +1407,7 @@ def new_deputy_training(*, township_ids, today=None, people=True):
         township_id__in=list(terms), term_id__in=[t.pk for t in terms.values()]
     ).order_by("start_date", "pk"):
         sessions.setdefault(s.township_id, []).append(s)
-    trainings: dict = {}
-    for deputy_id, day in (
-        ActivityParticipation.objects.filter(deputy_id__in=list(rows), activity__kind=Activity.Kind.TRAINING)
-        .values_list("deputy_id", "activity__start_date")
-        .order_by("activity__start_date")
-    ):
-        trainings.setdefault(deputy_id, []).append(day)
+    trainings = _training_days(list(rows))
     deputies = Deputy.objects.in_bulk(list(rows)) if people else {}
     for row in rows.values():
         row.deputy = deputies.get(row.deputy_id)
@@ -1401,6 +1427,47 @@ def new_deputy_training(*, township_ids, today=None, people=True):
                 key=lambda r: (not r.flagged, r.deputy.surname_strokes, r.deputy.name_pinyin, r.deputy_id)
             )
     return out
+
+
+def _new_deputies(terms, today):
+    """{deputy id: NewDeputyTraining} for the deputies serving today with a township mandate in
+    the current term (`terms`: {township id: Term}) and none in an earlier one. One query."""
+    from deputies.models import Mandate
+
+    earlier = Mandate.objects.filter(deputy=OuterRef("deputy_id"), level=Mandate.Level.TOWNSHIP).exclude(
+        term_id=OuterRef("term_id")
+    )
+    serving = deputy_serving(on=today).filter(township_id__in=list(terms))
+    mandates = (
+        Mandate.objects.filter(
+            level=Mandate.Level.TOWNSHIP,
+            term_id__in=[t.pk for t in terms.values()],
+            deputy__in=serving,
+        )
+        .exclude(Exists(earlier))
+        .order_by("deputy_id", "start_date")
+        .values_list("deputy_id", "township_id", "start_date")
+    )
+    rows: dict = {}
+    for deputy_id, township_id, start in mandates:
+        rows.setdefault(
+            deputy_id, NewDeputyTraining(deputy_id=deputy_id, township_id=township_id, start=start)
+        )
+    return rows
+
+
+def _training_days(deputy_ids):
+    """{deputy id: [days of the trainings they attended]}, earliest first. One query."""
+    from .models import ActivityParticipation
+
+    trainings: dict = {}
+    for deputy_id, day in (
+        ActivityParticipation.objects.filter(deputy_id__in=deputy_ids, activity__kind=Activity.Kind.TRAINING)
+        .values_list("deputy_id", "activity__start_date")
+        .order_by("activity__start_date")
+    ):
+        trainings.setdefault(deputy_id, []).append(day)
+    return trainings
 
 
 def new_deputy_training_counts(*, township_ids, today=None):

@@ -966,6 +966,85 @@ def _activity_check(activity, *, deputy_ids, duty_ids):
         activity.law_name = ""
 
 
+# The keyword arguments of activity_save that are columns of the activity; text ones are stripped.
+ACTIVITY_COLUMNS = (
+    "kind",
+    "start_date",
+    "end_date",
+    "place",
+    "organiser",
+    "group",
+    "station",
+    "topic",
+    "law_name",
+    "target",
+    "invited_officials",
+    "findings",
+    "suggestions_count",
+    "notice_date",
+    "voter_count",
+    "households",
+    "rating_excellent",
+    "rating_competent",
+    "rating_incompetent",
+    "rating_satisfied",
+    "rating_basically_satisfied",
+    "rating_unsatisfied",
+)
+STRIPPED_COLUMNS = ("place", "topic", "law_name", "target", "invited_officials")
+
+
+def _activity_columns_set(activity, columns):
+    """Check the kind, organiser and topic, then set every column (text stripped)."""
+    if columns["kind"] not in Activity.Kind.values:
+        raise ApplicationError(_("Choose the kind of activity."), field="kind")
+    if columns["organiser"] not in Activity.Organiser.values:
+        raise ApplicationError(_("Choose the organiser."), field="organiser")
+    columns = {
+        name: (value or "").strip() if name in STRIPPED_COLUMNS else value for name, value in columns.items()
+    }
+    if not columns["topic"]:
+        raise ApplicationError(_("Enter the topic."), field="topic")
+    columns["findings"] = columns["findings"] or ""
+    columns["suggestions_count"] = columns["suggestions_count"] or 0
+    for name, value in columns.items():
+        setattr(activity, name, value)
+
+
+def _activity_people(activity, deputies, on_duty):
+    """({participant ids}, {on duty or reporting ids}), all of the activity's township."""
+    deputies, on_duty = list(deputies), list(on_duty)
+    if any(d.township_id != activity.township_id for d in deputies + on_duty):
+        raise ApplicationError(_("That deputy is not on this township's roster."), field="deputies")
+    return {d.pk for d in deputies}, {d.pk for d in on_duty}
+
+
+def _activity_participations_set(activity, *, deputy_ids, duty_ids):
+    """Make the activity's participations exactly these deputies, in these roles."""
+    role = (
+        ActivityParticipation.Role.REPORTER
+        if activity.kind == Activity.Kind.REPORT
+        else ActivityParticipation.Role.ON_DUTY
+    )
+    wanted = {pk: ActivityParticipation.Role.PARTICIPANT for pk in deputy_ids}
+    wanted.update({pk: role for pk in duty_ids})
+    existing = {p.deputy_id: p for p in ActivityParticipation.objects.filter(activity=activity)}
+    ActivityParticipation.objects.filter(activity=activity).exclude(deputy_id__in=wanted).delete()
+    new, changed = [], []
+    for pk, r in wanted.items():
+        if pk not in existing:
+            new.append(
+                ActivityParticipation(
+                    township_id=activity.township_id, activity=activity, deputy_id=pk, role=r
+                )
+            )
+        elif existing[pk].role != r:
+            existing[pk].role = r
+            changed.append(existing[pk])
+    ActivityParticipation.objects.bulk_create(new)
+    ActivityParticipation.objects.bulk_update(changed, ["role"])
+
+
 @transaction.atomic
 def activity_save(
     *,
@@ -1000,6 +1079,8 @@ def activity_save(
     """Record a new activity of the township (`activity` None) or correct one, with its
     participants: `deputies` take part; `on_duty` are on duty (reception) or report (述职).
     Fields a kind does not use are cleared. Returns (activity, warnings)."""
+    given = locals()  # the arguments, before anything else is bound
+    columns = {name: given[name] for name in ACTIVITY_COLUMNS}
     if activity is None:
         authorize(by, township, "meetings.add_activity")
         activity = Activity(township=township)
@@ -1007,76 +1088,17 @@ def activity_save(
         authorize(by, activity, "meetings.change_activity")
         authorize(by, township, "meetings.change_activity")  # and it stays in that township
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if kind not in Activity.Kind.values:
-        raise ApplicationError(_("Choose the kind of activity."), field="kind")
-    if organiser not in Activity.Organiser.values:
-        raise ApplicationError(_("Choose the organiser."), field="organiser")
-    topic = (topic or "").strip()
-    if not topic:
-        raise ApplicationError(_("Enter the topic."), field="topic")
-    fields = {
-        "kind": kind,
-        "start_date": start_date,
-        "end_date": end_date,
-        "place": (place or "").strip(),
-        "organiser": organiser,
-        "group": group,
-        "station": station,
-        "topic": topic,
-        "law_name": (law_name or "").strip(),
-        "target": (target or "").strip(),
-        "invited_officials": (invited_officials or "").strip(),
-        "findings": findings or "",
-        "suggestions_count": suggestions_count or 0,
-        "notice_date": notice_date,
-        "voter_count": voter_count,
-        "households": households,
-        "rating_excellent": rating_excellent,
-        "rating_competent": rating_competent,
-        "rating_incompetent": rating_incompetent,
-        "rating_satisfied": rating_satisfied,
-        "rating_basically_satisfied": rating_basically_satisfied,
-        "rating_unsatisfied": rating_unsatisfied,
-    }
-    for name, value in fields.items():
-        setattr(activity, name, value)
-    deputies, on_duty = list(deputies), list(on_duty)
-    deputy_ids = {d.pk for d in deputies}
-    duty_ids = {d.pk for d in on_duty}
-    foreign = [d for d in deputies + on_duty if d.township_id != activity.township_id]
-    if foreign:
-        raise ApplicationError(_("That deputy is not on this township's roster."), field="deputies")
+    _activity_columns_set(activity, columns)
+    deputy_ids, duty_ids = _activity_people(activity, deputies, on_duty)
     _activity_check(activity, deputy_ids=deputy_ids, duty_ids=duty_ids)
     history_actor(activity, by)
     activity.save()
-    role = (
-        ActivityParticipation.Role.REPORTER
-        if activity.kind == Activity.Kind.REPORT
-        else ActivityParticipation.Role.ON_DUTY
+    _activity_participations_set(activity, deputy_ids=deputy_ids, duty_ids=duty_ids)
+    if activity.kind != Activity.Kind.RECEPTION:
+        return activity, []
+    return activity, reception_warnings(
+        start_date=activity.start_date, notice_date=activity.notice_date, on_duty_count=len(duty_ids)
     )
-    wanted = {pk: ActivityParticipation.Role.PARTICIPANT for pk in deputy_ids}
-    wanted.update({pk: role for pk in duty_ids})
-    existing = {p.deputy_id: p for p in ActivityParticipation.objects.filter(activity=activity)}
-    ActivityParticipation.objects.filter(activity=activity).exclude(deputy_id__in=wanted).delete()
-    new, changed = [], []
-    for pk, r in wanted.items():
-        if pk not in existing:
-            new.append(
-                ActivityParticipation(
-                    township_id=activity.township_id, activity=activity, deputy_id=pk, role=r
-                )
-            )
-        elif existing[pk].role != r:
-            existing[pk].role = r
-            changed.append(existing[pk])
-    ActivityParticipation.objects.bulk_create(new)
-    ActivityParticipation.objects.bulk_update(changed, ["role"])
-    warnings = []
-    if activity.kind == Activity.Kind.RECEPTION:
-        warnings = reception_warnings(
-            start_date=activity.start_date, notice_date=activity.notice_date, on_duty_count=len(duty_ids)
-        )
-    return activity, warnings
 
 
 CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}

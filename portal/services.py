@@ -426,13 +426,25 @@ def deputies_notify_sweep(*, today: dt.date | None = None) -> int:
     - a duty reminder 3 days before a reception duty or a 述职 report;
     - every reply to a suggestion they lead.
     Also re-queues SMS left queued (a broker that was down). Returns how many were created."""
-    from meetings.models import ActivityParticipation
-    from proposals.models import ProposalReply
-
     from .tasks import message_sms_send
 
     today = today or timezone.localdate()
     accounts = DeputyAccount.objects.filter(ended_on__isnull=True)
+    count = _activity_notices_send(accounts=accounts, today=today)
+    count += _reply_notices_send(accounts=accounts, today=today)
+    stale = Message.objects.filter(
+        sms_status=Message.SmsStatus.QUEUED, created_at__lt=timezone.now() - dt.timedelta(minutes=10)
+    ).values_list("pk", flat=True)
+    for pk in stale[:1000]:
+        _enqueue(message_sms_send, pk)
+    return count
+
+
+def _activity_notices_send(*, accounts, today) -> int:
+    """A notice of each activity starting within 7 days to each deputy taking part (a duty
+    reminder, instead, within 3 days of a duty or a report). Returns how many were new."""
+    from meetings.models import ActivityParticipation
+
     count = 0
     parts = (
         ActivityParticipation.objects.filter(
@@ -458,6 +470,14 @@ def deputies_notify_sweep(*, today: dt.date | None = None) -> int:
         before = Message.objects.filter(deputy=p.deputy, key=key).exists()
         _message_send(deputy=p.deputy, kind=kind, key=key, text=text, url=reverse("portal:me"))
         count += not before
+    return count
+
+
+def _reply_notices_send(*, accounts, today) -> int:
+    """A message to the lead deputy of each suggestion replied to in the last 30 days, once."""
+    from proposals.models import ProposalReply
+
+    count = 0
     replies = (
         ProposalReply.objects.filter(
             proposal__lead_deputy__account__in=accounts, replied_on__gte=today - dt.timedelta(days=30)
@@ -479,9 +499,4 @@ def deputies_notify_sweep(*, today: dt.date | None = None) -> int:
             url=reverse("portal:proposal", args=[r.proposal_id]),
         )
         count += 1
-    stale = Message.objects.filter(
-        sms_status=Message.SmsStatus.QUEUED, created_at__lt=timezone.now() - dt.timedelta(minutes=10)
-    ).values_list("pk", flat=True)
-    for pk in stale[:1000]:
-        _enqueue(message_sms_send, pk)
     return count
