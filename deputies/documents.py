@@ -1,6 +1,7 @@
 """Roster workbooks: the formatted export and the blank template. Plain data in, bytes out."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -37,20 +38,31 @@ def _column_widths(ws, widths):
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
-def roster_workbook(data: dict) -> bytes:
-    """data: {title, headers: [..], rows: [[..]], townships: [..] or None, footer}. Write-only:
-    fine for 16,000 rows. A county-wide roster (`townships` given) has a 乡镇 column."""
+@dataclass(frozen=True)
+class RosterExport:
+    """What a roster export shows: one row of values per deputy, in `vocab.COLUMNS` order."""
+
+    title: str
+    headers: list[str]
+    rows: list[list]
+    footer: str = ""
+    # A county-wide roster names each row's township (a 乡镇 column); a township's has None.
+    townships: list[str] | None = None
+
+
+def roster_workbook(data: RosterExport) -> bytes:
+    """Write-only: fine for 16,000 rows."""
     wb = xlsx.new_workbook(write_only=True)
     ws = wb.create_sheet("代表名册")
-    townships = data.get("townships")
-    headers = ["序号"] + ([_("Township")] if townships is not None else []) + data["headers"]
+    townships = data.townships
+    headers = ["序号"] + ([_("Township")] if townships is not None else []) + data.headers
     keys: list = [None] + (["township"] if townships is not None else []) + [k for _h, k in vocab.COLUMNS]
     xlsx.page_setup(ws, title_rows="2:2", freeze="C3")
     _column_widths(ws, [6] + [WIDTHS[k] for k in keys[1:]])
     # Who exported it and the page number go in the printed footer, not below the data, so the
     # file imports back as it is.
-    ws.oddFooter.left.text = data.get("footer", "")
-    title = xlsx.cell(ws, data["title"])
+    ws.oddFooter.left.text = data.footer
+    title = xlsx.cell(ws, data.title)
     title.font = Font(name="方正小标宋简体", size=16, bold=True)
     ws.append([title])
     row = []
@@ -65,7 +77,7 @@ def roster_workbook(data: dict) -> bytes:
     wrap = Alignment(vertical="center", wrap_text=True)
     center = Alignment(horizontal="center", vertical="center")
     styles = xlsx.StyleCache()
-    for n, values in enumerate(data["rows"], start=1):
+    for n, values in enumerate(data.rows, start=1):
         cells = []
         prefix = [n] + ([townships[n - 1]] if townships is not None else [])
         for key, value in zip(keys, [*prefix, *values]):
@@ -84,7 +96,7 @@ def roster_workbook(data: dict) -> bytes:
             )
             cells.append(c)
         ws.append(cells)
-    return xlsx.save(wb, title=data["title"], author=data.get("author", ""))
+    return xlsx.save(wb, title=data.title, author="")
 
 
 TEMPLATE_NOTES = [

@@ -9,13 +9,14 @@ from renda.core.access import access_for
 from renda.core.models import County
 
 from . import vocab
+from .documents import RosterExport
 from .resources import DeputyResource
 from .selectors import deputy_list, deputy_list_page_prefetch
 
 CHUNK = 2000
 
 
-def roster_export_data(*, user, township=None, filters=None, leaves_township=False):
+def roster_export_data(*, user, township=None, filters=None, leaves_township=False) -> RosterExport:
     """Rows of the roster as the user sees it (filters applied), masked per role; masked for
     everyone when the file leaves the township (`leaves_township`, the year-end bundle)."""
     on = timezone.localdate()
@@ -35,14 +36,13 @@ def roster_export_data(*, user, township=None, filters=None, leaves_township=Fal
     else:
         county = County.current()
         place = county.name if county else ""
-    return {
-        # a county-wide roster says which township each deputy belongs to
-        "townships": None if township is not None else [name for _pk, name in pairs],
-        "title": _("%(place)s deputy roster") % {"place": place},
-        "headers": [h for h, _k in vocab.COLUMNS],
-        "rows": rows,
-        "footer": _("Exported %(date)s by %(user)s") % {"date": on.strftime("%Y-%m-%d"), "user": user},
-    }
+    return RosterExport(
+        townships=None if township is not None else [name for _pk, name in pairs],
+        title=_("%(place)s deputy roster") % {"place": place},
+        headers=[h for h, _k in vocab.COLUMNS],
+        rows=rows,
+        footer=_("Exported %(date)s by %(user)s") % {"date": on.strftime("%Y-%m-%d"), "user": user},
+    )
 
 
 def roster_template_sample(*, groups, elected=None):

@@ -309,11 +309,11 @@ def roster_export(request):
     audit_record(
         by=user,
         action="deputies_roster_export",
-        detail=data["title"],
+        detail=data.title,
         township=township,
-        row_count=len(data["rows"]),
+        row_count=len(data.rows),
     )
-    return _xlsx_response(content, f"{data['title']}.xlsx")
+    return _xlsx_response(content, f"{data.title}.xlsx")
 
 
 def roster_template(request):

@@ -381,7 +381,7 @@ def _measure_documents(scale, ctx, rows, names=None, runs=1):
     def roster_build(user, township):
         def build():
             data = roster_export_data(user=user, township=township, filters={})
-            return f"{data['title']}.xlsx", roster_documents.roster_workbook(data)
+            return f"{data.title}.xlsx", roster_documents.roster_workbook(data)
 
         return build
 
