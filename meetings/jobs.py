@@ -23,5 +23,5 @@ def meeting_minutes(job, progress):
     progress(90)
     from renda.core.organs import document_filename
 
-    name = gettext("minutes of %(meeting)s") % {"meeting": data["subtitle"]}
-    return document_filename(place=data["township"], year=data["date"].year, name=name, ext="docx"), content
+    name = gettext("minutes of %(meeting)s") % {"meeting": data.subtitle}
+    return document_filename(place=data.township, year=data.date.year, name=name, ext="docx"), content

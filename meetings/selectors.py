@@ -16,6 +16,7 @@ from deputies.selectors import deputy_serving, presidium_chairs_on, presidium_me
 from renda.core.access import access_for
 from renda.core.quotas import QUOTAS
 
+from .documents import MinutesData, MinutesDecision, MinutesItem, ReportedDecision, Vote
 from .models import (
     ATTENDED,
     Activity,
@@ -430,43 +431,43 @@ def _prefix(obj, show):
 # --- Minutes -----------------------------------------------------------------------------
 
 
-def minutes_data(*, meeting_id):
+def minutes_data(*, meeting_id) -> MinutesData:
     """Plain data for the minutes (会议纪要) of one presidium meeting."""
     meeting = PresidiumMeeting.objects.select_related("township", "term", "chair").get(pk=meeting_id)
     present, absent = _minutes_attendance(meeting)
     decisions = [
-        {
-            "number": d.number,
-            "kind": str(d.get_kind_display()),
-            "title": d.title,
-            "text": d.text,
-            "unit": d.responsible_unit,
-            "deadline": d.deadline,
-            "agenda_item": d.agenda_item_id,
-        }
+        MinutesDecision(
+            number=d.number,
+            kind=str(d.get_kind_display()),
+            title=d.title,
+            text=d.text,
+            unit=d.responsible_unit,
+            deadline=d.deadline,
+            agenda_item=d.agenda_item_id,
+        )
         for d in meeting.decisions.order_by("number")
     ]
     reported = [
-        {"number": d.number, "title": d.title, "unit": d.responsible_unit, "completed_on": d.completed_on}
+        ReportedDecision(number=d.number, title=d.title, unit=d.responsible_unit, completed_on=d.completed_on)
         for d in meeting.decisions_reported.order_by("number")
     ]
-    return {
-        "township": meeting.township.name,
-        "title": _("Minutes of the %(township)s presidium meeting") % {"township": meeting.township.name},
-        "subtitle": str(meeting.title),
-        "date": meeting.date,
-        "place": meeting.place,
-        "chair": meeting.chair.name if meeting.chair_id else "",
-        "member_count": meeting.member_count,
-        "majority_needed": meeting.majority_needed,
-        "present": present,
-        "absent": absent,
-        "non_voting": _minutes_non_voting(meeting),
-        "summary": meeting.summary,
-        "items": _minutes_items(meeting),
-        "decisions": decisions,
-        "reported": reported,
-    }
+    return MinutesData(
+        township=meeting.township.name,
+        title=_("Minutes of the %(township)s presidium meeting") % {"township": meeting.township.name},
+        subtitle=str(meeting.title),
+        date=meeting.date,
+        place=meeting.place,
+        chair=meeting.chair.name if meeting.chair_id else "",
+        member_count=meeting.member_count,
+        majority_needed=meeting.majority_needed,
+        present=present,
+        absent=absent,
+        non_voting=_minutes_non_voting(meeting),
+        summary=meeting.summary,
+        items=_minutes_items(meeting),
+        decisions=decisions,
+        reported=reported,
+    )
 
 
 def _minutes_attendance(meeting):
@@ -496,31 +497,27 @@ def _minutes_non_voting(meeting):
     ]
 
 
-def _minutes_items(meeting):
+def _minutes_items(meeting) -> list[MinutesItem]:
     """The agenda items, each with its vote (None when not put to the vote)."""
-    items = []
-    for item in meeting.agenda_items.all():
-        vote = None
-        if item.was_voted:
-            vote = {
-                "for": item.votes_for,
-                "against": item.votes_against,
-                "abstain": item.votes_abstain,
-                "passed": item.votes_for >= meeting.majority_needed,
-            }
-        items.append(
-            {
-                "pk": item.pk,
-                "order": item.order,
-                "topic": item.topic,
-                "unit": item.reporting_unit,
-                "reporter": item.reporter,
-                "rank": str(item.get_reporter_rank_display()) if item.reporter_rank else "",
-                "text": item.text,
-                "vote": vote,
-            }
+    return [
+        MinutesItem(
+            pk=item.pk,
+            topic=item.topic,
+            unit=item.reporting_unit,
+            reporter=item.reporter,
+            rank=str(item.get_reporter_rank_display()) if item.reporter_rank else "",
+            text=item.text,
+            vote=Vote(
+                votes_for=item.votes_for,
+                against=item.votes_against,
+                abstain=item.votes_abstain,
+                passed=item.votes_for >= meeting.majority_needed,
+            )
+            if item.was_voted
+            else None,
         )
-    return items
+        for item in meeting.agenda_items.all()
+    ]
 
 
 # --- 两联一述: contact duties and their quotas ------------------------------------------------

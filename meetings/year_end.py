@@ -21,7 +21,7 @@ def _minutes(township, year, user):
         .values_list("pk", flat=True)
     ):
         data = minutes_data(meeting_id=pk)
-        name = _("minutes of %(meeting)s") % {"meeting": data["subtitle"]}
+        name = _("minutes of %(meeting)s") % {"meeting": data.subtitle}
         files.append(
             (
                 f"{folder}/{document_filename(place=township.name, year=year, name=name, ext='docx')}",
