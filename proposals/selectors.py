@@ -36,6 +36,7 @@ All of it is one aggregate query per grouping.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
@@ -543,49 +544,72 @@ def _names_by_proposal(through, target, ordering, ids) -> dict:
     return names
 
 
-def proposal_register_rows(*, qs):
-    """Rows of the .xlsx register (plain data): three queries whatever the number of rows (the
-    proposals, streamed; their co-signers; their assisting units). Plain values, not model
-    instances, and choice labels looked up once: a county's year is thousands of rows."""
-    qs = proposal_register_page_qs(qs)
-    ids = qs.order_by().values("pk")
-    co_signers = _names_by_proposal(Proposal.co_signers.through, "deputy", Deputy._meta.ordering, ids)
-    assisting = _names_by_proposal(
-        Proposal.assisting_units.through, "handlingunit", [*HandlingUnit._meta.ordering, "pk"], ids
+# The columns proposal_register_rows reads, in the order _register_row unpacks them.
+_REGISTER_COLUMNS = (
+    "pk",
+    "township__name",
+    "number",
+    "kind",
+    "title",
+    "category__name",
+    "lead_deputy_id",
+    "lead_deputy__name",
+    "by_presidium",
+    "submitted_on",
+    "state",
+    "lead_unit__name",
+    "responsible_leader",
+    "assigned_on",
+    "deadline",
+    "replied_on",
+    "outcome",
+    "rating",
+    "round",
+    "is_key",
+    "replied_on_time",
+    "met_in_person",
+    "closed_on",
+)
+
+
+@dataclass(frozen=True)
+class _RegisterLookups:
+    """What every register row looks up: choice labels (read once), names by proposal, today."""
+
+    kinds: dict[str, str]
+    states: dict[str, str]
+    outcomes: dict[str, str]
+    ratings: dict[str, str]
+    presidium: str
+    open_states: frozenset[str]
+    today: dt.date
+    co_signers: dict[int, list[str]]
+    assisting: dict[int, list[str]]
+
+
+def _register_lookups(ids) -> _RegisterLookups:
+    """Two queries (co-signers, assisting units) for the proposals `ids`, plus the labels."""
+    return _RegisterLookups(
+        kinds={v: str(label) for v, label in Proposal.Kind.choices},
+        states={v: str(label) for v, label in S.choices},
+        outcomes={v: str(label) for v, label in Proposal._meta.get_field("outcome").flatchoices},
+        ratings={v: str(label) for v, label in Proposal._meta.get_field("rating").flatchoices},
+        presidium=str(Proposal._meta.get_field("by_presidium").verbose_name),
+        open_states=frozenset(Proposal.OPEN_HANDLING_STATES),
+        today=timezone.localdate(),
+        co_signers=_names_by_proposal(Proposal.co_signers.through, "deputy", Deputy._meta.ordering, ids),
+        assisting=_names_by_proposal(
+            Proposal.assisting_units.through,
+            "handlingunit",
+            [*(HandlingUnit._meta.ordering or ()), "pk"],
+            ids,
+        ),
     )
-    kinds = {v: str(label) for v, label in Proposal.Kind.choices}
-    states = {v: str(label) for v, label in S.choices}
-    outcomes = {v: str(label) for v, label in Proposal._meta.get_field("outcome").flatchoices}
-    ratings = {v: str(label) for v, label in Proposal._meta.get_field("rating").flatchoices}
-    presidium = str(Proposal._meta.get_field("by_presidium").verbose_name)
-    open_states = set(Proposal.OPEN_HANDLING_STATES)
-    today = timezone.localdate()
-    rows = qs.values_list(
-        "pk",
-        "township__name",
-        "number",
-        "kind",
-        "title",
-        "category__name",
-        "lead_deputy_id",
-        "lead_deputy__name",
-        "by_presidium",
-        "submitted_on",
-        "state",
-        "lead_unit__name",
-        "responsible_leader",
-        "assigned_on",
-        "deadline",
-        "replied_on",
-        "outcome",
-        "rating",
-        "round",
-        "is_key",
-        "replied_on_time",
-        "met_in_person",
-        "closed_on",
-    )
-    for (
+
+
+def _register_row(values, look: _RegisterLookups) -> list:
+    """One register row from a tuple of _REGISTER_COLUMNS."""
+    (
         pk,
         township,
         number,
@@ -609,32 +633,42 @@ def proposal_register_rows(*, qs):
         replied_on_time,
         met_in_person,
         closed_on,
-    ) in rows.iterator(chunk_size=2000):
-        yield [
-            township,
-            number,
-            kinds.get(kind, kind),
-            title,
-            category or "",
-            lead_name if lead_id else (presidium if by_presidium else ""),
-            "、".join(co_signers.get(pk, ())),
-            submitted_on,
-            states.get(state, state),
-            lead_unit or "",
-            "、".join(assisting.get(pk, ())),
-            leader,
-            assigned_on,
-            deadline,
-            replied_on,
-            outcomes.get(outcome, outcome) if outcome else "",
-            ratings.get(rating, rating) if rating else "",
-            round_,
-            state in open_states and deadline is not None and deadline < today,
-            is_key,
-            replied_on_time,
-            met_in_person,
-            closed_on,
-        ]
+    ) = values
+    return [
+        township,
+        number,
+        look.kinds.get(kind, kind),
+        title,
+        category or "",
+        lead_name if lead_id else (look.presidium if by_presidium else ""),
+        "、".join(look.co_signers.get(pk, ())),
+        submitted_on,
+        look.states.get(state, state),
+        lead_unit or "",
+        "、".join(look.assisting.get(pk, ())),
+        leader,
+        assigned_on,
+        deadline,
+        replied_on,
+        look.outcomes.get(outcome, outcome) if outcome else "",
+        look.ratings.get(rating, rating) if rating else "",
+        round_,
+        state in look.open_states and deadline is not None and deadline < look.today,
+        is_key,
+        replied_on_time,
+        met_in_person,
+        closed_on,
+    ]
+
+
+def proposal_register_rows(*, qs):
+    """Rows of the .xlsx register (plain data): three queries whatever the number of rows (the
+    proposals, streamed; their co-signers; their assisting units). Plain values, not model
+    instances, and choice labels looked up once: a county's year is thousands of rows."""
+    qs = proposal_register_page_qs(qs)
+    look = _register_lookups(qs.order_by().values("pk"))
+    for values in qs.values_list(*_REGISTER_COLUMNS).iterator(chunk_size=2000):
+        yield _register_row(values, look)
 
 
 def proposal_detail(*, user, pk):

@@ -524,22 +524,10 @@ def _stats_year(request):
     return year_or_none(request.GET.get("year")) or timezone.localdate().year
 
 
-def proposal_statistics(request):
-    user = request.user
-    request.access.require_browse()
-    township = _scope_township(request)
-    year = _stats_year(request)
-    qs = access_for(user).scope(Proposal)
-    if township is not None:
-        qs = qs.filter(township=township)
-    figures = proposal_statistics_figures(qs=qs, year=year)
-    stats, by_category, ranking = figures["stats"], figures["by_category"], figures["ranking"]
-    by_month = proposal_stats_by_month(qs=qs, year=year)
-    # A county has thousands of handling units: the page ranks the best; the report has them all.
-    ranking_shown = ranking if township is not None else ranking[:RANKING_COUNTY_ROWS]
-    by_township = figures["by_township"] if township is None else None
+def _month_chart(by_month):
+    """Received and closed per month of the year (ECharts option)."""
     month_labels = [_("Month %(m)s") % {"m": m} for m in range(1, 13)]
-    month_chart = {
+    return {
         "tooltip": {"trigger": "axis"},
         "legend": {"data": [str(_("received")), str(_("closed"))]},
         "xAxis": {"type": "category", "data": month_labels, "name": str(_("month"))},
@@ -549,7 +537,11 @@ def proposal_statistics(request):
             {"name": str(_("closed")), "type": "bar", "data": [m["closed"] for m in by_month]},
         ],
     }
-    cat_chart = {
+
+
+def _category_chart(by_category):
+    """The year's proposals by category (ECharts pie)."""
+    return {
         "tooltip": {"trigger": "item"},
         "series": [
             {
@@ -559,8 +551,12 @@ def proposal_statistics(request):
             }
         ],
     }
+
+
+def _unit_chart(ranking):
+    """On-time reply and satisfaction rates of the fifteen best-ranked handling units."""
     top = ranking[:15]
-    unit_chart = {
+    return {
         "tooltip": {"trigger": "axis"},
         "legend": {"data": [str(_("on-time reply rate")), str(_("satisfaction rate"))]},
         "grid": {"left": 140},
@@ -579,6 +575,22 @@ def proposal_statistics(request):
             },
         ],
     }
+
+
+def proposal_statistics(request):
+    user = request.user
+    request.access.require_browse()
+    township = _scope_township(request)
+    year = _stats_year(request)
+    qs = access_for(user).scope(Proposal)
+    if township is not None:
+        qs = qs.filter(township=township)
+    figures = proposal_statistics_figures(qs=qs, year=year)
+    stats, by_category, ranking = figures["stats"], figures["by_category"], figures["ranking"]
+    by_month = proposal_stats_by_month(qs=qs, year=year)
+    # A county has thousands of handling units: the page ranks the best; the report has them all.
+    ranking_shown = ranking if township is not None else ranking[:RANKING_COUNTY_ROWS]
+    by_township = figures["by_township"] if township is None else None
     return render(
         request,
         "proposals/statistics.html",
@@ -591,9 +603,9 @@ def proposal_statistics(request):
             "ranking": ranking_shown,
             "ranking_total": len(ranking),
             "by_township": by_township,
-            "month_chart": month_chart,
-            "cat_chart": cat_chart,
-            "unit_chart": unit_chart,
+            "month_chart": _month_chart(by_month),
+            "cat_chart": _category_chart(by_category),
+            "unit_chart": _unit_chart(ranking),
             "can_report": township is not None,
             "cutoff": cutoff_sentence(proposal_cutoff(year), past=proposal_cutoff_is_past(year)),
             "rate_definitions": list(RATE_DEFINITIONS.values()),
