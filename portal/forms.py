@@ -30,3 +30,16 @@ class DraftForm(BootstrapFormMixin, forms.Form):
 
 class ReturnForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label=_("Why it is returned"), max_length=300)
+
+
+class MessagesReadForm(forms.Form):
+    """Mark one message (`message`) or every unread one (`all`) read: the buttons of /me/messages/."""
+
+    message = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    all = forms.BooleanField(required=False)
+
+    def message_ids(self):
+        """None (every unread message) or the one message's id."""
+        if self.cleaned_data.get("all") or not self.cleaned_data.get("message"):
+            return None
+        return [self.cleaned_data["message"]]

@@ -414,10 +414,14 @@ def message_sms_give_up(*, message_id: int, error: object) -> None:
     )
 
 
-def messages_mark_read(*, deputy: "Deputy", by) -> int:
-    """The deputy has seen their messages."""
+def messages_mark_read(*, deputy: "Deputy", message_ids: Iterable[int] | None = None, by) -> int:
+    """The deputy marks their messages read: those of `message_ids` (only their own count), or
+    every unread one when None. Returns how many were marked."""
     authorize(by, allowed=_own_deputy(deputy))
-    return Message.objects.filter(deputy=deputy, read_at__isnull=True).update(read_at=timezone.now())
+    unread = Message.objects.filter(deputy=deputy, read_at__isnull=True)
+    if message_ids is not None:
+        unread = unread.filter(pk__in=list(message_ids))
+    return unread.update(read_at=timezone.now())
 
 
 def deputies_notify_sweep(*, today: dt.date | None = None) -> int:

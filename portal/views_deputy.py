@@ -17,7 +17,7 @@ from proposals.workflow import proposal_actions
 from renda.core.exceptions import ApplicationError
 
 from . import selectors, services
-from .forms import DraftForm, EvaluateForm
+from .forms import DraftForm, EvaluateForm, MessagesReadForm
 from .models import InvitationAnswer
 
 
@@ -177,10 +177,20 @@ def me_draft(request):
 
 
 def me_messages(request):
+    """The deputy's messages; showing them changes nothing (a GET never writes): the deputy marks
+    one, or all, read with a POST."""
     deputy = _deputy(request)
+    if request.method == "POST":
+        form = MessagesReadForm(request.POST)
+        if not form.is_valid() or not (form.cleaned_data["all"] or form.cleaned_data["message"]):
+            messages.error(request, _("Choose a message to mark as read."))
+        else:
+            services.messages_mark_read(deputy=deputy, message_ids=form.message_ids(), by=request.user)
+            messages.success(request, _("Marked as read."))
+        return redirect("portal:me_messages")
     rows = list(selectors.deputy_messages(deputy=deputy)[:200])
-    services.messages_mark_read(deputy=deputy, by=request.user)
-    return render(request, "portal/me_messages.html", {"deputy": deputy, "rows": rows})
+    unread = any(m.read_at is None for m in rows)
+    return render(request, "portal/me_messages.html", {"deputy": deputy, "rows": rows, "unread": unread})
 
 
 def me_password(request):

@@ -224,7 +224,9 @@ def test_messages_are_logged_sent_by_sms_and_shown_to_the_deputy(
     c = _login(client, deputies[0], accounts)
     page = c.get("/me/messages/").content.decode()
     assert "接待选民" in page
-    assert Message.objects.filter(deputy=deputies[0], read_at__isnull=True).count() == 0
+    # showing the messages marks nothing read: the deputy does, with a POST
+    assert Message.objects.filter(deputy=deputies[0], read_at__isnull=True).count() == 2
+    assert "全部标为已读" in page
 
 
 def test_a_permanent_sms_failure_is_recorded(settings, township, accounts, deputies):
@@ -253,3 +255,42 @@ def test_deputy_home_query_count(client, accounts, deputies, make_proposal, djan
     c = _login(client, deputies[0], accounts)
     with django_assert_max_num_queries(14):
         assert c.get("/me/").status_code == 200
+
+
+def test_messages_are_marked_read_by_a_post_one_or_all(client, township, accounts, deputies):
+    mine = [
+        Message.objects.create(township=township, deputy=deputies[0], key=f"k{i}", text=f"通知{i}")
+        for i in range(3)
+    ]
+    theirs = Message.objects.create(township=township, deputy=deputies[1], key="k", text="别人的通知")
+    c = _login(client, deputies[0], accounts)
+
+    page = c.get("/me/messages/").content.decode()
+    assert page.count('name="message"') == 3 and 'name="csrfmiddlewaretoken"' in page
+    assert Message.objects.filter(read_at__isnull=False).count() == 0
+
+    # one message; another deputy's id marks nothing
+    assert c.post("/me/messages/", {"message": mine[0].pk}).status_code == 302
+    assert c.post("/me/messages/", {"message": theirs.pk}).status_code == 302
+    assert set(Message.objects.filter(read_at__isnull=False)) == {mine[0]}
+    # bad input is a message, not a 500, and marks nothing
+    for bad in ({"message": "abc"}, {"message": "99999999999999"}, {}):
+        assert c.post("/me/messages/", bad).status_code == 302
+    assert set(Message.objects.filter(read_at__isnull=False)) == {mine[0]}
+    page = c.get("/me/messages/").content.decode()
+    assert page.count('name="message"') == 2
+
+    # all of them: the deputy's own only
+    assert c.post("/me/messages/", {"all": "1"}).status_code == 302
+    assert set(Message.objects.filter(read_at__isnull=False)) == set(mine)
+    assert "全部标为已读" not in c.get("/me/messages/").content.decode()
+
+
+def test_marking_messages_read_needs_the_csrf_token(township, accounts, deputies):
+    from django.test import Client
+
+    message = Message.objects.create(township=township, deputy=deputies[0], key="k", text="通知")
+    c = _login(Client(enforce_csrf_checks=True), deputies[0], accounts)
+    assert c.post("/me/messages/", {"all": "1"}).status_code == 403
+    message.refresh_from_db()
+    assert message.read_at is None

@@ -1,8 +1,12 @@
 """Opening a page writes nothing: settings and categories exist from the township's creation,
-and the scoring scheme is created only when an editor saves it."""
+and the scoring scheme is created only when an editor saves it; a deputy's unread messages stay
+unread until the deputy marks them. A GET issues no INSERT, UPDATE or DELETE (the session store aside)."""
 
+import pytest
 from django.apps import apps
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from proposals.models import ProposalCategory, ProposalSettings
 from renda.core.models import Township
@@ -10,6 +14,19 @@ from renda.core.models import Township
 
 def _counts():
     return {m._meta.label: m.objects.aggregate(n=Count("pk"))["n"] for m in apps.get_models()}
+
+
+def _writes(client, url):
+    """The status of GET `url` and the writing statements it ran (the session store aside)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    writes = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
+        and "django_session" not in q["sql"]
+    ]
+    return response.status_code, writes
 
 
 def test_a_new_township_is_set_up_when_created_not_when_a_page_is_opened(admin_user):
@@ -36,6 +53,27 @@ def test_get_pages_of_a_fresh_township_write_no_row(township, secretary, chair, 
         client = client_for(user)
         for url in urls:
             before = _counts()
-            response = client.get(url)
-            assert response.status_code in (200, 302), url
+            status, writes = _writes(client, url)
+            assert status in (200, 302), url
             assert _counts() == before, url
+            assert writes == [], url
+
+
+@pytest.mark.django_db
+def test_a_deputy_reading_messages_writes_nothing(township, secretary, client_for):
+    from portal.models import DeputyAccount, Message
+    from portal.services import deputy_accounts_create
+    from tests.factories import DeputyFactory
+
+    deputy = DeputyFactory(township=township)
+    deputy_accounts_create(township=township, by=secretary, deputies=[deputy])
+    account = DeputyAccount.objects.get(deputy=deputy)
+    account.must_change_password = False
+    account.save()
+    Message.objects.create(township=township, deputy=deputy, key="k", text="会议通知")
+    client = client_for(account.user)
+    for url in ("/me/", "/me/messages/"):
+        status, writes = _writes(client, url)
+        assert status == 200, url
+        assert writes == [], url
+    assert Message.objects.get(deputy=deputy).read_at is None
