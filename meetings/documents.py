@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from renda.core.docx_official import OfficialDocument
+from renda.core.figures import YearAppraisals
 
 from .naming import chinese_number
 
@@ -178,28 +179,25 @@ def _decision(doc, d: MinutesDecision):
     )
 
 
-def appraisals_workbook(data) -> bytes:
-    """The year's appraisals and commendations (year-end bundle): two sheets. `data`: {"title",
-    "appraisals": [...], "commendations": [...]} as meetings.selectors.appraisals_by_township."""
+def appraisals_workbook(yearly: YearAppraisals, *, title: str, author: str = "") -> bytes:
+    """The year's appraisals and commendations (year-end bundle): two sheets."""
     from renda.core import xlsx
 
     wb = xlsx.new_workbook()
     ws = wb.active
     ws.title = _("Appraisals")
     xlsx.page_setup(ws, title_rows="2:2", freeze="A3")
-    xlsx.append(ws, [data["title"]])
+    xlsx.append(ws, [title])
     xlsx.append(ws, [_("Appraised"), _("Kind"), _("Result"), _("Date"), _("Appraised by"), _("Remarks")])
-    for a in data["appraisals"]:
-        xlsx.append(
-            ws, [a["name"], a["subject_label"], a["result"], a["date"].isoformat(), a["by"], a["remarks"]]
-        )
+    for a in yearly.appraisals:
+        xlsx.append(ws, [a.name, a.subject_label, a.result, a.date.isoformat(), a.by, a.remarks])
     ws2 = wb.create_sheet(_("Commendations"))
     xlsx.page_setup(ws2, title_rows="2:2", freeze="A3")
-    xlsx.append(ws2, [data["title"]])
+    xlsx.append(ws2, [title])
     xlsx.append(ws2, [_("Commendation"), _("Commended"), _("Document no."), _("Date"), _("Remarks")])
-    for c in data["commendations"]:
-        xlsx.append(ws2, [c["kind_label"], c["name"], c["document_no"], c["date"].isoformat(), c["remarks"]])
+    for c in yearly.commendations:
+        xlsx.append(ws2, [c.kind_label, c.name, c.document_no, c.date.isoformat(), c.remarks])
     for sheet in (ws, ws2):
         for column, width in zip("ABCDEF", (24, 14, 18, 12, 24, 40)):
             sheet.column_dimensions[column].width = width
-    return xlsx.save(wb, title=data["title"], author=data.get("author", ""))
+    return xlsx.save(wb, title=title, author=author)

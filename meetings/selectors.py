@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from deputies.models import DeputyGroup
 from deputies.selectors import deputy_serving, presidium_chairs_on, presidium_memberships_on
 from renda.core.access import access_for
+from renda.core.figures import AppraisalLine, CommendationLine, YearAppraisals
 from renda.core.quotas import QUOTAS
 
 from .documents import MinutesData, MinutesDecision, MinutesItem, ReportedDecision, Vote
@@ -945,44 +946,43 @@ def appraisal_year(*, user, township, year):
     }
 
 
-def appraisals_by_township(*, township_ids, year) -> dict[int, dict]:
-    """Plain data for the work report and the year-end bundle: {township id: {"appraisals":
-    [{subject, name, result, date, by, remarks}], "commendations": [{kind, name, document_no,
-    date}]}}. Two queries whatever the number of townships."""
+def appraisals_by_township(*, township_ids, year) -> dict[int, YearAppraisals]:
+    """What the work report and the year-end bundle list of each township's year. Two queries
+    whatever the number of townships."""
     from .models import Appraisal, Commendation
 
-    out: dict[int, dict] = {tid: {"appraisals": [], "commendations": []} for tid in township_ids}
+    out = {tid: YearAppraisals() for tid in township_ids}
     for a in (
         Appraisal.objects.filter(township_id__in=list(township_ids), year=year)
         .select_related("group", "station")
         .order_by("subject", "group__number", "station__name", "date", "pk")
     ):
-        out[a.township_id]["appraisals"].append(
-            {
-                "subject": a.subject,
-                "subject_label": str(a.get_subject_display()),
-                "name": a.subject_name,
-                "grade": a.grade,
-                "result": a.result,
-                "date": a.date,
-                "by": a.appraised_by,
-                "remarks": a.remarks,
-            }
+        out[a.township_id].appraisals.append(
+            AppraisalLine(
+                subject=a.subject,
+                subject_label=str(a.get_subject_display()),
+                name=a.subject_name,
+                grade=a.grade,
+                result=a.result,
+                date=a.date,
+                by=a.appraised_by,
+                remarks=a.remarks,
+            )
         )
     for c in (
         Commendation.objects.filter(township_id__in=list(township_ids), year=year)
         .select_related("group", "deputy")
         .order_by("kind", "group__number", "deputy__surname_strokes", "deputy__name_pinyin", "pk")
     ):
-        out[c.township_id]["commendations"].append(
-            {
-                "kind": c.kind,
-                "kind_label": str(c.get_kind_display()),
-                "name": c.recipient_name,
-                "document_no": c.document_no,
-                "date": c.date,
-                "remarks": c.remarks,
-            }
+        out[c.township_id].commendations.append(
+            CommendationLine(
+                kind=c.kind,
+                kind_label=str(c.get_kind_display()),
+                name=c.recipient_name,
+                document_no=c.document_no,
+                date=c.date,
+                remarks=c.remarks,
+            )
         )
     return out
 

@@ -35,14 +35,14 @@ def _appraisals(township, year, user):
     """The year's appraisals of groups, stations and the presidium's work, and its
     commendations; None when none is recorded."""
     data = appraisals_by_township(township_ids=[township.pk], year=year)[township.pk]
-    if not data["appraisals"] and not data["commendations"]:
+    if not data.appraisals and not data.commendations:
         return None
     name = _("appraisals and commendations")
     title = _("%(township)s: appraisals and commendations of %(year)s") % {
         "township": township.name,
         "year": year,
     }
-    content = appraisals_workbook({**data, "title": title, "author": township_organs(township).office})
+    content = appraisals_workbook(data, title=title, author=township_organs(township).office)
     return document_filename(place=township.name, year=year, name=name, ext="xlsx"), content
 
 

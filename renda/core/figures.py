@@ -104,6 +104,40 @@ class TodoLine:
 
 
 @dataclass(frozen=True)
+class AppraisalLine:
+    """A year-end appraisal (评议) of a group, a station or the presidium's work."""
+
+    subject: str
+    subject_label: str
+    name: str
+    grade: str
+    result: str
+    date: dt.date
+    by: str
+    remarks: str
+
+
+@dataclass(frozen=True)
+class CommendationLine:
+    """A commendation (表彰) of a group or a deputy."""
+
+    kind: str
+    kind_label: str
+    name: str
+    document_no: str
+    date: dt.date
+    remarks: str
+
+
+@dataclass
+class YearAppraisals:
+    """A township's appraisals and commendations of a year (the work report, the bundle)."""
+
+    appraisals: list[AppraisalLine] = field(default_factory=list)
+    commendations: list[CommendationLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class YearEndPart:
     """A document of the year-end bundle. `build(township, year, user)` returns (name, bytes), a
     list of them (a folder), or None when there is nothing yet."""

@@ -18,6 +18,7 @@ from renda.core import xlsx
 from renda.core.archive import DeputyArchive
 from renda.core.cutoff import cutoff_sentence
 from renda.core.docx_official import OfficialDocument
+from renda.core.figures import YearAppraisals
 from renda.core.organs import Organs, township_organs
 
 from .report_data import (
@@ -382,7 +383,7 @@ def _section_activities(doc: OfficialDocument, data: WorkReportData) -> None:
         doc.heading2(h2(n, _("Assessment of deputies' performance")))
         doc.paragraph(scores_sentence(data.scores))
     yearly = data.appraisals
-    if yearly.get("appraisals") or yearly.get("commendations"):
+    if yearly.appraisals or yearly.commendations:
         n += 1
         doc.heading2(h2(n, _("Appraisals and commendations")))
         doc.paragraph(appraisal_sentence(yearly))
@@ -528,15 +529,12 @@ def plans_sentence(plans: PlanFigures) -> str:
     return text + _(".")
 
 
-def appraisal_sentence(yearly: dict) -> str:
+def appraisal_sentence(yearly: YearAppraisals) -> str:
     """The work report's sentence on the year-end appraisals and the commendations: who was
     appraised with what result, and who was commended (with the document number)."""
     sentences = []
-    if yearly.get("appraisals"):
-        parts = [
-            _("%(name)s: %(result)s") % {"name": a["name"], "result": a["result"]}
-            for a in yearly["appraisals"]
-        ]
+    if yearly.appraisals:
+        parts = [_("%(name)s: %(result)s") % {"name": a.name, "result": a.result} for a in yearly.appraisals]
         sentences.append(
             _(
                 "At the end of the year we appraised the work of %(n)s deputy groups, liaison stations and the presidium (%(parts)s)."
@@ -544,9 +542,9 @@ def appraisal_sentence(yearly: dict) -> str:
             % {"n": len(parts), "parts": join_list(parts)}
         )
     by_kind: dict[str, list[str]] = {}
-    for c in yearly.get("commendations") or []:
-        by_kind.setdefault(c["kind_label"], []).append(
-            c["name"] + (f"（{c['document_no']}）" if c["document_no"] else "")
+    for c in yearly.commendations:
+        by_kind.setdefault(c.kind_label, []).append(
+            c.name + (f"（{c.document_no}）" if c.document_no else "")
         )
     if by_kind:
         parts = [

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from renda.core.figures import YearAppraisals
 from renda.core.organs import Organs
 
 
@@ -189,7 +190,7 @@ class WorkReportData:
     activities: ActivityFigures
     proposals: ProposalFigures
     scores: ScoreFigures | None
-    appraisals: dict[str, list[dict]]  # meetings.selectors.appraisals_by_township of the township
+    appraisals: YearAppraisals
     yearly_plans: PlanFigures
     # set by the job that writes the file (renda.dashboard.jobs.work_report_file)
     organs: Organs | None = None

@@ -214,8 +214,8 @@ def test_work_report_bundle_and_archive_list_them(township, secretary, group, st
     _records(township, secretary, group, station, deputies)
     data = selectors.work_report_data(township=township, year=YEAR, today=dt.date(YEAR + 1, 1, 10))
     yearly = data.appraisals
-    assert len(yearly["appraisals"]) == Appraisal.objects.filter(township=township, year=YEAR).count() == 3
-    assert len(yearly["commendations"]) == Commendation.objects.filter(township=township, year=YEAR).count()
+    assert len(yearly.appraisals) == Appraisal.objects.filter(township=township, year=YEAR).count() == 3
+    assert len(yearly.commendations) == Commendation.objects.filter(township=township, year=YEAR).count()
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(work_report_docx(data))).paragraphs)
     assert group.name in text and station.name in text and deputies[0].name in text and "95.5" in text
     assert "红人发〔2025〕12号" in text
@@ -238,7 +238,7 @@ def test_work_report_bundle_and_archive_list_them(township, secretary, group, st
     assert commended not in others and len(others) == len(sections) - 1
 
     plain = appraisals_by_township(township_ids=[township.pk], year=YEAR - 1)[township.pk]
-    assert len(plain["appraisals"]) == 1 and plain["commendations"] == []
+    assert len(plain.appraisals) == 1 and plain.commendations == []
 
 
 def test_deputy_archive_page_shows_the_commendation(township, secretary, deputies, client_for):

@@ -196,8 +196,8 @@ def _appraisal_figures(w):
     return {
         "listed": len(page["appraisals"]),
         "grades": {str(label): n for label, n in page["grades"] if n},
-        "report": len(work_report_data(township=t, year=YEAR, today=TODAY).appraisals["appraisals"]),
-        "bundle": len(appraisals_by_township(township_ids=[t.pk], year=YEAR)[t.pk]["appraisals"]),
+        "report": len(work_report_data(township=t, year=YEAR, today=TODAY).appraisals.appraisals),
+        "bundle": len(appraisals_by_township(township_ids=[t.pk], year=YEAR)[t.pk].appraisals),
     }
 
 
@@ -228,7 +228,7 @@ def _commendation(w, n):
 def _commendation_figures(w):
     t = w["township"]
     page = appraisal_year(user=w["by"], township=t, year=YEAR)
-    report = work_report_data(township=t, year=YEAR, today=TODAY).appraisals["commendations"]
+    report = work_report_data(township=t, year=YEAR, today=TODAY).appraisals.commendations
     return {
         "listed": len(page["commendations"]),
         "groups": page["groups_commended"],
