@@ -23,7 +23,7 @@ def roster_export_data(*, user, township=None, filters=None, leaves_township=Fal
     qs = deputy_list(user=user, township=township, filters=filters, on=on)
     access = access_for(user)
     resource = DeputyResource(access=access.masked() if leaves_township else access)
-    rows = []
+    rows: list[list] = []
     pairs = list(qs.values_list("pk", "township__name"))
     ids = [pk for pk, _name in pairs]
     for start in range(0, len(ids), CHUNK):  # a fixed number of queries per 2,000 deputies

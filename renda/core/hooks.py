@@ -66,8 +66,9 @@ class Section:
         }
 
 
-def get(name: str) -> list[Callable[..., Any]]:
-    """The functions registered under `name`, in their order."""
+def get(name: str) -> list[Any]:
+    """What is registered under `name`, in its order: functions, or typed providers (a
+    JobHandler, a YearEndPart) that the hook's name documents."""
     return [fn for _order, fn in _HOOKS.get(name, [])]
 
 
