@@ -5,6 +5,8 @@ deputy, a closing average row and the grade counts; frozen panes; A4 landscape, 
 repeated on every printed page.
 """
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -57,37 +59,72 @@ def _sheet_title(data):
     }
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """A township sheet's columns: the fixed ones before the items, the items, the fixed ones after."""
+
+    before: list[str]
+    n_items: int
+    after: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.before) + self.n_items + len(self.after)
+
+    @property
+    def first_item(self) -> int:
+        return len(self.before) + 1
+
+
 def write_township_sheet(ws, data):
     """Fill one worksheet with one township's scoresheet."""
     items = data["items"]
     before, after = sheet_columns(items)
-    n_cols = len(before) + len(items) + len(after)
-    last = get_column_letter(n_cols)
-    title = _sheet_title(data)
+    columns = _Columns(before, len(items), after)
+    last = get_column_letter(columns.count)
+    _title_rows(ws, last, _sheet_title(data), _township_note(data))
+    top, bottom = HEADER_TOP, HEADER_TOP + 1
+    _township_header(ws, items, columns, top=top, bottom=bottom)
+    row_no = _township_rows(ws, data["rows"], first=bottom + 1)
+    _average_row(ws, row_no, data["rows"], columns)
+    _grade_summary(ws, row_no + 2, data["rows"])
+    widths = [6, 10, 14] + [9] * len(items) + [8, 8, 6, 10, 16]
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    _print_setup(ws, bottom, ws.cell(row=bottom + 1, column=columns.first_item).coordinate)
+
+
+def _title_rows(ws, last, title, note):
     xlsx.put(ws, 1, 1, title)
     ws["A1"].font = TITLE_FONT
     ws["A1"].alignment = CENTER
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 30
+    xlsx.put(ws, 2, 1, note)
+    ws["A2"].font = BODY_FONT
+    ws.merge_cells(f"A2:{last}2")
+
+
+def _township_note(data):
     t = data["thresholds"]
     note = _(
         "State: %(state)s; computed %(at)s; grades: excellent ≥ %(e)s, competent ≥ %(c)s, basically competent ≥ %(b)s"
     ) % {"state": data["state"], "at": data["computed_at"], "e": t[0], "c": t[1], "b": t[2]}
     if data.get("excellent_max_percent") is not None:
         note += _("; at most %(p)s%% excellent") % {"p": data["excellent_max_percent"]}
-    xlsx.put(ws, 2, 1, note)
-    ws["A2"].font = BODY_FONT
-    ws.merge_cells(f"A2:{last}2")
-    top, bottom = HEADER_TOP, HEADER_TOP + 1
-    # Fixed columns span both header rows.
-    fixed = [(i + 1, label) for i, label in enumerate(before)] + [
-        (len(before) + len(items) + i + 1, label) for i, label in enumerate(after)
+    return note
+
+
+def _township_header(ws, items, columns: _Columns, *, top, bottom):
+    """Two header rows: the fixed columns span both; item categories over the items."""
+    fixed = [(i + 1, label) for i, label in enumerate(columns.before)] + [
+        (columns.first_item + columns.n_items + i, label) for i, label in enumerate(columns.after)
     ]
     for col, label in fixed:
         xlsx.put(ws, top, col, label)
         ws.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
-    col = len(before) + 1
-    groups = []
+    col = columns.first_item
+    groups: list[list] = []  # [category, first column, span]
     for item in items:
         if groups and groups[-1][0] == item["category"]:
             groups[-1][2] += 1
@@ -104,7 +141,7 @@ def write_township_sheet(ws, data):
     styles = _styles(ws)
     for r in (top, bottom):
         ws.row_dimensions[r].height = 32
-        for c in range(1, n_cols + 1):
+        for c in range(1, columns.count + 1):
             styles.apply(
                 ws.cell(row=r, column=c),
                 "head",
@@ -113,8 +150,13 @@ def write_township_sheet(ws, data):
                 border=BORDER,
                 fill=HEAD_FILL,
             )
-    row_no = bottom + 1
-    for i, row in enumerate(data["rows"], start=1):
+
+
+def _township_rows(ws, rows, *, first):
+    """One row per deputy from row `first`; returns the row after the last."""
+    styles = _styles(ws)
+    row_no = first
+    for i, row in enumerate(rows, start=1):
         values = [
             i,
             row["name"],
@@ -139,14 +181,19 @@ def write_township_sheet(ws, data):
             else:
                 styles.apply(cell, "body", font=BODY_FONT, border=BORDER, alignment=CENTER)
         row_no += 1
-    # Closing row: averages of every numeric column, as values consistent with the page.
+    return row_no
+
+
+def _average_row(ws, row_no, rows, columns: _Columns):
+    """Averages of every numeric column, as values consistent with the page."""
     xlsx.put(ws, row_no, 2, _("Average"))
-    count = len(data["rows"])
-    numeric_cols = list(range(len(before) + 1, len(before) + len(items) + 3))
-    for c in numeric_cols:
-        values = [v for v in (_col_values(data["rows"], c - len(before) - 1, len(items))) if v is not None]
+    count = len(rows)
+    n_before = len(columns.before)
+    for c in range(columns.first_item, columns.first_item + columns.n_items + 2):
+        values = [v for v in (_col_values(rows, c - n_before - 1, columns.n_items)) if v is not None]
         xlsx.put(ws, row_no, c, round(sum(values) / count, 1) if count else None)
-    for c in range(1, n_cols + 1):
+    styles = _styles(ws)
+    for c in range(1, columns.count + 1):
         styles.apply(
             ws.cell(row=row_no, column=c),
             "total",
@@ -155,18 +202,16 @@ def write_township_sheet(ws, data):
             alignment=CENTER,
             number_format="0.0",
         )
-    row_no += 2
+
+
+def _grade_summary(ws, row_no, rows):
     grades = {}
-    for row in data["rows"]:
+    for row in rows:
         grades[row["grade"]] = grades.get(row["grade"], 0) + 1
     summary = "；".join(f"{g} {n}" for g, n in grades.items())
     xlsx.put(
-        ws, row_no, 1, _("Deputies scored: %(n)s; %(grades)s") % {"n": count, "grades": summary}
+        ws, row_no, 1, _("Deputies scored: %(n)s; %(grades)s") % {"n": len(rows), "grades": summary}
     ).font = BODY_FONT
-    widths = [6, 10, 14] + [9] * len(items) + [8, 8, 6, 10, 16]
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
-    _print_setup(ws, bottom, ws.cell(row=bottom + 1, column=len(before) + 1).coordinate)
 
 
 def _col_values(rows, index, n_items):
@@ -259,12 +304,29 @@ def summary_columns():
     ]
 
 
+GRADE_CODES = ["excellent", "competent", "basic", "incompetent"]
+
+
 def county_workbook(*, county_name, year, sheets, progress=None, author="") -> bytes:
     """A summary sheet (one row per township) then one sheet per township."""
     wb = xlsx.new_workbook()
     ws = wb.active
     used: set = set()
     ws.title = _safe_title(_("Summary"), used)
+    _summary_sheet(ws, county_name=county_name, year=year, sheets=sheets)
+    for i, data in enumerate(sheets):
+        sheet = wb.create_sheet(_safe_title(data["township"], used))
+        write_township_sheet(sheet, data)
+        if progress:
+            progress(50 + 45 * (i + 1) // max(len(sheets), 1))
+    with_groups = [data for data in sheets if data.get("group_items")]
+    if with_groups:
+        _county_group_sheet(wb, used, county_name=county_name, year=year, with_groups=with_groups)
+    return xlsx.save(wb, title=str(ws["A1"].value or ""), author=author)
+
+
+def _summary_sheet(ws, *, county_name, year, sheets):
+    """One row per township, then the whole county's."""
     columns = summary_columns()
     last = get_column_letter(len(columns))
     xlsx.put(
@@ -281,65 +343,63 @@ def county_workbook(*, county_name, year, sheets, progress=None, author="") -> b
         cell = xlsx.put(ws, HEADER_TOP, c, label)
         cell.font, cell.alignment, cell.border, cell.fill = HEAD_FONT, CENTER, BORDER, HEAD_FILL
     row_no = HEADER_TOP + 1
-    grade_codes = ["excellent", "competent", "basic", "incompetent"]
     all_totals = []
     for data in sheets:
-        totals = [r["total"] for r in data["rows"]]
-        all_totals.extend(totals)
-        grades = [sum(1 for r in data["rows"] if r["grade_code"] == g) for g in grade_codes]
-        dormant = sum(1 for r in data["rows"] if r["dormant"])
-        values = [
-            data["township"],
-            data["state"],
-            len(totals),
-            round(sum(totals) / len(totals), 1) if totals else None,
-            max(totals) if totals else None,
-            min(totals) if totals else None,
-            *grades,
-            dormant,
-        ]
-        for c, value in enumerate(values, start=1):
+        all_totals.extend(r["total"] for r in data["rows"])
+        for c, value in enumerate(_summary_values(data), start=1):
             cell = xlsx.put(ws, row_no, c, value)
             cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, CENTER
         row_no += 1
-    # County total row.
+    _county_total_row(ws, row_no, all_totals, n_columns=len(columns))
+    for c, w in enumerate([14, 10, 10, 9, 9, 9, 8, 8, 10, 8, 10], start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    _print_setup(ws, HEADER_TOP, "B4")
+
+
+def _summary_values(data):
+    """A township's summary row: state, deputies scored, average, highest, lowest, grades, dormant."""
+    totals = [r["total"] for r in data["rows"]]
+    grades = [sum(1 for r in data["rows"] if r["grade_code"] == g) for g in GRADE_CODES]
+    dormant = sum(1 for r in data["rows"] if r["dormant"])
+    return [
+        data["township"],
+        data["state"],
+        len(totals),
+        round(sum(totals) / len(totals), 1) if totals else None,
+        max(totals) if totals else None,
+        min(totals) if totals else None,
+        *grades,
+        dormant,
+    ]
+
+
+def _county_total_row(ws, row_no, all_totals, *, n_columns):
+    """Figures of every deputy of the county; the grade and dormant columns summed."""
     first, end = HEADER_TOP + 1, row_no - 1
     xlsx.put(ws, row_no, 1, _("Whole county"))
     xlsx.put(ws, row_no, 3, len(all_totals))
     xlsx.put(ws, row_no, 4, round(sum(all_totals) / len(all_totals), 1) if all_totals else None)
     xlsx.put(ws, row_no, 5, max(all_totals) if all_totals else None)
     xlsx.put(ws, row_no, 6, min(all_totals) if all_totals else None)
-    for c in range(7, len(columns) + 1):
-        xlsx.put(
-            ws,
-            row_no,
-            c,
-            sum(ws.cell(row=r, column=c).value or 0 for r in range(first, end + 1)),
-        )
-    for c in range(1, len(columns) + 1):
+    for c in range(7, n_columns + 1):
+        xlsx.put(ws, row_no, c, sum(ws.cell(row=r, column=c).value or 0 for r in range(first, end + 1)))
+    for c in range(1, n_columns + 1):
         cell = ws.cell(row=row_no, column=c)
         cell.font, cell.border, cell.alignment = HEAD_FONT, BORDER, CENTER
-    for c, w in enumerate([14, 10, 10, 9, 9, 9, 8, 8, 10, 8, 10], start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
-    _print_setup(ws, HEADER_TOP, "B4")
-    for i, data in enumerate(sheets):
-        sheet = wb.create_sheet(_safe_title(data["township"], used))
-        write_township_sheet(sheet, data)
-        if progress:
-            progress(50 + 45 * (i + 1) // max(len(sheets), 1))
-    with_groups = [data for data in sheets if data.get("group_items")]
-    if with_groups:
-        # One sheet for every township's groups: each township ranks its own groups.
-        write_group_sheet(
-            wb.create_sheet(_safe_title(_("Deputy groups"), used)),
-            title=_("%(county)s %(year)s deputy groups' assessment") % {"county": county_name, "year": year},
-            items=with_groups[0]["group_items"],
-            rows=[
-                {**row, "township": data["township"]}
-                for data in with_groups
-                for row in data["group_rows"]
-                if len(data["group_items"]) == len(with_groups[0]["group_items"])
-            ],
-            with_township=True,
-        )
-    return xlsx.save(wb, title=str(ws["A1"].value or ""), author=author)
+
+
+def _county_group_sheet(wb, used, *, county_name, year, with_groups):
+    """One sheet for every township's groups: each township ranks its own groups."""
+    items = with_groups[0]["group_items"]
+    write_group_sheet(
+        wb.create_sheet(_safe_title(_("Deputy groups"), used)),
+        title=_("%(county)s %(year)s deputy groups' assessment") % {"county": county_name, "year": year},
+        items=items,
+        rows=[
+            {**row, "township": data["township"]}
+            for data in with_groups
+            for row in data["group_rows"]
+            if len(data["group_items"]) == len(items)
+        ],
+        with_township=True,
+    )

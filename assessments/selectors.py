@@ -6,6 +6,7 @@
 - score_card(*, assessment, deputy) -> dict: each line explained, with its records
 - grade_distribution(*, assessment) -> dict; group_scores(*, assessment) -> list[dict]
 - township_comparison(*, user, year) -> list[dict]
+- eligible_deputies(*, township_ids, start, end) (from eligibility.py): who is scored in a year
 """
 
 from decimal import Decimal
@@ -18,6 +19,7 @@ from renda.core.access import access_for
 from renda.core.models import Township
 
 from . import sources
+from .eligibility import eligible_deputies  # noqa: F401  (re-exported: who is scored in a year)
 from .models import Assessment, GroupScoreResult, ScoreAdjustment, ScoreResult
 from .rules import d, rule_explain, year_bounds
 

@@ -6,6 +6,7 @@ Every service asks the access policy first (authorize); computing every township
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict, Unpack
 
@@ -13,8 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deputies.models import Deputy, GroupMembership
-from deputies.selectors import deputy_serving_during
+from deputies.models import Deputy
 from renda.core.access import authorize
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_actor
@@ -23,6 +23,7 @@ from renda.core.models import Township
 from . import sources
 from .defaults import PRESETS, default_items, preset_fields
 from .dormancy import dormant_ids
+from .eligibility import Eligible, eligible_deputies
 from .engine import GROUP, group_score, items_for, scheme_snapshot, township_score
 from .models import Assessment, GroupScoreResult, ScoreAdjustment, ScoreResult, ScoringItem, ScoringScheme
 from .rules import ITEM_FIELDS, SCHEME_FIELDS, item_validate, thresholds_check, year_bounds
@@ -238,24 +239,6 @@ def scheme_apply_preset(*, scheme: ScoringScheme, preset: str, by) -> ScoringSch
 # --- computing ---------------------------------------------------------------------------
 
 
-def _eligible_deputies(township_ids, start, end, year_days):
-    """{township_id: [(deputy_id, served_days, group_id)]}: township deputies who served at some
-    time in the year (deputies.selectors.deputy_serving_during, the one definition), with their group."""
-    serving = deputy_serving_during(township_ids=township_ids, start=start, end=end)
-    groups = {}
-    memberships = GroupMembership.objects.filter(
-        township_id__in=township_ids, term__start_date__lte=end, term__end_date__gte=start
-    ).order_by("term__number")
-    for deputy_id, group_id in memberships.values_list("deputy_id", "group_id"):
-        groups[deputy_id] = group_id  # the latest term's group wins
-    out = defaultdict(list)
-    for deputy_id, row in serving.items():
-        out[row["township_id"]].append((deputy_id, row["days"], groups.get(deputy_id)))
-    for rows in out.values():
-        rows.sort()
-    return out
-
-
 def _latest_adjustments(assessment_ids):
     """{assessment_id: {(deputy_id, item_key): (points, reason)}} from the latest row of each line."""
     out = defaultdict(dict)
@@ -280,107 +263,170 @@ def assessments_compute(*, townships: Iterable[Township], year: int) -> dict[str
 
 
 def _compute(*, townships, year, by):
-    townships = [t for t in townships]
-    start, end, year_days = year_bounds(year)
-    ids = [t.pk for t in townships]
+    townships = list(townships)
     with transaction.atomic():
         schemes = schemes_ensure(townships=townships, year=year)
-        existing = {
-            a.township_id: a
-            for a in Assessment.objects.select_for_update().filter(township_id__in=ids, year=year)
-        }
-        new = [Assessment(township=t, year=year) for t in townships if t.pk not in existing]
-        Assessment.objects.bulk_create(new)
-        for a in new:
-            existing[a.township_id] = a
-        skipped = [a for a in existing.values() if a.state != Assessment.State.DRAFT]
-        todo = {tid: a for tid, a in existing.items() if a.state == Assessment.State.DRAFT}
+        todo, skipped = _drafts_locked(townships, year)
         if not todo:
             return {"computed": [], "skipped": skipped}
-        tids = list(todo)
-        items_by_scheme = defaultdict(list)
-        for item in ScoringItem.objects.filter(scheme__in=[schemes[t] for t in tids]).order_by("order", "pk"):
-            items_by_scheme[item.scheme_id].append(item)
-        snapshots = {t: scheme_snapshot(schemes[t], items_by_scheme[schemes[t].pk]) for t in tids}
-        needed = {i["source"] for s in snapshots.values() for i in s["items"] if i.get("scope") != GROUP}
-        counts = sources.source_counts(sorted(needed), township_ids=tids, start=start, end=end)
-        deputies = _eligible_deputies(tids, start, end, year_days)
-        dormant = dormant_ids(township_ids=tids, year=year)
-        members = {d: g for rows in deputies.values() for d, _s, g in rows if g}
-        group_needed = {i["source"] for s in snapshots.values() for i in items_for(s, GROUP)}
-        group_counts = sources.group_source_counts(
-            sorted(group_needed), township_ids=tids, start=start, end=end, members=members
-        )
-        adjustments = _latest_adjustments([a.pk for a in todo.values()])
+        inputs = _year_inputs(schemes, todo, year)
         ScoreResult.objects.filter(assessment__in=list(todo.values())).delete()
         GroupScoreResult.objects.filter(assessment__in=list(todo.values())).delete()
         results, group_results, now = [], [], timezone.now()
         for tid, assessment in todo.items():
-            rows = township_score(
-                snapshots[tid],
-                deputies=deputies.get(tid, []),
-                counts=counts,
-                adjustments=adjustments.get(assessment.pk, {}),
-                year_days=year_days,
-                dormant=dormant,
-            )
-            for r in rows:
-                results.append(
-                    ScoreResult(
-                        township_id=tid,
-                        assessment=assessment,
-                        deputy_id=r["deputy_id"],
-                        group_id=r["group_id"],
-                        served_days=r["served_days"],
-                        year_days=year_days,
-                        lines=r["lines"],
-                        computed_total=r["computed_total"],
-                        adjustment_total=r["adjustment_total"],
-                        total=r["total"],
-                        rank=r["rank"],
-                        grade=r["grade"],
-                        dormant=r["dormant"],
-                    )
-                )
-            group_sizes: dict[int, int] = defaultdict(int)
-            for r in rows:
-                if r["group_id"]:
-                    group_sizes[r["group_id"]] += 1
-            for g in group_score(snapshots[tid], groups=sorted(group_sizes.items()), counts=group_counts):
-                group_results.append(
-                    GroupScoreResult(
-                        township_id=tid,
-                        assessment=assessment,
-                        group_id=g["group_id"],
-                        members=g["members"],
-                        lines=g["lines"],
-                        total=g["total"],
-                        rank=g["rank"],
-                    )
-                )
-            assessment.snapshot = snapshots[tid]
-            assessment.computed_at = now
-            assessment.computed_by = by if by is not None and by.is_authenticated else None
-            assessment.deputy_count = len(rows)
-            assessment.dormant_count = sum(1 for r in rows if r["dormant"])
-            total = sum((r["total"] for r in rows), Decimal(0))
-            assessment.average = (total / len(rows)).quantize(Decimal("0.1")) if rows else Decimal(0)
-        ScoreResult.objects.bulk_create(results, batch_size=2000)
-        GroupScoreResult.objects.bulk_create(group_results, batch_size=2000)
-        Assessment.objects.bulk_update(
-            list(todo.values()),
-            [
-                "snapshot",
-                "computed_at",
-                "computed_by",
-                "deputy_count",
-                "dormant_count",
-                "average",
-                "updated_at",
-            ],
-            batch_size=200,
-        )
+            rows = _township_rows(tid, assessment, inputs)
+            results += _score_results(tid, assessment, rows, inputs.year_days)
+            group_results += _group_results(tid, assessment, rows, inputs)
+            _assessment_summarise(assessment, inputs.snapshots[tid], rows, now=now, by=by)
+        _results_store(todo, results, group_results)
     return {"computed": list(todo.values()), "skipped": skipped}
+
+
+def _drafts_locked(townships, year):
+    """({township_id: draft assessment}, [assessments not in draft]), every row locked; the
+    missing assessments are created as drafts."""
+    existing = {
+        a.township_id: a
+        for a in Assessment.objects.select_for_update().filter(
+            township_id__in=[t.pk for t in townships], year=year
+        )
+    }
+    new = [Assessment(township=t, year=year) for t in townships if t.pk not in existing]
+    Assessment.objects.bulk_create(new)
+    for a in new:
+        existing[a.township_id] = a
+    skipped = [a for a in existing.values() if a.state != Assessment.State.DRAFT]
+    todo = {tid: a for tid, a in existing.items() if a.state == Assessment.State.DRAFT}
+    return todo, skipped
+
+
+@dataclass(frozen=True)
+class _YearInputs:
+    """What scoring the draft townships of a year reads, gathered for all of them at once."""
+
+    year_days: int
+    snapshots: dict[int, dict]  # township id → scheme snapshot
+    counts: dict  # source → {deputy id: n}
+    group_counts: dict  # source → {group id: n}
+    deputies: dict[int, list[Eligible]]
+    dormant: set[int]
+    adjustments: dict  # assessment id → {(deputy id, item key): (points, reason)}
+
+
+def _year_inputs(schemes, todo, year) -> _YearInputs:
+    """One query per scoring source for all the townships together."""
+    start, end, year_days = year_bounds(year)
+    tids = list(todo)
+    snapshots = _snapshots(schemes, tids)
+    needed = {i["source"] for s in snapshots.values() for i in s["items"] if i.get("scope") != GROUP}
+    counts = sources.source_counts(sorted(needed), township_ids=tids, start=start, end=end)
+    deputies = eligible_deputies(township_ids=tids, start=start, end=end)
+    dormant = dormant_ids(township_ids=tids, year=year)
+    members = {e.deputy_id: e.group_id for rows in deputies.values() for e in rows if e.group_id}
+    group_needed = {i["source"] for s in snapshots.values() for i in items_for(s, GROUP)}
+    group_counts = sources.group_source_counts(
+        sorted(group_needed), township_ids=tids, start=start, end=end, members=members
+    )
+    return _YearInputs(
+        year_days=year_days,
+        snapshots=snapshots,
+        counts=counts,
+        group_counts=group_counts,
+        deputies=deputies,
+        dormant=dormant,
+        adjustments=_latest_adjustments([a.pk for a in todo.values()]),
+    )
+
+
+def _snapshots(schemes, tids):
+    """{township id: snapshot of its scheme and items}, the items read in one query."""
+    items_by_scheme = defaultdict(list)
+    for item in ScoringItem.objects.filter(scheme__in=[schemes[t] for t in tids]).order_by("order", "pk"):
+        items_by_scheme[item.scheme_id].append(item)
+    return {t: scheme_snapshot(schemes[t], items_by_scheme[schemes[t].pk]) for t in tids}
+
+
+def _township_rows(tid, assessment, inputs: _YearInputs):
+    return township_score(
+        inputs.snapshots[tid],
+        deputies=inputs.deputies.get(tid, []),
+        counts=inputs.counts,
+        adjustments=inputs.adjustments.get(assessment.pk, {}),
+        year_days=inputs.year_days,
+        dormant=inputs.dormant,
+    )
+
+
+def _score_results(tid, assessment, rows, year_days):
+    return [
+        ScoreResult(
+            township_id=tid,
+            assessment=assessment,
+            deputy_id=r["deputy_id"],
+            group_id=r["group_id"],
+            served_days=r["served_days"],
+            year_days=year_days,
+            lines=r["lines"],
+            computed_total=r["computed_total"],
+            adjustment_total=r["adjustment_total"],
+            total=r["total"],
+            rank=r["rank"],
+            grade=r["grade"],
+            dormant=r["dormant"],
+        )
+        for r in rows
+    ]
+
+
+def _group_results(tid, assessment, rows, inputs: _YearInputs):
+    """The township's groups scored; a group's size is its members scored this year."""
+    group_sizes: dict[int, int] = defaultdict(int)
+    for r in rows:
+        if r["group_id"]:
+            group_sizes[r["group_id"]] += 1
+    scored = group_score(
+        inputs.snapshots[tid], groups=sorted(group_sizes.items()), counts=inputs.group_counts
+    )
+    return [
+        GroupScoreResult(
+            township_id=tid,
+            assessment=assessment,
+            group_id=g["group_id"],
+            members=g["members"],
+            lines=g["lines"],
+            total=g["total"],
+            rank=g["rank"],
+        )
+        for g in scored
+    ]
+
+
+def _assessment_summarise(assessment, snapshot, rows, *, now, by):
+    assessment.snapshot = snapshot
+    assessment.computed_at = now
+    assessment.computed_by = by if by is not None and by.is_authenticated else None
+    assessment.deputy_count = len(rows)
+    assessment.dormant_count = sum(1 for r in rows if r["dormant"])
+    total = sum((r["total"] for r in rows), Decimal(0))
+    assessment.average = (total / len(rows)).quantize(Decimal("0.1")) if rows else Decimal(0)
+
+
+def _results_store(todo, results, group_results):
+    ScoreResult.objects.bulk_create(results, batch_size=2000)
+    GroupScoreResult.objects.bulk_create(group_results, batch_size=2000)
+    Assessment.objects.bulk_update(
+        list(todo.values()),
+        [
+            "snapshot",
+            "computed_at",
+            "computed_by",
+            "deputy_count",
+            "dormant_count",
+            "average",
+            "updated_at",
+        ],
+        batch_size=200,
+    )
 
 
 def assessment_compute(*, township: Township, year: int, by) -> Assessment:

@@ -1,5 +1,6 @@
 """Pages of the year-end assessment. Thin: collect input, call a service or a selector."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -17,13 +18,14 @@ from renda.core.access import access_for
 from renda.core.converters import year_or_none
 from renda.core.exceptions import ApplicationError
 from renda.core.history import history_entries
+from renda.core.models import Township
 from renda.core.services import document_job_request
 
 from . import selectors, services, sources
 from .defaults import preset_choices
 from .engine import DEPUTY, deputy_lines, items_for, scheme_snapshot
 from .forms import AdjustForm, ItemForm, SchemeForm
-from .models import Assessment, ScoreResult, ScoringItem
+from .models import Assessment, ScoreResult, ScoringItem, ScoringScheme
 from .rules import year_bounds
 from .schemes import scheme_draft
 
@@ -316,18 +318,47 @@ def score_card(request, pk, deputy_pk):
 # --- scheme editor -------------------------------------------------------------------------
 
 
+@dataclass
+class _SchemeEditor:
+    """The scheme page's state: the scheme (saved or an unsaved draft), its items and forms."""
+
+    township: Township
+    year: int
+    can_edit: bool
+    locked: bool
+    scheme: ScoringScheme
+    items: list[ScoringItem]
+    item: ScoringItem | None  # the item being edited (?item=)
+    scheme_form: SchemeForm
+    item_form: ItemForm | None
+
+    @property
+    def editable(self) -> bool:
+        return self.can_edit and not self.locked
+
+
 @login_required
 def scheme(request, pk, year):
     """The scheme of a township-year: grade thresholds and items; a live preview on one deputy."""
-    user = request.user
     request.access.require_browse()
-    township = _township_for(user, pk)
+    township = _township_for(request.user, pk)
+    editor = _scheme_editor(request, township, year)
+    if request.method == "POST":
+        if not editor.editable:
+            raise PermissionDenied
+        done = _scheme_post(request, editor)
+        if done:
+            messages.success(request, done)
+            return redirect("assessments:scheme", pk=township.pk, year=year)
+    return render(request, "assessments/scheme.html", _scheme_context(editor))
+
+
+def _scheme_editor(request, township, year) -> _SchemeEditor:
     can_edit = request.access.can_edit_scheme(township)
     locked = Assessment.objects.filter(township=township, year=year, state=Assessment.State.LOCKED).exists()
-    editable = can_edit and not locked
-    if request.method == "POST" and editable:
+    if request.method == "POST" and can_edit and not locked:
         # The scheme is created (from last year's or the default) only when an editor saves.
-        scheme_obj = services.scheme_get_or_create(township=township, year=year, by=user)
+        scheme_obj = services.scheme_get_or_create(township=township, year=year, by=request.user)
         items = list(scheme_obj.items.order_by("order", "pk"))
     else:
         scheme_obj, items = scheme_draft(township=township, year=year)
@@ -336,76 +367,98 @@ def scheme(request, pk, year):
         item = request.access.get_or_404(
             ScoringItem.objects.filter(scheme=scheme_obj), pk=request.GET["item"]
         )
-    scheme_form = SchemeForm(instance=scheme_obj, prefix="scheme")
     next_order = max((i.order for i in items), default=0) + 10
-    item_form = (
-        ItemForm(instance=item, prefix="item", initial=None if item else {"order": next_order})
-        if editable
-        else None
+    return _SchemeEditor(
+        township=township,
+        year=year,
+        can_edit=can_edit,
+        locked=locked,
+        scheme=scheme_obj,
+        items=items,
+        item=item,
+        scheme_form=SchemeForm(instance=scheme_obj, prefix="scheme"),
+        item_form=(
+            ItemForm(instance=item, prefix="item", initial=None if item else {"order": next_order})
+            if can_edit and not locked
+            else None
+        ),
     )
-    if request.method == "POST":
-        if not editable:
-            raise PermissionDenied
-        which = request.POST.get("form")
-        try:
-            if which == "scheme":
-                scheme_form = SchemeForm(request.POST, instance=scheme_obj, prefix="scheme")
-                if scheme_form.is_valid():
-                    services.scheme_update(scheme=scheme_obj, by=user, **scheme_form.cleaned_data)
-                    messages.success(request, _("Grades and options saved."))
-                    return redirect("assessments:scheme", pk=township.pk, year=year)
-            elif which == "item":
-                item_form = ItemForm(request.POST, instance=item, prefix="item")
-                if item_form.is_valid():
-                    services.scheme_item_save(scheme=scheme_obj, item=item, by=user, **item_form.cleaned_data)
-                    messages.success(request, _("Item saved."))
-                    return redirect("assessments:scheme", pk=township.pk, year=year)
-            elif which == "preset":
-                services.scheme_apply_preset(
-                    scheme=scheme_obj, preset=request.POST.get("preset", ""), by=user
-                )
-                messages.success(request, _("Items replaced by the chosen scheme."))
-                return redirect("assessments:scheme", pk=township.pk, year=year)
-            elif which == "reset":
-                services.scheme_reset_from_previous(scheme=scheme_obj, by=user)
-                messages.success(request, _("Items replaced by last year's scheme (or the default)."))
-                return redirect("assessments:scheme", pk=township.pk, year=year)
-        except ApplicationError as exc:
-            target = scheme_form if which == "scheme" else item_form
-            if target is not None:
-                target.add_error(exc.field if exc.field in target.fields else None, exc.message)
-            else:
-                messages.error(request, exc.message)
+
+
+def _scheme_post(request, editor: _SchemeEditor) -> str | None:
+    """Run the posted form's action: its success message, or None (the page shows the errors)."""
+    which = request.POST.get("form")
+    action = _SCHEME_ACTIONS.get(which)
+    if action is None:
+        return None
+    try:
+        return action(request, editor)
+    except ApplicationError as exc:
+        target = editor.scheme_form if which == "scheme" else editor.item_form
+        if target is not None:
+            target.add_error(exc.field if exc.field in target.fields else None, exc.message)
+        else:
+            messages.error(request, exc.message)
+        return None
+
+
+def _scheme_save(request, editor: _SchemeEditor) -> str | None:
+    editor.scheme_form = form = SchemeForm(request.POST, instance=editor.scheme, prefix="scheme")
+    if not form.is_valid():
+        return None
+    services.scheme_update(scheme=editor.scheme, by=request.user, **form.cleaned_data)
+    return _("Grades and options saved.")
+
+
+def _item_save(request, editor: _SchemeEditor) -> str | None:
+    editor.item_form = form = ItemForm(request.POST, instance=editor.item, prefix="item")
+    if not form.is_valid():
+        return None
+    services.scheme_item_save(scheme=editor.scheme, item=editor.item, by=request.user, **form.cleaned_data)
+    return _("Item saved.")
+
+
+def _preset_apply(request, editor: _SchemeEditor) -> str:
+    services.scheme_apply_preset(scheme=editor.scheme, preset=request.POST.get("preset", ""), by=request.user)
+    return _("Items replaced by the chosen scheme.")
+
+
+def _items_reset(request, editor: _SchemeEditor) -> str:
+    services.scheme_reset_from_previous(scheme=editor.scheme, by=request.user)
+    return _("Items replaced by last year's scheme (or the default).")
+
+
+_SCHEME_ACTIONS = {"scheme": _scheme_save, "item": _item_save, "preset": _preset_apply, "reset": _items_reset}
+
+
+def _scheme_context(editor: _SchemeEditor) -> dict:
+    scheme_obj, items = editor.scheme, editor.items
     if scheme_obj.pk:
         scheme_obj.refresh_from_db()
         items = list(scheme_obj.items.order_by("order", "pk"))
     snapshot = scheme_snapshot(scheme_obj, items)
     deputies = list(
-        Deputy.objects.filter(township=township, mandates__level="township")
-        .filter(mandates__start_date__lte=year_bounds(year)[1])
+        Deputy.objects.filter(township=editor.township, mandates__level="township")
+        .filter(mandates__start_date__lte=year_bounds(editor.year)[1])
         .distinct()
         .order_by("surname_strokes", "name_pinyin")
     )
-    return render(
-        request,
-        "assessments/scheme.html",
-        {
-            "township": township,
-            "year": year,
-            "scheme": scheme_obj,
-            "items": items,
-            "explained": {i["key"]: i["explain"] for i in snapshot["items"]},
-            "scheme_form": scheme_form,
-            "item_form": item_form,
-            "editing": item,
-            "can_edit": can_edit,
-            "locked": locked,
-            "editable": editable,
-            "deputies": deputies,
-            "preview_deputy": deputies[0].pk if deputies else None,
-            "presets": preset_choices(),
-        },
-    )
+    return {
+        "township": editor.township,
+        "year": editor.year,
+        "scheme": scheme_obj,
+        "items": items,
+        "explained": {i["key"]: i["explain"] for i in snapshot["items"]},
+        "scheme_form": editor.scheme_form,
+        "item_form": editor.item_form,
+        "editing": editor.item,
+        "can_edit": editor.can_edit,
+        "locked": editor.locked,
+        "editable": editor.editable,
+        "deputies": deputies,
+        "preview_deputy": deputies[0].pk if deputies else None,
+        "presets": preset_choices(),
+    }
 
 
 @login_required
@@ -422,13 +475,21 @@ def scheme_item_delete(request, pk, year, item_pk):
     return redirect("assessments:scheme", pk=township.pk, year=year)
 
 
+@dataclass(frozen=True)
+class _PreviewItems:
+    """The items previewed: the scheme's, with the item form's unsaved values in place."""
+
+    items: list[ScoringItem]
+    edited_key: str | None = None  # the key of the item being edited, shown highlighted
+    error: str | None = None  # the item form's errors, when its values are not valid
+
+
 @login_required
 def scheme_preview(request, pk, year):
     """htmx: the chosen deputy's lines under the scheme as edited (the item form's unsaved values
     replace or add that item)."""
-    user = request.user
     request.access.require_browse()
-    township = _township_for(user, pk)
+    township = _township_for(request.user, pk)
     scheme_obj, items = scheme_draft(township=township, year=year)  # a read: writes nothing
     data = request.POST if request.method == "POST" else request.GET
     deputy_pk = data.get("deputy") or ""
@@ -437,62 +498,67 @@ def scheme_preview(request, pk, year):
         if deputy_pk.isdigit()
         else None
     )
-    error = None
-    edited_key = None
-    if (data.get("item-name") or "").strip() or data.get("editing"):
-        editing = None
-        if data.get("editing"):
-            editing = next((i for i in items if str(i.pk) == data["editing"]), None)
-        form = ItemForm(
-            data,
-            instance=ScoringItem(scheme=scheme_obj if scheme_obj.pk else None, township=township)
-            if editing is None
-            else editing,
-            prefix="item",
-        )
-        if form.is_valid():
-            draft = form.save(commit=False)
-            if editing is None:
-                draft.pk = 0
-                items.append(draft)
-            else:
-                items = [draft if i.pk == editing.pk else i for i in items]
-            edited_key = str(draft.pk)
-            items.sort(key=lambda i: (i.order, i.pk or 0))
-        else:
-            error = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-    lines, total = [], None
-    if deputy is not None:
-        snapshot = scheme_snapshot(scheme_obj, items)
-        start, end, year_days = year_bounds(year)
-        served = services._eligible_deputies([township.pk], start, end, year_days).get(township.pk, [])
-        served_days = next((s for d, s, _g in served if d == deputy.pk), 0)
-        keys = {i["source"] for i in snapshot["items"]}
-        counts = sources.source_counts(sorted(keys), township_ids=[township.pk], start=start, end=end)
-        raw = deputy_lines(
-            snapshot,
-            deputy_id=deputy.pk,
-            served_days=served_days or year_days,
-            year_days=year_days,
-            counts=counts,
-            adjustments={},
-        )
-        lines = [
-            {"item": i, "line": line, "edited": i["key"] == edited_key}
+    previewed = _preview_items(data, scheme_obj, items, township)
+    if deputy is None:
+        return render(request, "assessments/_preview.html", {"deputy": None, "error": previewed.error})
+    context = _preview_context(
+        deputy=deputy, township=township, year=year, scheme_obj=scheme_obj, previewed=previewed
+    )
+    return render(request, "assessments/_preview.html", context)
+
+
+def _preview_items(data, scheme_obj, items, township) -> _PreviewItems:
+    if not ((data.get("item-name") or "").strip() or data.get("editing")):
+        return _PreviewItems(items)
+    editing = None
+    if data.get("editing"):
+        editing = next((i for i in items if str(i.pk) == data["editing"]), None)
+    form = ItemForm(
+        data,
+        instance=ScoringItem(scheme=scheme_obj if scheme_obj.pk else None, township=township)
+        if editing is None
+        else editing,
+        prefix="item",
+    )
+    if not form.is_valid():
+        return _PreviewItems(items, error="; ".join(str(e) for errs in form.errors.values() for e in errs))
+    draft = form.save(commit=False)
+    if editing is None:
+        draft.pk = 0
+        items.append(draft)
+    else:
+        items = [draft if i.pk == editing.pk else i for i in items]
+    items.sort(key=lambda i: (i.order, i.pk or 0))
+    return _PreviewItems(items, edited_key=str(draft.pk))
+
+
+def _preview_context(*, deputy, township, year, scheme_obj, previewed: _PreviewItems) -> dict:
+    """The deputy's lines under the previewed items, from this year's records."""
+    snapshot = scheme_snapshot(scheme_obj, previewed.items)
+    start, end, year_days = year_bounds(year)
+    served = selectors.eligible_deputies(township_ids=[township.pk], start=start, end=end).get(
+        township.pk, []
+    )
+    served_days = next((e.served_days for e in served if e.deputy_id == deputy.pk), 0)
+    keys = {i["source"] for i in snapshot["items"]}
+    counts = sources.source_counts(sorted(keys), township_ids=[township.pk], start=start, end=end)
+    raw = deputy_lines(
+        snapshot,
+        deputy_id=deputy.pk,
+        served_days=served_days or year_days,
+        year_days=year_days,
+        counts=counts,
+        adjustments={},
+    )
+    return {
+        "deputy": deputy,
+        "lines": [
+            {"item": i, "line": line, "edited": i["key"] == previewed.edited_key}
             for i, line in zip(items_for(snapshot, DEPUTY), raw)
-        ]
-        total = sum((Decimal(line["points"]) for line in raw), Decimal(0))
-        return render(
-            request,
-            "assessments/_preview.html",
-            {
-                "deputy": deputy,
-                "lines": lines,
-                "total": total,
-                "error": error,
-                "served_days": served_days,
-                "year_days": year_days,
-                "scheme": scheme_obj,
-            },
-        )
-    return render(request, "assessments/_preview.html", {"deputy": None, "error": error})
+        ],
+        "total": sum((Decimal(line["points"]) for line in raw), Decimal(0)),
+        "error": previewed.error,
+        "served_days": served_days,
+        "year_days": year_days,
+        "scheme": scheme_obj,
+    }
