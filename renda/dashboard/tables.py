@@ -1,16 +1,16 @@
 """The county dashboard as a table of plain values: the page and the .xlsx export share it."""
 
-from django.apps import apps
 from django.utils.translation import gettext as _
 
 from renda.core import xlsx
 
+from .selectors import score_grades
+
 
 def _grade_labels():
-    try:
-        return dict(apps.get_model("assessments", "ScoreResult").Grade.choices)
-    except LookupError:
-        return {}
+    """{grade: label} of the score card, best first, as the assessments app publishes them
+    (renda.core.figures.SCORE_GRADES); empty without a provider."""
+    return dict(score_grades())
 
 
 def grades_text(grades):
