@@ -15,8 +15,9 @@ class ProposalsConfig(AppConfig):
         from renda.core import hooks
         from renda.core.archive import ARCHIVE_SECTION
         from renda.core.figures import RECORD_LIST_URL, TODO_LINES, YEAR_END_PART
+        from renda.core.services import RECORD_CHANGED
 
-        from . import figures, pages, year_end
+        from . import figures, pages, summaries, year_end
         from .archive import proposals_section
         from .selectors import proposal_list_for_activity, proposal_list_for_session, proposal_progress_as_of
         from .services import township_setup
@@ -29,6 +30,11 @@ class ProposalsConfig(AppConfig):
         hooks.register("proposal_progress", proposal_progress_as_of)
         # A new township gets its proposal settings and default categories when it is created.
         hooks.register("township_created", township_setup)
+        # The stored figures (proposals.summaries) follow a void, a restore or a deletion of a
+        # proposal or of its reply or evaluation, and are rebuilt for a township restored from
+        # its backup.
+        hooks.register(RECORD_CHANGED, summaries.refresh_for_record)
+        hooks.register("township_restored", summaries.refresh_for_township)
 
         # The deputy archive's section of the deputy's proposals (renda.core.archive).
         hooks.register(ARCHIVE_SECTION, proposals_section, order=50)

@@ -27,6 +27,7 @@ from .models import (
     ProposalReply,
     ProposalSettings,
 )
+from .summaries import proposal_figures_rebuild, township_years
 
 # About 120 items a township-year: a county's year is about 2,400 (issue 5), five years of a
 # 200-township city 120,000.
@@ -100,9 +101,13 @@ def seed(ctx):
     rows_insert(ProposalReply, replies)
     rows_insert(ProposalEvaluation, evaluations)
     reports = _progress_reports(ctx)
+    ids = [t.pk for t in ctx.townships]
+    figures = proposal_figures_rebuild(
+        township_ids=ids, years=township_years(ids, today=ctx.today), today=ctx.today
+    )
     ctx.log(
         f"  proposals: {len(proposals)} items, {len(events)} workflow steps, "
-        f"{reports} progress reports to the presidium"
+        f"{reports} progress reports to the presidium, {figures} stored figure rows"
     )
 
 

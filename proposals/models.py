@@ -504,3 +504,72 @@ class ProposalAttachment(VoidableModel):
 
     def __str__(self):
         return self.name
+
+
+class ProposalFigures(models.Model):
+    """The stored figures of one township's year (proposals.summaries keeps them; the services
+    refresh a township-year in the same transaction as the change), so the county pages read a
+    few rows per township instead of aggregating the year's proposals.
+
+    `dimension` and `key`: "all" ("") the year's figures; "category" (the category's name, ""
+    for none) and "unit" (the lead unit's pk, "" for none) the same figures per group; "month"
+    ("1" … "12") received (by month received) and closed (by month closed); "state" (a state)
+    `items`, the register's count of the year's items in it; "month_state" ("3:assigned")
+    `items`, the items received in that month of the year (any state, not-accepted ones too).
+    The counts are those of proposals.counting's aggregates, as of `computed_on`; the rows hold
+    until `valid_until` (exclusive; empty: for good), when a deadline passing or the year ending
+    changes them without any write."""
+
+    class Dimension(models.TextChoices):
+        ALL = "all", _("whole year")
+        MONTH = "month", _("month")
+        CATEGORY = "category", _("category")
+        UNIT = "unit", _("lead unit")
+        STATE = "state", _("state")
+        MONTH_STATE = "month_state", _("month and state")
+
+    # Derived rows: a township backup leaves them out and the restore computes them again.
+    derived = True
+
+    township = models.ForeignKey(
+        "core.Township", on_delete=models.CASCADE, related_name="+", verbose_name=_("township")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices)
+    key = models.CharField(_("key"), max_length=60, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    carried_over = models.PositiveIntegerField(default=0)
+    not_accepted = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    received_closed = models.PositiveIntegerField(default=0)
+    carried_closed = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    met = models.PositiveIntegerField(default=0)
+    evaluated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    motions = models.PositiveIntegerField(default=0)
+    items = models.PositiveIntegerField(default=0)
+    computed_on = models.DateField(_("computed on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal figures")
+        verbose_name_plural = _("proposal figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "year", "dimension", "key"], name="proposalfigures_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(dimension__in=["all", "month", "category", "unit", "state", "month_state"]),
+                name="proposalfigures_dimension_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "dimension", "valid_until"], name="proposalfigures_year_dim"),
+        ]
+
+    def __str__(self):
+        return f"{self.township_id} {self.year} {self.dimension} {self.key}"

@@ -32,6 +32,7 @@ from .models import (
     ProposalReply,
     ProposalSettings,
 )
+from .summaries import refresh_for_proposal
 from .workflow import (
     TRANSITIONS,
     UNDOABLE,
@@ -213,8 +214,9 @@ def _lock_and_check(proposal, action, by):
 
 def _event(proposal, *, action, from_state, by, note="", to_state=None, effective_on=None):
     """Record a step. `effective_on` is its business date (the reply's date …; today when the
-    step carries no date of its own): figures as of a cutoff read the state from it."""
-    return ProposalEvent.objects.create(
+    step carries no date of its own): figures as of a cutoff read the state from it. Every step
+    is the last write of its service: the township's stored figures are refreshed with it."""
+    event = ProposalEvent.objects.create(
         township_id=proposal.township_id,
         proposal=proposal,
         action=action,
@@ -224,6 +226,8 @@ def _event(proposal, *, action, from_state, by, note="", to_state=None, effectiv
         effective_on=effective_on or timezone.localdate(),
         note=note or "",
     )
+    refresh_for_proposal(proposal)
+    return event
 
 
 # ---------------------------------------------------------------- submission
@@ -446,6 +450,7 @@ def proposal_update(*, proposal: Proposal, by, **details: Unpack[ProposalDetails
     proposal._change_reason = _("details corrected")  # type: ignore[attr-defined]
     proposal.save()
     proposal.co_signers.set(signers)
+    refresh_for_proposal(proposal)  # its category counts
     return proposal
 
 

@@ -32,6 +32,10 @@ app.conf.beat_schedule = {
         "task": "proposals.tasks.proposals_remind_deadlines",
         "schedule": crontab(hour=1, minute=15),
     },
+    "proposals-figures-refresh": {
+        "task": "proposals.tasks.proposal_figures_refresh_due",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "portal-deputies-notify": {
         "task": "portal.tasks.deputies_notify_sweep",
         "schedule": 600.0,

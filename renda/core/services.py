@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import hooks
 from .access import authorize
 from .exceptions import ApplicationError
 from .jobs import job_handler_get, job_kinds
@@ -239,6 +240,9 @@ def document_file_delete(*, job: DocumentJob, now: dt.datetime | None = None) ->
 # --- void with a reason, restore, delete an unreferenced draft -----------------------------
 
 VOID_REASON_MAX = 300
+# Called with `obj=` in the transaction of a void, restore or delete, after the rows are written:
+# an app keeping stored figures over the record refreshes them (proposals.summaries).
+RECORD_CHANGED = "record_changed"
 
 
 def _void_family(obj):
@@ -285,6 +289,7 @@ def record_void(*, obj: models.Model, by, reason: str) -> models.Model:
         history_actor(row, by)
         row._change_reason = reason[:100]
         row.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+    hooks.collect(RECORD_CHANGED, obj=obj)
     _audit(
         user=by,
         action="record_voided",
@@ -337,6 +342,7 @@ def record_restore(*, obj: models.Model, by) -> models.Model:
         raise ApplicationError(
             _("Another record now has the same number; change or void it before restoring this one.")
         ) from None
+    hooks.collect(RECORD_CHANGED, obj=obj)
     _audit(user=by, action="record_restored", detail=_record_label(obj), township=obj.township, row_count=1)
     return obj
 
@@ -376,4 +382,5 @@ def record_delete_draft(*, obj: models.Model, by) -> None:
     township = obj.township
     history_actor(obj, by)
     obj.delete()
+    hooks.collect(RECORD_CHANGED, obj=obj)
     _audit(user=by, action="record_deleted", detail=label, township=township, row_count=1)

@@ -51,6 +51,8 @@ def township_models():
     for model in apps.get_models():
         if model._meta.proxy or model._meta.auto_created or is_historical(model) or label(model) in EXCLUDED:
             continue
+        if getattr(model, "derived", False):  # figures kept from the records: rebuilt on restore
+            continue
         field = next((f for f in model._meta.concrete_fields if f.name == "township"), None)
         if field is not None and field.is_relation and field.related_model is Township:
             found.append(model)

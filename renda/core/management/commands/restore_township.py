@@ -21,6 +21,8 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
+from renda.core import hooks
+
 from .backup_township import FORMAT, VERSION, historical_model, label, township_models
 
 
@@ -120,6 +122,8 @@ def township_restore(*, data, code=None) -> dict:
             if hist is None or not rows:
                 continue
             counts[f"{label(model)} (history)"] = _history_restore(model, hist, rows, remap)
+        # rows derived from the records (left out of the backup) are computed again
+        hooks.collect("township_restored", township=township)
     counts["township"] = township.pk
     return dict(counts)
 

@@ -1,0 +1,261 @@
+"""The stored figures (proposals.summaries): after any sequence of workflow steps through the
+services, every stored figure equals the figures counted from the raw proposals; a void and a
+restore move them; rows past `valid_until` are stale and the beat task writes them again."""
+
+import datetime as dt
+import random
+from collections import Counter
+
+import pytest
+from django.db.models import Q
+from django.utils import timezone
+
+from proposals import services
+from proposals.models import HandlingUnit, Proposal, ProposalCategory, ProposalFigures
+from proposals.selectors import (
+    proposal_state_counts,
+    proposal_stats,
+    proposal_stats_by_month,
+    proposal_stats_grouped,
+    proposal_year_q,
+)
+from proposals.summaries import (
+    FIGURE_KEYS,
+    figures_counts,
+    proposal_figures_refresh_due,
+    proposal_figures_rows,
+    refresh_proposal_figures,
+)
+from renda.core.exceptions import ApplicationError
+from renda.core.services import record_restore, record_void
+from tests.factories import DeputyFactory, UserFactory
+
+S = Proposal.State
+D = ProposalFigures.Dimension
+
+
+def _stored(township, year):
+    rows = ProposalFigures.objects.filter(township=township, year=year)
+    return {(r.dimension, r.key): r for r in rows}
+
+
+def _counts_of(stats):
+    return {k: stats[k] for k in FIGURE_KEYS if k != "motions"}
+
+
+def _python_counts(township, year):
+    """The year's main counts worked out in Python from the raw rows (current fields)."""
+    rows = list(Proposal.objects.filter(township=township))
+    jan1, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), timezone.localdate())
+    members = [
+        p
+        for p in rows
+        if p.state != S.NOT_ACCEPTED
+        and (p.year == year or (p.year < year and (not p.closed_on or p.closed_on >= jan1)))
+    ]
+    closed = [p for p in members if p.state == S.CLOSED and p.closed_on <= end]
+    counts = {
+        "received": sum(p.year == year for p in members),
+        "carried_over": sum(p.year < year for p in members),
+        "not_accepted": sum(p.state == S.NOT_ACCEPTED and p.year == year for p in rows),
+        "closed": len(closed),
+        "received_closed": sum(p.year == year for p in closed),
+        "motions": sum(p.year == year and p.kind == Proposal.Kind.MOTION for p in members),
+    }
+    if year == timezone.localdate().year:  # the current year counts from the current fields
+        today = timezone.localdate()
+        counts["overdue"] = sum(p.is_open and p.deadline < today for p in members)
+        counts["replied"] = sum(bool(p.replied_on) and p.replied_on <= end for p in members)
+        counts["evaluated"] = sum(bool(p.rating) and p.evaluated_on <= end for p in members)
+        counts["satisfied"] = sum(
+            p.rating in ("satisfied", "basically") and p.evaluated_on <= end for p in members
+        )
+    return counts
+
+
+def _check_against_raw(township, year):
+    stored = _stored(township, year)
+    qs = Proposal.objects.filter(township=township)
+    # the year's figures: the live aggregate and, independently, Python over the raw rows
+    assert _counts_of(proposal_stats(qs=qs, year=year)) == _counts_of(figures_counts(stored[D.ALL, ""]))
+    python = _python_counts(township, year)
+    assert {k: getattr(stored[D.ALL, ""], k) for k in python} == python
+    # per category and per lead unit
+    for field, dimension in (("category__name", D.CATEGORY), ("lead_unit", D.UNIT)):
+        live = {
+            str(r[field] or ""): _counts_of(r) for r in proposal_stats_grouped(qs=qs, year=year, field=field)
+        }
+        kept = {k: _counts_of(figures_counts(r)) for (dim, k), r in stored.items() if dim == dimension}
+        assert kept == live, dimension
+    # per month
+    months = {
+        str(m["month"]): (m["received"], m["closed"]) for m in proposal_stats_by_month(qs=qs, year=year)
+    }
+    kept_months = {k: (r.received, r.closed) for (dim, k), r in stored.items() if dim == D.MONTH}
+    assert kept_months == {k: v for k, v in months.items() if v != (0, 0)}
+    # the register's count per state
+    year_rows = qs.filter(proposal_year_q(year) | Q(year=year, state=S.NOT_ACCEPTED))
+    states = {value: n for value, _label, n in proposal_state_counts(year_rows) if n}
+    assert {k: r.items for (dim, k), r in stored.items() if dim == D.STATE} == states
+    # received per month and state
+    month_state = Counter(
+        f"{p.submitted_on.month}:{p.state}" for p in qs if p.year == year and p.submitted_on.year == year
+    )
+    assert {k: r.items for (dim, k), r in stored.items() if dim == D.MONTH_STATE} == dict(month_state)
+
+
+def _actors(township):
+    secretary = UserFactory(township=township, role="township_secretary")
+    chair = UserFactory(township=township, role="township_chair")
+    deputies = [DeputyFactory(township=township) for _ in range(3)]
+    units = [HandlingUnit.objects.create(township=township, name=f"单位{i}") for i in range(3)]
+    categories = list(ProposalCategory.objects.filter(township=township)[:4])
+    return {
+        "secretary": secretary,
+        "chair": chair,
+        "deputies": deputies,
+        "units": units,
+        "categories": categories,
+    }
+
+
+def _later(rng, day, today):
+    return min(today, day + dt.timedelta(days=rng.randint(0, 80)))
+
+
+def _step(rng, p, a, today):
+    """One random step the proposal's state allows, through the services."""
+    sec = a["secretary"]
+    day = max(d for d in (p.submitted_on, p.registered_on, p.assigned_on, p.replied_on, p.evaluated_on) if d)
+    if rng.random() < 0.08:
+        return services.proposal_undo_last_step(proposal=p, by=a["chair"], reason="录错")
+    if p.state == S.SUBMITTED:
+        if rng.random() < 0.15:
+            return services.proposal_reject(proposal=p, by=sec, reason="不属于建议范围")
+        if rng.random() < 0.3:
+            services.proposal_update(proposal=p, by=sec, category=rng.choice(a["categories"]))
+        return services.proposal_register(proposal=p, by=sec, registered_on=_later(rng, day, today))
+    if p.state == S.REGISTERED:
+        deadline = rng.choice([None, _later(rng, day, today) + dt.timedelta(days=rng.randint(0, 40))])
+        when = _later(rng, day, today)
+        return services.proposal_assign(
+            proposal=p,
+            by=sec,
+            lead_unit=rng.choice(a["units"]),
+            assigned_on=when,
+            deadline=deadline if deadline and deadline >= when else None,
+        )
+    if p.state == S.ASSIGNED and rng.random() < 0.4:
+        return services.proposal_start(proposal=p, by=sec)
+    if p.state in (S.ASSIGNED, S.IN_PROGRESS):
+        return services.proposal_reply(
+            proposal=p,
+            by=sec,
+            text="已办理。",
+            outcome=rng.choice("ABC"),
+            met_in_person=rng.random() < 0.5,
+            replied_on=_later(rng, day, today),
+        )
+    if p.state == S.REPLIED:
+        rating = rng.choice(["satisfied", "basically", "dissatisfied"])
+        return services.proposal_evaluate(
+            proposal=p, by=sec, rating=rating, evaluated_on=_later(rng, day, today)
+        )
+    if p.state == S.EVALUATED:
+        return services.proposal_close(proposal=p, by=sec, closed_on=_later(rng, day, today))
+    return p
+
+
+def _submit(rng, township, a, today):
+    submitted_on = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randint(0, (today - dt.date(2025, 1, 1)).days))
+    motion = rng.random() < 0.15
+    return services.proposal_submit(
+        township=township,
+        by=a["secretary"],
+        kind=Proposal.Kind.MOTION if motion else Proposal.Kind.SUGGESTION,
+        title="关于修路的建议",
+        content="道路泥泞。",
+        lead_deputy=a["deputies"][0],
+        co_signers=a["deputies"][1:] if motion else (),
+        by_presidium=motion,
+        during_session=motion,
+        session_number=1 if motion else None,
+        submitted_on=submitted_on,
+        category=rng.choice(a["categories"] + [None]),
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_stored_figures_equal_the_raw_rows_after_random_steps(township, other_township, seed):
+    # given two townships and proposals taken through random steps by the services
+    rng, today = random.Random(seed), timezone.localdate()
+    actors = {t.pk: _actors(t) for t in (township, other_township)}
+    proposals = []
+    for _ in range(14):
+        t = rng.choice([township, other_township])
+        proposals.append(_submit(rng, t, actors[t.pk], today))
+    for _ in range(90):
+        p = Proposal.all_objects.get(pk=rng.choice(proposals).pk)
+        a = actors[p.township_id]
+        try:
+            if p.is_voided:
+                record_restore(obj=p, by=a["chair"])
+            elif rng.random() < 0.05:
+                record_void(obj=p, by=a["secretary"], reason="重复录入")
+            else:
+                _step(rng, p, a, today)
+        except ApplicationError:
+            pass  # a step the rules refuse (a date out of order …) changes nothing
+    # then every stored figure equals the figures counted from the raw rows
+    assert Proposal.objects.exclude(state=S.SUBMITTED).exists()
+    for t in (township, other_township):
+        for year in (2025, today.year):
+            _check_against_raw(t, year)
+
+
+def test_void_and_restore_move_the_stored_figures(make_proposal, township, secretary, chair):
+    # given a closed item of 2025 and an open one
+    year = 2025
+    closed = make_proposal("closed")
+    make_proposal("in_progress")
+    assert _stored(township, year)[D.ALL, ""].closed == 1
+    # when the closed one is voided, it leaves the stored figures
+    record_void(obj=closed, by=secretary, reason="重复录入")
+    assert _stored(township, year)[D.ALL, ""].closed == 0
+    _check_against_raw(township, year)
+    # and when it is restored it is back
+    record_restore(obj=Proposal.all_objects.get(pk=closed.pk), by=chair)
+    assert _stored(township, year)[D.ALL, ""].closed == 1
+    _check_against_raw(township, year)
+
+
+def test_a_deadline_passing_makes_the_row_stale_until_the_beat_task(make_proposal, township):
+    # given an item being handled this year with its deadline ten days ahead
+    today = timezone.localdate()
+    p = make_proposal("in_progress", submitted_on=today, deadline=today + dt.timedelta(days=10))
+    row = _stored(township, today.year)[D.ALL, ""]
+    assert row.overdue == 0 and row.valid_until == min(
+        p.deadline + dt.timedelta(days=1), dt.date(today.year + 1, 1, 1)
+    )
+    # when the deadline has passed, the stored row no longer holds: a reader counts it live
+    later = p.deadline + dt.timedelta(days=1)
+    live = [
+        r
+        for r in proposal_figures_rows(township_ids=[township.pk], year=today.year, today=later)
+        if r.dimension == D.ALL
+    ]
+    assert live[0].overdue == 1 and live[0].pk is None  # computed, not stored
+    assert _stored(township, today.year)[D.ALL, ""].overdue == 0  # reading wrote nothing
+    # and the daily task writes it again
+    assert proposal_figures_refresh_due(today=later) >= 1
+    assert _stored(township, today.year)[D.ALL, ""].overdue == 1
+
+
+def test_a_past_year_holds_for_good_and_a_township_without_items_has_zeros(
+    make_proposal, township, other_township
+):
+    make_proposal("replied")
+    assert _stored(township, 2025)[D.ALL, ""].valid_until is None
+    refresh_proposal_figures(other_township.pk, 2025)
+    assert set(_stored(other_township, 2025)) == {(D.ALL, "")}
+    assert figures_counts(_stored(other_township, 2025)[D.ALL, ""]) == dict.fromkeys(FIGURE_KEYS, 0)
