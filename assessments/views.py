@@ -394,7 +394,8 @@ def _scheme_post(request, editor: _SchemeEditor) -> str | None:
     try:
         return action(request, editor)
     except ApplicationError as exc:
-        target = editor.scheme_form if which == "scheme" else editor.item_form
+        # Only a posted form can show the error: a refused preset or reset is a message.
+        target = {"scheme": editor.scheme_form, "item": editor.item_form}.get(which)
         if target is not None:
             target.add_error(exc.field if exc.field in target.fields else None, exc.message)
         else:

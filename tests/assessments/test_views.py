@@ -178,6 +178,16 @@ def test_scheme_editor_is_read_only_for_the_secretary(scored, secretary, client_
     assert r.status_code == 403
 
 
+def test_scheme_editor_refuses_an_unknown_preset_with_a_message(scored, chair, client_for):
+    url = _urls(scored["own"], scored["deputies"][0])["scheme"]
+    scheme = ScoringScheme.objects.get(township_id=scored["own"].township_id, year=YEAR)
+    count = scheme.items.count()
+    r = client_for(chair).post(url, {"form": "preset", "preset": "no-such-scheme"})
+    assert r.status_code == 200
+    assert "请选择系统提供的考核方案之一" in r.content.decode()
+    assert scheme.items.count() == count
+
+
 def test_scheme_preview_shows_an_unsaved_item(scored, chair, client_for):
     url = reverse("assessments:scheme_preview", args=[scored["own"].township_id, YEAR])
     d = scored["deputies"][0]
