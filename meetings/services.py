@@ -11,6 +11,7 @@ message (and the field it concerns). What runs with no user is listed in SYSTEM_
 import datetime as dt
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
@@ -966,42 +967,49 @@ def _activity_check(activity, *, deputy_ids, duty_ids):
         activity.law_name = ""
 
 
-# The keyword arguments of activity_save that are columns of the activity; text ones are stripped.
-ACTIVITY_COLUMNS = (
-    "kind",
-    "start_date",
-    "end_date",
-    "place",
-    "organiser",
-    "group",
-    "station",
-    "topic",
-    "law_name",
-    "target",
-    "invited_officials",
-    "findings",
-    "suggestions_count",
-    "notice_date",
-    "voter_count",
-    "households",
-    "rating_excellent",
-    "rating_competent",
-    "rating_incompetent",
-    "rating_satisfied",
-    "rating_basically_satisfied",
-    "rating_unsatisfied",
-)
+@dataclass(frozen=True)
+class _ActivityColumns:
+    """The arguments of activity_save that are columns of the activity (text ones are stripped
+    when they are set)."""
+
+    kind: str
+    start_date: dt.date
+    end_date: dt.date | None
+    place: str
+    organiser: str
+    group: DeputyGroup | None
+    station: LiaisonStation | None
+    topic: str
+    law_name: str
+    target: str
+    invited_officials: str
+    findings: str
+    suggestions_count: int
+    notice_date: dt.date | None
+    voter_count: int | None
+    households: int | None
+    rating_excellent: int | None
+    rating_competent: int | None
+    rating_incompetent: int | None
+    rating_satisfied: int | None
+    rating_basically_satisfied: int | None
+    rating_unsatisfied: int | None
+
+
 STRIPPED_COLUMNS = ("place", "topic", "law_name", "target", "invited_officials")
 
 
-def _activity_columns_set(activity, columns):
+def _activity_columns_set(activity, given: _ActivityColumns):
     """Check the kind, organiser and topic, then set every column (text stripped)."""
-    if columns["kind"] not in Activity.Kind.values:
+    if given.kind not in Activity.Kind.values:
         raise ApplicationError(_("Choose the kind of activity."), field="kind")
-    if columns["organiser"] not in Activity.Organiser.values:
+    if given.organiser not in Activity.Organiser.values:
         raise ApplicationError(_("Choose the organiser."), field="organiser")
     columns = {
-        name: (value or "").strip() if name in STRIPPED_COLUMNS else value for name, value in columns.items()
+        f.name: (getattr(given, f.name) or "").strip()
+        if f.name in STRIPPED_COLUMNS
+        else getattr(given, f.name)
+        for f in fields(given)
     }
     if not columns["topic"]:
         raise ApplicationError(_("Enter the topic."), field="topic")
@@ -1076,17 +1084,43 @@ def activity_save(
     rating_unsatisfied: int | None = None,
     by,
 ) -> tuple[Activity, list[str]]:
-    """Record a new activity of the township (`activity` None) or correct one, with its
-    participants: `deputies` take part; `on_duty` are on duty (reception) or report (述职).
-    Fields a kind does not use are cleared. Returns (activity, warnings)."""
-    given = locals()  # the arguments, before anything else is bound
-    columns = {name: given[name] for name in ACTIVITY_COLUMNS}
+    """Record a new activity (`activity` None) or correct one: `deputies` take part, `on_duty` are
+    on duty (reception) or report (述职); fields its kind does not use are cleared. (activity, warnings)"""
+    columns = _ActivityColumns(
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        place=place,
+        organiser=organiser,
+        group=group,
+        station=station,
+        topic=topic,
+        law_name=law_name,
+        target=target,
+        invited_officials=invited_officials,
+        findings=findings,
+        suggestions_count=suggestions_count,
+        notice_date=notice_date,
+        voter_count=voter_count,
+        households=households,
+        rating_excellent=rating_excellent,
+        rating_competent=rating_competent,
+        rating_incompetent=rating_incompetent,
+        rating_satisfied=rating_satisfied,
+        rating_basically_satisfied=rating_basically_satisfied,
+        rating_unsatisfied=rating_unsatisfied,
+    )
+    if activity is not None:
+        authorize(by, activity, "meetings.change_activity")  # and a correction stays in `township`:
+    authorize(by, township, "meetings.add_activity" if activity is None else "meetings.change_activity")
+    return _activity_write(activity, township, columns, deputies=deputies, on_duty=on_duty, by=by)
+
+
+def _activity_write(activity, township, columns, *, deputies, on_duty, by):
+    """activity_save once authorized: the new or locked row, its columns and participants."""
     if activity is None:
-        authorize(by, township, "meetings.add_activity")
         activity = Activity(township=township)
     else:
-        authorize(by, activity, "meetings.change_activity")
-        authorize(by, township, "meetings.change_activity")  # and it stays in that township
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _activity_columns_set(activity, columns)
     deputy_ids, duty_ids = _activity_people(activity, deputies, on_duty)
