@@ -124,24 +124,46 @@ def session_attendance_rows(*, session):
     )
 
 
+ROSTER_ORDER = ("surname_strokes", "name_pinyin", "pk")
+
+
 def session_attendance_rows_checked(*, session):
-    """The rows, each with `serving`: False marks old data, a deputy on the expected list who did
-    not serve as a township deputy on the session's first day (shown as a warning)."""
+    """The expected list (应到) of a session, one row per deputy in roster order, each with
+    `serving`. Until the attendance is first saved the list is computed on read from the mandate
+    timeline: the township deputies serving on the session's first day (deputies.serving), each
+    with the row stored for them or an unsaved "present" one; nothing is written (saving the
+    attendance stores it, services.session_attendance_save). Once saved the list is a record:
+    its rows as stored, `serving` False marking old data (a deputy not serving on that day,
+    shown as a warning). Two queries."""
+    serving = deputy_serving(township=session.township, on=session.start_date)
+    if session.expected_fixed_at is None:
+        stored = {a.deputy_id: a for a in SessionAttendance.objects.filter(session=session)}
+        rows = []
+        for deputy in serving.order_by(*ROSTER_ORDER):
+            row = stored.get(deputy.pk) or SessionAttendance(
+                township_id=session.township_id, session=session, deputy=deputy
+            )
+            row.deputy, row.serving = deputy, True
+            rows.append(row)
+        return rows
     rows = list(session_attendance_rows(session=session))
-    serving = set(
-        deputy_serving(township=session.township, on=session.start_date)
-        .filter(pk__in=[r.deputy_id for r in rows])
-        .values_list("pk", flat=True)
-    )
+    ids = set(serving.filter(pk__in=[r.deputy_id for r in rows]).values_list("pk", flat=True))
     for row in rows:
-        row.serving = row.deputy_id in serving
+        row.serving = row.deputy_id in ids
     return rows
 
 
 def session_attendance_summary(*, session):
-    counts = SessionAttendance.objects.filter(session=session).aggregate(
-        total=Count("pk"), **{s.value: Count("pk", filter=Q(status=s.value)) for s in AttendanceStatus}
-    )
+    """[(status label, count)] and the total of a session's attendance; a list not yet fixed is
+    the one the attendance page shows (computed on read, everyone present)."""
+    if session.expected_fixed_at is None:
+        rows = session_attendance_rows_checked(session=session)
+        counts = {s.value: sum(1 for r in rows if r.status == s.value) for s in AttendanceStatus}
+        counts["total"] = len(rows)
+    else:
+        counts = SessionAttendance.objects.filter(session=session).aggregate(
+            total=Count("pk"), **{s.value: Count("pk", filter=Q(status=s.value)) for s in AttendanceStatus}
+        )
     return [(str(s.label), counts[s.value]) for s in AttendanceStatus], counts["total"]
 
 

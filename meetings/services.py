@@ -87,13 +87,15 @@ def _term_on(township, day):
 # --- Sessions ----------------------------------------------------------------------------
 
 
-def _attendance_sync(session):
-    """Until the attendance is first saved, the expected list follows the roster: every township
-    deputy serving on the session's first day (deputies.selectors.deputy_serving) has a row and
-    nobody else. Once saved (expected_fixed_at set) the list is a record and this does nothing.
-    Returns the number of rows added or removed."""
+def _expected_store(session):
+    """Store a session's expected list (应到) while it is not yet fixed: every township deputy
+    serving on the session's first day (deputies.serving, the mandate timeline) has a row and
+    nobody else; the attendance page shows the same list computed on read
+    (selectors.session_attendance_rows_checked) and never writes. Once fixed (expected_fixed_at
+    set) the list is a record and this does nothing. Called by the writes only: creating or
+    re-dating a session, saving its attendance, changing its expected list."""
     if session.expected_fixed_at is not None:
-        return 0
+        return
     serving = deputy_serving(township=session.township, on=session.start_date)
     have = SessionAttendance.objects.filter(session=session).values("deputy_id")
     missing = list(serving.exclude(pk__in=have).values_list("pk", flat=True))
@@ -101,18 +103,7 @@ def _attendance_sync(session):
         [SessionAttendance(township_id=session.township_id, session=session, deputy_id=pk) for pk in missing],
         ignore_conflicts=True,
     )
-    removed, _by_model = (
-        SessionAttendance.objects.filter(session=session).exclude(deputy__in=serving.values("pk")).delete()
-    )
-    return len(missing) + removed
-
-
-@transaction.atomic
-def session_attendance_sync(*, session: Session, by) -> int:
-    """Bring a session's expected list (not yet fixed) up to the roster before it is edited.
-    Returns the number of rows added or removed (0 once the list is fixed)."""
-    authorize(by, session, "meetings.change_sessionattendance")
-    return _attendance_sync(session)
+    SessionAttendance.objects.filter(session=session).exclude(deputy__in=serving.values("pk")).delete()
 
 
 def _session_note(session, reason, by):
@@ -165,7 +156,7 @@ def session_create(
             for item in SessionPrepItem.Item.values
         ]
     )
-    _attendance_sync(session)
+    _expected_store(session)
     return session
 
 
@@ -192,7 +183,7 @@ def session_update(
     session.place, session.notes = place, notes
     history_actor(session, by)
     session.save(update_fields=["number", "start_date", "end_date", "place", "notes", "updated_at"])
-    _attendance_sync(session)  # a list not yet recorded follows the new date
+    _expected_store(session)  # a list not yet recorded follows the new date
     return session
 
 
@@ -225,7 +216,7 @@ def session_attendance_save(*, session: Session, entries: AttendanceEntries, by)
     authorize(by, session, "meetings.change_sessionattendance")
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.expected_fixed_at is None:
-        _attendance_sync(session)
+        _expected_store(session)
         session.expected_fixed_at = timezone.now()
         count = SessionAttendance.objects.filter(session=session).count()
         _session_note(session, _("expected list fixed: %(n)s deputies") % {"n": count}, by)
@@ -260,6 +251,7 @@ def session_expected_add(*, session: Session, deputy: Deputy, reason: str, by) -
     authorize(by, session, "meetings.change_sessionattendance")
     session = Session.objects.select_for_update().get(pk=session.pk)
     reason = _reason_required(reason)
+    _expected_store(session)  # the list shown (computed on read) is the one changed
     if deputy.township_id != session.township_id:
         raise ApplicationError(_("That deputy is not on this township's roster."), field="deputy")
     if SessionAttendance.objects.filter(session=session, deputy=deputy).exists():
@@ -296,6 +288,7 @@ def session_expected_remove(*, session: Session, deputy: Deputy, reason: str, by
     authorize(by, session, "meetings.change_sessionattendance")
     session = Session.objects.select_for_update().get(pk=session.pk)
     reason = _reason_required(reason)
+    _expected_store(session)  # the list shown (computed on read) is the one changed
     deleted, _by_model = SessionAttendance.objects.filter(session=session, deputy=deputy).delete()
     if not deleted:
         raise ApplicationError(

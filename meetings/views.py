@@ -298,13 +298,15 @@ def _attendance_entries(post, ids):
 
 
 def session_attendance(request, pk):
-    """Attendance of every deputy on one page: all present by default, change the exceptions."""
+    """Attendance of every deputy on one page: all present by default, change the exceptions.
+    The expected list is computed on read until the first save stores it (a GET never writes)."""
     session = _session(request, pk)
     can_write = request.access.can_write(perm="meetings.change_sessionattendance")
+    rows = selectors.session_attendance_rows_checked(session=session)
     errors = {}
     if request.method == "POST":
         request.access.require_write(perm="meetings.change_sessionattendance")
-        ids = list(session.attendance.values_list("deputy_id", flat=True))
+        ids = [row.deputy_id for row in rows]
         try:
             changed = services.session_attendance_save(
                 session=session, entries=_attendance_entries(request.POST, ids), by=request.user
@@ -315,9 +317,6 @@ def session_attendance(request, pk):
         else:
             messages.success(request, _("Attendance saved (%(n)s changed).") % {"n": changed})
             return redirect("meetings:session_detail", session.pk)
-    elif can_write:
-        services.session_attendance_sync(session=session, by=request.user)
-    rows = selectors.session_attendance_rows_checked(session=session)
     if errors:  # show what was typed
         for row in rows:
             row.status = request.POST.get(f"status_{row.deputy_id}", row.status)

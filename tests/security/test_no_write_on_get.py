@@ -1,6 +1,9 @@
 """Opening a page writes nothing: settings and categories exist from the township's creation,
 and the scoring scheme is created only when an editor saves it; a deputy's unread messages stay
-unread until the deputy marks them. A GET issues no INSERT, UPDATE or DELETE (the session store aside)."""
+unread until the deputy marks them; a session's expected list is shown, not stored, until the
+attendance is saved. A GET issues no INSERT, UPDATE or DELETE (the session store aside)."""
+
+import datetime as dt
 
 import pytest
 from django.apps import apps
@@ -77,3 +80,20 @@ def test_a_deputy_reading_messages_writes_nothing(township, secretary, client_fo
         assert status == 200, url
         assert writes == [], url
     assert Message.objects.get(deputy=deputy).read_at is None
+
+
+@pytest.mark.django_db
+def test_the_session_attendance_page_computes_the_expected_list_and_writes_nothing(
+    township, term, secretary, client_for
+):
+    from meetings.models import SessionAttendance
+    from meetings.services import session_create
+    from tests.factories import DeputyFactory
+
+    day = dt.date(2026, 3, 4)
+    session = session_create(by=secretary, township=township, number=7, start_date=day, end_date=day)
+    elected = DeputyFactory(township=township, mandate__start_date=dt.date(2026, 1, 1))
+    status, writes = _writes(client_for(secretary), f"/meetings/sessions/{session.pk}/attendance/")
+    assert status == 200
+    assert writes == []
+    assert not SessionAttendance.objects.filter(session=session, deputy=elected).exists()
