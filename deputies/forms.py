@@ -252,11 +252,11 @@ class RosterFilterForm(BootstrapFormMixin, forms.Form):
         groups = access_for(user).scope(DeputyGroup).select_related("term", "township")
         stations = access_for(user).scope(LiaisonStation).select_related("township")
         terms = Term.objects.select_related("township").order_by("township__display_order", "-number")
-        if township is not None:
+        if township is not None:  # one township: the options show only names and numbers
             groups, stations, terms = (
-                groups.filter(township=township),
-                stations.filter(township=township),
-                terms.filter(township=township),
+                groups.filter(township=township).select_related(None).only("id", "name"),
+                stations.filter(township=township).select_related(None).only("id", "name"),
+                terms.filter(township=township).select_related(None).only("id", "number"),
             )
         elif not access_for(user).is_county:
             terms = terms.filter(township__in=access_for(user).townships())

@@ -4,7 +4,7 @@ counts: the one definition of who held a mandate in a township on a day or over 
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from .serving import (  # noqa: F401  (re-exported: the roster's reads)
     deputy_serving_counts,
     deputy_serving_during,
     deputy_serving_during_q,
+    group_member_counts_by_group,
     mandate_active_during_q,
     mandate_active_q,
     not_serving_message,
@@ -61,21 +62,24 @@ def deputy_list(*, user, township=None, filters: dict | None = None, on: dt.date
             cond |= Q(name_initials__startswith=q.lower()) | Q(name_pinyin__startswith=q.lower())
         qs = qs.filter(cond)
     status = f.get("status") or STATUS_CURRENT
-    active = Mandate.objects.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))
+    # The rows are live deputies: the EXISTS tests read their mandates and memberships without
+    # the default managers' join back to the (live) deputy.
+    mandates, memberships = Mandate._base_manager, GroupMembership._base_manager
+    active = mandates.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))
     if f.get("level"):
         active = active.filter(level=f["level"])
     if status == STATUS_CURRENT:
         qs = qs.filter(Exists(active))
     elif status == STATUS_FORMER:
-        qs = qs.exclude(Exists(Mandate.objects.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))))
+        qs = qs.exclude(Exists(mandates.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))))
         if f.get("level"):
-            qs = qs.filter(Exists(Mandate.objects.filter(deputy=OuterRef("pk"), level=f["level"])))
+            qs = qs.filter(Exists(mandates.filter(deputy=OuterRef("pk"), level=f["level"])))
     elif f.get("level"):
-        qs = qs.filter(Exists(Mandate.objects.filter(deputy=OuterRef("pk"), level=f["level"])))
+        qs = qs.filter(Exists(mandates.filter(deputy=OuterRef("pk"), level=f["level"])))
     if f.get("term"):
-        qs = qs.filter(Exists(Mandate.objects.filter(deputy=OuterRef("pk"), term_id=f["term"])))
+        qs = qs.filter(Exists(mandates.filter(deputy=OuterRef("pk"), term_id=f["term"])))
     if f.get("group"):
-        qs = qs.filter(Exists(GroupMembership.objects.filter(deputy=OuterRef("pk"), group_id=f["group"])))
+        qs = qs.filter(Exists(memberships.filter(deputy=OuterRef("pk"), group_id=f["group"])))
     if f.get("station"):
         qs = qs.filter(
             Exists(
@@ -96,6 +100,41 @@ def deputy_list(*, user, township=None, filters: dict | None = None, on: dt.date
         qs = qs.filter(ethnicity=eth)
     order = SORTS.get(f.get("sort") or "strokes", SORTS["strokes"])
     return qs.select_related("township").order_by(*order)
+
+
+_LEVEL_BITS = {lv: 1 << i for i, lv in enumerate(Mandate.Level.values)}
+
+
+def deputy_list_columns(qs, *, on: dt.date | None = None):
+    """The roster page's per-row columns folded into its one query, evaluated for the page's
+    rows only: `levels_held` (the levels of the mandates active on `on`, as bits, read by
+    `deputy_list_levels`), `group_now_id` and `group_now_name` (the group in the term running on
+    `on`). Each is one correlated subquery on the deputy's index; the rows are live deputies, so
+    the subqueries read their mandates and memberships without the voided-parent join."""
+    on = on or timezone.localdate()
+    bits = Case(*(When(level=lv, then=Value(bit)) for lv, bit in _LEVEL_BITS.items()), default=Value(0))
+    levels = (
+        Mandate._base_manager.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))
+        .order_by()
+        .values("deputy")
+        .annotate(bits=Sum(bits))
+        .values("bits")
+    )
+    # A deputy is in at most one group a term, and a township's terms do not overlap.
+    membership = GroupMembership._base_manager.filter(
+        deputy=OuterRef("pk"), term__start_date__lte=on, term__end_date__gte=on
+    ).order_by()
+    return qs.annotate(
+        levels_held=Subquery(levels, output_field=IntegerField()),
+        group_now_id=Subquery(membership.values("group_id")[:1]),
+        group_now_name=Subquery(membership.values("group__name")[:1]),
+    )
+
+
+def deputy_list_levels(deputy) -> list[str]:
+    """The levels `deputy_list_columns` found active, highest first (Mandate.Level's order)."""
+    held = deputy.levels_held or 0
+    return [lv for lv, bit in _LEVEL_BITS.items() if held & bit]
 
 
 def deputy_list_page_prefetch(deputies, *, on: dt.date | None = None):
@@ -176,6 +215,8 @@ def deputy_archive_years(*, deputy, today: dt.date | None = None):
 
 
 def group_list(*, user, township=None, term=None):
+    """The groups a user may see, with the columns the list shows (`group_member_counts` adds
+    the counts)."""
     qs = access_for(user).scope(DeputyGroup)
     if township is not None:
         qs = qs.filter(township=township)
@@ -183,7 +224,10 @@ def group_list(*, user, township=None, term=None):
         qs = qs.filter(term=term)
     return (
         qs.select_related("township", "term", "leader", "deputy_leader")
-        .annotate(listed_count=Count("groupmembership", distinct=True))
+        .only(
+            *("id", "township_id", "term_id", "number", "name", "activity_room", "villages"),
+            *("township__name", "term__number", "leader__name", "deputy_leader__name"),
+        )
         .order_by("township__display_order", "-term__number", "number")
     )
 
@@ -198,26 +242,13 @@ def group_member_counts(*, groups, today: dt.date | None = None) -> None:
     """Set `member_count` (members holding a mandate of any level on the group's reference day)
     and `other_level_count` (of those, members without a township mandate, e.g. county deputies
     elected here) on each group. Former deputies still listed in a group are not counted.
-    Serving is read through `deputy_mandate_levels` (the one definition): one query for the
-    memberships and one per distinct reference day (one per term shown)."""
+    Serving is read through `group_member_counts_by_group` (deputies.serving): one query."""
     groups = list(groups)
     if not groups:
         return
-    rows = list(
-        GroupMembership.objects.filter(group__in=[g.pk for g in groups]).values_list("group_id", "deputy_id")
+    counts = group_member_counts_by_group(
+        group_ids=[g.pk for g in groups], today=today or timezone.localdate()
     )
-    days = {g.pk: group_reference_day(g.term, today) for g in groups}
-    members_on: dict[dt.date, set] = {}
-    for group_id, deputy_id in rows:
-        members_on.setdefault(days[group_id], set()).add(deputy_id)
-    levels_on = {on: deputy_mandate_levels(deputy_ids=ids, on=on) for on, ids in members_on.items()}
-    counts = {g.pk: [0, 0] for g in groups}
-    for group_id, deputy_id in rows:
-        levels = levels_on[days[group_id]].get(deputy_id)
-        if levels:
-            counts[group_id][0] += 1
-            if TOWNSHIP not in levels:
-                counts[group_id][1] += 1
     for g in groups:
         g.member_count, g.other_level_count = counts[g.pk]
 

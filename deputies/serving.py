@@ -9,13 +9,14 @@ independent layers, both build on it.
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.core.access import access_for
 
-from .models import Deputy, LiaisonStation, Mandate, PresidiumMembership
+from .models import Deputy, GroupMembership, LiaisonStation, Mandate, PresidiumMembership
 
 
 def mandate_active_q(*, on: dt.date, prefix: str = "") -> Q:
@@ -188,6 +189,29 @@ def deputy_mandate_levels(*, deputy_ids, on: dt.date) -> dict[int, list[str]]:
     ).values_list("deputy_id", "level"):
         out.setdefault(deputy_id, []).append(level)
     return out
+
+
+def group_member_counts_by_group(*, group_ids, today: dt.date) -> dict[int, tuple[int, int]]:
+    """{group id: (members, of whom of another level)}: members holding a mandate of any level on
+    the group's reference day (today, or its term's first or last day when today is outside the
+    term), and of those the members without a township mandate that day. A former deputy still
+    listed in a group is not counted. One grouped query over the memberships and their mandates."""
+    # The membership's term is its group's term.
+    day = Least(Greatest(Value(today, output_field=DateField()), F("term__start_date")), F("term__end_date"))
+    rows = (
+        GroupMembership.objects.filter(group_id__in=list(group_ids))
+        .annotate(day=day)
+        .filter(mandate_active_q(on=F("day"), prefix="deputy__mandates__"))  # type: ignore[arg-type]
+        .values("group_id")
+        .annotate(
+            members=Count("deputy_id", distinct=True),
+            township=Count("deputy_id", distinct=True, filter=Q(deputy__mandates__level=TOWNSHIP)),
+        )
+        .values_list("group_id", "members", "township")
+    )
+    counts = {pk: (0, 0) for pk in group_ids}
+    counts.update({pk: (members, members - township) for pk, members, township in rows})
+    return counts
 
 
 def presidium_memberships_on(*, township, day: dt.date, term=None):

@@ -100,8 +100,8 @@ def deputy_list(request):
     form = RosterFilterForm(request.GET or None, user=user, township=township)
     filters = form.filters() if request.GET else {}
     qs = sel.deputy_list(user=user, township=township, filters=filters).only(*LIST_FIELDS)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    deputies = sel.deputy_list_page_prefetch(page.object_list)
+    page = Paginator(sel.deputy_list_columns(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    deputies = list(page.object_list)
     # Everything a row shows is worked out here, once: the template only prints it.
     detail_url, group_url = pk_url("deputies:detail"), pk_url("deputies:group")
     genders, affiliations = dict(Deputy.Gender.choices), dict(Deputy.Affiliation.choices)
@@ -112,8 +112,8 @@ def deputy_list(request):
         d.phone_shown = request.access.personal(d).phone
         d.url = detail_url(d.pk)
         d.birth_month = f"{d.birth_date.year}.{d.birth_date.month:02d}" if d.birth_date else ""
-        d.levels = [levels.get(m.level, m.level) for m in d.active_mandates]
-        d.group_url = group_url(d.current_group.pk) if d.current_group else ""
+        d.levels = [levels[lv] for lv in sel.deputy_list_levels(d)]
+        d.group_url = group_url(d.group_now_id) if d.group_now_id else ""
     return render(
         request,
         "deputies/list.html",

@@ -303,9 +303,9 @@ def test_apply_runs_a_fixed_number_of_queries_whatever_the_rows(
 ):
     # given a sheet of new deputies, then the same deputies with a new unit, a level and a group
     make_group(township, term, 1, name="第1代表小组")
-    # when it is applied: the importer's permissions (loaded once per user), insert deputies, their
-    # history, mandates, their history (+ savepoints)
-    result, ctx = _apply_queries(township, _sheet(n), secretary, django_assert_num_queries, 3 + 6)
+    # when it is applied: the importer's role and permissions (one query each, loaded once per
+    # user), insert deputies, their history, mandates, their history (+ savepoints)
+    result, ctx = _apply_queries(township, _sheet(n), secretary, django_assert_num_queries, 2 + 6)
     # then every deputy, mandate and history row is written
     assert result.counts[NEW] == n and Deputy.objects.count() == n and Mandate.objects.count() == n
     # and again for the updates: update deputies, history, mandates, history, group moves (delete + insert)

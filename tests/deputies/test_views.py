@@ -99,13 +99,33 @@ def test_list_query_count_does_not_grow(
         d = _deputy(township, f"张{i}", mandate__level="township")
         Mandate.objects.create(township=township, deputy=d, level="county", start_date=term.start_date)
         group.members.add(d, through_defaults={"township": township, "term": term})
-    for user in (secretary, reviewer):
+    for user, bound in ((secretary, 10), (reviewer, 6)):
         c = client_for(user)
         c.get("/deputies/")  # warm the session and per-process caches
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(bound):
             response = c.get("/deputies/?sort=pinyin")
         assert len(response.context["deputies"]) == 30
-        assert all(len(d.active_mandates) == 2 for d in response.context["deputies"])
+        levels = [Mandate.Level.COUNTY.label, Mandate.Level.TOWNSHIP.label]
+        assert all(d.levels == levels for d in response.context["deputies"])
+        assert response.content.decode().count(f'href="/deputies/groups/{group.pk}/"') == 30
+
+
+def test_group_list_counts_in_a_fixed_number_of_queries(
+    township, term, secretary, reviewer, client_for, django_assert_max_num_queries
+):
+    groups = [make_group(township, term, n) for n in (1, 2)]
+    for i in range(12):
+        d = _deputy(township, f"张{i}", mandate__level="township" if i % 4 else "county")
+        groups[i % 2].members.add(d, through_defaults={"township": township, "term": term})
+    former = _deputy(township, "王五", mandate__end_date=term.start_date + dt.timedelta(days=30))
+    groups[0].members.add(former, through_defaults={"township": township, "term": term})
+    for user, bound in ((secretary, 7), (reviewer, 6)):
+        c = client_for(user)
+        c.get("/deputies/groups/")  # warm the session and per-process caches
+        with django_assert_max_num_queries(bound):
+            response = c.get("/deputies/groups/")
+        counts = {g.pk: (g.member_count, g.other_level_count) for g in response.context["groups"]}
+        assert counts == {groups[0].pk: (6, 3), groups[1].pk: (6, 0)}
 
 
 def test_structure_counts_and_query_bound(township, secretary, client_for, django_assert_max_num_queries):
