@@ -219,7 +219,7 @@ def rota_section(*, deputies, year, user=None, today=None) -> dict[int, ArchiveS
             (
                 Link(date_text(e.date), entry_url(e.pk)),
                 e.station.name,
-                state(e.state),
+                state(e.current_state),
                 # a voided reception is no longer linked (the turn itself stays)
                 Link(e.activity.topic, activity_url(e.activity_id))
                 if e.activity is not None and not e.activity.is_voided

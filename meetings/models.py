@@ -1100,3 +1100,28 @@ class RotaEntry(VoidableModel):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.deputy} · {self.station}"
+
+    @property
+    def current_state(self):
+        """The state shown and counted (`rota_current_state()` in a query): a turn recorded as
+        held whose voter reception was voided is not held, and is held again once the reception
+        is restored; the state the office recorded is kept as it was."""
+        if self.state == self.State.HELD and self.activity_id is not None and self.activity.is_voided:
+            return self.State.NOT_HELD
+        return self.state
+
+    def get_current_state_display(self):
+        return self.State(self.current_state).label
+
+
+def rota_current_state():
+    """RotaEntry.current_state as a query expression (annotate a queryset of rota entries)."""
+    return models.Case(
+        models.When(
+            state=RotaEntry.State.HELD,
+            activity__voided_at__isnull=False,
+            then=models.Value(RotaEntry.State.NOT_HELD.value),
+        ),
+        default=models.F("state"),
+        output_field=models.CharField(),
+    )

@@ -1261,12 +1261,13 @@ def _rota_rows(*, township_ids, year, today, entries=None):
 
 
 def _rota_entries(*, township_ids, year):
-    from .models import RotaEntry
+    from .models import RotaEntry, rota_current_state
 
+    # the state counted: a held turn whose voter reception was voided is not held
     return list(
-        RotaEntry.objects.filter(township_id__in=list(township_ids), date__year=year).values_list(
-            "township_id", "deputy_id", "date", "state"
-        )
+        RotaEntry.objects.filter(township_id__in=list(township_ids), date__year=year)
+        .annotate(current=rota_current_state())
+        .values_list("township_id", "deputy_id", "date", "current")
     )
 
 
@@ -1304,8 +1305,8 @@ def rota_compliance(*, township, year, today=None):
         "entries": entries,
         "met": sum(1 for r in out if r.light.colour == GREEN),
         "planned": len(entries),
-        "held": sum(1 for e in entries if e.state == RotaEntry.State.HELD),
-        "not_held": sum(1 for e in entries if e.state == RotaEntry.State.NOT_HELD),
+        "held": sum(1 for e in entries if e.current_state == RotaEntry.State.HELD),
+        "not_held": sum(1 for e in entries if e.current_state == RotaEntry.State.NOT_HELD),
     }
 
 

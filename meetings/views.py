@@ -1226,7 +1226,11 @@ def rota_entry(request, pk):
     )
     can_write = request.access.can_write(entry, "meetings.change_rotaentry")
     reception = entry.activity if entry.activity is not None and not entry.activity.is_voided else None
-    initial = {"state": entry.state, "activity": reception.pk if reception else None, "note": entry.note}
+    initial = {
+        "state": entry.current_state,
+        "activity": reception.pk if reception else None,
+        "note": entry.note,
+    }
     form = RotaRecordForm(request.POST or None, entry=entry, initial=initial) if can_write else None
     back = f"{reverse('meetings:rota')}?year={entry.date.year}"
     if request.method == "POST":

@@ -337,3 +337,50 @@ def test_the_workbench_shows_the_rota_line(client_for, secretary, township, stat
     figures = r.context["figures"]
     assert figures.rota_deputies == len(_raw_compliance(township, dt.date.today().year))
     assert reverse("meetings:rota") in r.content.decode()
+
+
+def test_a_turn_whose_reception_is_voided_is_not_held_until_it_is_restored(
+    client_for, township, station, higher, secretary, chair
+):
+    from meetings.archive import rota_section
+    from renda.core.archive import ArchiveDeputy
+    from renda.core.services import record_restore
+
+    day = dt.date(YEAR, 3, 1)
+    entry = rota_entry_create(
+        township=township, deputy=higher["county"], station=station, date=day, by=secretary
+    )
+    reception = Activity.objects.create(township=township, kind="reception", start_date=day, topic="接待选民")
+    rota_entry_record(entry=entry, state="held", activity=reception, by=secretary)
+    county = higher["county"].pk
+
+    def seen():
+        page = rota_compliance(township=township, year=YEAR, today=AFTER)
+        row = next(r for r in page["rows"] if r.deputy_id == county)
+        counts = rota_counts(township_ids=[township.pk], year=YEAR, today=AFTER)[township.pk]
+        who = ArchiveDeputy(deputy_id=county, township_id=township.pk, township_name="", name="")
+        archive = rota_section(deputies=[who], year=YEAR)[county].rows[0][2]
+        html = client_for(secretary).get(reverse("meetings:rota"), {"year": YEAR}).content.decode()
+        row_html = html.split(reverse("meetings:rota_entry", args=[entry.pk]), 1)[1].split("</tr>", 1)[0]
+        badge = (
+            "danger" if "text-bg-danger" in row_html else "success" if "text-bg-success" in row_html else ""
+        )
+        return (
+            page["held"],
+            page["not_held"],
+            row.counts[0],
+            counts.held,
+            str(archive),
+            badge,
+        )
+
+    held = seen()
+    assert held[:4] == (1, 0, 1, 1)
+
+    record_void(obj=reception, by=secretary, reason="重复录入")
+    assert seen()[:4] == (0, 1, 0, 0)
+    assert seen()[4:] == (str(RotaEntry.State.NOT_HELD.label), "danger")
+    assert RotaEntry.objects.get(pk=entry.pk).state == "held"  # the recorded state is kept
+
+    record_restore(obj=Activity.all_objects.get(pk=reception.pk), by=chair)
+    assert seen() == held
