@@ -5,8 +5,6 @@ drill-downs to the proposals; the proposals due."""
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +12,11 @@ from renda.core.figures import ChartSeries, ReportParts
 from renda.dashboard.report_data import ProposalFigures
 
 from .models import Proposal
+from .models import ProposalFigures as StoredFigures
 from .selectors import proposal_asof_q, proposal_stats_by_township, proposal_year_q, stats_finish
+from .summaries import proposal_figures_rows
+
+D = StoredFigures.Dimension
 
 
 def proposal_figures(*, figures, year, today, cutoff) -> None:
@@ -34,15 +36,13 @@ def proposal_totals(*, total, rows) -> None:
 
 
 def proposals_by_month(*, township_ids, year) -> list[ChartSeries]:
-    """The year's proposals by month received, one series per current state (one query)."""
+    """The year's proposals by month received, one series per current state (the stored
+    figures: one query, one more for townships whose stored figures are missing or stale)."""
     by_state: dict[str, list[int]] = defaultdict(lambda: [0] * 12)
-    for r in (
-        Proposal.objects.filter(township_id__in=township_ids, year=year, submitted_on__year=year)
-        .annotate(m=ExtractMonth("submitted_on"))
-        .values("state", "m")
-        .annotate(n=Count("pk"))
-    ):
-        by_state[r["state"]][r["m"] - 1] += r["n"]
+    for row in proposal_figures_rows(township_ids=township_ids, year=year, dimensions=[D.MONTH_STATE]):
+        if row.dimension == D.MONTH_STATE:
+            month, state = row.key.split(":", 1)
+            by_state[state][int(month) - 1] += row.items
     return [
         ChartSeries(str(label), by_state[state])
         for state, label in Proposal.State.choices
@@ -94,20 +94,15 @@ def work_report_part(*, townships, figures, year, cutoff, today, quarters_elapse
     """The work report's motions and suggestions: the year's figures, the motions among them and
     the accepted ones by category (largest first)."""
     ids = [t.pk for t in townships]
-    accepted = Proposal.objects.filter(township_id__in=ids, year=year).exclude(
-        state=Proposal.State.NOT_ACCEPTED
-    )
     by_category_of: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for r in (
-        accepted.values("township_id", "category__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "category__name")
-    ):
-        by_category_of[r["township_id"]].append((r["category__name"] or _("uncategorised"), r["n"]))
-    motions_of = {
-        r["township_id"]: r["n"]
-        for r in accepted.filter(kind=Proposal.Kind.MOTION).values("township_id").annotate(n=Count("pk"))
-    }
+    motions_of: dict[int, int] = {}
+    rows = proposal_figures_rows(township_ids=ids, year=year, today=today, dimensions=[D.ALL, D.CATEGORY])
+    # largest first, then by name, uncategorised last among equals
+    for row in sorted(rows, key=lambda r: (-r.received, r.key == "", r.key)):
+        if row.dimension == D.ALL:
+            motions_of[row.township_id] = row.motions
+        elif row.received:
+            by_category_of[row.township_id].append((row.key or _("uncategorised"), row.received))
     return {
         pk: {"proposals": _proposal_figures(figures[pk], motions_of.get(pk, 0), by_category_of[pk])}
         for pk in ids

@@ -62,10 +62,14 @@ from .models import (
     HandlingUnit,
     Proposal,
     ProposalCategory,
+    ProposalFigures,
 )
 from .report_data import AssignmentSheetData, CategoryLine, HandlingReportData, OpenItem, UnitLine
+from .summaries import proposal_figures_rows
 
 S = Proposal.State
+D = ProposalFigures.Dimension
+_COUNT_KEYS = proposal_count_keys()
 RATE_KEYS = (
     "closed_rate",
     "closed_on_time_rate",
@@ -162,15 +166,12 @@ def proposal_stats_grouped(*, qs, year=None, field, today=None) -> list[dict]:
 
 def proposal_stats_by_township(*, townships, year, today=None) -> dict:
     """{township_pk: figures} for the given townships in `year`; townships without proposals
-    get zero counts. One aggregate query."""
+    get zero counts. From the stored figures (proposals.summaries): one query, three more for
+    townships whose stored figures are missing or stale."""
     ids = [t.pk if hasattr(t, "pk") else t for t in townships]
-    rows = proposal_stats_grouped(
-        qs=Proposal.objects.filter(township_id__in=ids), year=year, field="township", today=today
-    )
-    empty = stats_finish(dict.fromkeys(_aggregates(year=year), 0))
-    result = {pk: dict(empty) for pk in ids}
-    for row in rows:
-        result[row.pop("township")] = row
+    result = {pk: stats_finish(dict.fromkeys(_COUNT_KEYS, 0)) for pk in ids}
+    for row in proposal_figures_rows(township_ids=ids, year=year, today=today, dimensions=[D.ALL]):
+        result[row.township_id] = stats_finish(_counts(row))
     return result
 
 
@@ -285,6 +286,112 @@ def proposal_statistics_figures(*, qs, year, today=None) -> dict:
         )
     ranking.sort(key=unit_rank_key)
     return {"stats": stats, "by_township": township_rows, "by_category": category_rows, "ranking": ranking}
+
+
+def _summary_township_ids(*, user, township) -> list[int] | None:
+    """The townships whose stored figures answer for what the user sees (all of a township's
+    proposals, or the county's), or None when the user sees only some proposals (count live)."""
+    access = access_for(user)
+    if township is not None:
+        full = access.is_county or (access.is_township_staff and access.can_read(township))
+        return [township.pk] if full else None
+    # a county user sees every proposal (scope() leaves them all), in any township
+    return list(Township.objects.values_list("pk", flat=True)) if access.is_county else None
+
+
+def _counts(row) -> dict:
+    return {k: getattr(row, k) for k in _COUNT_KEYS}
+
+
+def _summed(rows) -> dict:
+    total = dict.fromkeys(_COUNT_KEYS, 0)
+    for row in rows:
+        for k in _COUNT_KEYS:
+            total[k] += getattr(row, k)
+    return total
+
+
+def _by_key(rows, dimension) -> dict:
+    groups: dict = {}
+    for row in rows:
+        if row.dimension == dimension:
+            groups.setdefault(row.key, []).append(row)
+    return {key: _summed(group) for key, group in groups.items()}
+
+
+def _statistics_from_rows(rows) -> dict:
+    """proposal_statistics_figures' answer (and the months) rolled up from stored figure rows."""
+    all_rows = [r for r in rows if r.dimension == D.ALL and any(_counts(r).values())]
+    names = dict(Township.objects.filter(pk__in=[r.township_id for r in all_rows]).values_list("pk", "name"))
+    by_township = sorted(
+        (
+            dict(stats_finish(_counts(r)), township=r.township_id, name=names.get(r.township_id, ""))
+            for r in all_rows
+        ),
+        key=lambda r: -r["total"],
+    )
+    by_category = sorted(
+        (dict(stats_finish(v), name=key or "—") for key, v in _by_key(rows, D.CATEGORY).items()),
+        key=lambda r: -r["total"],
+    )
+    by_unit = {int(key): v for key, v in _by_key(rows, D.UNIT).items() if key}
+    units = {u.pk: u for u in HandlingUnit.objects.filter(pk__in=list(by_unit)).select_related("township")}
+    ranking = [
+        dict(
+            stats_finish(v),
+            lead_unit=pk,
+            name=units[pk].name if pk in units else "—",
+            township_name=units[pk].township.name if pk in units else "",
+        )
+        for pk, v in by_unit.items()
+    ]
+    ranking.sort(key=unit_rank_key)
+    months = _by_key(rows, D.MONTH)
+    by_month = [
+        {
+            "month": m,
+            "received": months.get(str(m), {}).get("received", 0),
+            "closed": months.get(str(m), {}).get("closed", 0),
+        }
+        for m in range(1, 13)
+    ]
+    return {
+        "stats": stats_finish(_summed(all_rows)),
+        "by_township": by_township,
+        "by_category": by_category,
+        "ranking": ranking,
+        "by_month": by_month,
+    }
+
+
+def proposal_statistics_data(*, user, township, year: int, today=None) -> dict:
+    """The statistics page's figures of the proposals the user sees in `township` (None: every
+    township they see): {"stats", "by_township", "by_category", "ranking", "by_month"}. From the
+    stored figures (proposals.summaries) when the user sees whole townships: a few queries
+    whatever the number of townships; else counted live from the user's proposals."""
+    ids = _summary_township_ids(user=user, township=township)
+    if ids is not None:
+        return _statistics_from_rows(proposal_figures_rows(township_ids=ids, year=year, today=today))
+    qs = access_for(user).scope(Proposal)
+    if township is not None:
+        qs = qs.filter(township=township)
+    figures = proposal_statistics_figures(qs=qs, year=year, today=today)
+    figures["by_month"] = proposal_stats_by_month(qs=qs, year=year, today=today)
+    return figures
+
+
+def proposal_register_state_counts(*, user, filters: dict, township) -> list[tuple]:
+    """The register's count per state, [(state, label, n)], of what `filters` (without the state)
+    leave. A year alone, over whole townships, reads the stored figures (one query or so)."""
+    ids = _summary_township_ids(user=user, township=township)
+    year = filters.get("year")
+    if ids is None or not year or any(v for k, v in filters.items() if k != "year"):
+        return proposal_state_counts(proposal_list(user=user, filters=filters, township=township))
+    counts: dict = {}
+    for row in proposal_figures_rows(township_ids=ids, year=int(year), dimensions=[D.STATE]):
+        if row.dimension == D.STATE:
+            counts[row.key] = counts.get(row.key, 0) + row.items
+    return [(value, label, counts.get(value, 0)) for value, label in S.choices]
 
 
 # ---------------------------------------------------------------- register

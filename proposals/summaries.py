@@ -49,9 +49,10 @@ def _add(row, values):
         setattr(row, name, getattr(row, name) + values[name])
 
 
-def _grouped_figures(acc, township_ids, year, today) -> dict:
-    """The figures per (township, category, lead unit) rolled up into the "all", "category" and
-    "unit" rows; returns {township: the first day a time-dependent figure moves}. One query."""
+def _grouped_figures(acc, township_ids, year, today, dimensions) -> dict:
+    """The figures per township (and category, lead unit when asked for) rolled up into the
+    "all", "category" and "unit" rows; returns {township: the first day a time-dependent figure
+    moves}. One query."""
     aggregates = _aggregates(year=year, today=today)
     aggregates["motions"] = Count(
         "pk", filter=~Q(state=S.NOT_ACCEPTED) & Q(year=year, kind=Proposal.Kind.MOTION)
@@ -64,14 +65,16 @@ def _grouped_figures(acc, township_ids, year, today) -> dict:
         )
         for name in ("closed_on", "replied_on", "evaluated_on"):
             aggregates[f"next_{name}"] = Min(name, filter=Q(**{f"{name}__gt": today}))
-    rows = (
-        _year_rows(township_ids, year).order_by().values("township", "category__name", "lead_unit")
-    ).annotate(**aggregates)
+    groups = {D.CATEGORY: "category__name", D.UNIT: "lead_unit"}
+    fields = ["township", *(field for dim, field in groups.items() if dim in dimensions)]
+    rows = _year_rows(township_ids, year).order_by().values(*fields).annotate(**aggregates)
     for r in rows:
         tid = r["township"]
         _add(_row(acc, tid, year, D.ALL, ""), r)
-        _add(_row(acc, tid, year, D.CATEGORY, r["category__name"] or ""), r)
-        _add(_row(acc, tid, year, D.UNIT, str(r["lead_unit"] or "")), r)
+        if D.CATEGORY in dimensions:
+            _add(_row(acc, tid, year, D.CATEGORY, r["category__name"] or ""), r)
+        if D.UNIT in dimensions:
+            _add(_row(acc, tid, year, D.UNIT, str(r["lead_unit"] or "")), r)
         if "next_deadline" in r:
             days = [r["next_deadline"] and r["next_deadline"] + dt.timedelta(days=1)]
             days += [r[f"next_{name}"] for name in ("closed_on", "replied_on", "evaluated_on")]
@@ -114,23 +117,32 @@ def _month_closed(acc, township_ids, year):
         _row(acc, r["township"], year, D.MONTH, str(r["m"])).closed += r["n"]
 
 
-def proposal_figures_compute(*, township_ids: Iterable[int], year: int, today=None) -> list[ProposalFigures]:
-    """The figure rows (unsaved) of the townships' year as of `today`: an "all" row for every
-    township (zeros when it has no proposal), the other dimensions where there is something to
-    count. Three queries whatever the number of townships."""
+def proposal_figures_compute(
+    *, township_ids: Iterable[int], year: int, today=None, dimensions: Iterable[str] | None = None
+) -> list[ProposalFigures]:
+    """The figure rows (unsaved) of the townships' year as of `today`, of every dimension or of
+    those asked for: an "all" row for every township (zeros when it has no proposal), the other
+    dimensions where there is something to count. At most three queries whatever the number of
+    townships; one for the "all" rows alone, or the "state" or "month_state" ones."""
     today = today or timezone.localdate()
     ids = list(township_ids)
+    wanted = set(D.values if dimensions is None else dimensions)
     acc: dict = {}
     for tid in ids:
         _row(acc, tid, year, D.ALL, "")
-    moves = _grouped_figures(acc, ids, year, today)
-    _month_and_state_items(acc, ids, year)
-    _month_closed(acc, ids, year)
+    moves = {}
+    if wanted & {D.ALL, D.CATEGORY, D.UNIT}:
+        moves = _grouped_figures(acc, ids, year, today, wanted)
+    if wanted & {D.STATE, D.MONTH, D.MONTH_STATE}:
+        _month_and_state_items(acc, ids, year)
+    if D.MONTH in wanted:
+        _month_closed(acc, ids, year)
     year_ends = None if proposal_cutoff_is_past(year, today) else dt.date(year + 1, 1, 1)
-    for row in acc.values():
+    rows = [row for row in acc.values() if row.dimension in wanted]
+    for row in rows:
         row.computed_on = today
         row.valid_until = year_ends and min(year_ends, moves.get(row.township_id, year_ends))
-    return list(acc.values())
+    return rows
 
 
 def _lock(township_id, year):
@@ -203,42 +215,39 @@ def refresh_for_township(*, township) -> None:
 
 def proposal_figures_refresh_due(*, today=None) -> int:
     """Daily (beat): write again the township-years whose figures have moved with the calendar
-    (past `valid_until`), and this year's of every township with proposals that has none yet.
-    Returns the number of township-years refreshed."""
+    (past `valid_until`), and write those missing (a new year; the years of data older than the
+    stored figures, on the first run). Returns the number of township-years written."""
     today = today or timezone.localdate()
-    stale = set(
-        ProposalFigures.objects.filter(dimension=D.ALL, valid_until__lte=today).values_list(
-            "township_id", "year"
-        )
-    )
-    have = set(
-        ProposalFigures.objects.filter(dimension=D.ALL, year=today.year).values_list("township_id", flat=True)
-    )
-    with_proposals = set(
-        Proposal.objects.filter(proposal_year_q(today.year)).values_list("township_id", flat=True).distinct()
-    )
-    stale |= {(tid, today.year) for tid in with_proposals - have}
+    stored = ProposalFigures.objects.filter(dimension=D.ALL)
+    due = set(stored.filter(valid_until__lte=today).values_list("township_id", "year"))
+    have = set(stored.values_list("township_id", "year"))
+    for r in Proposal.all_objects.order_by().values("township_id").annotate(first=Min("year")):
+        due |= {(r["township_id"], y) for y in range(r["first"], today.year + 1)} - have
     by_year = defaultdict(list)
-    for tid, year in stale:
+    for tid, year in due:
         by_year[year].append(tid)
     for year, ids in by_year.items():
         proposal_figures_rebuild(township_ids=ids, years=[year], today=today)
-    return len(stale)
+    return len(due)
 
 
 # ---------------------------------------------------------------- reading
 
 
 def _fresh(row, today) -> bool:
-    return row.computed_on <= today and (row.valid_until is None or today < row.valid_until)
+    """A past year's rows hold for any day after the year (they are its figures as of 31
+    December); a current year's from the day they were computed until `valid_until`."""
+    if row.valid_until is None:
+        return proposal_cutoff_is_past(row.year, today)
+    return row.computed_on <= today < row.valid_until
 
 
 def proposal_figures_rows(
     *, township_ids: Iterable[int], year: int, today=None, dimensions: Iterable[str] | None = None
 ) -> list[ProposalFigures]:
     """The figure rows of the townships' year as of `today`: the stored ones where they hold,
-    the others computed live (and not saved: a page never writes). One query when all are
-    stored; three more for the ones that are not."""
+    the others computed live (and not saved: a page never writes), only the dimensions asked
+    for. One query when all are stored; one to three more for the ones that are not."""
     today = today or timezone.localdate()
     ids = list(township_ids)
     wanted = set(dimensions) | {D.ALL} if dimensions is not None else None
@@ -250,8 +259,7 @@ def proposal_figures_rows(
     rows = [r for r in stored_rows if r.township_id in fresh]
     missing = [tid for tid in ids if tid not in fresh]
     if missing:
-        live = proposal_figures_compute(township_ids=missing, year=year, today=today)
-        rows += [r for r in live if wanted is None or r.dimension in wanted]
+        rows += proposal_figures_compute(township_ids=missing, year=year, today=today, dimensions=dimensions)
     return rows
 
 

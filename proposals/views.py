@@ -45,10 +45,9 @@ from .selectors import (
     proposal_detail,
     proposal_list,
     proposal_register_page_rows,
+    proposal_register_state_counts,
     proposal_signers_not_serving,
-    proposal_state_counts,
-    proposal_statistics_figures,
-    proposal_stats_by_month,
+    proposal_statistics_data,
     proposal_timeline,
 )
 
@@ -116,7 +115,7 @@ def proposal_register(request):
     filters = form.cleaned_data if form.is_valid() else {}
     qs = proposal_list(user=user, filters=filters, township=township)
     count_filters = {k: v for k, v in filters.items() if k != "state"}
-    counts = proposal_state_counts(proposal_list(user=user, filters=count_filters, township=township))
+    counts = proposal_register_state_counts(user=user, filters=count_filters, township=township)
     paginator = Paginator(qs.order_by(*REGISTER_ORDER).values_list("pk", flat=True), PAGE_SIZE)
     # The per-state counts already add up to the total: spare the page a second scan to count it.
     state = filters.get("state")
@@ -582,12 +581,9 @@ def proposal_statistics(request):
     request.access.require_browse()
     township = _scope_township(request)
     year = _stats_year(request)
-    qs = access_for(user).scope(Proposal)
-    if township is not None:
-        qs = qs.filter(township=township)
-    figures = proposal_statistics_figures(qs=qs, year=year)
+    figures = proposal_statistics_data(user=user, township=township, year=year)
     stats, by_category, ranking = figures["stats"], figures["by_category"], figures["ranking"]
-    by_month = proposal_stats_by_month(qs=qs, year=year)
+    by_month = figures["by_month"]
     # A county has thousands of handling units: the page ranks the best; the report has them all.
     ranking_shown = ranking if township is not None else ranking[:RANKING_COUNTY_ROWS]
     by_township = figures["by_township"] if township is None else None

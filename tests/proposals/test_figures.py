@@ -12,6 +12,7 @@ from proposals.selectors import (
     proposal_stats_by_township,
     proposal_unit_ranking,
 )
+from proposals.summaries import refresh_proposal_figures
 from renda.core.models import Reminder
 
 TODAY = dt.date(2026, 11, 26)
@@ -109,10 +110,17 @@ def test_four_rates_on_a_handmade_set(handmade, township, django_assert_num_quer
 def test_stats_by_township_is_one_query_and_fills_empty_townships(
     handmade, township, other_township, django_assert_num_queries
 ):
-    with django_assert_num_queries(1):
+    # the other township has no stored figures yet (no proposal was ever written): counted live
+    with django_assert_num_queries(2):
         rows = proposal_stats_by_township(townships=[township, other_township], year=2025, today=TODAY)
     assert rows[township.pk]["closed_rate"] == 33.3 and rows[township.pk]["received"] == 6
     assert rows[other_township.pk]["received"] == 0 and rows[other_township.pk]["closed_rate"] is None
+    # once both have stored figures, one query reads them
+    refresh_proposal_figures(other_township.pk, 2025)
+    with django_assert_num_queries(1):
+        assert (
+            proposal_stats_by_township(townships=[township, other_township], year=2025, today=TODAY) == rows
+        )
 
 
 def test_rates_empty_set_are_none():

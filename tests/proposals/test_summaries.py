@@ -8,14 +8,19 @@ from collections import Counter
 
 import pytest
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from proposals import services
 from proposals.models import HandlingUnit, Proposal, ProposalCategory, ProposalFigures
 from proposals.selectors import (
+    proposal_filter,
     proposal_state_counts,
+    proposal_statistics_data,
+    proposal_statistics_figures,
     proposal_stats,
     proposal_stats_by_month,
+    proposal_stats_by_township,
     proposal_stats_grouped,
     proposal_year_q,
 )
@@ -28,7 +33,7 @@ from proposals.summaries import (
 )
 from renda.core.exceptions import ApplicationError
 from renda.core.services import record_restore, record_void
-from tests.factories import DeputyFactory, UserFactory
+from tests.factories import DeputyFactory, TermFactory, TownshipFactory, UserFactory
 
 S = Proposal.State
 D = ProposalFigures.Dimension
@@ -259,3 +264,119 @@ def test_a_past_year_holds_for_good_and_a_township_without_items_has_zeros(
     refresh_proposal_figures(other_township.pk, 2025)
     assert set(_stored(other_township, 2025)) == {(D.ALL, "")}
     assert figures_counts(_stored(other_township, 2025)[D.ALL, ""]) == dict.fromkeys(FIGURE_KEYS, 0)
+    # data older than the stored figures gets them from the daily task's first run
+    ProposalFigures.objects.all().delete()
+    assert proposal_figures_refresh_due() == len(range(2025, timezone.localdate().year + 1))
+    _check_against_raw(township, 2025)
+    assert proposal_figures_refresh_due() == 0
+
+
+# ---------------------------------------------------------------- the pages read them
+
+
+def _live_statistics(year, township=None):
+    qs = Proposal.objects.all() if township is None else Proposal.objects.filter(township=township)
+    figures = proposal_statistics_figures(qs=qs, year=year)
+    figures["by_month"] = proposal_stats_by_month(qs=qs, year=year)
+    return figures
+
+
+def _same_figures(page, live):
+    """The page's figures equal the live ones (rows of equal totals in any order)."""
+    assert page["stats"] == live["stats"]
+    assert page["by_month"] == live["by_month"]
+    for name, key in (("by_township", "township"), ("by_category", "name"), ("ranking", "lead_unit")):
+        assert sorted(page[name], key=lambda r, k=key: str(r[k])) == sorted(
+            live[name], key=lambda r, k=key: str(r[k])
+        )
+
+
+@pytest.fixture
+def county_with_steps(township, other_township):
+    rng, today = random.Random(7), timezone.localdate()
+    actors = {t.pk: _actors(t) for t in (township, other_township)}
+    proposals = [_submit(rng, t, actors[t.pk], today) for t in (township, other_township) * 6]
+    for _ in range(50):
+        p = Proposal.objects.get(pk=rng.choice(proposals).pk)
+        try:
+            _step(rng, p, actors[p.township_id], today)
+        except ApplicationError:
+            pass
+    return actors
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_statistics_page_shows_the_live_figures(county_with_steps, client_for, reviewer, township, year):
+    # a county user, over every township
+    r = client_for(reviewer).get(reverse("proposals:statistics") + f"?year={year}")
+    assert r.status_code == 200
+    page = {k: r.context[k] for k in ("stats", "by_category", "by_township")}
+    page["ranking"] = r.context["ranking"]
+    received, closed = (s["data"] for s in r.context["month_chart"]["series"])
+    page["by_month"] = [
+        {"month": m, "received": received[m - 1], "closed": closed[m - 1]} for m in range(1, 13)
+    ]
+    _same_figures(page, _live_statistics(year))
+    # and a township's own secretary
+    secretary = county_with_steps[township.pk]["secretary"]
+    figures = proposal_statistics_data(user=secretary, township=township, year=year)
+    _same_figures(figures, _live_statistics(year, township))
+
+
+def test_the_register_counts_per_state_are_the_live_ones(county_with_steps, client_for, reviewer, township):
+    year = timezone.localdate().year
+    r = client_for(reviewer).get(reverse("proposals:list") + f"?year={year}")
+    live = proposal_state_counts(proposal_filter(qs=Proposal.objects.all(), filters={"year": year}))
+    assert r.context["counts"] == live
+    # with another filter the counts are counted live from the rows
+    r = client_for(reviewer).get(reverse("proposals:list") + f"?year={year}&kind=motion")
+    live = proposal_state_counts(
+        proposal_filter(qs=Proposal.objects.all(), filters={"year": year, "kind": "motion"})
+    )
+    assert r.context["counts"] == live
+
+
+def test_the_dashboard_figures_read_the_stored_rows(county_with_steps, township, other_township):
+    from proposals.figures import proposals_by_month
+
+    year = timezone.localdate().year
+    ids = [township.pk, other_township.pk]
+    by_town = proposal_stats_by_township(townships=ids, year=year)
+    for t in (township, other_township):
+        assert by_town[t.pk] == proposal_stats(qs=Proposal.objects.filter(township=t), year=year)
+    series = {s.label: s.data for s in proposals_by_month(township_ids=ids, year=year)}
+    rows = Proposal.objects.filter(township_id__in=ids, year=year, submitted_on__year=year)
+    expected: dict = {}
+    for p in rows:
+        expected.setdefault(str(S(p.state).label), [0] * 12)[p.submitted_on.month - 1] += 1
+    assert series == expected
+
+
+def test_county_statistics_queries_do_not_grow_with_townships(
+    county_with_steps, client_for, reviewer, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(reviewer)
+    url = reverse("proposals:statistics") + f"?year={timezone.localdate().year}"
+    c.get(url)
+    with CaptureQueriesContext(connection) as two:
+        c.get(url)
+    # three more townships with proposals
+    rng, today = random.Random(3), timezone.localdate()
+    for i in range(3):
+        t = TownshipFactory(name=f"新镇{i}", code=f"xin{i}")
+        TermFactory(township=t)
+        a = _actors(t)
+        for _ in range(3):
+            p = _submit(rng, t, a, today)
+            try:
+                _step(rng, p, a, today)
+            except ApplicationError:
+                pass
+    with CaptureQueriesContext(connection) as five:
+        c.get(url)
+    assert len(five) == len(two)
+    # and the figures are read from the stored rows, not aggregated over the proposals
+    assert not any('"proposals_proposal"' in q["sql"] and "COUNT(" in q["sql"] for q in five.captured_queries)
