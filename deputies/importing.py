@@ -269,7 +269,7 @@ def _skip_reason(values, layout):
         return _("total row")
     if first.startswith(FOOTER_WORDS):
         return _("footer or note")
-    keys = _header_keys(values)
+    keys = {vocab.header_key_of_text(t) for t in filled} - {None}
     if "name" in keys and len(keys) >= max(2, len(layout.header) // 2):
         return _("header repeated")
     if all(t.isdigit() for t in filled) and len(filled) >= 3:

@@ -2,6 +2,7 @@
 type them. This is a data format (the same in every UI language), so it is not translated."""
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -316,7 +317,14 @@ def plain(value) -> str:
 
 
 def header_key(value):
-    text = re.sub(r"\s+", "", normalize(value))
+    return header_key_of_text(re.sub(r"\s+", "", normalize(value)))
+
+
+@functools.lru_cache(maxsize=4096)
+def header_key_of_text(text: str):
+    """`header_key` of a cell's text already normalized and without spaces. Cached: the importer
+    asks it of every cell of every row (is this a repeated header?), and a roster's columns
+    repeat their values."""
     text = text.replace("（", "(").replace("）", ")")
     return HEADER_ALIASES.get(text) or HEADER_ALIASES.get(re.sub(r"\(.*?\)", "", text))
 
