@@ -19,6 +19,7 @@ BODY_FONT = Font(name="宋体", size=10)
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+MIDDLE = Alignment(vertical="center")
 HEAD_FILL = PatternFill("solid", fgColor="F2DCDB")
 HEADER_TOP = 3  # first header row; rows 1-2 hold the title and the note
 
@@ -98,11 +99,11 @@ def _title_rows(ws, last, title, note):
     xlsx.put(ws, 1, 1, title)
     ws["A1"].font = TITLE_FONT
     ws["A1"].alignment = CENTER
-    ws.merge_cells(f"A1:{last}1")
+    xlsx.merge(ws, f"A1:{last}1")
     ws.row_dimensions[1].height = 30
     xlsx.put(ws, 2, 1, note)
     ws["A2"].font = BODY_FONT
-    ws.merge_cells(f"A2:{last}2")
+    xlsx.merge(ws, f"A2:{last}2")
 
 
 def _township_note(data):
@@ -122,7 +123,7 @@ def _township_header(ws, items, columns: _Columns, *, top, bottom):
     ]
     for col, label in fixed:
         xlsx.put(ws, top, col, label)
-        ws.merge_cells(start_row=top, start_column=col, end_row=bottom, end_column=col)
+        xlsx.merge(ws, start_row=top, start_column=col, end_row=bottom, end_column=col)
     col = columns.first_item
     groups: list[list] = []  # [category, first column, span]
     for item in items:
@@ -135,8 +136,8 @@ def _township_header(ws, items, columns: _Columns, *, top, bottom):
     for category, start_col, span in groups:
         xlsx.put(ws, top, start_col, category)
         if span > 1:
-            ws.merge_cells(
-                start_row=top, start_column=start_col, end_row=top, end_column=start_col + span - 1
+            xlsx.merge(
+                ws, start_row=top, start_column=start_col, end_row=top, end_column=start_col + span - 1
             )
     styles = _styles(ws)
     for r in (top, bottom):
@@ -171,9 +172,7 @@ def _township_rows(ws, rows, *, first):
         for c, value in enumerate(values, start=1):
             cell = xlsx.put(ws, row_no, c, value)
             if c == 2:
-                styles.apply(
-                    cell, "name", font=BODY_FONT, border=BORDER, alignment=Alignment(vertical="center")
-                )
+                styles.apply(cell, "name", font=BODY_FONT, border=BORDER, alignment=MIDDLE)
             elif isinstance(value, float):
                 styles.apply(
                     cell, "number", font=BODY_FONT, border=BORDER, alignment=CENTER, number_format="0.0"
@@ -233,11 +232,11 @@ def write_group_sheet(ws, *, title, items, rows, with_township=False):
     last = get_column_letter(len(columns))
     xlsx.put(ws, 1, 1, title)
     ws["A1"].font, ws["A1"].alignment = TITLE_FONT, CENTER
-    ws.merge_cells(f"A1:{last}1")
+    xlsx.merge(ws, f"A1:{last}1")
     ws.row_dimensions[1].height = 30
     xlsx.put(ws, 2, 1, "；".join(f"{i['name']}：{i.get('explain', '')}" for i in items))
     ws["A2"].font = BODY_FONT
-    ws.merge_cells(f"A2:{last}2")
+    xlsx.merge(ws, f"A2:{last}2")
     styles = _styles(ws)
     for c, label in enumerate(columns, start=1):
         cell = xlsx.put(ws, HEADER_TOP, c, label)
@@ -337,18 +336,19 @@ def _summary_sheet(ws, *, county_name, year, sheets):
         % {"county": county_name, "year": year},
     )
     ws["A1"].font, ws["A1"].alignment = TITLE_FONT, CENTER
-    ws.merge_cells(f"A1:{last}1")
+    xlsx.merge(ws, f"A1:{last}1")
     ws.row_dimensions[1].height = 30
+    styles = _styles(ws)
     for c, label in enumerate(columns, start=1):
         cell = xlsx.put(ws, HEADER_TOP, c, label)
-        cell.font, cell.alignment, cell.border, cell.fill = HEAD_FONT, CENTER, BORDER, HEAD_FILL
+        styles.apply(cell, "head", font=HEAD_FONT, alignment=CENTER, border=BORDER, fill=HEAD_FILL)
     row_no = HEADER_TOP + 1
     all_totals = []
     for data in sheets:
         all_totals.extend(r["total"] for r in data["rows"])
         for c, value in enumerate(_summary_values(data), start=1):
             cell = xlsx.put(ws, row_no, c, value)
-            cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, CENTER
+            styles.apply(cell, "summary", font=BODY_FONT, border=BORDER, alignment=CENTER)
         row_no += 1
     _county_total_row(ws, row_no, all_totals, n_columns=len(columns))
     for c, w in enumerate([14, 10, 10, 9, 9, 9, 8, 8, 10, 8, 10], start=1):

@@ -17,8 +17,11 @@ from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,13 +36,25 @@ def text(value):
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
+MAX_TEXT = 32767  # the longest string a cell holds (openpyxl cuts longer ones)
+
+
 def _as_data(cell, value):
+    # str, int and float are stored as openpyxl's value setter stores them, without its type
+    # dispatch (a third of a large workbook's cell writing); other values go through the setter.
+    kind = type(value)
     if isinstance(value, str):
-        value = text(value)
-        cell.value = value
+        value = text(value)[:MAX_TEXT]
+        if type(cell) is Cell:
+            cell._value = value
+        else:  # a merged cell refuses a value
+            cell.value = value
         cell.data_type = "s"  # never "f" (formula) or "e" (error) from a string
         if value.startswith(FORMULA_TRIGGERS):
             cell.quotePrefix = True
+    elif (kind is int or kind is float) and type(cell) is Cell:
+        cell._value = value
+        cell.data_type = "n"
     else:
         cell.value = value
     return cell
@@ -47,7 +62,15 @@ def _as_data(cell, value):
 
 def put(ws, row, column, value):
     """Write `value` into a cell of a normal worksheet as data (strings as text)."""
-    return _as_data(ws.cell(row=row, column=column), value)
+    cells = ws._cells
+    cell = cells.get((row, column))
+    if cell is None:  # Worksheet.cell without its checks (row and column come from our loops)
+        if not 0 < row < 1048577 or column < 1:
+            raise ValueError(f"no cell at row {row}, column {column}")
+        cell = cells[(row, column)] = Cell(ws, row=row, column=column)
+        if row > ws._current_row:
+            ws._current_row = row
+    return _as_data(cell, value)
 
 
 def cell(ws, value):
@@ -124,38 +147,110 @@ def save(wb, *, title="", author="") -> bytes:
     wb.properties.lastModifiedBy = author or None
     if not getattr(wb, "write_only", False):
         for ws in wb.worksheets:
-            for row in ws.iter_rows():
-                for c in row:
-                    if c.data_type == "f":
-                        raise ValueError(f"formula cell {ws.title}!{c.coordinate}")
+            _check_no_formula(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
+def merge(ws, range_string=None, *, start_row=None, start_column=None, end_row=None, end_column=None):
+    """`ws.merge_cells` (openpyxl 3.1) with the same result, cheaper when the top-left cell has
+    no border (every merge of ours): openpyxl then gives each cell of the range a copy of the
+    top-left cell's protection one at a time, hashing it against the workbook's list every
+    time; here its id is looked up once."""
+    if range_string is None:
+        range_string = CellRange(
+            min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row
+        ).coord
+    mcr = MergedCellRange(ws, range_string)
+    ws.merged_cells.add(mcr)
+    border = mcr.start_cell.border
+    if any(
+        side is None or side.style is not None
+        for side in (border.top, border.left, border.right, border.bottom)
+    ):
+        ws._clean_merge_range(mcr)  # the borders go round the range: openpyxl's own way
+        return
+    cells = mcr.cells
+    next(cells)  # the top-left cell stays
+    for row, column in cells:
+        ws._cells[row, column] = MergedCell(ws, row, column)
+    protection = ws.parent._protections.add(copy(mcr.start_cell.protection))
+    for coordinate in mcr.cells:
+        c = ws._cells[coordinate]
+        if not c._style:
+            c._style = StyleArray()
+        c._style.protectionId = protection
+
+
+def _check_no_formula(ws):
+    """Refuse a formula cell. The check used to read the sheet with `iter_rows`, which leaves a
+    blank cell in A1 and in every empty row from row 1 on, so the file has those rows as empty
+    <row> elements and its dimension starts at A1; those cells are still made, without visiting
+    the sheet's every blank cell."""
+    rows = set()
+    for (row, _column), c in ws._cells.items():
+        rows.add(row)
+        if c.data_type == "f":
+            raise ValueError(f"formula cell {ws.title}!{c.coordinate}")
+    if ws._current_row == 0:  # iter_rows reads nothing from a sheet nothing was written to
+        return
+    for row in range(1, ws.max_row + 1):
+        if row not in rows:
+            ws.cell(row=row, column=1)
+    ws.cell(row=1, column=1)
+
+
+class _SharedStyle(StyleArray):
+    """The style ids of every cell of one StyleCache key: one array shared by those cells, its
+    hash (what the writer looks the cell's style up by) computed once. Shared, so it refuses to
+    change: a cell styled by the cache takes no further font, border etc."""
+
+    __slots__ = ("_hash",)
+
+    def __new__(cls, ids):
+        self = super().__new__(cls, ids)
+        self._hash = hash(tuple(self))
+        return self
+
+    def __hash__(self):
+        return self._hash
+
+    def __setitem__(self, index, value):
+        if self[index] != value:  # setting what it holds (a merge's protection) changes nothing
+            raise TypeError("a cell styled by StyleCache.apply takes no other style")
+
+    def __copy__(self):  # a copied cell (copy_worksheet) gets its own, changeable style
+        return StyleArray(self)
+
+    def __deepcopy__(self, memo):
+        return StyleArray(self)
+
+
 class StyleCache:
-    """Style each kind of cell once, then copy its style ids to the others: setting a font,
+    """Style each kind of cell once, then give the others the same style ids: setting a font,
     border or alignment on a cell makes openpyxl hash the style objects against the workbook's
     lists every time, which costs more than writing the values of a large workbook.
 
-    `apply(cell, key, **attrs)`: the first cell of a `key` gets `attrs` set; later cells of
-    that key get a copy of its style (so `attrs` must depend on the key alone). A quote prefix
-    set by `put` / `cell` is kept."""
+    `apply(cell, key, **attrs)`: the first cell of a `key` gets `attrs` set; every cell of that
+    key then shares one read-only array of style ids (so `attrs` must depend on the key alone,
+    and a styled cell takes no further style). A quote prefix set by `put` / `cell` is kept."""
 
     def __init__(self):
         self.protos = {}
 
     def apply(self, cell, key, **attrs):
-        quoted = cell.quotePrefix
-        proto = self.protos.get(key)
-        if proto is None:
-            for name, value in attrs.items():
-                setattr(cell, name, value)
-            style = copy(cell._style)
-            style.quotePrefix = 0
-            self.protos[key] = style
-        else:
-            cell._style = copy(proto)
-        if quoted:
-            cell.quotePrefix = True
+        quoted = bool(cell.quotePrefix)
+        shared = self.protos.get((key, quoted))
+        if shared is None:
+            proto = self.protos.get((key, not quoted))
+            if proto is None:
+                for name, value in attrs.items():
+                    setattr(cell, name, value)
+                style = StyleArray(cell._style)
+            else:
+                style = StyleArray(proto)
+            style.quotePrefix = int(quoted)
+            shared = self.protos[(key, quoted)] = _SharedStyle(style)
+        cell._style = shared
         return cell

@@ -840,7 +840,7 @@ def dashboard_workbook(data) -> bytes:
     formats = data.get("formats") or [None] * len(headers)
     xlsx.page_setup(ws, title_rows="1:2", freeze="B3")
     xlsx.append(ws, [data["title"]])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    xlsx.merge(ws, start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
     xlsx.append(ws, headers)
