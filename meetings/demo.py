@@ -909,10 +909,11 @@ def _seed_contacts(ctx, terms, presidium, current):
 def _seed_plans(ctx, activities):
     """Yearly plans: most group activities and station receptions held were planned for their
     month; now and then a planned one was not held (a red light) or one was held unplanned."""
-    from .models import PlannedActivity
+    from .models import PlannedActivity, PlanNote
 
     rng, today = ctx.rng, ctx.today
     rows = []
+    notes = []
     planned_months = set()
     for a in activities:
         if a.group_id and a.kind == Activity.Kind.GROUP and rng.random() < 0.9:
@@ -925,10 +926,17 @@ def _seed_plans(ctx, activities):
                     kind=a.kind,
                     subject=a.topic,
                     group_id=a.group_id,
-                    # the group's plan of the year in a sentence, on its first planned activity
-                    note=f"{a.start_date.year}年活动计划：每季度至少开展一次集中活动。" if first else "",
                 )
             )
+            if first:  # the group's plan of the year in a sentence: the plan's own note
+                notes.append(
+                    PlanNote(
+                        township_id=a.township_id,
+                        group_id=a.group_id,
+                        year=a.start_date.year,
+                        text=f"{a.start_date.year}年活动计划：每季度至少开展一次集中活动。",
+                    )
+                )
             planned_months.add((a.group_id, a.start_date.year, a.township_id))
         elif a.station_id and a.kind == Activity.Kind.RECEPTION and rng.random() < 0.95:
             rows.append(
@@ -957,6 +965,7 @@ def _seed_plans(ctx, activities):
                     )
                 )
     PlannedActivity.objects.bulk_create(rows, batch_size=2000)
+    PlanNote.objects.bulk_create(notes, batch_size=2000)
     return len(rows)
 
 

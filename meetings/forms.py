@@ -533,6 +533,23 @@ class PlannedActivityEditForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class PlanNoteForm(forms.Form):
+    """A yearly plan's own note: one form per group or station on the plans page."""
+
+    group = GroupChoiceField(queryset=DeputyGroup.objects.none(), required=False, widget=forms.HiddenInput)
+    station = GroupChoiceField(
+        queryset=LiaisonStation.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    text = forms.CharField(label=_("Note on the plan as a whole"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, township=None, year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if township is not None and year is not None:
+            self.fields["group"].queryset = _year_groups(township, year)
+            self.fields["station"].queryset = LiaisonStation.objects.filter(township=township)
+        _rescope(self)
+
+
 # --- Reception rota of higher-level deputies --------------------------------------------------
 
 

@@ -1052,6 +1052,55 @@ class PlannedActivity(VoidableModel):
         return f"{self.year}-{self.month:02d} {self.subject}"
 
 
+class PlanNote(TownshipScopedModel):
+    """The note of a deputy group's or liaison station's yearly plan as a whole (e.g. the groups'
+    old free-text plans, copied in by migrations meetings 0013 and 0014). It belongs to the plan,
+    not to one of its planned activities, so voiding an activity leaves it shown."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    group = models.ForeignKey(
+        "deputies.DeputyGroup",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="plan_notes",
+        verbose_name=_("deputy group"),
+    )
+    station = models.ForeignKey(
+        "deputies.LiaisonStation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="plan_notes",
+        verbose_name=_("liaison station"),
+    )
+    text = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("yearly plan note")
+        verbose_name_plural = _("yearly plan notes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(group__isnull=False, station__isnull=True)
+                | Q(group__isnull=True, station__isnull=False),
+                name="plan_note_group_or_station",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "year"],
+                condition=Q(group__isnull=False),
+                name="plan_note_one_per_group_year",
+            ),
+            models.UniqueConstraint(
+                fields=["station", "year"],
+                condition=Q(station__isnull=False),
+                name="plan_note_one_per_station_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.group or self.station}"
+
+
 # --- Reception rota of higher-level deputies --------------------------------------------------
 
 

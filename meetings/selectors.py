@@ -1031,6 +1031,7 @@ class PlanOwner:
     rows: list = field(default_factory=list)
     unplanned: list = field(default_factory=list)  # activities held that no plan item matches
     light: object = None
+    note: str = ""  # the plan's own note (PlanNote), set by plan_vs_held
 
     def _count(self, status):
         return sum(1 for r in self.rows if r.status == status)
@@ -1070,16 +1071,24 @@ def plan_vs_held(*, township, year, today=None, user=None, group=None):
     """Each deputy group (of a term covering the year) and liaison station of the township with
     its planned activities of `year`, each matched to an activity of the same group or station,
     kind and month (one activity matches one planned item, in the order planned), and the
-    activities held without a plan. Four queries. `group`: that deputy group alone (its page,
-    the plans page's group filter), no station.
+    activities held without a plan, and each plan's own note (PlanNote). Five queries. `group`:
+    that deputy group alone (its page, the plans page's group filter), no station.
 
     Returns {"owners": [PlanOwner], "planned", "held", "missed", "due_now", "due", "unplanned",
     "light"}: the totals over every group and station."""
+    from .models import PlanNote
+
     scope = access_for(user).scope if user is not None else None
     group_ids = None if group is None else [group.pk]
-    return plans_by_township(
+    plan = plans_by_township(
         township_ids=[township.pk], year=year, today=today, scope=scope, group_ids=group_ids
     )[township.pk]
+    # the plan's own note: it stays whatever happens to the planned activities (one query)
+    notes = (scope or (lambda model: model.objects.all()))(PlanNote).filter(township=township, year=year)
+    by_owner = {("group", n.group_id) if n.group_id else ("station", n.station_id): n.text for n in notes}
+    for owner in plan["owners"]:
+        owner.note = by_owner.get((owner.kind, owner.owner.pk), "")
+    return plan
 
 
 def plans_by_township(*, township_ids, year, today=None, scope=None, group_ids=None):

@@ -52,6 +52,7 @@ from .models import (
     FloorSpeech,
     NonVotingAttendee,
     PlannedActivity,
+    PlanNote,
     PresidiumAttendance,
     PresidiumMeeting,
     ReceptionIssue,
@@ -1572,6 +1573,35 @@ def planned_activity_update(
         history_actor(item, by)
         item.save(update_fields=["month", "kind", "subject", "note", "updated_at"])
     return item
+
+
+@transaction.atomic
+def plan_note_set(
+    *,
+    township: Township,
+    year: int,
+    text: str,
+    group: DeputyGroup | None = None,
+    station: LiaisonStation | None = None,
+    by,
+) -> PlanNote:
+    """Write the note of a deputy group's or liaison station's yearly plan as a whole (kept
+    apart from its planned activities, so voiding one of them leaves it); an empty text clears
+    it."""
+    authorize(by, township, "meetings.change_plannedactivity")
+    if (group is None) == (station is None):
+        raise ApplicationError(_("Choose either a deputy group or a liaison station."), field="group")
+    if group is not None:
+        _group_of_year(township, group, year)
+    if station is not None and station.township_id != township.pk:
+        raise ApplicationError(_("That station is not one of this township's."), field="station")
+    note = PlanNote.objects.select_for_update().filter(
+        group=group, station=station, year=year
+    ).first() or PlanNote(township=township, group=group, station=station, year=year)
+    note.text = (text or "").strip()
+    history_actor(note, by)
+    note.save()
+    return note
 
 
 # --- Reception rota of higher-level deputies --------------------------------------------------

@@ -46,6 +46,7 @@ urlpatterns = [
     path("contacts/<id:pk>/", views.contact_detail, name="contact_detail"),
     path("appraisals/", views.appraisal_list, name="appraisals"),
     path("plans/", views.plans, name="plans"),
+    path("plans/note/", views.plan_note_save, name="plan_note"),
     path("plans/<id:pk>/edit/", views.planned_activity_edit, name="plan_edit"),
     path("appraisals/<slug:what>/<id:pk>/", views.year_record_detail, name="year_record"),
     path("rota/", views.rota, name="rota"),

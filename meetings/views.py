@@ -45,6 +45,7 @@ from .forms import (
     NonVotingForm,
     PlannedActivityEditForm,
     PlannedActivityForm,
+    PlanNoteForm,
     PrepItemForm,
     PresidiumMeetingForm,
     ProgressForm,
@@ -1119,6 +1120,26 @@ def _plans_group(request, value):
 
     pk = id_or_none(value)
     return None if pk is None else request.access.get_or_404(DeputyGroup, pk=pk)
+
+
+@require_POST
+def plan_note_save(request):
+    """Write the note of a group's or station's yearly plan as a whole (the plans page)."""
+    request.access.require_browse()
+    group = _plans_group(request, request.GET.get("group"))
+    township = group.township if group is not None else request.access.selected_township
+    if township is None:
+        raise PermissionDenied
+    request.access.require_write(township, "meetings.change_plannedactivity")
+    year = _year(request)
+    form = PlanNoteForm(request.POST, township=township, year=year)
+    if form.is_valid() and submit(
+        form, services.plan_note_set, township=township, year=year, by=request.user, **form.cleaned_data
+    ):
+        messages.success(request, _("Plan note saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(_plans_url(year, group))
 
 
 def plans(request):

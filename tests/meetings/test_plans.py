@@ -359,3 +359,36 @@ def test_a_planned_activity_is_corrected_on_its_form(
         planned_activity_update(item=item, month=5, kind="group", subject="x", by=other_secretary)
     item.refresh_from_db()
     assert item.month == 4
+
+
+def test_the_plans_own_note_stays_shown_when_its_first_activity_is_voided(
+    township, secretary, reviewer, group, station, client_for
+):
+    from meetings.models import PlanNote
+    from meetings.services import plan_note_set
+    from renda.core.services import record_void
+
+    first = _plan(township, secretary, 2, group=group, subject="学习法律法规")
+    _plan(township, secretary, 8, group=group, subject="视察农村人居环境整治")
+    plan_note_set(
+        township=township, year=YEAR, group=group, text="每季度至少开展一次集中活动。", by=secretary
+    )
+    with pytest.raises(ApplicationError):
+        plan_note_set(township=township, year=YEAR, group=group, text="改", by=reviewer)
+
+    record_void(obj=first, by=secretary, reason="录入错误")
+
+    client = client_for(secretary)
+    page = client.get(reverse("meetings:plans"), {"year": YEAR}).content.decode()
+    assert "每季度至少开展一次集中活动。" in page and "学习法律法规" not in page
+    group_page = client.get(reverse("deputies:group", args=[group.pk]), {"year": YEAR}).content.decode()
+    assert "每季度至少开展一次集中活动。" in group_page
+
+    # the plans page writes it, for a station too; an empty text clears it
+    url = reverse("meetings:plan_note") + f"?year={YEAR}"
+    assert client.post(url, {"station": station.pk, "text": "每月接待一次"}).status_code == 302
+    assert client.post(url, {"group": group.pk, "text": ""}).status_code == 302
+    assert dict(PlanNote.objects.values_list("station_id", "text")) == {None: "", station.pk: "每月接待一次"}
+    assert client.post(url, {"text": "无主"}).status_code == 302  # neither: a message, nothing written
+    assert PlanNote.objects.count() == 2
+    assert client_for(reviewer).post(url, {"group": group.pk, "text": "改"}).status_code in (403, 404)
