@@ -364,6 +364,10 @@ def _statistics_from_rows(rows) -> dict:
     }
 
 
+# What the statistics page reads of the stored figures (not the register's or the chart's items).
+_STATISTICS_DIMENSIONS = (D.ALL, D.CATEGORY, D.UNIT, D.MONTH)
+
+
 def proposal_statistics_data(*, user, township, year: int, today=None) -> dict:
     """The statistics page's figures of the proposals the user sees in `township` (None: every
     township they see): {"stats", "by_township", "by_category", "ranking", "by_month"}. From the
@@ -371,7 +375,10 @@ def proposal_statistics_data(*, user, township, year: int, today=None) -> dict:
     whatever the number of townships; else counted live from the user's proposals."""
     ids = _summary_township_ids(user=user, township=township)
     if ids is not None:
-        return _statistics_from_rows(proposal_figures_rows(township_ids=ids, year=year, today=today))
+        rows = proposal_figures_rows(
+            township_ids=ids, year=year, today=today, dimensions=_STATISTICS_DIMENSIONS
+        )
+        return _statistics_from_rows(rows)
     qs = access_for(user).scope(Proposal)
     if township is not None:
         qs = qs.filter(township=township)
