@@ -16,7 +16,6 @@ import io
 from copy import copy
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -36,6 +35,24 @@ def text(value):
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
+class _Cell(Cell):
+    """A cell of `put` / `cell`. Its style id, which the writer asks for once per cell, is the
+    workbook's id of its style array: for a style shared by a StyleCache key it is looked up
+    once per workbook instead of hashed for every cell."""
+
+    __slots__ = ()
+
+    @property
+    def style_id(self):
+        style = self._style
+        if type(style) is not _SharedStyle:
+            return super().style_id
+        styles = self.parent.parent._cell_styles
+        if style._styles is not styles:
+            style._styles, style._id = styles, styles.add(style)
+        return style._id
+
+
 MAX_TEXT = 32767  # the longest string a cell holds (openpyxl cuts longer ones)
 
 
@@ -45,14 +62,14 @@ def _as_data(cell, value):
     kind = type(value)
     if isinstance(value, str):
         value = text(value)[:MAX_TEXT]
-        if type(cell) is Cell:
+        if isinstance(cell, Cell):
             cell._value = value
         else:  # a merged cell refuses a value
             cell.value = value
         cell.data_type = "s"  # never "f" (formula) or "e" (error) from a string
         if value.startswith(FORMULA_TRIGGERS):
             cell.quotePrefix = True
-    elif (kind is int or kind is float) and type(cell) is Cell:
+    elif (kind is int or kind is float) and isinstance(cell, Cell):
         cell._value = value
         cell.data_type = "n"
     else:
@@ -67,7 +84,7 @@ def put(ws, row, column, value):
     if cell is None:  # Worksheet.cell without its checks (row and column come from our loops)
         if not 0 < row < 1048577 or column < 1:
             raise ValueError(f"no cell at row {row}, column {column}")
-        cell = cells[(row, column)] = Cell(ws, row=row, column=column)
+        cell = cells[(row, column)] = _Cell(ws, row=row, column=column)
         if row > ws._current_row:
             ws._current_row = row
     return _as_data(cell, value)
@@ -75,7 +92,7 @@ def put(ws, row, column, value):
 
 def cell(ws, value):
     """A write-only worksheet's cell holding `value` as data (strings as text)."""
-    return _as_data(WriteOnlyCell(ws), value)
+    return _as_data(_Cell(ws), value)
 
 
 def append(ws, values):
@@ -121,7 +138,7 @@ class _CellRowSheet(WriteOnlyWorksheet):
             if value is None:
                 continue
             if not isinstance(value, Cell):
-                value = _as_data(WriteOnlyCell(self), value)
+                value = _as_data(_Cell(self), value)
             value.column = col_idx
             value.row = row_idx
             yield value
@@ -206,11 +223,12 @@ class _SharedStyle(StyleArray):
     hash (what the writer looks the cell's style up by) computed once. Shared, so it refuses to
     change: a cell styled by the cache takes no further font, border etc."""
 
-    __slots__ = ("_hash",)
+    __slots__ = ("_hash", "_styles", "_id")
 
     def __new__(cls, ids):
         self = super().__new__(cls, ids)
         self._hash = hash(tuple(self))
+        self._styles, self._id = None, None  # the workbook's style list it is in, and where
         return self
 
     def __hash__(self):
@@ -234,7 +252,8 @@ class StyleCache:
 
     `apply(cell, key, **attrs)`: the first cell of a `key` gets `attrs` set; every cell of that
     key then shares one read-only array of style ids (so `attrs` must depend on the key alone,
-    and a styled cell takes no further style). A quote prefix set by `put` / `cell` is kept."""
+    and a styled cell takes no further style). A quote prefix set by `put` / `cell` is kept.
+    Style ids belong to one workbook: a cache serves one workbook."""
 
     def __init__(self):
         self.protos = {}

@@ -79,3 +79,19 @@ def test_merge_writes_what_merge_cells_writes():
         return parts.read("xl/worksheets/sheet1.xml"), parts.read("xl/styles.xml")
 
     assert build(xlsx.merge) == build(lambda ws, *a, **kw: ws.merge_cells(*a, **kw))
+
+
+def test_a_shared_style_id_is_the_workbook_s_id_of_its_style():
+    ids = []
+    for fonts in ([], [Font(italic=True)], [Font(size=20), Font(size=21)]):
+        wb = xlsx.new_workbook()
+        ws = wb.active
+        for row, font in enumerate(fonts, start=1):  # other styles listed first: the ids differ
+            other = xlsx.put(ws, row, 2, "other")
+            other.font = font
+            assert other.style_id
+        styles = xlsx.StyleCache()  # style ids belong to one workbook: a cache per workbook
+        cells = [styles.apply(xlsx.put(ws, row, 1, "x"), "k", font=Font(bold=True)) for row in (1, 2)]
+        ids.append({c.style_id for c in cells})
+        assert ids[-1] == {wb._cell_styles.index(cells[0]._style)}
+    assert len({min(i) for i in ids}) == 3
