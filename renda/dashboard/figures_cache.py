@@ -59,15 +59,10 @@ def county_figures(*, townships, year, today=None):
     """selectors.county_figures, from the cache when nothing was written since it was computed."""
     today = today or timezone.localdate()
     townships = list(townships)
-    # A transaction that wrote figures' records and has not committed sees its own changes,
-    # which the cache (committed state) does not hold.
-    token = None if _uncommitted_writes() else _generation()
+    token = _token()
     if token is None:
         return selectors.county_figures(townships=townships, year=year, today=today)
-    ids = ",".join(str(t.pk) for t in townships)
-    key = "county-figures:{}:{}:{}:{}:{}".format(
-        token, year, today.isoformat(), get_language() or "", hashlib.sha256(ids.encode()).hexdigest()
-    )
+    key = _key("county-figures", token, townships, year, today)
     try:
         rows = cache.get(key)
     except Exception:
@@ -86,6 +81,26 @@ def county_figures(*, townships, year, today=None):
     except Exception:
         log.warning("county figures: cache unavailable", exc_info=True)
     return rows
+
+
+def table_key(*, townships, year, today) -> str | None:
+    """The key under which the dashboard's table, rendered from these figures alone, is cached
+    with them (the template's fragment cache); None when the figures are computed live."""
+    token = _token()
+    return None if token is None else _key("county-table", token, list(townships), year, today)
+
+
+def _token():
+    # A transaction that wrote figures' records and has not committed sees its own changes,
+    # which the cache (committed state) does not hold.
+    return None if _uncommitted_writes() else _generation()
+
+
+def _key(kind, token, townships, year, today) -> str:
+    ids = ",".join(str(t.pk) for t in townships)
+    return "{}:{}:{}:{}:{}:{}".format(
+        kind, token, year, today.isoformat(), get_language() or "", hashlib.sha256(ids.encode()).hexdigest()
+    )
 
 
 def _uncommitted_writes() -> bool:

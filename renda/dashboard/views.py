@@ -65,6 +65,19 @@ def drill_url(metric, township, year, *, base=None):
     return f"{base}?{urlencode({'metric': metric, 'township': township.pk, 'year': year})}"
 
 
+class _DrillLinks:
+    """A row's links to the records behind each figure, made as the table is rendered: a table
+    served from the cache (figures_cache.table_key) makes none."""
+
+    def __init__(self, township, year, base):
+        self.township, self.year, self.base = township, year, base
+
+    def __getitem__(self, metric):
+        if metric not in selectors.DRILL:
+            raise KeyError(metric)
+        return drill_url(metric, self.township, self.year, base=self.base)
+
+
 def index(request):
     """The county dashboard; a township user sees the same for their own township."""
     request.access.require_browse()
@@ -75,7 +88,7 @@ def index(request):
     ids = [t.pk for t in townships]
     records = reverse("dashboard:records")  # once, not for each of a city's 2,000 cells
     for row in rows:
-        row.links = {m: drill_url(m, row.township, year, base=records) for m in selectors.DRILL}
+        row.links = _DrillLinks(row.township, year, records)
         row.grades_display = grades_text(row.grades)
     totals = selectors.county_totals(rows) if len(rows) > 1 else None
     if totals:
@@ -85,6 +98,8 @@ def index(request):
         "year": year,
         "rows": rows,
         "totals": totals,
+        "table_key": figures_cache.table_key(townships=townships, year=year, today=today),
+        "table_timeout": figures_cache.TIMEOUT,
         "levels": hooks.first(DEPUTY_LEVEL_LABELS, default={}),
         "charts": charts.dashboard_charts(rows=rows, township_ids=ids, year=year, today=today),
         "proposals_due": list(selectors.proposals_due(township_ids=ids, today=today)[:DUE_LIST_LENGTH]),

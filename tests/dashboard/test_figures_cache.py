@@ -122,3 +122,34 @@ def test_inside_a_transaction_with_its_own_writes_the_figures_are_live(
     live = selectors.county_figures(townships=[township], year=YEAR, today=TODAY)[0]
     assert _figures([after]) == _figures([live])
     assert before.township.pk == after.township.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_table_is_cached_with_the_figures_and_follows_a_committed_write(
+    township, term, reviewer, client_for, django_assert_max_num_queries
+):
+    """The county table is rendered once per figures generation (a template fragment under
+    figures_cache.table_key): the second view serves it from the cache without rendering its
+    cells, and a committed write shows at once."""
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+
+    cache.clear()
+    client = client_for(reviewer)
+    year = dt.date.today().year
+    DeputyFactory(township=township)
+
+    def deputies_cell():
+        html = client.get(f"/dashboard/?year={year}").content.decode()
+        row = html[html.index(f'<th scope="row" class="nowrap sticky-col">{township.name}</th>') :]
+        return row[row.index("<a href=") : row.index("</a>")]
+
+    first = deputies_cell()
+    assert first.endswith(">1")
+    key = figures_cache.table_key(townships=[township], year=year, today=dt.date.today())
+    assert key is not None
+    assert first in cache.get(make_template_fragment_key("dashboard_table", [key]))
+    assert deputies_cell() == first
+    DeputyFactory(township=township)  # committed (transaction=True): a new generation
+    assert figures_cache.table_key(townships=[township], year=year, today=dt.date.today()) != key
+    assert deputies_cell().endswith(">2")
