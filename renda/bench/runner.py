@@ -106,7 +106,7 @@ def _pages(ctx):
         ("meetings:decision_detail", {"pk": first("meetings.Decision")}, None),
         ("meetings:activity_detail", {"pk": first("meetings.Activity")}, None),
         ("proposals:detail", {"pk": first("proposals.Proposal")}, None),
-        ("dashboard:workbench", {}, None),
+        ("home", {}, None),  # the workbench
         ("dashboard:year_end", {}, None),
     ]
     county_pages = [
@@ -854,7 +854,7 @@ def _load_profiles(township):
         (2, "GET", f"/proposals/{first('proposals.Proposal')}/", None),
         (2, "GET", "/meetings/activities/", None),
         (1, "GET", f"/meetings/presidium/{first('meetings.PresidiumMeeting')}/", None),
-        (2, "GET", "/dashboard/workbench/", None),
+        (2, "GET", "/", None),  # the workbench (home page)
         (1, "GET", "/deputies/?q=%E7%8E%8B", None),
     ]
     county_mix = [
