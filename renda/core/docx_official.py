@@ -27,6 +27,7 @@ import unicodedata
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -217,6 +218,7 @@ class OfficialDocument:
 
     def __init__(self, title=None, *, landscape=False, author=""):
         self.doc = Document(io.BytesIO(_blank_document(landscape)))
+        self._grid_style_id = None
         section = self.doc.sections[0]
         self._text_width = section.page_width - section.left_margin - section.right_margin
         self.properties(title=title or "", author=author)
@@ -378,7 +380,7 @@ class OfficialDocument:
         """A bordered table in 仿宋 小四 with a bold header row (`headers` None: no header row),
         fixed layout, its column widths in the grid as well as on every cell."""
         table = self.doc.add_table(rows=1 if headers else 0, cols=len(headers or rows[0]))
-        table.style = "Table Grid"
+        table._tbl.tblStyle_val = self._table_grid_style_id()
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False  # w:tblLayout fixed
         n = len(headers or rows[0])
@@ -418,6 +420,12 @@ class OfficialDocument:
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 set_run_font(para.add_run(str(header)), header_font, font_size)
         return table
+
+    def _table_grid_style_id(self):
+        """python-docx looks a style's name up by searching the whole styles part: once a document."""
+        if self._grid_style_id is None:
+            self._grid_style_id = self.doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+        return self._grid_style_id
 
     @staticmethod
     def _finish_row(row, widths, font_size, compact):
