@@ -148,11 +148,3 @@ def group_score(snapshot, *, groups, counts):
     for row, rank in zip(rows, competition_ranks([r["total"] for r in rows])):
         row["rank"] = rank
     return rows
-
-
-def served_days_in_year(periods, *, start, end) -> int:
-    """Days in [start, end] covered by any of the (start_date, end_date or None) periods: the
-    roster's one definition (deputies.selectors.served_days)."""
-    from deputies.selectors import served_days
-
-    return served_days(periods, start=start, end=end)

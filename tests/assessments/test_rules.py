@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.engine import served_days_in_year, township_score
+from assessments.engine import township_score
 from assessments.rules import competition_ranks, grades_assign, prorate_count, rule_points, thresholds_check
+from deputies.selectors import served_days
 
 D = Decimal
 
@@ -101,11 +102,11 @@ def test_served_days_clips_to_year_and_merges_periods():
     import datetime as dt
 
     start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
-    assert served_days_in_year([(dt.date(2021, 12, 28), None)], start=start, end=end) == 365
+    assert served_days([(dt.date(2021, 12, 28), None)], start=start, end=end) == 365
     # ended on 1 July: serves 1 Jan–30 Jun
-    assert served_days_in_year([(dt.date(2021, 12, 28), dt.date(2025, 7, 1))], start=start, end=end) == 181
-    assert served_days_in_year([(dt.date(2025, 3, 15), None)], start=start, end=end) == 292
-    assert served_days_in_year([(dt.date(2026, 1, 5), None)], start=start, end=end) == 0
+    assert served_days([(dt.date(2021, 12, 28), dt.date(2025, 7, 1))], start=start, end=end) == 181
+    assert served_days([(dt.date(2025, 3, 15), None)], start=start, end=end) == 292
+    assert served_days([(dt.date(2026, 1, 5), None)], start=start, end=end) == 0
 
 
 def _snapshot(**over):
