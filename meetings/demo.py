@@ -912,9 +912,7 @@ def _seed_plans(ctx, activities):
     from .models import PlannedActivity, PlanNote
 
     rng, today = ctx.rng, ctx.today
-    rows = []
-    notes = []
-    planned_months = set()
+    rows, notes, planned_months = [], [], set()
     for a in activities:
         if a.group_id and a.kind == Activity.Kind.GROUP and rng.random() < 0.9:
             first = (a.group_id, a.start_date.year, a.township_id) not in planned_months
@@ -949,7 +947,17 @@ def _seed_plans(ctx, activities):
                     station_id=a.station_id,
                 )
             )
-    # a planned activity that was not held, in a few groups' years
+    rows += _plans_not_held(rng, today, planned_months)
+    PlannedActivity.objects.bulk_create(rows, batch_size=2000)
+    PlanNote.objects.bulk_create(notes, batch_size=2000)
+    return len(rows)
+
+
+def _plans_not_held(rng, today, planned_months):
+    """A planned activity that was not held, in a few groups' years (a red light)."""
+    from .models import PlannedActivity
+
+    rows = []
     for group_id, year, township_id in sorted(planned_months):
         if rng.random() < 0.15:
             month = rng.randint(1, 12)
@@ -964,9 +972,7 @@ def _seed_plans(ctx, activities):
                         group_id=group_id,
                     )
                 )
-    PlannedActivity.objects.bulk_create(rows, batch_size=2000)
-    PlanNote.objects.bulk_create(notes, batch_size=2000)
-    return len(rows)
+    return rows
 
 
 ROTA_NOTES = ["", "", "接待选民12人次，收集意见4条", "因参加上级会议调整时间", "与镇人大代表共同接待"]
