@@ -1510,6 +1510,29 @@ def commendation_save(
 # --- Yearly plans of groups and stations ------------------------------------------------------
 
 
+def _plan_owner_check(township, year, group, station) -> None:
+    """A yearly plan is a deputy group's (of a term covering the year) or a station's, of the
+    township."""
+    if (group is None) == (station is None):
+        raise ApplicationError(_("Choose either a deputy group or a liaison station."), field="group")
+    if group is not None:
+        _group_of_year(township, group, year)
+    if station is not None and station.township_id != township.pk:
+        raise ApplicationError(_("That station is not one of this township's."), field="station")
+
+
+def _planned_fields_check(month, kind, subject) -> str:
+    """A planned activity's month, kind and subject checked; the subject as stored."""
+    if not (isinstance(month, int) and 1 <= month <= 12):
+        raise ApplicationError(_("Choose a month from 1 to 12."), field="month")
+    if kind not in Activity.Kind.values:
+        raise ApplicationError(_("Choose the kind of activity."), field="kind")
+    subject = (subject or "").strip()
+    if not subject:
+        raise ApplicationError(_("Write the subject of the activity."), field="subject")
+    return subject
+
+
 @transaction.atomic
 def planned_activity_add(
     *,
@@ -1526,19 +1549,8 @@ def planned_activity_add(
     """Add an activity to the yearly plan of a deputy group (of a term covering the year) or a
     liaison station of the township: the month, the kind, the subject and a note."""
     authorize(by, township, "meetings.add_plannedactivity")
-    if (group is None) == (station is None):
-        raise ApplicationError(_("Choose either a deputy group or a liaison station."), field="group")
-    if group is not None:
-        _group_of_year(township, group, year)
-    if station is not None and station.township_id != township.pk:
-        raise ApplicationError(_("That station is not one of this township's."), field="station")
-    if not (isinstance(month, int) and 1 <= month <= 12):
-        raise ApplicationError(_("Choose a month from 1 to 12."), field="month")
-    if kind not in Activity.Kind.values:
-        raise ApplicationError(_("Choose the kind of activity."), field="kind")
-    subject = (subject or "").strip()
-    if not subject:
-        raise ApplicationError(_("Write the subject of the activity."), field="subject")
+    _plan_owner_check(township, year, group, station)
+    subject = _planned_fields_check(month, kind, subject)
     item = PlannedActivity(
         township=township,
         year=year,
@@ -1560,13 +1572,7 @@ def planned_activity_update(
     """Change a planned activity's month, kind, subject and note (its group or station and its
     year stay: another owner's or year's activity is added there)."""
     authorize(by, item, "meetings.change_plannedactivity")
-    if not (isinstance(month, int) and 1 <= month <= 12):
-        raise ApplicationError(_("Choose a month from 1 to 12."), field="month")
-    if kind not in Activity.Kind.values:
-        raise ApplicationError(_("Choose the kind of activity."), field="kind")
-    subject = (subject or "").strip()
-    if not subject:
-        raise ApplicationError(_("Write the subject of the activity."), field="subject")
+    subject = _planned_fields_check(month, kind, subject)
     with transaction.atomic():
         item = PlannedActivity.objects.select_for_update().get(pk=item.pk)
         item.month, item.kind, item.subject, item.note = month, kind, subject[:200], (note or "").strip()
@@ -1589,12 +1595,7 @@ def plan_note_set(
     apart from its planned activities, so voiding one of them leaves it); an empty text clears
     it."""
     authorize(by, township, "meetings.change_plannedactivity")
-    if (group is None) == (station is None):
-        raise ApplicationError(_("Choose either a deputy group or a liaison station."), field="group")
-    if group is not None:
-        _group_of_year(township, group, year)
-    if station is not None and station.township_id != township.pk:
-        raise ApplicationError(_("That station is not one of this township's."), field="station")
+    _plan_owner_check(township, year, group, station)
     note = PlanNote.objects.select_for_update().filter(
         group=group, station=station, year=year
     ).first() or PlanNote(township=township, group=group, station=station, year=year)
