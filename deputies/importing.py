@@ -16,11 +16,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from renda.core import bulk
 from renda.core.access import authorize, mask_id_number, mask_phone
 from renda.core.exceptions import ApplicationError
 from renda.core.models import DocumentJob
@@ -1183,20 +1183,19 @@ def _roster_write(*, township, result, by):
 
 
 def _deputies_create(township, rows, history):
-    created = []
-    for r in rows:
-        d = Deputy(township=township, **{k: v for k, v in r.data.items() if v is not None})
-        d.name_pinyin, d.name_initials, d.surname_strokes = name_keys(d.name)
-        created.append(d)
-        r.deputy = d
-    if not created:
+    """The new deputies (one COPY on PostgreSQL, renda.core.bulk), then their history."""
+    if not rows:
         return
-    Deputy.objects.bulk_create(created, batch_size=500)
-    if any(d.pk is None for d in created):  # backends that do not return ids
-        ids = dict(Deputy.objects.filter(township=township).values_list("id_number", "pk"))
-        for d in created:
-            d.pk = d.id = ids.get(d.id_number)
-    _history_record(Deputy, pks=[d.pk for d in created], history_type="+", **history)
+    values = []
+    for r in rows:
+        v = {k: value for k, value in r.data.items() if value is not None}
+        v["name_pinyin"], v["name_initials"], v["surname_strokes"] = name_keys(v["name"])
+        v["township_id"] = township.pk
+        values.append(v)
+    ids = bulk.rows_create(Deputy, values)
+    for r, v, pk in zip(rows, values, ids, strict=True):
+        r.deputy = Deputy(id=pk, **v)
+    _history_record(Deputy, pks=ids, history_type="+", **history)
 
 
 def _deputies_update(rows, history):
@@ -1221,34 +1220,24 @@ def _deputies_update(rows, history):
 
 
 def _mandates_create(township, term, rows, *, elected_on, history):
+    """The rows' new mandates (one COPY on PostgreSQL), then their history."""
     mandates = []
     for r in rows:
         start = r.elected or elected_on
         for level in r.add_levels:
+            township_level = level == Mandate.Level.TOWNSHIP and term is not None
             mandates.append(
-                Mandate(
-                    township=township,
-                    deputy=r.deputy,
-                    level=level,
-                    term=term if level == Mandate.Level.TOWNSHIP else None,
-                    term_number=term.number if level == Mandate.Level.TOWNSHIP and term else None,
-                    start_date=start,
-                )
+                {
+                    "township_id": township.pk,
+                    "deputy_id": r.deputy.pk,
+                    "level": level,
+                    "term_id": term.pk if township_level else None,
+                    "term_number": term.number if township_level else None,
+                    "start_date": start,
+                }
             )
-    if not mandates:
-        return
-    Mandate.objects.bulk_create(mandates, batch_size=500)
-    if any(m.pk is None for m in mandates):  # backends that do not return ids: the newest rows
-        newest = (
-            Mandate.objects.filter(deputy_id__in={m.deputy_id for m in mandates})
-            .values("deputy_id", "level")
-            .annotate(last=Max("pk"))
-            .values_list("deputy_id", "level", "last")
-        )
-        ids = {(d, lv): pk for d, lv, pk in newest}
-        for m in mandates:
-            m.pk = m.id = ids.get((m.deputy_id, m.level))
-    _history_record(Mandate, pks=[m.pk for m in mandates], history_type="+", **history)
+    ids = bulk.rows_create(Mandate, mandates)
+    _history_record(Mandate, pks=ids, history_type="+", **history)
 
 
 def _group_moves(township, term, rows, history):

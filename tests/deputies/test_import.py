@@ -304,17 +304,19 @@ def test_apply_runs_a_fixed_number_of_queries_whatever_the_rows(
     # given a sheet of new deputies, then the same deputies with a new unit, a level and a group
     make_group(township, term, 1, name="第1代表小组")
     # when it is applied: the importer's role and permissions (one query each, loaded once per
-    # user), insert deputies, their history, mandates, their history (+ savepoints)
-    result, ctx = _apply_queries(township, _sheet(n), secretary, django_assert_num_queries, 2 + 6)
+    # user), the deputies' ids and their COPY, their history, the mandates' ids and their COPY,
+    # their history (+ savepoints)
+    result, ctx = _apply_queries(township, _sheet(n), secretary, django_assert_num_queries, 2 + 8)
     # then every deputy, mandate and history row is written
     assert result.counts[NEW] == n and Deputy.objects.count() == n and Mandate.objects.count() == n
-    # and again for the updates: update deputies, history, mandates, history, group moves (delete + insert)
+    # and again for the updates: update deputies, history, mandates (ids, COPY), history, group
+    # moves (delete + insert)
     result, ctx = _apply_queries(
         township,
         _sheet(n, unit="新单位", levels="县、乡镇", group="1"),
         secretary,
         django_assert_num_queries,
-        8,
+        9,
     )
     assert result.counts[UPDATE] == n and Mandate.objects.count() == 2 * n
     assert GroupMembership.objects.filter(group__number=1).count() == n
@@ -361,3 +363,86 @@ def test_group_moves_run_a_fixed_number_of_queries(township, term, secretary, n,
     removed = GroupMembership.history.filter(history_type="-")
     assert removed.count() == n and {h.group.number for h in removed} == {1}
     assert {h.history_user for h in removed} == {secretary}
+
+
+def _written(township, since):
+    """What the imports wrote for the township, in order, without ids and times: the deputies,
+    their mandates (naming their deputy by position), and both tables' history rows."""
+    skip = {"id", "history_id", "created_at", "updated_at", "history_date"}
+    deputies = list(Deputy.all_objects.filter(township=township, pk__gt=since).order_by("pk").values())
+    position = {d["id"]: i for i, d in enumerate(deputies)}
+
+    def plain(rows):
+        return [
+            {k: position.get(v, v) if k == "deputy_id" else v for k, v in r.items() if k not in skip}
+            for r in rows
+        ]
+
+    mandates = Mandate.objects.filter(deputy_id__in=position).order_by("pk").values()
+    deputy_history = Deputy.history.filter(id__in=position).order_by("history_id").values()
+    mandate_history = Mandate.history.filter(deputy_id__in=position).order_by("history_id").values()
+    return [plain(rows) for rows in (deputies, mandates, deputy_history, mandate_history)]
+
+
+def test_the_copy_write_equals_the_orm_write(township, term, secretary, monkeypatch):
+    """On PostgreSQL new deputies and mandates are written with a COPY (renda.core.bulk); the rows,
+    and their history, are those of the bulk_create path the other databases take."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from renda.core import bulk
+
+    make_group(township, term, 1, name="第1代表小组")
+    first = xlsx(
+        [
+            row(levels="县、乡镇", group="1", phone="", elected="2022.01.05"),
+            row(
+                name="李 红",
+                gender="女",
+                affiliation="民盟盟员",
+                id_no=id_number(dt.date(1968, 5, 12), female=True),
+            ),
+            row(
+                name="王强",
+                birth="1970.03",
+                affiliation="",
+                id_no="",
+                unit="第二村\t主任",
+                group="第9代表小组",
+            ),
+        ]
+    )
+    again = xlsx([row(levels="市、县、乡镇", unit="新单位", group="第1代表小组")])
+    since = Deputy.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def both_imports():
+        with transaction.atomic():
+            for content in (first, again):
+                result = roster_import(township=township, content=content, by=secretary, create_groups=True)
+                assert result.ok and result.applied, [r.errors for r in result.error_rows]
+            written = _written(township, since)
+            transaction.set_rollback(True)
+        return written
+
+    with CaptureQueriesContext(connection) as ctx:
+        copied = both_imports()
+    monkeypatch.setattr(bulk, "_copy_supported", lambda: False)
+    assert both_imports() == copied
+    assert sum(q["sql"].startswith("COPY") for q in ctx.captured_queries) == 3  # deputies, mandates twice
+    deputies, mandates, deputy_history, mandate_history = copied
+    assert len(deputies) == 3 and len(mandates) == 5 and len(mandate_history) == 5
+    assert [h["history_type"] for h in deputy_history] == ["+", "+", "+", "~"]
+    assert {h["history_user_id"] for h in deputy_history + mandate_history} == {secretary.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_county_figures_follow_a_copied_import(township, term, secretary):
+    """The COPY goes through the database write watcher: the cached county figures of the
+    township are dropped when the import commits."""
+    from renda.dashboard import figures_cache
+
+    year, today = dt.date.today().year, dt.date.today()
+    before = figures_cache.county_figures(townships=[township], year=year, today=today)[0]
+    roster_import(township=township, content=_sheet(5), by=secretary)
+    after = figures_cache.county_figures(townships=[township], year=year, today=today)[0]
+    assert (before.deputies_total, after.deputies_total) == (0, 5)
