@@ -7,7 +7,9 @@ for a reviewer) are ignored when they match the stored value.
 """
 
 import datetime as dt
+import functools
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 
@@ -93,7 +95,8 @@ class RowOutcome:
     warnings: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # column headers whose value changes
     data: dict = field(default_factory=dict)
-    deputy: Deputy | None = None
+    deputy: Deputy | None = None  # the deputy on the roster the row is (None: a new one)
+    created_id: int | None = None  # a new deputy's id, once written
     add_levels: list = field(default_factory=list)
     reelected: bool = False  # an election result's row naming someone already on the roster
     group: DeputyGroup | None = None
@@ -102,6 +105,10 @@ class RowOutcome:
     headers: dict = field(default_factory=dict, repr=False)
     letters: dict = field(default_factory=dict, repr=False)  # header as in the file → column letter
     election: bool = False
+
+    @property
+    def deputy_id(self):
+        return self.deputy.pk if self.deputy is not None else self.created_id
 
     @property
     def error_cells(self):
@@ -188,7 +195,67 @@ class _Layout:
 
 
 def _text(value):
-    return re.sub(r"\s+", "", vocab.normalize(value))
+    """A cell's text without any whitespace (header and skip-row matching)."""
+    if type(value) is str:
+        return _text_of_str(value)
+    return "".join(vocab.normalize(value).split())
+
+
+# The importer reads most cells two or three times, and a roster's columns repeat their values
+# (男, 汉族, 中共党员, 1968.05, the constituency): each distinct text is normalised and parsed once.
+# The caches are emptied after every read (_forgetting_texts), so no cell outlives its import.
+_CACHES: list = []
+
+
+def _per_read(fn):
+    cached = functools.lru_cache(maxsize=1 << 14)(fn)
+    _CACHES.append(cached)
+    return cached
+
+
+@_per_read
+def _text_of_str(value: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", value).split())
+
+
+@_per_read
+def _normalized_str(value: str) -> str:
+    return vocab.normalize(value)
+
+
+def _normalized(value):
+    return _normalized_str(value) if type(value) is str else vocab.normalize(value)
+
+
+@_per_read
+def _date_of_str(value: str, kind: str, today: dt.date):
+    return vocab.parse_date(value, kind=kind, today=today)
+
+
+def _parsed_date(value, kind, today):
+    """vocab.parse_date, once for each distinct text."""
+    if type(value) is str:
+        return _date_of_str(value, kind, today)
+    return vocab.parse_date(value, kind=kind, today=today)
+
+
+@_per_read
+def _levels_of(text: str) -> tuple:
+    return tuple(vocab.parse_levels(text) or ())
+
+
+def _forgetting_texts(read):
+    """A read that empties the texts' caches when it is done."""
+
+    @functools.wraps(read)
+    def wrapper(**kwargs):
+        try:
+            return read(**kwargs)
+        finally:
+            for cached in _CACHES:
+                cached.cache_clear()
+
+    return wrapper
 
 
 def _header_keys(values):
@@ -389,10 +456,12 @@ def _data_rows(grid, layout, result):
 
 def _row_cells(values, layout):
     """{key: cell value}; education keeps every column given, tick columns become `flags`."""
-    cells = {}
+    cells, n = {}, len(values)
     for key, cols in layout.header.items():
-        vals = [values[i] if i < len(values) else None for i in cols]
-        cells[key] = vals if key == "education" else vals[0]
+        if key == "education":
+            cells[key] = [values[i] if i < n else None for i in cols]
+        else:
+            cells[key] = values[cols[0]] if cols[0] < n else None
     for i in sorted(layout.flags):
         if i < len(values) and _text(values[i]):
             cells.setdefault("flags", []).append((layout.flags[i], _text(values[i])))
@@ -523,7 +592,7 @@ class _RowCheck:
 
 def _check_row(number, cells, ctx):
     text = {
-        k: (vocab.plain(v) if k in FREE_TEXT else vocab.normalize(v))
+        k: (vocab.plain(v) if k in FREE_TEXT else _normalized(v))
         for k, v in cells.items()
         if k not in ("education", "flags")
     }
@@ -570,14 +639,14 @@ def _check_ethnicity(row):
 
 def _check_birth(row):
     raw = row.cells.get("birth")
-    if not vocab.normalize(raw):
+    text = _normalized(raw)
+    if not text:
         return
-    parsed = vocab.parse_date(raw, kind="birth", today=row.ctx.on)
+    parsed = _parsed_date(raw, "birth", row.ctx.on)
     if parsed is None:
         row.out.error(
             "birth",
-            _("“%(value)s” is not a birth date (write e.g. 1968.05 or 1968年5月).")
-            % {"value": vocab.normalize(raw)},
+            _("“%(value)s” is not a birth date (write e.g. 1968.05 or 1968年5月).") % {"value": text},
         )
         return
     row.birth, row.month_only = parsed
@@ -606,7 +675,7 @@ def _check_affiliation(row):
 def _check_education(row):
     """Several education columns (全日制 / 在职) may be given: the highest level is kept."""
     best = None
-    for value in [vocab.normalize(v) for v in row.cells.get("education") or [] if vocab.normalize(v)]:
+    for value in [text for text in map(_normalized, row.cells.get("education") or []) if text]:
         code = vocab.parse_education(value)
         if code is None:
             row.out.error(
@@ -667,7 +736,11 @@ def _check_id_number(row):
         return
     try:
         derived_birth, derived_gender = id_number_check(
-            row.id_number, birth_date=row.birth, gender=row.gender, birth_month_only=row.month_only
+            row.id_number,
+            birth_date=row.birth,
+            gender=row.gender,
+            birth_month_only=row.month_only,
+            today=row.ctx.today,
         )
     except ApplicationError as exc:
         row.out.error(exc.field or "id_number", exc.message)
@@ -684,7 +757,7 @@ def _check_levels(row):
     if ctx.election:  # an election result: township deputies of the new term, whatever it says
         flags, levels = [], ["township"]
     elif row.level_text:
-        levels = vocab.parse_levels(row.level_text) or []
+        levels = list(_levels_of(row.level_text))
         if not levels:
             row.out.error(
                 "levels",
@@ -729,14 +802,14 @@ def _check_term(row):
 
 def _check_elected(row):
     ctx, raw = row.ctx, row.cells.get("elected")
-    if not vocab.normalize(raw):
+    text = _normalized(raw)
+    if not text:
         return
-    parsed = vocab.parse_date(raw, kind="elected", today=ctx.on)
+    parsed = _parsed_date(raw, "elected", ctx.on)
     if parsed is None or parsed[1]:
         row.out.error(
             "elected",
-            _("“%(value)s” is not a full date of election (write e.g. 2021.12.28).")
-            % {"value": vocab.normalize(raw)},
+            _("“%(value)s” is not a full date of election (write e.g. 2021.12.28).") % {"value": text},
         )
     elif parsed[0] > ctx.on and not ctx.election:  # an election result: bound by the new term
         row.out.error("elected", _("The election date is in the future."))
@@ -968,8 +1041,10 @@ class _Context:
     letters: dict = field(default_factory=dict)
     election: bool = False
     new_term: tuple = ()  # (number, first day, last day) of the term an election result is for
+    today: dt.date = field(default_factory=timezone.localdate)  # no ID number's birth date is later
 
 
+@_forgetting_texts
 def roster_import_read(
     *,
     township,
@@ -1014,6 +1089,7 @@ def roster_import_read(
     return result
 
 
+@_forgetting_texts
 def election_result_read(
     *,
     township,
@@ -1184,17 +1260,16 @@ def _roster_write(*, township, result, by):
 
 def _deputies_create(township, rows, history):
     """The new deputies (one COPY on PostgreSQL, renda.core.bulk), then their history."""
-    if not rows:
-        return
-    values = []
-    for r in rows:
+
+    def values(r):
         v = {k: value for k, value in r.data.items() if value is not None}
         v["name_pinyin"], v["name_initials"], v["surname_strokes"] = name_keys(v["name"])
         v["township_id"] = township.pk
-        values.append(v)
-    ids = bulk.rows_create(Deputy, values)
-    for r, v, pk in zip(rows, values, ids, strict=True):
-        r.deputy = Deputy(id=pk, **v)
+        return v
+
+    ids = bulk.rows_create(Deputy, rows, values=values)
+    for r, pk in zip(rows, ids, strict=True):
+        r.created_id = pk
     _history_record(Deputy, pks=ids, history_type="+", **history)
 
 
@@ -1229,7 +1304,7 @@ def _mandates_create(township, term, rows, *, elected_on, history):
             mandates.append(
                 {
                     "township_id": township.pk,
-                    "deputy_id": r.deputy.pk,
+                    "deputy_id": r.deputy_id,
                     "level": level,
                     "term_id": term.pk if township_level else None,
                     "term_number": term.number if township_level else None,
@@ -1246,7 +1321,7 @@ def _group_moves(township, term, rows, history):
     if not moves or term is None:
         return
     left = list(
-        GroupMembership.objects.filter(term=term, deputy_id__in=[r.deputy.pk for r in moves]).values_list(
+        GroupMembership.objects.filter(term=term, deputy_id__in=[r.deputy_id for r in moves]).values_list(
             "pk", flat=True
         )
     )
@@ -1254,7 +1329,7 @@ def _group_moves(township, term, rows, history):
         _history_record(GroupMembership, pks=left, history_type="-", **history)
         GroupMembership.objects.filter(pk__in=left)._raw_delete(GroupMembership.objects.db)
     GroupMembership.objects.bulk_create(
-        [GroupMembership(township=township, group=r.group, deputy=r.deputy, term=term) for r in moves],
+        [GroupMembership(township=township, group=r.group, deputy_id=r.deputy_id, term=term) for r in moves],
         batch_size=500,
     )
 

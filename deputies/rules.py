@@ -55,8 +55,12 @@ def id_number_normalize(value: str) -> str:
     return (value or "").strip().replace(" ", "").upper()
 
 
-def id_number_check(id_number: str, *, birth_date=None, gender=None, birth_month_only: bool = False) -> tuple:
+def id_number_check(
+    id_number: str, *, birth_date=None, gender=None, birth_month_only: bool = False, today=None
+) -> tuple:
     """Validate a resident ID number (checksum, birth date) and compare it with what was entered.
+    `today` (default: the local date) bounds the birth date; a caller checking many numbers
+    looks it up once.
 
     Returns (birth_date, gender) derived from the number. Raises ApplicationError(field=...)
     in Chinese when the number is invalid or disagrees with the birth date or gender.
@@ -75,7 +79,7 @@ def id_number_check(id_number: str, *, birth_date=None, gender=None, birth_month
         derived_birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         derived_birth = None
-    if derived_birth is None or derived_birth.year < 1900 or derived_birth > timezone.localdate():
+    if derived_birth is None or derived_birth.year < 1900 or derived_birth > (today or timezone.localdate()):
         raise ApplicationError(_("The birth date inside the ID number is impossible."), field="id_number")
     if number[:2] not in PROVINCE_CODES:
         raise ApplicationError(_("The ID number does not start with a province code."), field="id_number")

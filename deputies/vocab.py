@@ -326,7 +326,10 @@ def header_key_of_text(text: str):
     asks it of every cell of every row (is this a repeated header?), and a roster's columns
     repeat their values."""
     text = text.replace("（", "(").replace("）", ")")
-    return HEADER_ALIASES.get(text) or HEADER_ALIASES.get(re.sub(r"\(.*?\)", "", text))
+    found = HEADER_ALIASES.get(text)
+    if found is None and "(" in text:
+        found = HEADER_ALIASES.get(re.sub(r"\(.*?\)", "", text))
+    return found
 
 
 def parse_gender(text):

@@ -17,6 +17,8 @@ import decimal
 import functools
 import io
 import uuid
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from django.db import connection, models
 from django.db.backends.utils import CursorDebugWrapper
@@ -24,29 +26,47 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 BATCH = 500
+COPY_CHUNK = 1 << 16  # characters of COPY data sent at a time
 
 
-def rows_create(model, rows: list[dict]) -> list[int]:
-    """Insert `rows` ({attname: value}) and return their new ids, in the rows' order."""
+def rows_create(model, rows: Sequence, *, values: Callable[[Any], dict] | None = None) -> list[int]:
+    """Insert `rows` and return their new ids, in the rows' order. A row is {attname: value}, or
+    whatever `values(row)` turns into one: on PostgreSQL `values` is called while the COPY
+    streams, so the database writes the first rows while later ones are being prepared."""
     if not rows:
         return []
+    dicts = map(values, rows) if values is not None else iter(rows)
     if not _copy_supported():
-        return _orm_create(model, rows)
-    fields = _fields(model)
+        return _orm_create(model, list(dicts))
     ids = ids_reserve(model, len(rows))
+    fields = _fields(model)
+    q = connection.ops.quote_name
+    columns = ", ".join(q(f.column) for f in fields)
+    _copy(f"COPY {q(model._meta.db_table)} ({columns}) FROM STDIN", _lines(model, fields, ids, dicts))
+    return ids
+
+
+def _lines(model, fields, ids, dicts) -> Iterator[str]:
+    """The rows in COPY's text format, a line each."""
     now = timezone.now()
     defaults = [now if _stamped(f) else f.get_default() for f in fields]
     attnames = [f.attname for f in fields]
     forced = {f.attname: now for f in fields if _stamped(f)}  # as pre_save: given values overridden
     pk = model._meta.pk.attname
-    lines = []
-    for new_id, row in zip(ids, rows, strict=True):
+    for new_id, row in zip(ids, dicts, strict=True):
         row = {**row, **forced, pk: new_id}
-        lines.append("\t".join([_copy_text(row.get(a, d)) for a, d in zip(attnames, defaults)]))
-    q = connection.ops.quote_name
-    columns = ", ".join(q(f.column) for f in fields)
-    _copy(f"COPY {q(model._meta.db_table)} ({columns}) FROM STDIN", "\n".join(lines) + "\n")
-    return ids
+        cells = [row.get(a, d) for a, d in zip(attnames, defaults)]
+        yield (
+            "\t".join(
+                [
+                    v
+                    if type(v) is str and "\\" not in v and "\t" not in v and "\n" not in v and "\r" not in v
+                    else _copy_text(v)
+                    for v in cells
+                ]
+            )
+            + "\n"
+        )
 
 
 def _copy_supported() -> bool:
@@ -107,15 +127,36 @@ def _copy_text(value) -> str:
     raise TypeError(f"no COPY text for {type(value).__name__}")
 
 
-def _copy(sql: str, data: str) -> None:
+class _Stream(io.TextIOBase):
+    """A file that psycopg2 reads the COPY's data from, made line by line as it is read."""
+
+    def __init__(self, lines: Iterator[str]):
+        self._lines = lines
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        size = -1 if size is None else size
+        parts, n = [], 0
+        for line in self._lines:
+            parts.append(line)
+            n += len(line)
+            if 0 <= size <= n:
+                break
+        return "".join(parts)
+
+
+def _copy(sql: str, lines: Iterator[str]) -> None:
     """Run a COPY … FROM STDIN as Django runs a statement: through the connection's execute
-    wrappers, logged like a query, database errors turned into Django's."""
+    wrappers, logged like a query, database errors turned into Django's. The data is sent in
+    chunks as `lines` makes it."""
     with connection.cursor() as cursor:
 
         def copy(sql, params, many, context):
             connection.validate_no_broken_transaction()
             with connection.wrap_database_errors:
-                return cursor.cursor.copy_expert(sql, io.StringIO(data))
+                return cursor.cursor.copy_expert(sql, _Stream(lines), size=COPY_CHUNK)
 
         executor = copy
         for wrapper in reversed(connection.execute_wrappers):
