@@ -1,4 +1,5 @@
-"""The public page 议案建议进行时: no login, the same bytes for everyone, cacheable.
+"""The public page 议案建议进行时: no login, the same bytes for everyone, cacheable (by browsers
+and proxies for five minutes; here in the records cache until the next committed write).
 
 Only published years, only items not marked not for publication, only the published columns
 (see proposals.selectors.proposal_public_rows). No cookies are read or set for the content.
@@ -21,6 +22,7 @@ from proposals.selectors import (
     stats_finish,
 )
 from renda.core.models import County, Township
+from renda.core.records_cache import cached_response
 
 from .selectors import public_township, public_townships, public_years
 
@@ -42,6 +44,7 @@ def public_index(request):
 
 @require_safe
 @public_cache
+@cached_response("public-page")
 def public_county(request, year):
     townships = public_townships(year=year)
     if not townships:
@@ -86,6 +89,7 @@ def public_township_latest(request, code):
 
 @require_safe
 @public_cache
+@cached_response("public-page")
 def public_township_page(request, code, year):
     township = public_township(code=code, year=year)
     if township is None:

@@ -736,6 +736,7 @@ def run_load_at(scale, *, clients, seconds, out):
 
     from renda.core.models import Township
 
+    from . import wrk
     from .load import run_load
 
     static_root = tempfile.mkdtemp(prefix="renda-bench-static-")
@@ -766,12 +767,16 @@ def run_load_at(scale, *, clients, seconds, out):
         _wait_healthy(port)
         township = Township.objects.exclude(code__startswith="bench-").order_by("display_order").first()
         profiles = _load_profiles(township)
+        generator = "wrk" if wrk.available() else "Python threads (install wrk for a lighter generator)"
         out(
             f"load: {clients} clients for {seconds}s against gunicorn (gunicorn.conf.py, "
             f"WEB_WORKERS={env.get('WEB_WORKERS') or 'default'}, WEB_THREADS={env.get('WEB_THREADS') or 'default'}) "
-            f"on 127.0.0.1:{port} ({scale} scale)"
+            f"on 127.0.0.1:{port} ({scale} scale), generator: {generator}"
         )
-        stats = run_load(port=port, profiles=profiles, clients=clients, seconds=seconds)
+        if wrk.available():
+            stats = wrk.run_wrk(port=port, profiles=profiles, clients=clients, seconds=seconds)
+        else:
+            stats = run_load(port=port, profiles=profiles, clients=clients, seconds=seconds)
         out(
             f"load: {stats['requests']} requests, {stats['errors']} errors, p50 {stats['p50_ms']:.0f} ms, "
             f"p95 {stats['p95_ms']:.0f} ms, {stats['throughput_rps']:.1f} requests/s"
@@ -787,7 +792,7 @@ def run_load_at(scale, *, clients, seconds, out):
 
 def _deployed_env(static_root):
     """Production settings as deployed: DEBUG off, collected and compressed static files, the
-    bench database."""
+    bench database, Redis for the cache and sessions when make bench started one."""
     import os
 
     s = connection.settings_dict
@@ -804,6 +809,8 @@ def _deployed_env(static_root):
         "WEB_ACCESS_LOG": "",
     }
     env.pop("CELERY_BROKER_URL", None)
+    if os.environ.get("TEST_REDIS_URL"):  # as the README deploys it: cache and sessions in Redis
+        env["REDIS_URL"] = os.environ["TEST_REDIS_URL"]
     return env
 
 

@@ -16,7 +16,12 @@ class CoreConfig(AppConfig):
     catalogue_locale = "locale"
 
     def ready(self):
-        from . import admin_i18n, converters, roles, workcalendar  # noqa: F401 - workcalendar's model
+        from django.db.backends.signals import connection_created
+
+        from . import admin_i18n, converters, records_cache, roles, workcalendar  # noqa: F401 - workcalendar's model
+
+        # Committed writes to the records drop the cached figures (records_cache.py).
+        connection_created.connect(records_cache.install, dispatch_uid="records-cache-watch-writes")
 
         converters.register()  # <id:…> and <year:…> for every app's urls, before they load
 

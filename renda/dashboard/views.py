@@ -67,7 +67,7 @@ def drill_url(metric, township, year, *, base=None):
 
 class _DrillLinks:
     """A row's links to the records behind each figure, made as the table is rendered: a table
-    served from the cache (figures_cache.table_key) makes none."""
+    served from the records cache (the template's records_fragment) makes none."""
 
     def __init__(self, township, year, base):
         self.township, self.year, self.base = township, year, base
@@ -98,8 +98,6 @@ def index(request):
         "year": year,
         "rows": rows,
         "totals": totals,
-        "table_key": figures_cache.table_key(townships=townships, year=year, today=today),
-        "table_timeout": figures_cache.TIMEOUT,
         "levels": hooks.first(DEPUTY_LEVEL_LABELS, default={}),
         "charts": charts.dashboard_charts(rows=rows, township_ids=ids, year=year, today=today),
         "proposals_due": list(selectors.proposals_due(township_ids=ids, today=today)[:DUE_LIST_LENGTH]),

@@ -152,3 +152,25 @@ def test_marking_not_for_publication_is_a_recorded_step_for_staff_only(
     p.refresh_from_db()
     assert p.not_for_publication
     assert p.events.filter(action="unpublish", by=secretary).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_is_served_from_the_records_cache_until_a_committed_write(
+    client, township, published, make_proposal, secretary, django_assert_num_queries
+):
+    """The same bytes for everyone: computed once per records generation; a committed change
+    (here an item withdrawn from publication) shows at once."""
+    from django.core.cache import cache
+
+    cache.clear()
+    p = make_proposal("closed", title="关于修缮东风桥的建议")
+    first, html = _public(client, f"/public/t/{township.code}/2025/")
+    assert "关于修缮东风桥的建议" in html
+    with django_assert_num_queries(0):
+        again, _html = _public(client, f"/public/t/{township.code}/2025/")
+    assert again.content == first.content
+    assert again["Cache-Control"] == first["Cache-Control"]
+    assert again["Content-Type"] == first["Content-Type"]
+    proposal_services.proposal_publication_set(proposal=p, publish=False, by=secretary)
+    _response, html = _public(client, f"/public/t/{township.code}/2025/")
+    assert "关于修缮东风桥的建议" not in html

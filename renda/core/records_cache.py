@@ -1,0 +1,158 @@
+"""Figures computed from the records, kept in the cache (Redis when REDIS_URL is set) and
+dropped by any committed write to the records.
+
+One generation token stands for "the records as last committed". It is replaced after every
+transaction that wrote to a table other than the bookkeeping ones below (sessions, login
+throttling, document jobs, users' last login): a database write wrapper (installed on every
+connection by this app) notices INSERT / UPDATE / DELETE / COPY statements, whatever wrote
+them (a model's save, a bulk writer, a queryset update, raw SQL of the importer), and replaces
+the token once the transaction commits. Every cached answer is keyed by the token, so a page
+never shows figures older than the last committed change, and a cached answer costs one cache
+read instead of the aggregate queries of the live computation.
+
+Keys also hold the day (figures such as "overdue" and the quarter's lights depend on today),
+the language (notes are translated text) and the caller's parts (townships, year, user...).
+Inside a transaction that has written records and not committed, answers are computed live
+(the cache holds the committed state). A cache that cannot be reached is not an error: the
+figures are computed live.
+"""
+
+import functools
+import hashlib
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+GENERATION_KEY = "county-figures:generation"
+TIMEOUT = 600  # seconds: a bound on what a missed invalidation could cost (none is known)
+# Tables whose writes do not change any figure: sessions, login throttling, document jobs, the
+# user row (last_login), the admin log.
+IGNORED_TABLES = ("django_session", "axes_", "core_documentjob", "core_user", "django_admin_log")
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)', re.I)
+
+
+def remember(kind: str, parts, compute: Callable[[], T], *, today=None) -> T:
+    """compute(), or the answer it gave for the same kind and parts (and day and language) since
+    the last committed write to the records."""
+    key = cache_key(kind, parts, today=today)
+    if key is None:
+        return compute()
+    answer = cached(key)
+    if answer is None:
+        answer = compute()
+        store(key, answer)
+    return answer
+
+
+def cached_response(kind: str):
+    """View decorator: a page that shows records and is the same for everyone who asks for the
+    same address (the public pages), served from the cache until the next committed write."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            key = cache_key(kind, (request.get_full_path(),))
+            hit = cached(key) if key is not None else None
+            if hit is not None:
+                content, content_type = hit
+                return HttpResponse(content, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if key is not None and response.status_code == 200 and not response.streaming:
+                store(key, (response.content, response["Content-Type"]))
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def cached(key: str):
+    """The answer kept under `key` (made by cache_key), or None."""
+    try:
+        return cache.get(key)
+    except Exception:
+        return None
+
+
+def store(key: str, answer) -> None:
+    """Keep `answer` under `key`, unless a write committed since the key was made: an answer
+    computed from a snapshot that a concurrent commit made stale must not outlive that commit's
+    invalidation."""
+    token = key.split(":", 2)[1]
+    try:
+        if cache.get(GENERATION_KEY) == token:
+            cache.set(key, answer, TIMEOUT)
+    except Exception:
+        log.warning("records cache: unavailable", exc_info=True)
+
+
+def cache_key(kind: str, parts, *, today=None) -> str | None:
+    """The key of `kind` with `parts` in the current generation (also for a template's fragment
+    cache); None when answers must be computed live."""
+    token = None if _uncommitted_writes() else _generation()
+    if token is None:
+        return None
+    today = today or timezone.localdate()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"{kind}:{token}:{today.isoformat()}:{get_language() or ''}:{digest}"
+
+
+def invalidate():
+    """Drop every cached answer (a new generation token)."""
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        log.warning("records cache: unavailable, could not invalidate", exc_info=True)
+
+
+def _generation():
+    try:
+        token = cache.get(GENERATION_KEY)
+        if token is None:
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+            token = cache.get(GENERATION_KEY)
+        return token
+    except Exception:  # the cache is down: compute live
+        log.warning("records cache: unavailable", exc_info=True)
+        return None
+
+
+def _uncommitted_writes() -> bool:
+    # A transaction that wrote records and has not committed sees its own changes, which the
+    # cache (committed state) does not hold.
+    return connection.in_atomic_block and any(entry[1] is invalidate for entry in connection.run_on_commit)
+
+
+def figures_write(sql) -> bool:
+    match = _WRITE.match(sql) if isinstance(sql, str) else None
+    return bool(match) and not match.group(1).lower().startswith(IGNORED_TABLES)
+
+
+def watch_writes(execute, sql, params, many, context):
+    """Database execute wrapper: a committed write to the records invalidates the cache."""
+    result = execute(sql, params, many, context)
+    if figures_write(sql):
+        connection = context["connection"]
+        if connection.get_autocommit():
+            invalidate()
+        elif not any(entry[1] is invalidate for entry in connection.run_on_commit):
+            transaction.on_commit(invalidate, using=connection.alias)
+    return result
+
+
+def install(sender=None, connection=None, **kwargs):
+    """connection_created handler: watch the writes of every database connection."""
+    if connection is not None and watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)

@@ -1,0 +1,108 @@
+"""The records cache (renda/core/records_cache.py) and its template tag {% records_fragment %}:
+an answer is served from the cache until the next committed write to the records, for the same
+user, township choice, address, day and language only; a fragment holding a form to post is
+never cached; inside a transaction with its own writes everything is live."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from renda.core import records_cache
+from renda.core.access import Access
+from tests.factories import DeputyFactory
+
+FRAGMENT = Template(
+    '{% load records %}{% records_fragment "test" extra %}{{ counter.next }}{{ form|safe }}{% endrecords_fragment %}'
+)
+
+
+class Counter:
+    def __init__(self):
+        self.n = 0
+
+    def next(self):
+        self.n += 1
+        return self.n
+
+
+def _render(counter, *, user=None, path="/list/", extra="", form="", selected=None):
+    request = RequestFactory().get(path)
+    request.user = user or AnonymousUser()
+    request.access = Access(request.user, selected_township_id=selected)
+    return FRAGMENT.render(Context({"request": request, "counter": counter, "extra": extra, "form": form}))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fragment_is_served_from_the_cache_until_a_committed_write(township, secretary, chair):
+    counter = Counter()
+    assert _render(counter, user=secretary) == "1"
+    assert _render(counter, user=secretary) == "1"  # not rendered again
+    assert _render(counter, user=chair) == "2"  # another user
+    assert _render(counter, user=secretary, path="/list/?page=2") == "3"  # another address
+    assert _render(counter, user=secretary, extra="x") == "4"  # another part
+    assert _render(counter, user=secretary, selected=township.pk) == "5"  # another township picked
+    DeputyFactory(township=township)  # a committed write: a new generation
+    assert _render(counter, user=secretary) == "6"
+    assert _render(counter, user=secretary) == "6"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_outside_the_records_keep_the_cache(township, secretary):
+    counter = Counter()
+    assert _render(counter, user=secretary) == "1"
+    secretary.save(update_fields=["last_login"])  # the user row: bookkeeping
+    assert _render(counter, user=secretary) == "1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fragment_with_a_form_to_post_is_rendered_every_time(secretary):
+    counter = Counter()
+    form = '<input type="hidden" name="csrfmiddlewaretoken" value="abc">'
+    assert _render(counter, user=secretary, form=form).startswith("1")
+    assert _render(counter, user=secretary, form=form).startswith("2")
+
+
+def test_inside_a_transaction_with_its_own_writes_fragments_are_live(township, secretary):
+    """pytest-django runs this test in one transaction that never commits."""
+    counter = Counter()
+    DeputyFactory(township=township)
+    assert _render(counter, user=secretary) == "1"
+    assert _render(counter, user=secretary) == "2"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_remember_computes_once_per_generation(township):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert records_cache.remember("kind", (1, [2]), compute) == {"n": 1}
+    assert records_cache.remember("kind", (1, [2]), compute) == {"n": 1}
+    assert records_cache.remember("kind", (1, [3]), compute) == {"n": 2}
+    DeputyFactory(township=township)
+    assert records_cache.remember("kind", (1, [2]), compute) == {"n": 3}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_computed_across_a_commit_is_not_kept(township):
+    """A write that commits while the answer is computed makes it stale: it is not stored."""
+    calls = []
+
+    def compute():
+        calls.append(1)
+        if len(calls) == 1:
+            DeputyFactory(township=township)
+        return len(calls)
+
+    assert records_cache.remember("kind", (), compute) == 1
+    assert records_cache.remember("kind", (), compute) == 2
+    assert records_cache.remember("kind", (), compute) == 2
