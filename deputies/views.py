@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -101,19 +102,8 @@ def deputy_list(request):
     filters = form.filters() if request.GET else {}
     qs = sel.deputy_list(user=user, township=township, filters=filters).only(*LIST_FIELDS)
     page = Paginator(sel.deputy_list_columns(qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    deputies = list(page.object_list)
-    # Everything a row shows is worked out here, once: the template only prints it.
-    detail_url, group_url = pk_url("deputies:detail"), pk_url("deputies:group")
-    genders, affiliations = dict(Deputy.Gender.choices), dict(Deputy.Affiliation.choices)
-    levels = dict(Mandate.Level.choices)
-    for d in deputies:
-        d.gender_shown = genders.get(d.gender, d.gender)
-        d.affiliation_shown = affiliations.get(d.affiliation, d.affiliation)
-        d.phone_shown = request.access.personal(d).phone
-        d.url = detail_url(d.pk)
-        d.birth_month = f"{d.birth_date.year}.{d.birth_date.month:02d}" if d.birth_date else ""
-        d.levels = [levels[lv] for lv in sel.deputy_list_levels(d)]
-        d.group_url = group_url(d.group_now_id) if d.group_now_id else ""
+    # Worked out when the table is rendered: a table served from the records cache needs none of it.
+    deputies = SimpleLazyObject(lambda: _roster_rows(request, page))
     return render(
         request,
         "deputies/list.html",
@@ -127,6 +117,23 @@ def deputy_list(request):
             "show_township": township is None,
         },
     )
+
+
+def _roster_rows(request, page) -> list:
+    """Everything a row shows, worked out once here: the template only prints it."""
+    deputies = list(page.object_list)
+    detail_url, group_url = pk_url("deputies:detail"), pk_url("deputies:group")
+    genders, affiliations = dict(Deputy.Gender.choices), dict(Deputy.Affiliation.choices)
+    levels = dict(Mandate.Level.choices)
+    for d in deputies:
+        d.gender_shown = genders.get(d.gender, d.gender)
+        d.affiliation_shown = affiliations.get(d.affiliation, d.affiliation)
+        d.phone_shown = request.access.personal(d).phone
+        d.url = detail_url(d.pk)
+        d.birth_month = f"{d.birth_date.year}.{d.birth_date.month:02d}" if d.birth_date else ""
+        d.levels = [levels[lv] for lv in sel.deputy_list_levels(d)]
+        d.group_url = group_url(d.group_now_id) if d.group_now_id else ""
+    return deputies
 
 
 def deputy_detail(request, pk):

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -121,9 +122,12 @@ def proposal_register(request):
     state = filters.get("state")
     paginator.count = sum(n for value, _label, n in counts if not state or value == state)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = proposal_register_page_rows(list(page.object_list))
     today = timezone.localdate()
-    _register_row_display(page.object_list, today)
+    # Read when the table is rendered: a table served from the records cache needs no row.
+    ids = page.object_list
+    page.object_list = SimpleLazyObject(
+        lambda: _register_row_display(proposal_register_page_rows(list(ids)), today)
+    )
     query = data.copy()
     query.pop("state", None)
     query.pop("page", None)
@@ -172,6 +176,7 @@ def _register_row_display(rows, today):
             Proposal.State.CLOSED,
             Proposal.State.NOT_ACCEPTED,
         )
+    return rows
 
 
 @require_POST

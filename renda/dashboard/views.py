@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from renda.core import hooks, quotas
+from renda.core import hooks, quotas, records_cache
 from renda.core.converters import year_or_none
 from renda.core.cutoff import cutoff_sentence
 from renda.core.exceptions import ApplicationError
@@ -99,11 +99,13 @@ def index(request):
         "rows": rows,
         "totals": totals,
         "levels": hooks.first(DEPUTY_LEVEL_LABELS, default={}),
-        "charts": charts.dashboard_charts(rows=rows, township_ids=ids, year=year, today=today),
-        "proposals_due": list(selectors.proposals_due(township_ids=ids, today=today)[:DUE_LIST_LENGTH]),
-        "proposals_due_count": selectors.proposals_due(township_ids=ids, today=today).count(),
-        "decisions_due": list(selectors.decisions_due(township_ids=ids, today=today)[:DUE_LIST_LENGTH]),
-        "decisions_due_count": selectors.decisions_due(township_ids=ids, today=today).count(),
+        "charts": records_cache.remember(
+            "dashboard-charts",
+            (ids, year),
+            lambda: charts.dashboard_charts(rows=rows, township_ids=ids, year=year, today=today),
+            today=today,
+        ),
+        **records_cache.remember("dashboard-due", (ids,), lambda: _due_lists(ids, today), today=today),
         "today": today,
         "cutoff": cutoff_sentence(selectors.reference_day(year, today), past=dt.date(year, 12, 31) < today),
         "job": _job_from_query(request),
@@ -113,6 +115,20 @@ def index(request):
         "can_bundle_all": request.access.can_admin_county,
     }
     return render(request, "dashboard/index.html", context)
+
+
+def _due_lists(ids, today):
+    """The proposals and decisions coming due (the first few of each, and how many)."""
+    proposals, decisions = (
+        selectors.proposals_due(township_ids=ids, today=today),
+        selectors.decisions_due(township_ids=ids, today=today),
+    )
+    return {
+        "proposals_due": list(proposals[:DUE_LIST_LENGTH]),
+        "proposals_due_count": proposals.count(),
+        "decisions_due": list(decisions[:DUE_LIST_LENGTH]),
+        "decisions_due_count": decisions.count(),
+    }
 
 
 @require_POST
@@ -205,7 +221,7 @@ def home(request):
         ids = [township.pk]
     else:
         ids = list(access.townships().values_list("pk", flat=True)) if access.is_county else []
-    lines = todo.todo_lines(user=user, township_ids=ids, session=request.session, today=today) if ids else []
+    lines = _todo_lines(request, ids, today) if ids else []
     context = {
         "township": township,
         "today": today,
@@ -217,9 +233,26 @@ def home(request):
         "township_count": len(ids),
     }
     if township is not None and access.is_township_staff:
-        data = selectors.workbench_quarter(township=township, today=today)
+        data = records_cache.remember(
+            "workbench-quarter",
+            (township.pk,),
+            lambda: selectors.workbench_quarter(township=township, today=today),
+            today=today,
+        )
         context.update(data, light=data["figures"].lights)
     return render(request, "dashboard/home.html", context)
+
+
+def _todo_lines(request, ids, today):
+    """The user's to-do lines, computed once per records generation (the session's keys are in
+    the key: a roster import waiting for confirmation is a line)."""
+    session = request.session
+    return records_cache.remember(
+        "todo",
+        (request.user.pk, ids, sorted(session.keys())),
+        lambda: todo.todo_lines(user=request.user, township_ids=ids, session=session, today=today),
+        today=today,
+    )
 
 
 def workbench(request):
