@@ -767,16 +767,14 @@ def run_load_at(scale, *, clients, seconds, out):
         _wait_healthy(port)
         township = Township.objects.exclude(code__startswith="bench-").order_by("display_order").first()
         profiles = _load_profiles(township)
-        generator = "wrk" if wrk.available() else "Python threads (install wrk for a lighter generator)"
         out(
             f"load: {clients} clients for {seconds}s against gunicorn (gunicorn.conf.py, "
             f"WEB_WORKERS={env.get('WEB_WORKERS') or 'default'}, WEB_THREADS={env.get('WEB_THREADS') or 'default'}) "
-            f"on 127.0.0.1:{port} ({scale} scale), generator: {generator}"
+            f"on 127.0.0.1:{port} ({scale} scale), generator: "
+            + ("wrk" if wrk.available() else "Python threads (install wrk for a lighter generator)")
         )
-        if wrk.available():
-            stats = wrk.run_wrk(port=port, profiles=profiles, clients=clients, seconds=seconds)
-        else:
-            stats = run_load(port=port, profiles=profiles, clients=clients, seconds=seconds)
+        generate = wrk.run_wrk if wrk.available() else run_load
+        stats = generate(port=port, profiles=profiles, clients=clients, seconds=seconds)
         out(
             f"load: {stats['requests']} requests, {stats['errors']} errors, p50 {stats['p50_ms']:.0f} ms, "
             f"p95 {stats['p95_ms']:.0f} ms, {stats['throughput_rps']:.1f} requests/s"

@@ -123,7 +123,9 @@ class User(AbstractUser):
         """The user's role code (see roles.ROLES), from group membership."""
         if self.is_superuser:
             return roles.ADMIN
-        names = {g.name for g in self.groups.all()}
+        names = getattr(self, "_group_names", None)  # set by the authentication backend
+        if names is None:
+            names = {g.name for g in self.groups.all()}
         for code in roles.ROLE_PRIORITY:
             if code in names:
                 return code

@@ -37,10 +37,14 @@ T = TypeVar("T")
 
 GENERATION_KEY = "county-figures:generation"
 TIMEOUT = 600  # seconds: a bound on what a missed invalidation could cost (none is known)
-# Tables whose writes do not change any figure: sessions, login throttling, document jobs, the
-# user row (last_login), the admin log.
-IGNORED_TABLES = ("django_session", "axes_", "core_documentjob", "core_user", "django_admin_log")
+# Writes that change nothing shown from the records: sessions, login throttling, document jobs,
+# the admin log, and a user's last login (any other change to a user, their groups or their
+# permissions counts: pages are cached per user).
+IGNORED_TABLES = ("django_session", "axes_", "core_documentjob", "django_admin_log")
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)', re.I)
+_LAST_LOGIN = re.compile(
+    r'^\s*UPDATE\s+"core_user"\s+SET\s+"last_login"\s*=\s*(?:%s|NULL)(?:\s+WHERE\b|\s*$)', re.I
+)
 
 
 def remember(kind: str, parts, compute: Callable[[], T], *, today=None) -> T:
@@ -137,7 +141,9 @@ def _uncommitted_writes() -> bool:
 
 def figures_write(sql) -> bool:
     match = _WRITE.match(sql) if isinstance(sql, str) else None
-    return bool(match) and not match.group(1).lower().startswith(IGNORED_TABLES)
+    return (
+        bool(match) and not match.group(1).lower().startswith(IGNORED_TABLES) and not _LAST_LOGIN.match(sql)
+    )
 
 
 def watch_writes(execute, sql, params, many, context):

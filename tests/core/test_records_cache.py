@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils import timezone
 
 from renda.core import records_cache
 from renda.core.access import Access
@@ -57,7 +58,8 @@ def test_a_fragment_is_served_from_the_cache_until_a_committed_write(township, s
 def test_writes_outside_the_records_keep_the_cache(township, secretary):
     counter = Counter()
     assert _render(counter, user=secretary) == "1"
-    secretary.save(update_fields=["last_login"])  # the user row: bookkeeping
+    secretary.last_login = timezone.now()
+    secretary.save(update_fields=["last_login"])  # a login: bookkeeping
     assert _render(counter, user=secretary) == "1"
 
 
@@ -106,3 +108,21 @@ def test_an_answer_computed_across_a_commit_is_not_kept(township):
     assert records_cache.remember("kind", (), compute) == 1
     assert records_cache.remember("kind", (), compute) == 2
     assert records_cache.remember("kind", (), compute) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_role_changed_takes_effect_on_the_next_request(township, secretary, client_for):
+    """The backend keeps a user's groups and permissions in the records cache: a committed
+    change of role drops them, and the pages cached for the user with them."""
+    from django.contrib.auth.models import Group
+
+    from renda.core import roles
+
+    client = client_for(secretary)
+    secretary_label = str(roles.ROLE_LABELS[roles.SECRETARY])
+    assert secretary_label in client.get("/").content.decode()
+    assert client.get("/deputies/").wsgi_request.user.has_perm("deputies.add_deputy")
+    secretary.groups.set([Group.objects.get(name=roles.REVIEWER)])
+    html = client.get("/").content.decode()
+    assert str(roles.ROLE_LABELS[roles.REVIEWER]) in html and secretary_label not in html
+    assert not client.get("/deputies/").wsgi_request.user.has_perm("deputies.add_deputy")

@@ -108,6 +108,19 @@ def test_only_writes_to_records_invalidate():
     assert not records_cache.figures_write('SELECT COUNT(*) FROM "proposals_proposal"')
     assert not records_cache.figures_write('UPDATE "django_session" SET "session_data" = %s')
     assert not records_cache.figures_write('UPDATE "core_user" SET "last_login" = %s')
+    assert not records_cache.figures_write(
+        'UPDATE "core_user" SET "last_login" = %s WHERE "core_user"."id" = %s'
+    )
+    assert not records_cache.figures_write(
+        'UPDATE "core_user" SET "last_login" = NULL WHERE "core_user"."id" = %s'
+    )
+    # pages are cached per user: any other change to a user, their groups or permissions counts
+    assert records_cache.figures_write(
+        'UPDATE "core_user" SET "township_id" = %s WHERE "core_user"."id" = %s'
+    )
+    assert records_cache.figures_write(
+        'INSERT INTO "core_user_groups" ("user_id", "group_id") VALUES (%s, %s)'
+    )
     assert not records_cache.figures_write('INSERT INTO "core_documentjob" ("kind") VALUES (%s)')
     assert not records_cache.figures_write('INSERT INTO "axes_accessattempt" ("username") VALUES (%s)')
 
