@@ -101,8 +101,11 @@ def deputy_list(request):
     form = RosterFilterForm(request.GET or None, user=user, township=township)
     filters = form.filters() if request.GET else {}
     qs = sel.deputy_list(user=user, township=township, filters=filters).only(*LIST_FIELDS)
-    page = Paginator(sel.deputy_list_columns(qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    # Worked out when the table is rendered: a table served from the records cache needs none of it.
+    # Counted and worked out when the table is rendered: a table served from the records cache
+    # needs none of it.
+    page = SimpleLazyObject(
+        lambda: Paginator(sel.deputy_list_columns(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    )
     deputies = SimpleLazyObject(lambda: _roster_rows(request, page))
     return render(
         request,

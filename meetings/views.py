@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -699,7 +700,8 @@ def activity_list(request):
         request,
         "meetings/activity_list.html",
         {
-            "page_obj": _page(request, qs),
+            # counted when the list is rendered: a list served from the records cache is not
+            "page_obj": SimpleLazyObject(lambda: _page(request, qs)),
             "filters": filters,
             "kinds": Activity.Kind.choices,
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),

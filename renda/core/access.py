@@ -54,7 +54,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from . import roles
+from . import records_cache, roles
 
 # Models a handling unit reaches through an assigned proposal (by their `proposal` foreign key).
 _PROPOSAL = "proposals.proposal"
@@ -178,9 +178,13 @@ class Access:
 
             township = None
             if self.township_id is not None and (self.is_township_staff or self.is_handling_unit):
-                township = self.user.township
+                township = records_cache.remember("township", (self.township_id,), lambda: self.user.township)
             elif self.is_county and self._selected_township_id:
-                township = self.townships().filter(pk=self._selected_township_id).first()
+                township = records_cache.remember(
+                    "township-picked",
+                    (self._selected_township_id,),
+                    lambda: self.townships().filter(pk=self._selected_township_id).first(),
+                )
             self._cache["selected"] = township if isinstance(township, Township) else None
         return self._cache["selected"]
 

@@ -16,12 +16,17 @@ class CoreConfig(AppConfig):
     catalogue_locale = "locale"
 
     def ready(self):
+        from django.core.signals import request_finished, request_started
         from django.db.backends.signals import connection_created
 
         from . import admin_i18n, converters, records_cache, roles, workcalendar  # noqa: F401 - workcalendar's model
 
         # Committed writes to the records drop the cached figures (records_cache.py).
         connection_created.connect(records_cache.install, dispatch_uid="records-cache-watch-writes")
+        request_started.connect(records_cache.request_started, dispatch_uid="records-cache-request-started")
+        request_finished.connect(
+            records_cache.request_finished, dispatch_uid="records-cache-request-finished"
+        )
 
         converters.register()  # <id:…> and <year:…> for every app's urls, before they load
 

@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
+from asgiref.local import Local
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
@@ -115,6 +116,7 @@ def cache_key(kind: str, parts, *, today=None) -> str | None:
 
 def invalidate():
     """Drop every cached answer (a new generation token)."""
+    _request.token = None
     try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     except Exception:
@@ -122,15 +124,33 @@ def invalidate():
 
 
 def _generation():
+    token = getattr(_request, "token", None)
+    if token is not None:
+        return token
     try:
         token = cache.get(GENERATION_KEY)
         if token is None:
             cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
             token = cache.get(GENERATION_KEY)
-        return token
     except Exception:  # the cache is down: compute live
         log.warning("records cache: unavailable", exc_info=True)
         return None
+    if getattr(_request, "active", False):
+        _request.token = token
+    return token
+
+
+# A request reads the generation once (a page asks for several answers); what it writes itself
+# replaces it (invalidate). Outside requests (jobs, commands) it is read every time.
+_request = Local()
+
+
+def request_started(**kwargs):
+    _request.active, _request.token = True, None
+
+
+def request_finished(**kwargs):
+    _request.active, _request.token = False, None
 
 
 def _uncommitted_writes() -> bool:
