@@ -2,6 +2,8 @@
 figures come from `selectors`, documents from `jobs` via core's document jobs."""
 
 import datetime as dt
+import functools
+import operator
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -83,6 +86,38 @@ def index(request):
     request.access.require_browse()
     today = timezone.localdate()
     form, year = _year(request, today)
+    # Worked out when the page's body is rendered: a body served from the records cache
+    # (records_fragment in the template) needs none of it.
+    body = SimpleLazyObject(lambda: _dashboard_body(request, year, today))
+    context = {
+        "year_form": form,
+        "year": year,
+        **{name: SimpleLazyObject(functools.partial(operator.getitem, body, name)) for name in _BODY},
+        "today": today,
+        "cutoff": cutoff_sentence(selectors.reference_day(year, today), past=dt.date(year, 12, 31) < today),
+        "job": _job_from_query(request),
+        "light_labels": quotas.LIGHT_LABELS,
+        "quotas": quotas.QUOTAS,
+        "is_township_user": request.user.township_id is not None,
+        "can_bundle_all": request.access.can_admin_county,
+    }
+    return render(request, "dashboard/index.html", context)
+
+
+_BODY = (
+    "rows",
+    "totals",
+    "levels",
+    "charts",
+    "proposals_due",
+    "proposals_due_count",
+    "decisions_due",
+    "decisions_due_count",
+)
+
+
+def _dashboard_body(request, year, today) -> dict:
+    """The table's rows and totals, the charts and the lists of what comes due."""
     townships = list(_townships(request))
     rows = figures_cache.county_figures(townships=townships, year=year, today=today)
     ids = [t.pk for t in townships]
@@ -93,28 +128,13 @@ def index(request):
     totals = selectors.county_totals(rows) if len(rows) > 1 else None
     if totals:
         totals.grades_display = grades_text(totals.grades)
-    context = {
-        "year_form": form,
-        "year": year,
+    return {
         "rows": rows,
         "totals": totals,
         "levels": hooks.first(DEPUTY_LEVEL_LABELS, default={}),
-        "charts": records_cache.remember(
-            "dashboard-charts",
-            (ids, year),
-            lambda: charts.dashboard_charts(rows=rows, township_ids=ids, year=year, today=today),
-            today=today,
-        ),
-        **records_cache.remember("dashboard-due", (ids,), lambda: _due_lists(ids, today), today=today),
-        "today": today,
-        "cutoff": cutoff_sentence(selectors.reference_day(year, today), past=dt.date(year, 12, 31) < today),
-        "job": _job_from_query(request),
-        "light_labels": quotas.LIGHT_LABELS,
-        "quotas": quotas.QUOTAS,
-        "is_township_user": request.user.township_id is not None,
-        "can_bundle_all": request.access.can_admin_county,
+        "charts": charts.dashboard_charts(rows=rows, township_ids=ids, year=year, today=today),
+        **_due_lists(ids, today),
     }
-    return render(request, "dashboard/index.html", context)
 
 
 def _due_lists(ids, today):
