@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from renda.core import records_cache
 from renda.core.access import access_for
 from renda.core.converters import year_or_none
 from renda.core.cutoff import cutoff_sentence
@@ -93,12 +94,16 @@ class RegisterFilterForm(BootstrapFormMixin, ScopedForm):
         units = HandlingUnit.objects.all()
         if township is not None:
             cats, units = cats.filter(township=township), units.filter(township=township)
-        self.fields["category"].choices = [("", _("All categories"))] + [
-            (n, n) for n in cats.order_by("display_order").values_list("name", flat=True).distinct()[:100]
-        ]
-        self.fields["unit"].choices = [("", _("All units"))] + [
-            (n, n) for n in units.order_by("name").values_list("name", flat=True).distinct()[:200]
-        ]
+        # read when the form is shown or a value is checked: a form served from the records
+        # cache with an empty category and unit reads neither
+        self.fields["category"].choices = lambda: (
+            [("", _("All categories"))]
+            + [(n, n) for n in cats.order_by("display_order").values_list("name", flat=True).distinct()[:100]]
+        )
+        self.fields["unit"].choices = lambda: (
+            [("", _("All units"))]
+            + [(n, n) for n in units.order_by("name").values_list("name", flat=True).distinct()[:200]]
+        )
 
 
 def _scope_township(request):
@@ -116,7 +121,11 @@ def proposal_register(request):
     filters = form.cleaned_data if form.is_valid() else {}
     qs = proposal_list(user=user, filters=filters, township=township)
     count_filters = {k: v for k, v in filters.items() if k != "state"}
-    counts = proposal_register_state_counts(user=user, filters=count_filters, township=township)
+    counts = records_cache.remember(
+        "register-counts",
+        (user.pk, township.pk if township else None, request.get_full_path()),
+        lambda: proposal_register_state_counts(user=user, filters=count_filters, township=township),
+    )
     paginator = Paginator(qs.order_by(*REGISTER_ORDER).values_list("pk", flat=True), PAGE_SIZE)
     # The per-state counts already add up to the total: spare the page a second scan to count it.
     state = filters.get("state")
