@@ -13,6 +13,7 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from renda.core import records_cache
 from renda.core.demo import SIZES
 
 
@@ -145,15 +146,18 @@ def _measure_page(scale, label, client, url, runs, rows, admin_client=None, admi
         return
     row = Row(scale, label, queries=len(executed))
     if admin_url and admin_client is not None and admin_client.get(admin_url).status_code == 200:
-        # The page and its changelist alternately, request by request: a busy machine slows both
-        # alike, where timing all of one and then all of the other compares two moments.
-        row.baseline = "admin changelist"
-        ours, base = [], []
-        for _i in range(runs):
-            ours.append(_median_ms(lambda: client.get(url), 1))
-            base.append(_median_ms(lambda: admin_client.get(admin_url), 1))
-        row.ms, row.base_ms = statistics.median(ours), statistics.median(base)
-        rows.append(row)
+        for cold in (False, True):
+            rows.append(
+                _against_changelist(
+                    row if not cold else Row(scale, f"{label}, cold"),
+                    client,
+                    url,
+                    admin_client,
+                    admin_url,
+                    runs,
+                    cold,
+                )
+            )
         return
     row.ms = _median_ms(lambda: client.get(url), runs)
     if raw:
@@ -170,6 +174,26 @@ def _measure_page(scale, label, client, url, runs, rows, admin_client=None, admi
         row.baseline = f"raw SQL of its {len(aggregates)} aggregate queries"
         row.base_ms = _median_ms(run_sql, runs)
     rows.append(row)
+    # the page after any write: its records fragments and answers dropped before each request
+    cold = Row(scale, f"{label}, cold", baseline=row.baseline, base_ms=row.base_ms)
+    cold.ms = _median_ms(lambda: (records_cache.invalidate(), client.get(url)), runs)
+    rows.append(cold)
+
+
+def _against_changelist(row, client, url, admin_client, admin_url, runs, cold):
+    """The page and its changelist alternately, request by request: a busy machine slows both
+    alike, where timing all of one and then all of the other compares two moments. Warm: the
+    page's records fragments are in the records cache (nothing written since the first view);
+    cold: the cache is dropped before each request (the page's cost after any write)."""
+    row.baseline = "admin changelist"
+    ours, base = [], []
+    for _i in range(runs):
+        if cold:
+            records_cache.invalidate()
+        ours.append(_median_ms(lambda: client.get(url), 1))
+        base.append(_median_ms(lambda: admin_client.get(admin_url), 1))
+    row.ms, row.base_ms = statistics.median(ours), statistics.median(base)
+    return row
 
 
 def _document_params(kind, ctx):
