@@ -222,6 +222,11 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The records cache (renda.core.records_cache: pages and figures kept until the next committed
+# write) needs a cache every web process shares, or a write in one process would leave another
+# serving what it made stale: on with Redis, off with the per-process memory cache unless asked
+# for (one process only).
+RECORDS_CACHE = env.bool("RECORDS_CACHE", default=bool(REDIS_URL))
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

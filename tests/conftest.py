@@ -15,6 +15,8 @@ def pytest_configure(config):
     # A fast hasher: factories set passwords for thousands of users over the suite. Servers the
     # fault tests start read tests/faults/server_settings.py, which accepts it too.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The records cache as deployed (the tests run in one process: its memory cache is shared).
+    settings.RECORDS_CACHE = True
     # Load Celery's configuration now, before any test's `settings` fixture can change it.
     from renda.celery import app
 
@@ -55,6 +57,14 @@ def redis_url():
     url = os.environ.get("TEST_REDIS_URL")
     require_service(url, "redis-server not available")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """No test sees what an earlier one left in the (per-process) cache."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

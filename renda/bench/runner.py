@@ -714,9 +714,11 @@ def run(
     from django.test.utils import override_settings
 
     logging.getLogger("axes").setLevel(logging.WARNING)
-    # Pages are rendered in-process: plain static storage, no collectstatic manifest needed.
+    # Pages are rendered in-process: plain static storage, no collectstatic manifest needed; the
+    # records cache as deployed (one process: its memory cache is shared).
     static = override_settings(
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        RECORDS_CACHE=True,
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

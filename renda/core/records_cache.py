@@ -1,5 +1,6 @@
 """Figures computed from the records, kept in the cache (Redis when REDIS_URL is set) and
-dropped by any committed write to the records.
+dropped by any committed write to the records. On when settings.RECORDS_CACHE (by default when
+REDIS_URL is set: every web process must share the cache).
 
 One generation token stands for "the records as last committed". It is replaced after every
 transaction that wrote to a table other than the bookkeeping ones below (sessions, login
@@ -26,6 +27,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from asgiref.local import Local
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
@@ -106,6 +108,8 @@ def store(key: str, answer) -> None:
 def cache_key(kind: str, parts, *, today=None) -> str | None:
     """The key of `kind` with `parts` in the current generation (also for a template's fragment
     cache); None when answers must be computed live."""
+    if not settings.RECORDS_CACHE:
+        return None
     token = None if _uncommitted_writes() else _generation()
     if token is None:
         return None

@@ -5,7 +5,6 @@ never cached; inside a transaction with its own writes everything is live."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import timezone
@@ -33,11 +32,6 @@ def _render(counter, *, user=None, path="/list/", extra="", form="", selected=No
     request.user = user or AnonymousUser()
     request.access = Access(request.user, selected_township_id=selected)
     return FRAGMENT.render(Context({"request": request, "counter": counter, "extra": extra, "form": form}))
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -126,3 +120,14 @@ def test_a_role_changed_takes_effect_on_the_next_request(township, secretary, cl
     html = client.get("/").content.decode()
     assert str(roles.ROLE_LABELS[roles.REVIEWER]) in html and secretary_label not in html
     assert not client.get("/deputies/").wsgi_request.user.has_perm("deputies.add_deputy")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_off_without_a_shared_cache(settings, secretary):
+    """Without Redis (a per-process memory cache) another process's write could not drop what
+    this one keeps: the records cache is off unless RECORDS_CACHE asks for it."""
+    settings.RECORDS_CACHE = False
+    counter = Counter()
+    assert _render(counter, user=secretary) == "1"
+    assert _render(counter, user=secretary) == "2"
+    assert records_cache.cache_key("kind", ()) is None
