@@ -22,13 +22,38 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 MIDDLE = Alignment(vertical="center")
 HEAD_FILL = PatternFill("solid", fgColor="F2DCDB")
 HEADER_TOP = 3  # first header row; rows 1-2 hold the title and the note
+# Each kind of cell's style: set on the kind's first cell, shared by the others (StyleCache).
+STYLES = {
+    "title": {"font": TITLE_FONT, "alignment": CENTER},
+    "note": {"font": BODY_FONT},
+    "head": {"font": HEAD_FONT, "alignment": CENTER, "border": BORDER, "fill": HEAD_FILL},
+    "name": {"font": BODY_FONT, "border": BORDER, "alignment": MIDDLE},
+    "number": {"font": BODY_FONT, "border": BORDER, "alignment": CENTER, "number_format": "0.0"},
+    "body": {"font": BODY_FONT, "border": BORDER, "alignment": CENTER},
+    "total": {"font": HEAD_FONT, "border": BORDER, "alignment": CENTER, "number_format": "0.0"},
+    "summary": {"font": BODY_FONT, "border": BORDER, "alignment": CENTER},
+    "county total": {"font": HEAD_FONT, "border": BORDER, "alignment": CENTER},
+}
 
 
-def _styles(ws):
+def _styler(ws):
+    """`cell(value, kind)`: a cell of the write-only sheet `ws` holding `value` (None: an empty
+    cell, still styled), styled as `kind` (a key of STYLES). One style cache a workbook."""
     wb = ws.parent
     if not hasattr(wb, "_renda_styles"):
         wb._renda_styles = xlsx.StyleCache()
-    return wb._renda_styles
+    apply = wb._renda_styles.apply
+
+    def cell(value, kind):
+        return apply(xlsx.cell(ws, value), kind, **STYLES[kind])
+
+    return cell
+
+
+def _row(ws, values, kind):
+    """One row's cells, all styled as `kind`."""
+    cell = _styler(ws)
+    return [cell(value, kind) for value in values]
 
 
 def sheet_columns(items):
@@ -49,7 +74,13 @@ def _safe_title(name, used):
     return title
 
 
-def _print_setup(ws, header_bottom, freeze):
+def _sheet_setup(ws, widths, *, header_bottom, freeze, heights):
+    """What a write-only sheet needs before its first row: column widths, row heights, print
+    setup (header rows from HEADER_TOP to `header_bottom` repeated) and the frozen panes."""
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    for r, height in heights.items():
+        ws.row_dimensions[r].height = height
     xlsx.page_setup(ws, title_rows=f"{HEADER_TOP}:{header_bottom}", freeze=freeze)
 
 
@@ -78,31 +109,33 @@ class _Columns:
 
 
 def write_township_sheet(ws, data):
-    """Fill one worksheet with one township's scoresheet."""
+    """Fill one write-only worksheet with one township's scoresheet, row by row."""
     items = data["items"]
     before, after = sheet_columns(items)
     columns = _Columns(before, len(items), after)
-    last = get_column_letter(columns.count)
-    _title_rows(ws, last, _sheet_title(data), _township_note(data))
     top, bottom = HEADER_TOP, HEADER_TOP + 1
+    _sheet_setup(
+        ws,
+        [6, 10, 14] + [9] * len(items) + [8, 8, 6, 10, 16],
+        header_bottom=bottom,
+        freeze=f"{get_column_letter(columns.first_item)}{bottom + 1}",
+        heights={1: 30, top: 32, bottom: 32},
+    )
+    _title_rows(ws, columns.count, _sheet_title(data), _township_note(data))
     _township_header(ws, items, columns, top=top, bottom=bottom)
-    row_no = _township_rows(ws, data["rows"], first=bottom + 1)
-    _average_row(ws, row_no, data["rows"], columns)
-    _grade_summary(ws, row_no + 2, data["rows"])
-    widths = [6, 10, 14] + [9] * len(items) + [8, 8, 6, 10, 16]
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
-    _print_setup(ws, bottom, ws.cell(row=bottom + 1, column=columns.first_item).coordinate)
+    _township_rows(ws, data["rows"])
+    _average_row(ws, data["rows"], columns)
+    ws.append([])
+    _grade_summary(ws, data["rows"])
 
 
-def _title_rows(ws, last, title, note):
-    xlsx.put(ws, 1, 1, title)
-    ws["A1"].font = TITLE_FONT
-    ws["A1"].alignment = CENTER
+def _title_rows(ws, n_columns, title, note):
+    """Rows 1 and 2: the title and the note, each merged across the sheet's columns."""
+    cell = _styler(ws)
+    last = get_column_letter(n_columns)
+    ws.append([cell(title, "title")])
     xlsx.merge(ws, f"A1:{last}1")
-    ws.row_dimensions[1].height = 30
-    xlsx.put(ws, 2, 1, note)
-    ws["A2"].font = BODY_FONT
+    ws.append([cell(note, "note")])
     xlsx.merge(ws, f"A2:{last}2")
 
 
@@ -118,45 +151,31 @@ def _township_note(data):
 
 def _township_header(ws, items, columns: _Columns, *, top, bottom):
     """Two header rows: the fixed columns span both; item categories over the items."""
-    fixed = [(i + 1, label) for i, label in enumerate(columns.before)] + [
-        (columns.first_item + columns.n_items + i, label) for i, label in enumerate(columns.after)
-    ]
-    for col, label in fixed:
-        xlsx.put(ws, top, col, label)
-        xlsx.merge(ws, start_row=top, start_column=col, end_row=bottom, end_column=col)
-    col = columns.first_item
     groups: list[list] = []  # [category, first column, span]
-    for item in items:
+    for col, item in enumerate(items, start=columns.first_item):
         if groups and groups[-1][0] == item["category"]:
             groups[-1][2] += 1
         else:
             groups.append([item["category"], col, 1])
-        xlsx.put(ws, bottom, col, item["name"])
-        col += 1
-    for category, start_col, span in groups:
-        xlsx.put(ws, top, start_col, category)
+    upper = [*columns.before, *[None] * columns.n_items, *columns.after]
+    for category, start_col, _span in groups:
+        upper[start_col - 1] = category
+    lower = [None] * len(columns.before) + [item["name"] for item in items] + [None] * len(columns.after)
+    ws.append(_row(ws, upper, "head"))
+    ws.append(_row(ws, lower, "head"))
+    n_before, first_after = len(columns.before), columns.first_item + columns.n_items
+    for col in [*range(1, n_before + 1), *range(first_after, columns.count + 1)]:
+        xlsx.merge(ws, start_row=top, start_column=col, end_row=bottom, end_column=col)
+    for _category, start_col, span in groups:
         if span > 1:
             xlsx.merge(
                 ws, start_row=top, start_column=start_col, end_row=top, end_column=start_col + span - 1
             )
-    styles = _styles(ws)
-    for r in (top, bottom):
-        ws.row_dimensions[r].height = 32
-        for c in range(1, columns.count + 1):
-            styles.apply(
-                ws.cell(row=r, column=c),
-                "head",
-                font=HEAD_FONT,
-                alignment=CENTER,
-                border=BORDER,
-                fill=HEAD_FILL,
-            )
 
 
-def _township_rows(ws, rows, *, first):
-    """One row per deputy from row `first`; returns the row after the last."""
-    styles = _styles(ws)
-    row_no = first
+def _township_rows(ws, rows):
+    """One row per deputy."""
+    cell = _styler(ws)
     for i, row in enumerate(rows, start=1):
         values = [
             i,
@@ -169,48 +188,33 @@ def _township_rows(ws, rows, *, first):
             row["grade"],
             row["note"],
         ]
-        for c, value in enumerate(values, start=1):
-            cell = xlsx.put(ws, row_no, c, value)
-            if c == 2:
-                styles.apply(cell, "name", font=BODY_FONT, border=BORDER, alignment=MIDDLE)
-            elif isinstance(value, float):
-                styles.apply(
-                    cell, "number", font=BODY_FONT, border=BORDER, alignment=CENTER, number_format="0.0"
-                )
-            else:
-                styles.apply(cell, "body", font=BODY_FONT, border=BORDER, alignment=CENTER)
-        row_no += 1
-    return row_no
-
-
-def _average_row(ws, row_no, rows, columns: _Columns):
-    """Averages of every numeric column, as values consistent with the page."""
-    xlsx.put(ws, row_no, 2, _("Average"))
-    count = len(rows)
-    n_before = len(columns.before)
-    for c in range(columns.first_item, columns.first_item + columns.n_items + 2):
-        values = [v for v in (_col_values(rows, c - n_before - 1, columns.n_items)) if v is not None]
-        xlsx.put(ws, row_no, c, round(sum(values) / count, 1) if count else None)
-    styles = _styles(ws)
-    for c in range(1, columns.count + 1):
-        styles.apply(
-            ws.cell(row=row_no, column=c),
-            "total",
-            font=HEAD_FONT,
-            border=BORDER,
-            alignment=CENTER,
-            number_format="0.0",
+        ws.append(
+            [
+                cell(value, "name" if c == 2 else "number" if isinstance(value, float) else "body")
+                for c, value in enumerate(values, start=1)
+            ]
         )
 
 
-def _grade_summary(ws, row_no, rows):
+def _average_row(ws, rows, columns: _Columns):
+    """Averages of every numeric column, as values consistent with the page."""
+    values: list = [None] * columns.count
+    values[1] = _("Average")
+    count = len(rows)
+    n_before = len(columns.before)
+    for c in range(columns.first_item, columns.first_item + columns.n_items + 2):
+        numbers = [v for v in (_col_values(rows, c - n_before - 1, columns.n_items)) if v is not None]
+        values[c - 1] = round(sum(numbers) / count, 1) if count else None
+    ws.append(_row(ws, values, "total"))
+
+
+def _grade_summary(ws, rows):
     grades = {}
     for row in rows:
         grades[row["grade"]] = grades.get(row["grade"], 0) + 1
     summary = "；".join(f"{g} {n}" for g, n in grades.items())
-    xlsx.put(
-        ws, row_no, 1, _("Deputies scored: %(n)s; %(grades)s") % {"n": len(rows), "grades": summary}
-    ).font = BODY_FONT
+    text = _("Deputies scored: %(n)s; %(grades)s") % {"n": len(rows), "grades": summary}
+    ws.append(_row(ws, [text], "note"))
 
 
 def _col_values(rows, index, n_items):
@@ -224,25 +228,23 @@ def _col_values(rows, index, n_items):
 
 
 def write_group_sheet(ws, *, title, items, rows, with_township=False):
-    """The deputy groups' sheet: one row per group in rank order, its items, score and rank.
-    rows: [{"township", "name", "members", "cells", "total", "rank"}]."""
+    """The deputy groups' write-only sheet: one row per group in rank order, its items, score
+    and rank. rows: [{"township", "name", "members", "cells", "total", "rank"}]."""
     before = ([_("Township")] if with_township else []) + [_("Deputy group"), _("Members scored")]
     after = [_("Group score"), _("Rank")]
     columns = before + [i["name"] for i in items] + after
-    last = get_column_letter(len(columns))
-    xlsx.put(ws, 1, 1, title)
-    ws["A1"].font, ws["A1"].alignment = TITLE_FONT, CENTER
-    xlsx.merge(ws, f"A1:{last}1")
-    ws.row_dimensions[1].height = 30
-    xlsx.put(ws, 2, 1, "；".join(f"{i['name']}：{i.get('explain', '')}" for i in items))
-    ws["A2"].font = BODY_FONT
-    xlsx.merge(ws, f"A2:{last}2")
-    styles = _styles(ws)
-    for c, label in enumerate(columns, start=1):
-        cell = xlsx.put(ws, HEADER_TOP, c, label)
-        styles.apply(cell, "head", font=HEAD_FONT, alignment=CENTER, border=BORDER, fill=HEAD_FILL)
-    ws.row_dimensions[HEADER_TOP].height = 32
-    for r, row in enumerate(rows, start=HEADER_TOP + 1):
+    _sheet_setup(
+        ws,
+        ([14] if with_township else []) + [16, 8] + [10] * len(items) + [9, 6],
+        header_bottom=HEADER_TOP,
+        freeze=f"{get_column_letter(len(before) + 1)}{HEADER_TOP + 1}",
+        heights={1: 30, HEADER_TOP: 32},
+    )
+    note = "；".join(f"{i['name']}：{i.get('explain', '')}" for i in items)
+    _title_rows(ws, len(columns), title, note)
+    ws.append(_row(ws, columns, "head"))
+    cell = _styler(ws)
+    for row in rows:
         values = ([row["township"]] if with_township else []) + [
             row["name"],
             row["members"],
@@ -250,18 +252,7 @@ def write_group_sheet(ws, *, title, items, rows, with_township=False):
             row["total"],
             row["rank"],
         ]
-        for c, value in enumerate(values, start=1):
-            cell = xlsx.put(ws, r, c, value)
-            if isinstance(value, float):
-                styles.apply(
-                    cell, "number", font=BODY_FONT, border=BORDER, alignment=CENTER, number_format="0.0"
-                )
-            else:
-                styles.apply(cell, "body", font=BODY_FONT, border=BORDER, alignment=CENTER)
-    widths = ([14] if with_township else []) + [16, 8] + [10] * len(items) + [9, 6]
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
-    _print_setup(ws, HEADER_TOP, ws.cell(row=HEADER_TOP + 1, column=len(before) + 1).coordinate)
+        ws.append([cell(value, "number" if isinstance(value, float) else "body") for value in values])
 
 
 def _group_title(data):
@@ -272,11 +263,9 @@ def _group_title(data):
 
 
 def township_workbook(data) -> bytes:
-    wb = xlsx.new_workbook()
-    ws = wb.active
+    wb = xlsx.new_workbook(write_only=True)
     used: set[str] = set()
-    ws.title = _safe_title(data["township"], used)
-    write_township_sheet(ws, data)
+    write_township_sheet(wb.create_sheet(_safe_title(data["township"], used)), data)
     if data.get("group_items"):
         write_group_sheet(
             wb.create_sheet(_safe_title(_("Deputy groups"), used)),
@@ -307,53 +296,39 @@ GRADE_CODES = ["excellent", "competent", "basic", "incompetent"]
 
 
 def county_workbook(*, county_name, year, sheets, progress=None, author="") -> bytes:
-    """A summary sheet (one row per township) then one sheet per township."""
-    wb = xlsx.new_workbook()
-    ws = wb.active
+    """A summary sheet (one row per township) then one sheet per township; written write-only,
+    row by row, every figure computed from `sheets`."""
+    wb = xlsx.new_workbook(write_only=True)
     used: set = set()
-    ws.title = _safe_title(_("Summary"), used)
-    _summary_sheet(ws, county_name=county_name, year=year, sheets=sheets)
+    title = _("%(county)s %(year)s deputies' performance assessment: summary by township") % {
+        "county": county_name,
+        "year": year,
+    }
+    _summary_sheet(wb.create_sheet(_safe_title(_("Summary"), used)), title=title, sheets=sheets)
     for i, data in enumerate(sheets):
-        sheet = wb.create_sheet(_safe_title(data["township"], used))
-        write_township_sheet(sheet, data)
+        write_township_sheet(wb.create_sheet(_safe_title(data["township"], used)), data)
         if progress:
             progress(50 + 45 * (i + 1) // max(len(sheets), 1))
     with_groups = [data for data in sheets if data.get("group_items")]
     if with_groups:
         _county_group_sheet(wb, used, county_name=county_name, year=year, with_groups=with_groups)
-    return xlsx.save(wb, title=str(ws["A1"].value or ""), author=author)
+    return xlsx.save(wb, title=title, author=author)
 
 
-def _summary_sheet(ws, *, county_name, year, sheets):
+def _summary_sheet(ws, *, title, sheets):
     """One row per township, then the whole county's."""
     columns = summary_columns()
-    last = get_column_letter(len(columns))
-    xlsx.put(
-        ws,
-        1,
-        1,
-        _("%(county)s %(year)s deputies' performance assessment: summary by township")
-        % {"county": county_name, "year": year},
-    )
-    ws["A1"].font, ws["A1"].alignment = TITLE_FONT, CENTER
-    xlsx.merge(ws, f"A1:{last}1")
-    ws.row_dimensions[1].height = 30
-    styles = _styles(ws)
-    for c, label in enumerate(columns, start=1):
-        cell = xlsx.put(ws, HEADER_TOP, c, label)
-        styles.apply(cell, "head", font=HEAD_FONT, alignment=CENTER, border=BORDER, fill=HEAD_FILL)
-    row_no = HEADER_TOP + 1
-    all_totals = []
-    for data in sheets:
-        all_totals.extend(r["total"] for r in data["rows"])
-        for c, value in enumerate(_summary_values(data), start=1):
-            cell = xlsx.put(ws, row_no, c, value)
-            styles.apply(cell, "summary", font=BODY_FONT, border=BORDER, alignment=CENTER)
-        row_no += 1
-    _county_total_row(ws, row_no, all_totals, n_columns=len(columns))
-    for c, w in enumerate([14, 10, 10, 9, 9, 9, 8, 8, 10, 8, 10], start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
-    _print_setup(ws, HEADER_TOP, "B4")
+    widths = [14, 10, 10, 9, 9, 9, 8, 8, 10, 8, 10]
+    _sheet_setup(ws, widths, header_bottom=HEADER_TOP, freeze="B4", heights={1: 30})
+    ws.append(_row(ws, [title], "title"))
+    xlsx.merge(ws, f"A1:{get_column_letter(len(columns))}1")
+    ws.append([])
+    ws.append(_row(ws, columns, "head"))
+    summaries = [_summary_values(data) for data in sheets]
+    for values in summaries:
+        ws.append(_row(ws, values, "summary"))
+    all_totals = [r["total"] for data in sheets for r in data["rows"]]
+    ws.append(_row(ws, _county_total_values(all_totals, summaries, n_columns=len(columns)), "county total"))
 
 
 def _summary_values(data):
@@ -373,19 +348,17 @@ def _summary_values(data):
     ]
 
 
-def _county_total_row(ws, row_no, all_totals, *, n_columns):
+def _county_total_values(all_totals, summaries, *, n_columns):
     """Figures of every deputy of the county; the grade and dormant columns summed."""
-    first, end = HEADER_TOP + 1, row_no - 1
-    xlsx.put(ws, row_no, 1, _("Whole county"))
-    xlsx.put(ws, row_no, 3, len(all_totals))
-    xlsx.put(ws, row_no, 4, round(sum(all_totals) / len(all_totals), 1) if all_totals else None)
-    xlsx.put(ws, row_no, 5, max(all_totals) if all_totals else None)
-    xlsx.put(ws, row_no, 6, min(all_totals) if all_totals else None)
-    for c in range(7, n_columns + 1):
-        xlsx.put(ws, row_no, c, sum(ws.cell(row=r, column=c).value or 0 for r in range(first, end + 1)))
-    for c in range(1, n_columns + 1):
-        cell = ws.cell(row=row_no, column=c)
-        cell.font, cell.border, cell.alignment = HEAD_FONT, BORDER, CENTER
+    return [
+        _("Whole county"),
+        None,
+        len(all_totals),
+        round(sum(all_totals) / len(all_totals), 1) if all_totals else None,
+        max(all_totals) if all_totals else None,
+        min(all_totals) if all_totals else None,
+        *(sum(values[c] or 0 for values in summaries) for c in range(6, n_columns)),
+    ]
 
 
 def _county_group_sheet(wb, used, *, county_name, year, with_groups):

@@ -174,11 +174,18 @@ def merge(ws, range_string=None, *, start_row=None, start_column=None, end_row=N
     """`ws.merge_cells` (openpyxl 3.1) with the same result, cheaper when the top-left cell has
     no border (every merge of ours): openpyxl then gives each cell of the range a copy of the
     top-left cell's protection one at a time, hashing it against the workbook's list every
-    time; here its id is looked up once."""
+    time; here its id is looked up once.
+
+    On a write-only sheet the range is only recorded (it is written after the rows): the
+    covered cells are whatever the rows gave them, so a range that shows a border or fill
+    writes those cells as empty styled cells."""
     if range_string is None:
         range_string = CellRange(
             min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row
         ).coord
+    if isinstance(ws, WriteOnlyWorksheet):
+        ws.merged_cells.add(range_string)
+        return
     mcr = MergedCellRange(ws, range_string)
     ws.merged_cells.add(mcr)
     border = mcr.start_cell.border
