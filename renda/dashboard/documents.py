@@ -830,52 +830,64 @@ THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
+DASHBOARD_FILLS = {
+    "green": PatternFill("solid", fgColor="C7EFCF"),
+    "yellow": PatternFill("solid", fgColor="FFE8B0"),
+    "red": PatternFill("solid", fgColor="F8C4C4"),
+}
+DASHBOARD_FORMATS = {"percent": xlsx.PERCENT, "score": "0.0"}
+
+
 def dashboard_workbook(data) -> bytes:
     """The county dashboard table: one row per township, one figure a cell, with the light of
-    every quota; rates are numbers shown as percentages."""
-    wb = xlsx.new_workbook()
-    ws = wb.active
-    ws.title = str(data["year"])
+    every quota; rates are numbers shown as percentages. Written write-only, row by row."""
+    wb = xlsx.new_workbook(write_only=True)
+    ws = wb.create_sheet(str(data["year"]))
     headers = data["headers"]
     formats = data.get("formats") or [None] * len(headers)
     xlsx.page_setup(ws, title_rows="1:2", freeze="B3")
-    xlsx.append(ws, [data["title"]])
-    xlsx.merge(ws, start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    xlsx.append(ws, headers)
-    fills = {
-        "green": PatternFill("solid", fgColor="C7EFCF"),
-        "yellow": PatternFill("solid", fgColor="FFE8B0"),
-        "red": PatternFill("solid", fgColor="F8C4C4"),
-    }
-    style = xlsx.StyleCache().apply  # each style set on one cell, copied to the others
-    number_formats = {"percent": xlsx.PERCENT, "score": "0.0"}
-
-    for cell in ws[2]:
-        style(
-            cell,
-            "header",
-            font=Font(bold=True),
-            border=BORDER,
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-        )
-    for r, (values, colours) in enumerate(zip(data["rows"], data["colours"]), start=3):
-        xlsx.append(ws, values)
-        for c, (colour, fmt) in enumerate(zip(colours, formats), start=1):
-            extra = {"number_format": number_formats[fmt]} if fmt else {}
-            if colour in fills:
-                style(ws.cell(row=r, column=c), (colour, fmt), border=BORDER, fill=fills[colour], **extra)
-            else:
-                style(ws.cell(row=r, column=c), ("plain", fmt), border=BORDER, **extra)
-    if data.get("legend"):
-        xlsx.append(ws, [])
-        xlsx.append(ws, [data["legend"]])
     ws.column_dimensions["A"].width = 14
     for col in range(2, len(headers) + 1):
         ws.column_dimensions[get_column_letter(col)].width = 8
     ws.row_dimensions[2].height = 60
+    styles = xlsx.StyleCache()  # each style set on one cell, copied to the others
+    title = styles.apply(
+        xlsx.cell(ws, data["title"]),
+        "title",
+        font=Font(bold=True, size=14),
+        alignment=Alignment(horizontal="center"),
+    )
+    ws.append([title])
+    xlsx.merge(ws, start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    header_style = {
+        "font": Font(bold=True),
+        "border": BORDER,
+        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
+    }
+    ws.append([styles.apply(xlsx.cell(ws, h), "header", **header_style) for h in headers])
+    for values, colours in zip(data["rows"], data["colours"]):
+        ws.append(_dashboard_row(ws, styles, values, list(zip(colours, formats))))
+    if data.get("legend"):
+        ws.append([])
+        ws.append([xlsx.cell(ws, data["legend"])])
     return xlsx.save(wb, title=data["title"], author=data.get("author", ""))
+
+
+def _dashboard_row(ws, styles, values, looks):
+    """A township's cells: each of the first len(looks) cells with its light (a fill) and number
+    format, also when empty; a value past them plain."""
+    cells = []
+    for c in range(max(len(values), len(looks))):
+        cell = xlsx.cell(ws, values[c] if c < len(values) else None)
+        if c < len(looks):
+            colour, fmt = looks[c]
+            extra = {"number_format": DASHBOARD_FORMATS[fmt]} if fmt else {}
+            if colour in DASHBOARD_FILLS:
+                styles.apply(cell, (colour, fmt), border=BORDER, fill=DASHBOARD_FILLS[colour], **extra)
+            else:
+                styles.apply(cell, ("plain", fmt), border=BORDER, **extra)
+        cells.append(cell)
+    return cells
 
 
 # Members that are zip packages already: deflating them again takes most of the zipping time
