@@ -15,13 +15,18 @@
 import io
 from copy import copy
 
-from openpyxl import Workbook
+from openpyxl import LXML, Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.compat import safe_string
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.xml.constants import XML_NS
+from openpyxl.xml.functions import Element
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PERCENT = "0.0%"
@@ -142,6 +147,82 @@ class _CellRowSheet(WriteOnlyWorksheet):
             value.column = col_idx
             value.row = row_idx
             yield value
+
+    def _write_rows(self):
+        # WriteOnlyWorksheet._write_rows (openpyxl 3.1), each row through `_write_row`.
+        try:
+            xf = self._writer.xf.send(True)
+        except StopIteration:
+            self._already_saved()
+        with xf.element("sheetData"):
+            row_idx = 1
+            try:
+                while True:
+                    cells = list(self._values_to_row((yield), row_idx))
+                    plain = _plain_cells(cells, self.parent) if LXML else None
+                    if plain is None:  # a cell openpyxl's own writer must write
+                        self._writer.write_row(xf, cells, row_idx)
+                    else:
+                        _write_plain_row(xf, plain, row_idx, self.row_dimensions)
+                    row_idx += 1
+            except GeneratorExit:
+                pass
+        self._writer.xf.send(None)
+
+
+_PRESERVE = {f"{{{XML_NS}}}space": "preserve"}
+
+
+def _plain_cells(cells, wb):
+    """[(attributes, text, is string)] of the cells to write, as openpyxl's lxml cell writer
+    (openpyxl.cell._writer, 3.1) makes them, when every cell is one of ours holding text, a
+    number, a date or nothing (styled), with no comment or hyperlink; else None."""
+    plain = []
+    for cell in cells:
+        if type(cell) is not _Cell or cell._comment is not None or cell._hyperlink is not None:
+            return None
+        style, value, kind = cell._style, cell._value, cell.data_type
+        styled = style is not None and any(style)
+        if value is None and not styled:
+            continue  # as openpyxl: an empty cell without a style is left out
+        attrs = {"r": f"{get_column_letter(cell.column)}{cell.row}"}
+        if styled:
+            attrs["s"] = f"{cell.style_id}"
+        if kind == "s":
+            if value is not None and type(value) is not str:
+                return None  # rich text
+            attrs["t"] = "inlineStr"
+            plain.append((attrs, value or None, True))
+            continue
+        if kind == "d":
+            if wb.iso_dates or getattr(value, "tzinfo", None) is not None:
+                return None
+            value = to_excel(value, wb.epoch)
+        elif kind != "n":
+            return None  # a boolean, an error, a formula
+        attrs["t"] = "n"
+        plain.append((attrs, None if value is None else safe_string(value), False))
+    return plain
+
+
+def _write_plain_row(xf, plain, row_idx, dimensions):
+    """WorksheetWriter.write_row for cells made by `_plain_cells`: the same XML."""
+    attrs = {"r": f"{row_idx}"}
+    attrs.update(dimensions.get(row_idx, {}))
+    element = xf.element
+    with element("row", attrs):
+        for attrs, value, is_string in plain:
+            with element("c", attrs):
+                if value is None:
+                    continue
+                if is_string:
+                    with element("is"):
+                        t = Element("t", _PRESERVE if value != value.strip() else {})
+                        t.text = value
+                        xf.write(t)
+                else:
+                    with element("v"):
+                        xf.write(value)
 
 
 class _Workbook(Workbook):
