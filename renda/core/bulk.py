@@ -4,8 +4,8 @@ table's sequence and the rows sent in one COPY; elsewhere (SQLite of `make run`)
 
 `bulk_create` spends most of its time preparing each object field by field (instances, `pre_save`,
 `get_db_prep_save`) and PostgreSQL parsing a statement with one parameter per cell; a COPY of plain
-values does neither. The COPY goes through the connection's execute wrappers (the county figures
-cache's write watcher sees it as it sees an INSERT) and the query log, and runs in the caller's
+values does neither. The COPY goes through the connection's execute wrappers (the write watcher of
+renda.core.records_cache sees it as it sees an INSERT) and the query log, and runs in the caller's
 transaction. As with `bulk_create`, no `save()` and no signals: rows are the given values, each
 missing field its default, `auto_now` / `auto_now_add` fields the current time. Models with a field
 that does more on save (a file upload) are refused.

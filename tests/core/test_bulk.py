@@ -1,6 +1,6 @@
 """renda.core.bulk: rows created with a COPY (PostgreSQL) read back as bulk_create would write
-them, the ids returned are theirs, and the write is seen by the query log and by the county
-figures cache's write watcher."""
+them, the ids returned are theirs, and the write is seen by the query log and by the records
+cache's write watcher."""
 
 import datetime as dt
 
@@ -9,8 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from deputies.models import Deputy, Mandate
-from renda.core import bulk
-from renda.dashboard import figures_cache
+from renda.core import bulk, records_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -74,11 +73,11 @@ def test_a_failing_copy_raises_a_django_error_and_writes_nothing(township):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_figures_cache_watcher_sees_a_copy(township):
+def test_the_records_cache_watcher_sees_a_copy(township):
     # given a transaction that has written nothing yet
     with transaction.atomic():
-        assert not figures_cache._uncommitted_writes()
+        assert not records_cache._uncommitted_writes()
         # when rows are copied in
         bulk.rows_create(Deputy, [_deputy(township, "甲")])
-        # then the watcher has queued the invalidation of the cached figures for the commit
-        assert figures_cache._uncommitted_writes()
+        # then the watcher has queued the invalidation of the cached records for the commit
+        assert records_cache._uncommitted_writes()

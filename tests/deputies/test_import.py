@@ -437,8 +437,8 @@ def test_the_copy_write_equals_the_orm_write(township, term, secretary, monkeypa
 
 @pytest.mark.django_db(transaction=True)
 def test_the_county_figures_follow_a_copied_import(township, term, secretary):
-    """The COPY goes through the database write watcher: the cached county figures of the
-    township are dropped when the import commits."""
+    """The COPY goes through the database write watcher (renda.core.records_cache): the cached
+    county figures of the township are dropped when the import commits."""
     from renda.dashboard import figures_cache
 
     year, today = dt.date.today().year, dt.date.today()
