@@ -213,7 +213,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "renda.core.cache.RedisCache",  # one redis-py client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "renda",
             "TIMEOUT": 300,

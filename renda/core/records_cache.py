@@ -21,8 +21,12 @@ figures are computed live.
 import functools
 import hashlib
 import logging
+import pickle
 import re
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -87,10 +91,16 @@ def cached_response(kind: str):
 
 def cached(key: str):
     """The answer kept under `key` (made by cache_key), or None."""
+    answer = _nearby.get(key)
+    if answer is not None:
+        return answer
     try:
-        return cache.get(key)
+        answer = cache.get(key)
     except Exception:
         return None
+    if answer is not None:
+        _nearby.put(key, answer)
+    return answer
 
 
 def store(key: str, answer) -> None:
@@ -101,8 +111,42 @@ def store(key: str, answer) -> None:
     try:
         if cache.get(GENERATION_KEY) == token:
             cache.set(key, answer, TIMEOUT)
+            _nearby.put(key, answer)
     except Exception:
         log.warning("records cache: unavailable", exc_info=True)
+
+
+class _Nearby:
+    """The last answers this process read or stored, pickled, beside the shared cache: a key
+    names one generation of the records, so what it holds never changes and needs no
+    invalidation (a new generation makes new keys); the shared cache's timeout still bounds it.
+    Saves a round trip to Redis per answer a page asks for."""
+
+    SIZE = 256
+
+    def __init__(self):
+        self._answers: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._answers.get(key)
+            if entry is not None:
+                self._answers.move_to_end(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return pickle.loads(entry[1])  # noqa: S301 - pickled by this process; a copy: callers may change it
+
+    def put(self, key, answer):
+        raw = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            self._answers[key] = (time.monotonic() + TIMEOUT, raw)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.SIZE:
+                self._answers.popitem(last=False)
+
+
+_nearby = _Nearby()
 
 
 def cache_key(kind: str, parts, *, today=None) -> str | None:
