@@ -42,10 +42,10 @@ def _styler(ws):
     wb = ws.parent
     if not hasattr(wb, "_renda_styles"):
         wb._renda_styles = xlsx.StyleCache()
-    apply = wb._renda_styles.apply
+    styled = wb._renda_styles.cell
 
     def cell(value, kind):
-        return apply(xlsx.cell(ws, value), kind, **STYLES[kind])
+        return styled(ws, value, kind, STYLES[kind])
 
     return cell
 

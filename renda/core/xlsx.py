@@ -95,9 +95,24 @@ def put(ws, row, column, value):
     return _as_data(cell, value)
 
 
+def _empty_cell(ws):
+    """`_Cell(ws)`: the fields Cell.__init__ and StyleableObject.__init__ set (openpyxl 3.1),
+    set here without their two calls, for every cell of a large workbook."""
+    c = _new_object(_Cell)
+    c.parent = ws
+    c._style = None
+    c.row = c.column = None
+    c._value = c._hyperlink = c._comment = None
+    c.data_type = "n"
+    return c
+
+
+_new_object = object.__new__
+
+
 def cell(ws, value):
     """A write-only worksheet's cell holding `value` as data (strings as text)."""
-    return _as_data(_Cell(ws), value)
+    return _as_data(_empty_cell(ws), value)
 
 
 def append(ws, values):
@@ -361,3 +376,14 @@ class StyleCache:
             shared = self.protos[(key, quoted)] = _SharedStyle(style)
         cell._style = shared
         return cell
+
+    def cell(self, ws, value, key, attrs):
+        """`apply(cell(ws, value), key, **attrs)`, the attributes given as a dict: for every cell
+        of a key after its first, only the shared style is looked up."""
+        c = cell(ws, value)
+        style = c._style
+        shared = self.protos.get((key, style is not None and bool(style.quotePrefix)))
+        if shared is None:
+            return self.apply(c, key, **attrs)
+        c._style = shared
+        return c

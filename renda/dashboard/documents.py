@@ -865,28 +865,33 @@ def dashboard_workbook(data) -> bytes:
         "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
     }
     ws.append([styles.apply(xlsx.cell(ws, h), "header", **header_style) for h in headers])
+    looks: dict = {}  # (light, number format): (StyleCache key, attributes)
     for values, colours in zip(data["rows"], data["colours"]):
-        ws.append(_dashboard_row(ws, styles, values, list(zip(colours, formats))))
+        row_looks = [looks.get(k) or looks.setdefault(k, _dashboard_look(*k)) for k in zip(colours, formats)]
+        ws.append(_dashboard_row(ws, styles.cell, values, row_looks))
     if data.get("legend"):
         ws.append([])
         ws.append([xlsx.cell(ws, data["legend"])])
     return xlsx.save(wb, title=data["title"], author=data.get("author", ""))
 
 
-def _dashboard_row(ws, styles, values, looks):
-    """A township's cells: each of the first len(looks) cells with its light (a fill) and number
-    format, also when empty; a value past them plain."""
-    cells = []
-    for c in range(max(len(values), len(looks))):
-        cell = xlsx.cell(ws, values[c] if c < len(values) else None)
-        if c < len(looks):
-            colour, fmt = looks[c]
-            extra = {"number_format": DASHBOARD_FORMATS[fmt]} if fmt else {}
-            if colour in DASHBOARD_FILLS:
-                styles.apply(cell, (colour, fmt), border=BORDER, fill=DASHBOARD_FILLS[colour], **extra)
-            else:
-                styles.apply(cell, ("plain", fmt), border=BORDER, **extra)
-        cells.append(cell)
+def _dashboard_look(colour, fmt):
+    """The StyleCache key and attributes of a figure cell with this light and number format."""
+    if colour in DASHBOARD_FILLS:
+        key, attrs = (colour, fmt), {"border": BORDER, "fill": DASHBOARD_FILLS[colour]}
+    else:
+        key, attrs = ("plain", fmt), {"border": BORDER}
+    if fmt:
+        attrs["number_format"] = DASHBOARD_FORMATS[fmt]
+    return key, attrs
+
+
+def _dashboard_row(ws, styled, values, looks):
+    """A township's cells: each of the first len(looks) cells with its look (`_dashboard_look`),
+    also when empty; a value past them plain."""
+    cells = [styled(ws, value, key, attrs) for value, (key, attrs) in zip(values, looks)]
+    cells += [styled(ws, None, key, attrs) for key, attrs in looks[len(values) :]]
+    cells += [xlsx.cell(ws, value) for value in values[len(looks) :]]
     return cells
 
 
