@@ -1,10 +1,13 @@
 """renda.core.xlsx fast paths (issue 20): they write what openpyxl's own calls wrote."""
 
+import datetime
 import io
 import zipfile
+from decimal import Decimal
 
+import openpyxl
 import pytest
-from openpyxl.styles import Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from renda.core import xlsx
 
@@ -95,3 +98,80 @@ def test_a_shared_style_id_is_the_workbook_s_id_of_its_style():
         ids.append({c.style_id for c in cells})
         assert ids[-1] == {wb._cell_styles.index(cells[0]._style)}
     assert len({min(i) for i in ids}) == 3
+
+
+_TEXTS = ["a < b & c > d", "  both ends  ", "two\nlines", "bell\x01gone", "=1+2", "-3", "\"q\" 's'", "中文"]
+_NUMBERS = [0, -7, 10**15, 2.5, -0.125, 1 / 3, 1e-7, 123456789.123, Decimal("12.50")]
+_TIMES = [datetime.date(2026, 3, 1), datetime.datetime(2026, 3, 1, 8, 30, 15), datetime.time(9, 45)]
+
+
+def _fast_path_sheet(row_with_bool):
+    """A write-only workbook built as the builders build theirs (dashboard_workbook): merged
+    styled title, styled header, styled cells from StyleCache.cell (values, a percent format,
+    empty styled cells), unstyled cells, plain appended values, an empty row, a row height."""
+    wb = xlsx.new_workbook(write_only=True)
+    ws = wb.create_sheet("表")
+    xlsx.page_setup(ws, title_rows="1:2", freeze="B3")
+    ws.row_dimensions[2].height = 30
+    styles = xlsx.StyleCache()
+    title = styles.apply(xlsx.cell(ws, " <标题> & "), "title", font=Font(bold=True, size=14))
+    ws.append([title])
+    xlsx.merge(ws, start_row=1, start_column=1, end_row=1, end_column=4)
+    border = Border(left=Side(style="thin"), bottom=Side(style="thin"))
+    header = {"font": Font(bold=True), "border": border, "alignment": Alignment(wrap_text=True)}
+    ws.append([styles.apply(xlsx.cell(ws, h), "header", **header) for h in _TEXTS])
+    pct = {"border": border, "number_format": xlsx.PERCENT, "fill": PatternFill("solid", fgColor="C7EFCF")}
+    ws.append([styles.cell(ws, value, "pct", pct) for value in (0.798, None, 1, xlsx.percent(12.5))])
+    ws.append([styles.cell(ws, value, "text", {"border": border}) for value in [*_TEXTS, None]])
+    ws.append([xlsx.cell(ws, value) for value in _NUMBERS + _TIMES])
+    ws.append([])
+    ws.append(["plain =x", None, 3, 4.5, datetime.date(2025, 12, 31), xlsx.cell(ws, None)])
+    if row_with_bool:  # a boolean is openpyxl's writer's: this row falls back to it
+        ws.append([xlsx.cell(ws, "yes"), xlsx.cell(ws, True)])
+    content = xlsx.save(wb, title="t", author="a")
+    parts = zipfile.ZipFile(io.BytesIO(content))
+    return parts.read("xl/worksheets/sheet1.xml"), parts.read("xl/styles.xml"), content
+
+
+@pytest.mark.parametrize("row_with_bool", [False, True])
+def test_write_only_fast_path_writes_what_openpyxls_cell_writer_writes(monkeypatch, row_with_bool):
+    """The plain cells of our write-only sheets are written by _write_plain_row, not by
+    openpyxl's cell writer (openpyxl.cell._writer): the same rows written with the fast path
+    switched off give the same bytes. An openpyxl upgrade that changes what its writer writes
+    (or the cell fields the fast path reads) fails here."""
+    assert xlsx.LXML  # the fast path is only taken with lxml
+    taken = []
+    plain_cells = xlsx._plain_cells
+
+    def spy(cells, wb):
+        plain = plain_cells(cells, wb)
+        taken.append(plain is not None)
+        return plain
+
+    monkeypatch.setattr(xlsx, "_plain_cells", spy)
+    fast_sheet, fast_styles, content = _fast_path_sheet(row_with_bool)
+    assert taken == [True] * 7 + [False] * row_with_bool  # every row but the boolean one: fast
+    monkeypatch.setattr(xlsx, "_plain_cells", lambda cells, wb: None)
+    slow_sheet, slow_styles, _ = _fast_path_sheet(row_with_bool)
+    assert b"<c " in fast_sheet and b'xml:space="preserve"' in fast_sheet
+    assert fast_sheet == slow_sheet
+    assert fast_styles == slow_styles
+    _check_read_back(openpyxl.load_workbook(io.BytesIO(content))["表"])
+
+
+def _check_read_back(ws):
+    texts = [t.replace("\x01", "") for t in _TEXTS]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0][0] == " <标题> & " and [r.coord for r in ws.merged_cells.ranges] == ["A1:D1"]
+    assert rows[1][: len(texts)] == texts and ws["A2"].font.b and ws["E2"].quotePrefix
+    assert rows[2][:4] == [0.798, None, 1, 0.125] and ws["B3"].number_format == xlsx.PERCENT
+    assert ws["B3"].fill.fgColor.rgb == "00C7EFCF" and ws["A3"].border.left.style == "thin"
+    assert rows[3][: len(texts) + 1] == [*texts, None] and ws["I4"].border.bottom.style == "thin"
+    numbers = rows[4][: len(_NUMBERS)]
+    assert numbers == [float(n) if isinstance(n, Decimal) else n for n in _NUMBERS]
+    times = rows[4][len(_NUMBERS) : len(_NUMBERS) + len(_TIMES)]
+    assert times == [datetime.datetime(2026, 3, 1), *_TIMES[1:]]
+    assert ws.cell(5, len(_NUMBERS) + 1).number_format == "yyyy-mm-dd"
+    assert not any(rows[5])
+    assert rows[6][:5] == ["plain =x", None, 3, 4.5, datetime.datetime(2025, 12, 31)]
+    assert ws.row_dimensions[2].height == 30
