@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from renda.core import records_cache
 from renda.core.access import access_for
 from renda.core.archive import deputy_archive
 from renda.core.converters import id_or_none, year_or_none
@@ -143,28 +144,46 @@ def deputy_detail(request, pk):
     user = request.user
     request.access.require_browse()
     deputy = request.access.get_or_404(access_for(user).scope(Deputy).select_related("township"), pk=pk)
-    years = sel.deputy_archive_years(deputy=deputy)
-    year = year_or_none(request.GET.get("year")) or years[0]
-    if year not in years:
-        year = years[0]
     personal = request.access.personal(deputy)
+    # The records' parts are worked out when the page's fragments are rendered: a page served
+    # from the records cache runs none of their queries. The archive's actions (forms to post,
+    # rendered live) are kept in the cache as data.
+    archive = SimpleLazyObject(lambda: _deputy_archive_part(deputy, request.GET.get("year"), user))
+    actions = records_cache.remember(
+        "deputy-archive-actions",
+        (deputy.pk, *records_cache.request_parts(request)),
+        lambda: archive["actions"],
+    )
     return render(
         request,
         "deputies/detail.html",
         {
             "deputy": deputy,
-            "profile": sel.deputy_profile(deputy=deputy),
+            "profile": SimpleLazyObject(lambda: sel.deputy_profile(deputy=deputy)),
             "phone": personal.phone,
             "id_number": personal.id_number,
             "birth_date": personal.birth_date,
-            "years": years,
-            "year": year,
-            "sections": deputy_archive(deputy=deputy, year=year, user=user).sections,
-            "history": history_entries(deputy),
+            "years": SimpleLazyObject(lambda: archive["years"]),
+            "year": SimpleLazyObject(lambda: archive["year"]),
+            "sections": SimpleLazyObject(lambda: archive["sections"]),
+            "archive_actions": actions,
+            "history": SimpleLazyObject(lambda: history_entries(deputy)),
             "can_write": request.access.can_write(deputy, "deputies.change_deputy"),
             "today": timezone.localdate(),
         },
     )
+
+
+def _deputy_archive_part(deputy, asked, user) -> dict:
+    """The archive's years, the year shown (the one asked for if the deputy has it, else the
+    latest), its sections up to the first holding a form to post, and the rest ("actions")."""
+    years = sel.deputy_archive_years(deputy=deputy)
+    year = year_or_none(asked) or years[0]
+    if year not in years:
+        year = years[0]
+    sections = deputy_archive(deputy=deputy, year=year, user=user).sections
+    cut = next((i for i, s in enumerate(sections) if any(link.post for link in s.links)), len(sections))
+    return {"years": years, "year": year, "sections": sections[:cut], "actions": sections[cut:]}
 
 
 # Served inline only as one of these; anything else (which ImageField should never let in) as a download.

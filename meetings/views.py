@@ -439,50 +439,67 @@ def meeting_detail(request, pk, bound=None, status=200):
         item.vote_draft = drafts.get(str(item.pk))
         if can_change_items:
             prefix = _agenda_edit_prefix(item.pk)
-            bound_here = bound is not None and bound.prefix == prefix
-            item.edit_form = bound if bound_here else AgendaItemForm(instance=item, prefix=prefix)
-    attendance = list(
-        meeting.attendance.select_related("deputy").order_by("deputy__surname_strokes", "deputy__name_pinyin")
-    )
-    present = sum(1 for a in attendance if a.status in ("present", "late", "left_early"))
-    decisions = list(meeting.decisions.select_related("agenda_item"))
+            item.edit_open = bound is not None and bound.prefix == prefix
+            item.edit_form = (
+                bound if item.edit_open else _lazy_form(AgendaItemForm, instance=item, prefix=prefix)
+            )
+    # The forms' fields are kept in the page's fragments: made when one is rendered.
     forms = {
-        "agenda": AgendaItemForm(initial={"order": max((i.order for i in items), default=0) + 1}),
-        "nonvoting": NonVotingForm(township=meeting.township),
-        "decision": DecisionForm(meeting=meeting),
+        "agenda": _lazy_form(AgendaItemForm, initial={"order": max((i.order for i in items), default=0) + 1}),
+        "nonvoting": _lazy_form(NonVotingForm, township=meeting.township),
+        "decision": _lazy_form(DecisionForm, meeting=meeting),
     }
     if bound is not None:
         forms[bound.prefix] = bound
-    job = (
-        DocumentJob.objects.filter(
-            kind="meeting_minutes", township_id=meeting.township_id, params__meeting_id=meeting.pk
-        )
-        .order_by("-created_at")
-        .first()
-    )
+    # Worked out when the page's fragments are rendered: a page served from the records cache
+    # runs none of their queries (the agenda, with its forms to post, and the minutes' job are live).
+    shown = SimpleLazyObject(lambda: _meeting_records(meeting))
     context = {
         "meeting": meeting,
         "items": items,
-        "attendance": attendance,
-        "present": present,
+        "attendance": SimpleLazyObject(lambda: shown["attendance"]),
+        "present": SimpleLazyObject(lambda: shown["present"]),
         "statuses": AttendanceStatus.choices,
         "non_voting": meeting.non_voting.select_related("deputy"),
-        "decisions": decisions,
+        "decisions": SimpleLazyObject(lambda: shown["decisions"]),
         # old records that break a rule: shown as they are, with a warning
-        "warnings": selectors.presidium_meeting_warnings(
-            meeting=meeting, attendance=attendance, decisions=decisions
-        ),
+        "warnings": SimpleLazyObject(lambda: shown["warnings"]),
         "reported": meeting.decisions_reported.all(),
         "forms": forms,
-        "job": job,
+        "open_form": getattr(bound, "prefix", ""),
+        "job": DocumentJob.objects.filter(
+            kind="meeting_minutes", township_id=meeting.township_id, params__meeting_id=meeting.pk
+        )
+        .order_by("-created_at")
+        .first(),
         "can_write": request.access.can_write(perm="meetings.change_presidiummeeting"),
         "can_change_items": can_change_items,
         "can_delete_items": request.access.can_write(perm="meetings.delete_agendaitem"),
         "can_export": request.access.is_township_staff and request.access.can_request_document(meeting),
-        "history": history_entries(meeting),
+        "history": SimpleLazyObject(lambda: history_entries(meeting)),
         "errors": getattr(bound, "row_errors", {}),
     }
     return render(request, "meetings/meeting_detail.html", context, status=status if bound is None else 400)
+
+
+def _lazy_form(cls, **kwargs):
+    return SimpleLazyObject(lambda: cls(**kwargs))
+
+
+def _meeting_records(meeting) -> dict:
+    """The meeting's attendance (and how many were present), decisions and warnings."""
+    attendance = list(
+        meeting.attendance.select_related("deputy").order_by("deputy__surname_strokes", "deputy__name_pinyin")
+    )
+    decisions = list(meeting.decisions.select_related("agenda_item"))
+    return {
+        "attendance": attendance,
+        "present": sum(1 for a in attendance if a.status in ("present", "late", "left_early")),
+        "decisions": decisions,
+        "warnings": selectors.presidium_meeting_warnings(
+            meeting=meeting, attendance=attendance, decisions=decisions
+        ),
+    }
 
 
 @require_POST

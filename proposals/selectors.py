@@ -638,14 +638,17 @@ def proposal_register_rows(*, qs):
         yield _register_row(values, look)
 
 
-def proposal_detail(*, user, pk):
-    return (
+def proposal_detail(*, user, pk, prefetch=True):
+    """The proposal `user` may see (Proposal.DoesNotExist otherwise); without `prefetch`, its
+    co-signers, assisting units and attachments are read when asked for."""
+    qs = (
         access_for(user)
         .scope(Proposal)
         .select_related("township", "term", "category", "lead_deputy", "lead_unit")
-        .prefetch_related("co_signers", "assisting_units", "attachments")
-        .get(pk=pk)
     )
+    if prefetch:
+        qs = qs.prefetch_related("co_signers", "assisting_units", "attachments")
+    return qs.get(pk=pk)
 
 
 def proposal_timeline(*, proposal):

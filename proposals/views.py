@@ -1,6 +1,7 @@
 """Thin views: collect input, call a selector or a service, render."""
 
 import datetime as dt
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -38,7 +39,14 @@ from .forms import (
     ScopedForm,
     SettingsForm,
 )
-from .models import HandlingUnit, Proposal, ProposalCategory
+from .models import (
+    HandlingUnit,
+    Proposal,
+    ProposalAttachment,
+    ProposalCategory,
+    ProposalEvaluation,
+    ProposalReply,
+)
 from .selectors import (
     RATE_DEFINITIONS,
     REGISTER_ORDER,
@@ -204,9 +212,9 @@ def proposal_register_export(request):
     return redirect("documents")
 
 
-def _proposal_or_404(request, pk):
+def _proposal_or_404(request, pk, *, prefetch=True):
     try:
-        return proposal_detail(user=request.user, pk=pk)
+        return proposal_detail(user=request.user, pk=pk, prefetch=prefetch)
     except Proposal.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -278,33 +286,53 @@ def _detail_context(request, proposal, *, bound=None):
     user = request.user
     actions = workflow.proposal_actions(proposal=proposal, user=user)
     open_action = bound.prefix if bound is not None else None
+    # A blank form's fields are kept in the page's fragments: made when one is rendered.
     forms_ = [
-        (a, ACTION_LABELS[a], bound if a == open_action else _action_form(a, proposal)) for a in actions
+        (
+            a,
+            ACTION_LABELS[a],
+            bound if a == open_action else SimpleLazyObject(partial(_action_form, a, proposal)),
+        )
+        for a in actions
     ]
+    # the same rule as proposal_edit (the view's permission) and proposal_update (the state)
+    can_change = request.access.can_write(proposal, "proposals.change_proposal")
+    # The records shown beside a form to post (each attachment, reply and evaluation can be
+    # voided) are kept in the records cache as data; the rest is read when its fragment is rendered.
+    shown = records_cache.remember("proposal-detail", (proposal.pk,), partial(_proposal_records, proposal))
     return {
         "p": proposal,
         "action_forms": forms_,
         "open_action": open_action,
-        "events": proposal_timeline(proposal=proposal),
-        "replies": list(proposal.replies.select_related("unit", "by")),
-        "evaluations": list(proposal.evaluations.select_related("by")),
-        "history": history_entries(proposal),
+        "events": SimpleLazyObject(partial(proposal_timeline, proposal=proposal)),
+        "attachments": shown["attachments"],
+        "replies": shown["replies"],
+        "evaluations": shown["evaluations"],
+        "history": SimpleLazyObject(partial(history_entries, proposal)),
         # old records: a signer not serving on the day it was submitted is shown, not refused
-        "not_serving": proposal_signers_not_serving(proposal=proposal),
-        # the same rule as proposal_edit (the view's permission) and proposal_update (the state)
-        "can_publish": request.access.can_write(proposal, "proposals.change_proposal"),
+        "not_serving": SimpleLazyObject(partial(proposal_signers_not_serving, proposal=proposal)),
+        "can_publish": can_change,
         # the chair takes back the last step (a step recorded by mistake), with a reason
-        "can_undo": request.access.is_chair
-        and request.access.can_write(proposal, "proposals.change_proposal")
-        and workflow.proposal_last_step(proposal=proposal) is not None
-        and workflow.proposal_last_step(proposal=proposal).action in workflow.UNDOABLE,
-        "can_edit": request.access.can_write(proposal, "proposals.change_proposal")
-        and proposal.state in EDITABLE_STATES,
+        "can_undo": request.access.is_chair and can_change and shown["undoable"],
+        "can_edit": can_change and proposal.state in EDITABLE_STATES,
+    }
+
+
+def _proposal_records(proposal) -> dict:
+    """The proposal's attachments, replies and evaluations, and whether its last step may be undone."""
+    last = workflow.proposal_last_step(proposal=proposal)
+    return {
+        "attachments": list(ProposalAttachment.objects.filter(proposal=proposal)),
+        "replies": list(ProposalReply.objects.filter(proposal=proposal).select_related("unit")),
+        "evaluations": list(ProposalEvaluation.objects.filter(proposal=proposal)),
+        "undoable": last is not None and last.action in workflow.UNDOABLE,
     }
 
 
 def proposal_show(request, pk):
-    proposal = _proposal_or_404(request, pk)
+    # What the page shows of the records is read when a fragment of it is rendered (none when it
+    # comes from the records cache): no prefetch.
+    proposal = _proposal_or_404(request, pk, prefetch=False)
     return render(request, "proposals/detail.html", _detail_context(request, proposal))
 
 

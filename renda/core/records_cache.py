@@ -89,6 +89,15 @@ def cached_response(kind: str):
     return decorator
 
 
+def request_parts(request) -> tuple:
+    """What a page's records depend on besides its own parts: the user (role, permissions,
+    township), the township a county user picked, the page's address with its query."""
+    user = getattr(request, "user", None)
+    access = getattr(request, "access", None)
+    selected = getattr(access, "_selected_township_id", None) if access is not None else None
+    return (getattr(user, "pk", None), selected, request.get_full_path())
+
+
 def cached(key: str):
     """The answer kept under `key` (made by cache_key), or None."""
     answer = _nearby.get(key)

@@ -5,6 +5,7 @@ never cached; inside a transaction with its own writes everything is live."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import timezone
@@ -131,3 +132,34 @@ def test_off_without_a_shared_cache(settings, secretary):
     assert _render(counter, user=secretary) == "1"
     assert _render(counter, user=secretary) == "2"
     assert records_cache.cache_key("kind", ()) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fragment_of_a_page_answering_a_post_is_rendered_every_time(secretary):
+    """A refused form shown again carries what was typed: nothing of that page is kept."""
+    counter = Counter()
+    for expected in ("1", "2"):
+        request = RequestFactory().post("/list/")
+        request.user = secretary
+        request.access = Access(secretary)
+        assert FRAGMENT.render(Context({"request": request, "counter": counter})) == expected
+    assert _render(counter, user=secretary) == "3"  # the page asked for (GET) is kept
+    assert _render(counter, user=secretary) == "3"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_generation_is_read_once_a_request(secretary):
+    """A request's fragments are of one generation (as one fragment would be); the next request,
+    or a write committed by the request itself, reads it again."""
+    counter = Counter()
+    records_cache.request_started()
+    try:
+        assert _render(counter, user=secretary) == "1"
+        cache.set(records_cache.GENERATION_KEY, "another-process-committed", None)
+        assert _render(counter, user=secretary) == "1"  # this request's generation
+        records_cache.invalidate()  # a write of its own
+        assert _render(counter, user=secretary) == "2"
+    finally:
+        records_cache.request_finished()
+    cache.set(records_cache.GENERATION_KEY, "another-process-committed", None)
+    assert _render(counter, user=secretary) == "3"  # outside a request: read every time

@@ -6,7 +6,8 @@ The key holds, besides the name and the parts given, everything a page's records
 the user (role, permissions, township), the township a county user picked, the page's address
 with its query (filters, page number), the day and the language. A fragment that holds a form
 to post (a CSRF or submission token, unique to one rendering) is never cached: it is rendered
-each time.
+each time; so is every fragment of a page answering a post (a refused form shown again with
+what was typed). A form's fields may be in a fragment, its opening tag and {% csrf_token %} outside.
 """
 
 from django import template
@@ -28,7 +29,10 @@ class RecordsFragmentNode(template.Node):
             [p.resolve(context) for p in self.parts],
             *_request_parts(context),
         )
-        key = records_cache.cache_key("fragment", parts)
+        request = context.get("request")
+        # A page shown in answer to a post (a refused form, with what was typed) is rendered live.
+        live = request is not None and request.method not in ("GET", "HEAD")
+        key = None if live else records_cache.cache_key("fragment", parts)
         if key is None:
             return self.nodelist.render(context)
         fragment = records_cache.cached(key)
@@ -41,12 +45,7 @@ class RecordsFragmentNode(template.Node):
 
 def _request_parts(context):
     request = context.get("request")
-    if request is None:
-        return ()
-    user = getattr(request, "user", None)
-    access = getattr(request, "access", None)
-    selected = getattr(access, "_selected_township_id", None) if access is not None else None
-    return (getattr(user, "pk", None), selected, request.get_full_path())
+    return () if request is None else records_cache.request_parts(request)
 
 
 @register.tag
