@@ -2,25 +2,12 @@
 fewer queries when nothing was written, a committed change shows at once, personal data stays
 masked per user and the page's forms to post carry fresh tokens every time."""
 
-import re
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from deputies import services
 from tests.factories import DeputyFactory
-
-# a form's tokens and the page's CSRF header: new for every response
-TOKEN = re.compile(r'(?:name="(?:csrfmiddlewaretoken|submission_token)" value="|"X-CSRFToken": ")([^"]*)"')
-
-
-def _view(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(url)
-    assert page.status_code == 200
-    return page.content.decode(), len(queries)
+from tests.pages import TOKEN, page_view
 
 
 @pytest.mark.django_db(transaction=True)
@@ -28,8 +15,8 @@ def test_deputy_page_from_the_cache_until_a_committed_write(township, term, secr
     d = DeputyFactory(township=township, name="张三", phone="13812341234", work_unit="红星村委会")
     url = reverse("deputies:detail", args=[d.pk])
     own, county = client_for(secretary), client_for(reviewer)
-    first, before = _view(own, url)
-    second, after = _view(own, url)
+    first, before = page_view(own, url)
+    second, after = page_view(own, url)
     assert after < before and after <= 5
     assert TOKEN.sub("", first) == TOKEN.sub("", second)
     # the archive's document button and the void form: posted forms, fresh tokens each time
@@ -37,10 +24,10 @@ def test_deputy_page_from_the_cache_until_a_committed_write(township, term, secr
     assert "13812341234" in second
     # another user: their own page (masked), not the secretary's
     for _ in range(2):
-        masked, _n = _view(county, url)
+        masked, _n = page_view(county, url)
         assert "13812341234" not in masked and "138****1234" in masked
-    assert "13812341234" in _view(own, url)[0]
+    assert "13812341234" in page_view(own, url)[0]
     # a committed change: shown at once, to both
     services.deputy_update(deputy=d, by=secretary, work_unit="东风村委会")
-    assert "东风村委会" in _view(own, url)[0] and "红星村委会" not in _view(own, url)[0]
-    assert "东风村委会" in _view(county, url)[0]
+    assert "东风村委会" in page_view(own, url)[0] and "红星村委会" not in page_view(own, url)[0]
+    assert "东风村委会" in page_view(county, url)[0]

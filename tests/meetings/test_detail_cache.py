@@ -3,25 +3,12 @@ runs fewer queries when nothing was written, a committed change shows at once, e
 is rendered with fresh tokens, a refused vote's typed figures come back though the page is
 cached, and a refused form's page is never kept."""
 
-import re
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.services import agenda_item_add, presidium_attendance_save
 from tests.factories import staff_user
-
-# a form's tokens and the page's CSRF header: new for every response
-TOKEN = re.compile(r'(?:name="(?:csrfmiddlewaretoken|submission_token)" value="|"X-CSRFToken": ")([^"]*)"')
-
-
-def _view(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(url)
-    assert page.status_code == 200
-    return page.content.decode(), len(queries)
+from tests.pages import TOKEN, page_view
 
 
 @pytest.mark.django_db(transaction=True)
@@ -37,8 +24,8 @@ def test_meeting_page_from_the_cache_until_a_committed_write(
     )
     url = reverse("meetings:meeting_detail", args=[meeting.pk])
     client = client_for(secretary)
-    first, before = _view(client, url)
-    second, after = _view(client, url)
+    first, before = page_view(client, url)
+    second, after = page_view(client, url)
     assert after < before and after <= 7
     assert TOKEN.sub("", first) == TOKEN.sub("", second)
     assert TOKEN.findall(first) and set(TOKEN.findall(first)).isdisjoint(TOKEN.findall(second))
@@ -46,25 +33,25 @@ def test_meeting_page_from_the_cache_until_a_committed_write(
     # a refused vote: the figures typed come back once (the session's), the page otherwise cached
     vote = reverse("meetings:agenda_vote", args=[item.pk])
     client.post(vote, {"votes_for": "12", "votes_against": "0", "votes_abstain": "0"})
-    assert 'name="votes_for" value="12"' in _view(client, url)[0]
-    assert 'name="votes_for" value="12"' not in _view(client, url)[0]
+    assert 'name="votes_for" value="12"' in page_view(client, url)[0]
+    assert 'name="votes_for" value="12"' not in page_view(client, url)[0]
     # a committed change: shown at once, to the secretary and to the county
     absent = presidium[8].deputy_id
     presidium_attendance_save(by=by, meeting=meeting, entries={absent: ("excused", "外出学习")})
-    page = _view(client, url)[0]
+    page = page_view(client, url)[0]
     assert 'border">8 / 9</span>' in page and "外出学习" in page
-    assert 'border">8 / 9</span>' in _view(client_for(reviewer), url)[0]
+    assert 'border">8 / 9</span>' in page_view(client_for(reviewer), url)[0]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_form_is_shown_with_what_was_typed_and_not_kept(client_for, secretary, meeting):
     url = reverse("meetings:meeting_detail", args=[meeting.pk])
     client = client_for(secretary)
-    _view(client, url)
-    _view(client, url)  # the page's fragments are in the cache
+    page_view(client, url)
+    page_view(client, url)  # the page's fragments are in the cache
     refused = client.post(reverse("meetings:meeting_agenda_add", args=[meeting.pk]), {"agenda-order": "x"})
     assert refused.status_code == 400
     assert 'name="agenda-order" value="x"' in refused.content.decode()
     assert "<details open>" in refused.content.decode()
-    page = _view(client, url)[0]
+    page = page_view(client, url)[0]
     assert 'name="agenda-order" value="x"' not in page and "<details open>" not in page

@@ -3,24 +3,12 @@ fewer queries when nothing was written, a committed change shows at once, every 
 rendered with fresh tokens, and a refused action's page (with what was typed) is never kept."""
 
 import datetime as dt
-import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from proposals import services
-
-# a form's tokens and the page's CSRF header: new for every response
-TOKEN = re.compile(r'(?:name="(?:csrfmiddlewaretoken|submission_token)" value="|"X-CSRFToken": ")([^"]*)"')
-
-
-def _view(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(url)
-    assert page.status_code == 200
-    return page.content.decode(), len(queries)
+from tests.pages import TOKEN, page_view
 
 
 @pytest.mark.django_db(transaction=True)
@@ -31,19 +19,19 @@ def test_proposal_page_from_the_cache_until_a_committed_write(
     url = reverse("proposals:detail", args=[p.pk])
     for user in (secretary, chair, reviewer):
         client = client_for(user)
-        first, before = _view(client, url)
-        second, after = _view(client, url)
+        first, before = page_view(client, url)
+        second, after = page_view(client, url)
         assert after < before and after <= 5
         assert TOKEN.sub("", first) == TOKEN.sub("", second)
         assert TOKEN.findall(first) and set(TOKEN.findall(first)).isdisjoint(TOKEN.findall(second))
-    own = _view(client_for(secretary), url)[0]
+    own = page_view(client_for(secretary), url)[0]
     assert reverse("proposals:action", args=[p.pk, "evaluate"]) in own and "/void/" in own
-    assert reverse("proposals:undo", args=[p.pk]) in _view(client_for(chair), url)[0]
+    assert reverse("proposals:undo", args=[p.pk]) in page_view(client_for(chair), url)[0]
     # a committed change: shown at once (the evaluation, the timeline, the actions)
     services.proposal_evaluate(proposal=p, by=secretary, rating="satisfied", evaluated_on=dt.date(2025, 5, 1))
-    own = _view(client_for(secretary), url)[0]
+    own = page_view(client_for(secretary), url)[0]
     assert "2025-05-01" in own and reverse("proposals:action", args=[p.pk, "close"]) in own
-    assert "2025-05-01" in _view(client_for(reviewer), url)[0]
+    assert "2025-05-01" in page_view(client_for(reviewer), url)[0]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -51,9 +39,9 @@ def test_a_refused_action_is_shown_with_its_errors_and_not_kept(make_proposal, s
     p = make_proposal("submitted")
     url = reverse("proposals:detail", args=[p.pk])
     client = client_for(secretary)
-    _view(client, url)
-    blank, _n = _view(client, url)
+    page_view(client, url)
+    blank, _n = page_view(client, url)
     refused = client.post(reverse("proposals:action", args=[p.pk, "reject"]), {"reject-reason": ""})
     assert refused.status_code == 400 and 'class="collapse show" id="act-reject"' in refused.content.decode()
     assert "invalid-feedback" in refused.content.decode()
-    assert TOKEN.sub("", _view(client, url)[0]) == TOKEN.sub("", blank)
+    assert TOKEN.sub("", page_view(client, url)[0]) == TOKEN.sub("", blank)
