@@ -1,6 +1,7 @@
 """Thin views: collect input, call a selector or a service, render."""
 
 import datetime as dt
+import operator
 from functools import partial
 
 from django import forms
@@ -623,12 +624,9 @@ def proposal_statistics(request):
     request.access.require_browse()
     township = _scope_township(request)
     year = _stats_year(request)
-    figures = proposal_statistics_data(user=user, township=township, year=year)
-    stats, by_category, ranking = figures["stats"], figures["by_category"], figures["ranking"]
-    by_month = figures["by_month"]
-    # A county has thousands of handling units: the page ranks the best; the report has them all.
-    ranking_shown = ranking if township is not None else ranking[:RANKING_COUNTY_ROWS]
-    by_township = figures["by_township"] if township is None else None
+    # Worked out when the page's figures are rendered: figures served from the records cache
+    # (records_fragment in the template) need none of it.
+    figures = SimpleLazyObject(lambda: _statistics_figures(user, township, year))
     return render(
         request,
         "proposals/statistics.html",
@@ -636,19 +634,47 @@ def proposal_statistics(request):
             "year": year,
             "years": [y for y in range(timezone.localdate().year, timezone.localdate().year - 8, -1)],
             "township": township,
-            "stats": stats,
-            "by_category": by_category,
-            "ranking": ranking_shown,
-            "ranking_total": len(ranking),
-            "by_township": by_township,
-            "month_chart": _month_chart(by_month),
-            "cat_chart": _category_chart(by_category),
-            "unit_chart": _unit_chart(ranking),
+            **{name: SimpleLazyObject(partial(operator.getitem, figures, name)) for name in _STATISTICS},
             "can_report": township is not None,
             "cutoff": cutoff_sentence(proposal_cutoff(year), past=proposal_cutoff_is_past(year)),
             "rate_definitions": list(RATE_DEFINITIONS.values()),
         },
     )
+
+
+_STATISTICS = (
+    "stats",
+    "by_category",
+    "ranking",
+    "ranking_total",
+    "by_township",
+    "month_chart",
+    "cat_chart",
+    "unit_chart",
+    "charts",
+)
+
+
+def _statistics_figures(user, township, year) -> dict:
+    figures = proposal_statistics_data(user=user, township=township, year=year)
+    ranking = figures["ranking"]
+    charts = {
+        "month": _month_chart(figures["by_month"]),
+        "cat": _category_chart(figures["by_category"]),
+        "unit": _unit_chart(ranking),
+    }
+    return {
+        "stats": figures["stats"],
+        "by_category": figures["by_category"],
+        # A county has thousands of handling units: the page ranks the best; the report has them all.
+        "ranking": ranking if township is not None else ranking[:RANKING_COUNTY_ROWS],
+        "ranking_total": len(ranking),
+        "by_township": figures["by_township"] if township is None else None,
+        "month_chart": charts["month"],
+        "cat_chart": charts["cat"],
+        "unit_chart": charts["unit"],
+        "charts": charts,  # the template's json_script needs the dicts themselves, not proxies
+    }
 
 
 @require_POST

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-GENERATION_KEY = "county-figures:generation"
+GENERATION_KEY = "records-generation"  # and the database's name: see generation_key()
 TIMEOUT = 600  # seconds: a bound on what a missed invalidation could cost (none is known)
 # Writes that change nothing shown from the records: sessions, login throttling, document jobs,
 # the admin log, and a user's last login (any other change to a user, their groups or their
@@ -118,7 +118,7 @@ def store(key: str, answer) -> None:
     invalidation."""
     token = key.split(":", 2)[1]
     try:
-        if cache.get(GENERATION_KEY) == token:
+        if cache.get(generation_key()) == token:
             cache.set(key, answer, TIMEOUT)
             _nearby.put(key, answer)
     except Exception:
@@ -171,11 +171,20 @@ def cache_key(kind: str, parts, *, today=None) -> str | None:
     return f"{kind}:{token}:{today.isoformat()}:{get_language() or ''}:{digest}"
 
 
+def generation_key() -> str:
+    """The generation token's key, one per database: two installations sharing a Redis server
+    (or a test database beside a real one) never serve each other's answers, whose keys all hold
+    the token."""
+    db = connection.settings_dict
+    where = f"{db.get('HOST') or ''}:{db.get('PORT') or ''}:{db.get('NAME') or ''}"
+    return f"{GENERATION_KEY}:{hashlib.sha256(where.encode()).hexdigest()[:16]}"
+
+
 def invalidate():
     """Drop every cached answer (a new generation token)."""
     _request.token = None
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+        cache.set(generation_key(), uuid.uuid4().hex, None)
     except Exception:
         log.warning("records cache: unavailable, could not invalidate", exc_info=True)
 
@@ -185,10 +194,10 @@ def _generation():
     if token is not None:
         return token
     try:
-        token = cache.get(GENERATION_KEY)
+        token = cache.get(generation_key())
         if token is None:
-            cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-            token = cache.get(GENERATION_KEY)
+            cache.add(generation_key(), uuid.uuid4().hex, None)
+            token = cache.get(generation_key())
     except Exception:  # the cache is down: compute live
         log.warning("records cache: unavailable", exc_info=True)
         return None

@@ -155,11 +155,28 @@ def test_the_generation_is_read_once_a_request(secretary):
     records_cache.request_started()
     try:
         assert _render(counter, user=secretary) == "1"
-        cache.set(records_cache.GENERATION_KEY, "another-process-committed", None)
+        cache.set(records_cache.generation_key(), "another-process-committed", None)
         assert _render(counter, user=secretary) == "1"  # this request's generation
         records_cache.invalidate()  # a write of its own
         assert _render(counter, user=secretary) == "2"
     finally:
         records_cache.request_finished()
-    cache.set(records_cache.GENERATION_KEY, "another-process-committed", None)
+    cache.set(records_cache.generation_key(), "another-process-committed", None)
     assert _render(counter, user=secretary) == "3"  # outside a request: read every time
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_database_has_its_own_generation(township):
+    """Two installations on one Redis server: the generation (and so every key) is per database."""
+    from django.db import connection
+
+    here_key, here = records_cache.generation_key(), records_cache.cache_key("kind", ())
+    name = connection.settings_dict["NAME"]
+    try:
+        connection.settings_dict["NAME"] = name + "_other"
+        elsewhere_key, elsewhere = records_cache.generation_key(), records_cache.cache_key("kind", ())
+    finally:
+        connection.settings_dict["NAME"] = name
+    assert here_key != elsewhere_key
+    assert here is not None and elsewhere is not None
+    assert here.split(":")[1] != elsewhere.split(":")[1]
