@@ -132,7 +132,7 @@ def proposal_register(request):
     count_filters = {k: v for k, v in filters.items() if k != "state"}
     counts = records_cache.remember(
         "register-counts",
-        (user.pk, township.pk if township else None, request.get_full_path()),
+        records_cache.request_parts(request),
         lambda: proposal_register_state_counts(user=user, filters=count_filters, township=township),
     )
     paginator = Paginator(qs.order_by(*REGISTER_ORDER).values_list("pk", flat=True), PAGE_SIZE)
