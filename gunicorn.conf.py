@@ -23,4 +23,16 @@ keepalive = 5  # behind the proxy (deploy/nginx.conf keeps connections to the up
 # library cannot grow a worker for ever.
 max_requests = 2000
 max_requests_jitter = 200
+# The app is loaded once, in the master process, and made ready there (renda/core/warmup.py:
+# templates compiled, URL patterns and catalogues read); every worker, and every replacement
+# after max_requests, is forked ready to serve instead of spending its first seconds importing
+# and compiling while its clients wait. Nothing in the master opens a database connection.
+preload_app = True
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
+
+
+def when_ready(server):
+    """In the master, after the app is loaded and before any worker is forked."""
+    from renda.core.warmup import warm_up
+
+    server.log.info("Warmed up: %d templates compiled", warm_up())

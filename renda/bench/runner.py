@@ -752,6 +752,9 @@ def run(
     return all_rows
 
 
+LOAD_WARMUP_SECONDS = 10
+
+
 def run_load_at(scale, *, clients, seconds, out):
     """gunicorn as deployed (gunicorn.conf.py) on the bench database of `scale`, then the load mix.
     Loopback only."""
@@ -796,10 +799,15 @@ def run_load_at(scale, *, clients, seconds, out):
         out(
             f"load: {clients} clients for {seconds}s against gunicorn (gunicorn.conf.py, "
             f"WEB_WORKERS={env.get('WEB_WORKERS') or 'default'}, WEB_THREADS={env.get('WEB_THREADS') or 'default'}) "
-            f"on 127.0.0.1:{port} ({scale} scale), generator: "
+            f"on 127.0.0.1:{port} ({scale} scale, after {LOAD_WARMUP_SECONDS}s of the same mix not counted), generator: "
             + ("wrk" if wrk.available() else "Python threads (install wrk for a lighter generator)")
         )
         generate = wrk.run_wrk if wrk.available() else run_load
+        # A server in service has run for a while: every worker has been forked, its database
+        # connections are open and the pages are in the records cache. The same mix for a few
+        # seconds first, not counted, so that the figures are those of a server in service and
+        # not of its first seconds.
+        generate(port=port, profiles=profiles, clients=clients, seconds=LOAD_WARMUP_SECONDS)
         stats = generate(port=port, profiles=profiles, clients=clients, seconds=seconds)
         out(
             f"load: {stats['requests']} requests, {stats['errors']} errors, p50 {stats['p50_ms']:.0f} ms, "
