@@ -189,3 +189,15 @@ def test_chinese_even_for_an_english_browser_until_the_user_switches(client):
     client.cookies["django_language"] = "en"
     response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert "Log in" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """JIT compilation cost seconds on the county figures' aggregates (settings.py): off."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
