@@ -35,12 +35,22 @@ def drill_metrics():
 
 
 def deputy_structure(*, township_ids, on) -> DeputyStructure:
-    """Deputies serving on `on` by gender, affiliation and occupation (3 queries)."""
-    qs = deputy_serving(on=on, level=None).filter(township_id__in=township_ids)
+    """Deputies serving on `on` by gender, affiliation and occupation (one query: the serving
+    deputies are found once, grouped by the three traits together, and summed per trait here)."""
+    traits = ("gender", "affiliation", "occupation")
+    counts: dict[str, dict] = {key: defaultdict(int) for key in traits}
+    for r in (
+        deputy_serving(on=on, level=None)
+        .filter(township_id__in=township_ids)
+        .values(*traits)
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        for key in traits:
+            counts[key][r[key]] += r["n"]
 
     def by(key, choices):
-        counts = {r[key]: r["n"] for r in qs.values(key).annotate(n=Count("pk")).order_by(key)}
-        return [(str(label), counts.get(value, 0)) for value, label in choices]
+        return [(str(label), counts[key].get(value, 0)) for value, label in choices]
 
     return DeputyStructure(
         levels=[(value, str(label)) for value, label in Mandate.Level.choices],

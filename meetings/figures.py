@@ -79,7 +79,9 @@ def duty_figures(*, figures, year, today, cutoff) -> None:
 
 def plan_figures(*, figures, year, today, cutoff) -> None:
     """The groups' and stations' yearly plans against what they held."""
-    for tid, p in selectors.plans_by_township(township_ids=list(figures), year=year, today=today).items():
+    for tid, p in selectors.plans_by_township(
+        township_ids=list(figures), year=year, today=today, detail=False
+    ).items():
         row = figures[tid]
         row.plans_planned, row.plans_held, row.plans_light = p["planned"], p["held"], p["light"]
         row.plans_missed, row.plans_unplanned = p["missed"], p["unplanned"]

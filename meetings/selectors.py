@@ -1091,11 +1091,13 @@ def plan_vs_held(*, township, year, today=None, user=None, group=None):
     return plan
 
 
-def plans_by_township(*, township_ids, year, today=None, scope=None, group_ids=None):
+def plans_by_township(*, township_ids, year, today=None, scope=None, group_ids=None, detail=True):
     """{township id: the dict `plan_vs_held` returns} for any number of townships (the county
     dashboard and the work report), by the same matching rule; four queries. `scope`: a
     function narrowing a model to the user's rows (`access.scope`), or None for every row.
-    `group_ids`: only these deputy groups and no station (None: every group and station)."""
+    `group_ids`: only these deputy groups and no station (None: every group and station).
+    `detail=False` (figures only): the planned items and activities are named tuples of the
+    columns the matching reads, not model instances (a city's year is 14,000 rows)."""
     from renda.core.quotas import light_plan, light_worst
 
     from .models import PlannedActivity
@@ -1108,6 +1110,9 @@ def plans_by_township(*, township_ids, year, today=None, scope=None, group_ids=N
     if group_ids is not None:
         activities = activities.filter(group_id__in=group_ids)
         items = items.filter(group_id__in=group_ids)
+    if not detail:  # named tuples with the attributes _plans_match reads
+        activities = activities.values_list("pk", "group_id", "station_id", "kind", "start_date", named=True)
+        items = items.values_list("pk", "group_id", "station_id", "kind", "month", named=True)
     owners = _plan_owners(scope, township_ids=township_ids, year=year, group_ids=group_ids)
     _plans_match(owners, activities=activities, items=items, year=year, today=today)
     by_township: dict = {tid: [] for tid in township_ids}
@@ -1182,7 +1187,9 @@ def plans_not_held(*, township_ids, year, today=None):
 
     ids = [
         r.item.pk
-        for plan in plans_by_township(township_ids=township_ids, year=year, today=today).values()
+        for plan in plans_by_township(
+            township_ids=township_ids, year=year, today=today, detail=False
+        ).values()
         for o in plan["owners"]
         for r in o.rows
         if r.status in ("missed", "due")
@@ -1240,9 +1247,12 @@ def _rota_rows(*, township_ids, year, today, entries=None):
     ).values_list("deputy_id", "township_id", "level", "start_date", "end_date"):
         spans.setdefault((deputy_id, level, township_id), []).append((s, e))
     rows: dict = {}
+    bounds_of: dict = {}  # the same few period lists for thousands of deputies
     for (deputy_id, level, township_id), periods_served in spans.items():
         periods, required = rota_quota(level)
-        bounds = period_bounds(year=year, periods=periods)
+        bounds = bounds_of.get(periods) or bounds_of.setdefault(
+            periods, period_bounds(year=year, periods=periods)
+        )
         owed = [served_days(periods_served, start=lo, end=hi) > 0 for lo, hi in bounds]
         if any(owed) and (deputy_id, level) not in rows:
             rows[(deputy_id, level)] = RotaRow(
@@ -1257,15 +1267,12 @@ def _rota_rows(*, township_ids, year, today, entries=None):
     if entries is None:
         entries = _rota_entries(township_ids=township_ids, year=year)
     for _tid, deputy_id, day, state in entries:
-        if state != "held":
+        if state != "held" or day.year != year:
             continue
         for level in HIGHER_LEVELS:
             row = rows.get((deputy_id, level))
-            if row is None:
-                continue
-            for i, (lo, hi) in enumerate(row.periods):
-                if lo <= day <= hi:
-                    row.counts[i] += 1
+            if row is not None:  # the year's equal periods: the month says which one
+                row.counts[(day.month - 1) * len(row.periods) // 12] += 1
     return rows
 
 

@@ -14,7 +14,7 @@ from renda.dashboard.report_data import ProposalFigures
 from .models import Proposal
 from .models import ProposalFigures as StoredFigures
 from .selectors import proposal_asof_q, proposal_stats_by_township, proposal_year_q, stats_finish
-from .summaries import proposal_figures_rows
+from .summaries import proposal_figures_rows, proposal_figures_summed
 
 D = StoredFigures.Dimension
 
@@ -37,12 +37,14 @@ def proposal_totals(*, total, rows) -> None:
 
 def proposals_by_month(*, township_ids, year) -> list[ChartSeries]:
     """The year's proposals by month received, one series per current state (the stored
-    figures: one query, one more for townships whose stored figures are missing or stale)."""
+    figures summed by the database: two queries, more for townships whose stored figures are
+    missing or stale)."""
     by_state: dict[str, list[int]] = defaultdict(lambda: [0] * 12)
-    for row in proposal_figures_rows(township_ids=township_ids, year=year, dimensions=[D.MONTH_STATE]):
-        if row.dimension == D.MONTH_STATE:
-            month, state = row.key.split(":", 1)
-            by_state[state][int(month) - 1] += row.items
+    for key, items in proposal_figures_summed(
+        township_ids=township_ids, year=year, dimension=D.MONTH_STATE
+    ).items():
+        month, state = key.split(":", 1)
+        by_state[state][int(month) - 1] += items
     return [
         ChartSeries(str(label), by_state[state])
         for state, label in Proposal.State.choices

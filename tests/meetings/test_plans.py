@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from deputies.models import DeputyGroup, LiaisonStation
 from meetings.models import Activity, PlannedActivity
-from meetings.selectors import plan_vs_held
+from meetings.selectors import plan_vs_held, plans_by_township
 from meetings.services import planned_activity_add
 from renda.core.exceptions import ApplicationError
 from renda.core.quotas import GREEN, GREY, RED, YELLOW, light_plan
@@ -106,6 +106,20 @@ def test_plan_against_held_matches_kind_and_month_and_recounts(township, plans, 
     assert data["held"] == sum(min(n, held.get(k, 0)) for k, n in planned.items()) == 4
     assert data["planned"] == sum(planned.values()) == 7
     assert data["unplanned"] == sum(max(0, n - planned.get(k, 0)) for k, n in held.items()) == 1
+
+
+def test_the_figures_only_matching_gives_the_pages_figures(township, plans, group, station):
+    """plans_by_township(detail=False) (the dashboard, the drill-down) matches named tuples, not
+    model rows: the same statuses, the same items and activities matched, the same totals."""
+    full = plans_by_township(township_ids=[township.pk], year=YEAR, today=TODAY)[township.pk]
+    lean = plans_by_township(township_ids=[township.pk], year=YEAR, today=TODAY, detail=False)[township.pk]
+    for name in ("planned", "held", "missed", "due_now", "due", "unplanned", "light"):
+        assert lean[name] == full[name]
+    for a, b in zip(full["owners"], lean["owners"], strict=True):
+        assert [(r.item.pk, r.status, getattr(r.activity, "pk", None)) for r in a.rows] == [
+            (r.item.pk, r.status, getattr(r.activity, "pk", None)) for r in b.rows
+        ]
+        assert [x.pk for x in a.unplanned] == [x.pk for x in b.unplanned]
 
 
 def test_plan_light_boundaries():

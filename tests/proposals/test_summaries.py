@@ -27,8 +27,10 @@ from proposals.selectors import (
 from proposals.summaries import (
     FIGURE_KEYS,
     figures_counts,
+    proposal_figures_compute,
     proposal_figures_refresh_due,
     proposal_figures_rows,
+    proposal_figures_summed,
     refresh_proposal_figures,
 )
 from renda.core.exceptions import ApplicationError
@@ -321,6 +323,25 @@ def test_the_statistics_page_shows_the_live_figures(county_with_steps, client_fo
     secretary = county_with_steps[township.pk]["secretary"]
     figures = proposal_statistics_data(user=secretary, township=township, year=year)
     _same_figures(figures, _live_statistics(year, township))
+
+
+@pytest.mark.parametrize("stale", [False, True])
+def test_the_month_chart_sums_equal_the_live_rows(county_with_steps, township, other_township, stale):
+    """proposal_figures_summed (the dashboard's month chart): the database's sums of the stored
+    rows, and the live rows of a township whose stored ones no longer hold or are missing."""
+    today = timezone.localdate()
+    ids = [township.pk, other_township.pk]
+    if stale:
+        ProposalFigures.objects.filter(township=township, year=today.year).update(valid_until=today)
+        ProposalFigures.objects.filter(township=other_township, year=today.year).delete()
+    for year in (today.year - 1, today.year):
+        live = Counter()
+        for row in proposal_figures_compute(
+            township_ids=ids, year=year, today=today, dimensions=[D.MONTH_STATE]
+        ):
+            if row.dimension == D.MONTH_STATE:
+                live[row.key] += row.items
+        assert proposal_figures_summed(township_ids=ids, year=year, dimension=D.MONTH_STATE) == dict(live)
 
 
 def test_the_register_counts_per_state_are_the_live_ones(county_with_steps, client_for, reviewer, township):
