@@ -53,9 +53,12 @@ class Deputy(VoidableModel):
         OTHER = "other", _("other")
 
     name = models.CharField(_("name"), max_length=30)
-    # Derived from the name on save by the deputy services: search and official orderings.
-    name_pinyin = models.CharField(_("pinyin"), max_length=120, blank=True, db_index=True)
-    name_initials = models.CharField(_("pinyin initials"), max_length=30, blank=True, db_index=True)
+    # Derived from the name on save by the deputy services: search and official orderings. No
+    # index of their own: the roster search ORs them with `icontains` tests no index serves, and
+    # the pinyin order has a plain index below (a field's db_index would add a LIKE index here
+    # and both to the change history, for every row an import writes).
+    name_pinyin = models.CharField(_("pinyin"), max_length=120, blank=True)
+    name_initials = models.CharField(_("pinyin initials"), max_length=30, blank=True)
     surname_strokes = models.PositiveSmallIntegerField(_("surname strokes"), default=0)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, choices=ETHNICITY_CHOICES, default="汉族")
@@ -97,6 +100,7 @@ class Deputy(VoidableModel):
                 fields=["township", "surname_strokes", "name_pinyin"], name="deputy_township_strokes_idx"
             ),
             models.Index(fields=["surname_strokes", "name_pinyin", "id"], name="deputy_strokes_idx"),
+            models.Index(fields=["name_pinyin"], name="deputy_pinyin_idx"),
         ]
 
     def __str__(self):
