@@ -105,6 +105,7 @@ def read_grids(content: bytes) -> tuple[str, list[Grid]]:
 # --- .xlsx ---------------------------------------------------------------------------------------
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+_MERGE_LEAD = 100  # room for `<` and a namespace prefix before `mergeCell`
 
 
 def _col_number(letters: bytes) -> int:
@@ -115,12 +116,15 @@ def _col_number(letters: bytes) -> int:
 
 
 def _xlsx_merges(archive: zipfile.ZipFile, path: str):
+    """The sheet's merged ranges. They follow the cells in the XML: the pattern is only tried from
+    the first `mergeCell` on (searching for it is a tenth of running the pattern over the cells)."""
     merges, tail = [], b""
     with archive.open(path) as src:
         while chunk := src.read(1 << 20):
             data = tail + chunk
             last = 0
-            for m in _MERGE.finditer(data):
+            first = data.find(b"mergeCell")
+            for m in _MERGE.finditer(data, max(first - _MERGE_LEAD, 0)) if first >= 0 else ():
                 a, r1, b, r2 = m.groups()
                 c1 = _col_number(a)
                 merges.append((int(r1), c1, int(r2 or r1), _col_number(b) if b else c1))
