@@ -18,10 +18,12 @@ Every violation is listed at the end with the URL and what came back.
 """
 
 import datetime as dt
+import functools
 
 from django.apps import apps
 from django.core.files.base import ContentFile
-from django.db.models import Count, Max
+from django.db import connection
+from django.db.models import F
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -237,17 +239,41 @@ def _param_names(route):
     return re.findall(r"<(?:\w+:)?(\w+)>", route)
 
 
+def _fingerprinted_models():
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.label not in ("core.DocumentJob", "core.HistoricalDocumentJob", "core.AuditEvent")
+        and any(f.name == "township" for f in model._meta.concrete_fields)
+        and hasattr(model, "updated_at")
+    ]
+
+
+@functools.cache
+def _fingerprint_sql():
+    """One statement (UNION ALL) counting what every township model's default manager sees."""
+    parts, params = [], []
+    models = _fingerprinted_models()
+    for i, model in enumerate(models):
+        inner = model.objects.order_by().values(_fp_pk=F("pk"), _fp_m=F("updated_at"))
+        sql, inner_params = inner.query.sql_with_params()
+        parts.append(f"SELECT {i}, COUNT(s._fp_pk), MAX(s._fp_m) FROM ({sql}) s")  # noqa: S608 - the ORM's SQL
+        params.extend(inner_params)
+    return [model._meta.label for model in models], " UNION ALL ".join(parts), params
+
+
 def data_fingerprint():
-    """Row counts and latest change of every township model: a POST that changes data moves it."""
-    out = {}
-    for model in apps.get_models():
-        if model._meta.label in ("core.DocumentJob", "core.HistoricalDocumentJob", "core.AuditEvent"):
-            continue
-        if any(f.name == "township" for f in model._meta.concrete_fields) and hasattr(model, "updated_at"):
-            out[model._meta.label] = tuple(
-                model.objects.aggregate(n=Count("pk"), m=Max("updated_at")).values()
-            )
-    return out
+    """Row counts and latest change of every township model: a POST that changes data moves it.
+
+    Each model's default manager (voided rows and rows of a voided parent left out) counts its rows
+    and takes the latest updated_at, as `aggregate(Count("pk"), Max("updated_at"))` would; the
+    queries go to the database as one statement made once, not one round trip per model, since
+    the walk and the fuzz test take this fingerprint around thousands of requests."""
+    labels, sql, params = _fingerprint_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = {i: (n, m) for i, n, m in cursor.fetchall()}
+    return {label: rows[i] for i, label in enumerate(labels)}
 
 
 MARKER = "标记他乡专用字样"
