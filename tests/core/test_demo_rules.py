@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from deputies.models import Mandate, PresidiumMembership
 from deputies.serving import deputy_not_serving, deputy_serving, presidium_memberships_on
@@ -15,12 +16,19 @@ from proposals.models import Proposal
 from renda.core.models import Term, Township
 from renda.core.terms import term_on
 
+pytestmark = pytest.mark.django_db
 
-@pytest.fixture
-def demo(db):
-    # six years reach back into the previous term (17: 2016-12-28 … 2021-12-27)
-    call_command("seed_demo", "--size", "small", "--townships", "3", "--deputies", "24", "--years", "6")
-    return {t.kind: t for t in Township.objects.all()}
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Seeded once for this module's tests, which only read it: in a transaction rolled back after
+    the last one (each test's own transaction nests in it as a savepoint, as with Django's
+    TestCase.setUpTestData), so no other module sees it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        # six years reach back into the previous term (17: 2016-12-28 … 2021-12-27)
+        call_command("seed_demo", "--size", "small", "--townships", "3", "--deputies", "24", "--years", "6")
+        yield {t.kind: t for t in Township.objects.all()}
+        transaction.set_rollback(True)
 
 
 def test_demo_subdistrict_has_no_township_congress(demo):
