@@ -2,9 +2,23 @@
 counts: the one definition of who held a mandate in a township on a day or over a period."""
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +36,7 @@ from .models import (
 from .serving import (  # noqa: F401  (re-exported: the roster's reads)
     TOWNSHIP,
     deputy_current,
+    deputy_holding_q,
     deputy_mandate_levels,
     deputy_not_serving,
     deputy_serving,
@@ -324,54 +339,75 @@ def _years_ago(on, years):
         return on.replace(year=on.year - years, day=28)
 
 
-def deputy_structure(*, user, township=None, on: dt.date | None = None, level=None):
-    """Counts of current deputies by level, gender, age band, ethnicity, affiliation,
-    education and occupation. A fixed number of aggregate queries, whatever the roster size."""
-    on = on or timezone.localdate()
-    base = deputy_current(user=user, township=township, on=on, level=level)
-    aggregates = {
-        "total": Count("pk"),
-        "male": Count("pk", filter=Q(gender=Deputy.Gender.MALE)),
-        "female": Count("pk", filter=Q(gender=Deputy.Gender.FEMALE)),
-        "han": Count("pk", filter=Q(ethnicity="汉族")),
-        "minority": Count("pk", filter=~Q(ethnicity="汉族")),
-        "age_unknown": Count("pk", filter=Q(birth_date__isnull=True)),
-    }
+# What the structure page counts the deputies by, besides their levels and age band.
+_STRUCTURE_FIELDS = ("gender", "ethnicity", "affiliation", "education", "occupation")
+
+
+def _age_band(on) -> Case:
+    """The index of a deputy's band in AGE_BANDS on `on` (None: birth date not recorded)."""
+    bands = []
     for i, (lo, hi) in enumerate(AGE_BANDS):
         cond = Q(birth_date__isnull=False)
         if lo is not None:  # at least lo years old: born on or before on - lo years
             cond &= Q(birth_date__lte=_years_ago(on, lo))
         if hi is not None:  # younger than hi: born after on - hi years
             cond &= Q(birth_date__gt=_years_ago(on, hi))
-        aggregates[f"age_{i}"] = Count("pk", filter=cond)
-    totals = base.aggregate(**aggregates)
+        bands.append(When(cond, then=Value(i)))
+    return Case(*bands, default=None, output_field=IntegerField())
+
+
+def deputy_structure_counts(*, user, township=None, on: dt.date, level=None) -> dict[str, Counter]:
+    """{what: Counter(value: deputies)} of the deputies serving on `on`, for each of
+    _STRUCTURE_FIELDS, "age_band" and "holds_<level>" (True: holds a mandate of that level). One
+    query: the serving deputies grouped by all of these at once (a few thousand groups at most,
+    whatever the roster size), the groups summed here; its cost is one pass over the roster
+    where a query per figure made several."""
+    holds = {
+        f"holds_{lv}": ExpressionWrapper(deputy_holding_q(on=on, level=lv), output_field=BooleanField())
+        for lv in Mandate.Level.values
+    }
+    groups = (
+        deputy_current(user=user, township=township, on=on, level=level)
+        .annotate(age_band=_age_band(on), **holds)
+        .order_by()
+        .values_list(*_STRUCTURE_FIELDS, "age_band", *holds)
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, Counter] = {name: Counter() for name in (*_STRUCTURE_FIELDS, "age_band", *holds)}
+    for *keys, n in groups:
+        for counter, key in zip(counts.values(), keys):
+            counter[key] += n
+    return counts
+
+
+def deputy_structure(*, user, township=None, on: dt.date | None = None, level=None):
+    """Counts of current deputies by level, gender, age band, ethnicity, affiliation,
+    education and occupation. One query, whatever the roster size (deputy_structure_counts)."""
+    on = on or timezone.localdate()
+    counts = deputy_structure_counts(user=user, township=township, on=on, level=level)
+    total = sum(counts["gender"].values())
+    han = counts["ethnicity"]["汉族"]
+    ages, age_unknown = counts["age_band"], counts["age_band"][None]
 
     def by(field, choices):
-        counts = dict(base.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
-        rows = [(str(label), counts.pop(value, 0)) for value, label in choices]
-        unknown = sum(counts.values())
+        found = dict(counts[field])
+        rows = [(str(label), found.pop(value, 0)) for value, label in choices]
+        unknown = sum(found.values())
         if unknown:
             rows.append((_("not recorded"), unknown))
         return rows
 
-    mandates = Mandate.objects.filter(mandate_active_q(on=on), deputy__in=base.values("pk"))
-    level_counts = dict(
-        mandates.order_by()
-        .values_list("level")
-        .annotate(n=Count("deputy", distinct=True))
-        .values_list("level", "n")
-    )
     return {
         "on": on,
-        "total": totals["total"],
-        "by_level": [(str(label), level_counts.get(value, 0)) for value, label in Mandate.Level.choices],
+        "total": total,
+        "by_level": [(str(label), counts[f"holds_{value}"][True]) for value, label in Mandate.Level.choices],
         "by_gender": [
-            (str(Deputy.Gender.MALE.label), totals["male"]),
-            (str(Deputy.Gender.FEMALE.label), totals["female"]),
+            (str(Deputy.Gender.MALE.label), counts["gender"][Deputy.Gender.MALE]),
+            (str(Deputy.Gender.FEMALE.label), counts["gender"][Deputy.Gender.FEMALE]),
         ],
-        "by_age": [(_age_band_label(lo, hi), totals[f"age_{i}"]) for i, (lo, hi) in enumerate(AGE_BANDS)]
-        + ([(_("not recorded"), totals["age_unknown"])] if totals["age_unknown"] else []),
-        "by_ethnicity": [(_("Han"), totals["han"]), (_("ethnic minorities"), totals["minority"])],
+        "by_age": [(_age_band_label(lo, hi), ages[i]) for i, (lo, hi) in enumerate(AGE_BANDS)]
+        + ([(_("not recorded"), age_unknown)] if age_unknown else []),
+        "by_ethnicity": [(_("Han"), han), (_("ethnic minorities"), total - han)],
         "by_affiliation": by("affiliation", Deputy.Affiliation.choices),
         "by_education": by("education", Deputy.Education.choices),
         "by_occupation": by("occupation", Deputy.Occupation.choices),

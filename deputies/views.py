@@ -308,14 +308,16 @@ def structure(request):
     level = request.GET.get("level") or None
     if level not in Mandate.Level.values:
         level = None
-    stats = sel.deputy_structure(user=user, township=township, level=level)
+    # Worked out when the page's figures are rendered: figures served from the records cache
+    # (records_fragment in the template) need none of it.
+    stats = SimpleLazyObject(lambda: sel.deputy_structure(user=user, township=township, level=level))
     return render(
         request,
         "deputies/structure.html",
         {
             "stats": stats,
             "township": township,
-            "charts": structure_charts(stats),
+            "charts": SimpleLazyObject(lambda: structure_charts(stats)),
             "level": level,
             "levels": Mandate.Level.choices,
         },
