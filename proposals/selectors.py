@@ -65,7 +65,7 @@ from .models import (
     ProposalFigures,
 )
 from .report_data import AssignmentSheetData, CategoryLine, HandlingReportData, OpenItem, UnitLine
-from .summaries import proposal_figures_rows
+from .summaries import FigureTotals, proposal_figures_rows, proposal_figures_totals
 
 S = Proposal.State
 D = ProposalFigures.Dimension
@@ -227,12 +227,14 @@ def proposal_unit_ranking(*, qs, year, today=None):
 
 
 def unit_rank_key(row):
-    """Units by on-time rate, then satisfaction, then volume; units with no reply yet last."""
+    """Units by on-time rate, then satisfaction, then volume; units with no reply yet last; equal
+    units in the order they were entered (the same order however the figures were counted)."""
     return (
         row["on_time_rate"] is None,
         -(row["on_time_rate"] or 0),
         -(row["satisfied_rate"] or 0),
         -row["total"],
+        row["lead_unit"],
     )
 
 
@@ -303,50 +305,34 @@ def _counts(row) -> dict:
     return {k: getattr(row, k) for k in _COUNT_KEYS}
 
 
-def _summed(rows) -> dict:
-    total = dict.fromkeys(_COUNT_KEYS, 0)
-    for row in rows:
-        for k in _COUNT_KEYS:
-            total[k] += getattr(row, k)
-    return total
+def _only_counts(figures: dict) -> dict:
+    return {k: figures[k] for k in _COUNT_KEYS}
 
 
-def _by_key(rows, dimension) -> dict:
-    groups: dict = {}
-    for row in rows:
-        if row.dimension == dimension:
-            groups.setdefault(row.key, []).append(row)
-    return {key: _summed(group) for key, group in groups.items()}
-
-
-def _statistics_from_rows(rows) -> dict:
-    """proposal_statistics_figures' answer (and the months) rolled up from stored figure rows."""
-    all_rows = [r for r in rows if r.dimension == D.ALL and any(_counts(r).values())]
-    names = dict(Township.objects.filter(pk__in=[r.township_id for r in all_rows]).values_list("pk", "name"))
+def _statistics_from_totals(totals: FigureTotals) -> dict:
+    """proposal_statistics_figures' answer (and the months) from the stored figures summed."""
+    all_rows = {tid: _only_counts(v) for tid, v in totals.townships.items() if any(_only_counts(v).values())}
+    names = dict(Township.objects.filter(pk__in=list(all_rows)).values_list("pk", "name"))
     by_township = sorted(
-        (
-            dict(stats_finish(_counts(r)), township=r.township_id, name=names.get(r.township_id, ""))
-            for r in all_rows
-        ),
+        (dict(stats_finish(v), township=tid, name=names.get(tid, "")) for tid, v in all_rows.items()),
         key=lambda r: -r["total"],
     )
     by_category = sorted(
-        (dict(stats_finish(v), name=key or "—") for key, v in _by_key(rows, D.CATEGORY).items()),
+        (dict(stats_finish(_only_counts(v)), name=key or "—") for key, v in totals.keyed[D.CATEGORY].items()),
         key=lambda r: -r["total"],
     )
-    by_unit = {int(key): v for key, v in _by_key(rows, D.UNIT).items() if key}
-    units = {u.pk: u for u in HandlingUnit.objects.filter(pk__in=list(by_unit)).select_related("township")}
+    by_unit = {int(key): _only_counts(v) for key, v in totals.keyed[D.UNIT].items() if key}
+    names_of = dict.fromkeys(by_unit, ("—", ""))  # a unit deleted since: no name
+    for pk, name, township_name in HandlingUnit.objects.filter(pk__in=list(by_unit)).values_list(
+        "pk", "name", "township__name"
+    ):
+        names_of[pk] = (name, township_name)
     ranking = [
-        dict(
-            stats_finish(v),
-            lead_unit=pk,
-            name=units[pk].name if pk in units else "—",
-            township_name=units[pk].township.name if pk in units else "",
-        )
+        dict(stats_finish(v), lead_unit=pk, name=names_of[pk][0], township_name=names_of[pk][1])
         for pk, v in by_unit.items()
     ]
     ranking.sort(key=unit_rank_key)
-    months = _by_key(rows, D.MONTH)
+    months = totals.keyed[D.MONTH]
     by_month = [
         {
             "month": m,
@@ -355,8 +341,12 @@ def _statistics_from_rows(rows) -> dict:
         }
         for m in range(1, 13)
     ]
+    stats = dict.fromkeys(_COUNT_KEYS, 0)
+    for v in totals.townships.values():
+        for k in _COUNT_KEYS:
+            stats[k] += v[k]
     return {
-        "stats": stats_finish(_summed(all_rows)),
+        "stats": stats_finish(stats),
         "by_township": by_township,
         "by_category": by_category,
         "ranking": ranking,
@@ -375,10 +365,10 @@ def proposal_statistics_data(*, user, township, year: int, today=None) -> dict:
     whatever the number of townships; else counted live from the user's proposals."""
     ids = _summary_township_ids(user=user, township=township)
     if ids is not None:
-        rows = proposal_figures_rows(
+        totals = proposal_figures_totals(
             township_ids=ids, year=year, today=today, dimensions=_STATISTICS_DIMENSIONS
         )
-        return _statistics_from_rows(rows)
+        return _statistics_from_totals(totals)
     qs = access_for(user).scope(Proposal)
     if township is not None:
         qs = qs.filter(township=township)

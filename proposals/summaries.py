@@ -16,6 +16,7 @@ and computes it live without writing (a GET never writes), and the daily beat ta
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, Min, Q, Sum
@@ -29,6 +30,8 @@ S = Proposal.State
 D = ProposalFigures.Dimension
 # The counts of proposals.counting, stored per dimension, plus the received motions.
 FIGURE_KEYS = (*proposal_count_keys(), "motions")
+# ... and the items of the register's and the month chart's dimensions: what proposal_figures_totals sums.
+TOTAL_KEYS = (*FIGURE_KEYS, "items")
 
 
 def _year_rows(township_ids, year):
@@ -235,11 +238,15 @@ def proposal_figures_refresh_due(*, today=None) -> int:
 
 
 def _fresh(row, today) -> bool:
+    return _holds(row.year, row.computed_on, row.valid_until, today)
+
+
+def _holds(year, computed_on, valid_until, today) -> bool:
     """A past year's rows hold for any day after the year (they are its figures as of 31
     December); a current year's from the day they were computed until `valid_until`."""
-    if row.valid_until is None:
-        return proposal_cutoff_is_past(row.year, today)
-    return row.computed_on <= today < row.valid_until
+    if valid_until is None:
+        return proposal_cutoff_is_past(year, today)
+    return computed_on <= today < valid_until
 
 
 def proposal_figures_rows(
@@ -265,36 +272,67 @@ def proposal_figures_rows(
 
 def proposal_figures_summed(*, township_ids: Iterable[int], year: int, dimension: str, today=None) -> dict:
     """{key: items} of one dimension's rows summed over the townships (the county's month chart):
-    the same rows as `proposal_figures_rows`, summed by the database where they are stored (two
-    queries: which townships' rows hold, and their sums), the others computed live."""
-    today = today or timezone.localdate()
-    ids = list(township_ids)
-    heads = ProposalFigures.objects.filter(township_id__in=ids, year=year, dimension=D.ALL)
-    fresh = [
-        row.township_id
-        for row in heads.values_list("township_id", "year", "computed_on", "valid_until", named=True)
-        if _fresh(row, today)
-    ]
-    summed: dict = defaultdict(int)
-    for key, n in (
-        ProposalFigures.objects.filter(township_id__in=fresh, year=year, dimension=dimension)
-        .values("key")
-        .annotate(n=Sum("items"))
-        .order_by()
-        .values_list("key", "n")
-    ):
-        summed[key] += n
-    held = set(fresh)
-    missing = [tid for tid in ids if tid not in held]
-    if missing:
-        for row in proposal_figures_compute(
-            township_ids=missing, year=year, today=today, dimensions=[dimension]
-        ):
-            if row.dimension == dimension:
-                summed[row.key] += row.items
-    return dict(summed)
+    proposal_figures_totals' sums of that dimension."""
+    totals = proposal_figures_totals(
+        township_ids=township_ids, year=year, dimensions=[dimension], today=today
+    )
+    return {key: counts["items"] for key, counts in totals.keyed[dimension].items()}
 
 
 def figures_counts(row) -> dict:
     """The counts of a figure row (the rates are computed from them: counting.stats_finish)."""
     return {name: getattr(row, name) for name in FIGURE_KEYS}
+
+
+@dataclass
+class FigureTotals:
+    """A year's figures over many townships: `townships` {township id: the "all" counts} and
+    `keyed` {dimension: {key: the counts summed over the townships}} (counts: TOTAL_KEYS)."""
+
+    townships: dict[int, dict[str, int]]
+    keyed: dict[str, dict[str, dict[str, int]]]
+
+
+def proposal_figures_totals(
+    *, township_ids: Iterable[int], year: int, dimensions: Iterable[str], today=None
+) -> FigureTotals:
+    """proposal_figures_rows' figures with the dimensions other than "all" summed over the
+    townships: by the database in one grouped pass over the stored rows where they hold, the
+    others computed live (and not saved). A page over a county reads a few thousand summed keys
+    instead of a model instance per stored row. Two queries when all are stored."""
+    today = today or timezone.localdate()
+    ids, dimensions = list(township_ids), list(dimensions)
+    wanted = [d for d in dimensions if d != D.ALL]
+    townships: dict[int, dict[str, int]] = {}
+    stored = (
+        ProposalFigures.objects.filter(township_id__in=ids, year=year, dimension=D.ALL)
+        .order_by("township_id")
+        .values_list("township_id", "computed_on", "valid_until", *TOTAL_KEYS)
+    )
+    for tid, computed_on, valid_until, *counts in stored:
+        if _holds(year, computed_on, valid_until, today):
+            townships[tid] = dict(zip(TOTAL_KEYS, counts))
+    keyed: dict[str, dict[str, dict[str, int]]] = {d: {} for d in wanted}
+    if wanted and townships:
+        sums = {f"sum_{name}": Sum(name) for name in TOTAL_KEYS}
+        rows = (
+            ProposalFigures.objects.filter(township_id__in=list(townships), year=year, dimension__in=wanted)
+            .order_by("dimension", "key")
+            .values_list("dimension", "key")
+            .annotate(**sums)
+        )
+        for dimension, key, *counts in rows:
+            keyed[dimension][key] = dict(zip(TOTAL_KEYS, counts))
+    missing = [tid for tid in ids if tid not in townships]
+    if missing:
+        for row in proposal_figures_compute(
+            township_ids=missing, year=year, today=today, dimensions=dimensions
+        ):
+            counts = {name: getattr(row, name) for name in TOTAL_KEYS}
+            if row.dimension == D.ALL:
+                townships[row.township_id] = counts
+            elif row.dimension in keyed:
+                total = keyed[row.dimension].setdefault(row.key, dict.fromkeys(TOTAL_KEYS, 0))
+                for name in TOTAL_KEYS:
+                    total[name] += counts[name]
+    return FigureTotals(townships=townships, keyed=keyed)

@@ -7,7 +7,9 @@ import random
 from collections import Counter
 
 import pytest
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,11 +28,14 @@ from proposals.selectors import (
 )
 from proposals.summaries import (
     FIGURE_KEYS,
+    TOTAL_KEYS,
     figures_counts,
     proposal_figures_compute,
+    proposal_figures_rebuild,
     proposal_figures_refresh_due,
     proposal_figures_rows,
     proposal_figures_summed,
+    proposal_figures_totals,
     refresh_proposal_figures,
 )
 from renda.core.exceptions import ApplicationError
@@ -401,3 +406,49 @@ def test_county_statistics_queries_do_not_grow_with_townships(
     assert len(five) == len(two)
     # and the figures are read from the stored rows, not aggregated over the proposals
     assert not any('"proposals_proposal"' in q["sql"] and "COUNT(" in q["sql"] for q in five.captured_queries)
+
+
+def _total_counts(row):
+    return {name: getattr(row, name) for name in TOTAL_KEYS}
+
+
+def _summed_live(township_ids, year, today):
+    """The figures of the townships' year computed from the proposals, each dimension's keys
+    summed over the townships (the reference for proposal_figures_totals)."""
+    townships, keyed = {}, {d: {} for d in (D.CATEGORY, D.UNIT, D.MONTH)}
+    rows = proposal_figures_compute(township_ids=township_ids, year=year, today=today)
+    for row in rows:
+        if row.dimension == D.ALL:
+            townships[row.township_id] = _total_counts(row)
+        elif row.dimension in keyed:
+            total = keyed[row.dimension].setdefault(row.key, Counter())
+            total.update(_total_counts(row))
+    return townships, {d: {k: dict(v) for k, v in by_key.items()} for d, by_key in keyed.items()}
+
+
+def test_the_county_totals_sum_stored_stale_and_missing_townships_alike(
+    county_with_steps, township, other_township
+):
+    # given a county whose figures are stored for one township, stale for the second (their
+    # stored rows made wrong, to be sure they are not read) and missing for a third
+    today, dims = timezone.localdate(), (D.ALL, D.CATEGORY, D.UNIT, D.MONTH)
+    third = TownshipFactory(name="新镇", code="xin")
+    TermFactory(township=third)
+    rng, actors = random.Random(11), _actors(third)
+    for _ in range(4):
+        _submit(rng, third, actors, today)
+    ProposalFigures.objects.filter(township=third).delete()
+    ProposalFigures.objects.filter(township=other_township, dimension=D.ALL).update(valid_until=today)
+    ProposalFigures.objects.filter(township=other_township).exclude(dimension=D.ALL).update(received=999)
+    ids = [township.pk, other_township.pk, third.pk]
+    # when they are read summed, then the sums are those of the live figures
+    with CaptureQueriesContext(connection) as queries:
+        totals = proposal_figures_totals(township_ids=ids, year=today.year, dimensions=dims)
+    assert (totals.townships, totals.keyed) == _summed_live(ids, today.year, today)
+    assert len(queries) <= 5  # two reads; three to count the other two live
+    # and with everything stored, two queries
+    proposal_figures_rebuild(township_ids=ids, years=[today.year])
+    with CaptureQueriesContext(connection) as queries:
+        totals = proposal_figures_totals(township_ids=ids, year=today.year, dimensions=dims)
+    assert (totals.townships, totals.keyed) == _summed_live(ids, today.year, today)
+    assert len(queries) == 2
