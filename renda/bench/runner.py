@@ -758,8 +758,6 @@ LOAD_WARMUP_SECONDS = 10
 def run_load_at(scale, *, clients, seconds, out):
     """gunicorn as deployed (gunicorn.conf.py) on the bench database of `scale`, then the load mix.
     Loopback only."""
-    import subprocess
-    import sys
     import tempfile
     from pathlib import Path
 
@@ -770,28 +768,9 @@ def run_load_at(scale, *, clients, seconds, out):
 
     static_root = tempfile.mkdtemp(prefix="renda-bench-static-")
     env = _deployed_env(static_root)
-    root = Path(__file__).resolve().parents[2]
     port = _free_port()
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=env, check=True
-    )
     log = open(Path(static_root) / "gunicorn.log", "wb")  # noqa: SIM115
-    server = subprocess.Popen(
-        # as deployed: gunicorn.conf.py (workers and threads as gunicorn advises for the cores
-        # here, WEB_WORKERS / WEB_THREADS override), no access log, loopback only
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "renda.wsgi:application",
-            "-c",
-            str(root / "gunicorn.conf.py"),
-            "-b",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=root,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = _start_gunicorn(env, port, log)
     try:
         _wait_healthy(port)
         township = Township.objects.exclude(code__startswith="bench-").order_by("display_order").first()
@@ -820,6 +799,27 @@ def run_load_at(scale, *, clients, seconds, out):
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def _start_gunicorn(env, port, log):
+    """gunicorn as deployed: gunicorn.conf.py (workers and threads as gunicorn advises for the
+    cores here, WEB_WORKERS / WEB_THREADS override), static files collected, loopback only."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=env, check=True
+    )
+    command = [str(Path(sys.executable).with_name("gunicorn")), "renda.wsgi:application"]
+    return subprocess.Popen(
+        [*command, "-c", str(root / "gunicorn.conf.py"), "-b", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _deployed_env(static_root):
