@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from renda.core import records_cache
 from renda.core.access import access_for
 from renda.core.archive import deputy_archive
 from renda.core.converters import id_or_none, year_or_none
@@ -99,14 +98,17 @@ def deputy_list(request):
     user = request.user
     request.access.require_browse()
     township = request.access.selected_township
-    form = RosterFilterForm(request.GET or None, user=user, township=township)
-    filters = form.filters() if request.GET else {}
-    qs = sel.deputy_list(user=user, township=township, filters=filters).only(*LIST_FIELDS)
-    # Counted and worked out when the table is rendered: a table served from the records cache
-    # needs none of it.
-    page = SimpleLazyObject(
-        lambda: Paginator(sel.deputy_list_columns(qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    )
+    # The filters, the count and the rows are worked out when the page's fragment is rendered:
+    # a page served from the records cache needs none of them.
+    form = SimpleLazyObject(lambda: RosterFilterForm(request.GET or None, user=user, township=township))
+
+    def rows():
+        filters = form.filters() if request.GET else {}
+        return sel.deputy_list_columns(
+            sel.deputy_list(user=user, township=township, filters=filters).only(*LIST_FIELDS)
+        )
+
+    page = SimpleLazyObject(lambda: Paginator(rows(), PAGE_SIZE).get_page(request.GET.get("page")))
     deputies = SimpleLazyObject(lambda: _roster_rows(request, page))
     return render(
         request,
@@ -145,15 +147,9 @@ def deputy_detail(request, pk):
     request.access.require_browse()
     deputy = request.access.get_or_404(access_for(user).scope(Deputy).select_related("township"), pk=pk)
     personal = request.access.personal(deputy)
-    # The records' parts are worked out when the page's fragments are rendered: a page served
-    # from the records cache runs none of their queries. The archive's actions (forms to post,
-    # rendered live) are kept in the cache as data.
+    # The records' parts are worked out when the page's fragment is rendered: a page served
+    # from the records cache runs none of their queries.
     archive = SimpleLazyObject(lambda: _deputy_archive_part(deputy, request.GET.get("year"), user))
-    actions = records_cache.remember(
-        "deputy-archive-actions",
-        (deputy.pk, *records_cache.request_parts(request)),
-        lambda: archive["actions"],
-    )
     return render(
         request,
         "deputies/detail.html",
@@ -166,7 +162,6 @@ def deputy_detail(request, pk):
             "years": SimpleLazyObject(lambda: archive["years"]),
             "year": SimpleLazyObject(lambda: archive["year"]),
             "sections": SimpleLazyObject(lambda: archive["sections"]),
-            "archive_actions": actions,
             "history": SimpleLazyObject(lambda: history_entries(deputy)),
             "can_write": request.access.can_write(deputy, "deputies.change_deputy"),
             "today": timezone.localdate(),
@@ -176,14 +171,16 @@ def deputy_detail(request, pk):
 
 def _deputy_archive_part(deputy, asked, user) -> dict:
     """The archive's years, the year shown (the one asked for if the deputy has it, else the
-    latest), its sections up to the first holding a form to post, and the rest ("actions")."""
+    latest) and its sections."""
     years = sel.deputy_archive_years(deputy=deputy)
     year = year_or_none(asked) or years[0]
     if year not in years:
         year = years[0]
-    sections = deputy_archive(deputy=deputy, year=year, user=user).sections
-    cut = next((i for i, s in enumerate(sections) if any(link.post for link in s.links)), len(sections))
-    return {"years": years, "year": year, "sections": sections[:cut], "actions": sections[cut:]}
+    return {
+        "years": years,
+        "year": year,
+        "sections": deputy_archive(deputy=deputy, year=year, user=user).sections,
+    }
 
 
 # Served inline only as one of these; anything else (which ImageField should never let in) as a download.

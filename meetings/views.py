@@ -710,15 +710,17 @@ def activity_list(request):
     year, month = year_or_none(filters["year"]), filters["month"]
     filters["year"] = str(year) if year else ""
     filters["month"] = month if month.isascii() and month.isdigit() and 1 <= int(month) <= 12 else ""
-    qs = selectors.activity_list(
-        user=request.user, filters=filters, township=request.access.selected_township
-    )
+    township = request.access.selected_township
+
+    def page():
+        return _page(request, selectors.activity_list(user=request.user, filters=filters, township=township))
+
     return render(
         request,
         "meetings/activity_list.html",
         {
-            # counted when the list is rendered: a list served from the records cache is not
-            "page_obj": SimpleLazyObject(lambda: _page(request, qs)),
+            # made and counted when the list is rendered: a list served from the records cache is not
+            "page_obj": SimpleLazyObject(page),
             "filters": filters,
             "kinds": Activity.Kind.choices,
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),

@@ -121,11 +121,35 @@ def _scope_township(request):
 
 def proposal_register(request):
     """台账: filters, counts per state, pagination, export."""
-    user = request.user
     township = _scope_township(request)
     data = request.GET.copy()
     if "year" not in data and not request.access.is_handling_unit:
         data["year"] = str(timezone.localdate().year)
+    today = timezone.localdate()
+    # Worked out when the page's fragment is rendered: a page served from the records cache
+    # needs none of it.
+    shown = SimpleLazyObject(lambda: _register_page(request, township, data, today))
+    query = data.copy()
+    query.pop("state", None)
+    query.pop("page", None)
+    return render(
+        request,
+        "proposals/register.html",
+        {
+            "form": SimpleLazyObject(lambda: shown["form"]),
+            "page_obj": SimpleLazyObject(lambda: shown["page"]),
+            "counts": SimpleLazyObject(lambda: shown["counts"]),
+            "state_query": query.urlencode(),
+            "is_staff": request.access.is_township_staff,
+            "today": today,
+            "show_township": township is None,
+        },
+    )
+
+
+def _register_page(request, township, data, today) -> dict:
+    """The register's filter form, its counts per state and the page of rows asked for."""
+    user = request.user
     form = RegisterFilterForm(data, township=township)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = proposal_list(user=user, filters=filters, township=township)
@@ -140,28 +164,8 @@ def proposal_register(request):
     state = filters.get("state")
     paginator.count = sum(n for value, _label, n in counts if not state or value == state)
     page = paginator.get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    # Read when the table is rendered: a table served from the records cache needs no row.
-    ids = page.object_list
-    page.object_list = SimpleLazyObject(
-        lambda: _register_row_display(proposal_register_page_rows(list(ids)), today)
-    )
-    query = data.copy()
-    query.pop("state", None)
-    query.pop("page", None)
-    return render(
-        request,
-        "proposals/register.html",
-        {
-            "form": form,
-            "page_obj": page,
-            "counts": counts,
-            "state_query": query.urlencode(),
-            "is_staff": request.access.is_township_staff,
-            "today": today,
-            "show_township": township is None,
-        },
-    )
+    page.object_list = _register_row_display(proposal_register_page_rows(list(page.object_list)), today)
+    return {"form": form, "page": page, "counts": counts}
 
 
 STATE_BADGE = {
@@ -283,38 +287,35 @@ def _action_form(action, proposal, data=None, files=None):
 
 def _detail_context(request, proposal, *, bound=None):
     """The detail page's context. `bound` is an action form that failed validation: it replaces
-    that action's blank form and is shown open, everything else is as on a plain GET."""
+    that action's blank form and is shown open, everything else is as on a plain GET. What the
+    page shows is worked out when its fragment is rendered: a page served from the records cache
+    needs none of it."""
     user = request.user
-    actions = workflow.proposal_actions(proposal=proposal, user=user)
     open_action = bound.prefix if bound is not None else None
-    # A blank form's fields are kept in the page's fragments: made when one is rendered.
-    forms_ = [
-        (
-            a,
-            ACTION_LABELS[a],
-            bound if a == open_action else SimpleLazyObject(partial(_action_form, a, proposal)),
-        )
-        for a in actions
-    ]
+
+    def action_forms():
+        return [
+            (a, ACTION_LABELS[a], bound if a == open_action else _action_form(a, proposal))
+            for a in workflow.proposal_actions(proposal=proposal, user=user)
+        ]
+
     # the same rule as proposal_edit (the view's permission) and proposal_update (the state)
     can_change = request.access.can_write(proposal, "proposals.change_proposal")
-    # The records shown beside a form to post (each attachment, reply and evaluation can be
-    # voided) are kept in the records cache as data; the rest is read when its fragment is rendered.
-    shown = records_cache.remember("proposal-detail", (proposal.pk,), partial(_proposal_records, proposal))
+    shown = SimpleLazyObject(partial(_proposal_records, proposal))
     return {
         "p": proposal,
-        "action_forms": forms_,
+        "action_forms": SimpleLazyObject(action_forms),
         "open_action": open_action,
         "events": SimpleLazyObject(partial(proposal_timeline, proposal=proposal)),
-        "attachments": shown["attachments"],
-        "replies": shown["replies"],
-        "evaluations": shown["evaluations"],
+        "attachments": SimpleLazyObject(lambda: shown["attachments"]),
+        "replies": SimpleLazyObject(lambda: shown["replies"]),
+        "evaluations": SimpleLazyObject(lambda: shown["evaluations"]),
         "history": SimpleLazyObject(partial(history_entries, proposal)),
         # old records: a signer not serving on the day it was submitted is shown, not refused
         "not_serving": SimpleLazyObject(partial(proposal_signers_not_serving, proposal=proposal)),
         "can_publish": can_change,
         # the chair takes back the last step (a step recorded by mistake), with a reason
-        "can_undo": request.access.is_chair and can_change and shown["undoable"],
+        "can_undo": SimpleLazyObject(lambda: request.access.is_chair and can_change and shown["undoable"]),
         "can_edit": can_change and proposal.state in EDITABLE_STATES,
     }
 

@@ -237,20 +237,27 @@ def home(request):
         return redirect("portal:me")
     today = timezone.localdate()
     township = access.selected_township
-    if township is not None:
-        ids = [township.pk]
-    else:
-        ids = list(access.townships().values_list("pk", flat=True)) if access.is_county else []
-    lines = _todo_lines(request, ids, today) if ids else []
+
+    def township_ids():
+        if township is not None:
+            return [township.pk]
+        return list(access.townships().values_list("pk", flat=True)) if access.is_county else []
+
+    # Worked out when the page's fragment is rendered: a page served from the records cache runs
+    # none of it. The session's keys are in the fragment's key (a roster import waiting for
+    # confirmation is a line).
+    ids = SimpleLazyObject(township_ids)
+    lines = SimpleLazyObject(lambda: _todo_lines(request, ids, today) if ids else [])
     context = {
         "township": township,
         "today": today,
-        "term": term_on(township=township) if township else None,
-        "todo": [line for line in lines if line.count],
-        "done": [line for line in lines if not line.count],
-        "reminders": reminder_list(user=user)[:10],
+        "term": SimpleLazyObject(lambda: term_on(township=township)) if township else None,
+        "todo": SimpleLazyObject(lambda: [line for line in lines if line.count]),
+        "done": SimpleLazyObject(lambda: [line for line in lines if not line.count]),
+        "reminders": SimpleLazyObject(lambda: list(reminder_list(user=user)[:10])),
         "can_write": access.can_write(),
-        "township_count": len(ids),
+        "township_count": SimpleLazyObject(lambda: len(ids)),
+        "session_keys": sorted(request.session.keys()),
     }
     if township is not None and access.is_township_staff:
         data = records_cache.remember(
@@ -269,7 +276,7 @@ def _todo_lines(request, ids, today):
     session = request.session
     return records_cache.remember(
         "todo",
-        (request.user.pk, ids, sorted(session.keys())),
+        (request.user.pk, list(ids), sorted(session.keys())),
         lambda: todo.todo_lines(user=request.user, township_ids=ids, session=session, today=today),
         today=today,
     )

@@ -1,7 +1,10 @@
 """The records cache (renda/core/records_cache.py) and its template tag {% records_fragment %}:
 an answer is served from the cache until the next committed write to the records, for the same
 user, township choice, address, day and language only; a fragment holding a form to post is
-never cached; inside a transaction with its own writes everything is live."""
+served with the page's own tokens; inside a transaction with its own writes everything is live."""
+
+import re
+import uuid
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -28,11 +31,12 @@ class Counter:
         return self.n
 
 
-def _render(counter, *, user=None, path="/list/", extra="", form="", selected=None):
+def _render(counter, *, user=None, path="/list/", extra="", form="", selected=None, csrf=""):
     request = RequestFactory().get(path)
     request.user = user or AnonymousUser()
     request.access = Access(request.user, selected_township_id=selected)
-    return FRAGMENT.render(Context({"request": request, "counter": counter, "extra": extra, "form": form}))
+    context = {"request": request, "counter": counter, "extra": extra, "form": form, "csrf_token": csrf}
+    return FRAGMENT.render(Context(context))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -59,11 +63,24 @@ def test_writes_outside_the_records_keep_the_cache(township, secretary):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_fragment_with_a_form_to_post_is_rendered_every_time(secretary):
+def test_a_fragment_with_forms_to_post_is_served_with_this_pages_tokens(secretary):
+    """The CSRF token and each form's submission token are unique to one rendering: a fragment
+    served from the cache carries the page's CSRF token and a new submission token per form."""
     counter = Counter()
-    form = '<input type="hidden" name="csrfmiddlewaretoken" value="abc">'
-    assert _render(counter, user=secretary, form=form).startswith("1")
-    assert _render(counter, user=secretary, form=form).startswith("2")
+
+    def forms(csrf):
+        one = f'<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+        return f'{one}<input type="hidden" name="submission_token" value="{uuid.uuid4()}">' * 2
+
+    first_csrf, second_csrf = "a" * 64, "b" * 64
+    first = _render(counter, user=secretary, form=forms(first_csrf), csrf=first_csrf)
+    second = _render(counter, user=secretary, form=forms(second_csrf), csrf=second_csrf)
+    assert first.startswith("1") and second.startswith("1")  # the second from the cache
+    assert first.count(first_csrf) == 2 and second_csrf not in first
+    assert second.count(second_csrf) == 2 and first_csrf not in second
+    submissions = [re.findall(r'name="submission_token" value="([^"]+)"', page) for page in (first, second)]
+    assert all(len(tokens) == 2 for tokens in submissions)
+    assert len({str(uuid.UUID(token)) for tokens in submissions for token in tokens}) == 4
 
 
 def test_inside_a_transaction_with_its_own_writes_fragments_are_live(township, secretary):
