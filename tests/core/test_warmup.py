@@ -32,3 +32,13 @@ def test_gunicorn_loads_the_app_in_the_master_and_warms_it_up(monkeypatch):
     monkeypatch.setattr("renda.core.warmup.warm_up", lambda: 7)
     config["when_ready"](Server)
     assert logged == ["Warmed up: 7 templates compiled"]
+
+
+def test_a_worker_takes_a_connection_only_when_it_is_free(monkeypatch):
+    """Waiting requests queue in one line for the first free worker: a worker accepts no more
+    connections than it has threads and closes each after its answer."""
+    monkeypatch.setenv("WEB_THREADS", "3")
+    config = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
+    assert config["worker_class"] == "gthread"
+    assert config["worker_connections"] == config["threads"] == 3
+    assert config["keepalive"] == 0
