@@ -431,40 +431,35 @@ VOTE_DRAFT_KEY = "agenda_vote_draft"
 def meeting_detail(request, pk, bound=None, status=200):
     meeting = _meeting(request, pk)
     can_change_items = request.access.can_write(perm="meetings.change_agendaitem")
-    items = list(meeting.agenda_items.annotate(decision_count=Count("decisions")))
-    # a refused vote comes back with what was typed (agenda_vote keeps it for one page view)
+    # a refused vote comes back with what was typed (agenda_vote keeps it for one page view);
+    # the drafts are in the key of the page's fragment
     drafts = request.session.pop(VOTE_DRAFT_KEY, {}) if request.method == "GET" else {}
-    for item in items:
-        item.meeting = meeting  # `passed` reads the meeting without another query
-        item.vote_draft = drafts.get(str(item.pk))
-        if can_change_items:
-            prefix = _agenda_edit_prefix(item.pk)
-            item.edit_open = bound is not None and bound.prefix == prefix
-            item.edit_form = (
-                bound if item.edit_open else _lazy_form(AgendaItemForm, instance=item, prefix=prefix)
-            )
-    # The forms' fields are kept in the page's fragments: made when one is rendered.
+    items = SimpleLazyObject(lambda: _agenda_items(meeting, drafts, bound, can_change_items))
+    # The forms are made when the page's fragment is rendered.
     forms = {
-        "agenda": _lazy_form(AgendaItemForm, initial={"order": max((i.order for i in items), default=0) + 1}),
+        "agenda": SimpleLazyObject(
+            lambda: AgendaItemForm(initial={"order": max((i.order for i in items), default=0) + 1})
+        ),
         "nonvoting": _lazy_form(NonVotingForm, township=meeting.township),
         "decision": _lazy_form(DecisionForm, meeting=meeting),
     }
     if bound is not None:
         forms[bound.prefix] = bound
     # Worked out when the page's fragments are rendered: a page served from the records cache
-    # runs none of their queries (the agenda, with its forms to post, and the minutes' job are live).
+    # runs none of their queries (the minutes' job is live: jobs are not records).
     shown = SimpleLazyObject(lambda: _meeting_records(meeting))
     context = {
         "meeting": meeting,
         "items": items,
+        "drafts": drafts,
+        "non_voting": SimpleLazyObject(lambda: list(meeting.non_voting.select_related("deputy"))),
+        "reported": SimpleLazyObject(lambda: list(meeting.decisions_reported.all())),
         "attendance": SimpleLazyObject(lambda: shown["attendance"]),
         "present": SimpleLazyObject(lambda: shown["present"]),
         "statuses": AttendanceStatus.choices,
-        "non_voting": meeting.non_voting.select_related("deputy"),
         "decisions": SimpleLazyObject(lambda: shown["decisions"]),
         # old records that break a rule: shown as they are, with a warning
         "warnings": SimpleLazyObject(lambda: shown["warnings"]),
-        "reported": meeting.decisions_reported.all(),
         "forms": forms,
         "open_form": getattr(bound, "prefix", ""),
         "job": DocumentJob.objects.filter(
@@ -480,6 +475,22 @@ def meeting_detail(request, pk, bound=None, status=200):
         "errors": getattr(bound, "row_errors", {}),
     }
     return render(request, "meetings/meeting_detail.html", context, status=status if bound is None else 400)
+
+
+def _agenda_items(meeting, drafts, bound, can_change_items) -> list:
+    """The agenda, each item with the vote typed in a refused form and, for who may change
+    items, its edit form (the refused one, open, in place of a blank one)."""
+    items = list(meeting.agenda_items.annotate(decision_count=Count("decisions")))
+    for item in items:
+        item.meeting = meeting  # `passed` reads the meeting without another query
+        item.vote_draft = drafts.get(str(item.pk))
+        if can_change_items:
+            prefix = _agenda_edit_prefix(item.pk)
+            item.edit_open = bound is not None and bound.prefix == prefix
+            item.edit_form = (
+                bound if item.edit_open else _lazy_form(AgendaItemForm, instance=item, prefix=prefix)
+            )
+    return items
 
 
 def _lazy_form(cls, **kwargs):
