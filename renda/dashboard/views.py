@@ -271,15 +271,9 @@ def home(request):
 
 
 def _todo_lines(request, ids, today):
-    """The user's to-do lines, computed once per records generation (the session's keys are in
-    the key: a roster import waiting for confirmation is a line)."""
-    session = request.session
-    return records_cache.remember(
-        "todo",
-        (request.user.pk, list(ids), sorted(session.keys())),
-        lambda: todo.todo_lines(user=request.user, township_ids=ids, session=session, today=today),
-        today=today,
-    )
+    """The user's to-do lines (the workbench's fragment, keyed also by the session's keys, keeps
+    them: a roster import waiting for confirmation is a line)."""
+    return todo.todo_lines(user=request.user, township_ids=list(ids), session=request.session, today=today)
 
 
 def workbench(request):

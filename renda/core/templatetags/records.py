@@ -4,10 +4,11 @@ committed write to any record.
 
 The key holds, besides the name and the parts given, everything a page's records depend on:
 the user (role, permissions, township), the township a county user picked, the page's address
-with its query (filters, page number), the day and the language. A fragment may hold forms to post: what is unique to one rendering (the CSRF token,
-each form's submission token) is kept as a placeholder and written fresh into every page served,
-so a form served from the cache is the form rendered now. Every fragment of a page answering a
-post (a refused form shown again with what was typed) is rendered live.
+with its query (filters, page number), the day and the language. A fragment may hold forms to
+post: what is unique to one rendering (the CSRF token, each form's submission token) is kept as
+a placeholder and written fresh into every page served, so a form served from the cache is the
+form rendered now. Every fragment of a page answering a post (a refused form shown again with
+what was typed) is rendered live.
 """
 
 import re
