@@ -14,6 +14,11 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet._reader import INLINE_STRING as _INLINE_STRING
+from openpyxl.worksheet._reader import VALUE_TAG as _VALUE
+from openpyxl.worksheet._reader import WorkSheetParser, _cast_number
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from renda.core.exceptions import ApplicationError
 
@@ -21,6 +26,8 @@ MAX_DATA_ROWS = 5000
 MAX_SHEET_ROWS = MAX_DATA_ROWS + 500  # room for titles, notes, spacers and totals
 MAX_COLUMNS = 100
 MAX_XML_BYTES = 120 * 1024 * 1024  # one sheet's XML, uncompressed
+_TEXT = f"{{{SHEET_MAIN_NS}}}t"
+_COLUMN_OF = {get_column_letter(i): i for i in range(1, MAX_COLUMNS * 4 + 1)}  # a cell's "AB12" → 28
 
 
 @dataclass
@@ -166,12 +173,10 @@ def _read_xlsx(content: bytes):
             if rows_declared > MAX_SHEET_ROWS or cols_declared > MAX_COLUMNS * 4:
                 raise _too_big(rows_declared, cols_declared, ws.title)
             grid = Grid(name=ws.title, hidden=getattr(ws, "sheet_state", "visible") != "visible")
-            for values in ws.iter_rows(
-                max_col=min(cols_declared or MAX_COLUMNS, MAX_COLUMNS), values_only=True
-            ):
+            for values in _sheet_values(wb, ws, min(cols_declared or MAX_COLUMNS, MAX_COLUMNS)):
                 if len(grid.rows) >= MAX_SHEET_ROWS:
                     raise _too_big(len(grid.rows) + 1, cols_declared or MAX_COLUMNS, ws.title)
-                grid.rows.append(list(values))
+                grid.rows.append(values)
             _trim(grid)
             _fill_merges(grid, _xlsx_merges(wb._archive, ws._worksheet_path))
             grids.append(grid)
@@ -182,6 +187,98 @@ def _read_xlsx(content: bytes):
     finally:
         wb.close()
     return grids
+
+
+class _ValuesParser(WorkSheetParser):
+    """openpyxl's parser of a sheet's XML, giving each row's cells as (column, value) pairs: the
+    values `iter_rows(values_only=True)` of a read-only workbook gives. The plain cells (a number
+    not formatted as a date, a shared string, an inline string of one text run, as openpyxl and
+    most programs write them) are read here without openpyxl's dictionary per cell and its `Text`
+    object per inline string (about half of its read); any other cell goes to openpyxl's
+    `parse_cell`. Values only (`data_only`): formulas are not read."""
+
+    def parse_row(self, row):
+        r = row.get("r")
+        if r is not None:  # as WorkSheetParser.parse_row
+            try:
+                self.row_counter = int(r)
+            except ValueError:
+                val = float(r)
+                if not val.is_integer():
+                    raise ValueError(f"{r} is not a valid row number") from None
+                self.row_counter = int(val)
+        else:
+            self.row_counter += 1
+        self.col_counter = 0
+        return self.row_counter, [self._cell(el) for el in row]
+
+    def _cell(self, el):
+        kind, style = el.get("t", "n"), el.get("s")
+        if style:
+            style = int(style)  # raises on a damaged file, as openpyxl does
+        if kind == "inlineStr":
+            text = el.find(_INLINE_STRING)
+            if text is None:
+                value = None
+            elif len(text) == 1 and text[0].tag == _TEXT and not text.attrib:
+                value = text[0].text or ""
+            else:  # rich text, phonetic runs
+                return self._openpyxl_cell(el)
+        elif kind == "n" or kind == "s":
+            value = el.findtext(_VALUE) or None
+            if value is not None:
+                if kind == "s":
+                    value = self.shared_strings[int(value)]
+                elif style and style in self.date_formats:
+                    return self._openpyxl_cell(el)
+                else:
+                    value = _cast_number(value)
+        else:  # booleans, errors, formula strings, ISO dates
+            return self._openpyxl_cell(el)
+        coordinate = el.get("r")
+        if coordinate:
+            letters = coordinate.rstrip("0123456789")
+            column = _COLUMN_OF.get(letters) if letters != coordinate else None
+            self.col_counter = column or coordinate_to_tuple(coordinate)[1]
+        else:
+            self.col_counter += 1
+        return self.col_counter, value
+
+    def _openpyxl_cell(self, el):
+        cell = self.parse_cell(el)
+        return cell["column"], cell["value"]
+
+
+def _sheet_values(wb, ws, max_col):
+    """The rows of read-only worksheet `ws`, as `ws.iter_rows(max_col=max_col, values_only=True)`
+    gives them (ReadOnlyWorksheet._cells_by_row and _get_row: missing rows and cells are None),
+    each a list, through _ValuesParser."""
+    max_row, counter, idx = ws.max_row, 1, 1
+    with ws._get_source() as src:
+        parser = _ValuesParser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for idx, cells in parser.parse():
+            if max_row is not None and idx > max_row:
+                break
+            for _ in range(counter, idx):  # rows missing from the XML
+                counter += 1
+                yield [None] * max_col
+            if counter <= idx:
+                values = [None] * max_col
+                for column, value in cells:
+                    if column <= max_col:
+                        values[column - 1] = value
+                counter += 1
+                yield values
+    if max_row is not None and max_row < idx:
+        for _ in range(counter, max_row + 1):
+            yield [None] * max_col
 
 
 def _trim(grid):
