@@ -112,38 +112,42 @@ class _RegisterBody:
     """Turns a row of proposal_register_rows into the register's styled cells, in print order."""
 
     def __init__(self, ws, *, columns, border):
-        self.ws, self.columns, self.border = ws, columns, border
-        self.wrap = Alignment(vertical="top", wrap_text=True)
+        self.ws = ws
+        self.columns = [(index, kind) for _h, _w, index, kind in columns]
         self.yes, self.no = _("yes"), _("no")
-        self.red = Font(color="C00000", bold=True)
-        # one of a few styles per body cell (plain / date, red when overdue), built once and copied
+        wrap = Alignment(vertical="top", wrap_text=True)
+        red = Font(color="C00000", bold=True)
+        # one of a few styles per body cell (plain / date, red when overdue): the attributes of
+        # each, set on its first cell and shared by the others (StyleCache)
+        self.attrs = {
+            (is_date, is_red): {
+                "border": border,
+                "alignment": wrap,
+                **({"number_format": xlsx.DATE} if is_date else {}),
+                **({"font": red} if is_red else {}),
+            }
+            for is_date in (False, True)
+            for is_red in (False, True)
+        }
         self.styles = xlsx.StyleCache()
 
     def cells(self, row):
-        row = list(row) + [None] * (23 - len(row))
+        if len(row) < 23:
+            row = list(row) + [None] * (23 - len(row))
         overdue = bool(row[OVERDUE])
         replied = row[REPLIED_ON] is not None
+        ws, cell, attrs, yes, no = self.ws, self.styles.cell, self.attrs, self.yes, self.no
         cells = []
-        for _h, _w, index, kind in self.columns:
+        for index, kind in self.columns:
             value = row[index]
             if kind == "flag":
-                value = self.yes if value else None
+                value = yes if value else None
             elif kind == "answer":
-                value = (self.yes if value else self.no) if replied and value is not None else None
+                value = (yes if value else no) if replied and value is not None else None
             elif kind == "text" and value is not None and not isinstance(value, str):
                 value = str(value)
-            c = xlsx.cell(self.ws, value)
-            is_date = bool(value) and kind == "date"
-            is_red = overdue and index in (DEADLINE, OVERDUE)
-            self.styles.apply(
-                c,
-                (is_date, is_red),
-                border=self.border,
-                alignment=self.wrap,
-                **({"number_format": xlsx.DATE} if is_date else {}),
-                **({"font": self.red} if is_red else {}),
-            )
-            cells.append(c)
+            key = (bool(value) and kind == "date", overdue and index in (DEADLINE, OVERDUE))
+            cells.append(cell(ws, value, key, attrs[key]))
         return cells
 
 

@@ -10,23 +10,48 @@
   landscape, fit to one page wide, repeated header rows, "第 &P 页 共 &N 页" and a frozen header.
 - Numbers are numbers and percentages are fractions with a percentage format (`PERCENT`).
 - `save` checks the sheets it can read back and refuses a formula cell (none is ever written).
+  It writes each sheet's XML into the zip from memory (openpyxl makes, reopens and removes a
+  temporary file per sheet) and takes the stylesheet of styles it has written before from a
+  cache: a small workbook's fixed cost is then no more than bare openpyxl's.
 """
 
+import datetime
 import io
+import shutil
+import time
 from copy import copy
+from tempfile import SpooledTemporaryFile
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import LXML, Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.compat import safe_string
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.packaging.extended import ExtendedProperties
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.colors import COLOR_INDEX
+from openpyxl.styles.stylesheet import write_stylesheet
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import to_excel
+from openpyxl.workbook._writer import WorkbookWriter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.xml.constants import XML_NS
-from openpyxl.xml.functions import Element
+from openpyxl.writer.excel import ExcelWriter
+from openpyxl.writer.theme import theme_xml
+from openpyxl.xml.constants import (
+    ARC_APP,
+    ARC_CORE,
+    ARC_ROOT_RELS,
+    ARC_STYLE,
+    ARC_THEME,
+    ARC_WORKBOOK,
+    ARC_WORKBOOK_RELS,
+    XML_NS,
+)
+from openpyxl.xml.functions import Element, tostring
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PERCENT = "0.0%"
@@ -58,6 +83,7 @@ class _Cell(Cell):
         return style._id
 
 
+_DATES = (datetime.date, datetime.datetime)
 MAX_TEXT = 32767  # the longest string a cell holds (openpyxl cuts longer ones)
 
 
@@ -163,6 +189,12 @@ class _CellRowSheet(WriteOnlyWorksheet):
             value.row = row_idx
             yield value
 
+    def _get_writer(self):
+        # WriteOnlyWorksheet._get_writer (openpyxl 3.1), the XML written to a spooled file
+        if self._writer is None:
+            self._writer = WorksheetWriter(self, out=_sheet_file())
+            self._writer.write_top()
+
     def _write_rows(self):
         # WriteOnlyWorksheet._write_rows (openpyxl 3.1), each row through `_write_row`.
         try:
@@ -240,6 +272,123 @@ def _write_plain_row(xf, plain, row_idx, dimensions):
                         xf.write(value)
 
 
+SPOOL_BYTES = 8 * 1024 * 1024  # a sheet's XML is kept in memory up to this size, then on disk
+
+
+def _sheet_file():
+    """Where a sheet's XML is written before it goes into the zip: openpyxl makes a named
+    temporary file per sheet, then opens it again and removes it, which for a small workbook
+    costs more than its cells; a spooled file stays in memory until it is large."""
+    return SpooledTemporaryFile(max_size=SPOOL_BYTES)
+
+
+def _zip_sheet(archive, out, name):
+    """ZipFile.write of a sheet's XML from its spooled file, with the attributes that
+    ZipFile.write gave it from openpyxl's temporary file."""
+    size = out.seek(0, io.SEEK_END)
+    out.seek(0)
+    info = ZipInfo(name, time.localtime()[:6])
+    info.external_attr = 0o100600 << 16  # a regular file, read-write for its owner
+    info.file_size = size
+    info.compress_type = archive.compression
+    with archive.open(info, "w") as dest:
+        shutil.copyfileobj(out, dest, 1 << 20)
+    out.close()
+
+
+_STYLESHEETS: dict = {}  # key of a workbook's styles -> its stylesheet's XML
+
+
+def _stylesheet(wb):
+    """write_stylesheet's XML, from the cache when a workbook with the same styles was saved
+    before: a builder's workbooks have the same few styles every time, and writing them costs
+    as much as a small workbook's cells. Only the common case is cached: openpyxl's default
+    named style, colours and table styles, no differential styles (conditional formats)."""
+    named, tables = wb._named_styles, wb._table_styles
+    if (
+        wb._colors is not COLOR_INDEX
+        or wb._differential_styles.styles
+        or len(named) != 1
+        or tables.tableStyle
+    ):
+        return tostring(write_stylesheet(wb))
+    key = (
+        named[0],
+        tables.defaultTableStyle,
+        tables.defaultPivotStyle,
+        tuple(wb._fonts),
+        tuple(wb._fills),
+        tuple(wb._borders),
+        tuple(wb._alignments),
+        tuple(wb._protections),
+        tuple(wb._number_formats),
+        tuple(tuple(style) for style in wb._cell_styles),  # arrays a cell may still change
+    )
+    xml = _STYLESHEETS.get(key)
+    if xml is None:
+        if len(_STYLESHEETS) >= 64:
+            _STYLESHEETS.clear()
+        xml = _STYLESHEETS[key] = tostring(write_stylesheet(wb))
+    return xml
+
+
+_APP_XML = tostring(ExtendedProperties().to_tree())  # docProps/app.xml: the same for every file
+
+
+class _ExcelWriter(ExcelWriter):
+    """openpyxl's ExcelWriter (3.1): each sheet's XML from a spooled file (`_sheet_file`), the
+    stylesheet from `_stylesheet`, the fixed parts made once."""
+
+    def write_data(self):
+        # ExcelWriter.write_data (openpyxl 3.1) for a workbook with none of the parts we never
+        # write (custom properties, macros, a loaded theme, external links); else openpyxl's own
+        wb, archive = self.workbook, self._archive
+        if len(wb.custom_doc_props) or wb.vba_archive or wb.loaded_theme or wb._external_links:
+            return super().write_data()
+        archive.writestr(ARC_APP, _APP_XML)
+        archive.writestr(ARC_CORE, tostring(wb.properties.to_tree()))
+        archive.writestr(ARC_THEME, theme_xml)
+        self._write_worksheets()
+        self._write_chartsheets()
+        self._write_images()
+        self._write_charts()
+        archive.writestr(ARC_STYLE, _stylesheet(wb))
+        writer = WorkbookWriter(wb)
+        archive.writestr(ARC_ROOT_RELS, writer.write_root_rels())
+        archive.writestr(ARC_WORKBOOK, writer.write())
+        archive.writestr(ARC_WORKBOOK_RELS, writer.write_rels())
+        self.manifest._write(archive, wb)
+
+    def write_worksheet(self, ws):
+        # ExcelWriter.write_worksheet (openpyxl 3.1), the XML in a spooled file
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        if self.workbook.write_only:
+            if not ws.closed:
+                ws.close()
+            writer = ws._writer
+        else:
+            writer = WorksheetWriter(ws, out=_sheet_file())
+            writer.write()
+        ws._rels = writer._rels
+        if isinstance(writer.out, str):  # a sheet not of ours: openpyxl's temporary file
+            self._archive.write(writer.out, ws.path[1:])
+            writer.cleanup()
+        else:
+            _zip_sheet(self._archive, writer.out, ws.path[1:])
+        self.manifest.append(ws)
+
+
+def _save_workbook(wb, target):
+    # openpyxl.writer.excel.save_workbook (3.1) with our writer
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    archive = ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+    _ExcelWriter(wb, archive).save()
+
+
 class _Workbook(Workbook):
     def create_sheet(self, title=None, index=None):
         if not self.write_only:
@@ -262,7 +411,7 @@ def save(wb, *, title="", author="") -> bytes:
         for ws in wb.worksheets:
             _check_no_formula(ws)
     buf = io.BytesIO()
-    wb.save(buf)
+    _save_workbook(wb, buf)
     return buf.getvalue()
 
 
@@ -379,7 +528,15 @@ class StyleCache:
 
     def cell(self, ws, value, key, attrs):
         """`apply(cell(ws, value), key, **attrs)`, the attributes given as a dict: for every cell
-        of a key after its first, only the shared style is looked up."""
+        of a key after its first, only the shared style is looked up. A date is stored as
+        openpyxl stores it, without the date format it would give the cell: the key's style
+        replaces the cell's."""
+        if type(value) in _DATES:
+            shared = self.protos.get((key, False))
+            if shared is not None:
+                c = _empty_cell(ws)
+                c._value, c.data_type, c._style = value, "d", shared
+                return c
         c = cell(ws, value)
         style = c._style
         shared = self.protos.get((key, style is not None and bool(style.quotePrefix)))

@@ -175,3 +175,53 @@ def _check_read_back(ws):
     assert not any(rows[5])
     assert rows[6][:5] == ["plain =x", None, 3, 4.5, datetime.datetime(2025, 12, 31)]
     assert ws.row_dimensions[2].height == 30
+
+
+def _styled_workbook(fonts, *, write_only=True):
+    """A workbook with a row of styled cells per font (dates among them); (bytes, stylesheet)."""
+    wb = xlsx.new_workbook(write_only=write_only)
+    ws = wb.create_sheet("表") if write_only else wb.active
+    styles = xlsx.StyleCache()
+    day = datetime.date(2026, 3, 1)
+    for i, font in enumerate(fonts, start=1):
+        attrs = {"font": font, "number_format": xlsx.DATE}
+        values = (day, day, "x", None)
+        if write_only:
+            ws.append([styles.cell(ws, value, f"k{i}", attrs) for value in values])
+        else:
+            for column, value in enumerate(values, start=1):
+                styles.apply(xlsx.put(ws, i, column, value), f"k{i}", **attrs)
+    content = xlsx.save(wb, title="t")
+    return content, zipfile.ZipFile(io.BytesIO(content)).read("xl/styles.xml")
+
+
+def test_the_stylesheet_of_the_same_styles_is_made_once_and_others_get_their_own(monkeypatch):
+    """xlsx.save keeps a stylesheet for the next workbook with the same styles: the one it
+    gives is the one openpyxl writes, and a workbook with other styles gets its own."""
+    made = []
+    write_stylesheet = xlsx.write_stylesheet
+    monkeypatch.setattr(xlsx, "write_stylesheet", lambda wb: made.append(1) or write_stylesheet(wb))
+    monkeypatch.setattr(xlsx, "_STYLESHEETS", {})
+    bold, big = [Font(bold=True)], [Font(bold=True), Font(size=20)]
+    _, first = _styled_workbook(bold)
+    _, again = _styled_workbook(bold)
+    _, other = _styled_workbook(big)
+    _, plain = _styled_workbook(bold, write_only=False)  # normal sheets: the same stylesheet
+    assert len(made) == 2 and first == again == plain and other != first
+    assert b'sz val="20"' in other and b'sz val="20"' not in first
+    monkeypatch.setattr(xlsx, "_STYLESHEETS", {})
+    assert [_styled_workbook(fonts)[1] for fonts in (big, bold)] == [other, first]  # as made anew
+
+
+def test_sheets_are_written_without_temporary_files_and_dates_keep_their_format(monkeypatch):
+    """Each sheet's XML goes into the zip from memory (openpyxl's named temporary files are not
+    made); a date styled by StyleCache.cell is a date cell with the key's date format."""
+    from openpyxl.worksheet import _writer
+
+    monkeypatch.setattr(_writer, "create_temporary_file", lambda *a, **k: pytest.fail("temporary file"))
+    for write_only in (True, False):
+        content, _styles = _styled_workbook([Font(bold=True)], write_only=write_only)
+        ws = openpyxl.load_workbook(io.BytesIO(content))["表" if write_only else "Sheet"]
+        assert [c.value for c in ws[1]][:3] == [datetime.datetime(2026, 3, 1)] * 2 + ["x"]
+        assert {ws.cell(1, c).number_format for c in (1, 2, 3, 4)} == {xlsx.DATE}
+        assert ws["A1"].font.b and ws["B1"].font.b and ws["D1"].font.b
