@@ -143,6 +143,18 @@ class TownshipQuerySet(models.QuerySet):
         return self.filter(township=township)
 
 
+class InheritedHistory(HistoricalRecords):
+    """HistoricalRecords(inherit=True) that a subclass turns off with `history = None`.
+    simple-history registers every subclass of the model it is declared on (it listens to every
+    model's class_prepared), whatever the subclass says: without this, `history = None` still
+    made a history table, wrote a history row on every save and put the history manager back."""
+
+    def finalize(self, sender, **kwargs):
+        if sender is not self.cls and sender.__dict__.get(self.manager_name, self) is None:
+            return
+        super().finalize(sender, **kwargs)
+
+
 class TownshipScopedModel(TimeStampedModel):
     """Base model of every domain row: township, timestamps, change history, scoping."""
 
@@ -155,7 +167,7 @@ class TownshipScopedModel(TimeStampedModel):
     )
 
     objects = TownshipQuerySet.as_manager()
-    history = HistoricalRecords(inherit=True)
+    history = InheritedHistory(inherit=True)  # `history = None` in a subclass: no history
 
     class Meta:
         abstract = True
