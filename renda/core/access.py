@@ -178,7 +178,12 @@ class Access:
 
             township = None
             if self.township_id is not None and (self.is_township_staff or self.is_handling_unit):
-                township = records_cache.remember("township", (self.township_id,), lambda: self.user.township)
+                if self.user._meta.get_field("township").is_cached(self.user):  # read with the groups
+                    township = self.user.township
+                else:
+                    township = records_cache.remember(
+                        "township", (self.township_id,), lambda: self.user.township
+                    )
             elif self.is_county and self._selected_township_id:
                 township = records_cache.remember(
                     "township-picked",

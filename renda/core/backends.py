@@ -7,8 +7,10 @@ user's own permissions and their groups' permissions in two queries, and the rol
 one reads the permissions (the same set: a permission the user holds directly or through a
 group) in one query and the group names in another, keeps both in the records cache (renda.core.records_cache:
 any committed change to groups, memberships or permissions drops them) and sets them on the user
-as Django caches them. The user row itself is read on every request, as Django does (an account
-switched off or a password changed takes effect at once)."""
+as Django caches them. The group names are kept with the user's township (the navigation bar
+and the township's pages show it): one answer, one cache round trip. The user row itself is
+read on every request, as Django does (an account switched off or a password changed takes
+effect at once)."""
 
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.models import Group, Permission
@@ -21,9 +23,13 @@ class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id):
         user = super().get_user(user_id)
         if user is not None:
-            user._group_names = records_cache.remember(
-                "user-groups", (user.pk,), lambda: frozenset(user.groups.values_list("name", flat=True))
+            user._group_names, township = records_cache.remember(
+                "user-groups",
+                (user.pk, user.township_id),
+                lambda: (frozenset(user.groups.values_list("name", flat=True)), user.township),
             )
+            if township is not None:
+                type(user).township.field.set_cached_value(user, township)
         return user
 
     def get_all_permissions(self, user_obj, obj=None):

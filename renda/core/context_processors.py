@@ -1,5 +1,7 @@
 from functools import partial
 
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .terms import term_on
@@ -30,5 +32,18 @@ def navigation(request):
         "nav_term": partial(term_on, township=selected) if selected else None,
     }
     if access.is_county:
-        context["nav_townships"] = access.townships()
+        # the picker's options: ids and names, no model instance each (200 at city scale)
+        context["nav_townships"] = townships = access.townships().values("pk", "name")
+        context["nav_township_options"] = partial(_township_options, townships, selected)
     return context
+
+
+def _township_options(townships, selected) -> str:
+    """The township picker's <option>s, written here rather than by a template loop (200 of them
+    at city scale, on every page a county user opens after a write)."""
+    chosen = selected.pk if selected else None
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((t["pk"], mark_safe(" selected") if t["pk"] == chosen else "", t["name"]) for t in townships),
+    )

@@ -118,8 +118,14 @@ def store(key: str, answer) -> None:
     invalidation."""
     token = key.split(":", 2)[1]
     try:
-        if cache.get(generation_key()) == token:
-            cache.set(key, answer, TIMEOUT)
+        set_if = getattr(cache, "set_if", None)  # Redis: compared and set in one round trip
+        if set_if is not None:
+            kept = set_if(key, answer, TIMEOUT, when=(generation_key(), token))
+        else:
+            kept = cache.get(generation_key()) == token
+            if kept:
+                cache.set(key, answer, TIMEOUT)
+        if kept:
             _nearby.put(key, answer)
     except Exception:
         log.warning("records cache: unavailable", exc_info=True)

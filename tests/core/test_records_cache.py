@@ -197,3 +197,30 @@ def test_each_database_has_its_own_generation(township):
     assert here_key != elsewhere_key
     assert here is not None and elsewhere is not None
     assert here.split(":")[1] != elsewhere.split(":")[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_redis_an_answer_is_kept_in_one_round_trip_only_while_its_generation_holds(
+    redis_url, settings, township
+):
+    """With Redis, `store` compares the generation and sets the answer in one step (set_if)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "renda.core.cache.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": "t"}
+    }
+    from django.core.cache import cache as redis_cache
+
+    redis_cache.clear()
+    assert redis_cache.set_if("k", {"a": 1}, 60, when=("gen", "x")) is False
+    redis_cache.set("gen", "x", None)
+    assert redis_cache.set_if("k", {"a": 1}, 60, when=("gen", "x")) is True
+    assert redis_cache.get("k") == {"a": 1}
+    assert redis_cache.set_if("k", {"a": 2}, 60, when=("gen", "y")) is False
+    assert redis_cache.get("k") == {"a": 1}
+
+    key = records_cache.cache_key("kind", ())
+    records_cache.store(key, "kept")
+    assert redis_cache.get(key) == "kept"
+    stale = records_cache.cache_key("kind", ("other",))
+    DeputyFactory(township=township)  # a committed write: a new generation
+    records_cache.store(stale, "stale")
+    assert redis_cache.get(stale) is None
