@@ -258,10 +258,16 @@ class RosterFilterForm(BootstrapFormMixin, forms.Form):
                 stations.filter(township=township).select_related(None).only("id", "name"),
                 terms.filter(township=township).select_related(None).only("id", "number"),
             )
-        elif not access_for(user).is_county:
-            terms = terms.filter(township__in=access_for(user).townships())
-        self.fields["group"].queryset = groups.order_by("township__display_order", "-term__number", "number")
-        self.fields["station"].queryset = stations.order_by("township__display_order", "name")
+            # in the township's order without joining the township to sort by it
+            groups = groups.order_by("-term__number", "number")
+            stations, terms = stations.order_by("name"), terms.order_by("-number")
+        else:
+            groups = groups.order_by("township__display_order", "-term__number", "number")
+            stations = stations.order_by("township__display_order", "name")
+            if not access_for(user).is_county:
+                terms = terms.filter(township__in=access_for(user).townships())
+        self.fields["group"].queryset = groups
+        self.fields["station"].queryset = stations
         self.fields["term"].queryset = terms
         if township is None and access_for(user).is_county:
             # County-wide: a list of every township's groups would be unusable; pick a township first.

@@ -5,20 +5,22 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,8 +80,12 @@ def deputy_list(*, user, township=None, filters: dict | None = None, on: dt.date
         qs = qs.filter(cond)
     status = f.get("status") or STATUS_CURRENT
     # The rows are live deputies: the EXISTS tests read their mandates and memberships without
-    # the default managers' join back to the (live) deputy.
-    mandates, memberships = Mandate._base_manager, GroupMembership._base_manager
+    # the default managers' join back to the (live) deputy. A deputy's mandates are in its own
+    # township: one township's roster tests that township's mandates (an index range), not a
+    # hash of the whole county's.
+    mandates, memberships = Mandate._base_manager.all(), GroupMembership._base_manager
+    if township is not None:
+        mandates = mandates.filter(township=township)
     active = mandates.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))
     if f.get("level"):
         active = active.filter(level=f["level"])
@@ -117,39 +123,34 @@ def deputy_list(*, user, township=None, filters: dict | None = None, on: dt.date
     return qs.select_related("township").order_by(*order)
 
 
-_LEVEL_BITS = {lv: 1 << i for i, lv in enumerate(Mandate.Level.values)}
-
-
 def deputy_list_columns(qs, *, on: dt.date | None = None):
     """The roster page's per-row columns folded into its one query, evaluated for the page's
-    rows only: `levels_held` (the levels of the mandates active on `on`, as bits, read by
-    `deputy_list_levels`), `group_now_id` and `group_now_name` (the group in the term running on
-    `on`). Each is one correlated subquery on the deputy's index; the rows are live deputies, so
-    the subqueries read their mandates and memberships without the voided-parent join."""
+    rows only: `township_name`, `levels_held` (the levels of the mandates active on `on`, read
+    by `deputy_list_levels`) and `group_now` ({"id", "name"} of the group in the term running on
+    `on`, or None). Each is one correlated subquery on the deputy's index; the rows are live
+    deputies, so the subqueries read their mandates and memberships without the voided-parent
+    join."""
     on = on or timezone.localdate()
-    bits = Case(*(When(level=lv, then=Value(bit)) for lv, bit in _LEVEL_BITS.items()), default=Value(0))
     levels = (
         Mandate._base_manager.filter(mandate_active_q(on=on), deputy=OuterRef("pk"))
         .order_by()
-        .values("deputy")
-        .annotate(bits=Sum(bits))
-        .values("bits")
+        .values("level")
     )
     # A deputy is in at most one group a term, and a township's terms do not overlap.
     membership = GroupMembership._base_manager.filter(
         deputy=OuterRef("pk"), term__start_date__lte=on, term__end_date__gte=on
     ).order_by()
     return qs.annotate(
-        levels_held=Subquery(levels, output_field=IntegerField()),
-        group_now_id=Subquery(membership.values("group_id")[:1]),
-        group_now_name=Subquery(membership.values("group__name")[:1]),
+        township_name=F("township__name"),
+        levels_held=ArraySubquery(levels),
+        group_now=Subquery(membership.values(now=JSONObject(id="group_id", name="group__name"))[:1]),
     )
 
 
 def deputy_list_levels(deputy) -> list[str]:
     """The levels `deputy_list_columns` found active, highest first (Mandate.Level's order)."""
-    held = deputy.levels_held or 0
-    return [lv for lv, bit in _LEVEL_BITS.items() if held & bit]
+    held = deputy.levels_held or ()
+    return [lv for lv in Mandate.Level.values if lv in held]
 
 
 def deputy_list_page_prefetch(deputies, *, on: dt.date | None = None):

@@ -22,6 +22,7 @@ from renda.core.forms import form_error, submit
 from renda.core.history import history_entries
 from renda.core.links import pk_url
 from renda.core.models import Term
+from renda.core.rows import Row
 from renda.core.selectors import term_on
 from renda.core.services import audit_record, document_job_request
 
@@ -66,7 +67,6 @@ PAGE_SIZE = 50
 LIST_FIELDS = (
     "id",
     "township_id",
-    "township__name",
     "name",
     "gender",
     "ethnicity",
@@ -102,13 +102,14 @@ def deputy_list(request):
     # a page served from the records cache needs none of them.
     form = SimpleLazyObject(lambda: RosterFilterForm(request.GET or None, user=user, township=township))
 
-    def rows():
+    def rows_page():
         filters = form.filters() if request.GET else {}
-        return sel.deputy_list_columns(
-            sel.deputy_list(user=user, township=township, filters=filters).only(*LIST_FIELDS)
-        )
+        qs = sel.deputy_list(user=user, township=township, filters=filters).select_related(None)
+        paginator = Paginator(sel.deputy_list_columns(qs.only(*LIST_FIELDS)), PAGE_SIZE)
+        paginator.count = qs.count()  # counted without the columns' join
+        return paginator.get_page(request.GET.get("page"))
 
-    page = SimpleLazyObject(lambda: Paginator(rows(), PAGE_SIZE).get_page(request.GET.get("page")))
+    page = SimpleLazyObject(rows_page)
     deputies = SimpleLazyObject(lambda: _roster_rows(request, page))
     return render(
         request,
@@ -125,21 +126,34 @@ def deputy_list(request):
     )
 
 
-def _roster_rows(request, page) -> list:
+def _roster_rows(request, page) -> list[Row]:
     """Everything a row shows, worked out once here: the template only prints it."""
-    deputies = list(page.object_list)
     detail_url, group_url = pk_url("deputies:detail"), pk_url("deputies:group")
-    genders, affiliations = dict(Deputy.Gender.choices), dict(Deputy.Affiliation.choices)
-    levels = dict(Mandate.Level.choices)
-    for d in deputies:
-        d.gender_shown = genders.get(d.gender, d.gender)
-        d.affiliation_shown = affiliations.get(d.affiliation, d.affiliation)
-        d.phone_shown = request.access.personal(d).phone
-        d.url = detail_url(d.pk)
-        d.birth_month = f"{d.birth_date.year}.{d.birth_date.month:02d}" if d.birth_date else ""
-        d.levels = [levels[lv] for lv in sel.deputy_list_levels(d)]
-        d.group_url = group_url(d.group_now_id) if d.group_now_id else ""
-    return deputies
+    # the labels translated once a page, not once a row
+    genders = {value: str(label) for value, label in Deputy.Gender.choices}
+    affiliations = {value: str(label) for value, label in Deputy.Affiliation.choices}
+    levels = {value: str(label) for value, label in Mandate.Level.choices}
+    rows = []
+    for d in page.object_list:
+        group = d.group_now or {}
+        rows.append(
+            Row(
+                pk=d.pk,
+                url=detail_url(d.pk),
+                name=d.name,
+                township_name=d.township_name,
+                gender_shown=genders.get(d.gender, d.gender),
+                ethnicity=d.ethnicity,
+                birth_month=f"{d.birth_date.year}.{d.birth_date.month:02d}" if d.birth_date else "",
+                affiliation_shown=affiliations.get(d.affiliation, d.affiliation),
+                work_unit=d.work_unit,
+                levels=[levels[lv] for lv in sel.deputy_list_levels(d)],
+                group_url=group_url(group["id"]) if group else "",
+                group_now_name=group.get("name", ""),
+                phone_shown=request.access.personal(d).phone,
+            )
+        )
+    return rows
 
 
 def deputy_detail(request, pk):

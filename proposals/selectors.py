@@ -39,7 +39,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import ExtractMonth
 from django.db.models.lookups import In, LessThan
 from django.utils import timezone
@@ -65,7 +65,7 @@ from .models import (
     ProposalFigures,
 )
 from .report_data import AssignmentSheetData, CategoryLine, HandlingReportData, OpenItem, UnitLine
-from .summaries import FigureTotals, proposal_figures_rows, proposal_figures_totals
+from .summaries import FigureTotals, proposal_figures_items, proposal_figures_rows, proposal_figures_totals
 
 S = Proposal.State
 D = ProposalFigures.Dimension
@@ -384,10 +384,7 @@ def proposal_register_state_counts(*, user, filters: dict, township) -> list[tup
     year = filters.get("year")
     if ids is None or not year or any(v for k, v in filters.items() if k != "year"):
         return proposal_state_counts(proposal_list(user=user, filters=filters, township=township))
-    counts: dict = {}
-    for row in proposal_figures_rows(township_ids=ids, year=int(year), dimensions=[D.STATE]):
-        if row.dimension == D.STATE:
-            counts[row.key] = counts.get(row.key, 0) + row.items
+    counts = proposal_figures_items(township_ids=ids, year=int(year), dimension=D.STATE)
     return [(value, label, counts.get(value, 0)) for value, label in S.choices]
 
 
@@ -444,13 +441,23 @@ def proposal_register_page_qs(qs):
     return qs.select_related("township", "lead_deputy", "category", "lead_unit").order_by(*REGISTER_ORDER)
 
 
-def proposal_register_page_rows(ids) -> list:
-    """The proposals `ids` (one page, already in register order) with what the register shows.
+def proposal_register_page_rows(ids) -> list[Proposal]:
+    """The proposals `ids` (one page, already in register order) with what the register shows,
+    the names of their township, category, lead deputy and lead unit as `township_name`,
+    `category_name`, `lead_deputy_name` and `lead_unit_name` (one instance a row, not five).
     Pages are cut from a narrow query of ids: sorting a county's year of full, joined rows to
     keep 50 of them costs several times more."""
     rows = {
         p.pk: p
-        for p in proposal_register_page_qs(Proposal.objects.filter(pk__in=ids)).only(*REGISTER_PAGE_FIELDS)
+        for p in Proposal.objects.filter(pk__in=ids)
+        .order_by()
+        .only(*REGISTER_PAGE_FIELDS)
+        .annotate(
+            township_name=F("township__name"),
+            category_name=F("category__name"),
+            lead_deputy_name=F("lead_deputy__name"),
+            lead_unit_name=F("lead_unit__name"),
+        )
     }
     return [rows[pk] for pk in ids if pk in rows]
 
@@ -459,7 +466,6 @@ def proposal_register_page_rows(ids) -> list:
 REGISTER_PAGE_FIELDS = (
     "id",
     "township_id",
-    "township__name",
     "number",
     "title",
     "is_key",
@@ -468,12 +474,9 @@ REGISTER_PAGE_FIELDS = (
     "round",
     "kind",
     "category_id",
-    "category__name",
     "lead_deputy_id",
-    "lead_deputy__name",
     "by_presidium",
     "lead_unit_id",
-    "lead_unit__name",
     "deadline",
     "replied_on",
     "outcome",

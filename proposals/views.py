@@ -2,7 +2,7 @@
 
 import datetime as dt
 import operator
-from functools import partial
+from functools import cache, partial
 
 from django import forms
 from django.contrib import messages
@@ -24,6 +24,7 @@ from renda.core.exceptions import ApplicationError
 from renda.core.forms import DATE_MAX, DATE_MIN, BootstrapFormMixin
 from renda.core.history import history_entries
 from renda.core.links import pk_url
+from renda.core.rows import Row
 from renda.core.services import document_job_request
 from renda.core.views import document_queued_message
 
@@ -104,14 +105,22 @@ class RegisterFilterForm(BootstrapFormMixin, ScopedForm):
         if township is not None:
             cats, units = cats.filter(township=township), units.filter(township=township)
         # read when the form is shown or a value is checked: a form served from the records
-        # cache with an empty category and unit reads neither
-        self.fields["category"].choices = lambda: (
-            [("", _("All categories"))]
-            + [(n, n) for n in cats.order_by("display_order").values_list("name", flat=True).distinct()[:100]]
+        # cache with an empty category and unit reads neither; read once (a select is iterated
+        # twice when shown: for its `required` attribute, then for its options)
+        self.fields["category"].choices = cache(
+            lambda: (
+                [("", _("All categories"))]
+                + [
+                    (n, n)
+                    for n in cats.order_by("display_order").values_list("name", flat=True).distinct()[:100]
+                ]
+            )
         )
-        self.fields["unit"].choices = lambda: (
-            [("", _("All units"))]
-            + [(n, n) for n in units.order_by("name").values_list("name", flat=True).distinct()[:200]]
+        self.fields["unit"].choices = cache(
+            lambda: (
+                [("", _("All units"))]
+                + [(n, n) for n in units.order_by("name").values_list("name", flat=True).distinct()[:200]]
+            )
         )
 
 
@@ -178,27 +187,44 @@ STATE_BADGE = {
 }
 
 
-def _register_row_display(rows, today):
+def _register_row_display(rows, today) -> list[Row]:
     """What each register row shows, worked out once here (the template only prints it), as
     proposals/_state_badge.html shows it on the detail page."""
     detail_url = pk_url("proposals:detail")
-    kinds, states = dict(Proposal.Kind.choices), dict(Proposal.State.choices)
-    ratings = dict(Proposal.Rating.choices)
+    # the labels translated once a page, not once a row
+    kinds = {value: str(label) for value, label in Proposal.Kind.choices}
+    states = {value: str(label) for value, label in Proposal.State.choices}
+    ratings = {value: str(label) for value, label in Proposal.Rating.choices}
+    shown = []
     for p in rows:
-        p.kind_shown = kinds.get(p.kind, p.kind)
-        p.state_shown = states.get(p.state, p.state)
-        p.rating_shown = ratings.get(p.rating, p.rating) or "—"
-        p.url = detail_url(p.pk)
-        p.deadline_shown = p.deadline.isoformat() if p.deadline else "—"
-        p.replied_shown = p.replied_on.isoformat() if p.replied_on else "—"
-        p.badge = STATE_BADGE.get(p.state, "text-bg-light border")
-        p.is_overdue_now = p.is_overdue(today)
-        p.is_due_soon_now = not p.is_overdue_now and p.is_due_soon(today)
-        p.carried = p.year < today.year and p.state not in (
-            Proposal.State.CLOSED,
-            Proposal.State.NOT_ACCEPTED,
+        overdue = p.is_overdue(today)
+        shown.append(
+            Row(
+                pk=p.pk,
+                url=detail_url(p.pk),
+                township_name=p.township_name,
+                number=p.number,
+                title=p.title,
+                is_key=p.is_key,
+                carried=p.year < today.year
+                and p.state not in (Proposal.State.CLOSED, Proposal.State.NOT_ACCEPTED),
+                kind_shown=kinds.get(p.kind, p.kind),
+                category_name=p.category_name,
+                lead_deputy=p.lead_deputy_name if p.lead_deputy_id is not None else None,
+                by_presidium=p.by_presidium,
+                lead_unit_name=p.lead_unit_name,
+                deadline_shown=p.deadline.isoformat() if p.deadline else "—",
+                replied_shown=p.replied_on.isoformat() if p.replied_on else "—",
+                outcome=p.outcome,
+                rating_shown=ratings.get(p.rating, p.rating) or "—",
+                badge=STATE_BADGE.get(p.state, "text-bg-light border"),
+                state_shown=states.get(p.state, p.state),
+                is_overdue_now=overdue,
+                is_due_soon_now=not overdue and p.is_due_soon(today),
+                round=p.round,
+            )
         )
-    return rows
+    return shown
 
 
 @require_POST
